@@ -49,6 +49,8 @@ struct hot_abi_manifest {
     const char *library;                        /* the hot library as built */
     const struct hot_abi_signature *signatures; /* sorted by name, unique */
     const hot_abi_code *_Atomic *active;        /* the slot array the stubs use */
+    const char *const *sources;                 /* the hot sources; NULL-terminated */
+    const char *const *rebuild;                 /* argv that builds the library; NULL-terminated */
 };
 
 /* The stamp file the build writes beside the hot library ("<library>.stamp")

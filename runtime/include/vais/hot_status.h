@@ -1,0 +1,28 @@
+/* runtime/include/vais/hot_status.h
+ * Every status the hot_* API returns, from one X-macro table so that names,
+ * numbers and texts cannot drift. Invariant: HOT_OK is 0 and every error is
+ * negative; numbers never change meaning once released. */
+#ifndef VAIS_HOT_STATUS_H
+#define VAIS_HOT_STATUS_H
+
+/* X(name, number, text) */
+#define HOT_STATUS_LIST(X)                                                                         \
+    X(HOT_OK, 0, "ok")                                                                             \
+    X(HOT_E_NO_PROGRAM, -1, "this program has no hot functions")                                 \
+    X(HOT_E_IO, -2, "cannot read or copy the hot library")                                        \
+    X(HOT_E_LOAD, -3, "the dynamic loader refused the hot library")                               \
+    X(HOT_E_NOT_HOT, -4, "not a vais-hot library")                                                \
+    X(HOT_E_FORMAT, -5, "unknown table format")                                                   \
+    X(HOT_E_PROGRAM, -6, "the hot library of another program")                                   \
+    X(HOT_E_MISSING, -7, "a hot function is missing")                                             \
+    X(HOT_E_SIGNATURE, -8, "a hot function changed signature")                                    \
+    X(HOT_E_WATCH, -9, "cannot watch for new builds")                                             \
+    X(HOT_E_ARGUMENT, -10, "bad argument")
+
+enum hot_status {
+#define HOT_STATUS_ENUM(name, number, text) name = number,
+    HOT_STATUS_LIST(HOT_STATUS_ENUM)
+#undef HOT_STATUS_ENUM
+};
+
+#endif

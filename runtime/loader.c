@@ -1,0 +1,474 @@
+/* runtime/loader.c
+ * Loads, validates and publishes versions of the hot library.
+ * Invariants: the slot array the stubs jump through always comes from a
+ * library that passed every check; each published version stays mapped
+ * until hot__cleanup; one lock serializes loading and is never held while
+ * hot code or a program callback runs. */
+#include "runtime.h"
+
+#include "log.h"
+#include "os.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PATH_CAPACITY 4096
+#define STAMP_CAPACITY 256
+#define NOT_READY_WAIT_NS 2000000000LL /* how long a load waits out a build */
+#define WATCH_TIMEOUT_MS 1000          /* the watcher re-checks this often anyway */
+
+enum mode {
+    MODE_IDLE,   /* nothing asked yet: the first hot call starts auto mode */
+    MODE_AUTO,   /* a background thread reloads as builds land */
+    MODE_MANUAL, /* the program calls hot_check or hot_reload */
+};
+
+struct version {
+    void *handle;             /* from hot__os_library_open */
+    char *path;               /* the private copy it was loaded from */
+    const hot_abi_code *slots; /* what the stubs jumped through */
+};
+
+static struct {
+    pthread_mutex_t lock;
+    const struct hot_abi_manifest *manifest; /* from the stubs, before main */
+    const hot_abi_code *lazy_slots;          /* *manifest->active at registration */
+    enum mode mode;
+    char library[PATH_CAPACITY];             /* the hot library in use */
+    char stamp[PATH_CAPACITY];               /* library + HOT_ABI_STAMP_SUFFIX */
+    char loaded_stamp[STAMP_CAPACITY];       /* stamp text of the published build */
+    char refused_stamp[STAMP_CAPACITY];      /* stamp text of the last refused build */
+    char private_dir[PATH_CAPACITY];         /* "" until the first load */
+    unsigned long attempts;                  /* names private copies uniquely */
+    struct version *versions;                /* every published version, oldest first */
+    size_t version_count;
+    _Atomic long version;                    /* hot_version() */
+    void (*on_reload)(long version);
+    char error[1024];                        /* text of the last failure */
+    struct hot__watch *watch;                /* auto mode's stamp watch */
+    pthread_t watcher;                       /* valid while watch != NULL */
+} L = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+/* Sets L.error and returns status, for `return fail(...)`. */
+__attribute__((format(printf, 2, 3))) static long fail(long status, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    vsnprintf(L.error, sizeof L.error, format, args);
+    va_end(args);
+    return status;
+}
+
+static int same_file(const struct hot__file_id *a, const struct hot__file_id *b)
+{
+    return a->size == b->size && a->mtime_ns == b->mtime_ns && a->inode == b->inode &&
+           a->device == b->device;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+static void use_library(const char *path)
+{
+    snprintf(L.library, sizeof L.library, "%s", path);
+    snprintf(L.stamp, sizeof L.stamp, "%s%s", path, HOT_ABI_STAMP_SUFFIX);
+    L.loaded_stamp[0] = L.refused_stamp[0] = '\0';
+}
+
+static void remove_private_dir(void)
+{
+    pthread_mutex_lock(&L.lock);
+    if (L.private_dir[0])
+        hot__os_remove_dir(L.private_dir);
+    L.private_dir[0] = '\0';
+    pthread_mutex_unlock(&L.lock);
+}
+
+void hot__register(const struct hot_abi_manifest *manifest)
+{
+    pthread_mutex_lock(&L.lock);
+    if (!L.manifest) {
+        L.manifest = manifest;
+        L.lazy_slots = atomic_load(manifest->active);
+        const char *override = getenv("VAIS_HOT_LIBRARY");
+        use_library(override && *override ? override : manifest->library);
+        atexit(remove_private_dir);
+    }
+    pthread_mutex_unlock(&L.lock);
+}
+
+/* Reads the stamp; returns 1 with its text and identity, 0 if there is none
+ * (or it is not a stamp). */
+static int read_stamp(char *text, size_t size, struct hot__file_id *id)
+{
+    if (hot__os_read_text(L.stamp, text, size) < 0)
+        return 0;
+    return sscanf(text, HOT_ABI_STAMP_FORMAT, &id->size, &id->mtime_ns, &id->inode,
+                  &id->device) == 4;
+}
+
+/* Checks the library's table against the manifest and, if every hot function
+ * the core calls is there with the same signature, returns HOT_OK with a new
+ * slot array (owned by the caller) in *slots_out. */
+static long validate(const struct hot_abi_table *table, const hot_abi_code **slots_out)
+{
+    const struct hot_abi_manifest *m = L.manifest;
+    if (table->magic != HOT_ABI_MAGIC)
+        return fail(HOT_E_NOT_HOT, "'%s' is not a vais-hot library (its table is not ours)",
+                    L.library);
+    if (table->format != HOT_ABI_FORMAT)
+        return fail(HOT_E_FORMAT, "'%s' has table format %u, this runtime reads %u; rebuild '%s'",
+                    L.library, (unsigned)table->format, HOT_ABI_FORMAT, m->program);
+    if (!table->program || strcmp(table->program, m->program) != 0)
+        return fail(HOT_E_PROGRAM, "'%s' is the hot library of '%s', not of '%s'", L.library,
+                    table->program ? table->program : "?", m->program);
+
+    hot_abi_code *slots = calloc(m->count ? m->count : 1, sizeof *slots);
+    if (!slots)
+        return fail(HOT_E_IO, "out of memory");
+    uint32_t j = 0; /* both lists are sorted by name: one merge pass */
+    for (uint32_t i = 0; i < m->count; i++) {
+        const struct hot_abi_signature *want = &m->signatures[i];
+        int order = 1;
+        while (j < table->count && (order = strcmp(table->functions[j]->name, want->name)) < 0)
+            j++;
+        if (order != 0 || !table->functions[j]->code) {
+            free(slots);
+            return fail(HOT_E_MISSING,
+                        "hot function '%s' is missing from the new build; rebuild '%s' and "
+                        "restart to use it",
+                        want->name, m->program);
+        }
+        const struct hot_abi_function *have = table->functions[j];
+        if (strcmp(have->signature, want->signature) != 0) {
+            free(slots);
+            return fail(HOT_E_SIGNATURE,
+                        "'%s' changed signature %s -> %s; rebuild '%s' and restart to use it",
+                        want->name, want->signature, have->signature, m->program);
+        }
+        slots[i] = have->code;
+    }
+    *slots_out = slots;
+    return HOT_OK;
+}
+
+/* Keeps a published version for the life of the process. */
+static long keep_version(void *handle, const char *path, const hot_abi_code *slots)
+{
+    struct version *grown = realloc(L.versions, (L.version_count + 1) * sizeof *grown);
+    char *copy = strdup(path);
+    if (!grown || !copy) {
+        free(copy);
+        if (grown)
+            L.versions = grown;
+        return fail(HOT_E_IO, "out of memory");
+    }
+    L.versions = grown;
+    L.versions[L.version_count++] = (struct version){handle, copy, slots};
+    return HOT_OK;
+}
+
+/* Copies, opens, validates and publishes the library as it is now. When
+ * stamp_text is given, the library must be the very file it vouches for.
+ * Returns 1 published, 0 not ready (a build is still writing the file), or
+ * a negative status with L.error set; a refused build is unmapped again. */
+static long load_locked(const char *stamp_text, const struct hot__file_id *stamp_id)
+{
+    char err[768], copy[PATH_CAPACITY + 64];
+    struct hot__file_id before, after;
+    long long start = hot__os_now_ns();
+    const hot_abi_code *slots = NULL;
+    void *handle = NULL;
+    long status;
+
+    if (!L.private_dir[0] &&
+        hot__os_private_dir("vais-hot-", L.private_dir, sizeof L.private_dir, err, sizeof err))
+        return fail(HOT_E_IO, "%s", err);
+    snprintf(copy, sizeof copy, "%s/%lu-%s", L.private_dir, ++L.attempts, base_name(L.library));
+    if (hot__os_copy_file(L.library, copy, &before, &after, err, sizeof err) != 0)
+        return fail(HOT_E_IO, "%s; build '%s_hot'", err, L.manifest->program);
+    if (!same_file(&before, &after) || (stamp_id && !same_file(&before, stamp_id))) {
+        status = 0;
+        goto refused;
+    }
+    handle = hot__os_library_open(copy, err, sizeof err);
+    if (!handle) {
+        status = fail(HOT_E_LOAD, "cannot load '%s': %s", L.library, err);
+        goto refused;
+    }
+    const struct hot_abi_table *table = hot__os_library_symbol(handle, HOT_ABI_TABLE_SYMBOL);
+    if (!table) {
+        status = fail(HOT_E_NOT_HOT, "'%s' is not a vais-hot library (no '%s')", L.library,
+                      HOT_ABI_TABLE_SYMBOL);
+        goto refused;
+    }
+    status = validate(table, &slots);
+    if (status != HOT_OK)
+        goto refused;
+    status = keep_version(handle, copy, slots);
+    if (status != HOT_OK)
+        goto refused;
+
+    atomic_store_explicit(L.manifest->active, slots, memory_order_release);
+    long version = atomic_fetch_add(&L.version, 1) + 1;
+    snprintf(L.loaded_stamp, sizeof L.loaded_stamp, "%s", stamp_text ? stamp_text : "");
+    double ms = (double)(hot__os_now_ns() - start) / 1e6;
+    if (version == 1)
+        hot__say("loaded v1 from '%s' (%u hot functions) in %.2f ms", L.library,
+                 (unsigned)L.manifest->count, ms);
+    else
+        hot__say("reloaded v%ld (%u hot functions) in %.2f ms", version,
+                 (unsigned)L.manifest->count, ms);
+    return 1;
+
+refused:
+    free((void *)slots);
+    if (handle)
+        hot__os_library_close(handle);
+    hot__os_remove_file(copy);
+    return status;
+}
+
+/* Says why a build was refused, and what keeps running. */
+static void report_refusal(void)
+{
+    long version = atomic_load(&L.version);
+    if (version > 0)
+        hot__say("kept v%ld: %s", version, L.error);
+    else
+        hot__say("no hot code loaded: %s", L.error);
+}
+
+/* Loads the library as it is now, waiting out a build that is still writing
+ * it, for at most NOT_READY_WAIT_NS. Takes the stamp as current only if the
+ * library is the file it vouches for. Returns 1 or a negative status. */
+static long load_now_locked(void)
+{
+    long long deadline = hot__os_now_ns() + NOT_READY_WAIT_NS;
+    for (;;) {
+        char text[STAMP_CAPACITY];
+        struct hot__file_id stamp_id, now;
+        char err[512];
+        int stamped = read_stamp(text, sizeof text, &stamp_id) &&
+                      hot__os_file_id(L.library, &now, err, sizeof err) == 0 &&
+                      same_file(&now, &stamp_id);
+        long status = load_locked(stamped ? text : NULL, stamped ? &stamp_id : NULL);
+        if (status != 0) {
+            if (status < 0)
+                report_refusal();
+            return status;
+        }
+        if (hot__os_now_ns() > deadline) {
+            fail(HOT_E_IO, "'%s' kept changing while being read; build '%s_hot' again",
+                 L.library, L.manifest->program);
+            report_refusal();
+            return HOT_E_IO;
+        }
+        hot__os_sleep_ms(10);
+    }
+}
+
+/* hot_check's work: reload if the stamp names a build not yet seen. */
+static long check_locked(void)
+{
+    char text[STAMP_CAPACITY];
+    struct hot__file_id stamp_id;
+    if (atomic_load(&L.version) == 0)
+        return load_now_locked();
+    if (!read_stamp(text, sizeof text, &stamp_id))
+        return 0;
+    if (strcmp(text, L.loaded_stamp) == 0 || strcmp(text, L.refused_stamp) == 0)
+        return 0;
+    long status = load_locked(text, &stamp_id);
+    if (status < 0) {
+        snprintf(L.refused_stamp, sizeof L.refused_stamp, "%s", text);
+        report_refusal();
+    }
+    return status;
+}
+
+/* Runs the program's callback after a reload, outside the lock. */
+static void after_reload(long status)
+{
+    pthread_mutex_lock(&L.lock);
+    void (*cb)(long) = L.on_reload;
+    pthread_mutex_unlock(&L.lock);
+    long version = atomic_load(&L.version);
+    if (status == 1 && version > 1 && cb)
+        cb(version);
+}
+
+static void *watcher_main(void *arg)
+{
+    struct hot__watch *watch = arg;
+    for (;;) {
+        if (hot__os_watch_wait(watch, WATCH_TIMEOUT_MS) < 0)
+            return NULL;
+        pthread_mutex_lock(&L.lock);
+        long status = L.mode == MODE_AUTO ? check_locked() : 0;
+        pthread_mutex_unlock(&L.lock);
+        after_reload(status);
+    }
+}
+
+/* Starts the auto-mode watcher unless it runs. */
+static long start_watcher_locked(void)
+{
+    char err[512];
+    if (L.watch)
+        return HOT_OK;
+    L.watch = hot__os_watch_open(L.stamp, err, sizeof err);
+    if (!L.watch)
+        return fail(HOT_E_WATCH, "%s", err);
+    if (pthread_create(&L.watcher, NULL, watcher_main, L.watch) != 0) {
+        hot__os_watch_close(L.watch);
+        L.watch = NULL;
+        return fail(HOT_E_WATCH, "cannot start the watcher thread");
+    }
+    return HOT_OK;
+}
+
+/* Stops the watcher, if any; called without the lock, which it takes. */
+static void stop_watcher(void)
+{
+    pthread_mutex_lock(&L.lock);
+    struct hot__watch *watch = L.watch;
+    pthread_t thread = L.watcher;
+    L.watch = NULL;
+    pthread_mutex_unlock(&L.lock);
+    if (!watch)
+        return;
+    hot__os_watch_wake(watch);
+    pthread_join(thread, NULL);
+    hot__os_watch_close(watch);
+}
+
+static long require_program_locked(void)
+{
+    return L.manifest ? HOT_OK : fail(HOT_E_NO_PROGRAM, "this program has no hot functions");
+}
+
+long hot__auto(void)
+{
+    pthread_mutex_lock(&L.lock);
+    long status = require_program_locked();
+    if (status == HOT_OK) {
+        L.mode = MODE_AUTO;
+        status = start_watcher_locked(); /* first, so that no build lands unseen */
+    }
+    if (status == HOT_OK && atomic_load(&L.version) == 0)
+        status = load_now_locked();
+    pthread_mutex_unlock(&L.lock);
+    return status < 0 ? status : HOT_OK;
+}
+
+long hot__init(const char *path)
+{
+    stop_watcher();
+    pthread_mutex_lock(&L.lock);
+    long status = require_program_locked();
+    if (status == HOT_OK) {
+        L.mode = MODE_MANUAL;
+        if (path && strcmp(path, L.library) != 0) {
+            use_library(path);
+            status = load_now_locked();
+        } else if (atomic_load(&L.version) == 0) {
+            status = load_now_locked();
+        }
+    }
+    pthread_mutex_unlock(&L.lock);
+    after_reload(status);
+    return status < 0 ? status : HOT_OK;
+}
+
+long hot__check(void)
+{
+    pthread_mutex_lock(&L.lock);
+    long status = require_program_locked();
+    if (status == HOT_OK)
+        status = check_locked();
+    pthread_mutex_unlock(&L.lock);
+    after_reload(status);
+    return status;
+}
+
+long hot__reload(void)
+{
+    pthread_mutex_lock(&L.lock);
+    long status = require_program_locked();
+    if (status == HOT_OK)
+        status = load_now_locked();
+    pthread_mutex_unlock(&L.lock);
+    after_reload(status);
+    return status;
+}
+
+long hot__version(void)
+{
+    return atomic_load(&L.version);
+}
+
+void hot__on_reload(void (*cb)(long version))
+{
+    pthread_mutex_lock(&L.lock);
+    L.on_reload = cb;
+    pthread_mutex_unlock(&L.lock);
+}
+
+long hot__cleanup(void)
+{
+    stop_watcher();
+    pthread_mutex_lock(&L.lock);
+    if (L.manifest)
+        atomic_store_explicit(L.manifest->active, L.lazy_slots, memory_order_release);
+    while (L.version_count > 0) {
+        struct version *v = &L.versions[--L.version_count];
+        hot__os_library_close(v->handle);
+        hot__os_remove_file(v->path);
+        free(v->path);
+        free((void *)v->slots);
+    }
+    free(L.versions);
+    L.versions = NULL;
+    if (L.private_dir[0])
+        hot__os_remove_dir(L.private_dir);
+    L.private_dir[0] = L.loaded_stamp[0] = L.refused_stamp[0] = '\0';
+    atomic_store(&L.version, 0);
+    L.mode = MODE_IDLE;
+    pthread_mutex_unlock(&L.lock);
+    return HOT_OK;
+}
+
+const char *hot__last_error(void)
+{
+    static _Thread_local char copy[sizeof L.error];
+    pthread_mutex_lock(&L.lock);
+    memcpy(copy, L.error, sizeof copy);
+    pthread_mutex_unlock(&L.lock);
+    return copy;
+}
+
+hot_abi_code hot__lazy_resolve(unsigned index)
+{
+    pthread_mutex_lock(&L.lock);
+    if (atomic_load(&L.version) == 0) {
+        if (L.mode == MODE_IDLE) {
+            L.mode = MODE_AUTO;
+            if (start_watcher_locked() != HOT_OK)
+                hot__say("%s; new builds will not be loaded", L.error);
+        }
+        if (load_now_locked() < 0) {
+            hot__say("cannot run '%s': %s", L.manifest->signatures[index].name, L.error);
+            abort();
+        }
+    }
+    const hot_abi_code *slots = atomic_load_explicit(L.manifest->active, memory_order_acquire);
+    pthread_mutex_unlock(&L.lock);
+    return slots[index];
+}

@@ -1,0 +1,76 @@
+/* runtime/os.h
+ * The runtime's only seam to the operating system: files, private
+ * directories, the dynamic loader and change notification. Invariant: no
+ * other runtime file includes an OS header; a port adds an os_<name>.c. */
+#ifndef VAIS_HOT_OS_H
+#define VAIS_HOT_OS_H
+
+#include <stddef.h>
+
+/* What identifies one version of a file on disk. */
+struct hot__file_id {
+    long long size;                /* bytes */
+    long long mtime_ns;            /* modification time, ns since the epoch */
+    unsigned long long inode;      /* inode number */
+    unsigned long long device;     /* device number */
+};
+
+/* Fills *id for path. Returns 0, or -1 with errno's text in err. */
+int hot__os_file_id(const char *path, struct hot__file_id *id, char *err, size_t errlen);
+
+/* Reads at most size-1 bytes of path into buf and terminates it. Returns the
+ * length, or -1 when the file cannot be read (a missing file included). */
+long hot__os_read_text(const char *path, char *buf, size_t size);
+
+/* Copies src to a new file dst (mode 0700), and reports the identity of src
+ * before the copy began in *before and once it ended in *after; they differ
+ * when src was replaced or rewritten meanwhile. Returns 0, or -1 with text. */
+int hot__os_copy_file(const char *src, const char *dst, struct hot__file_id *before,
+                      struct hot__file_id *after, char *err, size_t errlen);
+
+/* Creates a new directory only the user can enter, under $TMPDIR (or /tmp),
+ * its name starting with prefix. Writes its path to out. Returns 0 or -1. */
+int hot__os_private_dir(const char *prefix, char *out, size_t outlen, char *err, size_t errlen);
+
+/* Removes path, a file. Missing is fine. */
+void hot__os_remove_file(const char *path);
+
+/* Removes the directory path, which must hold only files we made. */
+void hot__os_remove_dir(const char *path);
+
+/* Opens a shared library with every symbol bound now, its symbols private.
+ * Returns a handle, or NULL with the loader's text in err. */
+void *hot__os_library_open(const char *path, char *err, size_t errlen);
+
+/* The address of symbol name in handle, or NULL. */
+void *hot__os_library_symbol(void *handle, const char *name);
+
+/* Unmaps the library; nothing may run in it afterwards. */
+void hot__os_library_close(void *handle);
+
+/* A monotonic clock in nanoseconds. */
+long long hot__os_now_ns(void);
+
+/* Pauses the calling thread for ms milliseconds. */
+void hot__os_sleep_ms(int ms);
+
+/* Change notification for one file. The watch sees the file's directory, so
+ * a file replaced by rename is seen as well as one rewritten in place. */
+struct hot__watch;
+
+/* Starts watching path. Returns NULL with text in err when it cannot. */
+struct hot__watch *hot__os_watch_open(const char *path, char *err, size_t errlen);
+
+/* Blocks until the file may have changed (1), timeout_ms passed (0), or
+ * hot__os_watch_wake was called (-1). Safe against spurious wake-ups: a
+ * caller re-checks the file anyway. */
+int hot__os_watch_wait(struct hot__watch *watch, int timeout_ms);
+
+/* Makes a current or next hot__os_watch_wait return -1; callable from any
+ * thread. */
+void hot__os_watch_wake(struct hot__watch *watch);
+
+/* Releases the watch; no thread may be waiting on it. */
+void hot__os_watch_close(struct hot__watch *watch);
+
+#endif

@@ -1,0 +1,301 @@
+/* runtime/os_linux.c
+ * os.h for Linux: stat, read/write copies, mkdtemp, dlopen and inotify.
+ * Invariant: every function reports failure through its return value and
+ * err text; none prints, exits or leaves a descriptor open on any path. */
+#define _GNU_SOURCE
+#include "os.h"
+
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static void set_err(char *err, size_t errlen, const char *what, const char *path)
+{
+    snprintf(err, errlen, "%s '%s': %s", what, path, strerror(errno));
+}
+
+static void id_from_stat(const struct stat *st, struct hot__file_id *id)
+{
+    id->size = (long long)st->st_size;
+    id->mtime_ns = (long long)st->st_mtim.tv_sec * 1000000000LL + st->st_mtim.tv_nsec;
+    id->inode = (unsigned long long)st->st_ino;
+    id->device = (unsigned long long)st->st_dev;
+}
+
+int hot__os_file_id(const char *path, struct hot__file_id *id, char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        set_err(err, errlen, "cannot stat", path);
+        return -1;
+    }
+    id_from_stat(&st, id);
+    return 0;
+}
+
+long hot__os_read_text(const char *path, char *buf, size_t size)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    size_t len = 0;
+    while (len + 1 < size) {
+        ssize_t n = read(fd, buf + len, size - 1 - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    close(fd);
+    buf[len] = '\0';
+    return (long)len;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return -1;
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+int hot__os_copy_file(const char *src, const char *dst, struct hot__file_id *before,
+                      struct hot__file_id *after, char *err, size_t errlen)
+{
+    static char buf[1 << 16]; /* callers hold the loader lock */
+    int status = -1, out = -1;
+    struct stat st;
+    int in = open(src, O_RDONLY | O_CLOEXEC);
+    if (in < 0) {
+        set_err(err, errlen, "cannot open", src);
+        return -1;
+    }
+    if (fstat(in, &st) != 0) {
+        set_err(err, errlen, "cannot stat", src);
+        goto done;
+    }
+    id_from_stat(&st, before);
+    out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
+    if (out < 0) {
+        set_err(err, errlen, "cannot create", dst);
+        goto done;
+    }
+    for (;;) {
+        ssize_t n = read(in, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            set_err(err, errlen, "cannot read", src);
+            goto done;
+        }
+        if (n == 0)
+            break;
+        if (write_all(out, buf, (size_t)n) != 0) {
+            set_err(err, errlen, "cannot write", dst);
+            goto done;
+        }
+    }
+    if (fstat(in, &st) != 0) {
+        set_err(err, errlen, "cannot stat", src);
+        goto done;
+    }
+    id_from_stat(&st, after);
+    status = 0;
+done:
+    if (out >= 0 && close(out) != 0 && status == 0) {
+        set_err(err, errlen, "cannot write", dst);
+        status = -1;
+    }
+    close(in);
+    if (status != 0 && out >= 0)
+        unlink(dst);
+    return status;
+}
+
+int hot__os_private_dir(const char *prefix, char *out, size_t outlen, char *err, size_t errlen)
+{
+    const char *base = getenv("TMPDIR");
+    if (!base || !*base)
+        base = "/tmp";
+    int n = snprintf(out, outlen, "%s/%sXXXXXX", base, prefix);
+    if (n < 0 || (size_t)n >= outlen) {
+        snprintf(err, errlen, "temporary directory path too long under '%s'", base);
+        return -1;
+    }
+    if (!mkdtemp(out)) { /* mkdtemp makes it 0700 */
+        set_err(err, errlen, "cannot create a private directory in", base);
+        return -1;
+    }
+    return 0;
+}
+
+void hot__os_remove_file(const char *path)
+{
+    unlink(path);
+}
+
+void hot__os_remove_dir(const char *path)
+{
+    DIR *dir = opendir(path);
+    if (dir) {
+        struct dirent *entry;
+        while ((entry = readdir(dir)) != NULL) {
+            if (strcmp(entry->d_name, ".") != 0 && strcmp(entry->d_name, "..") != 0)
+                unlinkat(dirfd(dir), entry->d_name, 0);
+        }
+        closedir(dir);
+    }
+    rmdir(path);
+}
+
+void *hot__os_library_open(const char *path, char *err, size_t errlen)
+{
+    void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!handle) {
+        const char *text = dlerror();
+        snprintf(err, errlen, "%s", text ? text : "unknown dlopen error");
+    }
+    return handle;
+}
+
+void *hot__os_library_symbol(void *handle, const char *name)
+{
+    return dlsym(handle, name);
+}
+
+void hot__os_library_close(void *handle)
+{
+    dlclose(handle);
+}
+
+long long hot__os_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+void hot__os_sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+    }
+}
+
+struct hot__watch {
+    int inotify;       /* watches the file's directory */
+    int wake;          /* eventfd written by hot__os_watch_wake */
+    char name[256];    /* the file's name within its directory */
+};
+
+struct hot__watch *hot__os_watch_open(const char *path, char *err, size_t errlen)
+{
+    char dir[4096];
+    const char *slash = strrchr(path, '/');
+    const char *name = slash ? slash + 1 : path;
+    size_t dirlen = slash ? (size_t)(slash - path) : 1;
+    if (dirlen == 0)
+        dirlen = 1; /* the file is in "/" */
+    if (dirlen >= sizeof dir || strlen(name) >= sizeof((struct hot__watch *)0)->name) {
+        snprintf(err, errlen, "path too long '%s'", path);
+        return NULL;
+    }
+    memcpy(dir, slash ? path : ".", dirlen);
+    dir[dirlen] = '\0';
+
+    struct hot__watch *watch = calloc(1, sizeof *watch);
+    if (!watch) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    strcpy(watch->name, name);
+    watch->inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    watch->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (watch->inotify < 0 || watch->wake < 0 ||
+        inotify_add_watch(watch->inotify, dir,
+                          IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_ATTRIB) < 0) {
+        set_err(err, errlen, "cannot watch", dir);
+        if (watch->inotify >= 0)
+            close(watch->inotify);
+        if (watch->wake >= 0)
+            close(watch->wake);
+        free(watch);
+        return NULL;
+    }
+    return watch;
+}
+
+/* Drains pending inotify events; returns 1 if one named the watched file. */
+static int drain_events(struct hot__watch *watch)
+{
+    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+    int seen = 0;
+    for (;;) {
+        ssize_t n = read(watch->inotify, buf, sizeof buf);
+        if (n <= 0)
+            return seen;
+        for (char *p = buf; p < buf + n;) {
+            const struct inotify_event *event = (const struct inotify_event *)(void *)p;
+            if (event->len > 0 && strcmp(event->name, watch->name) == 0)
+                seen = 1;
+            if (event->mask & IN_Q_OVERFLOW)
+                seen = 1;
+            p += sizeof *event + event->len;
+        }
+    }
+}
+
+int hot__os_watch_wait(struct hot__watch *watch, int timeout_ms)
+{
+    long long deadline = hot__os_now_ns() + (long long)timeout_ms * 1000000LL;
+    for (;;) {
+        struct pollfd fds[2] = {{watch->inotify, POLLIN, 0}, {watch->wake, POLLIN, 0}};
+        long long left_ms = (deadline - hot__os_now_ns()) / 1000000LL;
+        int ready = poll(fds, 2, left_ms > 0 ? (int)left_ms : 0);
+        if (ready < 0 && errno != EINTR)
+            return 0;
+        if (fds[1].revents & POLLIN) {
+            unsigned long long value;
+            if (read(watch->wake, &value, sizeof value) < 0) {
+                /* already drained by another wait: the wake still counts */
+            }
+            return -1;
+        }
+        if ((fds[0].revents & POLLIN) && drain_events(watch))
+            return 1;
+        if (left_ms <= 0)
+            return 0;
+    }
+}
+
+void hot__os_watch_wake(struct hot__watch *watch)
+{
+    unsigned long long one = 1;
+    if (write(watch->wake, &one, sizeof one) < 0) {
+        /* the counter is saturated: a wake is pending anyway */
+    }
+}
+
+void hot__os_watch_close(struct hot__watch *watch)
+{
+    close(watch->inotify);
+    close(watch->wake);
+    free(watch);
+}

@@ -1,0 +1,50 @@
+/* runtime/runtime.h
+ * The runtime's internal interface, used by std/ (which implements the
+ * public hot_* API on top of it) and by the runtime's tests. Every function
+ * is thread-safe; none may be called from inside hot code that the runtime
+ * is loading (a library constructor). Statuses are enum hot_status. */
+#ifndef VAIS_HOT_RUNTIME_H
+#define VAIS_HOT_RUNTIME_H
+
+#include <stdio.h>
+#include <vais/hot_abi.h>
+#include <vais/hot_status.h>
+
+/* Manual mode: stop any background watching, then load path (NULL: the
+ * program's own library) unless that library is already loaded. */
+long hot__init(const char *path);
+
+/* Reload if a new build landed: 1 reloaded, 0 nothing new, negative refused
+ * (reported once per refused build; later calls say 0 until the next). */
+long hot__check(void);
+
+/* Load the library as it is now: 1 reloaded, negative refused. */
+long hot__reload(void);
+
+/* 0 before the first load, 1 after it, +1 per successful reload. */
+long hot__version(void);
+
+/* cb runs after each successful reload, on the thread that did it (in auto
+ * mode the runtime's watcher thread), with no runtime lock held. */
+void hot__on_reload(void (*cb)(long version));
+
+/* Auto mode: load now if nothing is loaded, then watch for new builds in the
+ * background. */
+long hot__auto(void);
+
+/* Stop watching, unmap every version and remove the private copies; the next
+ * hot call loads afresh. No thread may be running hot code. */
+long hot__cleanup(void);
+
+/* The text of the last error, valid until this thread calls again. */
+const char *hot__last_error(void);
+
+/* Event lines go to stream; NULL silences them. Default stderr. */
+void hot__set_log(FILE *stream);
+
+/* Called by hot__lazy_entry with the slot index of the function called:
+ * loads the library in auto mode if nothing is loaded, and returns the code
+ * to run. Does not return when no version can be loaded. */
+hot_abi_code hot__lazy_resolve(unsigned index) __attribute__((visibility("hidden")));
+
+#endif

@@ -1,0 +1,56 @@
+/* std/include/vais/hot.h
+ * The C API of vais-hot, the counterpart of the Vais language's std/hot.vais.
+ * A program needs none of it (auto mode reloads by itself); with it, the
+ * program chooses when to reload. In HOT OFF builds every call links and
+ * does nothing, and hot_version() is 0. */
+#ifndef VAIS_HOT_H
+#define VAIS_HOT_H
+
+#include <stdio.h>
+#include <vais/hot_status.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Manual mode: load the hot library (NULL: this program's own). From now on
+ * nothing changes until hot_check() or hot_reload(). 0 or negative. */
+long hot_init(const char *path);
+
+/* Reload if a new build landed: 1 reloaded, 0 nothing new, negative refused
+ * (once per refused build; the old code keeps running). */
+long hot_check(void);
+
+/* Reload now: 1 reloaded, negative refused (the old code keeps running). */
+long hot_reload(void);
+
+/* 1 after the first load, +1 per successful reload; 0 in HOT OFF builds. */
+long hot_version(void);
+
+/* cb(version) runs after each successful reload: in auto mode on the
+ * runtime's watcher thread, in manual mode inside hot_check/hot_reload. */
+long hot_on_reload(void (*cb)(long version));
+
+/* Stop watching, unload every version, remove the private copies. No thread
+ * may be running hot code; the next hot call loads afresh. */
+long hot_cleanup(void);
+
+/* Auto mode: load now and reload in the background as builds land. */
+long hot_start(const char *source_path);
+
+/* Calls update until it returns non-zero, checking for a new build before
+ * each call; returns that value. */
+long hot_loop(long (*update)(void));
+
+/* The text of the last error, e.g. "'step' changed signature int(int) ->
+ * long(long); rebuild 'game' and restart to use it". "" if none. */
+const char *hot_last_error(void);
+
+/* Event lines ("vais-hot: reloaded v2 ...") go to stream; NULL silences. */
+void hot_log_to(FILE *stream);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
