@@ -4,6 +4,7 @@
  * library that passed every check; each published version stays mapped
  * until hot__cleanup; one lock serializes loading and is never held while
  * hot code or a program callback runs. */
+#define _POSIX_C_SOURCE 200809L /* strdup */
 #include "runtime.h"
 
 #include "log.h"
@@ -323,7 +324,8 @@ static long start_watcher_locked(void)
     char err[512];
     if (L.watch)
         return HOT_OK;
-    L.watch = hot__os_watch_open(L.stamp, err, sizeof err);
+    const char *stamp = L.stamp;
+    L.watch = hot__os_watch_open(&stamp, 1, err, sizeof err);
     if (!L.watch)
         return fail(HOT_E_WATCH, "%s", err);
     if (pthread_create(&L.watcher, NULL, watcher_main, L.watch) != 0) {
@@ -421,8 +423,17 @@ void hot__on_reload(void (*cb)(long version))
     pthread_mutex_unlock(&L.lock);
 }
 
+const struct hot_abi_manifest *hot__manifest(void)
+{
+    pthread_mutex_lock(&L.lock);
+    const struct hot_abi_manifest *m = L.manifest;
+    pthread_mutex_unlock(&L.lock);
+    return m;
+}
+
 long hot__cleanup(void)
 {
+    hot__stop_builder();
     stop_watcher();
     pthread_mutex_lock(&L.lock);
     if (L.manifest)

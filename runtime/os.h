@@ -54,14 +54,18 @@ long long hot__os_now_ns(void);
 /* Pauses the calling thread for ms milliseconds. */
 void hot__os_sleep_ms(int ms);
 
-/* Change notification for one file. The watch sees the file's directory, so
- * a file replaced by rename is seen as well as one rewritten in place. */
+/* Change notification for a set of paths. A file is watched through its
+ * directory, so a file replaced by rename, or unlinked and created again, is
+ * seen as well as one rewritten in place; a directory path sees any file in
+ * it change. */
 struct hot__watch;
 
-/* Starts watching path. Returns NULL with text in err when it cannot. */
-struct hot__watch *hot__os_watch_open(const char *path, char *err, size_t errlen);
+/* Starts watching paths[0..count). Returns NULL with text in err when it
+ * cannot. */
+struct hot__watch *hot__os_watch_open(const char *const *paths, size_t count, char *err,
+                                      size_t errlen);
 
-/* Blocks until the file may have changed (1), timeout_ms passed (0), or
+/* Blocks until a watched path may have changed (1), timeout_ms passed (0), or
  * hot__os_watch_wake was called (-1). Safe against spurious wake-ups: a
  * caller re-checks the file anyway. */
 int hot__os_watch_wait(struct hot__watch *watch, int timeout_ms);
@@ -72,5 +76,10 @@ void hot__os_watch_wake(struct hot__watch *watch);
 
 /* Releases the watch; no thread may be waiting on it. */
 void hot__os_watch_close(struct hot__watch *watch);
+
+/* Runs argv[0] (a path, no shell) with argv, its stdout sent to our
+ * stderr, and waits for it. Returns its exit status, 128+signal if killed,
+ * or -1 with text in err when it could not start. */
+int hot__os_run(const char *const *argv, char *err, size_t errlen);
 
 #endif

@@ -10,12 +10,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -199,50 +201,98 @@ void hot__os_sleep_ms(int ms)
     }
 }
 
-struct hot__watch {
-    int inotify;       /* watches the file's directory */
-    int wake;          /* eventfd written by hot__os_watch_wake */
-    char name[256];    /* the file's name within its directory */
+#define WATCH_MAX_PATHS 256
+
+struct watched {
+    int wd;         /* inotify watch of the directory */
+    char name[256]; /* the file within it; "" for the whole directory */
 };
 
-struct hot__watch *hot__os_watch_open(const char *path, char *err, size_t errlen)
+struct hot__watch {
+    int inotify;                          /* watches the paths' directories */
+    int wake;                             /* eventfd written by hot__os_watch_wake */
+    size_t count;                         /* used entries of paths */
+    struct watched paths[WATCH_MAX_PATHS];
+};
+
+/* Adds one path to watch; returns 0 or -1 with text in err. */
+static int watch_add(struct hot__watch *watch, const char *path, char *err, size_t errlen)
 {
     char dir[4096];
-    const char *slash = strrchr(path, '/');
-    const char *name = slash ? slash + 1 : path;
-    size_t dirlen = slash ? (size_t)(slash - path) : 1;
-    if (dirlen == 0)
-        dirlen = 1; /* the file is in "/" */
-    if (dirlen >= sizeof dir || strlen(name) >= sizeof((struct hot__watch *)0)->name) {
+    const char *name = "";
+    struct stat st;
+    if (strlen(path) >= sizeof dir) {
         snprintf(err, errlen, "path too long '%s'", path);
-        return NULL;
+        return -1;
     }
-    memcpy(dir, slash ? path : ".", dirlen);
-    dir[dirlen] = '\0';
+    strcpy(dir, path);
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        char *slash = strrchr(dir, '/');
+        name = slash ? path + (slash - dir) + 1 : path;
+        if (!slash)
+            strcpy(dir, ".");
+        else if (slash == dir)
+            dir[1] = '\0'; /* the file is in "/" */
+        else
+            *slash = '\0';
+    }
+    if (watch->count == WATCH_MAX_PATHS || strlen(name) >= sizeof watch->paths[0].name) {
+        snprintf(err, errlen, "cannot watch '%s': too many paths or name too long", path);
+        return -1;
+    }
+    int wd = inotify_add_watch(watch->inotify, dir,
+                               IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_ATTRIB);
+    if (wd < 0) {
+        set_err(err, errlen, "cannot watch", dir);
+        return -1;
+    }
+    watch->paths[watch->count].wd = wd;
+    strcpy(watch->paths[watch->count].name, name);
+    watch->count++;
+    return 0;
+}
 
+struct hot__watch *hot__os_watch_open(const char *const *paths, size_t count, char *err,
+                                      size_t errlen)
+{
     struct hot__watch *watch = calloc(1, sizeof *watch);
     if (!watch) {
         snprintf(err, errlen, "out of memory");
         return NULL;
     }
-    strcpy(watch->name, name);
     watch->inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     watch->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-    if (watch->inotify < 0 || watch->wake < 0 ||
-        inotify_add_watch(watch->inotify, dir,
-                          IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_ATTRIB) < 0) {
-        set_err(err, errlen, "cannot watch", dir);
-        if (watch->inotify >= 0)
-            close(watch->inotify);
-        if (watch->wake >= 0)
-            close(watch->wake);
-        free(watch);
-        return NULL;
+    if (watch->inotify < 0 || watch->wake < 0) {
+        set_err(err, errlen, "cannot start watching", paths[0]);
+        goto failed;
+    }
+    for (size_t i = 0; i < count; i++) {
+        if (watch_add(watch, paths[i], err, errlen) != 0)
+            goto failed;
     }
     return watch;
+failed:
+    if (watch->inotify >= 0)
+        close(watch->inotify);
+    if (watch->wake >= 0)
+        close(watch->wake);
+    free(watch);
+    return NULL;
 }
 
-/* Drains pending inotify events; returns 1 if one named the watched file. */
+static int watched_event(const struct hot__watch *watch, const struct inotify_event *event)
+{
+    if (event->mask & IN_Q_OVERFLOW)
+        return 1; /* events were lost: anything may have changed */
+    for (size_t i = 0; i < watch->count; i++) {
+        const struct watched *w = &watch->paths[i];
+        if (w->wd == event->wd && (!w->name[0] || (event->len && strcmp(w->name, event->name) == 0)))
+            return 1;
+    }
+    return 0;
+}
+
+/* Drains pending inotify events; returns 1 if one concerned a watched path. */
 static int drain_events(struct hot__watch *watch)
 {
     char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
@@ -253,10 +303,7 @@ static int drain_events(struct hot__watch *watch)
             return seen;
         for (char *p = buf; p < buf + n;) {
             const struct inotify_event *event = (const struct inotify_event *)(void *)p;
-            if (event->len > 0 && strcmp(event->name, watch->name) == 0)
-                seen = 1;
-            if (event->mask & IN_Q_OVERFLOW)
-                seen = 1;
+            seen |= watched_event(watch, event);
             p += sizeof *event + event->len;
         }
     }
@@ -298,4 +345,28 @@ void hot__os_watch_close(struct hot__watch *watch)
     close(watch->inotify);
     close(watch->wake);
     free(watch);
+}
+
+extern char **environ;
+
+int hot__os_run(const char *const *argv, char *err, size_t errlen)
+{
+    posix_spawn_file_actions_t actions;
+    pid_t pid;
+    int status;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
+    int rc = posix_spawn(&pid, argv[0], &actions, NULL, (char *const *)argv, environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot run '%s': %s", argv[0], strerror(rc));
+        return -1;
+    }
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            snprintf(err, errlen, "cannot wait for '%s': %s", argv[0], strerror(errno));
+            return -1;
+        }
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

@@ -32,6 +32,17 @@ void hot__on_reload(void (*cb)(long version));
  * background. */
 long hot__auto(void);
 
+/* Auto mode, plus a background builder that runs the manifest's rebuild
+ * command whenever a hot source or source_path (a file or a directory; NULL
+ * for none) changes. */
+long hot__start(const char *source_path);
+
+/* Stops hot__start's builder, waiting for a build under way to end. */
+void hot__stop_builder(void);
+
+/* The manifest the stubs registered, or NULL in a program without them. */
+const struct hot_abi_manifest *hot__manifest(void);
+
 /* Stop watching, unmap every version and remove the private copies; the next
  * hot call loads afresh. No thread may be running hot code. */
 long hot__cleanup(void);

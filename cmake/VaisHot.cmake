@@ -1,0 +1,160 @@
+# cmake/VaisHot.cmake
+# vais_add_hot_executable(): one call makes a program whose #[hot] functions
+# reload while it runs. Included by vais-hot's own CMakeLists.txt and by the
+# package config; expects the VaisHot:: targets to exist (built or imported).
+include_guard(GLOBAL)
+
+#[=======================================================================[
+vais_add_hot_executable(<name>
+    SOURCES       <file>...        # the static core: never reloaded, owns the state
+    HOT_SOURCES   <file>...        # files with #[hot] functions: reloadable
+    [LINK_LIBRARIES <item>...]     # linked into both halves
+    [HOT ON|OFF])                  # default ON; OFF for Release and MinSizeRel
+
+Makes <name>, the executable (the core, the generated stubs and the
+runtime), and <name>_hot, the shared library (the hot sources and the
+generated table). Building <name> builds both; after each successful link of
+<name>_hot a stamp file beside it tells the running program to reload.
+With HOT OFF, <name> is one plain executable with direct calls and
+<name>_hot a target that builds nothing.
+#]=======================================================================]
+function(vais_add_hot_executable name)
+    set(fn "vais_add_hot_executable")
+    cmake_parse_arguments(PARSE_ARGV 1 arg "" "HOT" "SOURCES;HOT_SOURCES;LINK_LIBRARIES")
+    if(arg_UNPARSED_ARGUMENTS)
+        message(FATAL_ERROR "${fn}(${name}): unknown argument(s) '${arg_UNPARSED_ARGUMENTS}'; "
+            "the keywords are SOURCES, HOT_SOURCES, LINK_LIBRARIES and HOT")
+    endif()
+    if(arg_KEYWORDS_MISSING_VALUES)
+        message(FATAL_ERROR "${fn}(${name}): '${arg_KEYWORDS_MISSING_VALUES}' given without "
+            "a value; list files after SOURCES/HOT_SOURCES, libraries after LINK_LIBRARIES, "
+            "ON or OFF after HOT")
+    endif()
+    if(NOT name MATCHES "^[A-Za-z_][A-Za-z0-9_]*$")
+        message(FATAL_ERROR "${fn}(${name}): the name must be a C identifier "
+            "(letters, digits, '_'), since it names the program in its hot library")
+    endif()
+    if(TARGET ${name} OR TARGET ${name}_hot)
+        message(FATAL_ERROR "${fn}(${name}): a target '${name}' or '${name}_hot' already "
+            "exists; choose another name")
+    endif()
+    if(NOT arg_HOT_SOURCES)
+        message(FATAL_ERROR "${fn}(${name}): HOT_SOURCES is missing; list the files that "
+            "hold #[hot] functions, e.g. HOT_SOURCES update.c")
+    endif()
+
+    # HOT: ON unless the build type is one meant to ship.
+    if(NOT DEFINED arg_HOT)
+        if(CMAKE_BUILD_TYPE MATCHES "^(Release|MinSizeRel)$")
+            set(arg_HOT OFF)
+        else()
+            set(arg_HOT ON)
+        endif()
+    elseif(NOT arg_HOT MATCHES "^(ON|OFF|TRUE|FALSE|YES|NO|1|0|on|off|true|false|yes|no)$")
+        message(FATAL_ERROR "${fn}(${name}): HOT takes ON or OFF, not '${arg_HOT}'")
+    endif()
+    if(arg_HOT AND NOT TARGET VaisHot::runtime)
+        message(FATAL_ERROR "${fn}(${name}): HOT ON is not available for processor "
+            "'${CMAKE_SYSTEM_PROCESSOR}' yet (x86_64 only); pass HOT OFF")
+    endif()
+
+    # Hot sources: absolute, existing, not also in SOURCES.
+    set(gen_dir "${CMAKE_CURRENT_BINARY_DIR}/vais_hot/${name}")
+    set(hot_sources "")
+    set(units "")
+    set(unit_args "")
+    foreach(src IN LISTS arg_HOT_SOURCES)
+        cmake_path(ABSOLUTE_PATH src BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
+            NORMALIZE OUTPUT_VARIABLE abs)
+        if(NOT EXISTS "${abs}" OR IS_DIRECTORY "${abs}")
+            message(FATAL_ERROR "${fn}(${name}): hot source '${src}' does not exist "
+                "(looked for '${abs}'); fix the path in HOT_SOURCES")
+        endif()
+        if(abs IN_LIST hot_sources)
+            message(FATAL_ERROR "${fn}(${name}): hot source '${src}' is listed twice")
+        endif()
+        foreach(core_src IN LISTS arg_SOURCES)
+            cmake_path(ABSOLUTE_PATH core_src BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
+                NORMALIZE OUTPUT_VARIABLE core_abs)
+            if(core_abs STREQUAL abs)
+                message(FATAL_ERROR "${fn}(${name}): '${src}' is in both SOURCES and "
+                    "HOT_SOURCES; a file belongs to the core or to the hot library, not both")
+            endif()
+        endforeach()
+        list(APPEND hot_sources "${abs}")
+        # Each hot source compiles from a unit: its text with bare markers
+        # blanked under #line, so diagnostics point at the user's file.
+        cmake_path(RELATIVE_PATH abs BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
+            OUTPUT_VARIABLE rel)
+        if(rel MATCHES "^\\.\\./" OR IS_ABSOLUTE "${rel}")
+            list(LENGTH units index)
+            cmake_path(GET abs FILENAME file)
+            set(rel "outside/${index}_${file}")
+        endif()
+        set(unit "${gen_dir}/units/${rel}")
+        list(APPEND units "${unit}")
+        list(APPEND unit_args --unit "${abs}" "${unit}")
+        cmake_path(GET abs PARENT_PATH src_dir)
+        # Quoted includes of the original resolve from its own directory.
+        set_source_files_properties("${unit}" PROPERTIES
+            GENERATED TRUE COMPILE_OPTIONS "-iquote;${src_dir}")
+    endforeach()
+
+    set(gen_target "${name}_vais_hot_gen")
+    if(arg_HOT)
+        set(stubs "${gen_dir}/stubs.c")
+        set(table "${gen_dir}/table.c")
+        set(outputs "${stubs}" "${table}" ${units})
+        set(hot_args --stubs "${stubs}" --table "${table}" --arch "${VAIS_HOT_ARCH}")
+    else()
+        set(outputs ${units})
+        set(hot_args "")
+    endif()
+    add_custom_command(
+        OUTPUT ${outputs}
+        COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" gen --program "${name}" ${hot_args}
+                ${unit_args}
+        DEPENDS ${hot_sources} VaisHot::vais-hot
+        COMMENT "vais-hot: scanning hot sources of '${name}'"
+        VERBATIM)
+    # One target owns the generated files, so that both halves, built in
+    # parallel, never run the generator twice.
+    add_custom_target(${gen_target} DEPENDS ${outputs})
+
+    if(NOT arg_HOT)
+        add_executable(${name} ${arg_SOURCES} ${units})
+        add_dependencies(${name} ${gen_target})
+        target_link_libraries(${name} PRIVATE VaisHot::std_off ${arg_LINK_LIBRARIES})
+        add_custom_target(${name}_hot COMMENT "vais-hot: '${name}' is built with HOT OFF; nothing to reload")
+        set_target_properties(${name} PROPERTIES VAIS_HOT OFF)
+        return()
+    endif()
+
+    add_library(${name}_hot SHARED ${units} "${table}")
+    add_dependencies(${name}_hot ${gen_target})
+    set_target_properties(${name}_hot PROPERTIES NO_SONAME ON)
+    # The library's references to its own functions bind inside it: the core
+    # exports stubs under the same names, which must not capture them.
+    target_link_options(${name}_hot PRIVATE "LINKER:-Bsymbolic-functions")
+    target_link_libraries(${name}_hot PRIVATE VaisHot::api ${arg_LINK_LIBRARIES})
+    add_custom_command(TARGET ${name}_hot POST_BUILD
+        COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" stamp "$<TARGET_FILE:${name}_hot>"
+                "$<TARGET_FILE:${name}_hot>.stamp"
+        VERBATIM)
+
+    add_executable(${name} ${arg_SOURCES} "${stubs}")
+    add_dependencies(${name} ${gen_target} ${name}_hot)
+    # Hot code calls back into the core (its functions and globals) by name.
+    set_target_properties(${name} PROPERTIES ENABLE_EXPORTS ON VAIS_HOT ON)
+    target_link_libraries(${name} PRIVATE VaisHot::std ${arg_LINK_LIBRARIES})
+
+    # Machine paths reach the stubs as definitions, never as generated text.
+    set(quoted_sources "")
+    foreach(src IN LISTS hot_sources)
+        list(APPEND quoted_sources "\"${src}\"")
+    endforeach()
+    list(JOIN quoted_sources "," quoted_sources)
+    set(rebuild "\"${CMAKE_COMMAND}\",\"--build\",\"${CMAKE_BINARY_DIR}\",\"--target\",\"${name}_hot\"")
+    set_source_files_properties("${stubs}" PROPERTIES GENERATED TRUE COMPILE_DEFINITIONS
+        "VAIS_HOT_LIBRARY=\"$<TARGET_FILE:${name}_hot>\";VAIS_HOT_SOURCES=${quoted_sources};VAIS_HOT_REBUILD=${rebuild}")
+endfunction()

@@ -1,0 +1,26 @@
+# cmake/install.cmake
+# `cmake --install` puts the generator, the runtime, the headers and
+# VaisHot.cmake where find_package(VaisHot CONFIG) finds them; the package
+# config recreates the same VaisHot:: targets that add_subdirectory makes.
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+set(VAIS_HOT_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/VaisHot")
+set(vais_hot_install_targets vais-hot vais_hot_abi vais_hot_api vais_hot_std_off)
+if(TARGET vais_hot_runtime)
+    list(APPEND vais_hot_install_targets vais_hot_runtime vais_hot_std)
+endif()
+install(TARGETS ${vais_hot_install_targets} EXPORT VaisHotTargets
+    RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(DIRECTORY runtime/include/ std/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(EXPORT VaisHotTargets NAMESPACE VaisHot:: DESTINATION ${VAIS_HOT_INSTALL_CMAKEDIR})
+
+configure_package_config_file(cmake/VaisHotConfig.cmake.in
+    "${PROJECT_BINARY_DIR}/VaisHotConfig.cmake"
+    INSTALL_DESTINATION ${VAIS_HOT_INSTALL_CMAKEDIR})
+write_basic_package_version_file("${PROJECT_BINARY_DIR}/VaisHotConfigVersion.cmake"
+    COMPATIBILITY SameMinorVersion)
+install(FILES "${PROJECT_BINARY_DIR}/VaisHotConfig.cmake"
+    "${PROJECT_BINARY_DIR}/VaisHotConfigVersion.cmake" cmake/VaisHot.cmake
+    DESTINATION ${VAIS_HOT_INSTALL_CMAKEDIR})

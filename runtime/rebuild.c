@@ -1,0 +1,104 @@
+/* runtime/rebuild.c
+ * hot_start's background builder: watches the hot sources (and the path the
+ * program names) and runs the manifest's rebuild command, no shell, when one
+ * changes. The reload itself follows from the stamp, through auto mode.
+ * Invariant: one builder thread per process; a save that lands during a
+ * build causes one more build, never a lost change. */
+#include "runtime.h"
+
+#include "log.h"
+#include "os.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+static struct {
+    pthread_mutex_t lock;
+    struct hot__watch *watch; /* NULL while no builder runs */
+    pthread_t thread;
+    const struct hot_abi_manifest *manifest;
+} B = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static void build(const struct hot_abi_manifest *m)
+{
+    char err[512];
+    long long start = hot__os_now_ns();
+    hot__say("building '%s_hot'", m->program);
+    int status = hot__os_run(m->rebuild, err, sizeof err);
+    double ms = (double)(hot__os_now_ns() - start) / 1e6;
+    if (status < 0)
+        hot__say("%s; new builds must be started by hand", err);
+    else if (status != 0)
+        hot__say("build of '%s_hot' failed (exit %d) after %.0f ms; kept v%ld, fix the error "
+                 "and save again",
+                 m->program, status, ms, hot__version());
+}
+
+static void *builder_main(void *arg)
+{
+    struct hot__watch *watch = arg;
+    for (;;) {
+        int seen = hot__os_watch_wait(watch, 60000);
+        if (seen < 0)
+            return NULL;
+        /* Build at once; saves that arrive meanwhile are pending events. */
+        while (seen > 0) {
+            build(B.manifest);
+            seen = hot__os_watch_wait(watch, 0);
+        }
+        if (seen < 0)
+            return NULL;
+    }
+}
+
+long hot__start(const char *source_path)
+{
+    long status = hot__auto();
+    if (status != HOT_OK)
+        return status;
+    const struct hot_abi_manifest *m = hot__manifest();
+    pthread_mutex_lock(&B.lock);
+    if (B.watch) {
+        pthread_mutex_unlock(&B.lock);
+        return HOT_OK;
+    }
+    size_t count = 0;
+    while (m->sources[count])
+        count++;
+    const char **paths = calloc(count + 1, sizeof *paths);
+    if (!paths) {
+        pthread_mutex_unlock(&B.lock);
+        return HOT_E_WATCH;
+    }
+    memcpy(paths, m->sources, count * sizeof *paths);
+    if (source_path && *source_path)
+        paths[count++] = source_path;
+    char err[512];
+    B.manifest = m;
+    B.watch = hot__os_watch_open(paths, count, err, sizeof err);
+    free(paths);
+    if (!B.watch) {
+        hot__say("%s; hot_start will not rebuild", err);
+        status = HOT_E_WATCH;
+    } else if (pthread_create(&B.thread, NULL, builder_main, B.watch) != 0) {
+        hot__os_watch_close(B.watch);
+        B.watch = NULL;
+        status = HOT_E_WATCH;
+    }
+    pthread_mutex_unlock(&B.lock);
+    return status;
+}
+
+void hot__stop_builder(void)
+{
+    pthread_mutex_lock(&B.lock);
+    struct hot__watch *watch = B.watch;
+    B.watch = NULL;
+    pthread_mutex_unlock(&B.lock);
+    if (!watch)
+        return;
+    hot__os_watch_wake(watch);
+    pthread_join(B.thread, NULL);
+    hot__os_watch_close(watch);
+}

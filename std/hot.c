@@ -1,0 +1,64 @@
+/* std/hot.c
+ * The hot_* API of <vais/hot.h> in HOT ON builds: each call is the runtime's
+ * (runtime/runtime.h), plus hot_loop, which is only a loop around them. */
+#include <vais/hot.h>
+
+#include "runtime.h"
+
+long hot_init(const char *path)
+{
+    return hot__init(path);
+}
+
+long hot_check(void)
+{
+    return hot__check();
+}
+
+long hot_reload(void)
+{
+    return hot__reload();
+}
+
+long hot_version(void)
+{
+    return hot__version();
+}
+
+long hot_on_reload(void (*cb)(long version))
+{
+    hot__on_reload(cb);
+    return HOT_OK;
+}
+
+long hot_cleanup(void)
+{
+    return hot__cleanup();
+}
+
+long hot_start(const char *source_path)
+{
+    return hot__start(source_path);
+}
+
+long hot_loop(long (*update)(void))
+{
+    if (!update)
+        return HOT_E_ARGUMENT;
+    for (;;) {
+        hot__check();
+        long result = update();
+        if (result != 0)
+            return result;
+    }
+}
+
+const char *hot_last_error(void)
+{
+    return hot__last_error();
+}
+
+void hot_log_to(FILE *stream)
+{
+    hot__set_log(stream);
+}

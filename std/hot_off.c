@@ -1,0 +1,63 @@
+/* std/hot_off.c
+ * The hot_* API of <vais/hot.h> in HOT OFF builds: one plain program, so
+ * there is nothing to load. Every call succeeds and changes nothing;
+ * hot_version() is 0 and hot_loop still runs the loop. */
+#include <vais/hot.h>
+
+long hot_init(const char *path)
+{
+    (void)path;
+    return HOT_OK;
+}
+
+long hot_check(void)
+{
+    return 0;
+}
+
+long hot_reload(void)
+{
+    return 0;
+}
+
+long hot_version(void)
+{
+    return 0;
+}
+
+long hot_on_reload(void (*cb)(long version))
+{
+    (void)cb;
+    return HOT_OK;
+}
+
+long hot_cleanup(void)
+{
+    return HOT_OK;
+}
+
+long hot_start(const char *source_path)
+{
+    (void)source_path;
+    return HOT_OK;
+}
+
+long hot_loop(long (*update)(void))
+{
+    if (!update)
+        return HOT_E_ARGUMENT;
+    long result;
+    while ((result = update()) == 0) {
+    }
+    return result;
+}
+
+const char *hot_last_error(void)
+{
+    return "";
+}
+
+void hot_log_to(FILE *stream)
+{
+    (void)stream;
+}

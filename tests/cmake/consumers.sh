@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# tests/cmake/consumers.sh VAIS-HOT-DIR SCRATCH-PARENT
+# The plain consumer project built the ways users build it: Release (HOT
+# OFF by default: one plain program, no library, no stubs), Debug (HOT ON),
+# and through find_package after `cmake --install`. As a subproject,
+# vais-hot must add no tests and no examples of its own.
+set -euo pipefail
+vais_hot_dir=$1
+work=$(mktemp -d "$2/consumers.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+src=$(cd "$(dirname "$0")/plain" && pwd)
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+build() { # build DIR [cmake args...]
+    local dir=$1; shift
+    cmake -S "$src" -B "$dir" -G Ninja "$@" >"$dir.log" 2>&1 && cmake --build "$dir" >>"$dir.log" 2>&1 ||
+        { cat "$dir.log"; fail "could not build $dir"; }
+}
+
+# Release: HOT OFF.
+build "$work/release" -DCMAKE_BUILD_TYPE=Release -DVAIS_HOT_DIR="$vais_hot_dir"
+[[ $("$work/release/app") == "version=0 value=42" ]] || fail "Release run: $("$work/release/app")"
+[[ ! -e $work/release/libapp_hot.so ]] || fail "Release built a hot library"
+! nm "$work/release/app" | grep -q vais_hot__ || fail "Release executable has vais-hot stubs"
+cmake --build "$work/release" --target app_hot >/dev/null || fail "app_hot is not a target in HOT OFF"
+[[ $(ctest --test-dir "$work/release" -N | tail -n 1) == "Total Tests: 0" ]] ||
+    fail "vais-hot as a subproject added tests"
+! ninja -C "$work/release" -t targets all | grep -q hot_reload_simple ||
+    fail "vais-hot as a subproject added its examples"
+
+# Debug: HOT ON, from another working directory.
+build "$work/debug" -DCMAKE_BUILD_TYPE=Debug -DVAIS_HOT_DIR="$vais_hot_dir"
+out=$(cd / && "$work/debug/app" 2>"$work/debug.err")
+[[ $out == "version=1 value=42" ]] || fail "Debug run: $out"
+[[ -e $work/debug/libapp_hot.so.stamp ]] || fail "no stamp beside the hot library"
+
+# find_package after cmake --install.
+cmake -S "$vais_hot_dir" -B "$work/vais-hot" -G Ninja -DBUILD_TESTING=OFF >"$work/install.log" 2>&1 &&
+    cmake --build "$work/vais-hot" >>"$work/install.log" 2>&1 &&
+    cmake --install "$work/vais-hot" --prefix "$work/prefix" >>"$work/install.log" 2>&1 ||
+    { cat "$work/install.log"; fail "could not install vais-hot"; }
+build "$work/package" -DCMAKE_BUILD_TYPE=Debug -DUSE_FIND_PACKAGE=ON -DCMAKE_PREFIX_PATH="$work/prefix"
+out=$("$work/package/app" 2>"$work/package.err")
+[[ $out == "version=1 value=42" ]] || fail "find_package run: $out"
+echo "consumers: Release, Debug and find_package builds all behave"

@@ -1,0 +1,5 @@
+#[hot]
+int hot(void)
+{
+    return 0;
+}

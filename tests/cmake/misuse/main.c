@@ -1,0 +1,6 @@
+int hot(void);
+
+int main(void)
+{
+    return hot();
+}

@@ -1,0 +1,7 @@
+#include <vais/hot.h>
+
+#[hot]
+int answer(int base)
+{
+    return base + 2;
+}

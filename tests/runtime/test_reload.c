@@ -1,0 +1,262 @@
+/* tests/runtime/test_reload.c
+ * The runtime against real builds of one hot library (calc/): manual mode
+ * reloads, each kind of refused build with its exact text, the stamp rules,
+ * auto mode's background reload, and cleanup. argv: the vais-hot tool, then
+ * the v1 (own), v2, sig, missing, other-program and plain libraries. */
+#define _POSIX_C_SOURCE 200809L
+#include "../check.h"
+
+#include <vais/hot.h>
+
+#include <dirent.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+int add(int a, int b);
+const char *name(void);
+
+extern char **environ;
+
+static const char *tool;
+static char library[512];
+static char scratch[256];
+static long reloaded_to;
+
+static void on_reload(long version)
+{
+    reloaded_to = version;
+}
+
+static void copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+    char buf[8192];
+    size_t n;
+    CHECK(in && out);
+    while (in && out && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        fwrite(buf, 1, n, out);
+    if (in)
+        fclose(in);
+    if (out)
+        fclose(out);
+}
+
+static void run_stamp(void)
+{
+    char stamp[600];
+    snprintf(stamp, sizeof stamp, "%s.stamp", library);
+    char *argv[] = {(char *)tool, "stamp", library, stamp, NULL};
+    pid_t pid;
+    int status = -1;
+    CHECK_INT(posix_spawn(&pid, tool, NULL, NULL, argv, environ), ==, 0);
+    waitpid(pid, &status, 0);
+    CHECK_INT(status, ==, 0);
+}
+
+/* Lands a build the way the linker and the build do: the file is replaced
+ * by rename, then the stamp is written. */
+static void land(const char *build)
+{
+    char tmp[600];
+    snprintf(tmp, sizeof tmp, "%s.new", library);
+    copy_file(build, tmp);
+    CHECK_INT(rename(tmp, library), ==, 0);
+    run_stamp();
+}
+
+static void land_text(const char *text)
+{
+    char tmp[600];
+    snprintf(tmp, sizeof tmp, "%s/text", scratch);
+    FILE *f = fopen(tmp, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs(text, f);
+        fclose(f);
+    }
+    land(tmp);
+}
+
+static long long now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Auto mode's watcher must reload without any call from us. */
+static int wait_for_add(int want)
+{
+    long long deadline = now_ns() + 5000000000LL;
+    while (now_ns() < deadline) {
+        if (add(2, 3) == want)
+            return 1;
+        struct timespec pause = {0, 1000000};
+        nanosleep(&pause, NULL);
+    }
+    return 0;
+}
+
+static int dir_is_empty(const char *path)
+{
+    DIR *dir = opendir(path);
+    int entries = 0;
+    struct dirent *entry;
+    if (!dir)
+        return 0;
+    while ((entry = readdir(dir)) != NULL)
+        entries += strcmp(entry->d_name, ".") != 0 && strcmp(entry->d_name, "..") != 0;
+    closedir(dir);
+    return entries == 0;
+}
+
+static void remove_in_scratch(const char *file)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", scratch, file);
+    remove(path);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 8) {
+        fprintf(stderr, "usage: test_reload TOOL V1 V2 SIG MISSING OTHER PLAIN\n");
+        return 2;
+    }
+    tool = argv[1];
+    const char *v1 = argv[2], *v2 = argv[3], *sig = argv[4], *missing = argv[5];
+    const char *other = argv[6], *plain = argv[7];
+
+    snprintf(scratch, sizeof scratch, "%s", "/tmp/vais-hot-test-XXXXXX");
+    if (getenv("TMPDIR"))
+        snprintf(scratch, sizeof scratch, "%s/vais-hot-test-XXXXXX", getenv("TMPDIR"));
+    CHECK(mkdtemp(scratch) != NULL);
+    char tmp[300];
+    snprintf(tmp, sizeof tmp, "%s/tmp", scratch);
+    mkdir(tmp, 0700);
+    setenv("TMPDIR", tmp, 1); /* private copies go here: checked at the end */
+    snprintf(library, sizeof library, "%s/libcalc.so", scratch);
+    FILE *log = tmpfile();
+    hot_log_to(log);
+
+    /* Manual mode: nothing happens until hot_check. */
+    land(v1);
+    CHECK_INT(hot_version(), ==, 0);
+    CHECK_INT(hot_init(library), ==, HOT_OK);
+    CHECK_INT(hot_version(), ==, 1);
+    CHECK_INT(add(2, 3), ==, 5);
+    CHECK_STR(name(), "v1");
+    CHECK_INT(hot_on_reload(on_reload), ==, HOT_OK);
+    const char *v1_name = name();
+
+    land(v2);
+    CHECK_INT(add(2, 3), ==, 5); /* manual: not before hot_check */
+    CHECK_INT(hot_check(), ==, 1);
+    CHECK_INT(hot_version(), ==, 2);
+    CHECK_INT(reloaded_to, ==, 2);
+    CHECK_INT(add(2, 3), ==, 50);
+    CHECK_STR(name(), "v2");
+    CHECK_STR(v1_name, "v1"); /* old versions stay mapped */
+    CHECK_INT(hot_check(), ==, 0);
+
+    /* Each bad build is refused whole, once, and v2 keeps running. */
+    land(sig);
+    CHECK_INT(hot_check(), ==, HOT_E_SIGNATURE);
+    CHECK_STR(hot_last_error(), "'add' changed signature int(int, int) -> long(long, long); "
+                                "rebuild 'runtime_reload' and restart to use it");
+    CHECK_INT(hot_check(), ==, 0);
+    CHECK_INT(add(2, 3), ==, 50);
+
+    land(missing);
+    CHECK_INT(hot_check(), ==, HOT_E_MISSING);
+    CHECK_STR(hot_last_error(), "hot function 'name' is missing from the new build; rebuild "
+                                "'runtime_reload' and restart to use it");
+    CHECK_STR(name(), "v2");
+
+    land(other);
+    CHECK_INT(hot_check(), ==, HOT_E_PROGRAM);
+    char expected[1200];
+    snprintf(expected, sizeof expected,
+             "'%s' is the hot library of 'other', not of 'runtime_reload'", library);
+    CHECK_STR(hot_last_error(), expected);
+
+    land(plain);
+    CHECK_INT(hot_check(), ==, HOT_E_NOT_HOT);
+    snprintf(expected, sizeof expected, "'%s' is not a vais-hot library (no 'vais_hot__table')",
+             library);
+    CHECK_STR(hot_last_error(), expected);
+
+    land_text("this is not a library\n");
+    CHECK_INT(hot_check(), ==, HOT_E_LOAD);
+    snprintf(expected, sizeof expected, "cannot load '%s': ", library);
+    CHECK(strncmp(hot_last_error(), expected, strlen(expected)) == 0);
+
+    land_text("");
+    CHECK_INT(hot_check(), ==, HOT_E_LOAD);
+    CHECK_INT(hot_version(), ==, 2);
+    CHECK_INT(add(2, 3), ==, 50);
+
+    /* A library that does not match its stamp is a build still writing. */
+    char tmp_lib[600];
+    snprintf(tmp_lib, sizeof tmp_lib, "%s.new", library);
+    copy_file(v1, tmp_lib);
+    CHECK_INT(rename(tmp_lib, library), ==, 0);
+    CHECK_INT(hot_check(), ==, 0);
+    CHECK_INT(add(2, 3), ==, 50);
+    run_stamp();
+    CHECK_INT(hot_check(), ==, 1);
+    CHECK_INT(hot_version(), ==, 3);
+    CHECK_INT(add(2, 3), ==, 5);
+
+    CHECK_INT(hot_reload(), ==, 1);
+    CHECK_INT(hot_version(), ==, 4);
+    CHECK_INT(reloaded_to, ==, 4);
+
+    /* The log said each of these in one line. */
+    fflush(log);
+    rewind(log);
+    char line[1500];
+    int loaded = 0, reloaded = 0, kept = 0, other_lines = 0;
+    while (fgets(line, sizeof line, log)) {
+        if (strncmp(line, "vais-hot: loaded v1 from ", 25) == 0)
+            loaded++;
+        else if (strncmp(line, "vais-hot: reloaded v", 20) == 0)
+            reloaded++;
+        else if (strncmp(line, "vais-hot: kept v2: ", 19) == 0)
+            kept++;
+        else
+            other_lines++, fprintf(stderr, "unexpected log line: %s", line);
+    }
+    CHECK_INT(loaded, ==, 1);
+    CHECK_INT(reloaded, ==, 3);
+    CHECK_INT(kept, ==, 6);
+    CHECK_INT(other_lines, ==, 0);
+
+    /* Cleanup unloads everything; the next call loads again, in auto mode,
+     * and the background watcher picks up new builds by itself. */
+    CHECK_INT(hot_cleanup(), ==, HOT_OK);
+    CHECK_INT(hot_version(), ==, 0);
+    CHECK(dir_is_empty(tmp));
+    CHECK_INT(add(2, 3), ==, 5);
+    CHECK_INT(hot_version(), ==, 1);
+    land(v2);
+    CHECK(wait_for_add(50));
+    CHECK_INT(hot_version(), ==, 2);
+    land(sig);
+    land(v1);
+    CHECK(wait_for_add(5));
+    CHECK_STR(name(), "v1");
+
+    CHECK_INT(hot_cleanup(), ==, HOT_OK);
+    CHECK(dir_is_empty(tmp));
+    remove_in_scratch("libcalc.so");
+    remove_in_scratch("libcalc.so.stamp");
+    remove_in_scratch("text");
+    remove_in_scratch("tmp");
+    CHECK_INT(remove(scratch), ==, 0);
+    return check_exit();
+}
