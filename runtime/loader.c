@@ -220,12 +220,13 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     long version = atomic_fetch_add(&L.version, 1) + 1;
     snprintf(L.loaded_stamp, sizeof L.loaded_stamp, "%s", stamp_text ? stamp_text : "");
     double ms = (double)(hot__os_now_ns() - start) / 1e6;
+    unsigned count = L.manifest->count;
+    const char *plural = count == 1 ? "" : "s";
     if (version == 1)
-        hot__say("loaded v1 from '%s' (%u hot functions) in %.2f ms", L.library,
-                 (unsigned)L.manifest->count, ms);
+        hot__say("loaded v1 from '%s' (%u hot function%s) in %.2f ms", L.library, count, plural,
+                 ms);
     else
-        hot__say("reloaded v%ld (%u hot functions) in %.2f ms", version,
-                 (unsigned)L.manifest->count, ms);
+        hot__say("reloaded v%ld (%u hot function%s) in %.2f ms", version, count, plural, ms);
     return 1;
 
 refused:
@@ -286,6 +287,10 @@ static long check_locked(void)
         return 0;
     if (strcmp(text, L.loaded_stamp) == 0 || strcmp(text, L.refused_stamp) == 0)
         return 0;
+    struct hot__file_id now;
+    char err[512];
+    if (hot__os_file_id(L.library, &now, err, sizeof err) != 0 || !same_file(&now, &stamp_id))
+        return 0; /* a build is still writing the library, or the stamp is stale */
     long status = load_locked(text, &stamp_id);
     if (status < 0) {
         snprintf(L.refused_stamp, sizeof L.refused_stamp, "%s", text);

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # tests/cmake/consumers.sh VAIS-HOT-DIR SCRATCH-PARENT
 # The plain consumer project built the ways users build it: Release (HOT
-# OFF by default: one plain program, no library, no stubs), Debug (HOT ON),
-# and through find_package after `cmake --install`. As a subproject,
-# vais-hot must add no tests and no examples of its own.
+# OFF by default: one plain program, no library, no stubs), Debug (HOT ON)
+# with Ninja and with Unix Makefiles, through FetchContent, and through
+# find_package after `cmake --install`. As a subproject, vais-hot must add
+# no tests and no examples of its own.
 set -euo pipefail
 vais_hot_dir=$1
 work=$(mktemp -d "$2/consumers.XXXXXX")
@@ -11,9 +12,11 @@ trap 'rm -rf "$work"' EXIT
 src=$(cd "$(dirname "$0")/plain" && pwd)
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
-build() { # build DIR [cmake args...]
+build() { # build DIR [cmake args...]; Ninja unless the args say otherwise
     local dir=$1; shift
-    cmake -S "$src" -B "$dir" -G Ninja "$@" >"$dir.log" 2>&1 && cmake --build "$dir" >>"$dir.log" 2>&1 ||
+    local generator=(-G Ninja)
+    [[ " $* " == *" -G "* ]] && generator=()
+    cmake -S "$src" -B "$dir" "${generator[@]}" "$@" >"$dir.log" 2>&1 && cmake --build "$dir" >>"$dir.log" 2>&1 ||
         { cat "$dir.log"; fail "could not build $dir"; }
 }
 
@@ -33,6 +36,12 @@ build "$work/debug" -DCMAKE_BUILD_TYPE=Debug -DVAIS_HOT_DIR="$vais_hot_dir"
 out=$(cd / && "$work/debug/app" 2>"$work/debug.err")
 [[ $out == "version=1 value=42" ]] || fail "Debug run: $out"
 [[ -e $work/debug/libapp_hot.so.stamp ]] || fail "no stamp beside the hot library"
+
+# Unix Makefiles and FetchContent, HOT ON.
+build "$work/make" -G "Unix Makefiles" -DCMAKE_BUILD_TYPE=Debug -DVAIS_HOT_DIR="$vais_hot_dir"
+[[ $("$work/make/app" 2>/dev/null) == "version=1 value=42" ]] || fail "Unix Makefiles run"
+build "$work/fetch" -DCMAKE_BUILD_TYPE=Debug -DUSE_FETCHCONTENT=ON -DVAIS_HOT_DIR="$vais_hot_dir"
+[[ $("$work/fetch/app" 2>/dev/null) == "version=1 value=42" ]] || fail "FetchContent run"
 
 # find_package after cmake --install.
 cmake -S "$vais_hot_dir" -B "$work/vais-hot" -G Ninja -DBUILD_TESTING=OFF >"$work/install.log" 2>&1 &&

@@ -75,7 +75,7 @@ cmake --build "$work/build" >"$work/build.log" 2>&1 || { cat "$work/build.log"; 
 (cd / && TMPDIR="$work/tmp" exec "$work/build/counter" "$work/stop" >"$work/out" 2>"$work/err") &
 pid=$!
 wait_for_mark 1 0 10 >/dev/null
-grep -qF "vais-hot: loaded v1 from '$work/build/libcounter_hot.so' (1 hot functions)" "$work/err" ||
+grep -qF "vais-hot: loaded v1 from '$work/build/libcounter_hot.so' (1 hot function)" "$work/err" ||
     fail "no 'loaded v1' line"
 
 # (a) (b) (c): edit the body, build everything; only the library relinks.

@@ -3,6 +3,14 @@
 
 int answer(int base);
 
+/* Used by the hot code: the core's functions and globals are its to call. */
+int core_offset = 2;
+
+int core_double(int x)
+{
+    return 2 * x;
+}
+
 int main(void)
 {
     int value = answer(40);
