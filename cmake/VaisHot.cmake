@@ -25,6 +25,14 @@ function(vais_add_hot_executable name)
         message(FATAL_ERROR "${fn}(${name}): unknown argument(s) '${arg_UNPARSED_ARGUMENTS}'; "
             "the keywords are SOURCES, HOT_SOURCES, LINK_LIBRARIES and HOT")
     endif()
+    # A misspelt keyword after a list keyword lands in that list: catch it
+    # there, before it is taken for a file.
+    foreach(value IN LISTS arg_SOURCES arg_HOT_SOURCES)
+        if(value MATCHES "^[A-Z][A-Z0-9_]*$" AND NOT EXISTS "${CMAKE_CURRENT_SOURCE_DIR}/${value}")
+            message(FATAL_ERROR "${fn}(${name}): unknown keyword '${value}'; the keywords are "
+                "SOURCES, HOT_SOURCES, LINK_LIBRARIES and HOT")
+        endif()
+    endforeach()
     if(arg_KEYWORDS_MISSING_VALUES)
         message(FATAL_ERROR "${fn}(${name}): '${arg_KEYWORDS_MISSING_VALUES}' given without "
             "a value; list files after SOURCES/HOT_SOURCES, libraries after LINK_LIBRARIES, "
