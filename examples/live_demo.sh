@@ -11,7 +11,11 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-say() { printf '\n\033[1;36m== %s\033[0m\n' "$*" >&2; }
+if [[ -t 2 ]]; then
+    say() { printf '\n\033[1;36m== %s\033[0m\n' "$*" >&2; }
+else
+    say() { printf '\n== %s\n' "$*" >&2; }
+fi
 
 cp -r "$root/examples/hot_reload_simple" "$work/src"
 game="$work/src/game.c"

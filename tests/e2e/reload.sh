@@ -1,80 +1,17 @@
 #!/usr/bin/env bash
 # tests/e2e/reload.sh C-COMPILER VAIS-HOT-DIR SCRATCH-PARENT
-# The whole path, for real: configure the counter project with Ninja, start
-# it, edit its hot source and rebuild, and check that (a) the new code runs
+# The whole path, for real: build the counter project with Ninja, start it,
+# edit its hot source and rebuild, and check that (a) the new code runs
 # within 2 s of the build, (b) the state kept counting, (c) building `all`
 # did not relink the executable, (d) a failed build keeps the last good code
 # and the fix is picked up, (e) a changed signature is refused by name while
 # the program keeps running. Prints the figures it measured.
-set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 
-cc=$1
-vais_hot_dir=$2
-work=$(mktemp -d "$3/e2e-reload.XXXXXX")
-pid=""
-
-cleanup() {
-    if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-fail() {
-    echo "FAIL: $*" >&2
-    echo "--- program stdout (last 5 lines)" >&2
-    tail -n 5 "$work/out" >&2 || true
-    echo "--- program stderr" >&2
-    cat "$work/err" >&2 || true
-    exit 1
-}
-
-now_ns() { date +%s%N; }
-
-# Waits until the program's stdout has a line with "mark=$1" that was printed
-# after the time $2 (ns); prints that line. Fails after $3 seconds.
-wait_for_mark() {
-    local mark=$1 after=$2 seconds=$3 line
-    local deadline=$(($(now_ns) + seconds * 1000000000))
-    while (($(now_ns) < deadline)); do
-        line=$(awk -v m="mark=$mark" -v t="$after" '$3 == m && $1 > t { print; exit }' "$work/out")
-        if [[ -n $line ]]; then
-            echo "$line"
-            return 0
-        fi
-        kill -0 "$pid" 2>/dev/null || fail "the program exited while waiting for mark=$mark"
-        sleep 0.01
-    done
-    fail "no line with mark=$mark within ${seconds}s"
-}
-
-# Waits until stderr holds the fixed text $1, for at most $2 seconds.
-wait_for_stderr() {
-    local text=$1 seconds=$2
-    local deadline=$(($(now_ns) + seconds * 1000000000))
-    while (($(now_ns) < deadline)); do
-        grep -qF -- "$text" "$work/err" && return 0
-        sleep 0.01
-    done
-    fail "stderr never said: $text"
-}
-
-set_mark() { sed -i "s|^    return [^/]*/\* mark \*/|    return $1; /* mark */|" "$work/src/step.c"; }
 exe_identity() { stat -c '%i %Y' "$work/build/counter"; }
 
-cp -r "$(dirname "$0")/counter" "$work/src"
-mkdir "$work/tmp"
-cmake -S "$work/src" -B "$work/build" -G Ninja -DCMAKE_C_COMPILER="$cc" \
-    -DCMAKE_BUILD_TYPE=Debug -DVAIS_HOT_DIR="$vais_hot_dir" >"$work/configure.log" 2>&1 ||
-    { cat "$work/configure.log"; fail "configure failed"; }
-cmake --build "$work/build" >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "build failed"; }
-
-# Started from another directory: the program finds its library by itself.
-(cd / && TMPDIR="$work/tmp" exec "$work/build/counter" "$work/stop" >"$work/out" 2>"$work/err") &
-pid=$!
-wait_for_mark 1 0 10 >/dev/null
+build_counter
+start_counter
 grep -qF "vais-hot: loaded v1 from '$work/build/libcounter_hot.so' (1 hot function)" "$work/err" ||
     fail "no 'loaded v1' line"
 
@@ -99,13 +36,12 @@ echo "figure: hot rebuild, edit to stamp (cmake --build, all): $(((built - start
 echo "figure: stamp to first call of new code: $(((${first_new%% *} - stamp_ns) / 1000)) us (frames are 5 ms apart)"
 
 # (d) a failed build keeps the last good code; the fix is picked up.
-sed -i 's|^    return 2; /\* mark \*/|    return 2 /* mark */|' "$work/src/step.c"
+break_step
 if cmake --build "$work/build" --target counter_hot >"$work/build.log" 2>&1; then
     fail "a build with a syntax error succeeded"
 fi
 grep -q "step.c:8" "$work/build.log" || { cat "$work/build.log"; fail "the compile error does not point at step.c:8"; }
-broken=$(now_ns)
-wait_for_mark 2 "$broken" 2 >/dev/null # still running, still v2
+wait_for_mark 2 "$(now_ns)" 2 >/dev/null # still running, still v2
 set_mark 3
 cmake --build "$work/build" --target counter_hot >"$work/build.log" 2>&1 || fail "the fixed build failed"
 wait_for_mark 3 "$(now_ns)" 2 >/dev/null
@@ -116,9 +52,5 @@ cmake --build "$work/build" --target counter_hot >"$work/build.log" 2>&1 || { ca
 wait_for_stderr "vais-hot: kept v3: 'step' changed signature long(struct counter *) -> long(struct counter *, long); rebuild 'counter' and restart to use it" 2
 wait_for_mark 3 "$(now_ns)" 2 >/dev/null
 
-# A clean stop leaves no private copies behind.
-touch "$work/stop"
-wait "$pid" || fail "the program exited with status $?"
-pid=""
-[[ -z $(ls -A "$work/tmp") ]] || fail "private copies left behind: $(ls -A "$work/tmp")"
+stop_counter
 echo "e2e reload with $cc: all checks passed"

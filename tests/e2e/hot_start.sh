@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# tests/e2e/hot_start.sh C-COMPILER VAIS-HOT-DIR SCRATCH-PARENT
+# hot_start(NULL): the running counter rebuilds its own hot library when
+# step.c is saved, shows a failed build and keeps its last good code, then
+# picks up the fix. No build is run by this script after the first.
+source "$(dirname "$0")/lib.sh"
+
+build_counter
+start_counter COUNTER_HOT_START=1
+
+set_mark 2
+wait_for_mark 2 "$(now_ns)" 30 >/dev/null
+wait_for_stderr "vais-hot: reloaded v2" 1
+
+break_step
+wait_for_stderr "vais-hot: build of 'counter_hot' failed" 30
+grep -q "step.c:8" "$work/err" || fail "the compiler's error did not reach stderr"
+wait_for_mark 2 "$(now_ns)" 2 >/dev/null # still running, still v2
+
+set_mark 3
+wait_for_mark 3 "$(now_ns)" 30 >/dev/null
+
+stop_counter
+echo "e2e hot_start with $cc: all checks passed"

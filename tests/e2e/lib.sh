@@ -1,0 +1,88 @@
+# tests/e2e/lib.sh: what the end-to-end scripts share. Source it with the
+# arguments C-COMPILER VAIS-HOT-DIR SCRATCH-PARENT; it makes a scratch
+# directory $work, removed on exit with anything it started.
+set -euo pipefail
+
+cc=$1
+vais_hot_dir=$2
+work=$(mktemp -d "$3/e2e.XXXXXX")
+pid=""
+
+e2e_cleanup() {
+    if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap e2e_cleanup EXIT
+
+fail() {
+    echo "FAIL: $*" >&2
+    echo "--- program stdout (last 5 lines)" >&2
+    tail -n 5 "$work/out" >&2 || true
+    echo "--- program stderr" >&2
+    cat "$work/err" >&2 || true
+    exit 1
+}
+
+now_ns() { date +%s%N; }
+
+# Waits until the program's stdout has a line with "mark=$1" printed after
+# the time $2 (ns); prints that line. Fails after $3 seconds.
+wait_for_mark() {
+    local mark=$1 after=$2 seconds=$3 line
+    local deadline=$(($(now_ns) + seconds * 1000000000))
+    while (($(now_ns) < deadline)); do
+        line=$(awk -v m="mark=$mark" -v t="$after" '$3 == m && $1 > t { print; exit }' "$work/out")
+        if [[ -n $line ]]; then
+            echo "$line"
+            return 0
+        fi
+        kill -0 "$pid" 2>/dev/null || fail "the program exited while waiting for mark=$mark"
+        sleep 0.01
+    done
+    fail "no line with mark=$mark within ${seconds}s"
+}
+
+# Waits until stderr holds the fixed text $1, for at most $2 seconds.
+wait_for_stderr() {
+    local text=$1 seconds=$2
+    local deadline=$(($(now_ns) + seconds * 1000000000))
+    while (($(now_ns) < deadline)); do
+        grep -qF -- "$text" "$work/err" && return 0
+        sleep 0.01
+    done
+    fail "stderr never said: $text"
+}
+
+# Rewrites the value step() returns; the line may be broken (no ';').
+set_mark() { sed -i "s|^    return [^/]*/\* mark \*/|    return $1; /* mark */|" "$work/src/step.c"; }
+break_step() { sed -i "s|^    return \([^;]*\); /\* mark \*/|    return \1 /* mark */|" "$work/src/step.c"; }
+
+# Copies the counter project, configures it with Ninja and builds it.
+build_counter() {
+    cp -r "$(dirname "${BASH_SOURCE[0]}")/counter" "$work/src"
+    mkdir "$work/tmp"
+    cmake -S "$work/src" -B "$work/build" -G Ninja -DCMAKE_C_COMPILER="$cc" \
+        -DCMAKE_BUILD_TYPE=Debug -DVAIS_HOT_DIR="$vais_hot_dir" >"$work/configure.log" 2>&1 ||
+        { cat "$work/configure.log"; fail "configure failed"; }
+    cmake --build "$work/build" >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "build failed"; }
+}
+
+# Starts the counter from / (it must find its library by itself), with any
+# VAR=value arguments in its environment; waits for its first line.
+start_counter() {
+    (cd / && exec env TMPDIR="$work/tmp" "$@" "$work/build/counter" "$work/stop" >"$work/out" 2>"$work/err") &
+    pid=$!
+    wait_for_mark 1 0 10 >/dev/null
+}
+
+# Asks the counter to exit, and checks it did so cleanly, leaving no
+# private copies behind.
+stop_counter() {
+    touch "$work/stop"
+    wait "$pid" || fail "the program exited with status $?"
+    pid=""
+    [[ -z $(ls -A "$work/tmp") ]] || fail "private copies left behind: $(ls -A "$work/tmp")"
+}
