@@ -1,7 +1,7 @@
 /* tests/runtime/test_reload.c
  * The runtime against real builds of one hot library (calc/): manual mode
- * reloads, each kind of refused build with its exact text, the stamp rules,
- * auto mode's background reload, and cleanup. argv: the vais-hot tool, then
+ * reloads, hot_loop, each kind of refused build with its exact text, the
+ * stamp rules, auto mode's background reload, and cleanup. argv: the vais-hot tool, then
  * the v1 (own), v2, sig, missing, other-program and plain libraries. */
 #define _POSIX_C_SOURCE 200809L
 #include "../check.h"
@@ -79,6 +79,17 @@ static void land_text(const char *text)
         fclose(f);
     }
     land(tmp);
+}
+
+/* hot_loop's update: a build lands during call 2; the loop must check
+ * between calls, so call 3 runs it. */
+static const char *loop_build;
+static int loop_calls;
+static long loop_update(void)
+{
+    if (++loop_calls == 2)
+        land(loop_build);
+    return add(2, 3) == 50 ? loop_calls : 0;
 }
 
 static long long now_ns(void)
@@ -216,6 +227,11 @@ int main(int argc, char **argv)
     CHECK_INT(hot_version(), ==, 4);
     CHECK_INT(reloaded_to, ==, 4);
 
+    loop_build = v2;
+    CHECK_INT(hot_loop(loop_update), ==, 3);
+    CHECK_INT(hot_version(), ==, 5);
+    CHECK_INT(hot_loop(NULL), ==, HOT_E_ARGUMENT);
+
     /* The log said each of these in one line. */
     fflush(log);
     rewind(log);
@@ -232,7 +248,7 @@ int main(int argc, char **argv)
             other_lines++, fprintf(stderr, "unexpected log line: %s", line);
     }
     CHECK_INT(loaded, ==, 1);
-    CHECK_INT(reloaded, ==, 3);
+    CHECK_INT(reloaded, ==, 4);
     CHECK_INT(kept, ==, 6);
     CHECK_INT(other_lines, ==, 0);
 
@@ -241,15 +257,15 @@ int main(int argc, char **argv)
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
     CHECK_INT(hot_version(), ==, 0);
     CHECK(dir_is_empty(tmp));
-    CHECK_INT(add(2, 3), ==, 5);
+    CHECK_INT(add(2, 3), ==, 50); /* v2 is on disk since hot_loop */
     CHECK_INT(hot_version(), ==, 1);
-    land(v2);
-    CHECK(wait_for_add(50));
-    CHECK_INT(hot_version(), ==, 2);
-    land(sig);
     land(v1);
     CHECK(wait_for_add(5));
-    CHECK_STR(name(), "v1");
+    CHECK_INT(hot_version(), ==, 2);
+    land(sig);
+    land(v2);
+    CHECK(wait_for_add(50));
+    CHECK_STR(name(), "v2");
 
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
     CHECK(dir_is_empty(tmp));
