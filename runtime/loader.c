@@ -28,8 +28,8 @@ enum mode {
 };
 
 struct version {
-    void *handle;             /* from hot__os_library_open */
-    char *path;               /* the private copy it was loaded from */
+    void *handle;              /* from hot__os_library_open */
+    char *path;                /* the private copy it was loaded from */
     const hot_abi_code *slots; /* what the stubs jumped through */
 };
 
@@ -38,19 +38,19 @@ static struct {
     const struct hot_abi_manifest *manifest; /* from the stubs, before main */
     const hot_abi_code *lazy_slots;          /* *manifest->active at registration */
     enum mode mode;
-    char library[PATH_CAPACITY];             /* the hot library in use */
-    char stamp[PATH_CAPACITY];               /* library + HOT_ABI_STAMP_SUFFIX */
-    char loaded_stamp[STAMP_CAPACITY];       /* stamp text of the published build */
-    char refused_stamp[STAMP_CAPACITY];      /* stamp text of the last refused build */
-    char private_dir[PATH_CAPACITY];         /* "" until the first load */
-    unsigned long attempts;                  /* names private copies uniquely */
-    struct version *versions;                /* every published version, oldest first */
+    char library[PATH_CAPACITY];        /* the hot library in use */
+    char stamp[PATH_CAPACITY];          /* library + HOT_ABI_STAMP_SUFFIX */
+    char loaded_stamp[STAMP_CAPACITY];  /* stamp text of the published build */
+    char refused_stamp[STAMP_CAPACITY]; /* stamp text of the last refused build */
+    char private_dir[PATH_CAPACITY];    /* "" until the first load */
+    unsigned long attempts;             /* names private copies uniquely */
+    struct version *versions;           /* every published version, oldest first */
     size_t version_count;
-    _Atomic long version;                    /* hot_version() */
+    _Atomic long version; /* hot_version() */
     void (*on_reload)(long version);
-    char error[1024];                        /* text of the last failure */
-    struct hot__watch *watch;                /* auto mode's stamp watch */
-    pthread_t watcher;                       /* valid while watch != NULL */
+    char error[1024];         /* text of the last failure */
+    struct hot__watch *watch; /* auto mode's stamp watch */
+    pthread_t watcher;        /* valid while watch != NULL */
 } L = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 /* Sets L.error and returns status, for `return fail(...)`. */
@@ -110,8 +110,8 @@ static int read_stamp(char *text, size_t size, struct hot__file_id *id)
 {
     if (hot__os_read_text(L.stamp, text, size) < 0)
         return 0;
-    return sscanf(text, HOT_ABI_STAMP_FORMAT, &id->size, &id->mtime_ns, &id->inode,
-                  &id->device) == 4;
+    return sscanf(text, HOT_ABI_STAMP_FORMAT, &id->size, &id->mtime_ns, &id->inode, &id->device) ==
+           4;
 }
 
 /* Checks the library's table against the manifest and, if every hot function
@@ -267,8 +267,8 @@ static long load_now_locked(void)
             return status;
         }
         if (hot__os_now_ns() > deadline) {
-            fail(HOT_E_IO, "'%s' kept changing while being read; build '%s_hot' again",
-                 L.library, L.manifest->program);
+            fail(HOT_E_IO, "'%s' kept changing while being read; build '%s_hot' again", L.library,
+                 L.manifest->program);
             report_refusal();
             return HOT_E_IO;
         }

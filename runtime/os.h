@@ -9,10 +9,10 @@
 
 /* What identifies one version of a file on disk. */
 struct hot__file_id {
-    long long size;                /* bytes */
-    long long mtime_ns;            /* modification time, ns since the epoch */
-    unsigned long long inode;      /* inode number */
-    unsigned long long device;     /* device number */
+    long long size;            /* bytes */
+    long long mtime_ns;        /* modification time, ns since the epoch */
+    unsigned long long inode;  /* inode number */
+    unsigned long long device; /* device number */
 };
 
 /* Fills *id for path. Returns 0, or -1 with errno's text in err. */

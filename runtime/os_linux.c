@@ -209,9 +209,9 @@ struct watched {
 };
 
 struct hot__watch {
-    int inotify;                          /* watches the paths' directories */
-    int wake;                             /* eventfd written by hot__os_watch_wake */
-    size_t count;                         /* used entries of paths */
+    int inotify;  /* watches the paths' directories */
+    int wake;     /* eventfd written by hot__os_watch_wake */
+    size_t count; /* used entries of paths */
     struct watched paths[WATCH_MAX_PATHS];
 };
 
@@ -286,7 +286,8 @@ static int watched_event(const struct hot__watch *watch, const struct inotify_ev
         return 1; /* events were lost: anything may have changed */
     for (size_t i = 0; i < watch->count; i++) {
         const struct watched *w = &watch->paths[i];
-        if (w->wd == event->wd && (!w->name[0] || (event->len && strcmp(w->name, event->name) == 0)))
+        if (w->wd == event->wd &&
+            (!w->name[0] || (event->len && strcmp(w->name, event->name) == 0)))
             return 1;
     }
     return 0;

@@ -28,8 +28,8 @@ static void check_report(int ok, const char *file, int line, const char *expr, c
     do {                                                                                           \
         long long check_a_ = (long long)(a), check_b_ = (long long)(b);                            \
         char check_d_[96];                                                                         \
-        snprintf(check_d_, sizeof check_d_, "left: %lld, right: %lld", check_a_, check_b_);       \
-        check_report(check_a_ op check_b_, __FILE__, __LINE__, #a " " #op " " #b, check_d_);      \
+        snprintf(check_d_, sizeof check_d_, "left: %lld, right: %lld", check_a_, check_b_);        \
+        check_report(check_a_ op check_b_, __FILE__, __LINE__, #a " " #op " " #b, check_d_);       \
     } while (0)
 
 #define CHECK_STR(a, b)                                                                            \
@@ -37,8 +37,8 @@ static void check_report(int ok, const char *file, int line, const char *expr, c
         const char *check_a_ = (a), *check_b_ = (b);                                               \
         int check_ok_ = check_a_ && check_b_ && strcmp(check_a_, check_b_) == 0;                   \
         char check_d_[1024];                                                                       \
-        snprintf(check_d_, sizeof check_d_, "left:  \"%s\"\n    right: \"%s\"",                   \
-                 check_a_ ? check_a_ : "(null)", check_b_ ? check_b_ : "(null)");                 \
+        snprintf(check_d_, sizeof check_d_, "left:  \"%s\"\n    right: \"%s\"",                    \
+                 check_a_ ? check_a_ : "(null)", check_b_ ? check_b_ : "(null)");                  \
         check_report(check_ok_, __FILE__, __LINE__, #a " == " #b, check_d_);                       \
     } while (0)
 

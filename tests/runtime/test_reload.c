@@ -176,7 +176,9 @@ int main(int argc, char **argv)
 
     /* Each bad build is refused whole, once, and v2 keeps running. */
     land(sig);
-    CHECK_INT(hot_check(), ==, HOT_E_SIGNATURE);
+    long refused = hot_check();
+    CHECK_INT(refused, ==, HOT_E_SIGNATURE);
+    CHECK_STR(hot_status_text(refused), "a hot function changed signature");
     CHECK_STR(hot_last_error(), "'add' changed signature int(int, int) -> long(long, long); "
                                 "rebuild 'runtime_reload' and restart to use it");
     CHECK_INT(hot_check(), ==, 0);

@@ -25,10 +25,10 @@ struct hot_abi_function {
 
 /* Exported by the hot library as HOT_ABI_TABLE_SYMBOL. */
 struct hot_abi_table {
-    uint64_t magic;                                /* HOT_ABI_MAGIC */
-    uint32_t format;                               /* HOT_ABI_FORMAT */
-    uint32_t count;                                /* entries in functions */
-    const char *program;                           /* the target name, e.g. "game" */
+    uint64_t magic;                                  /* HOT_ABI_MAGIC */
+    uint32_t format;                                 /* HOT_ABI_FORMAT */
+    uint32_t count;                                  /* entries in functions */
+    const char *program;                             /* the target name, e.g. "game" */
     const struct hot_abi_function *const *functions; /* sorted by name, unique */
 };
 

@@ -8,15 +8,15 @@
 /* X(name, number, text) */
 #define HOT_STATUS_LIST(X)                                                                         \
     X(HOT_OK, 0, "ok")                                                                             \
-    X(HOT_E_NO_PROGRAM, -1, "this program has no hot functions")                                 \
-    X(HOT_E_IO, -2, "cannot read or copy the hot library")                                        \
-    X(HOT_E_LOAD, -3, "the dynamic loader refused the hot library")                               \
-    X(HOT_E_NOT_HOT, -4, "not a vais-hot library")                                                \
-    X(HOT_E_FORMAT, -5, "unknown table format")                                                   \
-    X(HOT_E_PROGRAM, -6, "the hot library of another program")                                   \
-    X(HOT_E_MISSING, -7, "a hot function is missing")                                             \
-    X(HOT_E_SIGNATURE, -8, "a hot function changed signature")                                    \
-    X(HOT_E_WATCH, -9, "cannot watch for new builds")                                             \
+    X(HOT_E_NO_PROGRAM, -1, "this program has no hot functions")                                   \
+    X(HOT_E_IO, -2, "cannot read or copy the hot library")                                         \
+    X(HOT_E_LOAD, -3, "the dynamic loader refused the hot library")                                \
+    X(HOT_E_NOT_HOT, -4, "not a vais-hot library")                                                 \
+    X(HOT_E_FORMAT, -5, "unknown table format")                                                    \
+    X(HOT_E_PROGRAM, -6, "the hot library of another program")                                     \
+    X(HOT_E_MISSING, -7, "a hot function is missing")                                              \
+    X(HOT_E_SIGNATURE, -8, "a hot function changed signature")                                     \
+    X(HOT_E_WATCH, -9, "cannot watch for new builds")                                              \
     X(HOT_E_ARGUMENT, -10, "bad argument")
 
 enum hot_status {
@@ -24,5 +24,18 @@ enum hot_status {
     HOT_STATUS_LIST(HOT_STATUS_ENUM)
 #undef HOT_STATUS_ENUM
 };
+
+/* The fixed text of a status; positive values (1: reloaded) are "ok". */
+static inline const char *hot_status_text(long status)
+{
+    switch (status) {
+#define HOT_STATUS_CASE(name, number, text)                                                        \
+    case number:                                                                                   \
+        return text;
+        HOT_STATUS_LIST(HOT_STATUS_CASE)
+#undef HOT_STATUS_CASE
+    }
+    return status > 0 ? "ok" : "unknown status";
+}
 
 #endif
