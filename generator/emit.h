@@ -1,0 +1,58 @@
+/* generator/emit.h
+ * The emitter: records + a template -> the text of one generated file.
+ * Invariant: every output byte comes from the template or from a value; a
+ * placeholder without a value is GEN_BAD_TEMPLATE, never an empty string. */
+#ifndef VAIS_HOT_GEN_EMIT_H
+#define VAIS_HOT_GEN_EMIT_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "parse.h"
+#include "status.h"
+
+/* One hot function as a template sees it. */
+struct emit_function {
+    const char *name;      /* NAME: a C identifier */
+    const char *signature; /* SIGNATURE: canonical, holds no '"' or '\\' */
+    size_t index;          /* INDEX: position among all the program's hot functions by
+                              name; OFFSET is 8 * INDEX */
+};
+
+/* The values a template may use; a NULL pointer means "no such key here". */
+struct emit_values {
+    const char *program;                   /* PROGRAM: the target name, verbatim */
+    size_t count;                          /* COUNT: hot functions in the program */
+    const struct emit_function *functions; /* what '@@each function' visits, by name */
+    size_t function_count;
+    const char *source; /* SOURCE: escaped for a C string literal */
+    const char *unit;   /* UNIT: escaped the same way */
+    const char *text;   /* TEXT: verbatim, as emit_text makes it */
+    size_t text_size;
+};
+
+/* Where a template went wrong. */
+struct emit_problem {
+    size_t line;       /* 1-based, in the template */
+    char message[128]; /* lowercase, e.g. "unknown placeholder '@FOO@'" */
+};
+
+/* Appends to *out the template (template_size bytes, no terminator needed)
+ * with its placeholders filled from *values. Template language: "@KEY@"
+ * (KEY of [A-Z0-9_]) is replaced by its value, any other '@' is literal; a
+ * line that is exactly "@@each function" starts a block, ended by a line that
+ * is exactly "@@end", emitted once per function with NAME, SIGNATURE, INDEX
+ * and OFFSET. Returns GEN_OK, GEN_BAD_TEMPLATE (with *problem filled) or
+ * GEN_NO_MEMORY. */
+enum gen_status emit_render(const char *template_text, size_t template_size,
+                            const struct emit_values *values, struct buf *out,
+                            struct emit_problem *problem);
+
+/* Appends TEXT to *out: text[0..size) with each span of blanks[0..count)
+ * (ascending, disjoint) removed, so a marker's line keeps only its line
+ * break, and a final '\n' added if the text does not end with one (even
+ * when what ends it was blanked). Returns GEN_OK or GEN_NO_MEMORY. */
+enum gen_status emit_text(const char *text, size_t size, const struct parse_span *blanks,
+                          size_t count, struct buf *out);
+
+#endif

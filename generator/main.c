@@ -1,0 +1,654 @@
+/* generator/main.c
+ * The vais-hot command: arguments, file I/O and the two subcommands, gen
+ * (hot sources -> units, stubs, table) and stamp (a library's identity).
+ * Invariant: the only stage that touches files; gen writes nothing unless
+ * every source is good, and replaces a file only when its content changes. */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <vais/hot_abi.h>
+
+#include "buf.h"
+#include "emit.h"
+#include "parse.h"
+#include "status.h"
+#include "templates.h"
+
+static const char top_usage[] = "usage: vais-hot gen|stamp ... (see 'vais-hot --help')";
+static const char gen_usage[] = "usage: vais-hot gen --program NAME [--stubs OUT.c --table OUT.c] "
+                                "[--arch ARCH] --unit SRC OUT [--unit SRC OUT]...";
+static const char stamp_usage[] = "usage: vais-hot stamp LIBRARY STAMPFILE";
+
+static const char help[] =
+    "usage: vais-hot gen --program NAME [--stubs OUT.c --table OUT.c] [--arch ARCH]\n"
+    "                    --unit SRC OUT [--unit SRC OUT]...\n"
+    "       vais-hot stamp LIBRARY STAMPFILE\n"
+    "\n"
+    "gen    Reads each hot source SRC, finds the functions marked '#[hot]' (a line\n"
+    "       holding only '#[hot]' or '// #[hot]' right before a definition) and\n"
+    "       writes OUT, the copy of SRC to compile in its place. With --stubs and\n"
+    "       --table (a HOT ON build) it also writes the core's stubs and the hot\n"
+    "       library's table; ARCH is the stubs' machine (default and only: x86_64).\n"
+    "       NAME is the program's target name. A file whose content would not\n"
+    "       change is left untouched; nothing is written if any source has an error.\n"
+    "stamp  Writes the identity of LIBRARY (size, mtime, inode, device) to\n"
+    "       STAMPFILE, atomically, for the runtime to watch.\n"
+    "\n"
+    "Exit status: 0 ok, 1 bad input in a hot source, 2 usage or I/O error.\n";
+
+/* A hot source and the file that replaces it in the build. */
+struct unit_arg {
+    const char *source;
+    const char *output;
+};
+
+/* What `vais-hot gen` was asked to do. */
+struct gen_options {
+    const char *program;
+    const char *stubs; /* NULL in a HOT OFF build, as table */
+    const char *table;
+    const char *arch;
+    struct unit_arg *units; /* owned */
+    size_t unit_count;
+};
+
+/* A generated file, rendered in memory before anything is written. */
+struct output {
+    const char *path;
+    struct buf content;
+    char *temp; /* owned: where it is written before the rename; NULL if unchanged */
+};
+
+/* Prints "vais-hot: error: ..." to stderr. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+static void
+say_error(const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    fputs("vais-hot: error: ", stderr);
+    vfprintf(stderr, format, args);
+    fputc('\n', stderr);
+    va_end(args);
+}
+
+/* Prints a usage error and the usage line; returns GEN_USAGE. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static enum gen_status
+usage_error(const char *usage, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    fputs("vais-hot: error: ", stderr);
+    vfprintf(stderr, format, args);
+    fprintf(stderr, "\n%s\n", usage);
+    va_end(args);
+    return GEN_USAGE;
+}
+
+/* Reads the whole file at path into *data (the caller frees it; it is
+ * NUL-terminated, not counted in *size). Returns 0, or -1 with errno set. */
+static int read_file(const char *path, char **data, size_t *size)
+{
+    FILE *file = fopen(path, "rb");
+    if (!file)
+        return -1;
+    struct buf content = {0};
+    char chunk[1 << 16];
+    size_t n;
+    int error = 0;
+    while (!error && (n = fread(chunk, 1, sizeof chunk, file)) > 0)
+        error = buf_append(&content, chunk, n) != 0 ? ENOMEM : 0;
+    if (!error && ferror(file))
+        error = errno ? errno : EIO;
+    if (!error && !content.data && buf_append(&content, "", 0) != 0)
+        error = ENOMEM;
+    fclose(file);
+    if (error) {
+        buf_free(&content);
+        errno = error;
+        return -1;
+    }
+    *data = content.data;
+    *size = content.size;
+    return 0;
+}
+
+/* Writes size bytes to a new file at path. Returns 0, or -1 with errno set
+ * (a partial file may remain: the caller removes it). */
+static int write_file(const char *path, const char *data, size_t size)
+{
+    FILE *file = fopen(path, "wb");
+    if (!file)
+        return -1;
+    int error = fwrite(data, 1, size, file) == size ? 0 : (errno ? errno : EIO);
+    if (fclose(file) != 0 && !error)
+        error = errno ? errno : EIO;
+    errno = error;
+    return error ? -1 : 0;
+}
+
+/* Does the file at path hold exactly content? (No, if it cannot be read.) */
+static int file_holds(const char *path, const struct buf *content)
+{
+    char *data = NULL;
+    size_t size = 0;
+    if (read_file(path, &data, &size) != 0)
+        return 0;
+    int same = size == content->size && memcmp(data, content->data, size) == 0;
+    free(data);
+    return same;
+}
+
+/* Creates the missing parent directories of path. Returns 0, or -1 after
+ * saying why. */
+static int make_parents(const char *path)
+{
+    char *prefix = buf_format("%s", path);
+    if (!prefix) {
+        say_error("%s", gen_status_text(GEN_NO_MEMORY));
+        return -1;
+    }
+    int result = 0;
+    for (char *slash = strchr(prefix + 1, '/'); slash && result == 0;
+         slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        if (mkdir(prefix, 0777) != 0 && errno != EEXIST) {
+            say_error("cannot create directory '%s': %s", prefix, strerror(errno));
+            result = -1;
+        }
+        *slash = '/';
+    }
+    free(prefix);
+    return result;
+}
+
+/* Writes data to a temporary file beside path, into *temp (the caller frees
+ * the name and, on failure too, removes the file). Returns 0, or -1 after
+ * saying why. */
+static int write_temp(const char *path, const struct buf *data, char **temp)
+{
+    *temp = buf_format("%s.tmp.%ld", path, (long)getpid());
+    if (!*temp) {
+        say_error("%s", gen_status_text(GEN_NO_MEMORY));
+        return -1;
+    }
+    if (write_file(*temp, data->data ? data->data : "", data->size) != 0) {
+        say_error("cannot write '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* Writes the outputs whose files do not already hold their content: all to
+ * temporary files first, then renamed into place, so a failure to write
+ * leaves every output as it was. Returns GEN_OK or GEN_IO (said why). */
+static enum gen_status write_outputs(struct output *outputs, size_t count)
+{
+    enum gen_status status = GEN_OK;
+    size_t written = 0, renamed = 0;
+    for (; written < count && status == GEN_OK; written++) {
+        struct output *o = &outputs[written];
+        if (file_holds(o->path, &o->content))
+            continue;
+        if (make_parents(o->path) != 0 || write_temp(o->path, &o->content, &o->temp) != 0)
+            status = GEN_IO;
+    }
+    for (; renamed < count && status == GEN_OK; renamed++) {
+        struct output *o = &outputs[renamed];
+        if (o->temp && rename(o->temp, o->path) != 0) {
+            say_error("cannot replace '%s': %s", o->path, strerror(errno));
+            remove(o->temp);
+            status = GEN_IO;
+        }
+    }
+    /* After a failure, take back the temporary files not renamed yet. */
+    for (size_t i = status == GEN_OK ? count : renamed; i < written; i++) {
+        if (outputs[i].temp)
+            remove(outputs[i].temp);
+    }
+    return status;
+}
+
+/* Prints a diagnostic: "path:line:col: error: message", the source line and
+ * a caret under the column (tabs kept, so it lines up). */
+static void print_diagnostic(const char *path, const char *text, size_t size,
+                             const struct parse_diagnostic *d)
+{
+    fprintf(stderr, "%s:%zu:%zu: error: %s\n", path, d->line, d->column, d->message);
+    size_t start = d->offset - (d->column - 1), end = start, caret = start + d->column - 1;
+    while (end < size && text[end] != '\n')
+        end++;
+    size_t shown = end > start && text[end - 1] == '\r' ? end - 1 : end;
+    struct buf excerpt = {0};
+    int failed = 0;
+    for (size_t i = start; i < shown && !failed; i++) {
+        unsigned char c = (unsigned char)text[i];
+        char printable = (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c;
+        failed = buf_append(&excerpt, &printable, 1);
+    }
+    failed = failed || buf_append(&excerpt, "\n", 1);
+    for (size_t i = start; i < caret && i < size && !failed; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if ((c & 0xc0) != 0x80) /* one column per character, not per UTF-8 byte */
+            failed = buf_append(&excerpt, c == '\t' ? "\t" : " ", 1);
+    }
+    if (!failed && buf_append(&excerpt, "^\n", 2) == 0)
+        fwrite(excerpt.data, 1, excerpt.size, stderr);
+    buf_free(&excerpt);
+}
+
+static const struct gen_template *find_template(const char *name)
+{
+    for (size_t i = 0; i < gen_template_count; i++) {
+        if (strcmp(gen_templates[i].name, name) == 0)
+            return &gen_templates[i];
+    }
+    return NULL;
+}
+
+/* Renders the template called name into o->content. */
+static enum gen_status render(const char *name, const struct emit_values *values, struct output *o)
+{
+    const struct gen_template *t = find_template(name);
+    struct emit_problem problem = {0};
+    if (!t) {
+        say_error("template '%s' is missing (a bug in vais-hot)", name);
+        return GEN_BAD_TEMPLATE;
+    }
+    enum gen_status status = emit_render(t->bytes, t->size, values, &o->content, &problem);
+    if (status == GEN_BAD_TEMPLATE)
+        say_error("template '%s', line %zu: %s (a bug in vais-hot)", name, problem.line,
+                  problem.message);
+    return status;
+}
+
+/* The hot sources of a program, read and parsed. */
+struct program {
+    const struct gen_options *options;
+    char **texts; /* owned, one per unit */
+    size_t *sizes;
+    const char **paths;           /* the units' sources, borrowed */
+    struct parse_source *sources; /* one per unit */
+    struct parse_report report;
+    struct parse_program linked;
+    struct emit_function *all;     /* every hot function, by name */
+    struct emit_function *by_unit; /* the same, grouped by unit, by name in each */
+    size_t *unit_start;            /* unit u's are by_unit[unit_start[u] .. unit_start[u + 1]) */
+};
+
+/* Reads and parses every hot source, and links them. Returns GEN_OK,
+ * GEN_BAD_INPUT (errors in p->report), GEN_IO (said why) or GEN_NO_MEMORY. */
+static enum gen_status read_program(struct program *p)
+{
+    const struct gen_options *o = p->options;
+    enum gen_status status = GEN_OK;
+    for (size_t u = 0; u < o->unit_count; u++) {
+        p->paths[u] = o->units[u].source;
+        if (read_file(p->paths[u], &p->texts[u], &p->sizes[u]) != 0) {
+            say_error("cannot read '%s': %s", p->paths[u], strerror(errno));
+            return GEN_IO;
+        }
+    }
+    for (size_t u = 0; u < o->unit_count && status != GEN_NO_MEMORY; u++) {
+        enum gen_status parsed =
+            parse_source(p->texts[u], p->sizes[u], u, &p->sources[u], &p->report);
+        status = parsed != GEN_OK ? parsed : status;
+    }
+    if (status == GEN_NO_MEMORY)
+        return status;
+    enum gen_status linked =
+        parse_link(p->sources, p->paths, o->unit_count, &p->linked, &p->report);
+    return linked != GEN_OK ? linked : status;
+}
+
+/* Fills p->all and p->by_unit from the linked program. */
+static enum gen_status index_functions(struct program *p)
+{
+    size_t count = p->linked.count, units = p->options->unit_count;
+    p->all = calloc(count, sizeof *p->all);
+    p->by_unit = calloc(count, sizeof *p->by_unit);
+    p->unit_start = calloc(units + 1, sizeof *p->unit_start);
+    size_t *next = calloc(units, sizeof *next);
+    if (!p->all || !p->by_unit || !p->unit_start || !next) {
+        free(next);
+        return GEN_NO_MEMORY;
+    }
+    for (size_t i = 0; i < count; i++)
+        p->unit_start[p->linked.functions[i]->source + 1]++;
+    for (size_t u = 0; u < units; u++) {
+        p->unit_start[u + 1] += p->unit_start[u];
+        next[u] = p->unit_start[u];
+    }
+    for (size_t i = 0; i < count; i++) {
+        const struct parse_function *f = p->linked.functions[i];
+        p->all[i] = (struct emit_function){f->name, f->signature, i};
+        p->by_unit[next[f->source]++] = p->all[i];
+    }
+    free(next);
+    return GEN_OK;
+}
+
+/* Renders unit u into o: the unit template (or the plain one) filled with
+ * the source's text, markers blanked, and its own hot functions. */
+static enum gen_status render_unit(const struct program *p, size_t u, struct output *o)
+{
+    const struct gen_options *opt = p->options;
+    struct buf text = {0};
+    const struct parse_source *s = &p->sources[u];
+    enum gen_status status =
+        emit_text(p->texts[u], p->sizes[u], s->markers, s->marker_count, &text);
+    struct emit_values values = {
+        .program = opt->program,
+        .count = p->linked.count,
+        .functions = p->by_unit + p->unit_start[u],
+        .function_count = p->unit_start[u + 1] - p->unit_start[u],
+        .source = opt->units[u].source,
+        .unit = opt->units[u].output,
+        .text = text.data,
+        .text_size = text.size,
+    };
+    if (status == GEN_OK)
+        status = render(opt->stubs ? "unit.c.in" : "unit_plain.c.in", &values, o);
+    buf_free(&text);
+    return status;
+}
+
+/* Renders every output into outputs[0 .. units (+ 2 with stubs and table)). */
+static enum gen_status render_outputs(const struct program *p, struct output *outputs)
+{
+    const struct gen_options *o = p->options;
+    enum gen_status status = GEN_OK;
+    for (size_t u = 0; u < o->unit_count && status == GEN_OK; u++) {
+        outputs[u].path = o->units[u].output;
+        status = render_unit(p, u, &outputs[u]);
+    }
+    if (status != GEN_OK || !o->stubs)
+        return status;
+    struct emit_values values = {
+        .program = o->program,
+        .count = p->linked.count,
+        .functions = p->all,
+        .function_count = p->linked.count,
+    };
+    char *stubs = buf_format("stubs_%s.c.in", o->arch);
+    outputs[o->unit_count].path = o->stubs;
+    outputs[o->unit_count + 1].path = o->table;
+    status = stubs ? render(stubs, &values, &outputs[o->unit_count]) : GEN_NO_MEMORY;
+    if (status == GEN_OK)
+        status = render("table.c.in", &values, &outputs[o->unit_count + 1]);
+    free(stubs);
+    return status;
+}
+
+/* Reports every error in the sources, in the order of the command line and
+ * of each text. */
+static void print_report(struct program *p)
+{
+    parse_report_sort(&p->report);
+    for (size_t i = 0; i < p->report.count; i++) {
+        const struct parse_diagnostic *d = &p->report.items[i];
+        print_diagnostic(p->paths[d->source], p->texts[d->source], p->sizes[d->source], d);
+    }
+}
+
+/* gen, once its options are checked. */
+static enum gen_status generate(const struct gen_options *o)
+{
+    size_t units = o->unit_count, output_count = units + (o->stubs ? 2 : 0);
+    struct program p = {.options = o};
+    struct output *outputs = calloc(output_count, sizeof *outputs);
+    p.texts = calloc(units, sizeof *p.texts);
+    p.sizes = calloc(units, sizeof *p.sizes);
+    p.paths = calloc(units, sizeof *p.paths);
+    p.sources = calloc(units, sizeof *p.sources);
+    enum gen_status status = GEN_NO_MEMORY;
+    if (!outputs || !p.texts || !p.sizes || !p.paths || !p.sources)
+        goto cleanup;
+    status = read_program(&p);
+    if (status == GEN_BAD_INPUT)
+        print_report(&p);
+    if (status == GEN_OK && p.linked.count == 0) {
+        say_error("no function is marked '#[hot]' in the hot sources of '%s'", o->program);
+        status = GEN_BAD_INPUT;
+    }
+    if (status == GEN_OK)
+        status = index_functions(&p);
+    if (status == GEN_OK)
+        status = render_outputs(&p, outputs);
+    if (status == GEN_OK)
+        status = write_outputs(outputs, output_count);
+cleanup:
+    for (size_t i = 0; outputs && i < output_count; i++) {
+        buf_free(&outputs[i].content);
+        free(outputs[i].temp);
+    }
+    parse_program_free(&p.linked);
+    parse_report_free(&p.report);
+    for (size_t u = 0; u < units && p.sources; u++)
+        parse_source_free(&p.sources[u]);
+    for (size_t u = 0; u < units && p.texts; u++)
+        free(p.texts[u]);
+    free(outputs);
+    free(p.texts);
+    free(p.sizes);
+    free(p.paths);
+    free(p.sources);
+    free(p.all);
+    free(p.by_unit);
+    free(p.unit_start);
+    return status;
+}
+
+/* Is name a CMake target name we can put in a comment and a C string? */
+static int valid_program(const char *name)
+{
+    if (name[0] == '\0')
+        return 0;
+    for (const char *c = name; *c; c++) {
+        int ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+                 strchr("_.+-", *c);
+        if (!ok)
+            return 0;
+    }
+    return 1;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Checks that no file is written twice or over a hot source; returns
+ * GEN_OK or GEN_USAGE (said why). */
+static enum gen_status check_paths(const struct gen_options *o)
+{
+    size_t count = 0, outputs = 0;
+    const char **paths = calloc(2 * o->unit_count + 2, sizeof *paths);
+    const char **sources = calloc(o->unit_count, sizeof *sources);
+    enum gen_status status = paths && sources ? GEN_OK : GEN_NO_MEMORY;
+    for (size_t u = 0; u < o->unit_count && status == GEN_OK; u++) {
+        paths[count++] = o->units[u].output;
+        sources[u] = o->units[u].source;
+    }
+    if (o->stubs && status == GEN_OK) {
+        paths[count++] = o->stubs;
+        paths[count++] = o->table;
+    }
+    outputs = count;
+    if (status == GEN_OK) {
+        qsort(paths, outputs, sizeof *paths, compare_strings);
+        qsort(sources, o->unit_count, sizeof *sources, compare_strings);
+    }
+    for (size_t i = 1; i < outputs && status == GEN_OK; i++) {
+        if (strcmp(paths[i - 1], paths[i]) == 0)
+            status = usage_error(gen_usage, "'%s' is given as an output twice", paths[i]);
+    }
+    for (size_t i = 0; i < outputs && status == GEN_OK; i++) {
+        if (bsearch(&paths[i], sources, o->unit_count, sizeof *sources, compare_strings))
+            status = usage_error(gen_usage, "output '%s' would overwrite a hot source", paths[i]);
+    }
+    free(paths);
+    free(sources);
+    return status;
+}
+
+/* Checks the options as a whole; returns GEN_OK or GEN_USAGE (said why). */
+static enum gen_status check_options(struct gen_options *o)
+{
+    if (!o->program)
+        return usage_error(gen_usage, "missing '--program NAME'");
+    if (!valid_program(o->program))
+        return usage_error(gen_usage,
+                           "invalid program name '%s': use letters, digits and '_' '.' '+' '-'",
+                           o->program);
+    if (o->unit_count == 0)
+        return usage_error(gen_usage, "missing '--unit SRC OUT'");
+    if (!o->stubs != !o->table)
+        return usage_error(gen_usage, "'--stubs' and '--table' go together");
+    if (!o->arch)
+        o->arch = "x86_64";
+    char *stubs = buf_format("stubs_%s.c.in", o->arch);
+    int known = stubs && find_template(stubs);
+    free(stubs);
+    if (!known) {
+        fprintf(stderr, "vais-hot: error: unsupported architecture '%s' (supported:", o->arch);
+        for (size_t i = 0; i < gen_template_count; i++) {
+            const char *name = gen_templates[i].name;
+            if (strncmp(name, "stubs_", 6) == 0)
+                fprintf(stderr, " %.*s", (int)(strlen(name) - 11), name + 6);
+        }
+        fprintf(stderr, ")\n%s\n", gen_usage);
+        return GEN_USAGE;
+    }
+    return check_paths(o);
+}
+
+/* Sets *slot to the value after option argv[*i]; returns GEN_OK or GEN_USAGE. */
+static enum gen_status option_value(int argc, char **argv, int *i, const char **slot)
+{
+    if (*slot)
+        return usage_error(gen_usage, "'%s' is given twice", argv[*i]);
+    if (*i + 1 >= argc)
+        return usage_error(gen_usage, "'%s' needs a value", argv[*i]);
+    *slot = argv[++*i];
+    return GEN_OK;
+}
+
+/* Reads gen's arguments, argv[2 ..], into *o. Sets *help_only for --help. */
+static enum gen_status read_options(int argc, char **argv, struct gen_options *o, int *help_only)
+{
+    o->units = calloc((size_t)argc / 3 + 1, sizeof *o->units);
+    if (!o->units)
+        return GEN_NO_MEMORY;
+    enum gen_status status = GEN_OK;
+    for (int i = 2; i < argc && status == GEN_OK; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+            *help_only = 1;
+        else if (strcmp(a, "--program") == 0)
+            status = option_value(argc, argv, &i, &o->program);
+        else if (strcmp(a, "--stubs") == 0)
+            status = option_value(argc, argv, &i, &o->stubs);
+        else if (strcmp(a, "--table") == 0)
+            status = option_value(argc, argv, &i, &o->table);
+        else if (strcmp(a, "--arch") == 0)
+            status = option_value(argc, argv, &i, &o->arch);
+        else if (strcmp(a, "--unit") == 0 && i + 2 < argc) {
+            o->units[o->unit_count++] = (struct unit_arg){argv[i + 1], argv[i + 2]};
+            i += 2;
+        } else if (strcmp(a, "--unit") == 0)
+            status = usage_error(gen_usage, "'--unit' needs two values, SRC and OUT");
+        else
+            status = usage_error(gen_usage, "unknown argument '%s'", a);
+    }
+    return status;
+}
+
+static enum gen_status run_gen(int argc, char **argv)
+{
+    struct gen_options options = {0};
+    int help_only = 0;
+    enum gen_status status = read_options(argc, argv, &options, &help_only);
+    if (status == GEN_OK && help_only)
+        fputs(help, stdout);
+    else if (status == GEN_OK)
+        status = check_options(&options);
+    if (status == GEN_OK && !help_only)
+        status = generate(&options);
+    free(options.units);
+    return status;
+}
+
+/* stamp: writes STAMPFILE from stat(LIBRARY), always, through a temporary
+ * file and a rename, so a reader sees the old stamp or the new one. */
+static enum gen_status run_stamp(int argc, char **argv)
+{
+    if (argc == 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+        fputs(help, stdout);
+        return GEN_OK;
+    }
+    if (argc != 4)
+        return usage_error(stamp_usage, "'stamp' takes two arguments, LIBRARY and STAMPFILE");
+    const char *library = argv[2], *stamp = argv[3];
+    struct stat st;
+    if (stat(library, &st) != 0) {
+        say_error("cannot stat '%s': %s", library, strerror(errno));
+        return GEN_IO;
+    }
+    long long mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+    struct buf text = {0};
+    char line[256];
+    int length = snprintf(line, sizeof line, HOT_ABI_STAMP_FORMAT, (long long)st.st_size, mtime_ns,
+                          (unsigned long long)st.st_ino, (unsigned long long)st.st_dev);
+    char *temp = NULL;
+    enum gen_status status = GEN_OK;
+    if (length < 0 || (size_t)length >= sizeof line || buf_append(&text, line, (size_t)length))
+        status = GEN_NO_MEMORY;
+    else if (write_temp(stamp, &text, &temp) != 0)
+        status = GEN_IO;
+    else if (rename(temp, stamp) != 0) {
+        say_error("cannot replace '%s': %s", stamp, strerror(errno));
+        status = GEN_IO;
+    }
+    if (status != GEN_OK && temp)
+        remove(temp);
+    free(temp);
+    buf_free(&text);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    enum gen_status status;
+    if (argc < 2)
+        status = usage_error(top_usage, "missing command");
+    else if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        fputs(help, stdout);
+        status = GEN_OK;
+    } else if (strcmp(argv[1], "gen") == 0)
+        status = run_gen(argc, argv);
+    else if (strcmp(argv[1], "stamp") == 0)
+        status = run_stamp(argc, argv);
+    else
+        status = usage_error(top_usage, "unknown command '%s'", argv[1]);
+    if (status == GEN_NO_MEMORY)
+        say_error("%s", gen_status_text(status));
+    if (fflush(stdout) != 0 && status == GEN_OK) {
+        say_error("cannot write the standard output: %s", strerror(errno));
+        status = GEN_IO;
+    }
+    return gen_status_exit(status);
+}

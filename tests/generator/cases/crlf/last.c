@@ -1,0 +1,3 @@
+// The last line has no newline: the unit adds one.
+#[hot]
+int last(void) { return 0; }

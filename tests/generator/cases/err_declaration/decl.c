@@ -1,0 +1,3 @@
+/* A declaration is not a definition. */
+#[hot]
+int update(int frame);

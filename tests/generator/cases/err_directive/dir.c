@@ -1,0 +1,4 @@
+#[hot]
+#ifdef FAST
+int f(void) { return 0; }
+#endif

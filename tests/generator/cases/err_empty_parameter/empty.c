@@ -1,0 +1,2 @@
+#[hot]
+int f(int a,, int b) { return a; }

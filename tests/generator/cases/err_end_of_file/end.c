@@ -1,0 +1,3 @@
+int ok(void) { return 0; }
+
+  #[hot]

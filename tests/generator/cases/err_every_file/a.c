@@ -1,0 +1,2 @@
+#[hot]
+static int a(void) { return 0; }

@@ -1,0 +1,7 @@
+#[hot]
+int add(a, b)
+    int a;
+    int b;
+{
+    return a + b;
+}

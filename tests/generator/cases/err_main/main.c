@@ -1,0 +1,2 @@
+#[hot]
+int main(void) { return 0; }

@@ -1,0 +1,7 @@
+#[hot]
+int f(void)
+{
+    if (1) {
+#[hot]
+    return 0;
+}

@@ -1,0 +1,2 @@
+int f(void) { return 0; }
+/* #[hot] in a comment does not count */

@@ -1,0 +1,2 @@
+#[hot]
+	static	int helper(int x) { return x; }

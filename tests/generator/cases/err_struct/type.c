@@ -1,0 +1,4 @@
+#[hot]
+struct point {
+    int x, y;
+};

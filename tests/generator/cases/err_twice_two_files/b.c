@@ -1,0 +1,5 @@
+/* Both are defined again here. */
+// #[hot]
+int draw(void) { return 1; }
+// #[hot]
+int step(void) { return 1; }

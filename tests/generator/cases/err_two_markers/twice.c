@@ -1,0 +1,3 @@
+#[hot]
+// #[hot]
+int f(void) { return 0; }

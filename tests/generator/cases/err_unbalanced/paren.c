@@ -1,0 +1,5 @@
+#[hot]
+int add(int a, int b
+{
+    return a + b;
+}

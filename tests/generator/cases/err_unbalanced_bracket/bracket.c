@@ -1,0 +1,5 @@
+#[hot]
+int first(int a[4)
+{
+    return a[0];
+}

@@ -1,0 +1,7 @@
+#[hot]
+int f(int x)
+{
+    if (x) {
+        return 1;
+    return 0;
+}

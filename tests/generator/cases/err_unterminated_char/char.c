@@ -1,0 +1,2 @@
+#[hot]
+char f(void) { return '\\

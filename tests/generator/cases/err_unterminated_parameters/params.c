@@ -1,0 +1,3 @@
+#[hot]
+int add(int a,
+	int b

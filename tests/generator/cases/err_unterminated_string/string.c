@@ -1,0 +1,2 @@
+#[hot]
+const char *f(void) { return "never closed

@@ -1,0 +1,2 @@
+#[hot]
+int counter = 0;

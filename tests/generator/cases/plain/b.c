@@ -1,0 +1,2 @@
+/* No hot function in this one: its unit is the text alone. */
+int helper(void) { return 0; }

@@ -1,0 +1,49 @@
+/* tests/generator/sample/sample.c
+ * The hot source of the sample program: both marker spellings and the
+ * declaration forms a real program uses, compiled from its generated unit.
+ * Invariant: valid C once the bare markers are blanked. */
+#include <stdio.h>
+
+#include "sample.h"
+
+#[hot]
+int game_update(GameState *state)
+{
+    state->frame++;
+    return state->frame;
+}
+
+// #[hot]
+void render(const GameState *s, char *out, size_t n)
+{
+    snprintf(out, n, "frame %d", s->frame);
+}
+
+    #[hot]
+unsigned long long big(void)
+{
+    return 1ULL << 40;
+}
+
+#[hot]
+long sum(const int a[4], scale_fn scale)
+{
+    return scale(a[0] + a[1] + a[2] + a[3]);
+}
+
+#[hot]
+struct pt flip(struct pt p,
+               long (*op)(long value))
+{
+    struct pt q = {(int)op(p.y), (int)op(p.x)};
+    return q;
+}
+
+#[hot]
+double mean(int n, const double values[])
+{
+    double total = 0;
+    for (int i = 0; i < n; i++)
+        total += values[i];
+    return n > 0 ? total / n : 0;
+}

@@ -1,0 +1,162 @@
+/* tests/generator/test_emit.c
+ * Unit tests of generator/emit.c: the template language (placeholders,
+ * literal '@', blocks, what is a template bug), escaping, TEXT, and every
+ * embedded template rendering with the values vais-hot gives it.
+ * Invariant: a template error is a status with a line, never silent output. */
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "emit.h"
+#include "templates.h"
+
+static const struct emit_function two[] = {
+    {"alpha", "int(void)", 0},
+    {"zeta", "void(char *)", 3},
+};
+
+static const struct emit_values file_values = {
+    .program = "demo",
+    .count = 4,
+    .functions = two,
+    .function_count = 2,
+};
+
+/* Renders template with values: the text, or "error N: message". */
+static const char *render(const char *template_text, const struct emit_values *values)
+{
+    static char result[4096];
+    struct buf out = {0};
+    struct emit_problem problem = {0};
+    enum gen_status status =
+        emit_render(template_text, strlen(template_text), values, &out, &problem);
+    if (status == GEN_BAD_TEMPLATE)
+        snprintf(result, sizeof result, "error %zu: %s", problem.line, problem.message);
+    else if (status != GEN_OK)
+        snprintf(result, sizeof result, "status %d", (int)status);
+    else
+        snprintf(result, sizeof result, "%s", out.data ? out.data : "");
+    buf_free(&out);
+    return result;
+}
+
+static void placeholders(void)
+{
+    CHECK_STR(render("'@PROGRAM@' has @COUNT@\n", &file_values), "'demo' has 4\n");
+    CHECK_STR(render("a@b @ @@ @x@ @PROGRAM %function $@COUNT@@", &file_values),
+              "a@b @ @@ @x@ @PROGRAM %function $4@");
+    CHECK_STR(render("x@@PROGRAM@@", &file_values), "x@demo@");
+    CHECK_STR(render("no newline at the end: @COUNT@", &file_values), "no newline at the end: 4");
+    CHECK_STR(render("", &file_values), "");
+}
+
+static void blocks(void)
+{
+    CHECK_STR(
+        render("[\n@@each function\n@NAME@ @SIGNATURE@ @INDEX@ @OFFSET@ of @COUNT@\n@@end\n]\n",
+               &file_values),
+        "[\nalpha int(void) 0 0 of 4\nzeta void(char *) 3 24 of 4\n]\n");
+    CHECK_STR(render("@@each function\r\n@NAME@,\r\n@@end\r\nx", &file_values),
+              "alpha,\r\nzeta,\r\nx");
+    CHECK_STR(render("@@each function\n@@end\n", &file_values), "");
+    struct emit_values none = file_values;
+    none.function_count = 0;
+    CHECK_STR(render("a\n@@each function\n@NAME@\n@@end\nb\n", &none), "a\nb\n");
+    /* Only a line that is exactly the directive is one. */
+    CHECK_STR(render(" @@each function\n", &file_values), " @@each function\n");
+}
+
+static void template_bugs(void)
+{
+    CHECK_STR(render("x\n@NAME@\n", &file_values), "error 2: no value for placeholder @NAME@");
+    CHECK_STR(render("@SOURCE@", &file_values), "error 1: no value for placeholder @SOURCE@");
+    CHECK_STR(render("@TEXT@", &file_values), "error 1: no value for placeholder @TEXT@");
+    CHECK_STR(render("\n\n@FUNCTION_NAME@", &file_values),
+              "error 3: no value for placeholder @FUNCTION_NAME@");
+    CHECK_STR(render("a\n@@each function\n@NAME@\n", &file_values),
+              "error 2: '@@each function' without '@@end'");
+    CHECK_STR(render("@@each function\n@@each function\n@@end\n@@end\n", &file_values),
+              "error 2: '@@each function' inside another");
+    CHECK_STR(render("@@end\n", &file_values), "error 1: unknown directive @@end");
+    CHECK_STR(render("@@each functions\n@@end\n", &file_values),
+              "error 1: unknown directive @@each functions");
+}
+
+static void unit_values(void)
+{
+    struct emit_values unit = file_values;
+    unit.source = "dir with space/we\"ird\\name?\?/x.c";
+    unit.unit = "out/\tunit.c";
+    unit.text = "int x;\n";
+    unit.text_size = 7;
+    CHECK_STR(render("#line 1 \"@SOURCE@\"\n@TEXT@#line 1 \"@UNIT@\"\n", &unit),
+              "#line 1 \"dir with space/we\\\"ird\\\\name?\\?/x.c\"\nint x;\n#line 1 "
+              "\"out/\\011unit.c\"\n");
+}
+
+/* TEXT: marker lines blanked to their line break, a final newline added. */
+static const char *blank(const char *text, const struct parse_span *spans, size_t count)
+{
+    static char result[256];
+    struct buf out = {0};
+    if (emit_text(text, strlen(text), spans, count, &out) != GEN_OK)
+        return "(failed)";
+    snprintf(result, sizeof result, "%s", out.data);
+    buf_free(&out);
+    return result;
+}
+
+static void text(void)
+{
+    const struct parse_span spans[] = {{0, 6}, {22, 13}};
+    CHECK_STR(blank("#[hot]\nint f(void) {}\n  // #[hot]  \r\nint g(void) {}", spans, 2),
+              "\nint f(void) {}\n\r\nint g(void) {}\n");
+    CHECK_STR(blank("", NULL, 0), "\n");
+    CHECK_STR(blank("x\n", NULL, 0), "x\n");
+    const struct parse_span last[] = {{2, 6}};
+    CHECK_STR(blank("x\n#[hot]", last, 1), "x\n\n");
+}
+
+/* Every embedded template renders with the values vais-hot gives it, and
+ * leaves no placeholder behind. */
+static void embedded_templates(void)
+{
+    struct emit_values unit = file_values;
+    unit.source = "src/game.c";
+    unit.unit = "gen/game.c";
+    unit.text = "int alpha(void) { return 0; }\nvoid zeta(char *s) {}\n";
+    unit.text_size = strlen(unit.text);
+    int units = 0, stubs = 0, tables = 0;
+    CHECK_INT(gen_template_count, >=, 4);
+    for (size_t i = 0; i < gen_template_count; i++) {
+        const struct gen_template *t = &gen_templates[i];
+        int is_unit = strncmp(t->name, "unit", 4) == 0;
+        struct buf out = {0};
+        struct emit_problem problem = {0};
+        enum gen_status status =
+            emit_render(t->bytes, t->size, is_unit ? &unit : &file_values, &out, &problem);
+        if (status != GEN_OK)
+            fprintf(stderr, "%s:%zu: %s\n", t->name, problem.line, problem.message);
+        CHECK_INT(status, ==, GEN_OK);
+        CHECK_INT(t->bytes[t->size], ==, 0);
+        CHECK(out.data && strstr(out.data, "@PROGRAM@") == NULL && strstr(out.data, "@@") == NULL);
+        units += is_unit;
+        stubs += strncmp(t->name, "stubs_", 6) == 0;
+        tables += strcmp(t->name, "table.c.in") == 0;
+        buf_free(&out);
+    }
+    CHECK_INT(units, ==, 2);
+    CHECK_INT(stubs, >=, 1);
+    CHECK_INT(tables, ==, 1);
+}
+
+int main(void)
+{
+    placeholders();
+    blocks();
+    template_bugs();
+    unit_values();
+    text();
+    embedded_templates();
+    return check_exit();
+}

@@ -1,0 +1,109 @@
+/* tests/generator/test_generated.c
+ * The generated files of sample/sample.c, compiled: the core's stubs are
+ * linked in here, the units and table make a shared library loaded with
+ * dlopen. Checks the manifest against the table and calls through the stubs.
+ * Invariant: no runtime: hot__register and hot__lazy_entry are stand-ins. */
+#include <dlfcn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <vais/hot_abi.h>
+
+#include "check.h"
+#include "sample.h"
+
+static const struct hot_abi_manifest *registered;
+
+/* Called by the stubs' constructor before main. */
+void hot__register(const struct hot_abi_manifest *manifest)
+{
+    registered = manifest;
+}
+
+/* Reached only if a stub runs before its slot is filled: a failure here. */
+void hot__lazy_entry(void)
+{
+    fprintf(stderr, "a lazy thunk ran: the slots were not published\n");
+    abort();
+}
+
+static long twice(long value)
+{
+    return 2 * value;
+}
+
+static const char *const expected[][2] = {
+    {"big", "unsigned long long(void)"},
+    {"flip", "struct pt(struct pt, long (*)(long))"},
+    {"game_update", "int(GameState *)"},
+    {"mean", "double(int, const double[])"},
+    {"render", "void(const GameState *, char *, size_t)"},
+    {"sum", "long(const int[4], scale_fn)"},
+};
+#define EXPECTED (sizeof expected / sizeof expected[0])
+
+/* The manifest the stubs registered, and the table the library exports,
+ * list the same functions in the same order with the same signatures. */
+static int check_halves(const struct hot_abi_table *table)
+{
+    CHECK(registered != NULL);
+    CHECK(table != NULL);
+    if (!registered || !table)
+        return -1;
+    CHECK(registered->magic == HOT_ABI_MAGIC && table->magic == HOT_ABI_MAGIC);
+    CHECK_INT(registered->format, ==, HOT_ABI_FORMAT);
+    CHECK_INT(table->format, ==, HOT_ABI_FORMAT);
+    CHECK_STR(registered->program, "sample");
+    CHECK_STR(table->program, "sample");
+    CHECK_INT(registered->count, ==, EXPECTED);
+    CHECK_INT(table->count, ==, EXPECTED);
+    if (registered->count != EXPECTED || table->count != EXPECTED)
+        return -1;
+    for (size_t i = 0; i < EXPECTED; i++) {
+        CHECK_STR(registered->signatures[i].name, expected[i][0]);
+        CHECK_STR(registered->signatures[i].signature, expected[i][1]);
+        CHECK_STR(table->functions[i]->name, expected[i][0]);
+        CHECK_STR(table->functions[i]->signature, expected[i][1]);
+        CHECK(table->functions[i]->code != NULL);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s LIBRARY\n", argv[0]);
+        return 2;
+    }
+    void *library = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
+    if (!library)
+        fprintf(stderr, "dlopen: %s\n", dlerror());
+    CHECK(library != NULL);
+    const struct hot_abi_table *table = library ? dlsym(library, HOT_ABI_TABLE_SYMBOL) : NULL;
+    if (check_halves(table) != 0)
+        return check_exit();
+
+    static hot_abi_code slots[EXPECTED];
+    for (size_t i = 0; i < EXPECTED; i++)
+        slots[i] = table->functions[i]->code;
+    *registered->active = slots;
+
+    /* Each call below enters this executable's stub, which jumps through
+     * slot INDEX into the library. */
+    GameState state = {41};
+    char text[32] = "";
+    int values[4] = {1, 2, 3, 4};
+    double doubles[3] = {1.0, 2.0, 6.0};
+    struct pt p = flip((struct pt){3, 5}, twice);
+    CHECK_INT(game_update(&state), ==, 42);
+    render(&state, text, sizeof text);
+    CHECK_STR(text, "frame 42");
+    CHECK(big() == 1ULL << 40);
+    CHECK_INT(sum(values, twice), ==, 20);
+    CHECK_INT(p.x, ==, 10);
+    CHECK_INT(p.y, ==, 6);
+    CHECK(mean(3, doubles) == 3.0);
+    dlclose(library);
+    return check_exit();
+}

@@ -1,0 +1,486 @@
+/* tests/generator/test_parse.c
+ * Unit tests of generator/parse.c: canonical signatures of every declaration
+ * form, the errors and where they point, linking (sort, duplicates), and
+ * robustness: mutated and huge inputs end in a status, in linear time.
+ * Invariant: parse runs in-process here, so sanitizers see every byte read. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "emit.h"
+#include "parse.h"
+
+/* Parses text as one source: "name=signature" per function joined by "; ",
+ * or "line:col: message" for its error (the functions before it dropped). */
+static const char *parse_text(const char *text, size_t size)
+{
+    static char summary[8192];
+    struct parse_source source = {0};
+    struct parse_report report = {0};
+    enum gen_status status = parse_source(text, size, 0, &source, &report);
+    size_t used = 0;
+    summary[0] = '\0';
+    if (status == GEN_BAD_INPUT && report.count == 1) {
+        snprintf(summary, sizeof summary, "%zu:%zu: %s", report.items[0].line,
+                 report.items[0].column, report.items[0].message);
+    } else if (status != GEN_OK) {
+        snprintf(summary, sizeof summary, "status %d, %zu errors", (int)status, report.count);
+    }
+    for (size_t i = 0; status == GEN_OK && i < source.function_count && used < sizeof summary;
+         i++) {
+        int n = snprintf(summary + used, sizeof summary - used, "%s%s=%s", i ? "; " : "",
+                         source.functions[i].name, source.functions[i].signature);
+        used += n > 0 ? (size_t)n : 0;
+    }
+    parse_source_free(&source);
+    parse_report_free(&report);
+    return summary;
+}
+
+#define PARSE(text) parse_text(text, sizeof text - 1)
+
+static void signatures_from_the_design(void)
+{
+    CHECK_STR(PARSE("#[hot]\nint game_update(GameState *state) { return 0; }\n"),
+              "game_update=int(GameState *)");
+    CHECK_STR(PARSE("// #[hot]\nvoid render(const GameState *s, char *out, size_t n) {}\n"),
+              "render=void(const GameState *, char *, size_t)");
+    CHECK_STR(PARSE("#[hot]\nunsigned long long f(void) { return 1; }"),
+              "f=unsigned long long(void)");
+    CHECK_STR(PARSE("#[hot]\nvoid on(void (*cb)(int code, void *ctx), struct pt p) {}"),
+              "on=void(void (*)(int, void *), struct pt)");
+    CHECK_STR(PARSE("#[hot]\nint sum(int a[4]) { return a[0]; }"), "sum=int(int[4])");
+}
+
+static void return_types(void)
+{
+    CHECK_STR(PARSE("#[hot]\nconst volatile int cv(void) {}"), "cv=const volatile int(void)");
+    CHECK_STR(PARSE("#[hot]\nchar **split(const char *s) {}"), "split=char **(const char *)");
+    CHECK_STR(PARSE("#[hot]\nconst char *const name(void) {}"), "name=const char *const(void)");
+    CHECK_STR(PARSE("#[hot]\nstruct pt make(int x) {}"), "make=struct pt(int)");
+    CHECK_STR(PARSE("#[hot]\nunion u get(union u *p) {}"), "get=union u(union u *)");
+    CHECK_STR(PARSE("#[hot]\nenum color pick(enum color c) {}"), "pick=enum color(enum color)");
+    CHECK_STR(PARSE("#[hot]\nGameState *state_of(World *w) {}"), "state_of=GameState *(World *)");
+    CHECK_STR(PARSE("#[hot]\nlong double ld(long double x) {}"), "ld=long double(long double)");
+    CHECK_STR(PARSE("#[hot]\nsigned char sc(unsigned short us, long int li) {}"),
+              "sc=signed char(unsigned short, long int)");
+    CHECK_STR(PARSE("#[hot]\n_Bool ok(bool b) {}"), "ok=_Bool(bool)");
+    /* Storage and function specifiers are no part of the type. */
+    CHECK_STR(PARSE("#[hot]\ninline int a(void) {}\n#[hot]\nextern int b(void) {}\n"
+                    "#[hot]\nextern inline int c(void) {}\n#[hot]\n_Noreturn void d(void) {}"),
+              "a=int(void); b=int(void); c=int(void); d=void(void)");
+    CHECK_STR(PARSE("#[hot]\n__attribute__((noinline)) int a(void) __attribute__((hot)) {}"),
+              "a=int(void)");
+}
+
+static void parameters(void)
+{
+    CHECK_STR(PARSE("#[hot]\nint f() {}"), "f=int(void)");
+    CHECK_STR(PARSE("#[hot]\nint f(int, char *) {}"), "f=int(int, char *)");
+    CHECK_STR(PARSE("#[hot]\nint f(const char *const name, char **argv) {}"),
+              "f=int(const char *const, char **)");
+    CHECK_STR(PARSE("#[hot]\nint f(struct pt p, struct pt *q, const struct pt *r) {}"),
+              "f=int(struct pt, struct pt *, const struct pt *)");
+    CHECK_STR(PARSE("#[hot]\nint f(char buf[], int m[2][3]) {}"), "f=int(char[], int[2][3])");
+    CHECK_STR(PARSE("#[hot]\nint f(int n, int a[n], int b[static 4], int c[*]) {}"),
+              "f=int(int, int[n], int[static 4], int[*])");
+    CHECK_STR(PARSE("#[hot]\nint f(int a[N + 1], int b[2 * N]) {}"),
+              "f=int(int[N + 1], int[2 * N])");
+    CHECK_STR(PARSE("#[hot]\nint apply(callback_t cb, void *ctx) {}"),
+              "apply=int(callback_t, void *)");
+    CHECK_STR(PARSE("#[hot]\nvoid f(int (*)(int), void (*cb)()) {}"),
+              "f=void(int (*)(int), void (*)())");
+    CHECK_STR(PARSE("#[hot]\nvoid f(void (*handlers[4])(int sig)) {}"), "f=void(void (*[4])(int))");
+    CHECK_STR(PARSE("#[hot]\nvoid f(int (*(*g)(int a))(char b)) {}"),
+              "f=void(int (*(*)(int))(char))");
+    CHECK_STR(PARSE("#[hot]\nvoid f(int (int), int fn(double d)) {}"),
+              "f=void(int (int), int (double))");
+    CHECK_STR(PARSE("#[hot]\nvoid f(void (*log)(const char *fmt, ...)) {}"),
+              "f=void(void (*)(const char *, ...))");
+    CHECK_STR(PARSE("#[hot]\nvoid f(register int r, char *restrict p, volatile int *v) {}"),
+              "f=void(int, char *restrict, volatile int *)");
+    CHECK_STR(
+        PARSE("#[hot]\nvoid f(__attribute__((unused)) int x, int y __attribute__((unused))) {}"),
+        "f=void(int, int)");
+    CHECK_STR(PARSE("#[hot]\nvoid f(_Atomic(int) *a, __typeof__(x) *t) {}"),
+              "f=void(_Atomic (int) *, __typeof__ (x) *)");
+}
+
+static void multi_line_and_comments(void)
+{
+    CHECK_STR(PARSE("// #[hot]\n"
+                    "static_assert_t /* a type */\n"
+                    "update(  GameState *state, /* the world */\n"
+                    "         double dt,        // seconds\n"
+                    "         const char *\n"
+                    "             label)\n"
+                    "{\n"
+                    "    return \"}\"[0] + '}' + '{';   /* } */\n"
+                    "}\n"),
+              "update=static_assert_t(GameState *, double, const char *)");
+    CHECK_STR(PARSE("#[hot]\n\n/* between */\n// lines\n\nint\nf\n(\nvoid\n)\n{\n}\n"),
+              "f=int(void)");
+    CHECK_STR(PARSE("#[hot]\nint f(int a, \\\n int b) {}"), "f=int(int, int)");
+}
+
+static void bodies_and_markers(void)
+{
+    /* The body is skipped with braces matched past comments and literals,
+     * so the next marker is found and one in a comment is none. */
+    CHECK_STR(PARSE("#[hot]\nint a(void) { if (1) { return '{'; } /* { */ return \"{\"[0]; }\n"
+                    "/*\n#[hot]\nint hidden(void) {}\n*/\n"
+                    "const char *s = \"\\\n#[hot]\";\n"
+                    "#define M \\\n#[hot]\n"
+                    "  // #[hot]\nint b(void)\n{\n#if X\n}\n#endif\n}\n"),
+              "a=int(void); b=int(void)");
+    CHECK_STR(PARSE("int plain(void) { return 0; }\n"), "");
+    CHECK_STR(PARSE(""), "");
+}
+
+static void errors(void)
+{
+    CHECK_STR(PARSE("#[hot]\nint f(void);\n"),
+              "2:12: expected '{' to begin the body of 'f', found ';'");
+    CHECK_STR(PARSE("#[hot]\nint f(void)"),
+              "2:12: expected '{' to begin the body of 'f', found end of file");
+    CHECK_STR(PARSE("#[hot]\nint counter = 0;\n"),
+              "2:5: expected a function definition after '#[hot]' at 1:1, but 'counter' is not a "
+              "function");
+    CHECK_STR(PARSE("#[hot]\nint (*fp)(int);\n"),
+              "2:7: expected a function definition after '#[hot]' at 1:1, but 'fp' is not a "
+              "function");
+    CHECK_STR(PARSE("#[hot]\nint table[3];\n"),
+              "2:5: expected a function definition after '#[hot]' at 1:1, but 'table' is not a "
+              "function");
+    CHECK_STR(PARSE("#[hot]\nstruct pt { int x; };\n"),
+              "2:11: expected a function definition after '#[hot]' at 1:1, found the definition of "
+              "'struct pt'");
+    CHECK_STR(PARSE("#[hot]\nstruct { int x; } v;\n"),
+              "2:8: expected a function definition after '#[hot]' at 1:1, found the definition of "
+              "'struct'");
+    CHECK_STR(PARSE("#[hot]\nstruct pt;\n"),
+              "2:10: expected a function definition after '#[hot]' at 1:1, found ';'");
+    CHECK_STR(PARSE("#[hot]\ntypedef int t;\n"),
+              "2:1: expected a function definition after '#[hot]' at 1:1, found 'typedef'");
+    CHECK_STR(PARSE("  #[hot]\n"),
+              "1:9: expected a function definition after '#[hot]' at 1:3, found end of file");
+    CHECK_STR(PARSE("#[hot]\n#[hot]\nint f(void) {}"),
+              "2:1: expected a function definition after '#[hot]' at 1:1, found another '#[hot]'");
+    CHECK_STR(PARSE("#[hot]\n#include <x.h>\nint f(void) {}"),
+              "2:1: expected a function definition after '#[hot]' at 1:1, found a preprocessor "
+              "directive");
+    CHECK_STR(PARSE("void g(void) {\n#[hot]\n}\n"),
+              "3:1: expected a function definition after '#[hot]' at 2:1, found '}'");
+    CHECK_STR(PARSE("#[hot]\nstatic int f(void) {}"),
+              "2:1: hot function 'f' must have external linkage; remove 'static'");
+    CHECK_STR(PARSE("#[hot]\ninline static int f(void) {}"),
+              "2:8: hot function 'f' must have external linkage; remove 'static'");
+    CHECK_STR(PARSE("#[hot]\nint f(const char *fmt, ...) {}"),
+              "2:24: hot function 'f' cannot be variadic");
+    CHECK_STR(PARSE("#[hot]\nint f(a, b)\n  int a; int b;\n{}"),
+              "3:3: 'f' is a K&R-style definition, which is not supported; declare the parameter "
+              "types inside the parentheses");
+    CHECK_STR(PARSE("#[hot]\nint (*f(int x))(double) {}"),
+              "2:7: hot function 'f' returns a function pointer, which is not supported; name its "
+              "return type with a typedef");
+    CHECK_STR(PARSE("#[hot]\nint main(void) {}"),
+              "2:5: 'main' cannot be hot: the program starts in its static core");
+    CHECK_STR(PARSE("#[hot]\nint f(int,) {}"),
+              "2:11: expected a parameter declaration in 'f', found ')'");
+    CHECK_STR(PARSE("#[hot]\nint f(*p) {}"), "2:7: unexpected '*' in the declaration of 'f'");
+    CHECK_STR(PARSE("#[hot]\nint f(int a b) {}"), "2:13: unexpected 'b' in the declaration of 'f'");
+    CHECK_STR(PARSE("#[hot]\nint f(int a[sizeof \"x\"]) {}"),
+              "2:20: unexpected '\"x\"' in the declaration of 'f'");
+    CHECK_STR(PARSE("#[hot]\nint f(int @) {}"), "2:11: unexpected '@' in the declaration of 'f'");
+}
+
+static void malformed(void)
+{
+    CHECK_STR(PARSE("#[hot]\nint f(int a, int b {\n}\n"),
+              "2:20: expected ')' to close '(' at 2:6, found '{'");
+    CHECK_STR(PARSE("#[hot]\nint f(int a[3) {}"),
+              "2:14: expected ']' to close '[' at 2:12, found ')'");
+    CHECK_STR(PARSE("#[hot]\nint f(int a,\n\tint b"),
+              "3:7: expected ')' to close '(' at 2:6, found end of file");
+    CHECK_STR(PARSE("#[hot]\nint f(int a,\n#[hot]\n"),
+              "3:1: expected ')' to close '(' at 2:6, found another '#[hot]'");
+    CHECK_STR(PARSE("#[hot]\nint f) {}"),
+              "2:6: expected a function definition after '#[hot]' at 1:1, found ')'");
+    CHECK_STR(PARSE("#[hot]\nint f(void) {\n  if (x) {\n}\n"),
+              "4:2: expected '}' to close '{' at 2:13, found end of file");
+    CHECK_STR(PARSE("#[hot]\nint f(void) {\n#[hot]\nint g(void) {}\n"),
+              "3:1: expected '}' to close '{' at 2:13, found another '#[hot]'");
+    CHECK_STR(PARSE("int x; /* never closed\n#[hot]\nint f(void) {}\n"),
+              "3:15: expected '*/' to close '/*' at 1:8, found end of file");
+    CHECK_STR(PARSE("#[hot]\nint f(void) { return \"abc"),
+              "2:26: expected '\"' to close the string literal at 2:22, found end of file");
+    CHECK_STR(PARSE("#[hot]\nint f(void) { return '\\"),
+              "2:24: expected \"'\" to close the character literal at 2:22, found end of file");
+    CHECK_STR(PARSE("#[hot] int f(void) {}\n"), "1:8: '#[hot]' must stand alone on its line");
+}
+
+static void nesting_is_bounded(void)
+{
+    char text[2048] = "#[hot]\nvoid f(";
+    for (int i = 0; i < 100; i++)
+        strcat(text, "void (*)(");
+    for (int i = 0; i < 101; i++)
+        strcat(text, ")");
+    strcat(text, " {}");
+    CHECK_STR(parse_text(text, strlen(text)),
+              "2:592: the declaration of 'f' nests parameter lists too deeply");
+}
+
+/* The spans to blank cover each marker line without its line break. */
+static void marker_spans(void)
+{
+    const char text[] = "x;\n  #[hot] \r\nint f(void) {}\n\t// #[hot]\nint g(void) {}";
+    struct parse_source source = {0};
+    struct parse_report report = {0};
+    CHECK_INT(parse_source(text, sizeof text - 1, 0, &source, &report), ==, GEN_OK);
+    CHECK_INT(source.marker_count, ==, 2);
+    if (source.marker_count == 2) {
+        CHECK_INT(source.markers[0].offset, ==, 3);
+        CHECK_INT(source.markers[0].length, ==, 9);
+        CHECK_INT(source.markers[1].offset, ==, 29);
+        CHECK_INT(source.markers[1].length, ==, 10);
+    }
+    CHECK_INT(source.function_count, ==, 2);
+    if (source.function_count == 2) {
+        CHECK_INT(source.functions[0].line, ==, 3);
+        CHECK_INT(source.functions[0].column, ==, 5);
+        CHECK_INT(source.functions[0].offset, ==, 18);
+    }
+    parse_source_free(&source);
+    parse_report_free(&report);
+}
+
+static void linking(void)
+{
+    const char a[] = "#[hot]\nint zeta(void) {}\n#[hot]\nint alpha(void) {}\n";
+    const char b[] =
+        "#[hot]\nint mid(void) {}\n\n#[hot]\nint alpha(int x) {}\n#[hot]\nint zeta(void) {}";
+    const char *paths[] = {"src/a.c", "b.c"};
+    struct parse_source sources[2] = {{0}};
+    struct parse_report report = {0};
+    struct parse_program program = {0};
+    CHECK_INT(parse_source(a, sizeof a - 1, 0, &sources[0], &report), ==, GEN_OK);
+    CHECK_INT(parse_source(b, sizeof b - 1, 1, &sources[1], &report), ==, GEN_OK);
+    CHECK_INT(parse_link(sources, paths, 1, &program, &report), ==, GEN_OK);
+    CHECK_INT(program.count, ==, 2);
+    if (program.count == 2) {
+        CHECK_STR(program.functions[0]->name, "alpha");
+        CHECK_STR(program.functions[1]->name, "zeta");
+    }
+    parse_program_free(&program);
+    CHECK_INT(parse_link(sources, paths, 2, &program, &report), ==, GEN_BAD_INPUT);
+    CHECK_INT(report.count, ==, 2);
+    parse_report_sort(&report);
+    if (report.count == 2) {
+        CHECK_INT(report.items[0].source, ==, 1);
+        CHECK_INT(report.items[0].line, ==, 5);
+        CHECK_INT(report.items[0].column, ==, 5);
+        CHECK_STR(report.items[0].message,
+                  "'alpha' is marked '#[hot]' more than once; first marked at src/a.c:4");
+        CHECK_STR(report.items[1].message,
+                  "'zeta' is marked '#[hot]' more than once; first marked at src/a.c:2");
+    }
+    parse_program_free(&program);
+    parse_report_free(&report);
+    parse_source_free(&sources[0]);
+    parse_source_free(&sources[1]);
+    CHECK_STR(PARSE("#[hot]\nint f(void) {}\n#[hot]\nint g(void) {}\n#[hot]\nint f(int x) {}\n"),
+              "f=int(void); g=int(void); f=int(int)");
+}
+
+/* Appends n copies of piece to *text (grown with realloc). */
+static void repeat(char **text, size_t *size, const char *piece, size_t n)
+{
+    size_t length = strlen(piece);
+    char *grown = realloc(*text, *size + n * length + 1);
+    if (!grown)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        memcpy(grown + *size + i * length, piece, length);
+    *size += n * length;
+    grown[*size] = '\0';
+    *text = grown;
+}
+
+/* Huge and deep inputs end quickly (ctest's timeout catches a quadratic
+ * path) and never overflow the stack. */
+static void huge_inputs(void)
+{
+    char *text = NULL;
+    size_t size = 0;
+    repeat(&text, &size, "#[hot]\nint f", 1);
+    repeat(&text, &size, "(", 2000000);
+    CHECK_STR(parse_text(text, size),
+              "2:2000006: expected ')' to close '(' at 2:2000005, found end of file");
+    size = 0;
+    repeat(&text, &size, "#[hot]\nvoid f(int ", 1);
+    repeat(&text, &size, "(", 1000000);
+    repeat(&text, &size, "x", 1);
+    repeat(&text, &size, ")", 1000000);
+    repeat(&text, &size, ") {}", 1);
+    CHECK_INT(strncmp(parse_text(text, size), "f=void(int (((", 14), ==, 0);
+    size = 0;
+    repeat(&text, &size, "#[hot]\nvoid f(void) ", 1);
+    repeat(&text, &size, "{", 3000000);
+    repeat(&text, &size, "}", 3000000);
+    CHECK_STR(parse_text(text, size), "f=void(void)");
+    size = 0;
+    repeat(&text, &size, "x", 20000000);
+    CHECK_STR(parse_text(text, size), "");
+    size = 0;
+    repeat(&text, &size, "/* ", 1);
+    repeat(&text, &size, "*", 20000000);
+    CHECK_STR(parse_text(text, size),
+              "1:20000004: expected '*/' to close '/*' at 1:1, found end of file");
+    free(text);
+}
+
+static void many_functions(void)
+{
+    struct buf text = {0};
+    for (int i = 0; i < 50000; i++) {
+        char line[96];
+        snprintf(line, sizeof line, "#[hot]\nint hot_%05d(int x) { return x + %d; }\n", 49999 - i,
+                 i);
+        buf_append_str(&text, line);
+    }
+    struct parse_source source = {0};
+    struct parse_report report = {0};
+    struct parse_program program = {0};
+    const char *path = "many.c";
+    CHECK_INT(parse_source(text.data, text.size, 0, &source, &report), ==, GEN_OK);
+    CHECK_INT(parse_link(&source, &path, 1, &program, &report), ==, GEN_OK);
+    CHECK_INT(program.count, ==, 50000);
+    if (program.count == 50000) {
+        CHECK_STR(program.functions[0]->name, "hot_00000");
+        CHECK_STR(program.functions[49999]->name, "hot_49999");
+    }
+    parse_program_free(&program);
+    parse_source_free(&source);
+    parse_report_free(&report);
+    buf_free(&text);
+}
+
+static uint64_t random_state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t next_random(void)
+{
+    random_state ^= random_state << 13;
+    random_state ^= random_state >> 7;
+    random_state ^= random_state << 17;
+    return random_state;
+}
+
+/* Does every record and error of a parse keep its promises? */
+static int parse_is_sound(const char *text, size_t size)
+{
+    struct parse_source source = {0};
+    struct parse_report report = {0};
+    struct buf blanked = {0};
+    enum gen_status status = parse_source(text, size, 0, &source, &report);
+    int sound = status == GEN_OK ? report.count == 0 : status == GEN_BAD_INPUT && report.count == 1;
+    for (size_t i = 0; sound && i < report.count; i++) {
+        const struct parse_diagnostic *d = &report.items[i];
+        size_t start = d->offset - (d->column - 1);
+        sound = d->offset <= size && d->column >= 1 && d->column - 1 <= d->offset &&
+                (start == 0 || text[start - 1] == '\n');
+    }
+    for (size_t i = 0; sound && i < source.function_count; i++) {
+        const char *signature = source.functions[i].signature;
+        sound = source.functions[i].name[0] != '\0' && !strpbrk(signature, "\"\\\n\r");
+    }
+    for (size_t i = 0, end = 0; sound && i < source.marker_count; i++) {
+        sound = source.markers[i].offset >= end &&
+                source.markers[i].offset + source.markers[i].length <= size;
+        end = source.markers[i].offset + source.markers[i].length;
+    }
+    if (sound && status == GEN_OK)
+        sound = emit_text(text, size, source.markers, source.marker_count, &blanked) == GEN_OK &&
+                blanked.size > 0 && blanked.data[blanked.size - 1] == '\n';
+    buf_free(&blanked);
+    parse_source_free(&source);
+    parse_report_free(&report);
+    return sound;
+}
+
+/* Mutations of good sources (bytes flipped, inserted, deleted, the text cut
+ * short) and random bytes: every parse ends in a status that keeps its
+ * promises. */
+static void mutations(void)
+{
+    static const char *const seeds[] = {
+        "#[hot]\nint game_update(GameState *state)\n{\n    state->frame++; /* } */\n    return "
+        "\"{\"[0];\n}\n// #[hot]\nvoid on(void (*cb)(int code, void *ctx), struct pt p, int "
+        "a[4][N]) { cb(0, 0); }\n#define X \\\n  1\nchar c = '\\'';\n",
+        "#[hot]\r\nstatic inline unsigned long long\r\nf(int (*(*g)(int))(char), ...) {}\r\n",
+    };
+    static const char alphabet[] = "#[hot]/*\\\n\r\"'(){}[];,.* \tabc0";
+    int all_sound = 1;
+    char text[512];
+    for (int round = 0; round < 20000 && all_sound; round++) {
+        const char *seed = seeds[round % 2];
+        size_t size = strlen(seed);
+        memcpy(text, seed, size);
+        for (int edits = 1 + (int)(next_random() % 4); edits > 0; edits--) {
+            size_t at = (size_t)(next_random() % (size + 1));
+            char c = round % 5 == 0 ? (char)next_random()
+                                    : alphabet[next_random() % (sizeof alphabet - 1)];
+            switch (next_random() % 4) {
+            case 0: /* replace */
+                if (at < size)
+                    text[at] = c;
+                break;
+            case 1: /* insert */
+                if (size + 1 < sizeof text) {
+                    memmove(text + at + 1, text + at, size - at);
+                    text[at] = c;
+                    size++;
+                }
+                break;
+            case 2: /* delete */
+                if (at < size) {
+                    memmove(text + at, text + at + 1, size - at - 1);
+                    size--;
+                }
+                break;
+            default: /* cut */
+                size = at;
+            }
+        }
+        all_sound = parse_is_sound(text, size);
+        if (!all_sound)
+            fprintf(stderr, "unsound parse of: %.*s\n", (int)size, text);
+    }
+    for (int round = 0; round < 2000 && all_sound; round++) {
+        size_t size = (size_t)(next_random() % sizeof text);
+        for (size_t i = 0; i < size; i++)
+            text[i] = (char)next_random();
+        all_sound = parse_is_sound(text, size);
+    }
+    CHECK(all_sound);
+}
+
+int main(void)
+{
+    signatures_from_the_design();
+    return_types();
+    parameters();
+    multi_line_and_comments();
+    bodies_and_markers();
+    errors();
+    malformed();
+    nesting_is_bounded();
+    marker_spans();
+    linking();
+    huge_inputs();
+    many_functions();
+    mutations();
+    return check_exit();
+}
