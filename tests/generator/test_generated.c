@@ -13,6 +13,9 @@
 #include "check.h"
 #include "sample.h"
 
+/* Defined plain 'inline' in sample.c, declared nowhere there. */
+int halve(int x);
+
 static const struct hot_abi_manifest *registered;
 
 /* Called by the stubs' constructor before main. */
@@ -37,6 +40,7 @@ static const char *const expected[][2] = {
     {"big", "unsigned long long(void)"},
     {"flip", "struct pt(struct pt, long (*)(long))"},
     {"game_update", "int(GameState *)"},
+    {"halve", "int(int)"},
     {"mean", "double(int, const double[])"},
     {"render", "void(const GameState *, char *, size_t)"},
     {"sum", "long(const int[4], scale_fn)"},
@@ -104,6 +108,7 @@ int main(int argc, char **argv)
     CHECK_INT(p.x, ==, 10);
     CHECK_INT(p.y, ==, 6);
     CHECK(mean(3, doubles) == 3.0);
+    CHECK_INT(halve(42), ==, 21);
     dlclose(library);
     return check_exit();
 }
