@@ -289,6 +289,22 @@ struct program {
     size_t *unit_start;            /* unit u's are by_unit[unit_start[u] .. unit_start[u + 1]) */
 };
 
+/* Reads hot source path whole; says why not. A source must be a regular file
+ * (a FIFO or a device could block or never end). Returns 0 or -1. */
+static int read_source(const char *path, char **text, size_t *size)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+        say_error("cannot read '%s': not a regular file", path);
+        return -1;
+    }
+    if (read_file(path, text, size) != 0) {
+        say_error("cannot read '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 /* Reads and parses every hot source, and links them. Returns GEN_OK,
  * GEN_BAD_INPUT (errors in p->report), GEN_IO (said why) or GEN_NO_MEMORY. */
 static enum gen_status read_program(struct program *p)
@@ -297,10 +313,8 @@ static enum gen_status read_program(struct program *p)
     enum gen_status status = GEN_OK;
     for (size_t u = 0; u < o->unit_count; u++) {
         p->paths[u] = o->units[u].source;
-        if (read_file(p->paths[u], &p->texts[u], &p->sizes[u]) != 0) {
-            say_error("cannot read '%s': %s", p->paths[u], strerror(errno));
+        if (read_source(p->paths[u], &p->texts[u], &p->sizes[u]) != 0)
             return GEN_IO;
-        }
     }
     for (size_t u = 0; u < o->unit_count && status != GEN_NO_MEMORY; u++) {
         enum gen_status parsed =
@@ -495,6 +509,10 @@ static enum gen_status check_paths(const struct gen_options *o)
     for (size_t i = 1; i < outputs && status == GEN_OK; i++) {
         if (strcmp(paths[i - 1], paths[i]) == 0)
             status = usage_error(gen_usage, "'%s' is given as an output twice", paths[i]);
+    }
+    for (size_t i = 1; i < o->unit_count && status == GEN_OK; i++) {
+        if (strcmp(sources[i - 1], sources[i]) == 0)
+            status = usage_error(gen_usage, "'%s' is given as a hot source twice", sources[i]);
     }
     for (size_t i = 0; i < outputs && status == GEN_OK; i++) {
         if (bsearch(&paths[i], sources, o->unit_count, sizeof *sources, compare_strings))
