@@ -7,7 +7,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/vais-hot-demo.XXXXXX")
 pid=""
 cleanup() {
-    [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    if [[ -n $pid ]]; then
+        kill "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -41,4 +44,7 @@ cmake --build "$work/build" --target hot_reload_simple_hot >"$work/build.log" 2>
     { cat "$work/build.log"; exit 1; }
 sleep 2
 
-say "done: same process (pid $pid), state kept, new code running"
+say "the same process (pid $pid) runs the new code; it ends after frame 1000"
+wait "$pid"
+pid=""
+say "done"

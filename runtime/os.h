@@ -29,7 +29,8 @@ int hot__os_copy_file(const char *src, const char *dst, struct hot__file_id *bef
                       struct hot__file_id *after, char *err, size_t errlen);
 
 /* Creates a new directory only the user can enter, under $TMPDIR (or /tmp),
- * its name starting with prefix. Writes its path to out. Returns 0 or -1. */
+ * named "<prefix><pid>-XXXXXX", and writes its path to out; first removes
+ * such directories left by processes that no longer run. Returns 0 or -1. */
 int hot__os_private_dir(const char *prefix, char *out, size_t outlen, char *err, size_t errlen);
 
 /* Removes path, a file. Missing is fine. */

@@ -2,7 +2,8 @@
 # tests/e2e/hot_start.sh C-COMPILER VAIS-HOT-DIR SCRATCH-PARENT
 # hot_start(NULL): the running counter rebuilds its own hot library when
 # step.c is saved, shows a failed build and keeps its last good code, then
-# picks up the fix. No build is run by this script after the first.
+# picks up the fix. No build is run by this script after the first. Then:
+# private copies of a killed program are removed by the next one.
 source "$(dirname "$0")/lib.sh"
 
 build_counter
@@ -20,5 +21,15 @@ wait_for_mark 2 "$(now_ns)" 2 >/dev/null # still running, still v2
 set_mark 3
 wait_for_mark 3 "$(now_ns)" 30 >/dev/null
 
+stop_counter
+
+# A program killed before its exit handlers ran leaves its private copies;
+# the next start of any vais-hot program removes them.
+start_counter
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null || true
+pid=""
+[[ -n $(ls -A "$work/tmp") ]] || fail "the killed program left no private directory to test with"
+start_counter
 stop_counter
 echo "e2e hot_start with $cc: all checks passed"

@@ -73,9 +73,15 @@ build_counter() {
 # Starts the counter from / (it must find its library by itself), with any
 # VAR=value arguments in its environment; waits for its first line.
 start_counter() {
+    rm -f "$work/stop"
     (cd / && exec env TMPDIR="$work/tmp" "$@" "$work/build/counter" "$work/stop" >"$work/out" 2>"$work/err") &
     pid=$!
-    wait_for_mark 1 0 10 >/dev/null
+    local deadline=$(($(now_ns) + 10000000000))
+    until [[ -s $work/out ]]; do
+        kill -0 "$pid" 2>/dev/null || fail "the program exited before its first line"
+        (($(now_ns) < deadline)) || fail "no output within 10s of the start"
+        sleep 0.01
+    done
 }
 
 # Asks the counter to exit, and checks it did so cleanly, leaving no
