@@ -5,6 +5,7 @@
  * the v1 (own), v2, sig, missing, other-program and plain libraries. */
 #define _POSIX_C_SOURCE 200809L
 #include "../check.h"
+#include "../land.h"
 
 #include <vais/hot.h>
 
@@ -33,16 +34,7 @@ static void on_reload(long version)
 
 static void copy_file(const char *from, const char *to)
 {
-    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
-    char buf[8192];
-    size_t n;
-    CHECK(in && out);
-    while (in && out && (n = fread(buf, 1, sizeof buf, in)) > 0)
-        fwrite(buf, 1, n, out);
-    if (in)
-        fclose(in);
-    if (out)
-        fclose(out);
+    CHECK_INT(land_copy(from, to), ==, 0);
 }
 
 static void run_stamp(void)
@@ -92,18 +84,11 @@ static long loop_update(void)
     return add(2, 3) == 50 ? loop_calls : 0;
 }
 
-static long long now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 /* Auto mode's watcher must reload without any call from us. */
 static int wait_for_add(int want)
 {
-    long long deadline = now_ns() + 5000000000LL;
-    while (now_ns() < deadline) {
+    long long deadline = land_now_ns() + 5000000000LL;
+    while (land_now_ns() < deadline) {
         if (add(2, 3) == want)
             return 1;
         struct timespec pause = {0, 1000000};

@@ -1,0 +1,12 @@
+/* tests/bench/calls_hot.c: the hot side of the call benchmark, build v1. */
+// #[hot]
+int bench_add(int a, int b)
+{
+    return a + b;
+}
+
+// #[hot]
+int bench_version(void)
+{
+    return 1;
+}

@@ -1,0 +1,66 @@
+/* tests/land.h
+ * Landing a build by hand, as the linker and the build's stamp step do:
+ * the library is replaced by rename, then its stamp (HOT_ABI_STAMP_FORMAT)
+ * is written to a temporary file and renamed into place. Header-only, for
+ * the runtime tests and the benchmarks. */
+#ifndef VAIS_HOT_TEST_LAND_H
+#define VAIS_HOT_TEST_LAND_H
+
+#include <stdio.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <vais/hot_abi.h>
+
+static long long land_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Copies from to a new file to; 0 on success. */
+static int land_copy(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+    char buf[1 << 14];
+    size_t n;
+    int status = in && out ? 0 : -1;
+    while (status == 0 && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        status = fwrite(buf, 1, n, out) == n ? 0 : -1;
+    if (in)
+        fclose(in);
+    if (out && fclose(out) != 0)
+        status = -1;
+    return status;
+}
+
+/* Replaces library with a copy of build (by rename). 0 on success. */
+static int land_library(const char *build, const char *library)
+{
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.landing", library);
+    return land_copy(build, tmp) == 0 && rename(tmp, library) == 0 ? 0 : -1;
+}
+
+/* Writes library's stamp, as `vais-hot stamp` does. Returns the monotonic
+ * time right after the stamp landed, or -1. */
+static long long land_stamp(const char *library)
+{
+    char stamp[4200], tmp[4300];
+    struct stat st;
+    if (stat(library, &st) != 0)
+        return -1;
+    snprintf(stamp, sizeof stamp, "%s%s", library, HOT_ABI_STAMP_SUFFIX);
+    snprintf(tmp, sizeof tmp, "%s.tmp", stamp);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return -1;
+    fprintf(f, HOT_ABI_STAMP_FORMAT, (long long)st.st_size,
+            (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
+            (unsigned long long)st.st_ino, (unsigned long long)st.st_dev);
+    if (fclose(f) != 0 || rename(tmp, stamp) != 0)
+        return -1;
+    return land_now_ns();
+}
+
+#endif
