@@ -1,0 +1,97 @@
+/* tests/runtime/test_threads.c
+ * 8 threads call a hot function in tight loops while the main thread lands
+ * and loads 200 builds, alternating v1 and v2. Every call must return the
+ * whole answer of one version (1001 or 2002), no thread may crash, and each
+ * must see both versions. Run under TSan too (label runtime).
+ * argv: the v1 (own) and v2 builds. */
+#define _POSIX_C_SOURCE 200809L
+#include "../check.h"
+#include "../land.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <vais/hot.h>
+
+long versioned_work(long spins);
+
+enum { THREADS = 8, RELOADS = 200 };
+
+static atomic_int stop;
+
+struct tally {
+    long calls, v1, v2, torn; /* torn: neither whole answer */
+};
+
+static void *caller(void *arg)
+{
+    struct tally *t = arg;
+    while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
+        long answer = versioned_work(16);
+        t->calls++;
+        if (answer == 1001)
+            t->v1++;
+        else if (answer == 2002)
+            t->v2++;
+        else
+            t->torn++;
+    }
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: test_threads V1 V2\n");
+        return 2;
+    }
+    char scratch[] = "/tmp/vais-hot-threads-XXXXXX", library[64], tmp[64];
+    CHECK(mkdtemp(scratch) != NULL);
+    snprintf(library, sizeof library, "%s/lib.so", scratch);
+    snprintf(tmp, sizeof tmp, "%s/tmp", scratch);
+    mkdir(tmp, 0700);
+    setenv("TMPDIR", tmp, 1);
+    hot_log_to(NULL);
+
+    CHECK(land_library(argv[1], library) == 0 && land_stamp(library) > 0);
+    CHECK_INT(hot_init(library), ==, HOT_OK);
+
+    pthread_t threads[THREADS];
+    struct tally tallies[THREADS] = {{0}};
+    for (int i = 0; i < THREADS; i++)
+        CHECK_INT(pthread_create(&threads[i], NULL, caller, &tallies[i]), ==, 0);
+
+    int loaded = 0;
+    for (int i = 0; i < RELOADS; i++) {
+        CHECK(land_library(argv[1 + (i + 1) % 2], library) == 0 && land_stamp(library) > 0);
+        loaded += hot_check() == 1;
+        /* let every thread run some calls under this version */
+        long long until = land_now_ns() + 200000;
+        while (land_now_ns() < until) {
+        }
+    }
+    atomic_store(&stop, 1);
+    long calls = 0, torn = 0;
+    int saw_both = 0;
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(threads[i], NULL);
+        calls += tallies[i].calls;
+        torn += tallies[i].torn;
+        saw_both += tallies[i].v1 > 0 && tallies[i].v2 > 0;
+    }
+    CHECK_INT(loaded, ==, RELOADS);
+    CHECK_INT(hot_version(), ==, RELOADS + 1);
+    CHECK_INT(torn, ==, 0);
+    CHECK_INT(saw_both, ==, THREADS);
+    printf("%ld calls on %d threads across %d reloads\n", calls, THREADS, loaded);
+
+    CHECK_INT(hot_cleanup(), ==, HOT_OK);
+    remove(library);
+    char stamp[80];
+    snprintf(stamp, sizeof stamp, "%s.stamp", library);
+    remove(stamp);
+    CHECK_INT(rmdir(tmp), ==, 0);
+    CHECK_INT(rmdir(scratch), ==, 0);
+    return check_exit();
+}
