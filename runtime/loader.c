@@ -7,6 +7,7 @@
 #define _POSIX_C_SOURCE 200809L /* strdup */
 #include "runtime.h"
 
+#include "elf_check.h"
 #include "log.h"
 #include "os.h"
 
@@ -108,7 +109,7 @@ void hot__register(const struct hot_abi_manifest *manifest)
  * (or it is not a stamp). */
 static int read_stamp(char *text, size_t size, struct hot__file_id *id)
 {
-    if (hot__os_read_text(L.stamp, text, size) < 0)
+    if (hot__os_read_prefix(L.stamp, text, size) < 0)
         return 0;
     return sscanf(text, HOT_ABI_STAMP_FORMAT, &id->size, &id->mtime_ns, &id->inode, &id->device) ==
            4;
@@ -188,6 +189,11 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     void *handle = NULL;
     long status;
 
+    if (hot__os_writable_by_others(L.library) == 1 || hot__os_writable_by_others(L.stamp) == 1)
+        return fail(HOT_E_UNSAFE,
+                    "'%s' or its stamp can be written by other users; refused, as anyone could "
+                    "run code in this program (chmod go-w both)",
+                    L.library);
     if (!L.private_dir[0] &&
         hot__os_private_dir("vais-hot-", L.private_dir, sizeof L.private_dir, err, sizeof err))
         return fail(HOT_E_IO, "%s", err);
@@ -196,6 +202,13 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
         return fail(HOT_E_IO, "%s; build '%s_hot'", err, L.manifest->program);
     if (!same_file(&before, &after) || (stamp_id && !same_file(&before, stamp_id))) {
         status = 0;
+        goto refused;
+    }
+    unsigned char head[4096];
+    long head_len = hot__os_read_prefix(copy, head, sizeof head);
+    if (hot__elf_check(head, head_len > 0 ? (size_t)head_len : 0, after.size, err, sizeof err)) {
+        status = fail(HOT_E_BAD_FILE, "'%s' %s; build '%s_hot' again", L.library, err,
+                      L.manifest->program);
         goto refused;
     }
     handle = hot__os_library_open(copy, err, sizeof err);

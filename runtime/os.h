@@ -18,9 +18,15 @@ struct hot__file_id {
 /* Fills *id for path. Returns 0, or -1 with errno's text in err. */
 int hot__os_file_id(const char *path, struct hot__file_id *id, char *err, size_t errlen);
 
-/* Reads at most size-1 bytes of path into buf and terminates it. Returns the
- * length, or -1 when the file cannot be read (a missing file included). */
-long hot__os_read_text(const char *path, char *buf, size_t size);
+/* Reads at most size-1 bytes from the start of path into buf and puts a NUL
+ * after them. Returns how many, or -1 when the file cannot be read (a missing
+ * file included). */
+long hot__os_read_prefix(const char *path, void *buf, size_t size);
+
+/* 1 if someone other than us or root may write path: another user owns it,
+ * everyone may write it, or a group other than our primary group may. 0 if
+ * not, -1 if path cannot be stat'ed. */
+int hot__os_writable_by_others(const char *path);
 
 /* Copies src to a new file dst (mode 0700), and reports the identity of src
  * before the copy began in *before and once it ended in *after; they differ
@@ -82,5 +88,45 @@ void hot__os_watch_close(struct hot__watch *watch);
  * stderr, and waits for it. Returns its exit status, 128+signal if killed,
  * or -1 with text in err when it could not start. */
 int hot__os_run(const char *const *argv, char *err, size_t errlen);
+
+
+/* Processes, for `vais-hot watch` (os_process_linux.c): children started
+ * without waiting, signalled, and waited for with a deadline. */
+
+/* The signals the watcher sends. */
+enum hot__os_signal {
+    HOT__OS_INTERRUPT, /* SIGINT */
+    HOT__OS_TERMINATE, /* SIGTERM */
+    HOT__OS_KILL       /* SIGKILL */
+};
+
+/* Starts argv[0] with argv and our environment and stdio, and does not wait.
+ * argv[0] without a '/' is looked up in PATH. With own_group the child leads
+ * a new process group, so that hot__os_signal can reach its own children
+ * too. Returns the child's pid, or -1 with text in err. */
+long hot__os_spawn(const char *const *argv, int own_group, char *err, size_t errlen);
+
+/* Runs argv like hot__os_spawn, its stdout captured into *out (NUL-ended;
+ * the caller frees it), its stderr ours, and waits for it. Returns its exit
+ * status, or -1 with text in err when it could not run. */
+int hot__os_capture(const char *const *argv, char **out, char *err, size_t errlen);
+
+/* Waits for the child pid to end, for at most timeout_ms (negative: no
+ * limit). Returns 1 with *status set (exit code, or 128+signal), 0 if it
+ * still runs when the time is up or a caught signal interrupted the wait,
+ * and -1 when pid is no child of ours (already reaped included). */
+int hot__os_wait(long pid, int timeout_ms, int *status);
+
+/* Sends sig to the child pid, or to its whole process group when group (it
+ * must have been started with own_group). A child already gone is fine. */
+void hot__os_signal(long pid, int group, enum hot__os_signal sig);
+
+/* Catches SIGINT, SIGTERM and SIGHUP for the whole process, and the end of
+ * any child: each wakes watch (NULL: nothing) from hot__os_watch_wait.
+ * Call again to wake another watch; the old one may then be closed. */
+void hot__os_catch_signals(struct hot__watch *watch);
+
+/* 128 + the number of the first stop signal caught, or 0 if none came. */
+int hot__os_caught_signal(void);
 
 #endif

@@ -46,8 +46,9 @@ int hot__os_file_id(const char *path, struct hot__file_id *id, char *err, size_t
     return 0;
 }
 
-long hot__os_read_text(const char *path, char *buf, size_t size)
+long hot__os_read_prefix(const char *path, void *buffer, size_t size)
 {
+    char *buf = buffer;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
@@ -63,6 +64,18 @@ long hot__os_read_text(const char *path, char *buf, size_t size)
     close(fd);
     buf[len] = '\0';
     return (long)len;
+}
+
+int hot__os_writable_by_others(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return -1;
+    if (st.st_uid != geteuid() && st.st_uid != 0)
+        return 1;
+    if (st.st_mode & S_IWOTH)
+        return 1;
+    return (st.st_mode & S_IWGRP) && st.st_gid != getegid();
 }
 
 static int write_all(int fd, const char *p, size_t n)

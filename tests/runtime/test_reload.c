@@ -1,8 +1,9 @@
 /* tests/runtime/test_reload.c
  * The runtime against real builds of one hot library (calc/): manual mode
  * reloads, hot_loop, each kind of refused build with its exact text, the
- * stamp rules, auto mode's background reload, and cleanup. argv: the vais-hot tool, then
- * the v1 (own), v2, sig, missing, other-program and plain libraries. */
+ * stamp rules, auto mode's background reload, and cleanup. argv: the
+ * vais-hot tool, then the v1 (own), v2, sig, missing, other-program, plain,
+ * format-99 and needs-core libraries. */
 #define _POSIX_C_SOURCE 200809L
 #include "../check.h"
 #include "../land.h"
@@ -58,6 +59,39 @@ static void land(const char *build)
     copy_file(build, tmp);
     CHECK_INT(rename(tmp, library), ==, 0);
     run_stamp();
+}
+
+static long file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+/* Writes the first size bytes of from to a new file to. */
+static int write_prefix(const char *from, const char *to, long size)
+{
+    FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
+    int status = in && out ? 0 : -1;
+    for (long i = 0; status == 0 && i < size; i++) {
+        int c = fgetc(in);
+        status = c == EOF || fputc(c, out) == EOF ? -1 : 0;
+    }
+    if (in)
+        fclose(in);
+    if (out && fclose(out) != 0)
+        status = -1;
+    return status;
+}
+
+/* Sets the ELF header's e_machine (offset 18, little-endian). */
+static int patch_machine(const char *path, unsigned machine)
+{
+    FILE *f = fopen(path, "r+b");
+    unsigned char bytes[2] = {machine & 0xff, machine >> 8};
+    int status = f && fseek(f, 18, SEEK_SET) == 0 && fwrite(bytes, 1, 2, f) == 2 ? 0 : -1;
+    if (f && fclose(f) != 0)
+        status = -1;
+    return status;
 }
 
 static void land_text(const char *text)
@@ -119,13 +153,14 @@ static void remove_in_scratch(const char *file)
 
 int main(int argc, char **argv)
 {
-    if (argc != 8) {
-        fprintf(stderr, "usage: test_reload TOOL V1 V2 SIG MISSING OTHER PLAIN\n");
+    if (argc != 10) {
+        fprintf(stderr,
+                "usage: test_reload TOOL V1 V2 SIG MISSING OTHER PLAIN FORMAT99 NEEDS-CORE\n");
         return 2;
     }
     tool = argv[1];
     const char *v1 = argv[2], *v2 = argv[3], *sig = argv[4], *missing = argv[5];
-    const char *other = argv[6], *plain = argv[7];
+    const char *other = argv[6], *plain = argv[7], *format99 = argv[8], *needs_core = argv[9];
 
     snprintf(scratch, sizeof scratch, "%s", "/tmp/vais-hot-test-XXXXXX");
     if (getenv("TMPDIR"))
@@ -188,13 +223,59 @@ int main(int argc, char **argv)
              library);
     CHECK_STR(hot_last_error(), expected);
 
+    /* Files the dynamic loader must never see, and libraries it refuses. */
+    char build[600];
+    snprintf(build, sizeof build, "%s/build.so", scratch);
+    snprintf(expected, sizeof expected,
+             "'%s' is not a shared library (no ELF header); build "
+             "'runtime_reload_hot' again",
+             library);
     land_text("this is not a library\n");
-    CHECK_INT(hot_check(), ==, HOT_E_LOAD);
-    snprintf(expected, sizeof expected, "cannot load '%s': ", library);
-    CHECK(strncmp(hot_last_error(), expected, strlen(expected)) == 0);
+    CHECK_INT(hot_check(), ==, HOT_E_BAD_FILE);
+    CHECK_STR(hot_last_error(), expected);
 
     land_text("");
+    CHECK_INT(hot_check(), ==, HOT_E_BAD_FILE);
+    snprintf(expected, sizeof expected, "'%s' is empty; build 'runtime_reload_hot' again", library);
+    CHECK_STR(hot_last_error(), expected);
+
+    long size = file_size(v2);
+    CHECK(write_prefix(v2, build, size / 2) == 0);
+    land(build);
+    CHECK_INT(hot_check(), ==, HOT_E_BAD_FILE);
+    snprintf(expected, sizeof expected, "'%s' is truncated (%ld of ", library, size / 2);
+    CHECK(strncmp(hot_last_error(), expected, strlen(expected)) == 0);
+
+    CHECK(write_prefix(v2, build, size) == 0);
+    CHECK(patch_machine(build, 183 /* EM_AARCH64 */) == 0);
+    land(build);
+    CHECK_INT(hot_check(), ==, HOT_E_BAD_FILE);
+    snprintf(expected, sizeof expected,
+             "'%s' is built for aarch64, this program is x86-64; build "
+             "'runtime_reload_hot' again",
+             library);
+    CHECK_STR(hot_last_error(), expected);
+
+    land(format99);
+    CHECK_INT(hot_check(), ==, HOT_E_FORMAT);
+    snprintf(expected, sizeof expected,
+             "'%s' has table format 99, this runtime reads 1; rebuild "
+             "'runtime_reload'",
+             library);
+    CHECK_STR(hot_last_error(), expected);
+
+    land(needs_core);
     CHECK_INT(hot_check(), ==, HOT_E_LOAD);
+    CHECK(strstr(hot_last_error(), "undefined symbol: not_in_core") != NULL);
+
+    land(v1);
+    chmod(library, 0777);
+    CHECK_INT(hot_check(), ==, HOT_E_UNSAFE);
+    snprintf(expected, sizeof expected,
+             "'%s' or its stamp can be written by other users; refused, "
+             "as anyone could run code in this program (chmod go-w both)",
+             library);
+    CHECK_STR(hot_last_error(), expected);
     CHECK_INT(hot_version(), ==, 2);
     CHECK_INT(add(2, 3), ==, 50);
 
@@ -236,7 +317,7 @@ int main(int argc, char **argv)
     }
     CHECK_INT(loaded, ==, 1);
     CHECK_INT(reloaded, ==, 4);
-    CHECK_INT(kept, ==, 6);
+    CHECK_INT(kept, ==, 11);
     CHECK_INT(other_lines, ==, 0);
 
     /* Cleanup unloads everything; the next call loads again, in auto mode,
@@ -259,6 +340,7 @@ int main(int argc, char **argv)
     remove_in_scratch("libcalc.so");
     remove_in_scratch("libcalc.so.stamp");
     remove_in_scratch("text");
+    remove_in_scratch("build.so");
     remove_in_scratch("tmp");
     CHECK_INT(remove(scratch), ==, 0);
     return check_exit();

@@ -17,7 +17,9 @@
     X(HOT_E_MISSING, -7, "a hot function is missing")                                              \
     X(HOT_E_SIGNATURE, -8, "a hot function changed signature")                                     \
     X(HOT_E_WATCH, -9, "cannot watch for new builds")                                              \
-    X(HOT_E_ARGUMENT, -10, "bad argument")
+    X(HOT_E_ARGUMENT, -10, "bad argument")                                                         \
+    X(HOT_E_BAD_FILE, -11, "not a library this program can load")                                  \
+    X(HOT_E_UNSAFE, -12, "a library or stamp other users can write")
 
 enum hot_status {
 #define HOT_STATUS_ENUM(name, number, text) name = number,

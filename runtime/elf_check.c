@@ -1,0 +1,108 @@
+/* runtime/elf_check.c
+ * hot__elf_check for ELF64 little-endian libraries (Linux on x86-64 and
+ * AArch64). Invariant: reads only the bytes it was given, and every offset
+ * it follows is bounds-checked first, so any input is safe. */
+#include "elf_check.h"
+
+#include <elf.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#define HOST_MACHINE EM_X86_64
+#elif defined(__aarch64__)
+#define HOST_MACHINE EM_AARCH64
+#else
+#error "vais-hot: name this machine's ELF e_machine in runtime/elf.c"
+#endif
+
+static const char *machine_name(unsigned machine)
+{
+    switch (machine) {
+    case EM_386:
+        return "x86 (32-bit)";
+    case EM_X86_64:
+        return "x86-64";
+    case EM_ARM:
+        return "arm (32-bit)";
+    case EM_AARCH64:
+        return "aarch64";
+    case EM_RISCV:
+        return "risc-v";
+    case EM_PPC64:
+        return "powerpc64";
+    default:
+        return "an unknown machine";
+    }
+}
+
+/* 1 if [offset, offset + size) lies within limit. */
+static int within(unsigned long long offset, unsigned long long size, unsigned long long limit)
+{
+    return offset <= limit && size <= limit - offset;
+}
+
+int hot__elf_check(const unsigned char *head, size_t head_len, long long file_size, char *err,
+                   size_t errlen)
+{
+    Elf64_Ehdr eh;
+    unsigned long long size = file_size > 0 ? (unsigned long long)file_size : 0;
+    if (file_size == 0) {
+        snprintf(err, errlen, "is empty");
+        return -1;
+    }
+    if (head_len < EI_NIDENT || memcmp(head, ELFMAG, SELFMAG) != 0) {
+        snprintf(err, errlen, "is not a shared library (no ELF header)");
+        return -1;
+    }
+    if (head[EI_CLASS] != ELFCLASS64 || head[EI_DATA] != ELFDATA2LSB) {
+        snprintf(err, errlen, "is built for another machine (%s ELF), this program is %s",
+                 head[EI_CLASS] == ELFCLASS32 ? "32-bit" : "big-endian or unknown",
+                 machine_name(HOST_MACHINE));
+        return -1;
+    }
+    if (head_len < sizeof eh) {
+        snprintf(err, errlen, "is truncated (%lld bytes, not even an ELF header)", file_size);
+        return -1;
+    }
+    memcpy(&eh, head, sizeof eh);
+    if (eh.e_machine != HOST_MACHINE) {
+        snprintf(err, errlen, "is built for %s, this program is %s", machine_name(eh.e_machine),
+                 machine_name(HOST_MACHINE));
+        return -1;
+    }
+    if (eh.e_type != ET_DYN) {
+        snprintf(err, errlen, "is not a shared library (ELF type %u)", (unsigned)eh.e_type);
+        return -1;
+    }
+    unsigned long long phsize = (unsigned long long)eh.e_phnum * sizeof(Elf64_Phdr);
+    if (eh.e_phentsize != sizeof(Elf64_Phdr) || !within(eh.e_phoff, phsize, head_len)) {
+        snprintf(err, errlen, "has program headers this runtime cannot read");
+        return -1;
+    }
+    /* The file must reach as far as its furthest segment or header. */
+    unsigned long long end = eh.e_phoff + phsize;
+    for (unsigned i = 0; i < eh.e_phnum; i++) {
+        Elf64_Phdr ph;
+        memcpy(&ph, head + eh.e_phoff + i * sizeof ph, sizeof ph);
+        if (ph.p_offset > ULLONG_MAX - ph.p_filesz) {
+            snprintf(err, errlen, "has a corrupt program header");
+            return -1;
+        }
+        if (ph.p_offset + ph.p_filesz > end)
+            end = ph.p_offset + ph.p_filesz;
+    }
+    unsigned long long shsize = (unsigned long long)eh.e_shnum * eh.e_shentsize;
+    if (eh.e_shoff > ULLONG_MAX - shsize) {
+        snprintf(err, errlen, "has a corrupt section header table");
+        return -1;
+    }
+    if (eh.e_shoff + shsize > end)
+        end = eh.e_shoff + shsize;
+    if (end > size) {
+        snprintf(err, errlen, "is truncated (%lld of %llu bytes)", file_size, end);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,17 @@
+/* runtime/elf_check.h
+ * Checks a library file before the dynamic loader sees it: the loader maps
+ * what the headers say, so a truncated or foreign file must be refused here,
+ * where it costs a message instead of a SIGBUS. */
+#ifndef VAIS_HOT_ELF_CHECK_H
+#define VAIS_HOT_ELF_CHECK_H
+
+#include <stddef.h>
+
+/* head holds the first head_len bytes of a file of file_size bytes. Returns
+ * 0 if it is a shared library for this machine whose program and section
+ * headers and segments all lie within the file; otherwise -1 with what is
+ * wrong in err, phrased to follow the file's name ("is truncated ..."). */
+int hot__elf_check(const unsigned char *head, size_t head_len, long long file_size, char *err,
+                   size_t errlen);
+
+#endif

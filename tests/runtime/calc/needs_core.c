@@ -1,0 +1,15 @@
+/* A build that calls a function the core does not have: the loader refuses
+ * it (RTLD_NOW), naming the symbol. */
+int not_in_core(int x);
+
+// #[hot]
+int add(int a, int b)
+{
+    return not_in_core(a) + b;
+}
+
+// #[hot]
+const char *name(void)
+{
+    return "needs_core";
+}
