@@ -23,6 +23,16 @@ struct hot_abi_function {
     hot_abi_code code;     /* the definition in this library */
 };
 
+/* One #[persist] variable as the library defines it: on a reload its value
+ * is carried from the running version into the new one when name, type and
+ * size all match. */
+struct hot_abi_variable {
+    const char *name; /* C identifier, unique in the program */
+    const char *type; /* canonical type, e.g. "int", "struct stats", "double[16]" */
+    uint64_t size;    /* sizeof the variable in this build */
+    void *address;    /* the variable itself */
+};
+
 /* Exported by the hot library as HOT_ABI_TABLE_SYMBOL. */
 struct hot_abi_table {
     uint64_t magic;                                  /* HOT_ABI_MAGIC */
@@ -30,6 +40,8 @@ struct hot_abi_table {
     uint32_t count;                                  /* entries in functions */
     const char *program;                             /* the target name, e.g. "game" */
     const struct hot_abi_function *const *functions; /* sorted by name, unique */
+    uint32_t variable_count;                         /* entries in variables */
+    const struct hot_abi_variable *const *variables; /* sorted by name, unique; NULL if none */
 };
 
 /* One hot function as the core calls it. */

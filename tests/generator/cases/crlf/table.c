@@ -13,5 +13,5 @@ static const struct hot_abi_function *const vais_hot__functions[2] = {
 
 __attribute__((visibility("default")))
 const struct hot_abi_table vais_hot__table = {
-    HOT_ABI_MAGIC, HOT_ABI_FORMAT, 2, "demo", vais_hot__functions,
+    HOT_ABI_MAGIC, HOT_ABI_FORMAT, 2, "demo", vais_hot__functions, 0, 0,
 };
