@@ -1,9 +1,10 @@
 /* runtime/loader.c
  * Loads, validates and publishes versions of the hot library.
  * Invariants: the slot array the stubs jump through always comes from a
- * library that passed every check; each published version stays mapped
- * until hot__cleanup; one lock serializes loading and is never held while
- * hot code or a program callback runs. */
+ * library that passed every check; a published version stays mapped until
+ * hot__cleanup, or until a safe point the program declares when it asked to
+ * keep only the last N; one lock serializes loading and is held while hot
+ * code runs only in the before-reload hook. */
 #define _POSIX_C_SOURCE 200809L /* strdup */
 #include "runtime.h"
 
@@ -47,11 +48,13 @@ static struct {
     unsigned long attempts;             /* names private copies uniquely */
     struct version *versions;           /* every published version, oldest first */
     size_t version_count;
-    _Atomic long version; /* hot_version() */
-    void (*on_reload)(long version);
-    char error[1024];         /* text of the last failure */
-    struct hot__watch *watch; /* auto mode's stamp watch */
-    pthread_t watcher;        /* valid while watch != NULL */
+    _Atomic long version;                /* hot_version() */
+    void (*on_reload)(long version);     /* after a reload, outside the lock */
+    void (*before_reload)(long version); /* before a reload, under the lock */
+    size_t keep;                         /* versions kept at a safe point; 0: all */
+    char error[1024];                    /* text of the last failure */
+    struct hot__watch *watch;            /* auto mode's stamp watch */
+    pthread_t watcher;                   /* valid while watch != NULL */
 } L = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 /* Sets L.error and returns status, for `return fail(...)`. */
@@ -176,6 +179,28 @@ static long keep_version(void *handle, const char *path, const hot_abi_code *slo
     return HOT_OK;
 }
 
+/* Unmaps version and forgets its private copy. Nothing may run in it. */
+static void unload(struct version *v)
+{
+    hot__os_library_close(v->handle);
+    hot__os_remove_file(v->path);
+    free(v->path);
+    free((void *)v->slots);
+}
+
+/* At a safe point: unloads the oldest versions beyond L.keep, never the one
+ * published. Returns how many it unloaded. */
+static long retire_locked(void)
+{
+    long retired = 0;
+    while (L.keep > 0 && L.version_count > L.keep) {
+        unload(&L.versions[0]);
+        memmove(&L.versions[0], &L.versions[1], --L.version_count * sizeof L.versions[0]);
+        retired++;
+    }
+    return retired;
+}
+
 /* Copies, opens, validates and publishes the library as it is now. When
  * stamp_text is given, the library must be the very file it vouches for.
  * Returns 1 published, 0 not ready (a build is still writing the file), or
@@ -228,6 +253,8 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     status = keep_version(handle, copy, slots);
     if (status != HOT_OK)
         goto refused;
+    if (L.before_reload && atomic_load(&L.version) > 0)
+        L.before_reload(atomic_load(&L.version));
 
     atomic_store_explicit(L.manifest->active, slots, memory_order_release);
     long version = atomic_fetch_add(&L.version, 1) + 1;
@@ -413,6 +440,7 @@ long hot__check(void)
     long status = require_program_locked();
     if (status == HOT_OK)
         status = check_locked();
+    retire_locked(); /* hot_check is a safe point */
     pthread_mutex_unlock(&L.lock);
     after_reload(status);
     return status;
@@ -441,6 +469,28 @@ void hot__on_reload(void (*cb)(long version))
     pthread_mutex_unlock(&L.lock);
 }
 
+void hot__before_reload(void (*cb)(long version))
+{
+    pthread_mutex_lock(&L.lock);
+    L.before_reload = cb;
+    pthread_mutex_unlock(&L.lock);
+}
+
+void hot__keep(long versions)
+{
+    pthread_mutex_lock(&L.lock);
+    L.keep = versions > 0 ? (size_t)versions : 0;
+    pthread_mutex_unlock(&L.lock);
+}
+
+long hot__safe_point(void)
+{
+    pthread_mutex_lock(&L.lock);
+    long retired = retire_locked();
+    pthread_mutex_unlock(&L.lock);
+    return retired;
+}
+
 const struct hot_abi_manifest *hot__manifest(void)
 {
     pthread_mutex_lock(&L.lock);
@@ -456,13 +506,8 @@ long hot__cleanup(void)
     pthread_mutex_lock(&L.lock);
     if (L.manifest)
         atomic_store_explicit(L.manifest->active, L.lazy_slots, memory_order_release);
-    while (L.version_count > 0) {
-        struct version *v = &L.versions[--L.version_count];
-        hot__os_library_close(v->handle);
-        hot__os_remove_file(v->path);
-        free(v->path);
-        free((void *)v->slots);
-    }
+    while (L.version_count > 0)
+        unload(&L.versions[--L.version_count]);
     free(L.versions);
     L.versions = NULL;
     if (L.private_dir[0])

@@ -28,6 +28,21 @@ long hot__version(void);
  * mode the runtime's watcher thread), with no runtime lock held. */
 void hot__on_reload(void (*cb)(long version));
 
+/* cb runs before each reload (not the first load), once the new build has
+ * passed every check and just before it is published, with the version
+ * about to be replaced. It runs under the runtime's lock: it must not call
+ * hot__init, hot__check, hot__reload, hot__cleanup or hot__start. */
+void hot__before_reload(void (*cb)(long version));
+
+/* From now on keep only the last versions (0: all, the default) mapped; the
+ * older ones are unloaded at the next safe point. */
+void hot__keep(long versions);
+
+/* The program declares that no thread runs code of, or holds a pointer into,
+ * any version but the published one: versions beyond hot__keep's bound are
+ * unloaded. hot__check is a safe point too. Returns how many were unloaded. */
+long hot__safe_point(void);
+
 /* Auto mode: load now if nothing is loaded, then watch for new builds in the
  * background. */
 long hot__auto(void);

@@ -31,6 +31,25 @@ long hot_on_reload(void (*cb)(long version))
     return HOT_OK;
 }
 
+long hot_before_reload(void (*cb)(long version))
+{
+    hot__before_reload(cb);
+    return HOT_OK;
+}
+
+long hot_keep(long versions)
+{
+    if (versions < 0)
+        return HOT_E_ARGUMENT;
+    hot__keep(versions);
+    return HOT_OK;
+}
+
+long hot_safe_point(void)
+{
+    return hot__safe_point();
+}
+
 long hot_cleanup(void)
 {
     return hot__cleanup();

@@ -31,6 +31,22 @@ long hot_on_reload(void (*cb)(long version))
     return HOT_OK;
 }
 
+long hot_before_reload(void (*cb)(long version))
+{
+    (void)cb;
+    return HOT_OK;
+}
+
+long hot_keep(long versions)
+{
+    return versions < 0 ? HOT_E_ARGUMENT : HOT_OK;
+}
+
+long hot_safe_point(void)
+{
+    return 0;
+}
+
 long hot_cleanup(void)
 {
     return HOT_OK;

@@ -31,6 +31,22 @@ long hot_version(void);
  * runtime's watcher thread, in manual mode inside hot_check/hot_reload. */
 long hot_on_reload(void (*cb)(long version));
 
+/* cb(version) runs before each reload, with the version about to be
+ * replaced, once the new build passed every check: the moment to hand state
+ * over. It must not call hot_init, hot_check, hot_reload, hot_cleanup or
+ * hot_start. */
+long hot_before_reload(void (*cb)(long version));
+
+/* Old versions stay mapped (default, versions = 0), or only the last
+ * `versions` of them, the older unloaded at safe points. */
+long hot_keep(long versions);
+
+/* The program declares that no thread runs code of an old version, nor holds
+ * a pointer into one (a function pointer, a string literal, a destructor the
+ * hot code registered): versions beyond hot_keep's bound are unloaded now.
+ * hot_check() is a safe point too. Returns how many were unloaded. */
+long hot_safe_point(void);
+
 /* Stop watching, unload every version, remove the private copies. No thread
  * may be running hot code; the next hot call loads afresh. */
 long hot_cleanup(void);

@@ -1,0 +1,139 @@
+/* tests/runtime/test_soak.c
+ * 1000 reloads in one process, twice: keeping every version (the default)
+ * and keeping the last 3 (hot_keep, unloading at hot_check). Open file
+ * descriptors must not grow, resident memory must stay within the bounds
+ * asserted below, the private directory must hold only what is kept, and
+ * nothing may be left once hot_cleanup ran. The before-reload hook runs
+ * once per reload, while the old version is still the current one.
+ * argv: the v1 (own) and v2 builds. */
+#define _POSIX_C_SOURCE 200809L
+#include "../check.h"
+#include "../land.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <vais/hot.h>
+
+int add(int a, int b);
+
+enum { RELOADS = 1000 };
+
+static char private_parent[128];
+static long hooks_run, hooks_out_of_order;
+
+static void before(long version)
+{
+    hooks_run++;
+    hooks_out_of_order += version != hot_version();
+}
+
+/* Entries in path, recursing one level into subdirectories. */
+static long entries(const char *path, int depth)
+{
+    DIR *dir = opendir(path);
+    long count = 0;
+    struct dirent *entry;
+    if (!dir)
+        return -1;
+    while ((entry = readdir(dir)) != NULL) {
+        if (strcmp(entry->d_name, ".") == 0 || strcmp(entry->d_name, "..") == 0)
+            continue;
+        char sub[512];
+        snprintf(sub, sizeof sub, "%s/%s", path, entry->d_name);
+        long inside = depth > 0 ? entries(sub, depth - 1) : -1;
+        count += inside >= 0 ? inside : 1;
+    }
+    closedir(dir);
+    return count;
+}
+
+static long resident_kib(void)
+{
+    long pages = 0, resident = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        if (fscanf(f, "%ld %ld", &pages, &resident) != 2)
+            resident = 0;
+        fclose(f);
+    }
+    return resident * (sysconf(_SC_PAGESIZE) / 1024);
+}
+
+/* Lands builds 1000 times, alternating v1 and v2, with a hot_check each.
+ * Reports the open descriptors and resident memory after reload 100 and
+ * after the last, and the most private copies seen on disk. */
+static void soak(const char *const builds[2], const char *library, long out[5])
+{
+    long most_copies = 0;
+    for (int i = 1; i <= RELOADS; i++) {
+        int ok = land_library(builds[i % 2], library) == 0 && land_stamp(library) > 0;
+        long status = hot_check();
+        if (!ok || status != 1 || add(2, 3) != (i % 2 ? 50 : 5)) {
+            CHECK_INT(status, ==, 1);
+            return;
+        }
+        long copies = entries(private_parent, 1);
+        most_copies = copies > most_copies ? copies : most_copies;
+        if (i == 100) {
+            out[0] = entries("/proc/self/fd", 0);
+            out[1] = resident_kib();
+        }
+    }
+    out[2] = entries("/proc/self/fd", 0);
+    out[3] = resident_kib();
+    out[4] = most_copies;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: test_soak V1 V2\n");
+        return 2;
+    }
+    const char *builds[2] = {argv[1], argv[2]};
+    char scratch[] = "/tmp/vais-hot-soak-XXXXXX", library[96];
+    CHECK(mkdtemp(scratch) != NULL);
+    snprintf(library, sizeof library, "%s/lib.so", scratch);
+    snprintf(private_parent, sizeof private_parent, "%s/tmp", scratch);
+    mkdir(private_parent, 0700);
+    setenv("TMPDIR", private_parent, 1);
+    hot_log_to(NULL);
+    hot_before_reload(before);
+
+    long all[5] = {0}, three[5] = {0};
+    CHECK(land_library(builds[0], library) == 0 && land_stamp(library) > 0);
+    CHECK_INT(hot_init(library), ==, HOT_OK);
+    long fds_at_start = entries("/proc/self/fd", 0);
+    soak(builds, library, all);
+    CHECK_INT(hooks_run, ==, RELOADS);
+    CHECK_INT(hooks_out_of_order, ==, 0);
+    CHECK_INT(all[2], ==, all[0]); /* no descriptor per reload */
+    CHECK_INT(all[2], ==, fds_at_start);
+    CHECK_INT(all[4], ==, RELOADS + 1);       /* every version kept */
+    CHECK_INT(all[3] - all[1], <, 64 * 1024); /* 900 more versions mapped: < 64 MiB */
+    CHECK_INT(hot_cleanup(), ==, HOT_OK);
+    CHECK_INT(entries(private_parent, 1), ==, 0);
+
+    CHECK_INT(hot_keep(3), ==, HOT_OK);
+    CHECK_INT(hot_init(library), ==, HOT_OK);
+    soak(builds, library, three);
+    CHECK_INT(three[2], ==, three[0]);
+    CHECK_INT(three[4], <=, 3);                  /* only what is kept is on disk */
+    CHECK_INT(three[3] - three[1], <, 4 * 1024); /* 900 more reloads: < 4 MiB */
+    CHECK_INT(hot_cleanup(), ==, HOT_OK);
+    CHECK_INT(entries(private_parent, 1), ==, 0);
+    CHECK_INT(entries("/proc/self/fd", 0), ==, fds_at_start);
+
+    printf("keep all: %ld fds, resident %ld -> %ld KiB from reload 100 to %d\n", all[2], all[1],
+           all[3], RELOADS);
+    printf("keep 3:   %ld fds, resident %ld -> %ld KiB from reload 100 to %d\n", three[2], three[1],
+           three[3], RELOADS);
+    remove(library);
+    char stamp[128];
+    snprintf(stamp, sizeof stamp, "%s.stamp", library);
+    remove(stamp);
+    CHECK_INT(rmdir(private_parent), ==, 0);
+    CHECK_INT(rmdir(scratch), ==, 0);
+    return check_exit();
+}
