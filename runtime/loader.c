@@ -30,9 +30,12 @@ enum mode {
 };
 
 struct version {
-    void *handle;              /* from hot__os_library_open */
-    char *path;                /* the private copy it was loaded from */
-    const hot_abi_code *slots; /* what the stubs jumped through */
+    long number;                      /* its hot_version() */
+    void *handle;                     /* from hot__os_library_open */
+    char *path;                       /* the private copy it was loaded from */
+    const hot_abi_code *slots;        /* what the stubs jump through */
+    const struct hot_abi_table *table; /* in the library */
+    char stamp[STAMP_CAPACITY];       /* the stamp it was loaded under; "" if none */
 };
 
 static struct {
@@ -46,9 +49,11 @@ static struct {
     char refused_stamp[STAMP_CAPACITY]; /* stamp text of the last refused build */
     char private_dir[PATH_CAPACITY];    /* "" until the first load */
     unsigned long attempts;             /* names private copies uniquely */
-    struct version *versions;           /* every published version, oldest first */
+    struct version *versions;           /* every version kept mapped, oldest first */
     size_t version_count;
-    _Atomic long version;                /* hot_version() */
+    size_t published;                   /* index in versions of the one published */
+    long numbered;                      /* the number the last load was given */
+    _Atomic long version;               /* the published version's number, 0 if none */
     void (*on_reload)(long version);     /* after a reload, outside the lock */
     void (*before_reload)(long version); /* before a reload, under the lock */
     size_t keep;                         /* versions kept at a safe point; 0: all */
@@ -163,8 +168,9 @@ static long validate(const struct hot_abi_table *table, const hot_abi_code **slo
     return HOT_OK;
 }
 
-/* Keeps a published version for the life of the process. */
-static long keep_version(void *handle, const char *path, const hot_abi_code *slots)
+/* Adds a validated build to the versions kept mapped, numbered next. */
+static long keep_version(void *handle, const char *path, const hot_abi_code *slots,
+                         const struct hot_abi_table *table, const char *stamp_text)
 {
     struct version *grown = realloc(L.versions, (L.version_count + 1) * sizeof *grown);
     char *copy = strdup(path);
@@ -175,8 +181,20 @@ static long keep_version(void *handle, const char *path, const hot_abi_code *slo
         return fail(HOT_E_IO, "out of memory");
     }
     L.versions = grown;
-    L.versions[L.version_count++] = (struct version){handle, copy, slots};
+    struct version *v = &L.versions[L.version_count++];
+    *v = (struct version){++L.numbered, handle, copy, slots, table, ""};
+    snprintf(v->stamp, sizeof v->stamp, "%s", stamp_text ? stamp_text : "");
     return HOT_OK;
+}
+
+/* Makes versions[index] the code the stubs run: one release store. */
+static void publish_locked(size_t index)
+{
+    const struct version *v = &L.versions[index];
+    atomic_store_explicit(L.manifest->active, v->slots, memory_order_release);
+    L.published = index;
+    atomic_store(&L.version, v->number);
+    snprintf(L.loaded_stamp, sizeof L.loaded_stamp, "%s", v->stamp);
 }
 
 /* Unmaps version and forgets its private copy. Nothing may run in it. */
@@ -193,9 +211,16 @@ static void unload(struct version *v)
 static long retire_locked(void)
 {
     long retired = 0;
+    size_t i = 0;
     while (L.keep > 0 && L.version_count > L.keep) {
-        unload(&L.versions[0]);
-        memmove(&L.versions[0], &L.versions[1], --L.version_count * sizeof L.versions[0]);
+        if (i == L.published) {
+            i++;
+            continue;
+        }
+        unload(&L.versions[i]);
+        memmove(&L.versions[i], &L.versions[i + 1],
+                (--L.version_count - i) * sizeof L.versions[0]);
+        L.published -= i < L.published;
         retired++;
     }
     return retired;
@@ -250,21 +275,19 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     status = validate(table, &slots);
     if (status != HOT_OK)
         goto refused;
-    status = keep_version(handle, copy, slots);
+    status = keep_version(handle, copy, slots, table, stamp_text);
     if (status != HOT_OK)
         goto refused;
     if (L.before_reload && atomic_load(&L.version) > 0)
         L.before_reload(atomic_load(&L.version));
-
-    atomic_store_explicit(L.manifest->active, slots, memory_order_release);
-    long version = atomic_fetch_add(&L.version, 1) + 1;
-    snprintf(L.loaded_stamp, sizeof L.loaded_stamp, "%s", stamp_text ? stamp_text : "");
+    publish_locked(L.version_count - 1);
+    long version = atomic_load(&L.version);
     double ms = (double)(hot__os_now_ns() - start) / 1e6;
     unsigned count = L.manifest->count;
     const char *plural = count == 1 ? "" : "s";
     if (version == 1)
-        hot__say("loaded v1 from '%s' (%u hot function%s) in %.2f ms", L.library, count, plural,
-                 ms);
+        hot__say("loaded v%ld from '%s' (%u hot function%s) in %.2f ms", version, L.library, count,
+                 plural, ms);
     else
         hot__say("reloaded v%ld (%u hot function%s) in %.2f ms", version, count, plural, ms);
     return 1;
@@ -514,6 +537,8 @@ long hot__cleanup(void)
         hot__os_remove_dir(L.private_dir);
     L.private_dir[0] = L.loaded_stamp[0] = L.refused_stamp[0] = '\0';
     atomic_store(&L.version, 0);
+    L.numbered = 0;
+    L.published = 0;
     L.mode = MODE_IDLE;
     pthread_mutex_unlock(&L.lock);
     return HOT_OK;
