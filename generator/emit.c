@@ -8,9 +8,36 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The lists a block may visit. */
+enum list {
+    LIST_NONE,
+    LIST_FUNCTIONS,
+    LIST_VARIABLES,
+};
+
+/* What a template line is. */
+enum line_kind {
+    LINE_TEXT,    /* not a directive */
+    LINE_EACH,    /* '@@each ...' */
+    LINE_IF,      /* '@@if ...' */
+    LINE_ELSE,    /* '@@else' */
+    LINE_END,     /* '@@end' */
+    LINE_UNKNOWN, /* starts with '@@' but is none of these */
+};
+
 /* The directive lines of the template language. */
-static const char each_line[] = "@@each function";
-static const char end_line[] = "@@end";
+static const struct {
+    const char *text;
+    enum line_kind kind;
+    enum list list;
+} directives[] = {
+    {"@@each function", LINE_EACH, LIST_FUNCTIONS},
+    {"@@each variable", LINE_EACH, LIST_VARIABLES},
+    {"@@if functions", LINE_IF, LIST_FUNCTIONS},
+    {"@@if variables", LINE_IF, LIST_VARIABLES},
+    {"@@else", LINE_ELSE, LIST_NONE},
+    {"@@end", LINE_END, LIST_NONE},
+};
 
 /* A template being rendered. */
 struct render {
@@ -51,6 +78,40 @@ static size_t line_end(const struct render *r, size_t start)
     return newline ? (size_t)(newline - r->text) : r->size;
 }
 
+/* What the line starting at start is; *list: the list it names. */
+static enum line_kind line_kind_of(const struct render *r, size_t start, enum list *list)
+{
+    size_t end = line_end(r, start);
+    *list = LIST_NONE;
+    if (end - start < 2 || memcmp(r->text + start, "@@", 2) != 0)
+        return LINE_TEXT;
+    for (size_t i = 0; i < sizeof directives / sizeof directives[0]; i++) {
+        if (line_is(r, start, end, directives[i].text)) {
+            *list = directives[i].list;
+            return directives[i].kind;
+        }
+    }
+    return LINE_UNKNOWN;
+}
+
+/* How many items the list visits. */
+static size_t list_size(const struct render *r, enum list list)
+{
+    return list == LIST_FUNCTIONS ? r->values->function_count : r->values->variable_count;
+}
+
+/* Records the problem of the directive line at start: "'<line>'<what>". */
+static enum gen_status line_problem(const struct render *r, size_t start, const char *what)
+{
+    size_t end = line_end(r, start);
+    if (end > start && r->text[end - 1] == '\r')
+        end--;
+    char detail[128];
+    snprintf(detail, sizeof detail, "'%.*s'%s", (int)(end - start > 64 ? 64 : end - start),
+             r->text + start, what);
+    return problem_at(r, start, "", detail, strlen(detail));
+}
+
 /* Appends value as the inside of a C string literal: backslash, double
  * quote, control bytes and a '?' after a '?' (trigraphs) escaped. */
 static int append_escaped(struct buf *out, const char *value)
@@ -70,30 +131,34 @@ static int append_escaped(struct buf *out, const char *value)
 }
 
 /* Appends the value of the placeholder KEY (length bytes at key) for
- * function f (NULL outside a block). Returns 0, 1 if KEY has no value here,
- * or -1 when out of memory. */
+ * function f or variable v (both NULL outside a block). Returns 0, 1 if KEY
+ * has no value here, or -1 when out of memory. */
 static int append_value(const struct render *r, const char *key, size_t length,
-                        const struct emit_function *f)
+                        const struct emit_function *f, const struct emit_variable *v)
 {
 #define KEY_IS(name) (length == sizeof name - 1 && memcmp(key, name, length) == 0)
-    const struct emit_values *v = r->values;
+    const struct emit_values *values = r->values;
     struct buf *out = r->out;
-    if (KEY_IS("PROGRAM") && v->program)
-        return buf_append_str(out, v->program);
+    if (KEY_IS("PROGRAM") && values->program)
+        return buf_append_str(out, values->program);
     if (KEY_IS("COUNT"))
-        return buf_append_size(out, v->count);
-    if (KEY_IS("SOURCE") && v->source)
-        return append_escaped(out, v->source);
-    if (KEY_IS("UNIT") && v->unit)
-        return append_escaped(out, v->unit);
-    if (KEY_IS("TEXT") && v->text)
-        return buf_append(out, v->text, v->text_size);
-    if (KEY_IS("NAME") && f)
-        return buf_append_str(out, f->name);
+        return buf_append_size(out, values->count);
+    if (KEY_IS("VARIABLE_COUNT"))
+        return buf_append_size(out, values->variable_total);
+    if (KEY_IS("SOURCE") && values->source)
+        return append_escaped(out, values->source);
+    if (KEY_IS("UNIT") && values->unit)
+        return append_escaped(out, values->unit);
+    if (KEY_IS("TEXT") && values->text)
+        return buf_append(out, values->text, values->text_size);
+    if (KEY_IS("NAME") && (f || v))
+        return buf_append_str(out, f ? f->name : v->name);
     if (KEY_IS("SIGNATURE") && f)
         return buf_append_str(out, f->signature);
-    if (KEY_IS("INDEX") && f)
-        return buf_append_size(out, f->index);
+    if (KEY_IS("TYPE") && v)
+        return buf_append_str(out, v->type);
+    if (KEY_IS("INDEX") && (f || v))
+        return buf_append_size(out, f ? f->index : v->index);
     if (KEY_IS("OFFSET") && f)
         return buf_append_size(out, 8 * f->index);
     return 1;
@@ -105,9 +170,9 @@ static int is_key_char(char c)
     return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-/* Appends template bytes [start, end) with placeholders filled for f. */
+/* Appends template bytes [start, end) with placeholders filled for f or v. */
 static enum gen_status fill(const struct render *r, size_t start, size_t end,
-                            const struct emit_function *f)
+                            const struct emit_function *f, const struct emit_variable *v)
 {
     size_t i = start;
     while (i < end) {
@@ -126,7 +191,7 @@ static enum gen_status fill(const struct render *r, size_t start, size_t end,
             i = key;
             continue;
         }
-        int missing = append_value(r, r->text + key, key_end - key, f);
+        int missing = append_value(r, r->text + key, key_end - key, f, v);
         if (missing < 0)
             return GEN_NO_MEMORY;
         if (missing)
@@ -137,24 +202,100 @@ static enum gen_status fill(const struct render *r, size_t start, size_t end,
     return GEN_OK;
 }
 
-/* Emits the block whose '@@each function' line starts at start, once per
- * function; *next is set past its '@@end' line. */
-static enum gen_status each(const struct render *r, size_t start, size_t *next)
+/* Emits the block whose '@@each' line, naming list, starts at start (its
+ * '@@end' before limit), once per item; *next is set past its '@@end'. */
+static enum gen_status each(const struct render *r, size_t start, size_t limit, enum list list,
+                            size_t *next)
 {
     size_t body = line_end(r, start) + 1, end = body;
-    while (end < r->size && !line_is(r, end, line_end(r, end), end_line)) {
-        if (line_is(r, end, line_end(r, end), each_line))
-            return problem_at(r, end, "'@@each function' inside another", "", 0);
-        end = line_end(r, end) + 1;
+    enum list inner = LIST_NONE;
+    enum line_kind kind = LINE_TEXT;
+    for (; end < limit && (kind = line_kind_of(r, end, &inner)) != LINE_END;
+         end = line_end(r, end) + 1) {
+        if (kind != LINE_TEXT)
+            return line_problem(r, end, " inside an '@@each' block");
     }
-    if (end >= r->size)
-        return problem_at(r, start, "'@@each function' without '@@end'", "", 0);
-    for (size_t i = 0; i < r->values->function_count; i++) {
-        enum gen_status status = fill(r, body, end, &r->values->functions[i]);
+    if (end >= limit)
+        return line_problem(r, start, " without '@@end'");
+    for (size_t i = 0; i < list_size(r, list); i++) {
+        const struct emit_function *f = list == LIST_FUNCTIONS ? &r->values->functions[i] : NULL;
+        const struct emit_variable *v = list == LIST_VARIABLES ? &r->values->variables[i] : NULL;
+        enum gen_status status = fill(r, body, end, f, v);
         if (status != GEN_OK)
             return status;
     }
     *next = line_end(r, end) + 1;
+    return GEN_OK;
+}
+
+static enum gen_status render_lines(const struct render *r, size_t start, size_t end, int in_if);
+
+/* What is wrong with a directive of `kind` inside an '@@if' block (in_each:
+ * inside an '@@each' there; after_else: after the block's '@@else'), or NULL. */
+static const char *misplaced(enum line_kind kind, int in_each, int after_else)
+{
+    if (kind == LINE_IF)
+        return " inside an '@@if' block";
+    if (in_each && (kind == LINE_EACH || kind == LINE_ELSE))
+        return " inside an '@@each' block";
+    if (kind == LINE_ELSE && after_else)
+        return " after another '@@else'";
+    return NULL;
+}
+
+/* Emits the '@@if' whose line, naming list, starts at start (its '@@end'
+ * before limit): the lines up to its '@@else' or '@@end' if the list is not
+ * empty, else those after its '@@else'. *next is set past its '@@end'. The
+ * branch not taken is checked for its directives, not for its keys. */
+static enum gen_status branch(const struct render *r, size_t start, size_t limit, enum list list,
+                              size_t *next)
+{
+    size_t body = line_end(r, start) + 1, end = body, otherwise = 0;
+    int in_each = 0;
+    enum list inner = LIST_NONE;
+    for (; end < limit; end = line_end(r, end) + 1) {
+        enum line_kind kind = line_kind_of(r, end, &inner);
+        const char *wrong = misplaced(kind, in_each, otherwise != 0);
+        if (kind == LINE_END && !in_each)
+            break;
+        if (kind == LINE_UNKNOWN)
+            return problem_at(r, end, "unknown directive ", r->text + end, line_end(r, end) - end);
+        if (wrong)
+            return line_problem(r, end, wrong);
+        in_each = kind == LINE_EACH || (in_each && kind != LINE_END);
+        otherwise = kind == LINE_ELSE ? end : otherwise;
+    }
+    if (end >= limit)
+        return line_problem(r, start, " without '@@end'");
+    *next = line_end(r, end) + 1;
+    if (list_size(r, list) > 0)
+        return render_lines(r, body, otherwise ? otherwise : end, 1);
+    return otherwise ? render_lines(r, line_end(r, otherwise) + 1, end, 1) : GEN_OK;
+}
+
+/* Emits the template lines [start, end): text filled at file level, blocks
+ * expanded; in_if: inside an '@@if' block, where no other may open. */
+static enum gen_status render_lines(const struct render *r, size_t start, size_t end, int in_if)
+{
+    while (start < end) {
+        size_t line = line_end(r, start), next = line < r->size ? line + 1 : line;
+        enum list list = LIST_NONE;
+        enum line_kind kind = line_kind_of(r, start, &list);
+        enum gen_status status = GEN_OK;
+        if (kind == LINE_TEXT)
+            status = fill(r, start, next, NULL, NULL);
+        else if (kind == LINE_EACH)
+            status = each(r, start, end, list, &next);
+        else if (kind == LINE_IF && !in_if)
+            status = branch(r, start, end, list, &next);
+        else if (kind == LINE_IF)
+            status = line_problem(r, start, " inside an '@@if' block");
+        else
+            status = problem_at(r, start, "unknown directive ", r->text + start, line - start);
+        if (status != GEN_OK)
+            return status;
+        start = next;
+    }
     return GEN_OK;
 }
 
@@ -163,22 +304,7 @@ enum gen_status emit_render(const char *template_text, size_t template_size,
                             struct emit_problem *problem)
 {
     struct render r = {template_text, template_size, values, out, problem};
-    size_t start = 0;
-    while (start < template_size) {
-        size_t end = line_end(&r, start), next = end < template_size ? end + 1 : end;
-        enum gen_status status = GEN_OK;
-        if (line_is(&r, start, end, each_line))
-            status = each(&r, start, &next);
-        else if (end - start >= 2 && memcmp(template_text + start, "@@", 2) == 0)
-            status =
-                problem_at(&r, start, "unknown directive ", template_text + start, end - start);
-        else
-            status = fill(&r, start, next, NULL);
-        if (status != GEN_OK)
-            return status;
-        start = next;
-    }
-    return GEN_OK;
+    return render_lines(&r, 0, template_size, 0);
 }
 
 enum gen_status emit_text(const char *text, size_t size, const struct parse_span *blanks,

@@ -19,12 +19,22 @@ struct emit_function {
                               name; OFFSET is 8 * INDEX */
 };
 
+/* One #[persist] variable as a template sees it. */
+struct emit_variable {
+    const char *name; /* NAME: a C identifier */
+    const char *type; /* TYPE: canonical, holds no '"' or '\\' */
+    size_t index;     /* INDEX: position among all the program's persisted variables by name */
+};
+
 /* The values a template may use; a NULL pointer means "no such key here". */
 struct emit_values {
     const char *program;                   /* PROGRAM: the target name, verbatim */
     size_t count;                          /* COUNT: hot functions in the program */
     const struct emit_function *functions; /* what '@@each function' visits, by name */
     size_t function_count;
+    size_t variable_total;                 /* VARIABLE_COUNT: persisted variables in the program */
+    const struct emit_variable *variables; /* what '@@each variable' visits, by name */
+    size_t variable_count;
     const char *source; /* SOURCE: escaped for a C string literal */
     const char *unit;   /* UNIT: escaped the same way */
     const char *text;   /* TEXT: verbatim, as emit_text makes it */
@@ -38,12 +48,22 @@ struct emit_problem {
 };
 
 /* Appends to *out the template (template_size bytes, no terminator needed)
- * with its placeholders filled from *values. Template language: "@KEY@"
- * (KEY of [A-Z0-9_]) is replaced by its value, any other '@' is literal; a
- * line that is exactly "@@each function" starts a block, ended by a line that
- * is exactly "@@end", emitted once per function with NAME, SIGNATURE, INDEX
- * and OFFSET. Returns GEN_OK, GEN_BAD_TEMPLATE (with *problem filled) or
- * GEN_NO_MEMORY. */
+ * with its placeholders filled from *values. Template language:
+ * - "@KEY@" (KEY of [A-Z0-9_]) is replaced by its value; any other '@' is
+ *   literal. Everywhere: PROGRAM, COUNT, VARIABLE_COUNT, and SOURCE, UNIT,
+ *   TEXT where given.
+ * - A line that is exactly "@@each function" starts a block, ended by a line
+ *   that is exactly "@@end", emitted once per function with NAME, SIGNATURE,
+ *   INDEX and OFFSET; "@@each variable" likewise once per variable with NAME,
+ *   TYPE and INDEX. A block holds no other directive.
+ * - "@@if functions" or "@@if variables", then lines, optionally "@@else"
+ *   and lines, then "@@end": the first part when the list '@@each' would
+ *   visit is not empty, else the second. It may hold '@@each' blocks, not
+ *   another '@@if'. This is how a template avoids a zero-length array (C
+ *   forbids one): the table emits its variables' array only if there is
+ *   one, and else a null pointer and a count of 0, as hot_abi.h promises.
+ * Any other line starting with "@@" is a template bug. Returns GEN_OK,
+ * GEN_BAD_TEMPLATE (with *problem filled) or GEN_NO_MEMORY. */
 enum gen_status emit_render(const char *template_text, size_t template_size,
                             const struct emit_values *values, struct buf *out,
                             struct emit_problem *problem);

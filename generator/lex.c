@@ -6,9 +6,15 @@
 
 #include <string.h>
 
-/* The marker's text, after blanks or after '//' and blanks. */
-static const char marker_text[] = "#[hot]";
-#define MARKER_LENGTH (sizeof marker_text - 1)
+/* The markers' texts, after blanks or after '//' and blanks; none is a
+ * prefix of another. */
+static const struct {
+    enum lex_marker marker;
+    const char *text;
+} markers[] = {
+    {LEX_MARKER_HOT, "#[hot]"},
+    {LEX_MARKER_PERSIST, "#[persist]"},
+};
 
 const char *lex_kind_name(enum lex_kind kind)
 {
@@ -20,6 +26,26 @@ const char *lex_kind_name(enum lex_kind kind)
 #undef LEX_KIND_NAME
     }
     return "unknown";
+}
+
+const char *lex_marker_text(enum lex_marker marker)
+{
+    for (size_t i = 0; i < sizeof markers / sizeof markers[0]; i++) {
+        if (markers[i].marker == marker)
+            return markers[i].text;
+    }
+    return "";
+}
+
+/* The marker whose text starts at text[0..avail), and its length, or NONE. */
+static enum lex_marker marker_at(const char *text, size_t avail, size_t *length)
+{
+    for (size_t i = 0; i < sizeof markers / sizeof markers[0]; i++) {
+        *length = strlen(markers[i].text);
+        if (avail >= *length && memcmp(text, markers[i].text, *length) == 0)
+            return markers[i].marker;
+    }
+    return LEX_MARKER_NONE;
 }
 
 void lex_init(struct lex *lex, const char *text, size_t size)
@@ -189,9 +215,11 @@ static int scan_marker(struct lex *lex, struct lex_token *token)
         while (p < size && (text[p] == ' ' || text[p] == '\t'))
             p++;
     }
-    if (size - p < MARKER_LENGTH || memcmp(text + p, marker_text, MARKER_LENGTH) != 0)
+    size_t length = 0;
+    enum lex_marker marker = marker_at(text + p, size - p, &length);
+    if (marker == LEX_MARKER_NONE)
         return 0;
-    size_t end = p + MARKER_LENGTH;
+    size_t end = p + length;
     p = end;
     while (p < size && (text[p] == ' ' || text[p] == '\t' || text[p] == '\r'))
         p++;
@@ -199,6 +227,7 @@ static int scan_marker(struct lex *lex, struct lex_token *token)
         return 0;
     lex->pos = start;
     begin(lex, token, LEX_MARKER);
+    token->marker = marker;
     token->length = end - start;
     lex->pos = end;
     lex->first_on_line = 0;

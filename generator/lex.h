@@ -16,7 +16,7 @@
     X(LEX_CHAR, "character")      /* as LEX_STRING */                                              \
     X(LEX_PUNCT, "punctuator")    /* a C punctuator: '(' '...' '->' ... */                         \
     X(LEX_OTHER, "other byte")    /* one byte that is no C token: '@' '`' '\\' control bytes */    \
-    X(LEX_MARKER, "marker")       /* '#[hot]' or '// #[hot]' alone on its line */                  \
+    X(LEX_MARKER, "marker")       /* '#[hot]', '// #[persist]'...: see lex_token.marker */         \
     X(LEX_DIRECTIVE, "directive") /* a whole preprocessor line, continuations included */          \
     X(LEX_ERROR, "error")         /* see lex_token.error */
 
@@ -32,17 +32,25 @@ enum lex_error {
     LEX_ERROR_COMMENT,     /* a block comment runs into the end of the file */
     LEX_ERROR_STRING,      /* a string literal runs into the end of the file */
     LEX_ERROR_CHAR,        /* a character literal runs into the end of the file */
-    LEX_ERROR_MARKER_JUNK, /* a bare '#[hot]' line holds something after the marker */
+    LEX_ERROR_MARKER_JUNK, /* a bare marker's line holds something after it; see marker */
+};
+
+/* Which marker a LEX_MARKER token (or a LEX_ERROR_MARKER_JUNK) is. */
+enum lex_marker {
+    LEX_MARKER_NONE,    /* any other token */
+    LEX_MARKER_HOT,     /* '#[hot]': a hot function definition follows */
+    LEX_MARKER_PERSIST, /* '#[persist]': a variable definition that keeps its value follows */
 };
 
 struct lex_token {
     enum lex_kind kind;
-    enum lex_error error; /* LEX_ERROR only */
-    size_t offset;        /* first byte in the text; for LEX_EOF see lex_next */
-    size_t length;        /* bytes; a marker's is that of '#[hot]' or '// #[hot]' */
-    size_t line;          /* 1-based */
-    size_t column;        /* 1-based, in bytes: offset - column + 1 starts the line */
-    size_t open_line;     /* LEX_ERROR: where the unclosed comment or literal began */
+    enum lex_error error;   /* LEX_ERROR only */
+    enum lex_marker marker; /* LEX_MARKER and LEX_ERROR_MARKER_JUNK only */
+    size_t offset;          /* first byte in the text; for LEX_EOF see lex_next */
+    size_t length;          /* bytes; a marker's is that of e.g. '#[hot]' or '// #[hot]' */
+    size_t line;            /* 1-based */
+    size_t column;          /* 1-based, in bytes: offset - column + 1 starts the line */
+    size_t open_line;       /* LEX_ERROR: where the unclosed comment or literal began */
     size_t open_column;
 };
 
@@ -68,5 +76,8 @@ void lex_next(struct lex *lex, struct lex_token *token);
 
 /* The name of a kind, for tests and messages. */
 const char *lex_kind_name(enum lex_kind kind);
+
+/* The bare text of a marker, "#[hot]" or "#[persist]" ("" for none). */
+const char *lex_marker_text(enum lex_marker marker);
 
 #endif

@@ -287,6 +287,9 @@ struct program {
     struct emit_function *all;     /* every hot function, by name */
     struct emit_function *by_unit; /* the same, grouped by unit, by name in each */
     size_t *unit_start;            /* unit u's are by_unit[unit_start[u] .. unit_start[u + 1]) */
+    struct emit_variable *all_variables;     /* every #[persist] variable, by name */
+    struct emit_variable *variables_by_unit; /* the same, grouped as by_unit */
+    size_t *variable_start;                  /* as unit_start, for variables_by_unit */
 };
 
 /* Reads hot source path whole; says why not. A source must be a regular file
@@ -355,6 +358,34 @@ static enum gen_status index_functions(struct program *p)
     return GEN_OK;
 }
 
+/* Fills p->all_variables and p->variables_by_unit from the linked program,
+ * as index_functions does for functions. */
+static enum gen_status index_variables(struct program *p)
+{
+    size_t count = p->linked.variable_count, units = p->options->unit_count;
+    p->all_variables = calloc(count + 1, sizeof *p->all_variables);
+    p->variables_by_unit = calloc(count + 1, sizeof *p->variables_by_unit);
+    p->variable_start = calloc(units + 1, sizeof *p->variable_start);
+    size_t *next = calloc(units, sizeof *next);
+    if (!p->all_variables || !p->variables_by_unit || !p->variable_start || !next) {
+        free(next);
+        return GEN_NO_MEMORY;
+    }
+    for (size_t i = 0; i < count; i++)
+        p->variable_start[p->linked.variables[i]->source + 1]++;
+    for (size_t u = 0; u < units; u++) {
+        p->variable_start[u + 1] += p->variable_start[u];
+        next[u] = p->variable_start[u];
+    }
+    for (size_t i = 0; i < count; i++) {
+        const struct parse_variable *v = p->linked.variables[i];
+        p->all_variables[i] = (struct emit_variable){v->name, v->type, i};
+        p->variables_by_unit[next[v->source]++] = p->all_variables[i];
+    }
+    free(next);
+    return GEN_OK;
+}
+
 /* Renders unit u into o: the unit template (or the plain one) filled with
  * the source's text, markers blanked, and its own hot functions. */
 static enum gen_status render_unit(const struct program *p, size_t u, struct output *o)
@@ -369,6 +400,9 @@ static enum gen_status render_unit(const struct program *p, size_t u, struct out
         .count = p->linked.count,
         .functions = p->by_unit + p->unit_start[u],
         .function_count = p->unit_start[u + 1] - p->unit_start[u],
+        .variable_total = p->linked.variable_count,
+        .variables = p->variables_by_unit + p->variable_start[u],
+        .variable_count = p->variable_start[u + 1] - p->variable_start[u],
         .source = opt->units[u].source,
         .unit = opt->units[u].output,
         .text = text.data,
@@ -396,6 +430,9 @@ static enum gen_status render_outputs(const struct program *p, struct output *ou
         .count = p->linked.count,
         .functions = p->all,
         .function_count = p->linked.count,
+        .variable_total = p->linked.variable_count,
+        .variables = p->all_variables,
+        .variable_count = p->linked.variable_count,
     };
     char *stubs = buf_format("stubs_%s.c.in", o->arch);
     outputs[o->unit_count].path = o->stubs;
@@ -441,6 +478,8 @@ static enum gen_status generate(const struct gen_options *o)
     if (status == GEN_OK)
         status = index_functions(&p);
     if (status == GEN_OK)
+        status = index_variables(&p);
+    if (status == GEN_OK)
         status = render_outputs(&p, outputs);
     if (status == GEN_OK)
         status = write_outputs(outputs, output_count);
@@ -463,6 +502,9 @@ cleanup:
     free(p.all);
     free(p.by_unit);
     free(p.unit_start);
+    free(p.all_variables);
+    free(p.variables_by_unit);
+    free(p.variable_start);
     return status;
 }
 

@@ -1,8 +1,8 @@
 /* generator/parse.c
- * The parser: the tokens of hot sources -> plain records of hot functions.
- * Invariant: each source is read once, token by token; a declaration's tokens
- * are visited a bounded number of times (brackets are matched while they are
- * read), so any input takes linear time, and nesting is bounded. */
+ * The parser: the tokens of hot sources -> plain records of hot functions
+ * and #[persist] variables. Invariant: each source is read once, token by token; a declaration's
+ * tokens are visited a bounded number of times (brackets are matched while they are read), so any
+ * input takes linear time, and nesting is bounded. */
 #include "parse.h"
 
 #include <assert.h>
@@ -66,6 +66,7 @@ static const struct {
     {"auto", WORD_REFUSED},
     {"_Thread_local", WORD_REFUSED},
     {"thread_local", WORD_REFUSED},
+    {"__thread", WORD_REFUSED},
     {"constexpr", WORD_REFUSED},
     {"__attribute__", WORD_ATTRIBUTE},
     {"__attribute", WORD_ATTRIBUTE},
@@ -119,8 +120,8 @@ struct parser {
     struct parse_source *out;
     struct parse_report *report;
     enum gen_status status;    /* the first failure, GEN_OK until then */
-    struct lex_token marker;   /* the marker whose function is being read */
-    struct lex_token name;     /* that function's name, once known */
+    struct lex_token marker;   /* the marker whose function or variable is being read */
+    struct lex_token name;     /* that function's or variable's name, once known */
     int named;                 /* name is set */
     struct decl_token *tokens; /* the declaration being read */
     size_t count;
@@ -128,8 +129,11 @@ struct parser {
     size_t *open; /* indexes of its unclosed brackets */
     size_t depth;
     size_t open_capacity;
-    struct buf signature; /* the canonical signature being built */
-    enum sig_class last;  /* the class of its last piece */
+    struct buf signature;       /* the canonical signature (or variable type) being built */
+    enum sig_class last;        /* the class of its last piece */
+    struct lex_token *brackets; /* the unclosed brackets of an initializer */
+    size_t bracket_count;
+    size_t bracket_capacity;
 };
 
 /* Adds an error at `at` in source `source` to report, which owns message
@@ -219,8 +223,10 @@ static const char *describe(const struct parser *p, const struct lex_token *t, c
 {
     if (t->kind == LEX_EOF)
         return "end of file";
-    if (t->kind == LEX_MARKER)
-        return "another '#[hot]'";
+    if (t->kind == LEX_MARKER) {
+        snprintf(out, size, "another '%s'", lex_marker_text(t->marker));
+        return out;
+    }
     if (t->kind == LEX_DIRECTIVE)
         return "a preprocessor directive";
     size_t visible = t->length > 32 ? 32 : t->length, n = 0;
@@ -250,19 +256,26 @@ static int lex_failure(struct parser *p, const struct lex_token *t)
                     "expected \"'\" to close the character literal at %zu:%zu, found end of file",
                     t->open_line, t->open_column);
     case LEX_ERROR_MARKER_JUNK:
-        return fail(p, t, "'#[hot]' must stand alone on its line");
+        return fail(p, t, "'%s' must stand alone on its line", lex_marker_text(t->marker));
     case LEX_ERROR_NONE:
         break;
     }
     return fail(p, t, "unreadable input");
 }
 
+/* What the marker being read wants after it: "function" or "variable". */
+static const char *wanted(const struct parser *p)
+{
+    return p->marker.marker == LEX_MARKER_PERSIST ? "variable" : "function";
+}
+
 /* The error for a marker followed by something else than a definition. */
 static int not_a_definition(struct parser *p, const struct lex_token *found)
 {
     char text[48];
-    return fail(p, found, "expected a function definition after '#[hot]' at %zu:%zu, found %s",
-                p->marker.line, p->marker.column, describe(p, found, text, sizeof text));
+    return fail(p, found, "expected a %s definition after '%s' at %zu:%zu, found %s", wanted(p),
+                lex_marker_text(p->marker.marker), p->marker.line, p->marker.column,
+                describe(p, found, text, sizeof text));
 }
 
 /* The error for a marker followed by the declaration of `name`, which is
@@ -355,11 +368,11 @@ static size_t read_tag(struct parser *p, size_t i, size_t end, const struct lex_
     size_t after = i + 1 < end && is_plain_name(p, tag) ? i + 2 : i + 1;
     if (after == end && punct_is(p, ending, "{")) {
         fail(p, ending,
-             "expected a function definition after '#[hot]' at %zu:%zu, found the definition of "
+             "expected a %s definition after '%s' at %zu:%zu, found the definition of "
              "'%.*s%s%.*s'",
-             p->marker.line, p->marker.column, shown(keyword->length), p->text + keyword->offset,
-             after == i + 2 ? " " : "", after == i + 2 ? shown(tag->length) : 0,
-             p->text + tag->offset);
+             wanted(p), lex_marker_text(p->marker.marker), p->marker.line, p->marker.column,
+             shown(keyword->length), p->text + keyword->offset, after == i + 2 ? " " : "",
+             after == i + 2 ? shown(tag->length) : 0, p->text + tag->offset);
         return 0;
     }
     if (after == i + 1) {
@@ -616,14 +629,20 @@ static int read_definition(struct parser *p, const struct lex_token *ending)
     return read_definition_end(p, p->tokens[i + 1].match + 1, ending);
 }
 
-/* The error for token t reached while brackets are still open. */
-static int unclosed(struct parser *p, const struct lex_token *t)
+/* The error for token t reached while the bracket `open` is unclosed. */
+static int unclosed_at(struct parser *p, const struct lex_token *open, const struct lex_token *t)
 {
     char text[48];
-    const struct lex_token *open = &p->tokens[p->open[p->depth - 1]].token;
-    int paren = p->text[open->offset] == '(';
-    return fail(p, t, "expected '%s' to close '%s' at %zu:%zu, found %s", paren ? ")" : "]",
-                paren ? "(" : "[", open->line, open->column, describe(p, t, text, sizeof text));
+    char opener = p->text[open->offset];
+    char closer = opener == '(' ? ')' : opener == '[' ? ']' : '}';
+    return fail(p, t, "expected '%c' to close '%c' at %zu:%zu, found %s", closer, opener,
+                open->line, open->column, describe(p, t, text, sizeof text));
+}
+
+/* The error for token t reached while brackets of the declaration are open. */
+static int unclosed(struct parser *p, const struct lex_token *t)
+{
+    return unclosed_at(p, &p->tokens[p->open[p->depth - 1]].token, t);
 }
 
 /* Appends token t to the declaration, matching brackets. */
@@ -648,8 +667,9 @@ static int push_token(struct parser *p, const struct lex_token *t)
 
 /* Reads the tokens after a marker into p->tokens, brackets matched, up to
  * the one that ends the declaration (into *ending): '{', ';' or '}' outside
- * brackets, the end of the file, a directive or another marker. */
-static int read_declaration(struct parser *p, struct lex_token *ending)
+ * brackets, the end of the file, a directive or another marker; for a
+ * variable (`variable` set) also '=' or ','. */
+static int read_declaration(struct parser *p, struct lex_token *ending, int variable)
 {
     p->count = 0;
     p->depth = 0;
@@ -660,8 +680,9 @@ static int read_declaration(struct parser *p, struct lex_token *ending)
             return lex_failure(p, &t);
         int ends = t.kind == LEX_EOF || t.kind == LEX_MARKER || t.kind == LEX_DIRECTIVE ||
                    punct_is(p, &t, "{") || punct_is(p, &t, ";") || punct_is(p, &t, "}");
+        int splits = variable && (punct_is(p, &t, "=") || punct_is(p, &t, ","));
         int closes = punct_is(p, &t, ")") || punct_is(p, &t, "]");
-        if (ends && p->depth == 0) {
+        if ((ends || splits) && p->depth == 0) {
             *ending = t;
             return 0;
         }
@@ -748,11 +769,282 @@ static int read_hot(struct parser *p, const struct lex_token *marker)
     p->named = 0;
     p->signature.size = 0;
     p->last = SIG_START;
-    if (add_marker(p, marker) != 0 || read_declaration(p, &ending) != 0)
+    if (add_marker(p, marker) != 0 || read_declaration(p, &ending, 0) != 0)
         return -1;
     if (read_definition(p, &ending) != 0 || skip_body(p, &ending) != 0)
         return -1;
     return add_function(p);
+}
+
+/* Is t the keyword 'const'? */
+static int is_const(const struct parser *p, const struct lex_token *t)
+{
+    return t->kind == LEX_IDENT && (text_is(p, t, "const") || text_is(p, t, "__const"));
+}
+
+/* The storage a '#[persist]' variable cannot have, refused before its
+ * declaration is read as a type; sets *extern_at to its 'extern', if any. */
+static int refuse_storage(struct parser *p, const struct lex_token **extern_at)
+{
+    for (size_t i = 0; i < p->count; i++) {
+        const struct lex_token *t = &p->tokens[i].token;
+        if (t->kind != LEX_IDENT)
+            continue;
+        if (text_is(p, t, "_Thread_local") || text_is(p, t, "thread_local") ||
+            text_is(p, t, "__thread"))
+            return fail(p, t,
+                        "a '#[persist]' variable cannot be thread-local: a reload carries one "
+                        "value, not one per thread");
+        if (text_is(p, t, "constexpr"))
+            return fail(p, t,
+                        "a '#[persist]' variable cannot be constexpr: its value is copied in on "
+                        "each reload");
+        if (text_is(p, t, "extern") && !*extern_at)
+            *extern_at = t;
+    }
+    return 0;
+}
+
+/* The index of the variable's name in the declarator at [start, count): the
+ * first plain identifier, looked for through '*', qualifiers, attributes and
+ * grouping parentheses; count if there is none. */
+static size_t find_name(const struct parser *p, size_t start)
+{
+    for (size_t i = start; i < p->count; i++) {
+        const struct lex_token *t = &p->tokens[i].token;
+        if (is_plain_name(p, t))
+            return i;
+        if (word_of(p, t) == WORD_ATTRIBUTE && i + 1 < p->count &&
+            punct_is(p, &p->tokens[i + 1].token, "("))
+            i = p->tokens[i + 1].match;
+        else if (punct_is(p, t, "(") && is_parameter_list(p, i, start, 0))
+            break;
+        else if (!punct_is(p, t, "(") && !punct_is(p, t, "*") && word_of(p, t) != WORD_QUALIFIER)
+            break;
+    }
+    return p->count;
+}
+
+/* What a declarator makes of the name it declares, at its top. */
+enum object {
+    OBJECT_BASE,     /* the specifiers' type, or an array of it */
+    OBJECT_POINTER,  /* a pointer, or an array of them */
+    OBJECT_FUNCTION, /* a function */
+};
+
+/* Reads outward from the name at index at (the declarator starts at index
+ * start), as C binds it: array suffixes, then a parameter list (a function),
+ * then qualifiers and '*' to the left, then out of a grouping '('. Sets
+ * *const_at to a 'const' that qualifies the object itself (or its elements). */
+static enum object object_of(const struct parser *p, size_t at, size_t start,
+                             const struct lex_token **const_at)
+{
+    size_t left = at, right = at + 1; /* tokens [left, right) are read */
+    for (;;) {
+        while (right < p->count && punct_is(p, &p->tokens[right].token, "["))
+            right = p->tokens[right].match + 1;
+        if (right < p->count && punct_is(p, &p->tokens[right].token, "("))
+            return OBJECT_FUNCTION;
+        for (; left > start && word_of(p, &p->tokens[left - 1].token) == WORD_QUALIFIER; left--) {
+            if (is_const(p, &p->tokens[left - 1].token))
+                *const_at = &p->tokens[left - 1].token;
+        }
+        if (left == start)
+            return OBJECT_BASE;
+        if (!punct_is(p, &p->tokens[left - 1].token, "("))
+            return OBJECT_POINTER;
+        right = p->tokens[left - 1].match + 1;
+        left--;
+    }
+}
+
+/* A 'const' among the specifiers [0, end), attributes skipped, or NULL. */
+static const struct lex_token *const_specifier(const struct parser *p, size_t end)
+{
+    for (size_t i = 0; i < end; i++) {
+        const struct lex_token *t = &p->tokens[i].token;
+        if (is_const(p, t))
+            return t;
+        if (word_of(p, t) == WORD_ATTRIBUTE && i + 1 < end &&
+            punct_is(p, &p->tokens[i + 1].token, "("))
+            i = p->tokens[i + 1].match;
+    }
+    return NULL;
+}
+
+/* variable := specifiers declarator, over the declaration just read (ended
+ * by `ending`, '=' for an initializer): one writable object, not a function.
+ * Sets p->name and leaves the canonical type in p->signature. */
+static int read_variable(struct parser *p, const struct lex_token *ending)
+{
+    const struct lex_token *static_at = NULL, *extern_at = NULL, *const_at = NULL;
+    if (p->count == 0)
+        return not_a_definition(p, ending);
+    if (refuse_storage(p, &extern_at) != 0)
+        return -1;
+    size_t start = read_specifiers(p, 0, p->count, ending, &static_at);
+    if (start == 0)
+        return -1;
+    size_t at = find_name(p, start);
+    if (at == p->count)
+        return not_a_definition(p, start < p->count ? &p->tokens[start].token : ending);
+    const struct lex_token *name = &p->tokens[at].token;
+    p->name = *name;
+    p->named = 1;
+    enum object object = object_of(p, at, start, &const_at);
+    if (object == OBJECT_FUNCTION)
+        return fail(p, name,
+                    "expected a variable definition after '#[persist]' at %zu:%zu, but '%.*s' is "
+                    "a function",
+                    p->marker.line, p->marker.column, shown(name->length), p->text + name->offset);
+    if (object == OBJECT_BASE && !const_at)
+        const_at = const_specifier(p, start);
+    if (const_at)
+        return fail(p, const_at,
+                    "a '#[persist]' variable cannot be const: its value is copied in on each "
+                    "reload");
+    if (extern_at && !punct_is(p, ending, "="))
+        return fail(p, extern_at,
+                    "'%.*s' is declared 'extern' without an initializer, so it is not defined "
+                    "here; a '#[persist]' variable must be defined in its hot source",
+                    shown(name->length), p->text + name->offset);
+    return read_declarator(p, start, p->count, 0);
+}
+
+/* The error for the one '#[persist]' variable's definition going on. */
+static int one_variable(struct parser *p, const struct lex_token *comma)
+{
+    return fail(
+        p, comma,
+        "a '#[persist]' definition must declare one variable; declare the ones after '%.*s' "
+        "separately",
+        shown(p->name.length), p->text + p->name.offset);
+}
+
+/* The error for the definition of the variable not ending where it must. */
+static int no_semicolon(struct parser *p, const struct lex_token *found)
+{
+    char text[48];
+    return fail(p, found, "expected ';' to end the definition of '%.*s', found %s",
+                shown(p->name.length), p->text + p->name.offset,
+                describe(p, found, text, sizeof text));
+}
+
+/* Is t a keyword that no initializer holds outside brackets, so that a
+ * declaration starts there and the ';' before it is missing? */
+static int starts_declaration(const struct parser *p, const struct lex_token *t)
+{
+    return word_of(p, t) != WORD_NONE && !text_is(p, t, "__extension__");
+}
+
+/* initializer := tokens up to the ';' outside brackets, which are matched
+ * (on p->brackets) but not parsed; directives inside are skipped, so an
+ * '#include' may supply the values. A ',' outside brackets starts another
+ * declarator. */
+static int skip_initializer(struct parser *p)
+{
+    p->bracket_count = 0;
+    for (;;) {
+        struct lex_token t;
+        lex_next(&p->lex, &t);
+        const char *c = p->text + t.offset;
+        int opens = t.kind == LEX_PUNCT && t.length == 1 && (*c == '(' || *c == '[' || *c == '{');
+        int closes = t.kind == LEX_PUNCT && t.length == 1 && (*c == ')' || *c == ']' || *c == '}');
+        if (t.kind == LEX_ERROR)
+            return lex_failure(p, &t);
+        if (t.kind == LEX_DIRECTIVE)
+            continue;
+        if (p->bracket_count > 0 && (t.kind == LEX_EOF || t.kind == LEX_MARKER))
+            return unclosed_at(p, &p->brackets[p->bracket_count - 1], &t);
+        if (p->bracket_count > 0 && closes) {
+            const struct lex_token *open = &p->brackets[--p->bracket_count];
+            char opener = p->text[open->offset];
+            if ((opener == '(') != (*c == ')') || (opener == '[') != (*c == ']'))
+                return unclosed_at(p, open, &t);
+            continue;
+        }
+        if (opens) {
+            void *brackets = p->brackets;
+            if (buf_reserve(&brackets, &p->bracket_capacity, p->bracket_count + 1,
+                            sizeof *p->brackets) != 0)
+                return out_of_memory(p);
+            p->brackets = brackets;
+            p->brackets[p->bracket_count++] = t;
+            continue;
+        }
+        if (p->bracket_count > 0)
+            continue;
+        if (punct_is(p, &t, ";"))
+            return 0;
+        if (punct_is(p, &t, ","))
+            return one_variable(p, &t);
+        if (t.kind == LEX_EOF || t.kind == LEX_MARKER || closes || starts_declaration(p, &t))
+            return no_semicolon(p, &t);
+    }
+}
+
+/* Adds the variable just read to the records. */
+static int add_variable(struct parser *p)
+{
+    struct parse_source *out = p->out;
+    void *variables = out->variables;
+    if (buf_reserve(&variables, &out->variable_capacity, out->variable_count + 1,
+                    sizeof *out->variables) != 0)
+        return out_of_memory(p);
+    out->variables = variables;
+    struct parse_variable v = {0};
+    v.name = malloc(p->name.length + 1);
+    v.type = malloc(p->signature.size + 1);
+    if (!v.name || !v.type) {
+        free(v.name);
+        free(v.type);
+        return out_of_memory(p);
+    }
+    memcpy(v.name, p->text + p->name.offset, p->name.length);
+    v.name[p->name.length] = '\0';
+    memcpy(v.type, p->signature.data, p->signature.size + 1);
+    v.source = p->source;
+    v.offset = p->name.offset;
+    v.line = p->name.line;
+    v.column = p->name.column;
+    out->variables[out->variable_count++] = v;
+    return 0;
+}
+
+/* persist := marker variable ('=' initializer)? ';': reads what follows
+ * the marker. */
+static int read_persist(struct parser *p, const struct lex_token *marker)
+{
+    struct lex_token ending;
+    p->marker = *marker;
+    p->named = 0;
+    p->signature.size = 0;
+    p->last = SIG_START;
+    if (add_marker(p, marker) != 0 || read_declaration(p, &ending, 1) != 0)
+        return -1;
+    if (read_variable(p, &ending) != 0)
+        return -1;
+    if (punct_is(p, &ending, ",") && one_variable(p, &ending) != 0)
+        return -1;
+    if (punct_is(p, &ending, "=") && skip_initializer(p) != 0)
+        return -1;
+    if (!punct_is(p, &ending, "=") && !punct_is(p, &ending, ";"))
+        return no_semicolon(p, &ending);
+    return add_variable(p);
+}
+
+/* marker := hot | persist, the marker being `marker`; inside: the
+ * outermost '{' still open around it, or NULL at file scope. */
+static int read_marker(struct parser *p, const struct lex_token *marker,
+                       const struct lex_token *inside)
+{
+    if (marker->marker != LEX_MARKER_PERSIST)
+        return read_hot(p, marker);
+    if (inside)
+        return fail(p, marker,
+                    "'#[persist]' must be at file scope, but it is inside the '{' at %zu:%zu",
+                    inside->line, inside->column);
+    return read_persist(p, marker);
 }
 
 enum gen_status parse_source(const char *text, size_t size, size_t source, struct parse_source *out,
@@ -766,64 +1058,162 @@ enum gen_status parse_source(const char *text, size_t size, size_t source, struc
     p.report = report;
     p.status = GEN_OK;
     lex_init(&p.lex, text, size);
+    size_t depth = 0;             /* braces open outside definitions read after markers */
+    struct lex_token outer = {0}; /* the outermost of them */
     for (;;) {
         struct lex_token t;
         lex_next(&p.lex, &t);
         if (t.kind == LEX_EOF)
             break;
+        if (punct_is(&p, &t, "{") && depth++ == 0)
+            outer = t;
+        else if (punct_is(&p, &t, "}") && depth > 0)
+            depth--;
         if ((t.kind == LEX_ERROR && lex_failure(&p, &t) != 0) ||
-            (t.kind == LEX_MARKER && read_hot(&p, &t) != 0))
+            (t.kind == LEX_MARKER && read_marker(&p, &t, depth > 0 ? &outer : NULL) != 0))
             break;
     }
     /* Every path that gives up has said why. */
     assert(p.status != GEN_OK || p.lex.pos >= size);
     free(p.tokens);
     free(p.open);
+    free(p.brackets);
     buf_free(&p.signature);
     return p.status;
 }
 
-/* Orders functions by name, then by where they are defined. */
-static int compare_functions(const void *a, const void *b)
+/* Where a record is defined: what sorting and duplicate checks need. */
+struct site {
+    const char *name;
+    size_t source;
+    size_t offset;
+    size_t line;
+    size_t column;
+};
+
+static struct site function_site(const struct parse_function *f)
 {
-    const struct parse_function *f = *(const struct parse_function *const *)a;
-    const struct parse_function *g = *(const struct parse_function *const *)b;
-    int by_name = strcmp(f->name, g->name);
+    return (struct site){f->name, f->source, f->offset, f->line, f->column};
+}
+
+static struct site variable_site(const struct parse_variable *v)
+{
+    return (struct site){v->name, v->source, v->offset, v->line, v->column};
+}
+
+/* Orders by name, then by where the record is defined. */
+static int compare_sites(struct site f, struct site g)
+{
+    int by_name = strcmp(f.name, g.name);
     if (by_name != 0)
         return by_name;
-    if (f->source != g->source)
-        return f->source < g->source ? -1 : 1;
-    return f->offset < g->offset ? -1 : f->offset > g->offset;
+    if (f.source != g.source)
+        return f.source < g.source ? -1 : 1;
+    return f.offset < g.offset ? -1 : f.offset > g.offset;
+}
+
+static int compare_functions(const void *a, const void *b)
+{
+    return compare_sites(function_site(*(const struct parse_function *const *)a),
+                         function_site(*(const struct parse_function *const *)b));
+}
+
+static int compare_variables(const void *a, const void *b)
+{
+    return compare_sites(variable_site(*(const struct parse_variable *const *)a),
+                         variable_site(*(const struct parse_variable *const *)b));
+}
+
+/* Adds the error of `later`, whose name was first marked with `marker` at
+ * `first` (another name's record: no error). Returns GEN_OK, GEN_BAD_INPUT
+ * or GEN_NO_MEMORY. */
+static enum gen_status check_twice(struct parse_report *report, const char *const *paths,
+                                   struct site first, struct site later, const char *marker)
+{
+    if (strcmp(first.name, later.name) != 0)
+        return GEN_OK;
+    struct lex_token at = {.offset = later.offset, .line = later.line, .column = later.column};
+    char *message = buf_format("'%s' is marked '%s' more than once; first marked at %s:%zu",
+                               later.name, marker, paths[first.source], first.line);
+    return report_add(report, later.source, &at, message);
+}
+
+/* Adds the error of a variable named like a hot function. */
+static enum gen_status check_clash(struct parse_report *report, const char *const *paths,
+                                   const struct parse_function *f, const struct parse_variable *v)
+{
+    struct lex_token at = {.offset = v->offset, .line = v->line, .column = v->column};
+    char *message = buf_format(
+        "'%s' is marked '#[persist]' but is also the name of a '#[hot]' function at %s:%zu",
+        v->name, paths[f->source], f->line);
+    return report_add(report, v->source, &at, message);
+}
+
+/* Collects the records of sources[0..count) into program, sorted. */
+static enum gen_status gather(const struct parse_source *sources, size_t count,
+                              struct parse_program *program)
+{
+    size_t functions = 0, variables = 0, capacity = 0, variable_capacity = 0;
+    for (size_t s = 0; s < count; s++) {
+        functions += sources[s].function_count;
+        variables += sources[s].variable_count;
+    }
+    void *f = NULL, *v = NULL;
+    if (buf_reserve(&f, &capacity, functions, sizeof *program->functions) != 0)
+        return GEN_NO_MEMORY;
+    program->functions = f;
+    if (buf_reserve(&v, &variable_capacity, variables, sizeof *program->variables) != 0)
+        return GEN_NO_MEMORY;
+    program->variables = v;
+    for (size_t s = 0; s < count; s++) {
+        for (size_t i = 0; i < sources[s].function_count; i++)
+            program->functions[program->count++] = &sources[s].functions[i];
+        for (size_t i = 0; i < sources[s].variable_count; i++)
+            program->variables[program->variable_count++] = &sources[s].variables[i];
+    }
+    if (functions > 1)
+        qsort(program->functions, functions, sizeof *program->functions, compare_functions);
+    if (variables > 1)
+        qsort(program->variables, variables, sizeof *program->variables, compare_variables);
+    return GEN_OK;
+}
+
+/* Folds the outcome of one check into *status (GEN_NO_MEMORY wins over
+ * GEN_BAD_INPUT, which wins over GEN_OK) and returns it. */
+static enum gen_status fold(enum gen_status *status, enum gen_status found)
+{
+    if (found == GEN_NO_MEMORY || *status == GEN_OK)
+        *status = found;
+    return found;
 }
 
 enum gen_status parse_link(const struct parse_source *sources, const char *const *paths,
                            size_t count, struct parse_program *program, struct parse_report *report)
 {
-    size_t total = 0, capacity = 0;
-    for (size_t s = 0; s < count; s++)
-        total += sources[s].function_count;
-    void *functions = NULL;
-    if (buf_reserve(&functions, &capacity, total, sizeof *program->functions) != 0)
-        return GEN_NO_MEMORY;
-    program->functions = functions;
-    program->count = total;
-    for (size_t s = 0, n = 0; s < count; s++) {
-        for (size_t f = 0; f < sources[s].function_count; f++)
-            program->functions[n++] = &sources[s].functions[f];
-    }
-    if (total > 1)
-        qsort(program->functions, total, sizeof *program->functions, compare_functions);
-    enum gen_status status = GEN_OK;
-    for (size_t i = 1, first = 0; i < total && status != GEN_NO_MEMORY; i++) {
-        const struct parse_function *f = program->functions[i], *g = program->functions[first];
-        if (strcmp(f->name, g->name) != 0) {
+    enum gen_status status = gather(sources, count, program);
+    const struct parse_function *const *functions = program->functions;
+    const struct parse_variable *const *variables = program->variables;
+    for (size_t i = 1, first = 0; i < program->count && status != GEN_NO_MEMORY; i++) {
+        if (fold(&status, check_twice(report, paths, function_site(functions[first]),
+                                      function_site(functions[i]), "#[hot]")) == GEN_OK)
             first = i;
-            continue;
-        }
-        struct lex_token at = {.offset = f->offset, .line = f->line, .column = f->column};
-        char *message = buf_format("'%s' is marked '#[hot]' more than once; first marked at %s:%zu",
-                                   f->name, paths[g->source], g->line);
-        status = report_add(report, f->source, &at, message);
+    }
+    for (size_t i = 1, first = 0; i < program->variable_count && status != GEN_NO_MEMORY; i++) {
+        if (fold(&status, check_twice(report, paths, variable_site(variables[first]),
+                                      variable_site(variables[i]), "#[persist]")) == GEN_OK)
+            first = i;
+    }
+    /* Both lists are sorted by name: one merge finds the names they share
+     * (once per name: a variable marked twice has its error already). */
+    for (size_t i = 0, k = 0;
+         i < program->count && k < program->variable_count && status != GEN_NO_MEMORY;) {
+        int order = strcmp(functions[i]->name, variables[k]->name);
+        if (order == 0 && (k == 0 || strcmp(variables[k - 1]->name, variables[k]->name) != 0))
+            fold(&status, check_clash(report, paths, functions[i], variables[k]));
+        if (order < 0)
+            i++;
+        else
+            k++;
     }
     return status;
 }
@@ -848,7 +1238,12 @@ void parse_source_free(struct parse_source *source)
         free(source->functions[i].name);
         free(source->functions[i].signature);
     }
+    for (size_t i = 0; i < source->variable_count; i++) {
+        free(source->variables[i].name);
+        free(source->variables[i].type);
+    }
     free(source->functions);
+    free(source->variables);
     free(source->markers);
     memset(source, 0, sizeof *source);
 }
@@ -864,6 +1259,6 @@ void parse_report_free(struct parse_report *report)
 void parse_program_free(struct parse_program *program)
 {
     free(program->functions);
-    program->functions = NULL;
-    program->count = 0;
+    free(program->variables);
+    memset(program, 0, sizeof *program);
 }

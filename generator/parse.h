@@ -1,7 +1,9 @@
 /* generator/parse.h
- * The parser: the tokens of hot sources -> plain records of hot functions.
+ * The parser: the tokens of hot sources -> plain records of hot functions
+ * and #[persist] variables.
  * Invariant: a record exists only for a marker followed by a well-formed
- * definition with external linkage, and its signature holds no '"' or '\\'. */
+ * definition (a function with external linkage, or one writable file-scope
+ * variable), and its signature or type holds no '"' or '\\'. */
 #ifndef VAIS_HOT_GEN_PARSE_H
 #define VAIS_HOT_GEN_PARSE_H
 
@@ -19,6 +21,16 @@ struct parse_function {
     size_t column;
 };
 
+/* One #[persist] variable as its source defines it. */
+struct parse_variable {
+    char *name;    /* owned: a C identifier */
+    char *type;    /* owned: the canonical type, e.g. "double[16]", as for parameters */
+    size_t source; /* index of the source that defines it */
+    size_t offset; /* of its name in the source's text, and so on */
+    size_t line;
+    size_t column;
+};
+
 /* Bytes to blank in a source: a marker's line without its line break. */
 struct parse_span {
     size_t offset;
@@ -30,6 +42,9 @@ struct parse_source {
     struct parse_function *functions; /* in the order of the text */
     size_t function_count;
     size_t function_capacity;
+    struct parse_variable *variables; /* in the order of the text */
+    size_t variable_count;
+    size_t variable_capacity;
     struct parse_span *markers; /* every marker line, in the order of the text */
     size_t marker_count;
     size_t marker_capacity;
@@ -51,11 +66,14 @@ struct parse_report {
     size_t capacity;
 };
 
-/* All hot functions of a program, sorted by name (strcmp); a function's
- * position here is its INDEX. Borrowed from the sources it was linked from. */
+/* All hot functions and persisted variables of a program, each sorted by
+ * name (strcmp); a record's position here is its INDEX. Borrowed from the
+ * sources it was linked from. */
 struct parse_program {
     const struct parse_function **functions; /* owned array, borrowed records */
     size_t count;
+    const struct parse_variable **variables; /* owned array, borrowed records */
+    size_t variable_count;
 };
 
 /* Reads one hot source, text[0..size) (any bytes, no terminator needed), as
@@ -65,10 +83,11 @@ struct parse_program {
 enum gen_status parse_source(const char *text, size_t size, size_t source, struct parse_source *out,
                              struct parse_report *report);
 
-/* Sorts the functions of sources[0..count) by name into *program. Each name
- * defined more than once gets an error at every later definition ("first
- * marked at path:line", paths[i] naming sources[i]); later means a higher
- * source index, or later in the same source. Returns GEN_OK, GEN_BAD_INPUT
+/* Sorts the functions and the variables of sources[0..count) by name into
+ * *program. Each name marked more than once (as functions, or as variables)
+ * gets an error at every later definition ("first marked at path:line",
+ * paths[i] naming sources[i]); later means a higher source index, or later in
+ * the same source. A variable named like a hot function gets one too. Returns GEN_OK, GEN_BAD_INPUT
  * (errors added to *report) or GEN_NO_MEMORY. Free *program with
  * parse_program_free in every case, before the sources. */
 enum gen_status parse_link(const struct parse_source *sources, const char *const *paths,

@@ -76,7 +76,7 @@ static void template_bugs(void)
     CHECK_STR(render("a\n@@each function\n@NAME@\n", &file_values),
               "error 2: '@@each function' without '@@end'");
     CHECK_STR(render("@@each function\n@@each function\n@@end\n@@end\n", &file_values),
-              "error 2: '@@each function' inside another");
+              "error 2: '@@each function' inside an '@@each' block");
     CHECK_STR(render("@@end\n", &file_values), "error 1: unknown directive @@end");
     CHECK_STR(render("@@each functions\n@@end\n", &file_values),
               "error 1: unknown directive @@each functions");

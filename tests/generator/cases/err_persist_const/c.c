@@ -1,0 +1,2 @@
+#[persist]
+static const int limit = 10;

@@ -1,0 +1,2 @@
+// #[persist]
+static char *const name = "x";

@@ -1,0 +1,2 @@
+#[persist]
+static constexpr int limit = 10;

@@ -1,0 +1,2 @@
+#[persist]
+extern int shared;

@@ -1,0 +1,2 @@
+#[persist]
+static int helper(int x) { return x; }

@@ -1,0 +1,6 @@
+int tick(void)
+{
+    // #[persist]
+    static int calls;
+    return ++calls;
+}

@@ -1,0 +1,3 @@
+#[persist]
+static int ticks = 0
+static int other;

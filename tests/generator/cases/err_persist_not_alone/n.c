@@ -1,0 +1,1 @@
+#[persist] static int x;

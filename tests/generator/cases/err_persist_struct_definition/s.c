@@ -1,0 +1,2 @@
+#[persist]
+static struct point { int x, y; } origin;

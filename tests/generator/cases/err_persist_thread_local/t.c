@@ -1,0 +1,2 @@
+#[persist]
+static _Thread_local int seen;

@@ -1,0 +1,4 @@
+#[persist]
+int level;
+#[hot]
+int step(void) { return level; }

@@ -1,0 +1,3 @@
+/* Defined again here: the linker would say so too, but later. */
+// #[persist]
+int level = 2;

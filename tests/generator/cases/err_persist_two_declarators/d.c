@@ -1,0 +1,2 @@
+#[persist]
+static int first = 1, second = 2;
