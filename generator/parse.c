@@ -872,6 +872,42 @@ static const struct lex_token *const_specifier(const struct parser *p, size_t en
     return NULL;
 }
 
+/* The error for the one '#[persist]' variable's definition going on. */
+static int one_variable(struct parser *p, const struct lex_token *comma)
+{
+    return fail(
+        p, comma,
+        "a '#[persist]' definition must declare one variable; declare the ones after '%.*s' "
+        "separately",
+        shown(p->name.length), p->text + p->name.offset);
+}
+
+/* The error for the definition of the variable not ending where it must. */
+static int no_semicolon(struct parser *p, const struct lex_token *found)
+{
+    char text[48];
+    return fail(p, found, "expected ';' to end the definition of '%.*s', found %s",
+                shown(p->name.length), p->text + p->name.offset,
+                describe(p, found, text, sizeof text));
+}
+
+/* An identifier after the declarator's name, outside brackets and
+ * attributes, or NULL: where the definition's ';' is missing. */
+static const struct lex_token *word_after(const struct parser *p, size_t at)
+{
+    for (size_t i = at + 1; i < p->count; i++) {
+        const struct lex_token *t = &p->tokens[i].token;
+        if (word_of(p, t) == WORD_ATTRIBUTE && i + 1 < p->count &&
+            punct_is(p, &p->tokens[i + 1].token, "("))
+            i = p->tokens[i + 1].match;
+        else if (punct_is(p, t, "(") || punct_is(p, t, "["))
+            i = p->tokens[i].match;
+        else if (t->kind == LEX_IDENT)
+            return t;
+    }
+    return NULL;
+}
+
 /* variable := specifiers declarator, over the declaration just read (ended
  * by `ending`, '=' for an initializer): one writable object, not a function.
  * Sets p->name and leaves the canonical type in p->signature. */
@@ -903,31 +939,15 @@ static int read_variable(struct parser *p, const struct lex_token *ending)
         return fail(p, const_at,
                     "a '#[persist]' variable cannot be const: its value is copied in on each "
                     "reload");
+    const struct lex_token *after = word_after(p, at);
+    if (after)
+        return no_semicolon(p, after);
     if (extern_at && !punct_is(p, ending, "="))
         return fail(p, extern_at,
                     "'%.*s' is declared 'extern' without an initializer, so it is not defined "
                     "here; a '#[persist]' variable must be defined in its hot source",
                     shown(name->length), p->text + name->offset);
     return read_declarator(p, start, p->count, 0);
-}
-
-/* The error for the one '#[persist]' variable's definition going on. */
-static int one_variable(struct parser *p, const struct lex_token *comma)
-{
-    return fail(
-        p, comma,
-        "a '#[persist]' definition must declare one variable; declare the ones after '%.*s' "
-        "separately",
-        shown(p->name.length), p->text + p->name.offset);
-}
-
-/* The error for the definition of the variable not ending where it must. */
-static int no_semicolon(struct parser *p, const struct lex_token *found)
-{
-    char text[48];
-    return fail(p, found, "expected ';' to end the definition of '%.*s', found %s",
-                shown(p->name.length), p->text + p->name.offset,
-                describe(p, found, text, sizeof text));
 }
 
 /* Is t a keyword that no initializer holds outside brackets, so that a

@@ -15,11 +15,19 @@ static const struct emit_function two[] = {
     {"zeta", "void(char *)", 3},
 };
 
+static const struct emit_variable vars[] = {
+    {"level", "int", 0},
+    {"stats", "struct stats", 2},
+};
+
 static const struct emit_values file_values = {
     .program = "demo",
     .count = 4,
     .functions = two,
     .function_count = 2,
+    .variable_total = 3,
+    .variables = vars,
+    .variable_count = 2,
 };
 
 /* Renders template with values: the text, or "error N: message". */
@@ -64,6 +72,57 @@ static void blocks(void)
     CHECK_STR(render("a\n@@each function\n@NAME@\n@@end\nb\n", &none), "a\nb\n");
     /* Only a line that is exactly the directive is one. */
     CHECK_STR(render(" @@each function\n", &file_values), " @@each function\n");
+}
+
+static void variable_blocks(void)
+{
+    CHECK_STR(
+        render("@VARIABLE_COUNT@:\n@@each variable\n@NAME@ @TYPE@ @INDEX@\n@@end\n", &file_values),
+        "3:\nlevel int 0\nstats struct stats 2\n");
+    struct emit_values none = file_values;
+    none.variable_count = 0;
+    CHECK_STR(render("a\n@@each variable\n@NAME@\n@@end\nb\n", &none), "a\nb\n");
+    /* Each block has the keys of its own list only. */
+    CHECK_STR(render("@@each variable\n@SIGNATURE@\n@@end\n", &file_values),
+              "error 2: no value for placeholder @SIGNATURE@");
+    CHECK_STR(render("@@each variable\n@OFFSET@\n@@end\n", &file_values),
+              "error 2: no value for placeholder @OFFSET@");
+    CHECK_STR(render("@@each function\n@TYPE@\n@@end\n", &file_values),
+              "error 2: no value for placeholder @TYPE@");
+}
+
+static void conditionals(void)
+{
+    static const char both[] = "<\n@@if variables\nhas @VARIABLE_COUNT@\n@@each variable\n"
+                               "@NAME@,\n@@end\n@@else\nnone\n@@end\n>\n";
+    struct emit_values none = file_values;
+    none.variable_count = 0;
+    none.variable_total = 0;
+    CHECK_STR(render(both, &file_values), "<\nhas 3\nlevel,\nstats,\n>\n");
+    CHECK_STR(render(both, &none), "<\nnone\n>\n");
+    CHECK_STR(render("@@if variables\nyes\n@@end\nafter\n", &none), "after\n");
+    CHECK_STR(render("@@if functions\n@@each function\n@NAME@\n@@end\n@@end\n", &file_values),
+              "alpha\nzeta\n");
+    none.function_count = 0;
+    CHECK_STR(render("@@if functions\nyes\n@@else\nno\n@@end", &none), "no\n");
+    /* Template bugs, even in the branch not taken. */
+    CHECK_STR(render("@@if variables\nx\n", &file_values),
+              "error 1: '@@if variables' without '@@end'");
+    CHECK_STR(render("@@if variables\n@@if functions\n@@end\n@@end\n", &file_values),
+              "error 2: '@@if functions' inside an '@@if' block");
+    CHECK_STR(render("@@if variables\n@@else\n@@else\n@@end\n", &none),
+              "error 3: '@@else' after another '@@else'");
+    CHECK_STR(render("@@if variables\n@@each variable\n@@else\n@@end\n@@end\n", &none),
+              "error 3: '@@else' inside an '@@each' block");
+    CHECK_STR(render("@@if variables\nx\n@@else\n@@bogus\n@@end\n", &file_values),
+              "error 4: unknown directive @@bogus");
+    CHECK_STR(render("@@if variables\n@@each variable\n@@end\n", &file_values),
+              "error 1: '@@if variables' without '@@end'");
+    CHECK_STR(render("@@each variable\n@@if variables\n@@end\n", &file_values),
+              "error 2: '@@if variables' inside an '@@each' block");
+    CHECK_STR(render("@@else\n", &file_values), "error 1: unknown directive @@else");
+    CHECK_STR(render("@@if variable\n@@end\n", &file_values),
+              "error 1: unknown directive @@if variable");
 }
 
 static void template_bugs(void)
@@ -117,11 +176,10 @@ static void text(void)
     CHECK_STR(blank("x\n#[hot]", last, 1), "x\n\n");
 }
 
-/* Every embedded template renders with the values vais-hot gives it, and
- * leaves no placeholder behind. */
-static void embedded_templates(void)
+/* Renders every embedded template with *values (and, for units, a text). */
+static void embedded_templates_with(const struct emit_values *values)
 {
-    struct emit_values unit = file_values;
+    struct emit_values unit = *values;
     unit.source = "src/game.c";
     unit.unit = "gen/game.c";
     unit.text = "int alpha(void) { return 0; }\nvoid zeta(char *s) {}\n";
@@ -134,7 +192,7 @@ static void embedded_templates(void)
         struct buf out = {0};
         struct emit_problem problem = {0};
         enum gen_status status =
-            emit_render(t->bytes, t->size, is_unit ? &unit : &file_values, &out, &problem);
+            emit_render(t->bytes, t->size, is_unit ? &unit : values, &out, &problem);
         if (status != GEN_OK)
             fprintf(stderr, "%s:%zu: %s\n", t->name, problem.line, problem.message);
         CHECK_INT(status, ==, GEN_OK);
@@ -150,6 +208,45 @@ static void embedded_templates(void)
     CHECK_INT(tables, ==, 1);
 }
 
+/* Every embedded template renders with the values vais-hot gives it, with
+ * and without variables, and leaves no placeholder behind. */
+static void embedded_templates(void)
+{
+    struct emit_values no_variables = file_values;
+    no_variables.variable_total = 0;
+    no_variables.variable_count = 0;
+    for (int round = 0; round < 2; round++)
+        embedded_templates_with(round ? &no_variables : &file_values);
+}
+
+/* The table's variables: an array when there are some, else 0, 0. */
+static void table_variables(void)
+{
+    const struct gen_template *table = NULL;
+    for (size_t i = 0; i < gen_template_count; i++) {
+        if (strcmp(gen_templates[i].name, "table.c.in") == 0)
+            table = &gen_templates[i];
+    }
+    CHECK(table != NULL);
+    if (!table)
+        return;
+    struct emit_values none = file_values;
+    none.variable_total = 0;
+    none.variable_count = 0;
+    struct buf out = {0};
+    struct emit_problem problem = {0};
+    CHECK_INT(emit_render(table->bytes, table->size, &file_values, &out, &problem), ==, GEN_OK);
+    CHECK(out.data &&
+          strstr(out.data, "vais_hot__variables[3] = {\n    &vais_hot__variable_level,\n"
+                           "    &vais_hot__variable_stats,\n};"));
+    CHECK(out.data && strstr(out.data, "    3, vais_hot__variables,\n};"));
+    buf_free(&out);
+    CHECK_INT(emit_render(table->bytes, table->size, &none, &out, &problem), ==, GEN_OK);
+    CHECK(out.data && !strstr(out.data, "vais_hot__variables"));
+    CHECK(out.data && strstr(out.data, "vais_hot__functions, 0, 0,\n};"));
+    buf_free(&out);
+}
+
 int main(void)
 {
     placeholders();
@@ -157,6 +254,9 @@ int main(void)
     template_bugs();
     unit_values();
     text();
+    variable_blocks();
+    conditionals();
     embedded_templates();
+    table_variables();
     return check_exit();
 }

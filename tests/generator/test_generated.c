@@ -1,9 +1,11 @@
 /* tests/generator/test_generated.c
  * The generated files of sample/sample.c, compiled: the core's stubs are
  * linked in here, the units and table make a shared library loaded with
- * dlopen. Checks the manifest against the table and calls through the stubs.
+ * dlopen. Checks the manifest against the table and calls through the stubs,
+ * and reads and writes the #[persist] variables through the table.
  * Invariant: no runtime: hot__register and hot__lazy_entry are stand-ins. */
 #include <dlfcn.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +40,7 @@ static long twice(long value)
 
 static const char *const expected[][2] = {
     {"big", "unsigned long long(void)"},
+    {"bump", "int(void)"},
     {"flip", "struct pt(struct pt, long (*)(long))"},
     {"game_update", "int(GameState *)"},
     {"halve", "int(int)"},
@@ -72,6 +75,53 @@ static int check_halves(const struct hot_abi_table *table)
         CHECK(table->functions[i]->code != NULL);
     }
     return 0;
+}
+
+/* One #[persist] variable as the table should list it. */
+struct expected_variable {
+    const char *name;
+    const char *type;
+    uint64_t size;
+};
+
+static const struct expected_variable variables[] = {
+    {"counter", "int", sizeof(int)},
+    {"history", "double[4]", 4 * sizeof(double)},
+    {"label", "const char *", sizeof(const char *)},
+    {"origin", "struct pt", sizeof(struct pt)},
+};
+#define VARIABLES (sizeof variables / sizeof variables[0])
+
+/* The table lists the variables by name with their canonical types and
+ * sizes, and each address is the variable itself: its initial value reads
+ * back, and a value written there is what the hot code sees. */
+static void check_variables(const struct hot_abi_table *table)
+{
+    CHECK_INT(table->variable_count, ==, VARIABLES);
+    CHECK(table->variables != NULL);
+    if (table->variable_count != VARIABLES || !table->variables)
+        return;
+    void *address[VARIABLES];
+    for (size_t i = 0; i < VARIABLES; i++) {
+        const struct hot_abi_variable *v = table->variables[i];
+        CHECK_STR(v->name, variables[i].name);
+        CHECK_STR(v->type, variables[i].type);
+        CHECK_INT(v->size, ==, variables[i].size);
+        CHECK(v->address != NULL);
+        address[i] = v->address;
+    }
+    int *counter = address[0];
+    const double *history = address[1];
+    const char *const *label = address[2];
+    const struct pt *origin = address[3];
+    CHECK_INT(*counter, ==, 7);
+    CHECK(history[0] == 0.5 && history[3] == 3.5);
+    CHECK_STR(*label, "sample, {persisted}; \"quoted\"");
+    CHECK_INT(origin->x, ==, 1);
+    CHECK_INT(origin->y, ==, 2);
+    *counter = 41; /* as the runtime will when it carries a value over */
+    CHECK_INT(bump(), ==, 42);
+    CHECK_INT(*counter, ==, 42);
 }
 
 int main(int argc, char **argv)
@@ -109,6 +159,7 @@ int main(int argc, char **argv)
     CHECK_INT(p.y, ==, 6);
     CHECK(mean(3, doubles) == 3.0);
     CHECK_INT(halve(42), ==, 21);
+    check_variables(table);
     dlclose(library);
     return check_exit();
 }

@@ -100,6 +100,32 @@ static void markers(void)
     CHECK_STR(LEX("//#[hot]"), "mar://#[hot]@1:1 eof@1:9");
     CHECK_STR(LEX("\t//\t #[hot]  \n"), "mar://\t #[hot]@1:2 eof@1:14");
     CHECK_STR(LEX("x;\n#[hot]\n"), "ide:x@1:1 pun:;@1:2 mar:#[hot]@2:1 eof@2:7");
+    CHECK_STR(LEX("#[persist]\nint"), "mar:#[persist]@1:1 ide:int@2:1 eof@2:4");
+    CHECK_STR(LEX("  // #[persist] \r\nint"), "mar:// #[persist]@1:3 ide:int@2:1 eof@2:4");
+}
+
+/* Which marker a token is, and its text. */
+static void marker_kinds(void)
+{
+    static const char text[] = "#[hot]\n// #[persist]\n#[persist] x\nint";
+    struct lex lex;
+    struct lex_token t;
+    lex_init(&lex, text, sizeof text - 1);
+    lex_next(&lex, &t);
+    CHECK_INT(t.marker, ==, LEX_MARKER_HOT);
+    lex_next(&lex, &t);
+    CHECK_INT(t.kind, ==, LEX_MARKER);
+    CHECK_INT(t.marker, ==, LEX_MARKER_PERSIST);
+    lex_next(&lex, &t);
+    CHECK_INT(t.kind, ==, LEX_ERROR);
+    CHECK_INT(t.error, ==, LEX_ERROR_MARKER_JUNK);
+    CHECK_INT(t.marker, ==, LEX_MARKER_PERSIST);
+    lex_next(&lex, &t);
+    CHECK_INT(t.kind, ==, LEX_IDENT);
+    CHECK_INT(t.marker, ==, LEX_MARKER_NONE);
+    CHECK_STR(lex_marker_text(LEX_MARKER_HOT), "#[hot]");
+    CHECK_STR(lex_marker_text(LEX_MARKER_PERSIST), "#[persist]");
+    CHECK_STR(lex_marker_text(LEX_MARKER_NONE), "");
 }
 
 static void not_markers(void)
@@ -115,6 +141,8 @@ static void not_markers(void)
     CHECK_STR(LEX("/* */ #[hot]\n"), "dir:#[hot]@1:7 eof@1:13");
     CHECK_STR(LEX("#[hots]\n"), "dir:#[hots]@1:1 eof@1:8");
     CHECK_STR(LEX("# [hot]\n"), "dir:# [hot]@1:1 eof@1:8");
+    CHECK_STR(LEX("#[persistent]\n"), "dir:#[persistent]@1:1 eof@1:14");
+    CHECK_STR(LEX("/*\n#[persist]\n*/"), "eof@3:3");
 }
 
 static void errors(void)
@@ -169,6 +197,7 @@ int main(void)
     literals_and_comments();
     directives();
     markers();
+    marker_kinds();
     not_markers();
     errors();
     any_bytes();

@@ -13,7 +13,8 @@
 #include "parse.h"
 
 /* Parses text as one source: "name=signature" per function joined by "; ",
- * or "line:col: message" for its error (the functions before it dropped). */
+ * then "name:type" per #[persist] variable, or "line:col: message" for its
+ * error (the records before it dropped). */
 static const char *parse_text(const char *text, size_t size)
 {
     static char summary[8192];
@@ -32,6 +33,12 @@ static const char *parse_text(const char *text, size_t size)
          i++) {
         int n = snprintf(summary + used, sizeof summary - used, "%s%s=%s", i ? "; " : "",
                          source.functions[i].name, source.functions[i].signature);
+        used += n > 0 ? (size_t)n : 0;
+    }
+    for (size_t i = 0; status == GEN_OK && i < source.variable_count && used < sizeof summary;
+         i++) {
+        int n = snprintf(summary + used, sizeof summary - used, "%s%s:%s", used ? "; " : "",
+                         source.variables[i].name, source.variables[i].type);
         used += n > 0 ? (size_t)n : 0;
     }
     parse_source_free(&source);
@@ -295,6 +302,190 @@ static void linking(void)
               "f=int(void); g=int(void); f=int(int)");
 }
 
+/* The canonical type of a #[persist] variable is that of a parameter. */
+static void persist_types(void)
+{
+    CHECK_STR(PARSE("#[persist]\nstatic int counter = 0;\n"), "counter:int");
+    CHECK_STR(PARSE("// #[persist]\nunsigned long total;"), "total:unsigned long");
+    CHECK_STR(PARSE("#[persist]\nstatic struct stats stats = {0};"), "stats:struct stats");
+    CHECK_STR(PARSE("#[persist]\nstatic double history[16];"), "history:double[16]");
+    CHECK_STR(PARSE("#[persist]\nchar *buffer;"), "buffer:char *");
+    CHECK_STR(PARSE("#[persist]\nstatic const char *name = \"x\";"), "name:const char *");
+    CHECK_STR(PARSE("#[persist]\nstatic int (*fp)(int) = 0;"), "fp:int (*)(int)");
+    CHECK_STR(PARSE("#[persist]\nvoid (*handlers[4])(int sig, void *ctx);"),
+              "handlers:void (*[4])(int, void *)");
+    CHECK_STR(PARSE("#[persist]\nstatic char grid[2][N + 1];"), "grid:char[2][N + 1]");
+    CHECK_STR(PARSE("#[persist]\nint const *volatile p;"), "p:int const *volatile");
+    CHECK_STR(PARSE("#[persist]\nGameState *state;"), "state:GameState *");
+    CHECK_STR(PARSE("#[persist]\nextern int shared = 1;"), "shared:int");
+    CHECK_STR(
+        PARSE("#[persist]\n__attribute__((aligned(16))) static long a __attribute__((used));"),
+        "a:long");
+    CHECK_STR(PARSE("#[persist]\nstatic _Atomic(int) ticks;"), "ticks:_Atomic (int)");
+    /* Functions and variables side by side, each list in the order of the text. */
+    CHECK_STR(PARSE("#[persist]\nint b;\n#[hot]\nint f(void) { return b; }\n#[persist]\nint a;"),
+              "f=int(void); b:int; a:int");
+}
+
+/* Initializers are skipped with brackets matched, past literals and
+ * comments, and directives inside them. */
+static void persist_initializers(void)
+{
+    CHECK_STR(PARSE("#[persist]\nint a[] = {1, (2, 3), [4] = 5};\n#[persist]\nint b;"),
+              "a:int[]; b:int");
+    CHECK_STR(PARSE("#[persist]\nconst char *s = \";}{,\" /* ; */ // ;\n ;\n#[persist]\nint b;"),
+              "s:const char *; b:int");
+    CHECK_STR(PARSE("#[persist]\nchar c = ';';\n#[persist]\nstruct pt p = {.x = ','};"),
+              "c:char; p:struct pt");
+    CHECK_STR(PARSE("#[persist]\nint t[] = {\n#include \"t.inc\"\n};"), "t:int[]");
+    CHECK_STR(PARSE("#[persist]\nint x = __extension__ 1;"), "x:int");
+    CHECK_STR(PARSE("#[persist]\nlong n = sizeof(struct { int a, b; });"), "n:long");
+}
+
+static void persist_errors(void)
+{
+    CHECK_STR(
+        PARSE("#[persist]\nstatic const int k = 1;"),
+        "2:8: a '#[persist]' variable cannot be const: its value is copied in on each reload");
+    CHECK_STR(
+        PARSE("#[persist]\nint const k;"),
+        "2:5: a '#[persist]' variable cannot be const: its value is copied in on each reload");
+    CHECK_STR(
+        PARSE("#[persist]\nconst int k[3];"),
+        "2:1: a '#[persist]' variable cannot be const: its value is copied in on each reload");
+    CHECK_STR(
+        PARSE("#[persist]\nchar *const p;"),
+        "2:7: a '#[persist]' variable cannot be const: its value is copied in on each reload");
+    CHECK_STR(
+        PARSE("#[persist]\nint *const a[2];"),
+        "2:6: a '#[persist]' variable cannot be const: its value is copied in on each reload");
+    CHECK_STR(
+        PARSE("#[persist]\nint (*const fp)(int);"),
+        "2:7: a '#[persist]' variable cannot be const: its value is copied in on each reload");
+    CHECK_STR(PARSE("#[persist]\nconstexpr int k = 1;"),
+              "2:1: a '#[persist]' variable cannot be constexpr: its value is copied in on each "
+              "reload");
+    CHECK_STR(
+        PARSE("#[persist]\nthread_local int t;"),
+        "2:1: a '#[persist]' variable cannot be thread-local: a reload carries one value, not "
+        "one per thread");
+    CHECK_STR(
+        PARSE("#[persist]\nstatic __thread int t;"),
+        "2:8: a '#[persist]' variable cannot be thread-local: a reload carries one value, not "
+        "one per thread");
+    CHECK_STR(PARSE("#[persist]\nextern int e;"),
+              "2:1: 'e' is declared 'extern' without an initializer, so it is not defined here; a "
+              "'#[persist]' variable must be defined in its hot source");
+    CHECK_STR(PARSE("#[persist]\nint f(void);"),
+              "2:5: expected a variable definition after '#[persist]' at 1:1, but 'f' is a "
+              "function");
+    CHECK_STR(PARSE("#[persist]\nint (f)(void) {}"),
+              "2:6: expected a variable definition after '#[persist]' at 1:1, but 'f' is a "
+              "function");
+    CHECK_STR(PARSE("#[persist]\nint a, b;"),
+              "2:6: a '#[persist]' definition must declare one variable; declare the ones after "
+              "'a' separately");
+    CHECK_STR(PARSE("#[persist]\nint a = f(1, 2), b;"),
+              "2:16: a '#[persist]' definition must declare one variable; declare the ones after "
+              "'a' separately");
+    CHECK_STR(PARSE("#[persist]\nint a\nint b;"),
+              "3:1: expected ';' to end the definition of 'a', found 'int'");
+    CHECK_STR(PARSE("#[persist]\nint a = 1\nstatic int b;"),
+              "3:1: expected ';' to end the definition of 'a', found 'static'");
+    CHECK_STR(PARSE("#[persist]\nint a = 1"),
+              "2:10: expected ';' to end the definition of 'a', found end of file");
+    CHECK_STR(PARSE("#[persist]\nint a = 1 }"),
+              "2:11: expected ';' to end the definition of 'a', found '}'");
+    CHECK_STR(PARSE("#[persist]\nint a = {1\n#[hot]\nint f(void) {}"),
+              "3:1: expected '}' to close '{' at 2:9, found another '#[hot]'");
+    CHECK_STR(PARSE("#[persist]\nint a[] = {1, 2);"),
+              "2:16: expected '}' to close '{' at 2:11, found ')'");
+    CHECK_STR(PARSE("#[persist]\nint a = \"x;"),
+              "2:12: expected '\"' to close the string literal at 2:9, found end of file");
+    CHECK_STR(PARSE("#[persist]\nint a[3]\ncount = 3;"),
+              "3:1: expected ';' to end the definition of 'a', found 'count'");
+    CHECK_STR(PARSE("#[persist]\n;"),
+              "2:1: expected a variable definition after '#[persist]' at 1:1, found ';'");
+    CHECK_STR(PARSE("#[persist]\ntypedef int t;"),
+              "2:1: expected a variable definition after '#[persist]' at 1:1, found 'typedef'");
+    CHECK_STR(PARSE("#[persist]\nint (*)(int);"),
+              "2:5: expected a variable definition after '#[persist]' at 1:1, found '('");
+    CHECK_STR(PARSE("#[persist]\nstruct pt { int x; } p;"),
+              "2:11: expected a variable definition after '#[persist]' at 1:1, found the "
+              "definition of 'struct pt'");
+    CHECK_STR(PARSE("  #[persist]\n"),
+              "1:13: expected a variable definition after '#[persist]' at 1:3, found end of file");
+    CHECK_STR(PARSE("#[persist]\n#[hot]\nint f(void) {}"),
+              "2:1: expected a variable definition after '#[persist]' at 1:1, found another "
+              "'#[hot]'");
+    CHECK_STR(PARSE("#[hot]\n// #[persist]\nint f(void) {}"),
+              "2:1: expected a function definition after '#[hot]' at 1:1, found another "
+              "'#[persist]'");
+    CHECK_STR(PARSE("#[persist] int x;\n"), "1:12: '#[persist]' must stand alone on its line");
+    CHECK_STR(PARSE("void f(void)\n{\n  if (x) {\n#[persist]\nstatic int n;\n}}\n"),
+              "4:1: '#[persist]' must be at file scope, but it is inside the '{' at 2:1");
+    /* Balanced braces before it, and a hot body, leave it at file scope. */
+    CHECK_STR(PARSE("struct s { int x; };\n#[hot]\nint f(void) { { } }\n#[persist]\nint n;"),
+              "f=int(void); n:int");
+    /* Marker spans cover #[persist] lines too. */
+    struct parse_source source = {0};
+    struct parse_report report = {0};
+    const char text[] = "  // #[persist]\r\nint n;\n";
+    CHECK_INT(parse_source(text, sizeof text - 1, 0, &source, &report), ==, GEN_OK);
+    CHECK_INT(source.marker_count, ==, 1);
+    if (source.marker_count == 1) {
+        CHECK_INT(source.markers[0].offset, ==, 0);
+        CHECK_INT(source.markers[0].length, ==, 15);
+    }
+    CHECK_INT(source.variable_count, ==, 1);
+    if (source.variable_count == 1) {
+        CHECK_INT(source.variables[0].line, ==, 2);
+        CHECK_INT(source.variables[0].column, ==, 5);
+        CHECK_INT(source.variables[0].offset, ==, 21);
+    }
+    parse_source_free(&source);
+    parse_report_free(&report);
+}
+
+/* Variables are sorted like functions; a name persisted twice, or shared
+ * with a hot function, is an error at the later definition. */
+static void persist_linking(void)
+{
+    const char a[] = "#[persist]\nint zeta;\n#[hot]\nint step(void) {}\n#[persist]\nint alpha;\n";
+    const char b[] = "#[persist]\nstatic long mid;\n#[persist]\nint alpha;\n#[persist]\nint step;";
+    const char *paths[] = {"a.c", "src/b.c"};
+    struct parse_source sources[2] = {{0}};
+    struct parse_report report = {0};
+    struct parse_program program = {0};
+    CHECK_INT(parse_source(a, sizeof a - 1, 0, &sources[0], &report), ==, GEN_OK);
+    CHECK_INT(parse_source(b, sizeof b - 1, 1, &sources[1], &report), ==, GEN_OK);
+    CHECK_INT(parse_link(sources, paths, 1, &program, &report), ==, GEN_OK);
+    CHECK_INT(program.variable_count, ==, 2);
+    if (program.variable_count == 2) {
+        CHECK_STR(program.variables[0]->name, "alpha");
+        CHECK_STR(program.variables[1]->name, "zeta");
+    }
+    parse_program_free(&program);
+    CHECK_INT(parse_link(sources, paths, 2, &program, &report), ==, GEN_BAD_INPUT);
+    CHECK_INT(program.variable_count, ==, 5);
+    CHECK_INT(report.count, ==, 2);
+    parse_report_sort(&report);
+    if (report.count == 2) {
+        CHECK_INT(report.items[0].source, ==, 1);
+        CHECK_INT(report.items[0].line, ==, 4);
+        CHECK_INT(report.items[0].column, ==, 5);
+        CHECK_STR(report.items[0].message,
+                  "'alpha' is marked '#[persist]' more than once; first marked at a.c:6");
+        CHECK_STR(report.items[1].message,
+                  "'step' is marked '#[persist]' but is also the name of a '#[hot]' function at "
+                  "a.c:4");
+    }
+    parse_program_free(&program);
+    parse_report_free(&report);
+    parse_source_free(&sources[0]);
+    parse_source_free(&sources[1]);
+}
+
 /* Appends n copies of piece to *text (grown with realloc). */
 static void repeat(char **text, size_t *size, const char *piece, size_t n)
 {
@@ -396,6 +587,11 @@ static int parse_is_sound(const char *text, size_t size)
         const char *signature = source.functions[i].signature;
         sound = source.functions[i].name[0] != '\0' && !strpbrk(signature, "\"\\\n\r");
     }
+    for (size_t i = 0; sound && i < source.variable_count; i++) {
+        const char *type = source.variables[i].type;
+        sound =
+            source.variables[i].name[0] != '\0' && type[0] != '\0' && !strpbrk(type, "\"\\\n\r");
+    }
     for (size_t i = 0, end = 0; sound && i < source.marker_count; i++) {
         sound = source.markers[i].offset >= end &&
                 source.markers[i].offset + source.markers[i].length <= size;
@@ -420,12 +616,14 @@ static void mutations(void)
         "\"{\"[0];\n}\n// #[hot]\nvoid on(void (*cb)(int code, void *ctx), struct pt p, int "
         "a[4][N]) { cb(0, 0); }\n#define X \\\n  1\nchar c = '\\'';\n",
         "#[hot]\r\nstatic inline unsigned long long\r\nf(int (*(*g)(int))(char), ...) {}\r\n",
+        "#[persist]\nstatic int (*const *p[2])(int) = {0, (void *)\"}\"};\n// #[persist]\nchar "
+        "s[] = {'{', [1] = 2};\n",
     };
-    static const char alphabet[] = "#[hot]/*\\\n\r\"'(){}[];,.* \tabc0";
+    static const char alphabet[] = "#[hot]/*\\\n\r\"'(){}[];,.* \tabc0=persit";
     int all_sound = 1;
     char text[512];
     for (int round = 0; round < 20000 && all_sound; round++) {
-        const char *seed = seeds[round % 2];
+        const char *seed = seeds[round % 3];
         size_t size = strlen(seed);
         memcpy(text, seed, size);
         for (int edits = 1 + (int)(next_random() % 4); edits > 0; edits--) {
@@ -479,6 +677,10 @@ int main(void)
     nesting_is_bounded();
     marker_spans();
     linking();
+    persist_types();
+    persist_initializers();
+    persist_errors();
+    persist_linking();
     huge_inputs();
     many_functions();
     mutations();

@@ -55,3 +55,23 @@ inline int halve(int x)
 {
     return x / 2;
 }
+
+/* #[persist] variables: the table gives each one's name, type, size and
+ * address; test_generated reads and writes them through it. */
+#[persist]
+static int counter = 7;
+
+// #[persist]
+struct pt origin = {1, 2};
+
+#[persist]
+static double history[4] = {0.5, 1.5, 2.5, 3.5};
+
+#[persist]
+static const char *label = "sample, {persisted}; \"quoted\"";
+
+#[hot]
+int bump(void)
+{
+    return ++counter + (int)history[0] + origin.x - 1 + (label[0] == 's' ? 0 : 100);
+}

@@ -21,5 +21,6 @@ unsigned long long big(void);
 long sum(const int a[4], scale_fn scale);
 struct pt flip(struct pt p, long (*op)(long value));
 double mean(int n, const double values[]);
+int bump(void);
 
 #endif
