@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <vais/hot_abi.h>
@@ -671,8 +672,11 @@ static enum gen_status run_stamp(int argc, char **argv)
     long long mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
     struct buf text = {0};
     char line[256];
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    unsigned long long build = (unsigned long long)now.tv_sec * 1000000000ULL + now.tv_nsec;
     int length = snprintf(line, sizeof line, HOT_ABI_STAMP_FORMAT, (long long)st.st_size, mtime_ns,
-                          (unsigned long long)st.st_ino, (unsigned long long)st.st_dev);
+                          (unsigned long long)st.st_ino, (unsigned long long)st.st_dev, build);
     char *temp = NULL;
     enum gen_status status = GEN_OK;
     if (length < 0 || (size_t)length >= sizeof line || buf_append(&text, line, (size_t)length))

@@ -23,6 +23,15 @@
 #define NOT_READY_WAIT_NS 2000000000LL /* how long a load waits out a build */
 #define WATCH_TIMEOUT_MS 1000          /* the watcher re-checks this often anyway */
 
+/* Auto mode's background thread and what it watches. Owned by L.watcher
+ * until stopped; a watcher stopped from its own thread (a program callback
+ * that calls hot_init or hot_cleanup) is orphaned, and frees itself. */
+struct watcher {
+    struct hot__watch *watch; /* the stamp */
+    pthread_t thread;
+    int orphaned; /* under L.lock */
+};
+
 enum mode {
     MODE_IDLE,   /* nothing asked yet: the first hot call starts auto mode */
     MODE_AUTO,   /* a background thread reloads as builds land */
@@ -30,12 +39,13 @@ enum mode {
 };
 
 struct version {
-    long number;                      /* its hot_version() */
-    void *handle;                     /* from hot__os_library_open */
-    char *path;                       /* the private copy it was loaded from */
-    const hot_abi_code *slots;        /* what the stubs jump through */
+    long number;                       /* its hot_version() */
+    void *handle;                      /* from hot__os_library_open */
+    char *path;                        /* the private copy it was loaded from */
+    const hot_abi_code *slots;         /* what the stubs jump through */
     const struct hot_abi_table *table; /* in the library */
-    char stamp[STAMP_CAPACITY];       /* the stamp it was loaded under; "" if none */
+    char stamp[STAMP_CAPACITY];        /* the stamp it was loaded under; "" if none */
+    int crashed;                       /* a guarded call faulted in it: never republished */
 };
 
 static struct {
@@ -51,15 +61,16 @@ static struct {
     unsigned long attempts;             /* names private copies uniquely */
     struct version *versions;           /* every version kept mapped, oldest first */
     size_t version_count;
-    size_t published;                   /* index in versions of the one published */
-    long numbered;                      /* the number the last load was given */
-    _Atomic long version;               /* the published version's number, 0 if none */
+    size_t published;                    /* index in versions of the one published */
+    long numbered;                       /* the number the last load was given */
+    _Atomic long version;                /* the published version's number, 0 if none */
     void (*on_reload)(long version);     /* after a reload, outside the lock */
     void (*before_reload)(long version); /* before a reload, under the lock */
     size_t keep;                         /* versions kept at a safe point; 0: all */
     char error[1024];                    /* text of the last failure */
-    struct hot__watch *watch;            /* auto mode's stamp watch */
-    pthread_t watcher;                   /* valid while watch != NULL */
+    struct watcher *watcher;             /* auto mode's, or NULL */
+    long private_owner;                  /* the process that made private_dir */
+    int refused_before_load;             /* refused_stamp was refused with nothing loaded */
 } L = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 /* Sets L.error and returns status, for `return fail(...)`. */
@@ -91,12 +102,41 @@ static void use_library(const char *path)
     L.loaded_stamp[0] = L.refused_stamp[0] = '\0';
 }
 
-static void remove_private_dir(void)
+/* 1 if private_dir was made by this process, not inherited through fork. */
+static int private_dir_ours(void)
+{
+    return L.private_dir[0] && L.private_owner == hot__os_pid();
+}
+
+/* At exit: removes the private copies, unless they are a parent's. */
+void hot__remove_private_dir(void)
 {
     pthread_mutex_lock(&L.lock);
-    if (L.private_dir[0])
+    if (private_dir_ours())
         hot__os_remove_dir(L.private_dir);
     L.private_dir[0] = '\0';
+    pthread_mutex_unlock(&L.lock);
+}
+
+/* fork() handlers: the child gets the lock free, and no threads, so it
+ * forgets the watcher its parent runs (and never removes its files). */
+static void before_fork(void)
+{
+    pthread_mutex_lock(&L.lock);
+}
+
+static void after_fork_in_parent(void)
+{
+    pthread_mutex_unlock(&L.lock);
+}
+
+static void after_fork_in_child(void)
+{
+    if (L.watcher) {
+        hot__os_watch_close(L.watcher->watch);
+        free(L.watcher);
+        L.watcher = NULL;
+    }
     pthread_mutex_unlock(&L.lock);
 }
 
@@ -108,7 +148,8 @@ void hot__register(const struct hot_abi_manifest *manifest)
         L.lazy_slots = atomic_load(manifest->active);
         const char *override = getenv("VAIS_HOT_LIBRARY");
         use_library(override && *override ? override : manifest->library);
-        atexit(remove_private_dir);
+        atexit(hot__remove_private_dir);
+        pthread_atfork(before_fork, after_fork_in_parent, after_fork_in_child);
     }
     pthread_mutex_unlock(&L.lock);
 }
@@ -119,8 +160,9 @@ static int read_stamp(char *text, size_t size, struct hot__file_id *id)
 {
     if (hot__os_read_prefix(L.stamp, text, size) < 0)
         return 0;
-    return sscanf(text, HOT_ABI_STAMP_FORMAT, &id->size, &id->mtime_ns, &id->inode, &id->device) ==
-           4;
+    unsigned long long build;
+    return sscanf(text, HOT_ABI_STAMP_FORMAT, &id->size, &id->mtime_ns, &id->inode, &id->device,
+                  &build) == 5;
 }
 
 /* Checks the library's table against the manifest and, if every hot function
@@ -182,7 +224,7 @@ static long keep_version(void *handle, const char *path, const hot_abi_code *slo
     }
     L.versions = grown;
     struct version *v = &L.versions[L.version_count++];
-    *v = (struct version){++L.numbered, handle, copy, slots, table, ""};
+    *v = (struct version){++L.numbered, handle, copy, slots, table, "", 0};
     snprintf(v->stamp, sizeof v->stamp, "%s", stamp_text ? stamp_text : "");
     return HOT_OK;
 }
@@ -200,8 +242,10 @@ static void publish_locked(size_t index)
 /* Unmaps version and forgets its private copy. Nothing may run in it. */
 static void unload(struct version *v)
 {
+    size_t dir_len = strlen(L.private_dir);
     hot__os_library_close(v->handle);
-    hot__os_remove_file(v->path);
+    if (private_dir_ours() && strncmp(v->path, L.private_dir, dir_len) == 0)
+        hot__os_remove_file(v->path);
     free(v->path);
     free((void *)v->slots);
 }
@@ -218,8 +262,7 @@ static long retire_locked(void)
             continue;
         }
         unload(&L.versions[i]);
-        memmove(&L.versions[i], &L.versions[i + 1],
-                (--L.version_count - i) * sizeof L.versions[0]);
+        memmove(&L.versions[i], &L.versions[i + 1], (--L.version_count - i) * sizeof L.versions[0]);
         L.published -= i < L.published;
         retired++;
     }
@@ -244,9 +287,11 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
                     "'%s' or its stamp can be written by other users; refused, as anyone could "
                     "run code in this program (chmod go-w both)",
                     L.library);
-    if (!L.private_dir[0] &&
-        hot__os_private_dir("vais-hot-", L.private_dir, sizeof L.private_dir, err, sizeof err))
-        return fail(HOT_E_IO, "%s", err);
+    if (!private_dir_ours()) {
+        if (hot__os_private_dir("vais-hot-", L.private_dir, sizeof L.private_dir, err, sizeof err))
+            return fail(HOT_E_IO, "%s", err);
+        L.private_owner = hot__os_pid();
+    }
     snprintf(copy, sizeof copy, "%s/%lu-%s", L.private_dir, ++L.attempts, base_name(L.library));
     if (hot__os_copy_file(L.library, copy, &before, &after, err, sizeof err) != 0)
         return fail(HOT_E_IO, "%s; build '%s_hot'", err, L.manifest->program);
@@ -344,9 +389,18 @@ static long check_locked(void)
 {
     char text[STAMP_CAPACITY];
     struct hot__file_id stamp_id;
-    if (atomic_load(&L.version) == 0)
-        return load_now_locked();
-    if (!read_stamp(text, sizeof text, &stamp_id))
+    int stamped = read_stamp(text, sizeof text, &stamp_id);
+    if (!stamped)
+        text[0] = '\0';
+    if (atomic_load(&L.version) == 0) { /* nothing to keep: a refusal stands until a new stamp */
+        if (L.refused_before_load && strcmp(text, L.refused_stamp) == 0)
+            return 0;
+        long status = load_now_locked();
+        L.refused_before_load = status < 0;
+        snprintf(L.refused_stamp, sizeof L.refused_stamp, "%s", status < 0 ? text : "");
+        return status;
+    }
+    if (!stamped)
         return 0;
     if (strcmp(text, L.loaded_stamp) == 0 || strcmp(text, L.refused_stamp) == 0)
         return 0;
@@ -375,14 +429,23 @@ static void after_reload(long status)
 
 static void *watcher_main(void *arg)
 {
-    struct hot__watch *watch = arg;
+    struct watcher *w = arg;
     for (;;) {
-        if (hot__os_watch_wait(watch, WATCH_TIMEOUT_MS) < 0)
-            return NULL;
+        if (hot__os_watch_wait(w->watch, WATCH_TIMEOUT_MS) < 0)
+            return NULL; /* stop_watcher joins us and frees w */
         pthread_mutex_lock(&L.lock);
-        long status = L.mode == MODE_AUTO ? check_locked() : 0;
+        long status = !w->orphaned && L.mode == MODE_AUTO ? check_locked() : 0;
         pthread_mutex_unlock(&L.lock);
         after_reload(status);
+        pthread_mutex_lock(&L.lock);
+        int orphaned = w->orphaned;
+        pthread_mutex_unlock(&L.lock);
+        if (orphaned) { /* our own callback stopped us: nobody will join */
+            pthread_detach(w->thread);
+            hot__os_watch_close(w->watch);
+            free(w);
+            return NULL;
+        }
     }
 }
 
@@ -390,33 +453,43 @@ static void *watcher_main(void *arg)
 static long start_watcher_locked(void)
 {
     char err[512];
-    if (L.watch)
+    if (L.watcher)
         return HOT_OK;
+    struct watcher *w = calloc(1, sizeof *w);
     const char *stamp = L.stamp;
-    L.watch = hot__os_watch_open(&stamp, 1, err, sizeof err);
-    if (!L.watch)
+    if (!w)
+        return fail(HOT_E_WATCH, "out of memory");
+    w->watch = hot__os_watch_open(&stamp, 1, err, sizeof err);
+    if (!w->watch) {
+        free(w);
         return fail(HOT_E_WATCH, "%s", err);
-    if (pthread_create(&L.watcher, NULL, watcher_main, L.watch) != 0) {
-        hot__os_watch_close(L.watch);
-        L.watch = NULL;
+    }
+    if (pthread_create(&w->thread, NULL, watcher_main, w) != 0) {
+        hot__os_watch_close(w->watch);
+        free(w);
         return fail(HOT_E_WATCH, "cannot start the watcher thread");
     }
+    L.watcher = w;
     return HOT_OK;
 }
 
-/* Stops the watcher, if any; called without the lock, which it takes. */
+/* Stops the watcher, if any; called without the lock, which it takes. From
+ * the watcher's own thread it only orphans it, to end after the callback. */
 static void stop_watcher(void)
 {
     pthread_mutex_lock(&L.lock);
-    struct hot__watch *watch = L.watch;
-    pthread_t thread = L.watcher;
-    L.watch = NULL;
+    struct watcher *w = L.watcher;
+    L.watcher = NULL;
+    int self = w && pthread_equal(pthread_self(), w->thread);
+    if (self)
+        w->orphaned = 1;
     pthread_mutex_unlock(&L.lock);
-    if (!watch)
+    if (!w || self)
         return;
-    hot__os_watch_wake(watch);
-    pthread_join(thread, NULL);
-    hot__os_watch_close(watch);
+    hot__os_watch_wake(w->watch);
+    pthread_join(w->thread, NULL);
+    hot__os_watch_close(w->watch);
+    free(w);
 }
 
 static long require_program_locked(void)
@@ -514,6 +587,50 @@ long hot__safe_point(void)
     return retired;
 }
 
+const char *hot__private_dir(void)
+{
+    return L.private_dir;
+}
+
+long hot__rollback(const char *library, const char *function, const char *signal_name)
+{
+    pthread_mutex_lock(&L.lock);
+    size_t i = 0, good;
+    while (i < L.version_count && strcmp(L.versions[i].path, library) != 0)
+        i++;
+    long status = HOT_E_CRASHED;
+    if (i == L.version_count) {
+        status =
+            fail(HOT_E_NO_ROLLBACK, "hot code crashed in '%s' (%s) in a version no longer kept",
+                 function, signal_name);
+        goto done;
+    }
+    struct version *crashed = &L.versions[i];
+    crashed->crashed = 1;
+    if (i != L.published) {
+        fail(HOT_E_CRASHED,
+             "v%ld crashed in '%s' (%s); v%ld is the current version and keeps running",
+             crashed->number, function, signal_name, atomic_load(&L.version));
+        goto done;
+    }
+    for (good = i; good > 0 && L.versions[good - 1].crashed; good--) {
+    }
+    if (good == 0) {
+        status =
+            fail(HOT_E_NO_ROLLBACK, "v%ld crashed in '%s' (%s); no earlier version to roll back to",
+                 crashed->number, function, signal_name);
+        goto done;
+    }
+    snprintf(L.refused_stamp, sizeof L.refused_stamp, "%s", crashed->stamp);
+    publish_locked(good - 1);
+    fail(HOT_E_CRASHED, "v%ld crashed in '%s' (%s); rolled back to v%ld, fix it and build again",
+         crashed->number, function, signal_name, atomic_load(&L.version));
+done:
+    hot__say("%s", L.error);
+    pthread_mutex_unlock(&L.lock);
+    return status;
+}
+
 const struct hot_abi_manifest *hot__manifest(void)
 {
     pthread_mutex_lock(&L.lock);
@@ -533,9 +650,10 @@ long hot__cleanup(void)
         unload(&L.versions[--L.version_count]);
     free(L.versions);
     L.versions = NULL;
-    if (L.private_dir[0])
+    if (private_dir_ours())
         hot__os_remove_dir(L.private_dir);
     L.private_dir[0] = L.loaded_stamp[0] = L.refused_stamp[0] = '\0';
+    L.refused_before_load = 0;
     atomic_store(&L.version, 0);
     L.numbered = 0;
     L.published = 0;
@@ -563,8 +681,10 @@ hot_abi_code hot__lazy_resolve(unsigned index)
                 hot__say("%s; new builds will not be loaded", L.error);
         }
         if (load_now_locked() < 0) {
-            hot__say("cannot run '%s': %s", L.manifest->signatures[index].name, L.error);
-            abort();
+            hot__say("cannot run '%s', the program stops: %s", L.manifest->signatures[index].name,
+                     L.error);
+            pthread_mutex_unlock(&L.lock);
+            exit(EXIT_FAILURE); /* there is no code to run; atexit removes the copies */
         }
     }
     const hot_abi_code *slots = atomic_load_explicit(L.manifest->active, memory_order_acquire);

@@ -55,6 +55,9 @@ void *hot__os_library_symbol(void *handle, const char *name);
 /* Unmaps the library; nothing may run in it afterwards. */
 void hot__os_library_close(void *handle);
 
+/* This process's id. */
+long hot__os_pid(void);
+
 /* A monotonic clock in nanoseconds. */
 long long hot__os_now_ns(void);
 

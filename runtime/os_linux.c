@@ -232,6 +232,11 @@ void hot__os_library_close(void *handle)
     dlclose(handle);
 }
 
+long hot__os_pid(void)
+{
+    return (long)getpid();
+}
+
 long long hot__os_now_ns(void)
 {
     struct timespec ts;

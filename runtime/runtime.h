@@ -58,6 +58,32 @@ void hot__stop_builder(void);
 /* The manifest the stubs registered, or NULL in a program without them. */
 const struct hot_abi_manifest *hot__manifest(void);
 
+/* Runs fn(arg) guarded: if it faults (SIGSEGV, SIGBUS, SIGILL, SIGFPE,
+ * SIGABRT) with hot code on the stack, the published version rolls back to
+ * the one before and HOT_E_CRASHED is returned; with no earlier version the
+ * program dies of the signal, after saying why. Otherwise *result (if not
+ * NULL) gets fn's value and HOT_OK is returned. Frames are per thread. */
+long hot__guarded_call(long (*fn)(void *arg), void *arg, long *result);
+
+/* Whether hot_loop guards its calls (off until turned on). */
+void hot__guard_loop(int on);
+int hot__loop_guarded(void);
+
+/* For the guard, after it caught a fault in the hot library copy at path
+ * library, in function: republishes the version before it. Returns
+ * HOT_E_CRASHED when the program can carry on (rolled back, or the crash was
+ * in a version no longer current), HOT_E_NO_ROLLBACK when nothing earlier is
+ * kept. Says which in one event line. */
+long hot__rollback(const char *library, const char *function, const char *signal_name);
+
+/* Removes the private copies before the process ends (at exit, or before
+ * it dies of a signal); the mapped versions keep running. */
+void hot__remove_private_dir(void);
+
+/* The directory of the private copies, "" before the first load. Read
+ * without the lock: it changes only at the first load and at cleanup. */
+const char *hot__private_dir(void);
+
 /* Stop watching, unmap every version and remove the private copies; the next
  * hot call loads afresh. No thread may be running hot code. */
 long hot__cleanup(void);

@@ -60,16 +60,43 @@ long hot_start(const char *source_path)
     return hot__start(source_path);
 }
 
+/* hot_loop's guarded call of update, which arrives in a struct: ISO C
+ * cannot pass a function pointer as void *. */
+struct loop_step {
+    long (*update)(void);
+};
+
+static long call_step(void *step)
+{
+    return ((struct loop_step *)step)->update();
+}
+
 long hot_loop(long (*update)(void))
 {
     if (!update)
         return HOT_E_ARGUMENT;
+    struct loop_step step = {update};
     for (;;) {
         hot__check();
-        long result = update();
+        long result = 0;
+        if (!hot__loop_guarded())
+            result = update();
+        else if (hot__guarded_call(call_step, &step, &result) != HOT_OK)
+            continue; /* crashed and rolled back: on to the next iteration */
         if (result != 0)
             return result;
     }
+}
+
+long hot_guard(long on)
+{
+    hot__guard_loop(on != 0);
+    return HOT_OK;
+}
+
+long hot_call_guarded(long (*fn)(void *arg), void *arg, long *result)
+{
+    return hot__guarded_call(fn, arg, result);
 }
 
 const char *hot_last_error(void)

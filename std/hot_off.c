@@ -68,6 +68,22 @@ long hot_loop(long (*update)(void))
     return result;
 }
 
+long hot_guard(long on)
+{
+    (void)on;
+    return HOT_OK;
+}
+
+long hot_call_guarded(long (*fn)(void *arg), void *arg, long *result)
+{
+    if (!fn)
+        return HOT_E_ARGUMENT;
+    long value = fn(arg);
+    if (result)
+        *result = value;
+    return HOT_OK;
+}
+
 const char *hot_last_error(void)
 {
     return "";

@@ -8,6 +8,19 @@
 #include <stdio.h>
 #include <string.h>
 
+/* 1 in a build under ASan or TSan, whose shadow memory and own fault
+ * handlers change what memory use and crashes look like. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define CHECK_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define CHECK_SANITIZED 1
+#endif
+#endif
+#ifndef CHECK_SANITIZED
+#define CHECK_SANITIZED 0
+#endif
+
 static int check_failed_count;
 static int check_passed_count;
 

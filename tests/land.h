@@ -55,9 +55,12 @@ static long long land_stamp(const char *library)
     FILE *f = fopen(tmp, "w");
     if (!f)
         return -1;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
     fprintf(f, HOT_ABI_STAMP_FORMAT, (long long)st.st_size,
             (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
-            (unsigned long long)st.st_ino, (unsigned long long)st.st_dev);
+            (unsigned long long)st.st_ino, (unsigned long long)st.st_dev,
+            (unsigned long long)now.tv_sec * 1000000000ULL + (unsigned long long)now.tv_nsec);
     if (fclose(f) != 0 || rename(tmp, stamp) != 0)
         return -1;
     return land_now_ns();

@@ -576,16 +576,20 @@ static int run_stamp(const char *exe, const char *scratch)
     make_dir(work);
     char *library = join(work, "libdemo_hot.so"), *stamp = join(work, "libdemo_hot.so.stamp");
     char *args[] = {(char *)exe, "stamp", "libdemo_hot.so", "libdemo_hot.so.stamp", NULL};
+    unsigned long long builds[2] = {0, 0};
     for (int round = 0; round < 2; round++) {
         spit(library, round ? "a longer library\n" : "library", round ? 17 : 7);
         struct run r = run_in(args, work);
         struct stat st;
         char expected[256];
         stat(library, &st);
+        char *written = slurp(stamp, NULL);
+        /* Every field but the build number is known; that one must be new. */
+        const char *build = written ? strstr(written, "build ") : NULL;
+        builds[round] = build ? strtoull(build + 6, NULL, 10) : 0;
         snprintf(expected, sizeof expected, HOT_ABI_STAMP_FORMAT, (long long)st.st_size,
                  (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
-                 (unsigned long long)st.st_ino, (unsigned long long)st.st_dev);
-        char *written = slurp(stamp, NULL);
+                 (unsigned long long)st.st_ino, (unsigned long long)st.st_dev, builds[round]);
         if (r.status != 0 || (r.err && r.err[0]))
             failf("stamp: exit status %d, stderr: %s", r.status, r.err ? r.err : "");
         if (!written || strcmp(written, expected) != 0)
@@ -593,6 +597,8 @@ static int run_stamp(const char *exe, const char *scratch)
         free(written);
         free_run(&r);
     }
+    if (builds[0] == 0 || builds[0] == builds[1])
+        failf("stamp: the build numbers %llu and %llu are not unique", builds[0], builds[1]);
     struct names found;
     list_dir(work, 0, &found);
     if (found.count != 2)

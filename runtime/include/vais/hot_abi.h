@@ -67,11 +67,14 @@ struct hot_abi_manifest {
 
 /* The stamp file the build writes beside the hot library ("<library>.stamp")
  * after each successful link, by writing a temporary file and renaming it: the
- * identity of the library file it vouches for, as stat() saw it. The runtime
- * loads a library only while it still matches its stamp. One format string
- * serves printf and scanf. */
+ * identity of the library file it vouches for, as stat() saw it, and a build
+ * number unique to this stamp (the writer's realtime clock in ns), since two
+ * quick builds can share size, inode and a coarse mtime. The runtime loads a
+ * library only while it still matches its stamp. One format string serves
+ * printf and scanf. */
 #define HOT_ABI_STAMP_SUFFIX ".stamp"
-#define HOT_ABI_STAMP_FORMAT "vais-hot stamp 1\nsize %lld\nmtime_ns %lld\ninode %llu\ndevice %llu\n"
+#define HOT_ABI_STAMP_FORMAT                                                                       \
+    "vais-hot stamp 1\nsize %lld\nmtime_ns %lld\ninode %llu\ndevice %llu\nbuild %llu\n"
 
 /* Called once per process by the generated stubs' constructor. */
 void hot__register(const struct hot_abi_manifest *manifest);

@@ -19,7 +19,9 @@
     X(HOT_E_WATCH, -9, "cannot watch for new builds")                                              \
     X(HOT_E_ARGUMENT, -10, "bad argument")                                                         \
     X(HOT_E_BAD_FILE, -11, "not a library this program can load")                                  \
-    X(HOT_E_UNSAFE, -12, "a library or stamp other users can write")
+    X(HOT_E_UNSAFE, -12, "a library or stamp other users can write")                               \
+    X(HOT_E_CRASHED, -13, "hot code crashed; the call was abandoned")                              \
+    X(HOT_E_NO_ROLLBACK, -14, "hot code crashed and no earlier version is kept")
 
 enum hot_status {
 #define HOT_STATUS_ENUM(name, number, text) name = number,

@@ -47,6 +47,20 @@ long hot_keep(long versions);
  * hot_check() is a safe point too. Returns how many were unloaded. */
 long hot_safe_point(void);
 
+/* Crash rollback, opt-in: with on = 1, each call hot_loop makes to update is
+ * guarded as by hot_call_guarded, and a crashed iteration is skipped. */
+long hot_guard(long on);
+
+/* Runs fn(arg); if it faults (SIGSEGV, SIGBUS, SIGILL, SIGFPE or abort) with
+ * hot code on the stack, the hot code rolls back to the version before, an
+ * event line names the function and the signal, and HOT_E_CRASHED is
+ * returned; with no earlier version kept the program dies of the signal.
+ * Otherwise *result (if not NULL) gets fn's value and 0 is returned. The
+ * state is per thread: a fault outside a guarded call is not touched. What
+ * the faulting code left half-done (a lock held, a half-written struct)
+ * stays so. */
+long hot_call_guarded(long (*fn)(void *arg), void *arg, long *result);
+
 /* Stop watching, unload every version, remove the private copies. No thread
  * may be running hot code; the next hot call loads afresh. */
 long hot_cleanup(void);
@@ -55,7 +69,7 @@ long hot_cleanup(void);
 long hot_start(const char *source_path);
 
 /* Calls update until it returns non-zero, checking for a new build before
- * each call; returns that value. */
+ * each call; returns that value. Guarded after hot_guard(1). */
 long hot_loop(long (*update)(void));
 
 /* The text of the last error, e.g. "'step' changed signature int(int) ->

@@ -1,0 +1,197 @@
+/* tests/runtime/test_guard.c
+ * Crash rollback: a guarded call whose hot code faults (SIGSEGV, SIGILL,
+ * SIGFPE, SIGABRT, SIGBUS) rolls back to the last good version, says so by
+ * name, and the program carries on; hot_loop under hot_guard(1) skips the
+ * crashed iteration; frames are per thread; a fault in the first version,
+ * or outside a guarded call, ends the program as it would without us, and
+ * what a dead process left is swept at the next load.
+ * argv: the good (own) and the faulty builds. */
+#define _POSIX_C_SOURCE 200809L
+#include "../check.h"
+#include "../land.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <vais/hot.h>
+
+long risky(int how);
+
+static char library[96];
+static const char *good, *faulty;
+
+static int land_build(const char *build)
+{
+    return land_library(build, library) == 0 && land_stamp(library) > 0;
+}
+
+static long call_risky(void *how)
+{
+    return risky(*(int *)how);
+}
+
+static int loop_calls;
+static long loop_update(void)
+{
+    loop_calls++;
+    return risky(0); /* faults under the faulty build; 1 under the good one */
+}
+
+static atomic_int release_other;
+static long wait_then_answer(void *unused)
+{
+    (void)unused;
+    while (!atomic_load(&release_other)) {
+    }
+    return 7;
+}
+
+static void *other_thread(void *status_out)
+{
+    long result = 0;
+    long *out = status_out;
+    out[0] = hot_call_guarded(wait_then_answer, NULL, &result);
+    out[1] = result;
+    return NULL;
+}
+
+/* Runs body in a child process without core dumps; returns its wait status. */
+static int in_child(void (*body)(void))
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct rlimit none = {0, 0};
+        setrlimit(RLIMIT_CORE, &none);
+        body();
+        _exit(0);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return status;
+}
+
+static void first_version_faults(void)
+{
+    hot_cleanup();
+    land_build(faulty);
+    hot_init(library);
+    int how = 0;
+    hot_call_guarded(call_risky, &how, NULL);
+}
+
+static void unguarded_fault(void)
+{
+    land_build(faulty);
+    hot_check();
+    risky(0);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: test_guard GOOD FAULTY\n");
+        return 2;
+    }
+    good = argv[1];
+    faulty = argv[2];
+    char scratch[] = "/tmp/vais-hot-guard-XXXXXX", tmp[64];
+    CHECK(mkdtemp(scratch) != NULL);
+    snprintf(library, sizeof library, "%s/lib.so", scratch);
+    snprintf(tmp, sizeof tmp, "%s/tmp", scratch);
+    mkdir(tmp, 0700);
+    setenv("TMPDIR", tmp, 1);
+    FILE *log = tmpfile();
+    hot_log_to(log);
+
+    CHECK(land_build(good));
+    CHECK_INT(hot_init(library), ==, HOT_OK);
+
+    static const struct {
+        int how;
+        const char *signal;
+    } faults[] = {{0, "SIGSEGV"}, {1, "SIGILL"}, {2, "SIGFPE"}, {3, "SIGABRT"}, {4, "SIGBUS"}};
+    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
+        CHECK(land_build(faulty));
+        CHECK_INT(hot_check(), ==, 1);
+        long crashed_version = hot_version(), result = 0;
+        int how = faults[i].how;
+        CHECK_INT(hot_call_guarded(call_risky, &how, &result), ==, HOT_E_CRASHED);
+        char expected[200];
+        snprintf(expected, sizeof expected,
+                 "v%ld crashed in 'risky' (%s); rolled back to v1, fix it and build again",
+                 crashed_version, faults[i].signal);
+        CHECK_STR(hot_last_error(), expected);
+        CHECK_INT(hot_version(), ==, 1); /* every faulty version is skipped */
+        CHECK_INT(hot_check(), ==, 0);   /* and the crashed build is not loaded again */
+        CHECK_INT(risky(how), ==, 1);
+    }
+
+    /* A guarded call that does not fault returns its value. */
+    long result = 0;
+    int how = 9;
+    CHECK_INT(hot_call_guarded(call_risky, &how, &result), ==, HOT_OK);
+    CHECK_INT(result, ==, 1);
+
+    /* hot_loop under hot_guard(1): the crashed iteration is skipped. */
+    CHECK_INT(hot_guard(1), ==, HOT_OK);
+    CHECK(land_build(faulty));
+    CHECK_INT(hot_loop(loop_update), ==, 1);
+    CHECK_INT(loop_calls, ==, 2);
+    CHECK_INT(hot_guard(0), ==, HOT_OK);
+
+    /* Per thread: another thread's guarded call is untouched by our fault. */
+    long other[2] = {0, 0};
+    pthread_t thread;
+    CHECK(land_build(faulty));
+    CHECK_INT(hot_check(), ==, 1);
+    CHECK_INT(pthread_create(&thread, NULL, other_thread, other), ==, 0);
+    how = 0;
+    CHECK_INT(hot_call_guarded(call_risky, &how, NULL), ==, HOT_E_CRASHED);
+    atomic_store(&release_other, 1);
+    pthread_join(thread, NULL);
+    CHECK_INT(other[0], ==, HOT_OK);
+    CHECK_INT(other[1], ==, 7);
+
+    /* No earlier version: say so, then die of the signal, once. */
+    int status = in_child(first_version_faults);
+    CHECK_INT(WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status), ==, SIGSEGV);
+    /* Outside a guarded call: the fault is not ours to catch. It goes to the
+     * handler before ours: the default, or a sanitizer's, which reports and
+     * exits. */
+    status = in_child(unguarded_fault);
+    if (CHECK_SANITIZED && WIFEXITED(status))
+        CHECK_INT(WEXITSTATUS(status), !=, 0);
+    else
+        CHECK_INT(WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status), ==, SIGSEGV);
+
+    fflush(log);
+    rewind(log);
+    char line[400];
+    int no_earlier = 0, rolled_back = 0;
+    while (fgets(line, sizeof line, log)) {
+        no_earlier += strstr(line, "v1 crashed in 'risky' (SIGSEGV); no earlier version to roll "
+                                   "back to") != NULL;
+        rolled_back += strstr(line, "; rolled back to v1, fix it and build again") != NULL;
+    }
+    CHECK_INT(no_earlier, ==, 1);
+    CHECK_INT(rolled_back, ==, 7);
+
+    /* The unguarded child left its private copies; the next load sweeps
+     * what dead processes left. */
+    CHECK_INT(hot_cleanup(), ==, HOT_OK);
+    CHECK(land_build(good));
+    CHECK_INT(hot_init(library), ==, HOT_OK);
+    CHECK_INT(hot_cleanup(), ==, HOT_OK);
+    remove(library);
+    char stamp[128];
+    snprintf(stamp, sizeof stamp, "%s.stamp", library);
+    remove(stamp);
+    CHECK_INT(rmdir(tmp), ==, 0);
+    CHECK_INT(rmdir(scratch), ==, 0);
+    return check_exit();
+}
