@@ -128,6 +128,8 @@ function(vais_add_hot_executable name)
     # One target owns the generated files, so that both halves, built in
     # parallel, never run the generator twice.
     add_custom_target(${gen_target} DEPENDS ${outputs})
+    _vais_hot_describe("${name}" "${arg_HOT}" "${gen_dir}" "${hot_sources}" "${units}")
+    _vais_hot_ide_sources("${name}" "${arg_HOT}" "${hot_sources}" "${arg_LINK_LIBRARIES}")
 
     if(NOT arg_HOT)
         add_executable(${name} ${arg_SOURCES} ${units})
@@ -145,6 +147,7 @@ function(vais_add_hot_executable name)
     # exports stubs under the same names, which must not capture them.
     target_link_options(${name}_hot PRIVATE "LINKER:-Bsymbolic-functions")
     target_link_libraries(${name}_hot PRIVATE VaisHot::api ${arg_LINK_LIBRARIES})
+    _vais_hot_color(${name}_hot)
     add_custom_command(TARGET ${name}_hot POST_BUILD
         COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" stamp "$<TARGET_FILE:${name}_hot>"
                 "$<TARGET_FILE:${name}_hot>.stamp"
@@ -165,4 +168,75 @@ function(vais_add_hot_executable name)
     set(rebuild "\"${CMAKE_COMMAND}\",\"--build\",\"${CMAKE_BINARY_DIR}\",\"--target\",\"${name}_hot\"")
     set_source_files_properties("${stubs}" PROPERTIES GENERATED TRUE COMPILE_DEFINITIONS
         "VAIS_HOT_LIBRARY=\"$<TARGET_FILE:${name}_hot>\";VAIS_HOT_SOURCES=${quoted_sources};VAIS_HOT_REBUILD=${rebuild}")
+endfunction()
+
+# Writes <build>/vais_hot/<name>.watch, what `vais-hot watch <build> <name>`
+# reads about the program: one "key value" line each (values are absolute
+# paths or names; "source" and "unit" repeat). Multi-config generators get
+# one file per configuration, <name>-<CONFIG>.watch, which watch does not read.
+function(_vais_hot_describe name hot gen_dir hot_sources units)
+    if(hot)
+        set(hot ON)
+    else()
+        set(hot OFF)
+    endif()
+    set(lines "vais-hot watch 1" "program ${name}" "hot ${hot}" "library ${name}_hot"
+        "executable $<TARGET_FILE:${name}>" "cmake ${CMAKE_COMMAND}"
+        "generator ${CMAKE_GENERATOR}" "make ${CMAKE_MAKE_PROGRAM}" "build_dir ${CMAKE_BINARY_DIR}")
+    if(hot)
+        list(APPEND lines "stubs ${gen_dir}/stubs.c")
+    endif()
+    foreach(src IN LISTS hot_sources)
+        list(APPEND lines "source ${src}")
+    endforeach()
+    foreach(unit IN LISTS units)
+        list(APPEND lines "unit ${unit}")
+    endforeach()
+    list(JOIN lines "\n" content)
+    get_property(multi GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+    if(multi)
+        set(file "${CMAKE_BINARY_DIR}/vais_hot/${name}-$<CONFIG>.watch")
+    else()
+        set(file "${CMAKE_BINARY_DIR}/vais_hot/${name}.watch")
+    endif()
+    file(GENERATE OUTPUT "${file}" CONTENT "${content}\n")
+endfunction()
+
+# Makes <name>_vais_hot_ide, an object library that no build builds, of the
+# hot sources as the user wrote them, compiled as <name>_hot (or the HOT OFF
+# <name>) compiles their units: its entries in compile_commands.json, and its
+# place in IDEs' target models, give clangd and CLion the right flags for the
+# user's own files. Bare `#[hot]` lines show there as an "invalid
+# preprocessing directive" (skipped; the rest is analysed normally).
+function(_vais_hot_ide_sources name hot hot_sources link_libraries)
+    if(hot)
+        set(like ${name}_hot)
+        set(api VaisHot::api)
+    else()
+        set(like ${name})
+        set(api VaisHot::std_off)
+    endif()
+    set(ide ${name}_vais_hot_ide)
+    add_library(${ide} OBJECT EXCLUDE_FROM_ALL ${hot_sources})
+    if(hot) # as a shared library's sources are
+        set_property(TARGET ${ide} PROPERTY POSITION_INDEPENDENT_CODE ON)
+        target_compile_definitions(${ide} PRIVATE ${name}_hot_EXPORTS)
+    endif()
+    target_link_libraries(${ide} PRIVATE ${api} ${link_libraries})
+    foreach(property INCLUDE_DIRECTORIES COMPILE_DEFINITIONS COMPILE_OPTIONS)
+        set_property(TARGET ${ide} APPEND PROPERTY ${property}
+            "$<TARGET_PROPERTY:${like},${property}>")
+    endforeach()
+endfunction()
+
+# Ninja passes a compiler's colours on only to a terminal (elsewhere it strips
+# them), so ask for them always, unless the project chose with
+# CMAKE_COLOR_DIAGNOSTICS: `vais-hot watch`, hot_start and builds started at a
+# terminal then show the hot sources' errors in colour.
+function(_vais_hot_color target)
+    if(CMAKE_GENERATOR MATCHES "Ninja" AND NOT DEFINED CMAKE_COLOR_DIAGNOSTICS
+       AND NOT DEFINED ENV{CMAKE_COLOR_DIAGNOSTICS})
+        target_compile_options(${target} PRIVATE
+            "$<$<C_COMPILER_ID:GNU,Clang,AppleClang>:-fdiagnostics-color=always>")
+    endif()
 endfunction()

@@ -22,6 +22,7 @@
 #include "parse.h"
 #include "status.h"
 #include "templates.h"
+#include "watch.h"
 
 static const char top_usage[] = "usage: vais-hot gen|stamp ... (see 'vais-hot --help')";
 static const char gen_usage[] = "usage: vais-hot gen --program NAME [--stubs OUT.c --table OUT.c] "
@@ -701,11 +702,15 @@ int main(int argc, char **argv)
         status = usage_error(top_usage, "missing command");
     else if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(help, stdout);
+        fputs("\n", stdout);
+        fputs(watch_help, stdout);
         status = GEN_OK;
     } else if (strcmp(argv[1], "gen") == 0)
         status = run_gen(argc, argv);
     else if (strcmp(argv[1], "stamp") == 0)
         status = run_stamp(argc, argv);
+    else if (strcmp(argv[1], "watch") == 0)
+        return watch_main(argc, argv);
     else
         status = usage_error(top_usage, "unknown command '%s'", argv[1]);
     if (status == GEN_NO_MEMORY)

@@ -29,6 +29,8 @@ static void build(const struct hot_abi_manifest *m)
     double ms = (double)(hot__os_now_ns() - start) / 1e6;
     if (status < 0)
         hot__say("%s; new builds must be started by hand", err);
+    else if (status == 0)
+        hot__say("built '%s_hot' in %.0f ms", m->program, ms);
     else if (status != 0)
         hot__say("build of '%s_hot' failed (exit %d) after %.0f ms; kept v%ld, fix the error "
                  "and save again",

@@ -92,3 +92,51 @@ stop_counter() {
     pid=""
     [[ -z $(ls -A "$work/tmp") ]] || fail "private copies left behind: $(ls -A "$work/tmp")"
 }
+
+# --- `vais-hot watch` (watch*.sh) ---
+watch_pid=""
+
+# Waits until file $1 holds the fixed text $2, for at most $3 seconds, while
+# the watch runs.
+wait_for_text() {
+    local file=$1 text=$2 seconds=$3
+    local deadline=$(($(now_ns) + seconds * 1000000000))
+    while (($(now_ns) < deadline)); do
+        grep -qF -- "$text" "$file" && return 0
+        kill -0 "$watch_pid" 2>/dev/null || { cat "$file" >&2; fail "the watch exited while waiting for: $text"; }
+        sleep 0.01
+    done
+    cat "$file" >&2
+    fail "'$file' never said: $text"
+}
+
+# Starts the counter build's vais-hot with `watch ARGS...` (from $3 on), its
+# stdout in $1 and stderr in $2, and waits until it watches. On exit it is
+# stopped like any other watch, before the rest is cleaned up.
+start_watch() {
+    local out=$1 err=$2
+    shift 2
+    trap 'stop_watch TERM; e2e_cleanup' EXIT
+    "$work/build/vais-hot/generator/vais-hot" watch "$@" >"$out" 2>"$err" &
+    watch_pid=$!
+    wait_for_text "$err" "vais-hot: watching " 60
+}
+
+# Sends signal $1 to the watch and waits (at most 10 s, then SIGKILL) for it
+# to end; sets watch_status to its exit status.
+watch_status=""
+stop_watch() {
+    [[ -n $watch_pid ]] || return 0
+    local deadline=$(($(now_ns) + 10000000000))
+    kill -"$1" "$watch_pid" 2>/dev/null || true
+    while kill -0 "$watch_pid" 2>/dev/null && (($(now_ns) < deadline)); do
+        sleep 0.01
+    done
+    kill -KILL "$watch_pid" 2>/dev/null || true
+    watch_status=0
+    wait "$watch_pid" || watch_status=$?
+    watch_pid=""
+}
+
+# Counts the lines of file $1 that hold the fixed text $2.
+count_lines() { grep -cF -- "$2" "$1" || true; }

@@ -1,0 +1,604 @@
+/* generator/watch.c
+ * `vais-hot watch`: learns a program's hot sources from the description its
+ * build wrote and their headers from Ninja's deps, watches their directories,
+ * and rebuilds <name>_hot on each save (the core too when signatures change);
+ * with --exec it runs the program and restarts it when it must.
+ * Invariant: a save is never lost and never waits out the debounce window. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "watch.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "os.h"
+
+#define DEFAULT_DEBOUNCE_MS 100
+#define STOP_GRACE_MS 2000 /* how long a child may take to end before SIGKILL */
+#define DESCRIPTION_MAGIC "vais-hot watch 1"
+
+const char watch_help[] =
+    "usage: vais-hot watch [--debounce MS] [--exec] BUILD-DIR NAME [-- ARGS...]\n"
+    "\n"
+    "watch  Rebuilds NAME_hot whenever a hot source of NAME, or a header one of\n"
+    "       them includes, is saved (in place, by rename, or deleted and created\n"
+    "       again), so the running program reloads. BUILD-DIR is the configured\n"
+    "       build tree (CMake, Ninja or Makefiles); NAME is the program given to\n"
+    "       vais_add_hot_executable. It builds NAME first, then on each save\n"
+    "       builds NAME_hot at once with the project's build tool, shows the\n"
+    "       compiler's output (in colour at a terminal) and keeps watching after\n"
+    "       errors. When the hot functions' signatures change it builds NAME too.\n"
+    "       A save during a build causes one more build when it ends; builds start\n"
+    "       at least MS apart (default 100), so a burst of saves costs two builds.\n"
+    "       --exec also runs NAME with ARGS, restarts it when the core was rebuilt,\n"
+    "       and starts it again after the next good build if it exited.\n"
+    "       Ctrl-C (or SIGTERM) stops the build and the program it started, then\n"
+    "       exits with 128 + the signal (130 after Ctrl-C).\n";
+
+static const char watch_usage[] =
+    "usage: vais-hot watch [--debounce MS] [--exec] BUILD-DIR NAME [-- ARGS...]";
+
+/* What the build says about one program: the file vais_add_hot_executable
+ * writes at <build>/vais_hot/<name>.watch, one "key value" per line. */
+struct description {
+    char *text;             /* owned: the file, split in place */
+    const char *program;    /* the target name */
+    const char *hot;        /* ON or OFF */
+    const char *library;    /* <name>_hot's target name */
+    const char *executable; /* the core's file */
+    const char *stubs;      /* the generated stubs: they change with the signatures */
+    const char *cmake;      /* the cmake that configured the build */
+    const char *generator;  /* CMAKE_GENERATOR */
+    const char *make;       /* CMAKE_MAKE_PROGRAM */
+    const char *build_dir;  /* CMAKE_BINARY_DIR */
+    const char **sources;   /* owned array: the hot sources, absolute */
+    size_t source_count;
+    const char **units; /* owned array: the generated copies they compile from */
+    size_t unit_count;
+};
+
+/* A sorted set of paths, each owned. */
+struct paths {
+    char **items;
+    size_t count, capacity;
+};
+
+/* Everything a running watch holds. */
+struct watcher {
+    struct description d;
+    int debounce_ms;
+    int exec;
+    char **program_argv;      /* borrowed from main's argv after "--", NULL-ended */
+    struct paths watched;     /* what watch observes */
+    struct hot__watch *watch; /* NULL only before the first open */
+    struct hot__file_id stubs_id;
+    int core_stale; /* the core must be built before the program can restart */
+    long program;   /* the --exec child's pid, 0 when none runs */
+};
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+static void
+say(const char *format, ...)
+{
+    char line[1024];
+    va_list args;
+    va_start(args, format);
+    vsnprintf(line, sizeof line, format, args);
+    va_end(args);
+    fprintf(stderr, "vais-hot: %s\n", line);
+    fflush(stderr);
+}
+
+/* Prints a usage error and the usage line; returns exit status 2. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 1, 2)))
+#endif
+static int
+usage_error(const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    fputs("vais-hot: error: ", stderr);
+    vfprintf(stderr, format, args);
+    fprintf(stderr, "\n%s\n", watch_usage);
+    va_end(args);
+    return 2;
+}
+
+static int paths_add(struct paths *p, const char *path)
+{
+    for (size_t i = 0; i < p->count; i++) {
+        if (strcmp(p->items[i], path) == 0)
+            return 0;
+    }
+    char *copy = buf_format("%s", path);
+    if (!copy || buf_reserve((void **)&p->items, &p->capacity, p->count + 1, sizeof *p->items)) {
+        free(copy);
+        return -1;
+    }
+    p->items[p->count++] = copy;
+    return 0;
+}
+
+static void paths_free(struct paths *p)
+{
+    for (size_t i = 0; i < p->count; i++)
+        free(p->items[i]);
+    free(p->items);
+    *p = (struct paths){0};
+}
+
+static int compare_paths(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int paths_equal(const struct paths *a, const struct paths *b)
+{
+    if (a->count != b->count)
+        return 0;
+    for (size_t i = 0; i < a->count; i++) {
+        if (strcmp(a->items[i], b->items[i]) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* Appends value to the owned array *list of *count entries; 0 or -1. */
+static int list_add(const char ***list, size_t *count, const char *value)
+{
+    const char **bigger = realloc(*list, (*count + 1) * sizeof **list);
+    if (!bigger)
+        return -1;
+    bigger[(*count)++] = value;
+    *list = bigger;
+    return 0;
+}
+
+/* Reads path whole into a NUL-ended allocation; NULL with errno set. */
+static char *read_all(const char *path)
+{
+    FILE *file = fopen(path, "rb");
+    if (!file)
+        return NULL;
+    struct buf text = {0};
+    char chunk[4096];
+    size_t n;
+    int failed = 0;
+    while (!failed && (n = fread(chunk, 1, sizeof chunk, file)) > 0)
+        failed = buf_append(&text, chunk, n);
+    failed = failed || ferror(file) || buf_append(&text, "", 0);
+    fclose(file);
+    if (failed) {
+        buf_free(&text);
+        errno = errno ? errno : EIO;
+        return NULL;
+    }
+    return text.data;
+}
+
+/* Sets the field key names in d to value; unknown keys are skipped, so that
+ * a newer build may say more. Returns 0 or -1 (out of memory). */
+static int take_field(struct description *d, const char *key, const char *value)
+{
+    static const struct {
+        const char *key;
+        size_t offset;
+    } fields[] = {
+        {"program", offsetof(struct description, program)},
+        {"hot", offsetof(struct description, hot)},
+        {"library", offsetof(struct description, library)},
+        {"executable", offsetof(struct description, executable)},
+        {"stubs", offsetof(struct description, stubs)},
+        {"cmake", offsetof(struct description, cmake)},
+        {"generator", offsetof(struct description, generator)},
+        {"make", offsetof(struct description, make)},
+        {"build_dir", offsetof(struct description, build_dir)},
+    };
+    if (strcmp(key, "source") == 0)
+        return list_add(&d->sources, &d->source_count, value);
+    if (strcmp(key, "unit") == 0)
+        return list_add(&d->units, &d->unit_count, value);
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        if (strcmp(key, fields[i].key) == 0)
+            *(const char **)(void *)((char *)d + fields[i].offset) = value;
+    }
+    return 0;
+}
+
+/* Reads <build_dir>/vais_hot/<name>.watch into *d. Returns 0, or 2 after
+ * saying what is wrong and what to do. */
+static int read_description(const char *build_dir, const char *name, struct description *d)
+{
+    char *path = buf_format("%s/vais_hot/%s.watch", build_dir, name);
+    if (!path)
+        return usage_error("out of memory");
+    d->text = read_all(path);
+    if (!d->text) {
+        fprintf(stderr,
+                "vais-hot: error: cannot read '%s': %s; is '%s' a program made by "
+                "vais_add_hot_executable in the build tree '%s' (configured, single-config)?\n",
+                path, strerror(errno), name, build_dir);
+        free(path);
+        return 2;
+    }
+    int status = 0;
+    char *line = d->text, *next;
+    if (strncmp(line, DESCRIPTION_MAGIC "\n", sizeof DESCRIPTION_MAGIC) != 0)
+        status = 2;
+    for (; status == 0 && *line; line = next) {
+        next = strchr(line, '\n');
+        next = next ? (*next = '\0', next + 1) : line + strlen(line);
+        char *space = strchr(line, ' ');
+        if (space) {
+            *space = '\0';
+            if (take_field(d, line, space + 1) != 0)
+                return usage_error("out of memory");
+        }
+    }
+    if (status == 0 && (!d->program || !d->hot || !d->library || !d->executable || !d->cmake ||
+                        !d->generator || !d->build_dir || !d->source_count))
+        status = 2;
+    if (status != 0)
+        fprintf(stderr,
+                "vais-hot: error: '%s' is not a description this vais-hot can read; "
+                "configure the build again with this version of vais-hot\n",
+                path);
+    else if (strcmp(d->hot, "ON") != 0) {
+        fprintf(stderr,
+                "vais-hot: error: '%s' is built with HOT OFF, so nothing can reload; configure "
+                "a Debug build (or pass HOT ON to vais_add_hot_executable)\n",
+                name);
+        status = 2;
+    }
+    free(path);
+    return status;
+}
+
+static void description_free(struct description *d)
+{
+    free(d->text);
+    free(d->sources);
+    free(d->units);
+}
+
+static int uses_ninja(const struct description *d)
+{
+    return strcmp(d->generator, "Ninja") == 0 && d->make && d->make[0];
+}
+
+/* Is path one that no build of ours writes and no system owns? */
+static int worth_watching(const struct description *d, const char *path)
+{
+    size_t n = strlen(d->build_dir);
+    if (strncmp(path, d->build_dir, n) == 0 && path[n] == '/')
+        return 0;
+    return strncmp(path, "/usr/", 5) != 0;
+}
+
+/* Is dep one of the generated units? */
+static int is_unit(const struct description *d, const char *dep)
+{
+    for (size_t i = 0; i < d->unit_count; i++) {
+        if (strcmp(d->units[i], dep) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Adds the headers the units include, as Ninja's deps log recorded them at
+ * the last build, to p. Without Ninja (or before a first build), none. */
+static int add_headers(const struct description *d, struct paths *p)
+{
+    if (!uses_ninja(d))
+        return 0;
+    const char *argv[] = {d->make, "-C", d->build_dir, "-t", "deps", NULL};
+    char err[512], *text = NULL;
+    if (hot__os_capture(argv, &text, err, sizeof err) != 0) {
+        free(text);
+        return 0; /* the sources alone are still watched */
+    }
+    int ours = 0, result = 0;
+    for (char *line = text, *next; *line && result == 0; line = next) {
+        next = strchr(line, '\n');
+        next = next ? (*next = '\0', next + 1) : line + strlen(line);
+        if (line[0] != ' ') { /* "<object>: #deps N, ..." starts a record */
+            ours = -1;
+            continue;
+        }
+        const char *dep = line + strspn(line, " ");
+        if (!*dep)
+            continue;
+        if (ours < 0) /* a record's first dependency is its source */
+            ours = is_unit(d, dep);
+        if (!ours || is_unit(d, dep))
+            continue;
+        char *full = dep[0] == '/' ? buf_format("%s", dep) : buf_format("%s/%s", d->build_dir, dep);
+        if (!full)
+            result = -1;
+        else if (worth_watching(d, full))
+            result = paths_add(p, full);
+        free(full);
+    }
+    free(text);
+    return result;
+}
+
+/* The paths to watch now: the hot sources and the headers they include. */
+static int collect_paths(const struct description *d, struct paths *p)
+{
+    for (size_t i = 0; i < d->source_count; i++) {
+        if (paths_add(p, d->sources[i]) != 0)
+            return -1;
+    }
+    if (add_headers(d, p) != 0)
+        return -1;
+    qsort(p->items, p->count, sizeof *p->items, compare_paths);
+    return 0;
+}
+
+/* Watches the current paths, unless already watching exactly them. Saves seen
+ * by the old watch before the switch set *pending. */
+static void refresh_watch(struct watcher *w, int *pending)
+{
+    struct paths now = {0};
+    char err[512];
+    if (collect_paths(&w->d, &now) != 0 || (w->watch && paths_equal(&now, &w->watched))) {
+        paths_free(&now);
+        return;
+    }
+    struct hot__watch *watch =
+        hot__os_watch_open((const char *const *)now.items, now.count, err, sizeof err);
+    if (!watch) {
+        say("%s; watching goes on with the files watched so far", err);
+        paths_free(&now);
+        return;
+    }
+    struct hot__watch *old = w->watch;
+    hot__os_catch_signals(watch);
+    if (old) {
+        if (hot__os_watch_wait(old, 0) > 0)
+            *pending = 1;
+        hot__os_watch_close(old);
+    }
+    w->watch = watch;
+    paths_free(&w->watched);
+    w->watched = now;
+    say("watching %zu file%s of '%s' (%zu hot source%s and the headers they include); "
+        "Ctrl-C stops",
+        now.count, now.count == 1 ? "" : "s", w->d.program, w->d.source_count,
+        w->d.source_count == 1 ? "" : "s");
+}
+
+/* Stops the child pid (its group too when group): SIGTERM, then SIGKILL
+ * after STOP_GRACE_MS. Returns once it has ended. */
+static void stop_child(long pid, int group)
+{
+    int status;
+    hot__os_signal(pid, group, HOT__OS_TERMINATE);
+    if (hot__os_wait(pid, STOP_GRACE_MS, &status) == 0) {
+        hot__os_signal(pid, group, HOT__OS_KILL);
+        hot__os_wait(pid, STOP_GRACE_MS, &status);
+    }
+    if (group) /* what the group's leader left behind */
+        hot__os_signal(pid, 1, HOT__OS_KILL);
+}
+
+/* Builds target with the project's build tool, its output ours. Returns
+ * the tool's exit status, or -1 when it could not run or a stop signal
+ * ended it. */
+static int build(const struct watcher *w, const char *target)
+{
+    const struct description *d = &w->d;
+    const char *ninja[] = {d->make, "-C", d->build_dir, target, NULL};
+    const char *cmake[] = {d->cmake, "--build", d->build_dir, "--target", target, NULL};
+    char err[512];
+    int status = -1;
+    long long start = hot__os_now_ns();
+    say("building '%s'", target);
+    long pid = hot__os_spawn(uses_ninja(d) ? ninja : cmake, 1, err, sizeof err);
+    if (pid < 0) {
+        say("%s; watching goes on", err);
+        return -1;
+    }
+    int done = 0;
+    while (!done && !hot__os_caught_signal())
+        done = hot__os_wait(pid, -1, &status);
+    if (!done) {
+        stop_child(pid, 1);
+        return -1;
+    }
+    double ms = (double)(hot__os_now_ns() - start) / 1e6;
+    if (status == 0)
+        say("built '%s' in %.0f ms", target, ms);
+    else
+        say("build of '%s' failed (exit %d); watching goes on: fix the error and save again",
+            target, status);
+    return status;
+}
+
+static int same_id(const struct hot__file_id *a, const struct hot__file_id *b)
+{
+    return a->size == b->size && a->mtime_ns == b->mtime_ns && a->inode == b->inode &&
+           a->device == b->device;
+}
+
+/* Did the generated stubs change since the core was last built? */
+static int stubs_changed(struct watcher *w)
+{
+    struct hot__file_id id = {0};
+    char err[512];
+    if (!w->d.stubs || hot__os_file_id(w->d.stubs, &id, err, sizeof err) != 0)
+        return 0;
+    return !same_id(&id, &w->stubs_id);
+}
+
+static void remember_stubs(struct watcher *w)
+{
+    char err[512];
+    if (w->d.stubs && hot__os_file_id(w->d.stubs, &w->stubs_id, err, sizeof err) != 0)
+        w->stubs_id = (struct hot__file_id){0};
+}
+
+static void start_program(struct watcher *w)
+{
+    char err[512];
+    w->program_argv[0] = (char *)w->d.executable;
+    w->program = hot__os_spawn((const char *const *)w->program_argv, 0, err, sizeof err);
+    if (w->program < 0) {
+        say("%s; it runs again after the next successful build", err);
+        w->program = 0;
+    } else
+        say("started '%s' (pid %ld)", w->d.program, w->program);
+}
+
+/* Notices that the --exec program ended by itself. */
+static void reap_program(struct watcher *w)
+{
+    int status;
+    if (w->program && hot__os_wait(w->program, 0, &status) != 0) {
+        w->program = 0;
+        if (!hot__os_caught_signal())
+            say("'%s' exited with status %d; it runs again after the next successful build",
+                w->d.program, status);
+    }
+}
+
+/* Builds the core after a change of signatures, and restarts the program
+ * with --exec. Says why. */
+static void rebuild_core(struct watcher *w, const char *why)
+{
+    if (build(w, w->d.program) != 0) {
+        w->core_stale = 1;
+        return;
+    }
+    w->core_stale = 0;
+    remember_stubs(w);
+    if (!w->exec)
+        say("rebuilt '%s' because %s; restart it to use the new code", w->d.program, why);
+    else if (w->program) {
+        say("restarting '%s' because %s", w->d.program, why);
+        stop_child(w->program, 0);
+        w->program = 0;
+        reap_program(w);
+        start_program(w);
+    } else
+        start_program(w);
+}
+
+/* One round: build the hot library, then whatever it calls for. */
+static void rebuild(struct watcher *w, int *pending)
+{
+    if (build(w, w->d.library) != 0)
+        return;
+    if (stubs_changed(w)) {
+        say("the hot functions' signatures changed; building '%s'", w->d.program);
+        rebuild_core(w, "the hot functions' signatures changed");
+    } else if (w->core_stale)
+        rebuild_core(w, "its last build failed");
+    else if (w->exec && !w->program && !hot__os_caught_signal())
+        start_program(w);
+    if (!hot__os_caught_signal())
+        refresh_watch(w, pending);
+}
+
+/* Reads the arguments into w and *build_dir, *name. Returns 0, or the exit
+ * status of a usage error (said why), or -1 after --help. */
+static int read_arguments(int argc, char **argv, struct watcher *w, const char **build_dir,
+                          const char **name, int *dash)
+{
+    int positional = 0, i = 2;
+    w->debounce_ms = DEFAULT_DEBOUNCE_MS;
+    for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(watch_help, stdout);
+            return -1;
+        } else if (strcmp(a, "--exec") == 0)
+            w->exec = 1;
+        else if (strcmp(a, "--debounce") == 0) {
+            char *end;
+            long ms = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : -1;
+            if (i + 1 >= argc || *end || end == argv[i + 1] || ms < 0 || ms > 60000)
+                return usage_error("'--debounce' needs a number of milliseconds, 0 to 60000");
+            w->debounce_ms = (int)ms;
+            i++;
+        } else if (a[0] == '-' && a[1])
+            return usage_error("unknown option '%s'", a);
+        else if (positional == 0)
+            *build_dir = a, positional++;
+        else if (positional == 1)
+            *name = a, positional++;
+        else
+            return usage_error("unexpected argument '%s'; the program's arguments go after '--'",
+                               a);
+    }
+    if (positional < 2)
+        return usage_error("missing %s", positional == 0 ? "BUILD-DIR and NAME" : "NAME");
+    if (i < argc && !w->exec)
+        return usage_error("arguments after '--' are for the program: add '--exec' to run it");
+    *dash = i;
+    return 0;
+}
+
+int watch_main(int argc, char **argv)
+{
+    struct watcher w = {0};
+    const char *build_dir = NULL, *name = NULL;
+    int dash = argc;
+    int status = read_arguments(argc, argv, &w, &build_dir, &name, &dash);
+    if (status != 0)
+        return status < 0 ? 0 : status;
+    /* The program's argv: "--" (or a slot of our own) becomes its argv[0]. */
+    char *no_arguments[2] = {NULL, NULL};
+    w.program_argv = dash < argc ? argv + dash : no_arguments;
+    status = read_description(build_dir, name, &w.d);
+    if (status != 0) {
+        description_free(&w.d);
+        return status;
+    }
+    int pending = 0;
+    long long last_start = 0;
+    hot__os_catch_signals(NULL);
+    if (build(&w, w.d.program) != 0)
+        w.core_stale = 1;
+    remember_stubs(&w);
+    if (!hot__os_caught_signal())
+        refresh_watch(&w, &pending);
+    if (!w.watch && !hot__os_caught_signal()) {
+        fprintf(stderr, "vais-hot: error: cannot watch the hot sources of '%s'\n", name);
+        status = 2;
+    }
+    if (w.exec && !w.core_stale && w.watch && !hot__os_caught_signal())
+        start_program(&w);
+    while (status == 0 && !hot__os_caught_signal()) {
+        long long now = hot__os_now_ns(), due = last_start + (long long)w.debounce_ms * 1000000LL;
+        int timeout = pending ? (due > now ? (int)((due - now) / 1000000LL) + 1 : 0) : 1000;
+        if (hot__os_watch_wait(w.watch, timeout) > 0)
+            pending = 1;
+        reap_program(&w);
+        now = hot__os_now_ns();
+        if (!pending || now < due || hot__os_caught_signal())
+            continue;
+        pending = 0;
+        last_start = now;
+        rebuild(&w, &pending);
+    }
+    if (w.program)
+        stop_child(w.program, 0);
+    if (status == 0)
+        status = hot__os_caught_signal();
+    hot__os_catch_signals(NULL);
+    if (w.watch)
+        hot__os_watch_close(w.watch);
+    paths_free(&w.watched);
+    description_free(&w.d);
+    return status;
+}

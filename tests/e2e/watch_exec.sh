@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# tests/e2e/watch_exec.sh C-COMPILER VAIS-HOT-DIR SCRATCH-PARENT
+# `vais-hot watch --exec`: it runs the counter; a body edit reloads it in
+# place; a changed signature rebuilds the core and restarts the program,
+# saying why; SIGTERM ends the watch (143) and the program it started.
+source "$(dirname "$0")/lib.sh"
+
+build_counter
+mkdir -p "$work/tmp"
+export TMPDIR="$work/tmp"
+start_watch "$work/out" "$work/err" --exec "$work/build" counter -- "$work/stop"
+pid=$watch_pid # wait_for_mark fails as soon as this ends
+wait_for_text "$work/err" "vais-hot: started 'counter' (pid " 60
+first=$(sed -n "s/^vais-hot: started 'counter' (pid \([0-9]*\))$/\1/p" "$work/err")
+wait_for_mark 1 0 30 >/dev/null
+
+# A body edit reloads the running program; no restart.
+set_mark 2
+wait_for_mark 2 "$(now_ns)" 60 >/dev/null
+[[ $(count_lines "$work/err" "vais-hot: started 'counter'") == 1 ]] || fail "a body edit restarted the program"
+
+# A changed signature: the core is rebuilt and the program restarted, afresh.
+sed -i 's|^long step(struct counter \*c)$|long step(struct counter *c, long by)|' "$work/src/step.c"
+set_mark 9
+wait_for_text "$work/err" "vais-hot: restarting 'counter' because the hot functions' signatures changed" 60
+wait_for_mark 9 0 60 >/dev/null
+second=$(sed -n "s/^vais-hot: started 'counter' (pid \([0-9]*\))$/\1/p" "$work/err" | tail -n 1)
+[[ -n $second && $second != "$first" ]] || fail "no new program was started"
+! kill -0 "$first" 2>/dev/null || fail "the first program still runs"
+grep -q " count=1 mark=9$" "$work/out" || fail "the restarted program did not start from a fresh state"
+
+# SIGTERM ends the watch, and the program it started with it.
+stop_watch TERM
+pid=""
+[[ $watch_status == 143 ]] || fail "the watch exited with status $watch_status after SIGTERM, not 143"
+! kill -0 "$second" 2>/dev/null || fail "the program the watch started outlived it"
+echo "e2e watch --exec with $cc: all checks passed"
