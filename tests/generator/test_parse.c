@@ -616,8 +616,7 @@ static void mutations(void)
         "\"{\"[0];\n}\n// #[hot]\nvoid on(void (*cb)(int code, void *ctx), struct pt p, int "
         "a[4][N]) { cb(0, 0); }\n#define X \\\n  1\nchar c = '\\'';\n",
         "#[hot]\r\nstatic inline unsigned long long\r\nf(int (*(*g)(int))(char), ...) {}\r\n",
-        "#[persist]\nstatic int (*const *p[2])(int) = {0, (void *)\"}\"};\n// #[persist]\nchar "
-        "s[] = {'{', [1] = 2};\n",
+        "#[persist]\nstatic int (*const *p[2])(int) = {0, (void *)\"}\"};\n// #[persist]\nchar s;",
     };
     static const char alphabet[] = "#[hot]/*\\\n\r\"'(){}[];,.* \tabc0=persit";
     int all_sound = 1;
