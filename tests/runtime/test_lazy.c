@@ -1,0 +1,50 @@
+/* tests/runtime/test_lazy.c
+ * The first call of a hot function goes through the lazy entry, which loads
+ * the library and then runs the call: every argument must arrive intact.
+ * Each function is called first after a hot_cleanup(), so each call below
+ * takes the lazy path: integer and vector registers, the upper half of a
+ * ymm register, stack arguments, and a struct returned through memory. */
+#define _POSIX_C_SOURCE 200809L
+#include "../check.h"
+
+#include <immintrin.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <vais/hot.h>
+
+struct big {
+    long a, b, c, d;
+};
+
+double avx_sum(__m256d v);
+double many(long a, long b, long c, long d, long e, long f, long g, double x0, double x1, double x2,
+            double x3, double x4, double x5, double x6, double x7, double x8);
+struct big make_big(long seed);
+
+int main(void)
+{
+    char scratch[] = "/tmp/vais-hot-lazy-XXXXXX";
+    CHECK(mkdtemp(scratch) != NULL);
+    setenv("TMPDIR", scratch, 1);
+    hot_log_to(NULL);
+
+    CHECK_INT(hot_version(), ==, 0);
+    CHECK_INT((long)avx_sum(_mm256_set_pd(1000.0, 100.0, 10.0, 1.0)), ==, 1111);
+    CHECK_INT(hot_version(), ==, 1);
+    CHECK_INT((long)avx_sum(_mm256_set_pd(4000.0, 300.0, 20.0, 1.0)), ==, 4321);
+
+    CHECK_INT(hot_cleanup(), ==, HOT_OK);
+    CHECK_INT(hot_version(), ==, 0);
+    double sum = many(1, 2, 3, 4, 5, 6, 7, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 8.5, 9.5);
+    CHECK_INT((long)(sum * 2), ==, 2 * 140 + 615); /* 140 from the longs, 307.5 from the doubles */
+    CHECK_INT(hot_version(), ==, 1);
+
+    CHECK_INT(hot_cleanup(), ==, HOT_OK);
+    struct big b = make_big(7);
+    CHECK(b.a == 7 && b.b == 14 && b.c == 21 && b.d == 28);
+    CHECK_INT(hot_version(), ==, 1);
+
+    CHECK_INT(hot_cleanup(), ==, HOT_OK);
+    CHECK_INT(rmdir(scratch), ==, 0);
+    return check_exit();
+}
