@@ -46,6 +46,10 @@ function(vais_add_hot_executable name)
         message(FATAL_ERROR "${fn}(${name}): a target '${name}' or '${name}_hot' already "
             "exists; choose another name")
     endif()
+    if(NOT arg_SOURCES)
+        message(FATAL_ERROR "${fn}(${name}): SOURCES is missing; list the files of the core, "
+            "the one with main() among them, e.g. SOURCES main.c")
+    endif()
     if(NOT arg_HOT_SOURCES)
         message(FATAL_ERROR "${fn}(${name}): HOT_SOURCES is missing; list the files that "
             "hold #[hot] functions, e.g. HOT_SOURCES update.c")
@@ -165,7 +169,13 @@ function(vais_add_hot_executable name)
         list(APPEND quoted_sources "\"${src}\"")
     endforeach()
     list(JOIN quoted_sources "," quoted_sources)
-    set(rebuild "\"${CMAKE_COMMAND}\",\"--build\",\"${CMAKE_BINARY_DIR}\",\"--target\",\"${name}_hot\"")
+    # hot_start's rebuild: Ninja itself where it is the generator, which saves
+    # cmake's start-up on every save; the portable cmake --build elsewhere.
+    if(CMAKE_GENERATOR STREQUAL "Ninja")
+        set(rebuild "\"${CMAKE_MAKE_PROGRAM}\",\"-C\",\"${CMAKE_BINARY_DIR}\",\"${name}_hot\"")
+    else()
+        set(rebuild "\"${CMAKE_COMMAND}\",\"--build\",\"${CMAKE_BINARY_DIR}\",\"--target\",\"${name}_hot\"")
+    endif()
     set_source_files_properties("${stubs}" PROPERTIES GENERATED TRUE COMPILE_DEFINITIONS
         "VAIS_HOT_LIBRARY=\"$<TARGET_FILE:${name}_hot>\";VAIS_HOT_SOURCES=${quoted_sources};VAIS_HOT_REBUILD=${rebuild}")
 endfunction()

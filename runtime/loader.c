@@ -239,6 +239,40 @@ static void publish_locked(size_t index)
     snprintf(L.loaded_stamp, sizeof L.loaded_stamp, "%s", v->stamp);
 }
 
+/* The #[persist] variable called name in table, or NULL. */
+static const struct hot_abi_variable *find_variable(const struct hot_abi_table *table,
+                                                    const char *name)
+{
+    for (uint32_t i = 0; table->variables && i < table->variable_count; i++) {
+        if (strcmp(table->variables[i]->name, name) == 0)
+            return table->variables[i];
+    }
+    return NULL;
+}
+
+/* Copies each #[persist] variable of the published version into the next
+ * build when name, type and size all match; a variable whose type changed
+ * starts from its initializer, and an event line says so. */
+static void carry_variables_locked(const struct hot_abi_table *next)
+{
+    if (atomic_load(&L.version) == 0 || !next->variables)
+        return;
+    const struct hot_abi_table *now = L.versions[L.published].table;
+    for (uint32_t i = 0; i < next->variable_count; i++) {
+        const struct hot_abi_variable *to = next->variables[i];
+        const struct hot_abi_variable *from = find_variable(now, to->name);
+        if (!from)
+            continue; /* new in this build */
+        if (from->size == to->size && strcmp(from->type, to->type) == 0)
+            memcpy(to->address, from->address, (size_t)to->size);
+        else
+            hot__say("'%s' changed type %s (%llu bytes) -> %s (%llu bytes); it starts from its "
+                     "initial value",
+                     to->name, from->type, (unsigned long long)from->size, to->type,
+                     (unsigned long long)to->size);
+    }
+}
+
 /* Unmaps version and forgets its private copy. Nothing may run in it. */
 static void unload(struct version *v)
 {
@@ -325,6 +359,7 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
         goto refused;
     if (L.before_reload && atomic_load(&L.version) > 0)
         L.before_reload(atomic_load(&L.version));
+    carry_variables_locked(table);
     publish_locked(L.version_count - 1);
     long version = atomic_load(&L.version);
     double ms = (double)(hot__os_now_ns() - start) / 1e6;

@@ -74,6 +74,8 @@ build_counter() {
 # VAR=value arguments in its environment; waits for its first line.
 start_counter() {
     rm -f "$work/stop"
+    : >"$work/out" # now, not when the background shell gets to its redirection
+    : >"$work/err"
     (cd / && exec env TMPDIR="$work/tmp" "$@" "$work/build/counter" "$work/stop" >"$work/out" 2>"$work/err") &
     pid=$!
     local deadline=$(($(now_ns) + 10000000000))
