@@ -3,8 +3,9 @@
  * and keeping the last 3 (hot_keep, unloading at hot_check). Open file
  * descriptors must not grow, resident memory must stay within the bounds
  * asserted below, the private directory must hold only what is kept, and
- * nothing may be left once hot_cleanup ran. The before-reload hook runs
- * once per reload, while the old version is still the current one.
+ * nothing may be left once hot_cleanup ran; the private directory is the
+ * user's alone (mode 0700). The before-reload hook runs once per reload,
+ * while the old version is still the current one.
  * argv: the v1 (own) and v2 builds. */
 #define _POSIX_C_SOURCE 200809L
 #include "../check.h"
@@ -46,6 +47,24 @@ static long entries(const char *path, int depth)
     }
     closedir(dir);
     return count;
+}
+
+/* The mode bits of the one private directory under private_parent, or -1. */
+static long private_dir_mode(void)
+{
+    DIR *dir = opendir(private_parent);
+    struct dirent *entry;
+    long mode = -1;
+    while (dir && (entry = readdir(dir)) != NULL) {
+        char path[512];
+        struct stat st;
+        snprintf(path, sizeof path, "%s/%s", private_parent, entry->d_name);
+        if (entry->d_name[0] != '.' && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+            mode = (long)(st.st_mode & 0777);
+    }
+    if (dir)
+        closedir(dir);
+    return mode;
 }
 
 static long resident_kib(void)
@@ -105,6 +124,7 @@ int main(int argc, char **argv)
     CHECK(land_library(builds[0], library) == 0 && land_stamp(library) > 0);
     CHECK_INT(hot_init(library), ==, HOT_OK);
     long fds_at_start = entries("/proc/self/fd", 0);
+    CHECK_INT(private_dir_mode(), ==, 0700); /* only the user can enter it */
     soak(builds, library, all);
     CHECK_INT(hooks_run, ==, RELOADS);
     CHECK_INT(hooks_out_of_order, ==, 0);
