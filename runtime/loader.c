@@ -83,6 +83,17 @@ __attribute__((format(printf, 2, 3))) static long fail(long status, const char *
     return status;
 }
 
+long hot__fail(long status, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    pthread_mutex_lock(&L.lock);
+    vsnprintf(L.error, sizeof L.error, format, args);
+    pthread_mutex_unlock(&L.lock);
+    va_end(args);
+    return status;
+}
+
 static int same_file(const struct hot__file_id *a, const struct hot__file_id *b)
 {
     return a->size == b->size && a->mtime_ns == b->mtime_ns && a->inode == b->inode &&

@@ -54,6 +54,22 @@ static void *builder_main(void *arg)
     }
 }
 
+/* A forked child has no builder thread: it forgets the parent's. */
+static void after_fork_in_child(void)
+{
+    if (B.watch)
+        hot__os_watch_close(B.watch);
+    B.watch = NULL;
+    pthread_mutex_init(&B.lock, NULL);
+}
+
+static pthread_once_t fork_handlers_once = PTHREAD_ONCE_INIT;
+
+static void install_fork_handlers(void)
+{
+    pthread_atfork(NULL, NULL, after_fork_in_child);
+}
+
 long hot__start(const char *source_path)
 {
     long status = hot__auto();
@@ -71,7 +87,7 @@ long hot__start(const char *source_path)
     const char **paths = calloc(count + 1, sizeof *paths);
     if (!paths) {
         pthread_mutex_unlock(&B.lock);
-        return HOT_E_WATCH;
+        return hot__fail(HOT_E_WATCH, "out of memory");
     }
     memcpy(paths, m->sources, count * sizeof *paths);
     if (source_path && *source_path)
@@ -81,12 +97,15 @@ long hot__start(const char *source_path)
     B.watch = hot__os_watch_open(paths, count, err, sizeof err);
     free(paths);
     if (!B.watch) {
+        status = hot__fail(HOT_E_WATCH, "%s; hot_start will not rebuild", err);
         hot__say("%s; hot_start will not rebuild", err);
-        status = HOT_E_WATCH;
     } else if (pthread_create(&B.thread, NULL, builder_main, B.watch) != 0) {
         hot__os_watch_close(B.watch);
         B.watch = NULL;
-        status = HOT_E_WATCH;
+        status = hot__fail(HOT_E_WATCH, "cannot start the builder thread; hot_start will not "
+                                        "rebuild");
+    } else {
+        pthread_once(&fork_handlers_once, install_fork_handlers);
     }
     pthread_mutex_unlock(&B.lock);
     return status;

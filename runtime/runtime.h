@@ -88,6 +88,10 @@ const char *hot__private_dir(void);
  * hot call loads afresh. No thread may be running hot code. */
 long hot__cleanup(void);
 
+/* Sets the text hot__last_error returns, for failures found outside the
+ * loader; returns status. */
+long hot__fail(long status, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
 /* The text of the last error, valid until this thread calls again. */
 const char *hot__last_error(void);
 
