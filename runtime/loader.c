@@ -462,15 +462,25 @@ static long check_locked(void)
     return status;
 }
 
-/* Runs the program's callback after a reload, outside the lock. */
-static void after_reload(long status)
+/* What a reload owes the program's callback. Taken under the lock, so the
+ * version is the one this reload published; run after unlocking. */
+struct callback {
+    void (*cb)(long version); /* NULL: nothing to call */
+    long version;
+};
+
+static struct callback callback_for_locked(long status)
 {
-    pthread_mutex_lock(&L.lock);
-    void (*cb)(long) = L.on_reload;
-    pthread_mutex_unlock(&L.lock);
-    long version = atomic_load(&L.version);
-    if (status == 1 && version > 1 && cb)
-        cb(version);
+    struct callback c = {NULL, atomic_load(&L.version)};
+    if (status == 1 && c.version > 1)
+        c.cb = L.on_reload;
+    return c;
+}
+
+static void run_callback(struct callback c)
+{
+    if (c.cb)
+        c.cb(c.version);
 }
 
 static void *watcher_main(void *arg)
@@ -481,8 +491,9 @@ static void *watcher_main(void *arg)
             return NULL; /* stop_watcher joins us and frees w */
         pthread_mutex_lock(&L.lock);
         long status = !w->orphaned && L.mode == MODE_AUTO ? check_locked() : 0;
+        struct callback c = callback_for_locked(status);
         pthread_mutex_unlock(&L.lock);
-        after_reload(status);
+        run_callback(c);
         pthread_mutex_lock(&L.lock);
         int orphaned = w->orphaned;
         pthread_mutex_unlock(&L.lock);
@@ -571,8 +582,9 @@ long hot__init(const char *path)
             status = load_now_locked();
         }
     }
+    struct callback c = callback_for_locked(status);
     pthread_mutex_unlock(&L.lock);
-    after_reload(status);
+    run_callback(c);
     return status < 0 ? status : HOT_OK;
 }
 
@@ -583,8 +595,9 @@ long hot__check(void)
     if (status == HOT_OK)
         status = check_locked();
     retire_locked(); /* hot_check is a safe point */
+    struct callback c = callback_for_locked(status);
     pthread_mutex_unlock(&L.lock);
-    after_reload(status);
+    run_callback(c);
     return status;
 }
 
@@ -594,8 +607,9 @@ long hot__reload(void)
     long status = require_program_locked();
     if (status == HOT_OK)
         status = load_now_locked();
+    struct callback c = callback_for_locked(status);
     pthread_mutex_unlock(&L.lock);
-    after_reload(status);
+    run_callback(c);
     return status;
 }
 
