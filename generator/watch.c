@@ -493,9 +493,27 @@ static void rebuild_core(struct watcher *w, const char *why)
         start_program(w);
 }
 
+/* Removes the unit of each hot source saved no earlier than its unit was
+ * written. File times are coarse (a few ms), so a save that lands while the
+ * generator writes the unit can look older than it; without its unit, the
+ * build tool must run the generator again. */
+static void expire_stale_units(const struct watcher *w)
+{
+    const struct description *d = &w->d;
+    for (size_t i = 0; i < d->source_count && i < d->unit_count; i++) {
+        struct hot__file_id source, unit;
+        char err[512];
+        if (hot__os_file_id(d->sources[i], &source, err, sizeof err) == 0 &&
+            hot__os_file_id(d->units[i], &unit, err, sizeof err) == 0 &&
+            source.mtime_ns >= unit.mtime_ns)
+            hot__os_remove_file(d->units[i]);
+    }
+}
+
 /* One round: build the hot library, then whatever it calls for. */
 static void rebuild(struct watcher *w, int *pending)
 {
+    expire_stale_units(w);
     if (build(w, w->d.library) != 0)
         return;
     if (stubs_changed(w)) {
