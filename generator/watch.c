@@ -77,8 +77,9 @@ struct watcher {
     struct paths watched;     /* what watch observes */
     struct hot__watch *watch; /* NULL only before the first open */
     struct hot__file_id stubs_id;
-    int core_stale; /* the core must be built before the program can restart */
-    long program;   /* the --exec child's pid, 0 when none runs */
+    int core_stale;    /* the core must be built before the program can restart */
+    long program;      /* the --exec child's pid, 0 when none runs */
+    int units_suspect; /* a save landed during the last build: units may be stale */
 };
 
 #if defined(__GNUC__)
@@ -493,27 +494,22 @@ static void rebuild_core(struct watcher *w, const char *why)
         start_program(w);
 }
 
-/* Removes the unit of each hot source saved no earlier than its unit was
- * written. File times are coarse (a few ms), so a save that lands while the
- * generator writes the unit can look older than it; without its unit, the
- * build tool must run the generator again. */
-static void expire_stale_units(const struct watcher *w)
+/* Removes every generated unit. A save that lands while the generator runs
+ * can be read half-way, or leave a unit whose time (file times are coarse)
+ * is no older than the save, so the build tool would see nothing to do;
+ * without its units it must run the generator again. */
+static void expire_units(const struct watcher *w)
 {
-    const struct description *d = &w->d;
-    for (size_t i = 0; i < d->source_count && i < d->unit_count; i++) {
-        struct hot__file_id source, unit;
-        char err[512];
-        if (hot__os_file_id(d->sources[i], &source, err, sizeof err) == 0 &&
-            hot__os_file_id(d->units[i], &unit, err, sizeof err) == 0 &&
-            source.mtime_ns >= unit.mtime_ns)
-            hot__os_remove_file(d->units[i]);
-    }
+    for (size_t i = 0; i < w->d.unit_count; i++)
+        hot__os_remove_file(w->d.units[i]);
 }
 
 /* One round: build the hot library, then whatever it calls for. */
 static void rebuild(struct watcher *w, int *pending)
 {
-    expire_stale_units(w);
+    if (w->units_suspect)
+        expire_units(w);
+    w->units_suspect = 0;
     if (build(w, w->d.library) != 0)
         return;
     if (stubs_changed(w)) {
@@ -608,6 +604,9 @@ int watch_main(int argc, char **argv)
         pending = 0;
         last_start = now;
         rebuild(&w, &pending);
+        if (w.watch && hot__os_watch_wait(w.watch, 0) > 0)
+            pending = 1; /* saved while it built */
+        w.units_suspect = pending;
     }
     if (w.program)
         stop_child(w.program, 0);
