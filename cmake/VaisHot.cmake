@@ -162,6 +162,10 @@ function(vais_add_hot_executable name)
     # Hot code calls back into the core (its functions and globals) by name.
     set_target_properties(${name} PROPERTIES ENABLE_EXPORTS ON VAIS_HOT ON)
     target_link_libraries(${name} PRIVATE VaisHot::std ${arg_LINK_LIBRARIES})
+    # The runtime refuses a build whose types shared with the core changed
+    # layout; it reads both halves' layouts from their debug information.
+    target_compile_options(${name} PRIVATE $<$<COMPILE_LANGUAGE:C,CXX>:-g>)
+    target_compile_options(${name}_hot PRIVATE $<$<COMPILE_LANGUAGE:C,CXX>:-g>)
 
     # Machine paths reach the stubs as definitions, never as generated text.
     set(quoted_sources "")

@@ -9,6 +9,7 @@
 #include "runtime.h"
 
 #include "elf_check.h"
+#include "layout.h"
 #include "log.h"
 #include "os.h"
 
@@ -44,6 +45,7 @@ struct version {
     char *path;                        /* the private copy it was loaded from */
     const hot_abi_code *slots;         /* what the stubs jump through */
     const struct hot_abi_table *table; /* in the library */
+    struct hot__layouts *layouts;      /* its types crossing into the core; NULL if unknown */
     char stamp[STAMP_CAPACITY];        /* the stamp it was loaded under; "" if none */
     int crashed;                       /* a guarded call faulted in it: never republished */
 };
@@ -71,6 +73,9 @@ static struct {
     struct watcher *watcher;             /* auto mode's, or NULL */
     long private_owner;                  /* the process that made private_dir */
     int refused_before_load;             /* refused_stamp was refused with nothing loaded */
+    struct hot__layouts *core_layouts;   /* the core's named types, read at the first load */
+    int core_layouts_read;               /* tried: core_layouts stays NULL if it has none */
+    int library_layouts_missing;         /* said once that a build had no debug information */
 } L = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 /* Sets L.error and returns status, for `return fail(...)`. */
@@ -221,9 +226,76 @@ static long validate(const struct hot_abi_table *table, const hot_abi_code **slo
     return HOT_OK;
 }
 
-/* Adds a validated build to the versions kept mapped, numbered next. */
+/* The core's layouts, read from the running program's file at the first
+ * load; NULL, said once, if it has no debug information to read them from. */
+static const struct hot__layouts *core_layouts_locked(void)
+{
+    if (L.core_layouts_read)
+        return L.core_layouts;
+    L.core_layouts_read = 1;
+    char err[512];
+    size_t size;
+    const unsigned char *image = hot__os_map_file(hot__os_program_path(), &size, err, sizeof err);
+    if (!image) {
+        hot__say("layouts not checked: %s", err);
+        return NULL;
+    }
+    L.core_layouts = hot__layouts_read(image, size, NULL, err, sizeof err);
+    hot__os_unmap_file(image, size);
+    if (!L.core_layouts)
+        hot__say("layouts not checked: '%s' %s (compile it with -g)", L.manifest->program, err);
+    return L.core_layouts;
+}
+
+/* The layouts of the build at path whose table is table, for its hot
+ * functions and #[persist] variables; NULL, said once per program run, if it
+ * has no debug information to read them from. */
+static struct hot__layouts *library_layouts_locked(const char *path,
+                                                   const struct hot_abi_table *table)
+{
+    char err[512];
+    size_t size, variables = table->variables ? table->variable_count : 0;
+    const char **names = malloc((table->count + variables + 1) * sizeof *names);
+    const unsigned char *image = names ? hot__os_map_file(path, &size, err, sizeof err) : NULL;
+    struct hot__layouts *layouts = NULL;
+    if (image) {
+        for (uint32_t i = 0; i < table->count; i++)
+            names[i] = table->functions[i]->name;
+        for (size_t i = 0; i < variables; i++)
+            names[table->count + i] = table->variables[i]->name;
+        struct hot__layout_roots roots = {names, table->count, names + table->count, variables};
+        layouts = hot__layouts_read(image, size, &roots, err, sizeof err);
+        hot__os_unmap_file(image, size);
+    } else if (!names) {
+        snprintf(err, sizeof err, "out of memory");
+    }
+    free(names);
+    if (!layouts && !L.library_layouts_missing) {
+        L.library_layouts_missing = 1;
+        hot__say("layouts not checked: '%s' %s (compile it with -g)", L.library, err);
+    }
+    return layouts;
+}
+
+/* HOT_OK if every type the new build shares with the core and with the
+ * running build is laid out as they have it. */
+static long check_layouts_locked(const struct hot__layouts *next)
+{
+    char why[640];
+    long version = atomic_load(&L.version);
+    const struct hot__layouts *running = version > 0 ? L.versions[L.published].layouts : NULL;
+    if (!hot__layouts_differ(next, core_layouts_locked(), running, why, sizeof why))
+        return HOT_OK;
+    if (version > 0)
+        return fail(HOT_E_LAYOUT, "%s; restart to use the new code", why);
+    return fail(HOT_E_LAYOUT, "%s; rebuild '%s' and restart", why, L.manifest->program);
+}
+
+/* Adds a validated build to the versions kept mapped, numbered next. It owns
+ * layouts from now on. */
 static long keep_version(void *handle, const char *path, const hot_abi_code *slots,
-                         const struct hot_abi_table *table, const char *stamp_text)
+                         const struct hot_abi_table *table, struct hot__layouts *layouts,
+                         const char *stamp_text)
 {
     struct version *grown = realloc(L.versions, (L.version_count + 1) * sizeof *grown);
     char *copy = strdup(path);
@@ -235,7 +307,7 @@ static long keep_version(void *handle, const char *path, const hot_abi_code *slo
     }
     L.versions = grown;
     struct version *v = &L.versions[L.version_count++];
-    *v = (struct version){++L.numbered, handle, copy, slots, table, "", 0};
+    *v = (struct version){++L.numbered, handle, copy, slots, table, layouts, "", 0};
     snprintf(v->stamp, sizeof v->stamp, "%s", stamp_text ? stamp_text : "");
     return HOT_OK;
 }
@@ -262,25 +334,33 @@ static const struct hot_abi_variable *find_variable(const struct hot_abi_table *
 }
 
 /* Copies each #[persist] variable of the published version into the next
- * build when name, type and size all match; a variable whose type changed
+ * build when name, type and size all match, and so does the layout of the
+ * type, where both builds have one; a variable whose type changed
  * starts from its initializer, and an event line says so. */
-static void carry_variables_locked(const struct hot_abi_table *next)
+static void carry_variables_locked(const struct version *next_version)
 {
+    const struct hot_abi_table *next = next_version->table;
     if (atomic_load(&L.version) == 0 || !next->variables)
         return;
-    const struct hot_abi_table *now = L.versions[L.published].table;
+    const struct version *running = &L.versions[L.published];
+    const struct hot_abi_table *now = running->table;
+    char why[640];
     for (uint32_t i = 0; i < next->variable_count; i++) {
         const struct hot_abi_variable *to = next->variables[i];
         const struct hot_abi_variable *from = find_variable(now, to->name);
         if (!from)
             continue; /* new in this build */
-        if (from->size == to->size && strcmp(from->type, to->type) == 0)
-            memcpy(to->address, from->address, (size_t)to->size);
-        else
+        if (from->size != to->size || strcmp(from->type, to->type) != 0)
             hot__say("'%s' changed type %s (%llu bytes) -> %s (%llu bytes); it starts from its "
                      "initial value",
                      to->name, from->type, (unsigned long long)from->size, to->type,
                      (unsigned long long)to->size);
+        else if (hot__layouts_variable_differs(next_version->layouts, running->layouts, to->name,
+                                               why, sizeof why))
+            hot__say("'%s' is of a type that changed: %s; it starts from its initial value",
+                     to->name, why);
+        else
+            memcpy(to->address, from->address, (size_t)to->size);
     }
 }
 
@@ -293,6 +373,7 @@ static void unload(struct version *v)
         hot__os_remove_file(v->path);
     free(v->path);
     free((void *)v->slots);
+    hot__layouts_free(v->layouts);
 }
 
 /* At a safe point: unloads the oldest versions beyond L.keep, never the one
@@ -325,6 +406,7 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     long long start = hot__os_now_ns();
     const hot_abi_code *slots = NULL;
     void *handle = NULL;
+    struct hot__layouts *layouts = NULL;
     long status;
 
     if (hot__os_writable_by_others(L.library) == 1 || hot__os_writable_by_others(L.stamp) == 1)
@@ -365,12 +447,16 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     status = validate(table, &slots);
     if (status != HOT_OK)
         goto refused;
-    status = keep_version(handle, copy, slots, table, stamp_text);
+    layouts = library_layouts_locked(copy, table);
+    status = check_layouts_locked(layouts);
+    if (status != HOT_OK)
+        goto refused;
+    status = keep_version(handle, copy, slots, table, layouts, stamp_text);
     if (status != HOT_OK)
         goto refused;
     if (L.before_reload && atomic_load(&L.version) > 0)
         L.before_reload(atomic_load(&L.version));
-    carry_variables_locked(table);
+    carry_variables_locked(&L.versions[L.version_count - 1]);
     publish_locked(L.version_count - 1);
     long version = atomic_load(&L.version);
     double ms = (double)(hot__os_now_ns() - start) / 1e6;
@@ -385,6 +471,7 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
 
 refused:
     free((void *)slots);
+    hot__layouts_free(layouts);
     if (handle)
         hot__os_library_close(handle);
     hot__os_remove_file(copy);

@@ -23,6 +23,16 @@ int hot__os_file_id(const char *path, struct hot__file_id *id, char *err, size_t
  * file included). */
 long hot__os_read_prefix(const char *path, void *buf, size_t size);
 
+/* Maps path read-only. Returns its bytes, with their count in *size, or
+ * NULL with errno's text in err. Nothing may truncate the file meanwhile:
+ * use it on files no one else writes (a private copy, the running program). */
+const unsigned char *hot__os_map_file(const char *path, size_t *size, char *err, size_t errlen);
+
+void hot__os_unmap_file(const unsigned char *bytes, size_t size);
+
+/* A path the running program's own executable file can be opened by. */
+const char *hot__os_program_path(void);
+
 /* 1 if someone other than us or root may write path: another user owns it,
  * everyone may write it, or a group other than our primary group may. 0 if
  * not, -1 if path cannot be stat'ed. */

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -64,6 +65,39 @@ long hot__os_read_prefix(const char *path, void *buffer, size_t size)
     close(fd);
     buf[len] = '\0';
     return (long)len;
+}
+
+const unsigned char *hot__os_map_file(const char *path, size_t *size, char *err, size_t errlen)
+{
+    struct stat st;
+    void *bytes = MAP_FAILED;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0 && fstat(fd, &st) == 0) {
+        if (st.st_size > 0)
+            bytes = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        else
+            errno = EINVAL; /* nothing to map */
+    }
+    int error = errno;
+    if (fd >= 0)
+        close(fd);
+    if (bytes == MAP_FAILED) {
+        snprintf(err, errlen, "cannot map '%s': %s", path, strerror(error));
+        return NULL;
+    }
+    *size = (size_t)st.st_size;
+    return bytes;
+}
+
+void hot__os_unmap_file(const unsigned char *bytes, size_t size)
+{
+    if (bytes)
+        munmap((void *)bytes, size);
+}
+
+const char *hot__os_program_path(void)
+{
+    return "/proc/self/exe";
 }
 
 int hot__os_writable_by_others(const char *path)

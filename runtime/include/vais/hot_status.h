@@ -21,7 +21,8 @@
     X(HOT_E_BAD_FILE, -11, "not a library this program can load")                                  \
     X(HOT_E_UNSAFE, -12, "a library or stamp other users can write")                               \
     X(HOT_E_CRASHED, -13, "hot code crashed; the call was abandoned")                              \
-    X(HOT_E_NO_ROLLBACK, -14, "hot code crashed and no earlier version is kept")
+    X(HOT_E_NO_ROLLBACK, -14, "hot code crashed and no earlier version is kept")                 \
+    X(HOT_E_LAYOUT, -15, "a type hot code shares with the program changed layout")
 
 enum hot_status {
 #define HOT_STATUS_ENUM(name, number, text) name = number,

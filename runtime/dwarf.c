@@ -1,0 +1,772 @@
+/* runtime/dwarf.c
+ * hot__dwarf_read: finds the debug sections of an ELF64 little-endian file,
+ * then walks every unit of .debug_info with its abbreviation table, keeping
+ * the entries dwarf.h describes. Every read goes through a cursor that
+ * stops at its end and marks itself bad, so no input can make it read out
+ * of bounds; a bad cursor fails the whole read. */
+#include "dwarf.h"
+
+#include <elf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    DW_AT_name = 0x03,
+    DW_AT_byte_size = 0x0b,
+    DW_AT_bit_offset = 0x0c,
+    DW_AT_bit_size = 0x0d,
+    DW_AT_upper_bound = 0x2f,
+    DW_AT_abstract_origin = 0x31,
+    DW_AT_count = 0x37,
+    DW_AT_data_member_location = 0x38,
+    DW_AT_declaration = 0x3c,
+    DW_AT_encoding = 0x3e,
+    DW_AT_external = 0x3f,
+    DW_AT_specification = 0x47,
+    DW_AT_type = 0x49,
+    DW_AT_data_bit_offset = 0x6b,
+    DW_AT_str_offsets_base = 0x72,
+    DW_OP_plus_uconst = 0x23,
+    DW_TAG_compile_unit = 0x11,
+    DW_TAG_partial_unit = 0x3c,
+    DW_TAG_type_unit = 0x41,
+    DW_UT_type = 0x02,
+    DW_UT_skeleton = 0x04,
+    DW_UT_split_compile = 0x05,
+    DW_UT_split_type = 0x06,
+};
+
+struct section {
+    const unsigned char *data;
+    size_t size;
+};
+
+struct sections {
+    struct section info, abbrev, str, line_str, str_offsets;
+};
+
+/* A bounded reader: past the end it yields zeros and sets bad. */
+struct cursor {
+    const unsigned char *p, *end;
+    int bad;
+};
+
+static uint64_t read_fixed(struct cursor *c, unsigned bytes)
+{
+    if ((size_t)(c->end - c->p) < bytes) {
+        c->bad = 1;
+        c->p = c->end;
+        return 0;
+    }
+    uint64_t value = 0;
+    for (unsigned i = 0; i < bytes; i++)
+        value |= (uint64_t)c->p[i] << (8 * i);
+    c->p += bytes;
+    return value;
+}
+
+static uint64_t read_uleb(struct cursor *c)
+{
+    uint64_t value = 0;
+    unsigned shift = 0;
+    while (c->p < c->end) {
+        unsigned char byte = *c->p++;
+        if (shift < 64)
+            value |= (uint64_t)(byte & 0x7f) << shift;
+        shift += 7;
+        if (!(byte & 0x80))
+            return value;
+    }
+    c->bad = 1;
+    return 0;
+}
+
+static int64_t read_sleb(struct cursor *c)
+{
+    uint64_t value = 0;
+    unsigned shift = 0;
+    while (c->p < c->end) {
+        unsigned char byte = *c->p++;
+        if (shift < 64)
+            value |= (uint64_t)(byte & 0x7f) << shift;
+        shift += 7;
+        if (!(byte & 0x80)) {
+            if (shift < 64 && (byte & 0x40))
+                value |= ~(uint64_t)0 << shift;
+            return (int64_t)value;
+        }
+    }
+    c->bad = 1;
+    return 0;
+}
+
+static void skip(struct cursor *c, uint64_t bytes)
+{
+    if ((uint64_t)(c->end - c->p) < bytes) {
+        c->bad = 1;
+        c->p = c->end;
+    } else {
+        c->p += bytes;
+    }
+}
+
+static const char *read_cstring(struct cursor *c)
+{
+    const unsigned char *nul = memchr(c->p, 0, (size_t)(c->end - c->p));
+    if (!nul) {
+        c->bad = 1;
+        c->p = c->end;
+        return NULL;
+    }
+    const char *s = (const char *)c->p;
+    c->p = nul + 1;
+    return s;
+}
+
+/* The NUL-terminated string at offset in s, or NULL if there is none. */
+static const char *string_at(const struct section *s, uint64_t offset)
+{
+    if (offset >= s->size || !memchr(s->data + offset, 0, s->size - offset))
+        return NULL;
+    return (const char *)s->data + offset;
+}
+
+/* ---- ELF ---------------------------------------------------------------- */
+
+static int find_sections(const unsigned char *image, size_t size, struct sections *out, char *err,
+                         size_t errlen)
+{
+    Elf64_Ehdr eh;
+    memset(out, 0, sizeof *out);
+    if (size < sizeof eh || memcmp(image, ELFMAG, SELFMAG) != 0 ||
+        image[EI_CLASS] != ELFCLASS64 || image[EI_DATA] != ELFDATA2LSB) {
+        snprintf(err, errlen, "is not an ELF64 little-endian file");
+        return -1;
+    }
+    memcpy(&eh, image, sizeof eh);
+    if (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shoff > size ||
+        (size - eh.e_shoff) / sizeof(Elf64_Shdr) < eh.e_shnum || eh.e_shstrndx >= eh.e_shnum) {
+        snprintf(err, errlen, "has a section header table this runtime cannot read");
+        return -1;
+    }
+    Elf64_Shdr names;
+    memcpy(&names, image + eh.e_shoff + eh.e_shstrndx * sizeof names, sizeof names);
+    if (names.sh_offset > size || names.sh_size > size - names.sh_offset) {
+        snprintf(err, errlen, "has a corrupt section name table");
+        return -1;
+    }
+    struct section name_table = {image + names.sh_offset, names.sh_size};
+    for (unsigned i = 0; i < eh.e_shnum; i++) {
+        Elf64_Shdr sh;
+        memcpy(&sh, image + eh.e_shoff + i * sizeof sh, sizeof sh);
+        const char *name = string_at(&name_table, sh.sh_name);
+        struct section *slot = NULL;
+        if (!name || strncmp(name, ".debug_", 7) != 0)
+            continue;
+        if (strcmp(name, ".debug_info") == 0)
+            slot = &out->info;
+        else if (strcmp(name, ".debug_abbrev") == 0)
+            slot = &out->abbrev;
+        else if (strcmp(name, ".debug_str") == 0)
+            slot = &out->str;
+        else if (strcmp(name, ".debug_line_str") == 0)
+            slot = &out->line_str;
+        else if (strcmp(name, ".debug_str_offsets") == 0)
+            slot = &out->str_offsets;
+        if (!slot)
+            continue;
+        if (sh.sh_type == SHT_NOBITS)
+            continue;
+        if (sh.sh_offset > size || sh.sh_size > size - sh.sh_offset) {
+            snprintf(err, errlen, "has a corrupt %s section", name);
+            return -1;
+        }
+        if (sh.sh_flags & SHF_COMPRESSED) {
+            snprintf(err, errlen, "has compressed debug information, which is not read");
+            return 1;
+        }
+        *slot = (struct section){image + sh.sh_offset, sh.sh_size};
+    }
+    if (!out->info.size || !out->abbrev.size) {
+        snprintf(err, errlen, "has no debug information");
+        return 1;
+    }
+    return 0;
+}
+
+/* ---- abbreviations ------------------------------------------------------ */
+
+struct attribute_spec {
+    uint64_t name, form;
+    int64_t implicit; /* DW_FORM_implicit_const's value */
+};
+
+struct abbrev {
+    uint64_t code;
+    uint64_t tag;
+    int children;
+    size_t first, count; /* in abbrev_table.specs */
+};
+
+struct abbrev_table {
+    uint64_t offset; /* in .debug_abbrev */
+    struct abbrev *list;
+    size_t count;
+    struct attribute_spec *specs;
+    size_t spec_count;
+};
+
+static int grow(void **array, size_t *capacity, size_t need, size_t item)
+{
+    if (need <= *capacity)
+        return 0;
+    size_t next = *capacity ? *capacity * 2 : 64;
+    while (next < need)
+        next *= 2;
+    void *bigger = realloc(*array, next * item);
+    if (!bigger)
+        return -1;
+    *array = bigger;
+    *capacity = next;
+    return 0;
+}
+
+static int read_abbrev_table(const struct section *abbrev, uint64_t offset,
+                             struct abbrev_table *t)
+{
+    size_t list_capacity = 0, spec_capacity = 0;
+    memset(t, 0, sizeof *t);
+    t->offset = offset;
+    if (offset >= abbrev->size)
+        return -1;
+    struct cursor c = {abbrev->data + offset, abbrev->data + abbrev->size, 0};
+    for (;;) {
+        uint64_t code = read_uleb(&c);
+        if (c.bad)
+            return -1;
+        if (code == 0)
+            return 0;
+        if (grow((void **)&t->list, &list_capacity, t->count + 1, sizeof *t->list))
+            return -1;
+        struct abbrev *a = &t->list[t->count++];
+        a->code = code;
+        a->tag = read_uleb(&c);
+        a->children = (int)read_fixed(&c, 1);
+        a->first = t->spec_count;
+        for (;;) {
+            struct attribute_spec s = {read_uleb(&c), read_uleb(&c), 0};
+            if (s.form == 0x21) /* DW_FORM_implicit_const */
+                s.implicit = read_sleb(&c);
+            if (c.bad)
+                return -1;
+            if (s.name == 0 && s.form == 0)
+                break;
+            if (grow((void **)&t->specs, &spec_capacity, t->spec_count + 1, sizeof *t->specs))
+                return -1;
+            t->specs[t->spec_count++] = s;
+        }
+        a->count = t->spec_count - a->first;
+    }
+}
+
+static void free_abbrev_table(struct abbrev_table *t)
+{
+    free(t->list);
+    free(t->specs);
+}
+
+/* Compilers number abbreviations 1, 2, 3...: look there first. */
+static const struct abbrev *find_abbrev(const struct abbrev_table *t, uint64_t code)
+{
+    if (code >= 1 && code <= t->count && t->list[code - 1].code == code)
+        return &t->list[code - 1];
+    for (size_t i = 0; i < t->count; i++) {
+        if (t->list[i].code == code)
+            return &t->list[i];
+    }
+    return NULL;
+}
+
+/* ---- attribute values --------------------------------------------------- */
+
+struct unit {
+    uint64_t start; /* offset of its header in .debug_info: references are relative to it */
+    unsigned version, offset_size, address_size;
+    uint64_t str_offsets_base;
+};
+
+enum value_kind { VALUE_NONE, VALUE_CONSTANT, VALUE_REFERENCE, VALUE_FOREIGN, VALUE_STRING, VALUE_BLOCK };
+
+struct value {
+    enum value_kind kind;
+    uint64_t number; /* constant, or reference as an offset in .debug_info */
+    int negative;    /* a DW_FORM_sdata constant below zero */
+    const char *string;
+    const unsigned char *block;
+    uint64_t block_size;
+};
+
+static const char *indexed_string(const struct sections *s, const struct unit *u, uint64_t index)
+{
+    uint64_t at = u->str_offsets_base + index * u->offset_size;
+    if (!s->str_offsets.size || at > s->str_offsets.size ||
+        s->str_offsets.size - at < u->offset_size)
+        return NULL;
+    struct cursor c = {s->str_offsets.data + at, s->str_offsets.data + s->str_offsets.size, 0};
+    return string_at(&s->str, read_fixed(&c, u->offset_size));
+}
+
+/* Reads one attribute value of form; returns -1 for a form DWARF 5 does not
+ * define, as nothing after it could be read. */
+static int read_value(struct cursor *c, uint64_t form, int64_t implicit, const struct unit *u,
+                      const struct sections *s, struct value *v, int depth)
+{
+    memset(v, 0, sizeof *v);
+    switch (form) {
+    case 0x01: /* addr */
+        skip(c, u->address_size);
+        break;
+    case 0x0b: /* data1 */
+    case 0x05: /* data2 */
+    case 0x06: /* data4 */
+    case 0x07: /* data8 */
+        v->kind = VALUE_CONSTANT;
+        v->number = read_fixed(c, form == 0x0b ? 1 : form == 0x05 ? 2 : form == 0x06 ? 4 : 8);
+        break;
+    case 0x1e: /* data16 */
+        skip(c, 16);
+        break;
+    case 0x0d: { /* sdata */
+        int64_t n = read_sleb(c);
+        v->kind = VALUE_CONSTANT;
+        v->number = (uint64_t)n;
+        v->negative = n < 0;
+        break;
+    }
+    case 0x0f: /* udata */
+    case 0x17: /* sec_offset */
+        v->kind = VALUE_CONSTANT;
+        v->number = form == 0x0f ? read_uleb(c) : read_fixed(c, u->offset_size);
+        break;
+    case 0x21: /* implicit_const */
+        v->kind = VALUE_CONSTANT;
+        v->number = (uint64_t)implicit;
+        v->negative = implicit < 0;
+        break;
+    case 0x0c: /* flag */
+        v->kind = VALUE_CONSTANT;
+        v->number = read_fixed(c, 1);
+        break;
+    case 0x19: /* flag_present */
+        v->kind = VALUE_CONSTANT;
+        v->number = 1;
+        break;
+    case 0x08: /* string */
+        v->kind = VALUE_STRING;
+        v->string = read_cstring(c);
+        break;
+    case 0x0e: /* strp */
+        v->kind = VALUE_STRING;
+        v->string = string_at(&s->str, read_fixed(c, u->offset_size));
+        break;
+    case 0x1f: /* line_strp */
+        v->kind = VALUE_STRING;
+        v->string = string_at(&s->line_str, read_fixed(c, u->offset_size));
+        break;
+    case 0x1a:   /* strx */
+    case 0x1f02: /* GNU_str_index */
+        v->kind = VALUE_STRING;
+        v->string = indexed_string(s, u, read_uleb(c));
+        break;
+    case 0x25: /* strx1 */
+    case 0x26: /* strx2 */
+    case 0x27: /* strx3 */
+    case 0x28: /* strx4 */
+        v->kind = VALUE_STRING;
+        v->string = indexed_string(s, u, read_fixed(c, (unsigned)(form - 0x24)));
+        break;
+    case 0x1d:   /* strp_sup */
+    case 0x1f21: /* GNU_strp_alt */
+        skip(c, u->offset_size);
+        break;
+    case 0x1b:   /* addrx */
+    case 0x1f01: /* GNU_addr_index */
+    case 0x22:   /* loclistx */
+    case 0x23:   /* rnglistx */
+        read_uleb(c);
+        break;
+    case 0x29: /* addrx1 */
+    case 0x2a: /* addrx2 */
+    case 0x2b: /* addrx3 */
+    case 0x2c: /* addrx4 */
+        skip(c, form - 0x28);
+        break;
+    case 0x11: /* ref1 */
+    case 0x12: /* ref2 */
+    case 0x13: /* ref4 */
+    case 0x14: /* ref8 */
+        v->kind = VALUE_REFERENCE;
+        v->number = u->start + read_fixed(c, form == 0x11 ? 1 : form == 0x12 ? 2 : form == 0x13 ? 4 : 8);
+        break;
+    case 0x15: /* ref_udata */
+        v->kind = VALUE_REFERENCE;
+        v->number = u->start + read_uleb(c);
+        break;
+    case 0x10: /* ref_addr */
+        v->kind = VALUE_REFERENCE;
+        v->number = read_fixed(c, u->version <= 2 ? u->address_size : u->offset_size);
+        break;
+    case 0x20: /* ref_sig8: a type unit, which this reader does not follow */
+        v->kind = VALUE_FOREIGN;
+        skip(c, 8);
+        break;
+    case 0x1c:   /* ref_sup4 */
+    case 0x24:   /* ref_sup8 */
+    case 0x1f20: /* GNU_ref_alt */
+        v->kind = VALUE_FOREIGN;
+        skip(c, form == 0x1c ? 4 : form == 0x24 ? 8 : u->offset_size);
+        break;
+    case 0x18: /* exprloc */
+    case 0x09: /* block */
+    case 0x0a: /* block1 */
+    case 0x03: /* block2 */
+    case 0x04: /* block4 */
+        v->kind = VALUE_BLOCK;
+        v->block_size = form == 0x0a   ? read_fixed(c, 1)
+                        : form == 0x03 ? read_fixed(c, 2)
+                        : form == 0x04 ? read_fixed(c, 4)
+                                       : read_uleb(c);
+        v->block = c->p;
+        skip(c, v->block_size);
+        break;
+    case 0x16: /* indirect */
+        if (depth > 4)
+            return -1;
+        return read_value(c, read_uleb(c), implicit, u, s, v, depth + 1);
+    default:
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- entries ------------------------------------------------------------ */
+
+/* Which children of an entry are kept. */
+enum keep {
+    KEEP_NONE,       /* a function body, an enumeration's values, ... */
+    KEEP_TOP,        /* a unit's: types, functions, variables */
+    KEEP_MEMBERS,    /* a struct's or union's: members, and types */
+    KEEP_SUBRANGES,  /* an array's dimensions */
+    KEEP_PARAMETERS, /* a function's parameters */
+};
+
+static int is_type(uint64_t tag)
+{
+    switch (tag) {
+    case HOT_DW_ARRAY:
+    case HOT_DW_ENUMERATION:
+    case HOT_DW_POINTER:
+    case HOT_DW_STRUCTURE:
+    case HOT_DW_SUBROUTINE:
+    case HOT_DW_TYPEDEF:
+    case HOT_DW_UNION:
+    case HOT_DW_BASE:
+    case HOT_DW_CONST:
+    case HOT_DW_VOLATILE:
+    case HOT_DW_RESTRICT:
+    case HOT_DW_UNSPECIFIED:
+    case HOT_DW_ATOMIC:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int kept_in(enum keep keep, uint64_t tag)
+{
+    switch (keep) {
+    case KEEP_TOP:
+        return is_type(tag) || tag == HOT_DW_SUBPROGRAM || tag == HOT_DW_VARIABLE;
+    case KEEP_MEMBERS:
+        return tag == HOT_DW_MEMBER || is_type(tag);
+    case KEEP_SUBRANGES:
+        return tag == HOT_DW_SUBRANGE;
+    case KEEP_PARAMETERS:
+        return tag == HOT_DW_FORMAL_PARAMETER;
+    default:
+        return 0;
+    }
+}
+
+static enum keep children_kept(uint64_t tag)
+{
+    switch (tag) {
+    case HOT_DW_STRUCTURE:
+    case HOT_DW_UNION:
+        return KEEP_MEMBERS;
+    case HOT_DW_ARRAY:
+        return KEEP_SUBRANGES;
+    case HOT_DW_SUBPROGRAM:
+        return KEEP_PARAMETERS;
+    default:
+        return KEEP_NONE;
+    }
+}
+
+/* Stores value v of attribute name in the kept entry d. */
+static void assign(struct hot__die *d, uint64_t name, const struct value *v)
+{
+    int constant = v->kind == VALUE_CONSTANT;
+    switch (name) {
+    case DW_AT_name:
+        if (v->kind == VALUE_STRING)
+            d->name = v->string;
+        break;
+    case DW_AT_byte_size:
+        if (constant)
+            d->size = v->number;
+        break;
+    case DW_AT_bit_offset:
+    case DW_AT_data_bit_offset:
+        if (constant)
+            d->bit_offset = v->number;
+        break;
+    case DW_AT_bit_size:
+        if (constant)
+            d->bit_size = v->number;
+        break;
+    case DW_AT_upper_bound: /* C arrays start at 0; -1 says "no size" (a flexible array) */
+        if (constant && !v->negative) {
+            d->count = v->number + 1;
+            d->flags |= HOT_DIE_HAS_COUNT;
+        }
+        break;
+    case DW_AT_count:
+        if (constant && !v->negative) {
+            d->count = v->number;
+            d->flags |= HOT_DIE_HAS_COUNT;
+        }
+        break;
+    case DW_AT_data_member_location:
+        if (constant) {
+            d->place = v->number;
+        } else if (v->kind == VALUE_BLOCK && v->block_size > 0 && v->block[0] == DW_OP_plus_uconst) {
+            struct cursor c = {v->block + 1, v->block + v->block_size, 0};
+            d->place = read_uleb(&c);
+            if (c.bad)
+                d->flags |= HOT_DIE_PLACE_UNKNOWN;
+        } else {
+            d->flags |= HOT_DIE_PLACE_UNKNOWN;
+        }
+        break;
+    case DW_AT_declaration:
+        if (constant && v->number)
+            d->flags |= HOT_DIE_DECLARATION;
+        break;
+    case DW_AT_external:
+        if (constant && v->number)
+            d->flags |= HOT_DIE_EXTERNAL;
+        break;
+    case DW_AT_encoding:
+        if (constant)
+            d->encoding = (uint8_t)v->number;
+        break;
+    case DW_AT_type:
+        if (v->kind == VALUE_REFERENCE)
+            d->type = v->number;
+        else
+            d->flags |= HOT_DIE_TYPE_UNKNOWN;
+        break;
+    case DW_AT_specification:
+    case DW_AT_abstract_origin:
+        if (v->kind == VALUE_REFERENCE)
+            d->origin = v->number;
+        break;
+    default:
+        break;
+    }
+}
+
+struct frame {
+    uint32_t kept; /* index of the entry, or HOT_DWARF_NONE */
+    enum keep keep;
+};
+
+struct reader {
+    const struct sections *s;
+    struct hot__dwarf *out;
+    size_t capacity;
+    struct frame *stack;
+    size_t stack_capacity;
+    char *err;
+    size_t errlen;
+};
+
+static int corrupt(struct reader *r, uint64_t offset, const char *what)
+{
+    snprintf(r->err, r->errlen, "has corrupt debug information (%s at .debug_info+0x%llx)", what,
+             (unsigned long long)offset);
+    return -1;
+}
+
+/* Walks the entries of one unit, c positioned after its header. */
+static int read_entries(struct reader *r, struct cursor *c, struct unit *u,
+                        const struct abbrev_table *abbrevs)
+{
+    size_t depth = 0;
+    int top = 1; /* the first entry is the unit's own */
+    while (c->p < c->end) {
+        uint64_t offset = (uint64_t)(c->p - r->s->info.data);
+        uint64_t code = read_uleb(c);
+        if (code == 0) { /* the end of a list of siblings */
+            if (depth > 0) {
+                struct frame *f = &r->stack[--depth];
+                if (f->kept != HOT_DWARF_NONE)
+                    r->out->dies[f->kept].end = (uint32_t)r->out->count;
+            }
+            continue;
+        }
+        const struct abbrev *a = find_abbrev(abbrevs, code);
+        if (!a)
+            return corrupt(r, offset, "an unknown abbreviation");
+        enum keep keep = top ? KEEP_NONE : depth ? r->stack[depth - 1].keep : KEEP_NONE;
+        struct hot__die *d = NULL;
+        if (kept_in(keep, a->tag)) {
+            if (r->out->count >= HOT_DWARF_NONE - 1)
+                return corrupt(r, offset, "too many entries");
+            if (grow((void **)&r->out->dies, &r->capacity, r->out->count + 1, sizeof *d))
+                return corrupt(r, offset, "out of memory");
+            d = &r->out->dies[r->out->count];
+            memset(d, 0, sizeof *d);
+            d->offset = offset;
+            d->tag = (uint16_t)a->tag;
+            d->parent = depth && r->stack[depth - 1].kept != HOT_DWARF_NONE
+                            ? r->stack[depth - 1].kept
+                            : HOT_DWARF_NONE;
+            r->out->count++;
+        }
+        for (size_t i = 0; i < a->count; i++) {
+            const struct attribute_spec *spec = &abbrevs->specs[a->first + i];
+            struct value v;
+            if (read_value(c, spec->form, spec->implicit, u, r->s, &v, 0) != 0)
+                return corrupt(r, offset, "an unknown attribute form");
+            if (d)
+                assign(d, spec->name, &v);
+            else if (top && spec->name == DW_AT_str_offsets_base && v.kind == VALUE_CONSTANT)
+                u->str_offsets_base = v.number;
+        }
+        if (c->bad)
+            return corrupt(r, offset, "an entry past the end of its unit");
+        if (d)
+            d->end = (uint32_t)r->out->count;
+        if (a->children) {
+            if (grow((void **)&r->stack, &r->stack_capacity, depth + 1, sizeof *r->stack))
+                return corrupt(r, offset, "out of memory");
+            uint64_t tag = a->tag;
+            enum keep kids = top && (tag == DW_TAG_compile_unit || tag == DW_TAG_partial_unit ||
+                                     tag == DW_TAG_type_unit)
+                                 ? KEEP_TOP
+                             : d ? children_kept(tag)
+                                 : KEEP_NONE;
+            r->stack[depth++] = (struct frame){d ? (uint32_t)(d - r->out->dies) : HOT_DWARF_NONE, kids};
+        }
+        top = 0;
+    }
+    while (depth > 0) { /* a unit may end without closing its lists */
+        struct frame *f = &r->stack[--depth];
+        if (f->kept != HOT_DWARF_NONE)
+            r->out->dies[f->kept].end = (uint32_t)r->out->count;
+    }
+    return 0;
+}
+
+int hot__dwarf_read(const unsigned char *image, size_t size, struct hot__dwarf *out, char *err,
+                    size_t errlen)
+{
+    struct sections s;
+    memset(out, 0, sizeof *out);
+    int found = find_sections(image, size, &s, err, errlen);
+    if (found != 0)
+        return found;
+
+    struct reader r = {&s, out, 0, NULL, 0, err, errlen};
+    struct abbrev_table abbrevs = {0};
+    int have_abbrevs = 0, status = 0;
+    struct cursor c = {s.info.data, s.info.data + s.info.size, 0};
+    while (status == 0 && c.p < c.end) {
+        struct unit u = {(uint64_t)(c.p - s.info.data), 0, 4, 0, 0};
+        uint64_t length = read_fixed(&c, 4);
+        if (length == 0xffffffffu) {
+            u.offset_size = 8;
+            length = read_fixed(&c, 8);
+        } else if (length >= 0xfffffff0u) {
+            status = corrupt(&r, u.start, "a reserved unit length");
+            break;
+        }
+        if (c.bad || length > (uint64_t)(c.end - c.p)) {
+            status = corrupt(&r, u.start, "a unit longer than its section");
+            break;
+        }
+        struct cursor unit = {c.p, c.p + length, 0};
+        c.p += length;
+        u.version = (unsigned)read_fixed(&unit, 2);
+        uint64_t abbrev_offset;
+        if (u.version >= 5) {
+            unsigned unit_type = (unsigned)read_fixed(&unit, 1);
+            u.address_size = (unsigned)read_fixed(&unit, 1);
+            abbrev_offset = read_fixed(&unit, u.offset_size);
+            if (unit_type == DW_UT_skeleton || unit_type == DW_UT_split_compile)
+                skip(&unit, 8); /* dwo_id */
+            else if (unit_type == DW_UT_type || unit_type == DW_UT_split_type)
+                skip(&unit, 8 + u.offset_size); /* type signature and offset */
+        } else if (u.version >= 2) {
+            abbrev_offset = read_fixed(&unit, u.offset_size);
+            u.address_size = (unsigned)read_fixed(&unit, 1);
+        } else {
+            status = corrupt(&r, u.start, "an unknown DWARF version");
+            break;
+        }
+        if (unit.bad || (u.address_size != 4 && u.address_size != 8)) {
+            status = corrupt(&r, u.start, "a corrupt unit header");
+            break;
+        }
+        if (!have_abbrevs || abbrevs.offset != abbrev_offset) {
+            if (have_abbrevs)
+                free_abbrev_table(&abbrevs);
+            have_abbrevs = 1;
+            if (read_abbrev_table(&s.abbrev, abbrev_offset, &abbrevs) != 0) {
+                status = corrupt(&r, u.start, "a corrupt abbreviation table");
+                break;
+            }
+        }
+        status = read_entries(&r, &unit, &u, &abbrevs);
+    }
+    if (have_abbrevs)
+        free_abbrev_table(&abbrevs);
+    free(r.stack);
+    if (status != 0)
+        hot__dwarf_free(out);
+    return status;
+}
+
+void hot__dwarf_free(struct hot__dwarf *dwarf)
+{
+    free(dwarf->dies);
+    dwarf->dies = NULL;
+    dwarf->count = 0;
+}
+
+uint32_t hot__dwarf_find(const struct hot__dwarf *dwarf, uint64_t offset)
+{
+    size_t low = 0, high = dwarf->count;
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+        if (dwarf->dies[mid].offset < offset)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low < dwarf->count && dwarf->dies[low].offset == offset ? (uint32_t)low
+                                                                   : HOT_DWARF_NONE;
+}

@@ -1,0 +1,86 @@
+/* runtime/dwarf.h
+ * Reads the part of an ELF file's DWARF debug information that describes
+ * types and the functions and variables using them: enough to learn how
+ * every struct and union is laid out as compiled. DWARF 2 to 5, 32- and
+ * 64-bit formats, as gcc and clang write them.
+ * Invariant: reads only the bytes it was given and bounds-checks every
+ * offset first, so a corrupt file gives an error, never a crash. */
+#ifndef VAIS_HOT_DWARF_H
+#define VAIS_HOT_DWARF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HOT_DWARF_NONE UINT32_MAX /* no such entry */
+
+/* The DW_TAG values this reader keeps entries of. */
+enum hot__dwarf_tag {
+    HOT_DW_ARRAY = 0x01,
+    HOT_DW_ENUMERATION = 0x04,
+    HOT_DW_FORMAL_PARAMETER = 0x05,
+    HOT_DW_MEMBER = 0x0d,
+    HOT_DW_POINTER = 0x0f,
+    HOT_DW_STRUCTURE = 0x13,
+    HOT_DW_SUBROUTINE = 0x15,
+    HOT_DW_TYPEDEF = 0x16,
+    HOT_DW_UNION = 0x17,
+    HOT_DW_SUBRANGE = 0x21,
+    HOT_DW_BASE = 0x24,
+    HOT_DW_CONST = 0x26,
+    HOT_DW_SUBPROGRAM = 0x2e,
+    HOT_DW_VARIABLE = 0x34,
+    HOT_DW_VOLATILE = 0x35,
+    HOT_DW_RESTRICT = 0x37,
+    HOT_DW_UNSPECIFIED = 0x3b,
+    HOT_DW_ATOMIC = 0x47,
+};
+
+/* hot__die.flags */
+enum {
+    HOT_DIE_DECLARATION = 1 << 0,  /* DW_AT_declaration: an incomplete type */
+    HOT_DIE_EXTERNAL = 1 << 1,     /* DW_AT_external */
+    HOT_DIE_HAS_COUNT = 1 << 2,    /* count is known (array dimension) */
+    HOT_DIE_TYPE_UNKNOWN = 1 << 3, /* DW_AT_type names what this reader cannot follow */
+    HOT_DIE_PLACE_UNKNOWN = 1 << 4 /* member offset is an expression, not a constant */
+};
+
+/* One debugging information entry: a type, a struct member, an array
+ * dimension, a function, one of its parameters, or a variable. Entries of
+ * function bodies are not kept. */
+struct hot__die {
+    uint64_t offset;      /* in .debug_info: what type references name */
+    uint64_t type;        /* offset of the entry DW_AT_type names; 0: none (void) */
+    uint64_t origin;      /* DW_AT_specification or DW_AT_abstract_origin; 0: none */
+    const char *name;     /* in the image; NULL if none */
+    uint64_t size;        /* DW_AT_byte_size */
+    uint64_t place;       /* member: DW_AT_data_member_location, in bytes */
+    uint64_t bit_size;    /* member: DW_AT_bit_size; 0 if not a bit-field */
+    uint64_t bit_offset;  /* member: DW_AT_data_bit_offset (or DWARF 2's DW_AT_bit_offset) */
+    uint64_t count;       /* subrange: elements, when HOT_DIE_HAS_COUNT */
+    uint32_t parent;      /* index of the kept entry it is a child of, or HOT_DWARF_NONE */
+    uint32_t end;         /* one past the index of its last kept descendant */
+    uint16_t tag;         /* enum hot__dwarf_tag */
+    uint8_t encoding;     /* base types: DW_ATE_* */
+    uint8_t flags;        /* HOT_DIE_* */
+};
+
+/* Every kept entry of a file, in .debug_info order (so sorted by offset).
+ * Names point into the image, which must outlive this. */
+struct hot__dwarf {
+    struct hot__die *dies;
+    size_t count;
+};
+
+/* Reads the entries of the ELF file image[0..size). Returns 0 on success;
+ * 1 when the file has no debug information this reader can use, and -1
+ * when it is corrupt or memory ran out; both with why in err, phrased to
+ * follow the file's name ("has no debug information"). */
+int hot__dwarf_read(const unsigned char *image, size_t size, struct hot__dwarf *out, char *err,
+                    size_t errlen);
+
+void hot__dwarf_free(struct hot__dwarf *dwarf);
+
+/* The index of the kept entry at offset, or HOT_DWARF_NONE. */
+uint32_t hot__dwarf_find(const struct hot__dwarf *dwarf, uint64_t offset);
+
+#endif

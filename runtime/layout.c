@@ -1,0 +1,947 @@
+/* runtime/layout.c
+ * Layouts as a small graph of their own: nodes (types) and members, with
+ * names copied out of the debug information, so a build's layouts outlive
+ * its file. Roots name where the graph is entered: a hot function (its
+ * result, then its parameters), a #[persist] variable, or a named type of
+ * the core. Comparisons walk two graphs side by side; a pair of aggregates
+ * is compared once, which also ends the walk around cyclic types. */
+#include "layout.h"
+
+#include "dwarf.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_DEPTH 256 /* deeper type chains than this are taken on trust */
+
+enum kind {
+    KIND_VOID,
+    KIND_UNKNOWN, /* nothing to compare: what the reader could not follow */
+    KIND_BASE,
+    KIND_ENUM,
+    KIND_POINTER,
+    KIND_ARRAY,
+    KIND_STRUCT,
+    KIND_UNION,
+    KIND_TYPEDEF,
+    KIND_FUNCTION,
+    KIND_OPAQUE, /* a struct or union seen only as incomplete */
+};
+
+enum { NODE_VOID, NODE_UNKNOWN }; /* every graph starts with these two */
+
+struct node {
+    enum kind kind;
+    const char *name; /* tag, typedef or base type name; NULL if none */
+    uint64_t size;
+    uint64_t count;       /* array: elements, if counted */
+    uint32_t target;      /* pointer, array, typedef: what it points to, holds or names */
+    uint32_t first, span; /* struct, union: its members */
+    uint8_t encoding;     /* base types */
+    uint8_t counted;      /* array: whether count is known */
+};
+
+struct member {
+    const char *name; /* NULL for an unnamed struct or union member */
+    uint64_t place, bit_size, bit_offset;
+    uint32_t type;
+    int place_unknown;
+};
+
+enum root_kind { ROOT_FUNCTION, ROOT_VARIABLE, ROOT_TYPEDEF, ROOT_TAG };
+
+struct root {
+    enum root_kind kind;
+    const char *name;
+    uint32_t first, count; /* in types: a function's result then parameters, else one */
+};
+
+struct chunk {
+    struct chunk *next;
+    size_t used, size;
+    char bytes[];
+};
+
+struct hot__layouts {
+    struct node *nodes;
+    size_t node_count, node_capacity;
+    struct member *members;
+    size_t member_count, member_capacity;
+    struct root *roots; /* sorted by kind, then name */
+    size_t root_count, root_capacity;
+    uint32_t *types;
+    size_t type_count, type_capacity;
+    struct chunk *names;
+};
+
+static int grow(void **array, size_t *capacity, size_t need, size_t item)
+{
+    if (need <= *capacity)
+        return 0;
+    size_t next = *capacity ? *capacity * 2 : 16;
+    while (next < need)
+        next *= 2;
+    void *bigger = realloc(*array, next * item);
+    if (!bigger)
+        return -1;
+    *array = bigger;
+    *capacity = next;
+    return 0;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+/* A named definition, for completing incomplete types and, in the core, as
+ * a root. */
+struct named {
+    const char *name;
+    uint32_t index; /* of its entry */
+    uint16_t tag;
+};
+
+struct reading {
+    struct hot__layouts *l;
+    const struct hot__dwarf *dw;
+    uint32_t *node_of;  /* per entry: its node + 1, or 0 */
+    struct named *complete; /* named definitions, sorted by_tag_and_name */
+    size_t complete_count;
+    int depth;
+    int failed; /* out of memory */
+};
+
+static const char *copy_name(struct reading *r, const char *name)
+{
+    if (!name)
+        return NULL;
+    size_t length = strlen(name) + 1;
+    struct chunk *c = r->l->names;
+    if (!c || c->size - c->used < length) {
+        size_t size = length > 4000 ? length : 4000;
+        c = malloc(sizeof *c + size);
+        if (!c) {
+            r->failed = 1;
+            return NULL;
+        }
+        *c = (struct chunk){r->l->names, 0, size};
+        r->l->names = c;
+    }
+    char *copy = memcpy(c->bytes + c->used, name, length);
+    c->used += length;
+    return copy;
+}
+
+static uint32_t add_node(struct reading *r, struct node n)
+{
+    struct hot__layouts *l = r->l;
+    if (r->failed || grow((void **)&l->nodes, &l->node_capacity, l->node_count + 1, sizeof n)) {
+        r->failed = 1;
+        return NODE_UNKNOWN;
+    }
+    l->nodes[l->node_count] = n;
+    return (uint32_t)l->node_count++;
+}
+
+/* The name of entry i, through the declaration or abstract instance it
+ * completes. */
+static const char *entry_name(const struct hot__dwarf *dw, uint32_t i)
+{
+    for (int hops = 0; i != HOT_DWARF_NONE && hops < 8; hops++) {
+        if (dw->dies[i].name)
+            return dw->dies[i].name;
+        i = dw->dies[i].origin ? hot__dwarf_find(dw, dw->dies[i].origin) : HOT_DWARF_NONE;
+    }
+    return NULL;
+}
+
+
+/* By tag, then name, then place in the file (the first definition first). */
+static int by_tag_and_name(const void *pa, const void *pb)
+{
+    const struct named *a = pa, *b = pb;
+    if (a->tag != b->tag)
+        return a->tag < b->tag ? -1 : 1;
+    int order = strcmp(a->name, b->name);
+    if (order)
+        return order;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* The complete definition, elsewhere in the file, of the incomplete struct
+ * or union at entry i, or HOT_DWARF_NONE. */
+static uint32_t find_complete(const struct reading *r, uint32_t i)
+{
+    const struct hot__die *want = &r->dw->dies[i];
+    if (!want->name)
+        return HOT_DWARF_NONE;
+    struct named key = {want->name, 0, want->tag};
+    size_t low = 0, high = r->complete_count;
+    while (low < high) { /* the first of its tag and name */
+        size_t mid = low + (high - low) / 2;
+        if (by_tag_and_name(&r->complete[mid], &key) < 0)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    const struct named *found = low < r->complete_count ? &r->complete[low] : NULL;
+    return found && found->tag == key.tag && strcmp(found->name, key.name) == 0 ? found->index
+                                                                                : HOT_DWARF_NONE;
+}
+
+static uint32_t read_type(struct reading *r, uint32_t i);
+
+/* The node of the type entry i names. */
+static uint32_t type_of(struct reading *r, uint32_t i)
+{
+    for (int hops = 0; i != HOT_DWARF_NONE && hops < 8; hops++) {
+        const struct hot__die *d = &r->dw->dies[i];
+        if (d->flags & HOT_DIE_TYPE_UNKNOWN)
+            return NODE_UNKNOWN;
+        if (d->type) {
+            uint32_t t = hot__dwarf_find(r->dw, d->type);
+            return t == HOT_DWARF_NONE ? NODE_UNKNOWN : read_type(r, t);
+        }
+        i = d->origin ? hot__dwarf_find(r->dw, d->origin) : HOT_DWARF_NONE;
+    }
+    return NODE_VOID;
+}
+
+static uint32_t read_aggregate(struct reading *r, uint32_t i, enum kind kind)
+{
+    const struct hot__die *d = &r->dw->dies[i];
+    uint32_t n = add_node(r, (struct node){.kind = kind, .name = copy_name(r, d->name), .size = d->size});
+    r->node_of[i] = n + 1;
+    uint32_t span = 0;
+    for (uint32_t j = i + 1; j < d->end; j++)
+        span += r->dw->dies[j].parent == i && r->dw->dies[j].tag == HOT_DW_MEMBER;
+    struct hot__layouts *l = r->l;
+    if (r->failed ||
+        grow((void **)&l->members, &l->member_capacity, l->member_count + span, sizeof *l->members)) {
+        r->failed = 1;
+        return NODE_UNKNOWN;
+    }
+    uint32_t first = (uint32_t)l->member_count;
+    l->member_count += span;
+    l->nodes[n].first = first;
+    l->nodes[n].span = span;
+    uint32_t k = first;
+    for (uint32_t j = i + 1; j < d->end && k < first + span; j++) {
+        const struct hot__die *m = &r->dw->dies[j];
+        if (m->parent != i || m->tag != HOT_DW_MEMBER)
+            continue;
+        struct member filled = {copy_name(r, m->name), m->place, m->bit_size, m->bit_offset, 0,
+                                (m->flags & HOT_DIE_PLACE_UNKNOWN) != 0};
+        filled.type = type_of(r, j); /* may grow l->members: store by index afterwards */
+        l->members[k++] = filled;
+    }
+    return n;
+}
+
+static uint32_t read_array(struct reading *r, uint32_t i)
+{
+    const struct hot__die *d = &r->dw->dies[i];
+    uint32_t element = type_of(r, i);
+    uint32_t end = d->end, n = element;
+    /* int a[2][3] is one entry with two dimensions: make it an array of 2
+     * arrays of 3, building from the last dimension out. */
+    for (uint32_t j = end; j-- > i + 1;) {
+        const struct hot__die *dim = &r->dw->dies[j];
+        if (dim->parent != i || dim->tag != HOT_DW_SUBRANGE)
+            continue;
+        int counted = (dim->flags & HOT_DIE_HAS_COUNT) != 0;
+        n = add_node(r, (struct node){.kind = KIND_ARRAY, .count = dim->count, .target = n,
+                                      .counted = (uint8_t)counted});
+    }
+    if (n == element) /* no dimension given: an array of unknown size */
+        n = add_node(r, (struct node){.kind = KIND_ARRAY, .target = element});
+    return n;
+}
+
+static uint32_t read_type(struct reading *r, uint32_t i)
+{
+    if (r->node_of[i])
+        return r->node_of[i] - 1;
+    if (r->depth >= MAX_DEPTH || r->failed)
+        return NODE_UNKNOWN;
+    r->depth++;
+    const struct hot__die *d = &r->dw->dies[i];
+    uint32_t n = NODE_UNKNOWN;
+    switch (d->tag) {
+    case HOT_DW_CONST: /* qualifiers change no layout */
+    case HOT_DW_VOLATILE:
+    case HOT_DW_RESTRICT:
+    case HOT_DW_ATOMIC:
+        n = type_of(r, i);
+        break;
+    case HOT_DW_STRUCTURE:
+    case HOT_DW_UNION:
+        if (d->flags & HOT_DIE_DECLARATION) {
+            uint32_t full = find_complete(r, i);
+            n = full != HOT_DWARF_NONE ? read_type(r, full)
+                                       : add_node(r, (struct node){.kind = KIND_OPAQUE, .name = copy_name(r, d->name)});
+        } else {
+            n = read_aggregate(r, i, d->tag == HOT_DW_STRUCTURE ? KIND_STRUCT : KIND_UNION);
+        }
+        break;
+    case HOT_DW_TYPEDEF:
+        n = add_node(r, (struct node){.kind = KIND_TYPEDEF, .name = copy_name(r, d->name)});
+        r->node_of[i] = n + 1;
+        {
+            uint32_t target = type_of(r, i);
+            if (!r->failed)
+                r->l->nodes[n].target = target;
+        }
+        break;
+    case HOT_DW_POINTER:
+        n = add_node(r, (struct node){.kind = KIND_POINTER, .size = d->size});
+        r->node_of[i] = n + 1;
+        {
+            uint32_t target = type_of(r, i);
+            if (!r->failed)
+                r->l->nodes[n].target = target;
+        }
+        break;
+    case HOT_DW_ARRAY:
+        n = read_array(r, i);
+        break;
+    case HOT_DW_BASE:
+        n = add_node(r, (struct node){.kind = KIND_BASE, .name = copy_name(r, d->name), .size = d->size,
+                                         .encoding = d->encoding});
+        break;
+    case HOT_DW_ENUMERATION:
+        n = add_node(r, (struct node){.kind = KIND_ENUM, .name = copy_name(r, d->name), .size = d->size});
+        break;
+    case HOT_DW_SUBROUTINE:
+        n = add_node(r, (struct node){.kind = KIND_FUNCTION});
+        break;
+    default:
+        break;
+    }
+    r->depth--;
+    if (!r->failed)
+        r->node_of[i] = n + 1;
+    return n;
+}
+
+static void add_root(struct reading *r, enum root_kind kind, const char *name, const uint32_t *types,
+                     uint32_t count)
+{
+    struct hot__layouts *l = r->l;
+    if (r->failed || grow((void **)&l->roots, &l->root_capacity, l->root_count + 1, sizeof *l->roots) ||
+        grow((void **)&l->types, &l->type_capacity, l->type_count + count, sizeof *l->types)) {
+        r->failed = 1;
+        return;
+    }
+    l->roots[l->root_count++] = (struct root){kind, copy_name(r, name), (uint32_t)l->type_count, count};
+    memcpy(l->types + l->type_count, types, count * sizeof *types);
+    l->type_count += count;
+}
+
+static int by_string(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* names, sorted, each with whether its root was read yet. */
+struct wanted {
+    const char **names;
+    unsigned char *read;
+    size_t count;
+};
+
+static int want(struct wanted *w, const char *const *names, size_t count)
+{
+    w->names = malloc((count ? count : 1) * sizeof *w->names);
+    w->read = calloc(count ? count : 1, 1);
+    w->count = count;
+    if (!w->names || !w->read)
+        return -1;
+    if (count)
+        memcpy(w->names, names, count * sizeof *names);
+    qsort(w->names, count, sizeof *w->names, by_string);
+    return 0;
+}
+
+/* The index of name in w if it is wanted and not read yet, else -1. */
+static long wanted_index(const struct wanted *w, const char *name)
+{
+    if (!name || !w->count)
+        return -1;
+    const char **found = bsearch(&name, w->names, w->count, sizeof name, by_string);
+    long i = found ? (long)(found - w->names) : -1;
+    return i >= 0 && !w->read[i] ? i : -1;
+}
+
+/* A function's entry is usable when every parameter has a type, itself or
+ * through its abstract origin (an optimised build's out-of-line copy). */
+static int typed_parameters(const struct hot__dwarf *dw, uint32_t i)
+{
+    for (uint32_t j = i + 1; j < dw->dies[i].end; j++) {
+        const struct hot__die *p = &dw->dies[j];
+        if (p->parent == i && p->tag == HOT_DW_FORMAL_PARAMETER && !p->type && !p->origin)
+            return 0;
+    }
+    return 1;
+}
+
+static void read_function_root(struct reading *r, uint32_t i, const char *name)
+{
+    uint32_t types[64];
+    uint32_t count = 0;
+    const struct hot__dwarf *dw = r->dw;
+    types[count++] = type_of(r, i);
+    for (uint32_t j = i + 1; j < dw->dies[i].end && count < 64; j++) {
+        if (dw->dies[j].parent == i && dw->dies[j].tag == HOT_DW_FORMAL_PARAMETER)
+            types[count++] = type_of(r, j);
+    }
+    add_root(r, ROOT_FUNCTION, name, types, count);
+}
+
+/* A hot library's roots: each listed function and variable, once. */
+static void read_library_roots(struct reading *r, const struct hot__layout_roots *roots)
+{
+    const struct hot__dwarf *dw = r->dw;
+    struct wanted functions, variables;
+    if (want(&functions, roots->functions, roots->function_count) ||
+        want(&variables, roots->variables, roots->variable_count)) {
+        r->failed = 1;
+    } else {
+        for (uint32_t i = 0; i < dw->count; i++) {
+            const struct hot__die *d = &dw->dies[i];
+            int function = d->tag == HOT_DW_SUBPROGRAM;
+            if (d->parent != HOT_DWARF_NONE || (!function && d->tag != HOT_DW_VARIABLE))
+                continue;
+            const char *name = entry_name(dw, i);
+            struct wanted *w = function ? &functions : &variables;
+            long k = wanted_index(w, name);
+            if (k < 0 || (function && !typed_parameters(dw, i)))
+                continue;
+            w->read[k] = 1;
+            if (function) {
+                read_function_root(r, i, name);
+            } else {
+                uint32_t type = type_of(r, i);
+                add_root(r, ROOT_VARIABLE, name, &type, 1);
+            }
+        }
+    }
+    free(functions.names);
+    free(functions.read);
+    free(variables.names);
+    free(variables.read);
+}
+
+/* The core's roots: every named type, the first definition of each name. */
+static void read_core_roots(struct reading *r)
+{
+    const struct named *last = NULL;
+    for (size_t k = 0; k < r->complete_count; k++) {
+        const struct named *d = &r->complete[k];
+        if (last && last->tag == d->tag && strcmp(last->name, d->name) == 0)
+            continue;
+        last = d;
+        uint32_t type = read_type(r, d->index);
+        add_root(r, d->tag == HOT_DW_TYPEDEF ? ROOT_TYPEDEF : ROOT_TAG, d->name, &type, 1);
+    }
+}
+
+static int by_kind_and_name(const void *pa, const void *pb)
+{
+    const struct root *a = pa, *b = pb;
+    if (a->kind != b->kind)
+        return a->kind < b->kind ? -1 : 1;
+    return strcmp(a->name, b->name);
+}
+
+struct hot__layouts *hot__layouts_read(const unsigned char *image, size_t size,
+                                       const struct hot__layout_roots *roots, char *err,
+                                       size_t errlen)
+{
+    struct hot__dwarf dw;
+    if (hot__dwarf_read(image, size, &dw, err, errlen) != 0)
+        return NULL;
+    struct hot__layouts *l = calloc(1, sizeof *l);
+    struct reading r = {l, &dw, calloc(dw.count ? dw.count : 1, sizeof(uint32_t)),
+                        malloc((dw.count ? dw.count : 1) * sizeof(struct named)), 0, 0, 0};
+    if (!l || !r.node_of || !r.complete) {
+        r.failed = 1;
+    } else {
+        /* Named definitions, for completing incomplete types and, in the
+         * core, as the roots; typedefs sort apart from tags by their tag. */
+        for (uint32_t i = 0; i < dw.count; i++) {
+            const struct hot__die *d = &dw.dies[i];
+            int aggregate = d->tag == HOT_DW_STRUCTURE || d->tag == HOT_DW_UNION ||
+                            d->tag == HOT_DW_ENUMERATION;
+            if (d->name && !(d->flags & HOT_DIE_DECLARATION) &&
+                (aggregate || (!roots && d->tag == HOT_DW_TYPEDEF)))
+                r.complete[r.complete_count++] = (struct named){d->name, i, d->tag};
+        }
+        qsort(r.complete, r.complete_count, sizeof *r.complete, by_tag_and_name);
+        add_node(&r, (struct node){.kind = KIND_VOID, .name = "void"});
+        add_node(&r, (struct node){.kind = KIND_UNKNOWN});
+        if (roots)
+            read_library_roots(&r, roots);
+        else
+            read_core_roots(&r);
+        if (!r.failed && l->root_count)
+            qsort(l->roots, l->root_count, sizeof *l->roots, by_kind_and_name);
+    }
+    free(r.node_of);
+    free(r.complete);
+    hot__dwarf_free(&dw);
+    if (r.failed) {
+        hot__layouts_free(l);
+        snprintf(err, errlen, "could not be read: out of memory");
+        return NULL;
+    }
+    return l;
+}
+
+void hot__layouts_free(struct hot__layouts *l)
+{
+    if (!l)
+        return;
+    while (l->names) {
+        struct chunk *next = l->names->next;
+        free(l->names);
+        l->names = next;
+    }
+    free(l->nodes);
+    free(l->members);
+    free(l->roots);
+    free(l->types);
+    free(l);
+}
+
+/* ---- comparing ---------------------------------------------------------- */
+
+enum verdict {
+    SAME,
+    CHANGED_TYPE, /* a difference the caller names: "field 'x' changed type ..." */
+    REPORTED,     /* a struct or union changed; why says how */
+};
+
+struct comparison {
+    const struct hot__layouts *a; /* the new build */
+    const struct hot__layouts *b; /* what runs now: the core, or the running build */
+    uint64_t *seen;               /* pairs of aggregates compared, (a << 32 | b) + 1; 0 empty */
+    size_t seen_capacity, seen_count;
+    char path[512]; /* how the type now compared was reached: "state_t.world.pos" */
+    int nested;     /* the type now compared is inside the root's */
+    int depth;      /* of compare_types calls */
+    char *why;
+    size_t whylen;
+};
+
+/* Marks the pair compared; returns 1 if it already was (or memory ran out:
+ * then the pair is taken on trust). */
+static int seen_before(struct comparison *c, uint32_t a, uint32_t b)
+{
+    if (c->seen_count * 2 >= c->seen_capacity) {
+        size_t capacity = c->seen_capacity ? c->seen_capacity * 2 : 64;
+        uint64_t *bigger = calloc(capacity, sizeof *bigger);
+        if (!bigger)
+            return 1;
+        for (size_t i = 0; i < c->seen_capacity; i++) {
+            uint64_t key = c->seen[i];
+            size_t slot = (size_t)(key * 0x9e3779b97f4a7c15u >> 7) & (capacity - 1);
+            while (key && bigger[slot])
+                slot = (slot + 1) & (capacity - 1);
+            if (key)
+                bigger[slot] = key;
+        }
+        free(c->seen);
+        c->seen = bigger;
+        c->seen_capacity = capacity;
+    }
+    uint64_t key = ((uint64_t)a << 32 | b) + 1;
+    size_t slot = (size_t)(key * 0x9e3779b97f4a7c15u >> 7) & (c->seen_capacity - 1);
+    while (c->seen[slot]) {
+        if (c->seen[slot] == key)
+            return 1;
+        slot = (slot + 1) & (c->seen_capacity - 1);
+    }
+    c->seen[slot] = key;
+    c->seen_count++;
+    return 0;
+}
+
+/* Follows typedefs to the type they name; *name gets the first typedef's
+ * name when it has none yet. */
+static uint32_t resolve(const struct hot__layouts *l, uint32_t n, const char **name)
+{
+    for (int hops = 0; l->nodes[n].kind == KIND_TYPEDEF && hops < MAX_DEPTH; hops++) {
+        if (!*name)
+            *name = l->nodes[n].name;
+        n = l->nodes[n].target;
+    }
+    return n;
+}
+
+__attribute__((format(printf, 3, 4))) static void append(char *out, size_t size, const char *format,
+                                                        ...)
+{
+    size_t used = strlen(out);
+    if (used + 1 >= size)
+        return;
+    va_list args;
+    va_start(args, format);
+    vsnprintf(out + used, size - used, format, args);
+    va_end(args);
+}
+
+/* Appends to out a C spelling of type n: "int", "struct vec *", "float[2][3]". */
+static void spell(const struct hot__layouts *l, uint32_t n, char *out, size_t size, int depth)
+{
+    const struct node *t = &l->nodes[n];
+    if (depth > 8) {
+        append(out, size, "...");
+        return;
+    }
+    switch (t->kind) {
+    case KIND_POINTER:
+        spell(l, t->target, out, size, depth + 1);
+        append(out, size, " *");
+        return;
+    case KIND_ARRAY: { /* the element, then each dimension from the outermost in */
+        uint32_t element = n;
+        while (l->nodes[element].kind == KIND_ARRAY)
+            element = l->nodes[element].target;
+        spell(l, element, out, size, depth + 1);
+        for (uint32_t d = n; d != element; d = l->nodes[d].target) {
+            if (l->nodes[d].counted)
+                append(out, size, "[%llu]", (unsigned long long)l->nodes[d].count);
+            else
+                append(out, size, "[]");
+        }
+        return;
+    }
+    case KIND_STRUCT:
+    case KIND_UNION:
+    case KIND_OPAQUE:
+        append(out, size, "%s %s", t->kind == KIND_UNION ? "union" : "struct",
+               t->name ? t->name : "(anonymous)");
+        return;
+    case KIND_ENUM:
+        append(out, size, "enum %s", t->name ? t->name : "(anonymous)");
+        return;
+    case KIND_FUNCTION:
+        append(out, size, "a function");
+        return;
+    default:
+        append(out, size, "%s", t->name ? t->name : "?");
+        return;
+    }
+}
+
+static enum verdict compare_types(struct comparison *c, uint32_t a, uint32_t b);
+static enum verdict compare_resolved(struct comparison *c, uint32_t an, uint32_t bn);
+
+static const struct member *member_named(const struct hot__layouts *l, const struct node *n,
+                                         const char *name)
+{
+    for (uint32_t i = 0; i < n->span; i++) {
+        const struct member *m = &l->members[n->first + i];
+        if ((m->name == NULL) == (name == NULL) && (!name || strcmp(m->name, name) == 0))
+            return m;
+    }
+    return NULL;
+}
+
+static const char *field(const char *name)
+{
+    return name ? name : "(unnamed)";
+}
+
+/* Says in out how member m of one side sits in the other side's aggregate
+ * other, if it sits elsewhere: "field 'x' moved from offset 4 to 8". */
+static int describe_move(const struct member *was, const struct member *now, char *out, size_t size)
+{
+    if (was->place != now->place)
+        snprintf(out, size, "field '%s' moved from offset %llu to %llu", field(now->name),
+                 (unsigned long long)was->place, (unsigned long long)now->place);
+    else if (was->bit_size != now->bit_size || was->bit_offset != now->bit_offset)
+        snprintf(out, size, "field '%s' changed its bit-field from %llu bits at %llu to %llu at %llu",
+                 field(now->name), (unsigned long long)was->bit_size,
+                 (unsigned long long)was->bit_offset, (unsigned long long)now->bit_size,
+                 (unsigned long long)now->bit_offset);
+    else
+        return 0;
+    return 1;
+}
+
+/* What differs between the members of a and b, which first disagree in
+ * place at index i (or one list ends there): a field added, removed, or
+ * moved. */
+static void describe_members(const struct comparison *c, const struct node *a, const struct node *b,
+                             uint32_t i, char *out, size_t size)
+{
+    const struct member *ma = i < a->span ? &c->a->members[a->first + i] : NULL;
+    const struct member *mb = i < b->span ? &c->b->members[b->first + i] : NULL;
+    const struct member *ma_was = ma ? member_named(c->b, b, ma->name) : NULL;
+    const struct member *mb_now = mb ? member_named(c->a, a, mb->name) : NULL;
+    if (ma && !ma_was)
+        snprintf(out, size, "field '%s' added", field(ma->name));
+    else if (mb && !mb_now)
+        snprintf(out, size, "field '%s' removed", field(mb->name));
+    else if (!(ma && describe_move(ma_was, ma, out, size)) && !(mb && describe_move(mb, mb_now, out, size)))
+        out[0] = '\0';
+}
+
+/* A member both sides name, at different places: fields swapped, say. */
+static void describe_reorder(const struct comparison *c, const struct node *a, const struct node *b,
+                             char *out, size_t size)
+{
+    for (uint32_t i = 0; i < a->span; i++) {
+        const struct member *now = &c->a->members[a->first + i];
+        const struct member *was = now->name ? member_named(c->b, b, now->name) : NULL;
+        if (was && describe_move(was, now, out, size))
+            return;
+    }
+}
+
+/* Compares members place by place: offsets, bit-fields and types must agree
+ * (a renamed field in the same place changes no layout); then by name, so
+ * that fields swapping places is seen; then the sizes. */
+static enum verdict compare_aggregates(struct comparison *c, uint32_t an, uint32_t bn,
+                                       const char *name)
+{
+    const struct node *a = &c->a->nodes[an], *b = &c->b->nodes[bn];
+    char change[320] = "";
+    uint32_t shared = a->span < b->span ? a->span : b->span, i;
+    for (i = 0; i < shared; i++) {
+        const struct member *ma = &c->a->members[a->first + i];
+        const struct member *mb = &c->b->members[b->first + i];
+        int renamed = (ma->name == NULL) != (mb->name == NULL) || (ma->name && strcmp(ma->name, mb->name));
+        if (renamed && (member_named(c->b, b, ma->name) || member_named(c->a, a, mb->name)))
+            break; /* not renamed: fields changed places */
+        if (ma->place != mb->place || ma->place_unknown != mb->place_unknown ||
+            ma->bit_size != mb->bit_size || ma->bit_offset != mb->bit_offset)
+            break;
+        size_t length = strlen(c->path);
+        snprintf(c->path + length, sizeof c->path - length, ".%s", field(ma->name));
+        int nested = c->nested;
+        c->nested = 1;
+        enum verdict v = compare_types(c, ma->type, mb->type);
+        c->nested = nested;
+        c->path[length] = '\0';
+        if (v == REPORTED)
+            return REPORTED;
+        if (v == CHANGED_TYPE) {
+            char was[128] = "", now[128] = "";
+            spell(c->b, mb->type, was, sizeof was, 0);
+            spell(c->a, ma->type, now, sizeof now, 0);
+            snprintf(change, sizeof change, "field '%s' changed type from %s to %s",
+                     field(ma->name), was, now);
+            break;
+        }
+    }
+    if (!change[0] && (i < a->span || i < b->span))
+        describe_members(c, a, b, i, change, sizeof change);
+    if (!change[0])
+        describe_reorder(c, a, b, change, sizeof change);
+    if (!change[0] && a->size == b->size)
+        return SAME;
+
+    char what[400];
+    if (a->size != b->size)
+        snprintf(what, sizeof what, "%llu -> %llu bytes%s%s", (unsigned long long)b->size,
+                 (unsigned long long)a->size, change[0] ? ", " : "", change);
+    else
+        snprintf(what, sizeof what, "%s", change);
+    snprintf(c->why, c->whylen, "%s '%s' changed layout (%s)%s%s",
+             a->kind == KIND_UNION ? "union" : "struct",
+             name ? name : a->name ? a->name : "(anonymous)", what,
+             c->nested ? ", reached through " : "", c->nested ? c->path : "");
+    return REPORTED;
+}
+
+static enum verdict compare_types(struct comparison *c, uint32_t an, uint32_t bn)
+{
+    if (c->depth >= MAX_DEPTH)
+        return SAME;
+    c->depth++;
+    enum verdict v = compare_resolved(c, an, bn);
+    c->depth--;
+    return v;
+}
+
+static enum verdict compare_resolved(struct comparison *c, uint32_t an, uint32_t bn)
+{
+    const char *a_name = NULL, *b_name = NULL;
+    an = resolve(c->a, an, &a_name);
+    bn = resolve(c->b, bn, &b_name);
+    const struct node *a = &c->a->nodes[an], *b = &c->b->nodes[bn];
+    enum kind ka = a->kind, kb = b->kind;
+    if (ka == KIND_UNKNOWN || kb == KIND_UNKNOWN || ka == KIND_OPAQUE || kb == KIND_OPAQUE ||
+        ka == KIND_FUNCTION || kb == KIND_FUNCTION)
+        return SAME; /* nothing either side can depend on */
+    if (ka != kb)
+        return CHANGED_TYPE;
+    switch (ka) {
+    case KIND_BASE:
+        return a->size != b->size || a->encoding != b->encoding ? CHANGED_TYPE : SAME;
+    case KIND_ENUM:
+        return a->size != b->size ? CHANGED_TYPE : SAME;
+    case KIND_POINTER:
+        return compare_types(c, a->target, b->target);
+    case KIND_ARRAY:
+        if (a->counted != b->counted || a->count != b->count)
+            return CHANGED_TYPE;
+        return compare_types(c, a->target, b->target);
+    case KIND_STRUCT:
+    case KIND_UNION:
+        if (seen_before(c, an, bn))
+            return SAME;
+        return compare_aggregates(c, an, bn, a_name);
+    default:
+        return SAME;
+    }
+}
+
+/* Type n with steps pointers or arrays looked through (fewer if it ends). */
+static uint32_t step_in(const struct hot__layouts *l, uint32_t n, int steps)
+{
+    for (; steps > 0; steps--) {
+        const struct node *t = &l->nodes[n];
+        if (t->kind != KIND_POINTER && t->kind != KIND_ARRAY)
+            break;
+        n = t->target;
+    }
+    return n;
+}
+
+/* What a root's type is called in messages: its first typedef or tag name,
+ * looking through *steps pointers and arrays, else its spelling. */
+static void root_label(const struct hot__layouts *l, uint32_t n, char *out, size_t size,
+                       int *steps)
+{
+    uint32_t start = n;
+    for (*steps = 0; *steps < MAX_DEPTH; ++*steps) {
+        const struct node *t = &l->nodes[n];
+        if (t->kind == KIND_TYPEDEF || ((t->kind == KIND_STRUCT || t->kind == KIND_UNION) && t->name)) {
+            snprintf(out, size, "%s", t->name);
+            return;
+        }
+        if (t->kind != KIND_POINTER && t->kind != KIND_ARRAY)
+            break;
+        n = t->target;
+    }
+    *steps = 0;
+    out[0] = '\0';
+    spell(l, start, out, size, 0);
+}
+
+/* Compares one root's type; 1 with c->why set if it changed. */
+static int compare_root(struct comparison *c, uint32_t a, uint32_t b)
+{
+    int steps;
+    root_label(c->a, a, c->path, sizeof c->path, &steps);
+    c->nested = 0;
+    enum verdict v = compare_types(c, a, b);
+    if (v == CHANGED_TYPE) { /* a scalar type behind a typedef changed */
+        char was[128] = "", now[128] = "";
+        const char *unused = NULL;
+        spell(c->b, resolve(c->b, step_in(c->b, b, steps), &unused), was, sizeof was, 0);
+        spell(c->a, resolve(c->a, step_in(c->a, a, steps), &unused), now, sizeof now, 0);
+        snprintf(c->why, c->whylen, "type '%s' changed from %s to %s", c->path, was, now);
+    }
+    return v != SAME;
+}
+
+static const struct root *find_root(const struct hot__layouts *l, enum root_kind kind,
+                                    const char *name)
+{
+    struct root key = {kind, name, 0, 0};
+    return l->root_count ? bsearch(&key, l->roots, l->root_count, sizeof key, by_kind_and_name)
+                         : NULL;
+}
+
+/* The core's counterpart of type n of the new build: the first typedef or
+ * tag the core also names, looking through pointers and arrays. */
+static uint32_t in_core(const struct hot__layouts *next, const struct hot__layouts *core,
+                        uint32_t *n)
+{
+    for (int hops = 0; hops < MAX_DEPTH; hops++) {
+        const struct node *t = &next->nodes[*n];
+        const struct root *r = NULL;
+        switch (t->kind) {
+        case KIND_TYPEDEF:
+            r = find_root(core, ROOT_TYPEDEF, t->name);
+            break;
+        case KIND_STRUCT:
+        case KIND_UNION:
+        case KIND_ENUM:
+        case KIND_OPAQUE:
+            if (t->name)
+                r = find_root(core, ROOT_TAG, t->name);
+            if (!r)
+                return HOT_DWARF_NONE;
+            break;
+        case KIND_POINTER:
+        case KIND_ARRAY:
+            break;
+        default:
+            return HOT_DWARF_NONE;
+        }
+        if (r)
+            return core->types[r->first];
+        *n = t->target;
+    }
+    return HOT_DWARF_NONE;
+}
+
+int hot__layouts_differ(const struct hot__layouts *next, const struct hot__layouts *core,
+                        const struct hot__layouts *running, char *why, size_t whylen)
+{
+    int differ = 0;
+    if (!next)
+        return 0;
+    if (core) {
+        struct comparison c = {.a = next, .b = core, .why = why, .whylen = whylen};
+        for (size_t i = 0; i < next->root_count && !differ; i++) {
+            const struct root *r = &next->roots[i];
+            if (r->kind != ROOT_FUNCTION)
+                continue; /* #[persist] variables: see hot__layouts_variable_differs */
+            for (uint32_t k = 0; k < r->count && !differ; k++) {
+                uint32_t n = next->types[r->first + k];
+                uint32_t counterpart = in_core(next, core, &n);
+                if (counterpart != HOT_DWARF_NONE)
+                    differ = compare_root(&c, n, counterpart);
+            }
+        }
+        free(c.seen);
+    }
+    if (running && !differ) {
+        struct comparison c = {.a = next, .b = running, .why = why, .whylen = whylen};
+        for (size_t i = 0; i < next->root_count && !differ; i++) {
+            const struct root *r = &next->roots[i];
+            if (r->kind != ROOT_FUNCTION)
+                continue;
+            const struct root *was = find_root(running, r->kind, r->name);
+            uint32_t count = was && was->count < r->count ? was->count : r->count;
+            for (uint32_t k = 0; was && k < count && !differ; k++)
+                differ = compare_root(&c, next->types[r->first + k], running->types[was->first + k]);
+        }
+        free(c.seen);
+    }
+    return differ;
+}
+
+int hot__layouts_variable_differs(const struct hot__layouts *next,
+                                  const struct hot__layouts *running, const char *name,
+                                  char *why, size_t whylen)
+{
+    if (!next || !running)
+        return 0;
+    const struct root *now = find_root(next, ROOT_VARIABLE, name);
+    const struct root *was = find_root(running, ROOT_VARIABLE, name);
+    if (!now || !was)
+        return 0;
+    struct comparison c = {.a = next, .b = running, .why = why, .whylen = whylen};
+    int differ = compare_root(&c, next->types[now->first], running->types[was->first]);
+    free(c.seen);
+    return differ;
+}

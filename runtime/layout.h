@@ -1,0 +1,57 @@
+/* runtime/layout.h
+ * The layouts of the types that cross the boundary between the core and a
+ * hot library, as each side was compiled (read from its debug information),
+ * and the comparison that decides whether a new build may run on the data
+ * the program already holds.
+ *
+ * What crosses: the parameter and result types of every hot function, the
+ * types of #[persist] variables, and every type reachable from those through
+ * struct and union members, pointers, arrays and typedefs. Two layouts agree
+ * when their sizes, their members' names, offsets and bit-fields, and their
+ * members' types (recursively) agree; qualifiers and typedef names do not
+ * count, only what they stand for. A type one side sees only as incomplete
+ * (`struct s;`) constrains nothing there: that side cannot depend on its
+ * layout. */
+#ifndef VAIS_HOT_LAYOUT_H
+#define VAIS_HOT_LAYOUT_H
+
+#include <stddef.h>
+
+struct hot__layouts; /* self-contained: owns its names */
+
+/* Whose layouts to read from a hot library: the types of these functions
+ * and variables. */
+struct hot__layout_roots {
+    const char *const *functions;
+    size_t function_count;
+    const char *const *variables;
+    size_t variable_count;
+};
+
+/* Reads the layouts in the ELF file image[0..size): for a hot library, those
+ * reachable from roots; for the core (roots NULL), those of every named
+ * struct, union, enum and typedef. The image may be unmapped afterwards.
+ * Returns NULL, with why in err phrased to follow the file's name, when the
+ * file has no debug information to read them from, or it is corrupt. */
+struct hot__layouts *hot__layouts_read(const unsigned char *image, size_t size,
+                                       const struct hot__layout_roots *roots, char *err,
+                                       size_t errlen);
+
+void hot__layouts_free(struct hot__layouts *layouts);
+
+/* Compares a new library build with the core's layouts (types found by
+ * name) and with the running build's (by function and variable). Either
+ * may be NULL. Returns 0 if they agree wherever both sides see a type
+ * whole; otherwise 1, with what changed in why, e.g.
+ * "struct 'state_t' changed layout (48 -> 56 bytes)". */
+int hot__layouts_differ(const struct hot__layouts *next, const struct hot__layouts *core,
+                        const struct hot__layouts *running, char *why, size_t whylen);
+
+/* For #[persist] variable name, known to both: 1 if its layout differs
+ * between the builds, with what changed in why; 0 if it is the same or
+ * either build has no layout for it. */
+int hot__layouts_variable_differs(const struct hot__layouts *next,
+                                  const struct hot__layouts *running, const char *name,
+                                  char *why, size_t whylen);
+
+#endif

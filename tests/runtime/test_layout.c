@@ -1,0 +1,127 @@
+/* tests/runtime/test_layout.c
+ * A build whose types shared with the core changed layout is refused, with
+ * what changed, while the program keeps its state and its last good code; a
+ * build that leaves every layout alone reloads. argv: the builds, in the
+ * order of `builds` below. */
+#define _POSIX_C_SOURCE 200809L
+#include "../check.h"
+#include "../land.h"
+#include "layout/world.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <vais/hot.h>
+
+enum { OWN, BODY, ADDED, REORDERED, RETYPED, ARRAY, NESTED, BEHIND_POINTER, CACHE, RENAMED,
+       NO_DEBUG, BUILDS };
+
+/* What each refused build changed, as the refusal says it. */
+static const char *const refusals[BUILDS] = {
+    [ADDED] = "struct 'state_t' changed layout (48 -> 56 bytes, field 'speed' added)",
+    [REORDERED] = "struct 'state_t' changed layout (field 'pos' moved from offset 4 to 0)",
+    [RETYPED] = "struct 'state_t' changed layout (field 'hp' changed type from int to float)",
+    [ARRAY] = "struct 'state_t' changed layout (48 -> 56 bytes, field 'name' changed type from "
+              "char[16] to char[24])",
+    [NESTED] = "struct 'vec2' changed layout (8 -> 12 bytes, field 'z' added), reached through "
+               "state_t.pos",
+    [BEHIND_POINTER] = "struct 'world' changed layout (8 -> 16 bytes, field 'extra' added), "
+                       "reached through state_t.world",
+    [CACHE] = "struct 'cache' changed layout (4 -> 16 bytes, field 'misses' added)",
+};
+
+static int land(const char *build, const char *library)
+{
+    return land_library(build, library) == 0 && land_stamp(library) > 0;
+}
+
+/* How many lines of log are exactly line. */
+static int count_lines(FILE *log, const char *line)
+{
+    char text[600];
+    int count = 0;
+    fflush(log);
+    rewind(log);
+    while (fgets(text, sizeof text, log))
+        count += strcmp(text, line) == 0;
+    fseek(log, 0, SEEK_END);
+    return count;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 1 + BUILDS) {
+        fprintf(stderr, "usage: test_layout OWN BODY ADDED REORDERED RETYPED ARRAY NESTED "
+                        "BEHIND_POINTER CACHE RENAMED NO_DEBUG\n");
+        return 2;
+    }
+    char **builds = argv + 1;
+    char scratch[] = "/tmp/vais-hot-layout-XXXXXX", library[96], stamp[112], line[700];
+    CHECK(mkdtemp(scratch) != NULL);
+    snprintf(library, sizeof library, "%s/lib.so", scratch);
+    snprintf(stamp, sizeof stamp, "%s.stamp", library);
+    setenv("TMPDIR", scratch, 1);
+    FILE *log = tmpfile();
+    hot_log_to(log);
+
+    struct world world = {0};
+    state_t state = {.frame = 0, .world = &world};
+    CHECK(land(builds[OWN], library));
+    CHECK_INT(hot_init(library), ==, HOT_OK);
+    state.cache = cache_new();
+    CHECK_INT(step(&state), ==, 1);
+    CHECK_INT(cache_hit(state.cache), ==, 1);
+
+    /* A body edit leaves every layout alone. */
+    CHECK(land(builds[BODY], library));
+    CHECK_INT(hot_check(), ==, 1);
+    CHECK_INT(step(&state), ==, 3);
+
+    for (int b = 0; b < BUILDS; b++) {
+        if (!refusals[b])
+            continue;
+        CHECK(land(builds[b], library));
+        CHECK_INT(hot_check(), ==, HOT_E_LAYOUT);
+        snprintf(line, sizeof line, "%s; restart to use the new code", refusals[b]);
+        CHECK_STR(hot_last_error(), line);
+        snprintf(line, sizeof line, "vais-hot: kept v2: %s; restart to use the new code\n",
+                 refusals[b]);
+        CHECK_INT(count_lines(log, line), ==, 1);
+        CHECK_INT(hot_version(), ==, 2);
+        CHECK_INT(hot_check(), ==, 0); /* refused once, not again and again */
+    }
+    /* Still v2's code, on the same state. */
+    CHECK_INT(step(&state), ==, 5);
+    CHECK_INT(world.ticks, ==, 3);
+    CHECK_INT(cache_hit(state.cache), ==, 2);
+
+    /* A renamed field in the same place changes no layout. */
+    CHECK(land(builds[RENAMED], library));
+    CHECK_INT(hot_check(), ==, 1);
+    CHECK_INT(hot_version(), ==, 3);
+
+    /* Without debug information nothing can be compared: it says so once,
+     * and loads. */
+    CHECK(land(builds[NO_DEBUG], library));
+    CHECK_INT(hot_check(), ==, 1);
+    snprintf(line, sizeof line,
+             "vais-hot: layouts not checked: '%s' has no debug information (compile it with -g)\n",
+             library);
+    CHECK_INT(count_lines(log, line), ==, 1);
+    CHECK_INT(step(&state), ==, 8); /* STEP 3 */
+
+    /* A first load is checked against the core. */
+    free(state.cache);
+    CHECK_INT(hot_cleanup(), ==, HOT_OK);
+    CHECK(land(builds[ADDED], library));
+    CHECK_INT(hot_init(library), ==, HOT_E_LAYOUT);
+    snprintf(line, sizeof line, "%s; rebuild 'runtime_layout' and restart", refusals[ADDED]);
+    CHECK_STR(hot_last_error(), line);
+    CHECK_INT(hot_version(), ==, 0);
+
+    CHECK_INT(hot_cleanup(), ==, HOT_OK);
+    remove(library);
+    remove(stamp);
+    CHECK_INT(rmdir(scratch), ==, 0);
+    return check_exit();
+}
