@@ -528,8 +528,9 @@ struct comparison {
     const struct hot__layouts *b; /* what runs now: the core, or the running build */
     uint64_t *seen;               /* pairs of aggregates compared, (a << 32 | b) + 1; 0 empty */
     size_t seen_capacity, seen_count;
-    char path[512]; /* how the type now compared was reached: "state_t.world.pos" */
-    int nested;     /* the type now compared is inside the root's */
+    uint32_t root; /* the type of the root now compared, in a */
+    const char *trail[MAX_DEPTH]; /* the fields from there to the type now compared */
+    int trail_length;
     int depth;      /* of compare_types calls */
     char *why;
     size_t whylen;
@@ -637,6 +638,8 @@ static void spell(const struct hot__layouts *l, uint32_t n, char *out, size_t si
 }
 
 static enum verdict compare_types(struct comparison *c, uint32_t a, uint32_t b);
+static void root_label(const struct hot__layouts *l, uint32_t n, char *out, size_t size,
+                       int *steps);
 static enum verdict compare_resolved(struct comparison *c, uint32_t an, uint32_t bn);
 
 static const struct member *member_named(const struct hot__layouts *l, const struct node *n,
@@ -720,13 +723,11 @@ static enum verdict compare_aggregates(struct comparison *c, uint32_t an, uint32
         if (ma->place != mb->place || ma->place_unknown != mb->place_unknown ||
             ma->bit_size != mb->bit_size || ma->bit_offset != mb->bit_offset)
             break;
-        size_t length = strlen(c->path);
-        snprintf(c->path + length, sizeof c->path - length, ".%s", field(ma->name));
-        int nested = c->nested;
-        c->nested = 1;
+        int pushed = c->trail_length < MAX_DEPTH;
+        if (pushed)
+            c->trail[c->trail_length++] = field(ma->name);
         enum verdict v = compare_types(c, ma->type, mb->type);
-        c->nested = nested;
-        c->path[length] = '\0';
+        c->trail_length -= pushed;
         if (v == REPORTED)
             return REPORTED;
         if (v == CHANGED_TYPE) {
@@ -745,6 +746,13 @@ static enum verdict compare_aggregates(struct comparison *c, uint32_t an, uint32
     if (!change[0] && a->size == b->size)
         return SAME;
 
+    char path[512] = "";
+    if (c->trail_length) { /* "state_t.world.pos" */
+        int steps;
+        root_label(c->a, c->root, path, sizeof path, &steps);
+        for (int k = 0; k < c->trail_length; k++)
+            append(path, sizeof path, ".%s", c->trail[k]);
+    }
     char what[400];
     if (a->size != b->size)
         snprintf(what, sizeof what, "%llu -> %llu bytes%s%s", (unsigned long long)b->size,
@@ -754,7 +762,7 @@ static enum verdict compare_aggregates(struct comparison *c, uint32_t an, uint32
     snprintf(c->why, c->whylen, "%s '%s' changed layout (%s)%s%s",
              a->kind == KIND_UNION ? "union" : "struct",
              name ? name : a->name ? a->name : "(anonymous)", what,
-             c->nested ? ", reached through " : "", c->nested ? c->path : "");
+             c->trail_length ? ", reached through " : "", c->trail_length ? path : "");
     return REPORTED;
 }
 
@@ -837,16 +845,17 @@ static void root_label(const struct hot__layouts *l, uint32_t n, char *out, size
 /* Compares one root's type; 1 with c->why set if it changed. */
 static int compare_root(struct comparison *c, uint32_t a, uint32_t b)
 {
-    int steps;
-    root_label(c->a, a, c->path, sizeof c->path, &steps);
-    c->nested = 0;
+    c->root = a;
+    c->trail_length = 0;
     enum verdict v = compare_types(c, a, b);
     if (v == CHANGED_TYPE) { /* a scalar type behind a typedef changed */
-        char was[128] = "", now[128] = "";
+        char label[128], was[128] = "", now[128] = "";
+        int steps;
+        root_label(c->a, a, label, sizeof label, &steps);
         const char *unused = NULL;
         spell(c->b, resolve(c->b, step_in(c->b, b, steps), &unused), was, sizeof was, 0);
         spell(c->a, resolve(c->a, step_in(c->a, a, steps), &unused), now, sizeof now, 0);
-        snprintf(c->why, c->whylen, "type '%s' changed from %s to %s", c->path, was, now);
+        snprintf(c->why, c->whylen, "type '%s' changed from %s to %s", label, was, now);
     }
     return v != SAME;
 }

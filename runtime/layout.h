@@ -4,9 +4,10 @@
  * and the comparison that decides whether a new build may run on the data
  * the program already holds.
  *
- * What crosses: the parameter and result types of every hot function, the
- * types of #[persist] variables, and every type reachable from those through
- * struct and union members, pointers, arrays and typedefs. Two layouts agree
+ * What crosses: the parameter and result types of every hot function, and
+ * every type reachable from those through struct and union members,
+ * pointers, arrays and typedefs. The types of #[persist] variables are read
+ * too, to decide whether their values can be carried into a new build. Two layouts agree
  * when their sizes, their members' names, offsets and bit-fields, and their
  * members' types (recursively) agree; qualifiers and typedef names do not
  * count, only what they stand for. A type one side sees only as incomplete

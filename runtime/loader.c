@@ -419,7 +419,10 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
             return fail(HOT_E_IO, "%s", err);
         L.private_owner = hot__os_pid();
     }
-    snprintf(copy, sizeof copy, "%s/%lu-%s", L.private_dir, ++L.attempts, base_name(L.library));
+    int length = snprintf(copy, sizeof copy, "%s/%lu-%s", L.private_dir, ++L.attempts,
+                          base_name(L.library));
+    if (length < 0 || (size_t)length >= sizeof copy)
+        return fail(HOT_E_IO, "the private copy of '%s' would have too long a path", L.library);
     if (hot__os_copy_file(L.library, copy, &before, &after, err, sizeof err) != 0)
         return fail(HOT_E_IO, "%s; build '%s_hot'", err, L.manifest->program);
     if (!same_file(&before, &after) || (stamp_id && !same_file(&before, stamp_id))) {

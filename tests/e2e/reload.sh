@@ -5,7 +5,8 @@
 # within 2 s of the build, (b) the state kept counting, (c) building `all`
 # did not relink the executable, (d) a failed build keeps the last good code
 # and the fix is picked up, (e) a changed signature is refused by name while
-# the program keeps running. Prints the figures it measured.
+# the program keeps running, (f) so is a changed layout of a struct the core
+# shares. Prints the figures it measured.
 source "$(dirname "$0")/lib.sh"
 
 exe_identity() { stat -c '%i %Y' "$work/build/counter"; }
@@ -50,6 +51,15 @@ wait_for_mark 3 "$(now_ns)" 2 >/dev/null
 sed -i 's|^long step(struct counter \*c)$|long step(struct counter *c, long by)|' "$work/src/step.c"
 cmake --build "$work/build" --target counter_hot >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "the signature-change build failed"; }
 wait_for_stderr "vais-hot: kept v3: 'step' changed signature long(struct counter *) -> long(struct counter *, long); rebuild 'counter' and restart to use it" 2
+wait_for_mark 3 "$(now_ns)" 2 >/dev/null
+
+# (f) a struct the core shares changed layout: refused, naming the type and
+# what changed, while v3 keeps running on the same state.
+sed -i 's|^long step(struct counter \*c, long by)$|long step(struct counter *c)|' "$work/src/step.c"
+sed -i 's|^    long count;$|    long count;\n    long extra;|' "$work/src/counter.h"
+set_mark 4
+cmake --build "$work/build" --target counter_hot >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "the layout-change build failed"; }
+wait_for_stderr "vais-hot: kept v3: struct 'counter' changed layout (8 -> 16 bytes, field 'extra' added); restart to use the new code" 2
 wait_for_mark 3 "$(now_ns)" 2 >/dev/null
 
 stop_counter
