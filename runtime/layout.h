@@ -7,12 +7,13 @@
  * What crosses: the parameter and result types of every hot function, and
  * every type reachable from those through struct and union members,
  * pointers, arrays and typedefs. The types of #[persist] variables are read
- * too, to decide whether their values can be carried into a new build. Two layouts agree
- * when their sizes, their members' names, offsets and bit-fields, and their
- * members' types (recursively) agree; qualifiers and typedef names do not
- * count, only what they stand for. A type one side sees only as incomplete
- * (`struct s;`) constrains nothing there: that side cannot depend on its
- * layout. */
+ * too, to decide whether their values can be carried into a new build.
+ * Two layouts agree when their sizes agree, their members place by place
+ * have the same offsets, bit-fields and types (recursively), and no member
+ * name moved to another place: a field renamed where it was changes nothing.
+ * Qualifiers and typedef names do not count, only what they stand for. A
+ * type one side sees only as incomplete (`struct s;`) constrains nothing
+ * there: that side cannot depend on its layout. */
 #ifndef VAIS_HOT_LAYOUT_H
 #define VAIS_HOT_LAYOUT_H
 
