@@ -829,7 +829,7 @@ static void root_label(const struct hot__layouts *l, uint32_t n, char *out, size
     uint32_t start = n;
     for (*steps = 0; *steps < MAX_DEPTH; ++*steps) {
         const struct node *t = &l->nodes[n];
-        if (t->kind == KIND_TYPEDEF || ((t->kind == KIND_STRUCT || t->kind == KIND_UNION) && t->name)) {
+        if ((t->kind == KIND_TYPEDEF || t->kind == KIND_STRUCT || t->kind == KIND_UNION) && t->name) {
             snprintf(out, size, "%s", t->name);
             return;
         }
@@ -878,7 +878,8 @@ static uint32_t in_core(const struct hot__layouts *next, const struct hot__layou
         const struct root *r = NULL;
         switch (t->kind) {
         case KIND_TYPEDEF:
-            r = find_root(core, ROOT_TYPEDEF, t->name);
+            if (t->name)
+                r = find_root(core, ROOT_TYPEDEF, t->name);
             break;
         case KIND_STRUCT:
         case KIND_UNION:
