@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# tests/fuzz/fuzz.sh VAIS-HOT-DIR SCRATCH-PARENT [SECONDS | INPUT...]
+# Fuzzes the generator's lex, parse and emit in process (fuzz_generator.c)
+# with libFuzzer, ASan and UBSan for SECONDS (default 30) from a corpus seeded
+# with the hot sources of tests/generator/cases; with INPUTs instead, runs
+# just those (to reproduce a finding). Builds with clang in a scratch directory
+# under SCRATCH-PARENT, removed on exit; any finding fails the run and is kept
+# in SCRATCH-PARENT/fuzz-findings. Needs clang and libclang-rt-14-dev (libFuzzer).
+# Ten minutes, from the source directory (ctest runs 30 s: fuzz_generator_smoke):
+#   bash tests/fuzz/fuzz.sh . build/fuzz 600
+set -euo pipefail
+source_dir=$(cd "$1" && pwd)
+mkdir -p "$2"
+scratch=$(cd "$2" && pwd)
+shift 2
+seconds=30
+if (($# == 1)) && [[ $1 =~ ^[0-9]+$ ]]; then
+    seconds=$1
+    shift
+fi
+replay=("$@")
+for input in "${replay[@]}"; do
+    [[ -f $input ]] || { echo "FAIL: no input file '$input'" >&2; exit 2; }
+done
+here=$source_dir/tests/fuzz
+work=$(mktemp -d "$scratch/fuzz.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+# -O1 even in Debug: assert() stays on, and libFuzzer runs several times faster.
+flags="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+CC=clang cmake -S "$source_dir" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+    -DCMAKE_C_FLAGS="$flags" -DCMAKE_C_FLAGS_DEBUG="-g -O1" -DVAIS_HOT_FUZZ=ON \
+    -DVAIS_HOT_WERROR=ON -DVAIS_HOT_SANITIZE_TESTS=OFF >"$work/configure.log" 2>&1 ||
+    { cat "$work/configure.log"; exit 1; }
+cmake --build "$work/build" --target vais_hot_fuzz_generator >"$work/build.log" 2>&1 ||
+    { cat "$work/build.log"; exit 1; }
+fuzzer=$work/build/tests/fuzz/vais_hot_fuzz_generator
+export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0
+export UBSAN_OPTIONS=print_stacktrace=1
+
+if ((${#replay[@]})); then
+    "$fuzzer" -rss_limit_mb=2048 "${replay[@]}"
+    exit
+fi
+
+# The seeds: every hot source of the golden cases (not their expected outputs).
+mkdir "$work/corpus" "$work/findings"
+seeds=0
+for file in "$source_dir"/tests/generator/cases/*/*.c; do
+    name=${file##*/}
+    [[ $name == *.unit.c || $name == stubs.c || $name == table.c ]] && continue
+    case_name=${file%/*}
+    cp "$file" "$work/corpus/${case_name##*/}_$name"
+    seeds=$((seeds + 1))
+done
+echo "fuzz: $seeds seeds from tests/generator/cases, $seconds s"
+
+status=0
+"$fuzzer" "$work/corpus" -dict="$here/generator.dict" -max_total_time="$seconds" \
+    -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    -artifact_prefix="$work/findings/" >"$work/fuzz.log" 2>&1 || status=$?
+
+grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)' "$work/fuzz.log" || true
+grep -E '^(stat::|Done )' "$work/fuzz.log" || true
+corpus_files=$(find "$work/corpus" -type f | wc -l)
+corpus_bytes=$(du -sb "$work/corpus" | cut -f1)
+echo "fuzz: corpus $corpus_files inputs, $corpus_bytes bytes"
+
+findings=$(find "$work/findings" -type f | wc -l)
+if ((status != 0 || findings > 0)); then
+    mkdir -p "$scratch/fuzz-findings"
+    cp "$work"/findings/* "$scratch/fuzz-findings/" 2>/dev/null || true
+    # From the first report on (a sanitizer, a broken promise, a timeout...).
+    report=$(sed -n '/==[0-9]*==ERROR\|broken promise\|runtime error\|ALARM\|out-of-memory/,$p' "$work/fuzz.log")
+    if [[ -n $report ]]; then head -n 60 <<<"$report" >&2; else tail -n 40 "$work/fuzz.log" >&2; fi
+    echo "FAIL: libFuzzer exited with $status; $findings finding(s), kept:" >&2
+    for finding in "$work"/findings/*; do
+        [[ -e $finding ]] || continue
+        echo "  $scratch/fuzz-findings/${finding##*/}; reproduce:" \
+            "bash tests/fuzz/fuzz.sh . <scratch> $scratch/fuzz-findings/${finding##*/}" >&2
+    done
+    exit 1
+fi
+echo "fuzz: no finding"
