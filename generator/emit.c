@@ -315,6 +315,10 @@ enum gen_status emit_text(const char *text, size_t size, const struct parse_span
         if (buf_append(out, text + start, blanks[i].offset - start) != 0)
             return GEN_NO_MEMORY;
         start = blanks[i].offset + blanks[i].length;
+        for (size_t k = blanks[i].offset; k < start; k++) {
+            if (text[k] == '\n' && buf_append(out, "\n", 1) != 0)
+                return GEN_NO_MEMORY;
+        }
     }
     if (buf_append(out, text + start, size - start) != 0)
         return GEN_NO_MEMORY;

@@ -69,9 +69,11 @@ enum gen_status emit_render(const char *template_text, size_t template_size,
                             struct emit_problem *problem);
 
 /* Appends TEXT to *out: text[0..size) with each span of blanks[0..count)
- * (ascending, disjoint) removed, so a marker's line keeps only its line
- * break, and a final '\n' added if the text does not end with one (even
- * when what ends it was blanked). Returns GEN_OK or GEN_NO_MEMORY. */
+ * (ascending, disjoint) cut down to the '\n' bytes inside it, so a marker's
+ * line (joined to more by backslash-newlines or not) keeps only its newlines
+ * and every line keeps its number; and a final '\n' added if the text does
+ * not end with one (even when what ends it was blanked). Returns GEN_OK or
+ * GEN_NO_MEMORY. */
 enum gen_status emit_text(const char *text, size_t size, const struct parse_span *blanks,
                           size_t count, struct buf *out);
 

@@ -1,7 +1,9 @@
 /* generator/lex.c
  * The lexer: the bytes of a hot source -> tokens with line and column.
  * Invariant: every '\n' is counted by take_newline alone, so line and
- * line_start are right wherever a token starts; each call consumes input. */
+ * line_start are right wherever a token starts; a backslash-newline is
+ * consumed only by join_lines (or by move_to inside a marker's line), so
+ * every character is read as C reads it; each call consumes input. */
 #include "lex.h"
 
 #include <string.h>
@@ -15,6 +17,19 @@ static const struct {
     {LEX_MARKER_HOT, "#[hot]"},
     {LEX_MARKER_PERSIST, "#[persist]"},
 };
+
+/* What a directive does to conditional groups. Only the literal condition
+ * `0` is understood; any other is taken as possibly true. */
+enum condition {
+    COND_NONE,      /* no conditional: #define, #include, #pragma... */
+    COND_IF,        /* #if (not `0`), #ifdef, #ifndef */
+    COND_IF_ZERO,   /* #if 0 */
+    COND_ELSE,      /* #else, #elif (not `0`), #elifdef, #elifndef */
+    COND_ELIF_ZERO, /* #elif 0 */
+    COND_ENDIF,     /* #endif */
+};
+
+static const unsigned char byte_order_mark[] = {0xef, 0xbb, 0xbf};
 
 const char *lex_kind_name(enum lex_kind kind)
 {
@@ -37,15 +52,66 @@ const char *lex_marker_text(enum lex_marker marker)
     return "";
 }
 
-/* The marker whose text starts at text[0..avail), and its length, or NONE. */
-static enum lex_marker marker_at(const char *text, size_t avail, size_t *length)
+size_t lex_text_start(const char *text, size_t size)
 {
-    for (size_t i = 0; i < sizeof markers / sizeof markers[0]; i++) {
-        *length = strlen(markers[i].text);
-        if (avail >= *length && memcmp(text, markers[i].text, *length) == 0)
-            return markers[i].marker;
+    int bom = size >= sizeof byte_order_mark &&
+              memcmp(text, byte_order_mark, sizeof byte_order_mark) == 0;
+    return bom ? sizeof byte_order_mark : 0;
+}
+
+/* The length of the backslash-newline (or backslash-CR-LF) at text[p],
+ * which ends before end, or 0 if there is none. */
+static size_t splice_at(const char *text, size_t end, size_t p)
+{
+    if (p >= end || text[p] != '\\')
+        return 0;
+    if (end - p >= 2 && text[p + 1] == '\n')
+        return 2;
+    if (end - p >= 3 && text[p + 1] == '\r' && text[p + 2] == '\n')
+        return 3;
+    return 0;
+}
+
+/* p moved past the backslash-newlines there. */
+static size_t past_splices(const char *text, size_t end, size_t p)
+{
+    for (size_t n; (n = splice_at(text, end, p)) != 0;)
+        p += n;
+    return p;
+}
+
+/* Does text[start, end) hold a backslash-newline? */
+static int has_splice(const char *text, size_t start, size_t end)
+{
+    for (const char *b; start < end && (b = memchr(text + start, '\\', end - start)) != NULL;) {
+        start = (size_t)(b - text);
+        if (splice_at(text, end, start++))
+            return 1;
     }
-    return LEX_MARKER_NONE;
+    return 0;
+}
+
+size_t lex_spell(const char *text, const struct lex_token *t, char *out, size_t capacity)
+{
+    size_t end = t->offset + t->length, length = 0;
+    for (size_t p = past_splices(text, end, t->offset); p < end;
+         p = past_splices(text, end, p + 1)) {
+        if (length < capacity)
+            out[length] = text[p];
+        length++;
+    }
+    return length;
+}
+
+size_t lex_line_end(const char *text, size_t size, size_t offset)
+{
+    for (size_t p = offset; p < size; p++) {
+        int joined = text[p] == '\n' && p > 0 &&
+                     (text[p - 1] == '\\' || (text[p - 1] == '\r' && p > 1 && text[p - 2] == '\\'));
+        if (text[p] == '\n' && !joined)
+            return p > offset && text[p - 1] == '\r' ? p - 1 : p;
+    }
+    return size;
 }
 
 void lex_init(struct lex *lex, const char *text, size_t size)
@@ -53,17 +119,11 @@ void lex_init(struct lex *lex, const char *text, size_t size)
     memset(lex, 0, sizeof *lex);
     lex->text = text;
     lex->size = size;
+    lex->pos = lex_text_start(text, size);
     lex->line = 1;
+    lex->line_start = lex->pos;
     lex->first_on_line = 1;
     lex->at_line_start = 1;
-}
-
-/* The byte ahead bytes after pos, or -1 past the end. */
-static int peek(const struct lex *lex, size_t ahead)
-{
-    if (ahead >= lex->size - lex->pos)
-        return -1;
-    return (unsigned char)lex->text[lex->pos + ahead];
 }
 
 static int is_blank(int c)
@@ -81,6 +141,12 @@ static int is_ident_char(int c)
     return is_ident_start(c) || (c >= '0' && c <= '9');
 }
 
+/* The byte at text[p] (before end), or -1. */
+static int byte_at(const char *text, size_t end, size_t p)
+{
+    return p < end ? (unsigned char)text[p] : -1;
+}
+
 /* Consumes the '\n' at pos. */
 static void take_newline(struct lex *lex)
 {
@@ -89,30 +155,75 @@ static void take_newline(struct lex *lex)
     lex->line_start = lex->pos;
 }
 
-/* Consumes a backslash-newline (also backslash-CR-LF) at pos; returns 1 if
- * there was one. The logical line goes on. */
-static int take_splice(struct lex *lex)
+/* Consumes the backslash-newlines at pos, which holds a backslash. */
+static void join_lines(struct lex *lex)
 {
-    if (peek(lex, 0) != '\\')
-        return 0;
-    if (peek(lex, 1) == '\r' && peek(lex, 2) == '\n')
-        lex->pos++;
-    else if (peek(lex, 1) != '\n')
-        return 0;
+    for (size_t n; (n = splice_at(lex->text, lex->size, lex->pos)) != 0;) {
+        lex->pos += n - 1;
+        lex->joins++;
+        take_newline(lex);
+    }
+}
+
+/* Consumes the backslash-newlines at pos: the logical line goes on. */
+static inline void skip_splices(struct lex *lex)
+{
+    if (lex->pos < lex->size && lex->text[lex->pos] == '\\')
+        join_lines(lex);
+}
+
+/* Moves pos forward to target, counting the newlines passed. */
+static void move_to(struct lex *lex, size_t target)
+{
+    while (lex->pos < target) {
+        if (lex->text[lex->pos] == '\n')
+            take_newline(lex);
+        else
+            lex->pos++;
+    }
+}
+
+/* peek, the general case. */
+static int peek_joined(const struct lex *lex, size_t ahead)
+{
+    size_t p = past_splices(lex->text, lex->size, lex->pos);
+    for (; ahead > 0 && p < lex->size; ahead--)
+        p = past_splices(lex->text, lex->size, p + 1);
+    return byte_at(lex->text, lex->size, p);
+}
+
+/* The character ahead characters after pos, as C reads it (backslash-newlines
+ * taken out), or -1 past the end. */
+static inline int peek(const struct lex *lex, size_t ahead)
+{
+    const char *text = lex->text;
+    size_t pos = lex->pos;
+    if (ahead < 2 && lex->size - pos > ahead && text[pos] != '\\' && text[pos + ahead] != '\\')
+        return (unsigned char)text[pos + ahead]; /* no backslash-newline: the common case */
+    return peek_joined(lex, ahead);
+}
+
+/* Consumes the character at pos, which is no newline. */
+static void advance(struct lex *lex)
+{
+    skip_splices(lex);
     lex->pos++;
-    take_newline(lex);
-    return 1;
 }
 
 /* pos is at the opening of a block comment: consumes it. Returns 0 if the
  * text ends before it closes (pos is then at the end). */
 static int skip_block_comment(struct lex *lex)
 {
-    lex->pos += 2;
-    while (lex->pos < lex->size) {
+    advance(lex);
+    advance(lex);
+    for (;;) {
+        skip_splices(lex);
+        if (lex->pos >= lex->size)
+            return 0;
         char c = lex->text[lex->pos];
         if (c == '*' && peek(lex, 1) == '/') {
-            lex->pos += 2;
+            advance(lex);
+            advance(lex);
             return 1;
         }
         if (c == '\n')
@@ -120,17 +231,19 @@ static int skip_block_comment(struct lex *lex)
         else
             lex->pos++;
     }
-    return 0;
 }
 
 /* pos is at '//': consumes the comment, continuation lines included, up to
  * (not including) its newline. */
 static void skip_line_comment(struct lex *lex)
 {
-    lex->pos += 2;
-    while (lex->pos < lex->size && lex->text[lex->pos] != '\n') {
-        if (!take_splice(lex))
-            lex->pos++;
+    advance(lex);
+    advance(lex);
+    for (;;) {
+        skip_splices(lex);
+        if (lex->pos >= lex->size || lex->text[lex->pos] == '\n')
+            return;
+        lex->pos++;
     }
 }
 
@@ -140,8 +253,11 @@ static void skip_line_comment(struct lex *lex)
  * Returns 0 if the text ends first. */
 static int skip_literal(struct lex *lex, char quote)
 {
-    lex->pos++;
-    while (lex->pos < lex->size) {
+    advance(lex);
+    for (;;) {
+        skip_splices(lex);
+        if (lex->pos >= lex->size)
+            return 0;
         char c = lex->text[lex->pos];
         if (c == quote) {
             lex->pos++;
@@ -149,12 +265,13 @@ static int skip_literal(struct lex *lex, char quote)
         }
         if (c == '\n')
             return 1;
-        if (c == '\\' && !take_splice(lex))
-            lex->pos += peek(lex, 1) >= 0 ? 2 : 1;
-        else if (c != '\\')
-            lex->pos++;
+        lex->pos++;
+        if (c == '\\') {
+            skip_splices(lex);
+            if (lex->pos < lex->size && lex->text[lex->pos] != '\n')
+                lex->pos++;
+        }
     }
-    return 0;
 }
 
 /* Fills *token for the end of the text: see lex_next. */
@@ -162,15 +279,15 @@ static void end_token(const struct lex *lex, struct lex_token *token)
 {
     memset(token, 0, sizeof *token);
     token->kind = LEX_EOF;
-    size_t size = lex->size;
-    if (size == 0 || lex->text[size - 1] != '\n') {
+    size_t size = lex->size, first = lex_text_start(lex->text, size);
+    if (size == first || lex->text[size - 1] != '\n') {
         token->offset = size;
         token->line = lex->line;
         token->column = size - lex->line_start + 1;
         return;
     }
     size_t start = size - 1;
-    while (start > 0 && lex->text[start - 1] != '\n')
+    while (start > first && lex->text[start - 1] != '\n')
         start--;
     token->offset = size - 1;
     token->line = lex->line - 1;
@@ -199,44 +316,67 @@ static void begin(const struct lex *lex, struct lex_token *token, enum lex_kind 
     token->column = lex->pos - lex->line_start + 1;
 }
 
+/* p moved past blanks (' ', '\t'; also '\r' with cr) and backslash-newlines. */
+static size_t past_blanks(const char *text, size_t size, size_t p, int cr)
+{
+    for (;;) {
+        p = past_splices(text, size, p);
+        int c = byte_at(text, size, p);
+        if (c != ' ' && c != '\t' && !(cr && c == '\r'))
+            return p;
+        p++;
+    }
+}
+
+/* The marker whose text is read at text[p..] (backslash-newlines taken out),
+ * and in *end the offset past it; or LEX_MARKER_NONE. */
+static enum lex_marker marker_at(const char *text, size_t size, size_t p, size_t *end)
+{
+    for (size_t i = 0; i < sizeof markers / sizeof markers[0]; i++) {
+        const char *m = markers[i].text;
+        size_t q = p;
+        for (; *m && byte_at(text, size, q = past_splices(text, size, q)) == *m; m++)
+            q++;
+        if (*m == '\0') {
+            *end = q;
+            return markers[i].marker;
+        }
+    }
+    return LEX_MARKER_NONE;
+}
+
 /* At the start of a physical line outside comments: if the line is a marker,
  * reads it into *token and returns 1. A bare marker with more on its line is
  * a LEX_ERROR_MARKER_JUNK there (a '// #[hot] ...' line is just a comment). */
 static int scan_marker(struct lex *lex, struct lex_token *token)
 {
     const char *text = lex->text;
-    size_t size = lex->size, p = lex->pos;
-    while (p < size && (text[p] == ' ' || text[p] == '\t'))
-        p++;
-    size_t start = p;
-    int bare = !(size - p >= 2 && text[p] == '/' && text[p + 1] == '/');
-    if (!bare) {
-        p += 2;
-        while (p < size && (text[p] == ' ' || text[p] == '\t'))
-            p++;
-    }
-    size_t length = 0;
-    enum lex_marker marker = marker_at(text + p, size - p, &length);
+    size_t size = lex->size, start = past_blanks(text, size, lex->pos, 0), p = start, end = 0;
+    size_t slash = past_splices(text, size, start + 1);
+    int bare = !(byte_at(text, size, start) == '/' && byte_at(text, size, slash) == '/');
+    if (!bare)
+        p = past_blanks(text, size, slash + 1, 0);
+    enum lex_marker marker = marker_at(text, size, p, &end);
     if (marker == LEX_MARKER_NONE)
         return 0;
-    size_t end = p + length;
-    p = end;
-    while (p < size && (text[p] == ' ' || text[p] == '\t' || text[p] == '\r'))
-        p++;
-    if (p < size && text[p] != '\n' && !bare)
+    size_t after = past_blanks(text, size, end, 1);
+    int junk = after < size && text[after] != '\n';
+    if (junk && !bare)
         return 0;
-    lex->pos = start;
+    move_to(lex, start);
     begin(lex, token, LEX_MARKER);
     token->marker = marker;
     token->length = end - start;
-    lex->pos = end;
+    token->spliced = has_splice(text, start, end);
     lex->first_on_line = 0;
-    if (p < size && text[p] != '\n') {
+    move_to(lex, junk ? after : end);
+    if (junk) {
         token->kind = LEX_ERROR;
         token->error = LEX_ERROR_MARKER_JUNK;
-        token->offset = p;
+        token->offset = after;
         token->length = 1;
-        token->column = p - lex->line_start + 1;
+        token->line = lex->line;
+        token->column = after - lex->line_start + 1;
     }
     return 1;
 }
@@ -256,20 +396,21 @@ static size_t punct_length(const char *s, size_t avail)
         if (memcmp(s, two[i], 2) == 0)
             return 2;
     }
-    return s[0] != '\0' && strchr(one, s[0]) ? 1 : 0;
+    return avail > 0 && s[0] != '\0' && strchr(one, s[0]) ? 1 : 0;
 }
 
 /* pos is at '#' first on its logical line: consumes the directive up to (not
  * including) its newline, comments and continuation lines included. */
 static void skip_directive(struct lex *lex, struct lex_token *token)
 {
-    lex->pos++;
-    while (lex->pos < lex->size && lex->text[lex->pos] != '\n') {
+    advance(lex);
+    for (;;) {
+        skip_splices(lex);
+        if (lex->pos >= lex->size || lex->text[lex->pos] == '\n')
+            break;
         int c = peek(lex, 0), next = peek(lex, 1);
         size_t line = lex->line, column = lex->pos - lex->line_start + 1;
         enum lex_error error = LEX_ERROR_NONE;
-        if (take_splice(lex))
-            continue;
         if (c == '/' && next == '/')
             skip_line_comment(lex);
         else if (c == '/' && next == '*')
@@ -288,24 +429,26 @@ static void skip_directive(struct lex *lex, struct lex_token *token)
     token->length = lex->pos - token->offset;
 }
 
-/* pos is at the first byte c of a token that is no comment, directive or
- * marker: reads it into *token, which begin() started. */
+/* pos is at the first character c of a token that is no comment, directive
+ * or marker: reads it into *token, which begin() started. */
 static void read_token(struct lex *lex, struct lex_token *token, int c)
 {
     if (is_ident_start(c)) {
         token->kind = LEX_IDENT;
-        while (lex->pos < lex->size && is_ident_char(peek(lex, 0)))
-            lex->pos++;
+        do { /* a run of plain characters, then a backslash-newline if one joins more */
+            skip_splices(lex);
+            while (lex->pos < lex->size && is_ident_char((unsigned char)lex->text[lex->pos]))
+                lex->pos++;
+        } while (is_ident_char(peek(lex, 0)));
     } else if ((c >= '0' && c <= '9') || (c == '.' && peek(lex, 1) >= '0' && peek(lex, 1) <= '9')) {
         token->kind = LEX_NUMBER;
-        lex->pos++;
-        while (lex->pos < lex->size) {
-            int d = peek(lex, 0), before = lex->text[lex->pos - 1];
+        for (int before = c, d = c;; before = d) {
+            advance(lex);
+            d = peek(lex, 0);
             int sign = (d == '+' || d == '-') &&
                        (before == 'e' || before == 'E' || before == 'p' || before == 'P');
             if (!sign && !is_ident_char(d) && d != '.')
                 break;
-            lex->pos++;
         }
     } else if (c == '"' || c == '\'') {
         token->kind = c == '"' ? LEX_STRING : LEX_CHAR;
@@ -315,14 +458,28 @@ static void read_token(struct lex *lex, struct lex_token *token, int c)
             return;
         }
     } else {
-        size_t length = punct_length(lex->text + lex->pos, lex->size - lex->pos);
+        char window[3];
+        size_t avail = lex->size - lex->pos < 3 ? lex->size - lex->pos : 3;
+        const char *at = lex->text + lex->pos;
+        int joined = 0;
+        for (size_t k = 0; k < avail; k++)
+            joined |= at[k] == '\\';
+        if (joined) { /* maybe joined by a backslash-newline */
+            avail = 0;
+            for (int w; avail < sizeof window && (w = peek(lex, avail)) >= 0; avail++)
+                window[avail] = (char)w;
+            at = window;
+        }
+        size_t length = punct_length(at, avail);
         token->kind = length ? LEX_PUNCT : LEX_OTHER;
-        lex->pos += length ? length : 1;
+        for (size_t i = 0; i < (length ? length : 1); i++)
+            advance(lex);
     }
     token->length = lex->pos - token->offset;
 }
 
-void lex_next(struct lex *lex, struct lex_token *token)
+/* Reads the next token, whether or not in a live group. */
+static void read_any(struct lex *lex, struct lex_token *token)
 {
     for (;;) {
         if (lex->at_line_start) {
@@ -330,11 +487,12 @@ void lex_next(struct lex *lex, struct lex_token *token)
             if (scan_marker(lex, token))
                 return;
         }
-        int c = peek(lex, 0), next = peek(lex, 1);
-        if (c < 0) {
+        skip_splices(lex);
+        if (lex->pos >= lex->size) {
             end_token(lex, token);
             return;
         }
+        int c = (unsigned char)lex->text[lex->pos];
         if (c == '\n') {
             take_newline(lex);
             lex->first_on_line = 1;
@@ -345,8 +503,8 @@ void lex_next(struct lex *lex, struct lex_token *token)
             lex->pos++;
             continue;
         }
-        if (take_splice(lex))
-            continue;
+        int next = c == '/' ? peek(lex, 1) : 0;
+        size_t joins = lex->joins;
         begin(lex, token, LEX_DIRECTIVE);
         if (c == '/' && next == '*') {
             if (skip_block_comment(lex))
@@ -358,12 +516,109 @@ void lex_next(struct lex *lex, struct lex_token *token)
             skip_line_comment(lex);
             continue;
         }
-        if (c == '#' && lex->first_on_line) {
+        if (c == '#' && lex->first_on_line)
             skip_directive(lex, token);
-            return;
-        }
+        else
+            read_token(lex, token, c);
         lex->first_on_line = 0;
-        read_token(lex, token, c);
+        token->spliced = token->kind != LEX_ERROR && lex->joins != joins;
         return;
+    }
+}
+
+/* p moved past blanks, backslash-newlines and comments in a directive that
+ * ends at end; end if a line comment (or nothing) is left. */
+static size_t directive_blank(const char *text, size_t end, size_t p)
+{
+    for (;;) {
+        p = past_splices(text, end, p);
+        size_t next = past_splices(text, end, p + 1);
+        int c = byte_at(text, end, p), d = byte_at(text, end, next);
+        if (c < 0 || (c == '/' && d == '/'))
+            return end;
+        if (c == '/' && d == '*') {
+            for (p = next + 1;; p++) {
+                p = past_splices(text, end, p);
+                if (p >= end)
+                    return end;
+                next = past_splices(text, end, p + 1);
+                if (text[p] == '*' && byte_at(text, end, next) == '/')
+                    break;
+            }
+            p = next + 1;
+        } else if (is_blank(c)) {
+            p++;
+        } else {
+            return p;
+        }
+    }
+}
+
+/* What the directive token t does to conditional groups. */
+static enum condition condition_of(const char *text, const struct lex_token *t)
+{
+    static const struct {
+        const char *name;
+        enum condition condition, if_zero;
+    } names[] = {
+        {"if", COND_IF, COND_IF_ZERO},     {"ifdef", COND_IF, COND_IF},
+        {"ifndef", COND_IF, COND_IF},      {"elif", COND_ELSE, COND_ELIF_ZERO},
+        {"elifdef", COND_ELSE, COND_ELSE}, {"elifndef", COND_ELSE, COND_ELSE},
+        {"else", COND_ELSE, COND_ELSE},    {"endif", COND_ENDIF, COND_ENDIF},
+    };
+    size_t end = t->offset + t->length, p = directive_blank(text, end, t->offset + 1);
+    char name[10];
+    size_t length = 0;
+    for (; is_ident_char(byte_at(text, end, p)); p = past_splices(text, end, p + 1)) {
+        if (length < sizeof name)
+            name[length] = text[p];
+        length++;
+    }
+    p = directive_blank(text, end, p);
+    size_t after = past_splices(text, end, p + 1);
+    int zero = byte_at(text, end, p) == '0' && !is_ident_char(byte_at(text, end, after)) &&
+               byte_at(text, end, after) != '.' && directive_blank(text, end, after) == end;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strlen(names[i].name) == length && memcmp(names[i].name, name, length) == 0)
+            return zero ? names[i].if_zero : names[i].condition;
+    }
+    return COND_NONE;
+}
+
+/* Follows a directive's effect on lex->dead. */
+static void track_condition(struct lex *lex, enum condition condition)
+{
+    switch (condition) {
+    case COND_IF_ZERO:
+        lex->dead++;
+        break;
+    case COND_IF:
+        lex->dead += lex->dead > 0;
+        break;
+    case COND_ELSE:
+        lex->dead -= lex->dead == 1;
+        break;
+    case COND_ELIF_ZERO:
+        lex->dead += lex->dead == 0;
+        break;
+    case COND_ENDIF:
+        lex->dead -= lex->dead > 0;
+        break;
+    case COND_NONE:
+        break;
+    }
+}
+
+void lex_next(struct lex *lex, struct lex_token *token)
+{
+    for (;;) {
+        read_any(lex, token);
+        int was_dead = lex->dead > 0;
+        if (token->kind == LEX_DIRECTIVE) {
+            track_condition(lex, condition_of(lex->text, token));
+        }
+        int error = token->kind == LEX_ERROR && token->error != LEX_ERROR_MARKER_JUNK;
+        if (!was_dead || lex->dead == 0 || token->kind == LEX_EOF || error)
+            return;
     }
 }

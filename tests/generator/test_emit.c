@@ -174,6 +174,9 @@ static void text(void)
     CHECK_STR(blank("x\n", NULL, 0), "x\n");
     const struct parse_span last[] = {{2, 6}};
     CHECK_STR(blank("x\n#[hot]", last, 1), "x\n\n");
+    /* A span keeps its newlines: a joined marker line keeps its lines. */
+    const struct parse_span joined[] = {{0, 11}};
+    CHECK_STR(blank("#[h\\\not]\\\r\n\nx", joined, 1), "\n\n\nx\n");
 }
 
 /* Renders every embedded template with *values (and, for units, a text). */

@@ -1,6 +1,7 @@
 /* tests/generator/test_lex.c
  * Unit tests of generator/lex.c: tokens, their lines and columns, markers
- * and what hides them (comments, literals, directives), and the errors.
+ * and what hides them (comments, literals, directives, `#if 0` groups),
+ * backslash-newlines anywhere, a byte order mark, and the errors.
  * Invariant: each check lexes a whole text and compares a one-line summary. */
 #include <stdio.h>
 #include <string.h>
@@ -145,10 +146,104 @@ static void not_markers(void)
     CHECK_STR(LEX("/*\n#[persist]\n*/"), "eof@3:3");
 }
 
+/* The spelling of the first token of text, and whether it is spliced. */
+static const char *first_spelling(const char *text)
+{
+    static char spelled[64];
+    struct lex lex;
+    struct lex_token t;
+    lex_init(&lex, text, strlen(text));
+    lex_next(&lex, &t);
+    size_t length = lex_spell(text, &t, spelled, sizeof spelled - 1);
+    spelled[length < sizeof spelled - 1 ? length : sizeof spelled - 1] = '\0';
+    if (t.spliced)
+        strcat(spelled, " (spliced)");
+    return spelled;
+}
+
+/* A backslash-newline joins lines anywhere: inside a token, between the
+ * characters of a punctuator, a comment's opening or closing, a marker. */
+static void continuations(void)
+{
+    CHECK_STR(LEX("fo\\\no bar"), "ide:fo\\\no@1:1 ide:bar@2:3 eof@2:6");
+    CHECK_STR(LEX("a\\\r\nb 1\\\n2e\\\n+3"), "ide:a\\\r\nb@1:1 num:1\\\n2e\\\n+3@2:3 eof@4:3");
+    CHECK_STR(LEX("-\\\n> .\\\n.\\\n. <\\\n<\\\n="),
+              "pun:-\\\n>@1:1 pun:.\\\n.\\\n.@2:3 pun:<\\\n<\\\n=@4:3 eof@6:2");
+    CHECK_STR(LEX("/\\\n* c *\\\n/ x /\\\n/ y\nz"), "ide:x@3:3 ide:z@5:1 eof@5:2");
+    CHECK_STR(LEX("x \\\n\\\n y"), "ide:x@1:1 ide:y@3:2 eof@3:3");
+    /* A token ends before a backslash-newline that ends it. */
+    CHECK_STR(LEX("ab\\\n cd"), "ide:ab@1:1 ide:cd@2:2 eof@2:4");
+    CHECK_STR(first_spelling("fo\\\no\\\r\no x"), "fooo (spliced)");
+    CHECK_STR(first_spelling("foo\\\n x"), "foo");
+    CHECK_STR(first_spelling("\"a\\\nb\""), "\"ab\" (spliced)");
+    CHECK_STR(first_spelling("\\\n\\\nint"), "int");
+    /* A marker may be joined too; then its token holds the joins. */
+    CHECK_STR(LEX("#[h\\\not]\nint"), "mar:#[h\\\not]@1:1 ide:int@3:1 eof@3:4");
+    CHECK_STR(LEX("/\\\n/\\\n #[hot]\nint"), "mar:/\\\n/\\\n #[hot]@1:1 ide:int@4:1 eof@4:4");
+    CHECK_STR(LEX("#[hot]\\\n\nint"), "mar:#[hot]@1:1 ide:int@3:1 eof@3:4");
+    CHECK_STR(LEX("  \\\n #[hot]\nint"), "mar:#[hot]@2:2 ide:int@3:1 eof@3:4");
+    /* A line comment joined to the next line hides it, marker and all. */
+    CHECK_STR(LEX("// #[hot] \\\nint f\nx"), "ide:x@3:1 eof@3:2");
+}
+
+/* The end of a marker's logical line, which the unit blanks. */
+static void line_ends(void)
+{
+    static const char text[] = "#[h\\\not] \\\r\n \r\nx\\\\\ny";
+    CHECK_INT(lex_line_end(text, sizeof text - 1, 0), ==, 13);
+    CHECK_INT(lex_line_end(text, sizeof text - 1, 15), ==, 20);
+    CHECK_INT(lex_line_end("abc", 3, 1), ==, 3);
+    CHECK_INT(lex_line_end("a\r", 2, 0), ==, 2);
+}
+
+/* A byte order mark at the start is no text: line 1 starts after it. */
+static void byte_order_mark(void)
+{
+    CHECK_STR(LEX("\xef\xbb\xbf#[hot]\nint"), "mar:#[hot]@1:1 ide:int@2:1 eof@2:4");
+    CHECK_STR(LEX("\xef\xbb\xbf#include <a.h>\nx"), "dir:#include <a.h>@1:1 ide:x@2:1 eof@2:2");
+    CHECK_STR(LEX("\xef\xbb\xbf"), "eof@1:1");
+    CHECK_STR(LEX("\xef\xbb\xbf\n"), "eof@1:1");
+    CHECK_STR(LEX("\xef\xbb\xbf x"), "ide:x@1:2 eof@1:3");
+    CHECK_INT(lex_text_start("\xef\xbb\xbfx", 4), ==, 3);
+    CHECK_INT(lex_text_start("\xef\xbb", 2), ==, 0);
+    CHECK_INT(lex_text_start("x\xef\xbb\xbf", 4), ==, 0);
+}
+
+/* An `#if 0` group gives no token but its directives; markers and all. */
+static void conditional_groups(void)
+{
+    CHECK_STR(LEX("#if 0\n#[hot]\nint a;\n#endif\nb"),
+              "dir:#if 0@1:1 dir:#endif@4:1 ide:b@5:1 eof@5:2");
+    CHECK_STR(LEX("#if 0\na\n#else\nb\n#endif\nc"),
+              "dir:#if 0@1:1 dir:#else@3:1 ide:b@4:1 dir:#endif@5:1 ide:c@6:1 eof@6:2");
+    CHECK_STR(LEX("#if 0\n#ifdef X\na\n#else\nb\n#endif\n#if 1\nc\n#elif 2\n#endif\n#endif\nd"),
+              "dir:#if 0@1:1 dir:#endif@11:1 ide:d@12:1 eof@12:2");
+    CHECK_STR(LEX("#if 0\na\n#elif 0\nb\n#elif X\nc\n#elif 0\nd\n#endif\ne"),
+              "dir:#if 0@1:1 dir:#elif X@5:1 ide:c@6:1 dir:#elif 0@7:1 dir:#endif@9:1 ide:e@10:1 "
+              "eof@10:2");
+    CHECK_STR(LEX("#if X\na\n#elif 0\nb\n#else\nc\n#endif"),
+              "dir:#if X@1:1 ide:a@2:1 dir:#elif 0@3:1 dir:#else@5:1 ide:c@6:1 dir:#endif@7:1 "
+              "eof@7:7");
+    CHECK_STR(LEX(" # /**/ if/* */0// x\na\n#\\\nendif\nb"),
+              "dir:# /**/ if/* */0// x@1:2 dir:#\\\nendif@3:1 ide:b@5:1 eof@5:2");
+    CHECK_STR(LEX("#elifdef X\na\n#elifndef Y\n#endif\nb"),
+              "dir:#elifdef X@1:1 ide:a@2:1 dir:#elifndef Y@3:1 dir:#endif@4:1 ide:b@5:1 eof@5:2");
+    /* Not the literal 0: read. */
+    CHECK_STR(LEX("#if 0.0\na\n#if 0u\nb\n#if 0x\nc\n#if 0 || 1\nd\n#if\ne"),
+              "dir:#if 0.0@1:1 ide:a@2:1 dir:#if 0u@3:1 ide:b@4:1 dir:#if 0x@5:1 ide:c@6:1 "
+              "dir:#if 0 || 1@7:1 ide:d@8:1 dir:#if@9:1 ide:e@10:1 eof@10:2");
+    /* An #else or #endif inside a comment or a literal in the group is none. */
+    CHECK_STR(LEX("#if 0\n/*\n#endif\n*/\n\"\\\n#else\"\n#endif\nx"),
+              "dir:#if 0@1:1 dir:#endif@7:1 ide:x@8:1 eof@8:2");
+    /* Errors in a left-out group: a comment left open is one, junk after a
+     * marker is none. */
+    CHECK_STR(LEX("#if 0\n#[hot] x\n/* y"), "dir:#if 0@1:1 error1(3:1)@3:5");
+}
+
 static void errors(void)
 {
     CHECK_STR(LEX("#[hot] int f(void)\n"), "error4(0:0)@1:8");
-    CHECK_STR(LEX("#[hot]\\\n"), "error4(0:0)@1:7");
+    CHECK_STR(LEX("#[hot]\\\nx"), "error4(0:0)@2:1");
     CHECK_STR(LEX("a /* b\nc"), "ide:a@1:1 error1(1:3)@2:2");
     CHECK_STR(LEX("a /* b\n"), "ide:a@1:1 error1(1:3)@1:7");
     CHECK_STR(LEX("x = \"abc"), "ide:x@1:1 pun:=@1:3 error2(1:5)@1:9");
@@ -199,6 +294,10 @@ int main(void)
     markers();
     marker_kinds();
     not_markers();
+    continuations();
+    line_ends();
+    byte_order_mark();
+    conditional_groups();
     errors();
     any_bytes();
     return check_exit();
