@@ -41,7 +41,9 @@ __attribute__((constructor)) static void vais_hot__register(void)
     hot__register(&vais_hot__manifest);
 }
 
-__asm__(".text\n"
+/* One asm statement per function (a string literal stays short, as ISO C
+ * asks); each restores the section the compiler was in. */
+__asm__(".pushsection .text\n"
         ".globl last\n"
         ".type last, %function\n"
         ".p2align 4\n"
@@ -56,6 +58,8 @@ __asm__(".text\n"
         "    movl $0, %r11d\n"
         "    jmp hot__lazy_entry\n"
         ".size vais_hot__lazy_0, .-vais_hot__lazy_0\n"
+        ".popsection\n");
+__asm__(".pushsection .text\n"
         ".globl twice\n"
         ".type twice, %function\n"
         ".p2align 4\n"
@@ -70,4 +74,4 @@ __asm__(".text\n"
         "    movl $1, %r11d\n"
         "    jmp hot__lazy_entry\n"
         ".size vais_hot__lazy_1, .-vais_hot__lazy_1\n"
-);
+        ".popsection\n");

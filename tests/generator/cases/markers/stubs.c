@@ -50,7 +50,9 @@ __attribute__((constructor)) static void vais_hot__register(void)
     hot__register(&vais_hot__manifest);
 }
 
-__asm__(".text\n"
+/* One asm statement per function (a string literal stays short, as ISO C
+ * asks); each restores the section the compiler was in. */
+__asm__(".pushsection .text\n"
         ".globl game_update\n"
         ".type game_update, %function\n"
         ".p2align 4\n"
@@ -65,6 +67,8 @@ __asm__(".text\n"
         "    movl $0, %r11d\n"
         "    jmp hot__lazy_entry\n"
         ".size vais_hot__lazy_0, .-vais_hot__lazy_0\n"
+        ".popsection\n");
+__asm__(".pushsection .text\n"
         ".globl indented\n"
         ".type indented, %function\n"
         ".p2align 4\n"
@@ -79,6 +83,8 @@ __asm__(".text\n"
         "    movl $1, %r11d\n"
         "    jmp hot__lazy_entry\n"
         ".size vais_hot__lazy_1, .-vais_hot__lazy_1\n"
+        ".popsection\n");
+__asm__(".pushsection .text\n"
         ".globl render\n"
         ".type render, %function\n"
         ".p2align 4\n"
@@ -93,6 +99,8 @@ __asm__(".text\n"
         "    movl $2, %r11d\n"
         "    jmp hot__lazy_entry\n"
         ".size vais_hot__lazy_2, .-vais_hot__lazy_2\n"
+        ".popsection\n");
+__asm__(".pushsection .text\n"
         ".globl spaced\n"
         ".type spaced, %function\n"
         ".p2align 4\n"
@@ -107,6 +115,8 @@ __asm__(".text\n"
         "    movl $3, %r11d\n"
         "    jmp hot__lazy_entry\n"
         ".size vais_hot__lazy_3, .-vais_hot__lazy_3\n"
+        ".popsection\n");
+__asm__(".pushsection .text\n"
         ".globl tabbed\n"
         ".type tabbed, %function\n"
         ".p2align 4\n"
@@ -121,4 +131,4 @@ __asm__(".text\n"
         "    movl $4, %r11d\n"
         "    jmp hot__lazy_entry\n"
         ".size vais_hot__lazy_4, .-vais_hot__lazy_4\n"
-);
+        ".popsection\n");

@@ -38,7 +38,9 @@ __attribute__((constructor)) static void vais_hot__register(void)
     hot__register(&vais_hot__manifest);
 }
 
-__asm__(".text\n"
+/* One asm statement per function (a string literal stays short, as ISO C
+ * asks); each restores the section the compiler was in. */
+__asm__(".pushsection .text\n"
         ".globl real\n"
         ".type real, %function\n"
         ".p2align 4\n"
@@ -53,4 +55,4 @@ __asm__(".text\n"
         "    movl $0, %r11d\n"
         "    jmp hot__lazy_entry\n"
         ".size vais_hot__lazy_0, .-vais_hot__lazy_0\n"
-);
+        ".popsection\n");
