@@ -1,12 +1,15 @@
 /* generator/parse.c
  * The parser: the tokens of hot sources -> plain records of hot functions
- * and #[persist] variables. Invariant: each source is read once, token by token; a declaration's
- * tokens are visited a bounded number of times (brackets are matched while they are read), so any
- * input takes linear time, and nesting is bounded. */
+ * and #[persist] variables. Invariant: each source is read once, token by
+ * token; a declaration's tokens are visited a bounded number of times
+ * (brackets are matched while they are read), so any input takes linear
+ * time, and nesting is bounded. A signature is the function's type as C's
+ * compatibility rules see it, spelled one way (see print_type). */
 #include "parse.h"
 
 #include <assert.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +17,12 @@
 #include "buf.h"
 #include "lex.h"
 
-/* Parameter lists nested deeper than this are refused, not recursed into. */
+/* Parentheses (groups and parameter lists) nested deeper than this in a
+ * declaration are refused, not recursed into. */
 #define PARSE_MAX_NESTING 64
+
+/* An index that points at no token. */
+#define NO_INDEX SIZE_MAX
 
 /* A declaration token; match is the index of the closing bracket of a '('
  * or '[' (brackets are always balanced in a declaration that was read). */
@@ -29,7 +36,8 @@ enum sig_class {
     SIG_START,    /* nothing yet: no space */
     SIG_WORD,     /* identifiers, keywords, numbers, '...' */
     SIG_STAR,     /* '*' in a declarator: a space before it, none after it */
-    SIG_OPEN,     /* '(' '[': none after it */
+    SIG_GROUP,    /* '(' that groups (or opens typeof's operand): a space before it */
+    SIG_LIST,     /* '(' of a parameter list, '[': no space before or after it */
     SIG_CLOSE,    /* ')' ']': none before it */
     SIG_COMMA,    /* none before it */
     SIG_OPERATOR, /* other punctuators, in array bounds */
@@ -39,77 +47,141 @@ enum sig_class {
 enum word {
     WORD_NONE,      /* an identifier: a typedef name or a declarator's name */
     WORD_STATIC,    /* internal linkage: refused for hot functions */
-    WORD_DROP,      /* extern, inline...: no part of the type */
+    WORD_DROP,      /* extern, inline, _Noreturn...: no part of the type */
     WORD_REGISTER,  /* dropped in parameters, refused elsewhere */
-    WORD_REFUSED,   /* typedef, auto...: no function definition starts so */
+    WORD_REFUSED,   /* typedef, auto...: no definition we can forward has it */
+    WORD_ASM,       /* an asm label: it renames the symbol that the stub must be */
     WORD_ATTRIBUTE, /* followed by a parenthesised group that is skipped */
-    WORD_QUALIFIER, /* const, volatile...: part of the type */
+    WORD_QUALIFIER, /* const, volatile, restrict, _Atomic: see enum qual */
     WORD_TYPE,      /* a type specifier keyword */
     WORD_TAG,       /* struct, union, enum: followed by a tag */
     WORD_GROUP,     /* typeof and friends: followed by a group kept verbatim */
 };
 
+/* Type qualifiers as a set; a signature spells them in this order. */
+enum qual {
+    QUAL_CONST = 1,
+    QUAL_VOLATILE = 2,
+    QUAL_RESTRICT = 4,
+    QUAL_ATOMIC = 8, /* never dropped: an _Atomic type may differ in size and alignment */
+};
+
+static const char *const qual_names[] = {"const", "volatile", "restrict", "_Atomic"};
+
+/* The keywords, sorted by text (strcmp): word_index searches them. */
 static const struct {
     const char *text;
     enum word word;
+    unsigned qual; /* WORD_QUALIFIER only */
 } words[] = {
-    {"static", WORD_STATIC},
-    {"extern", WORD_DROP},
-    {"inline", WORD_DROP},
-    {"__inline", WORD_DROP},
-    {"__inline__", WORD_DROP},
-    {"_Noreturn", WORD_DROP},
-    {"noreturn", WORD_DROP},
-    {"__extension__", WORD_DROP},
-    {"register", WORD_REGISTER},
-    {"typedef", WORD_REFUSED},
-    {"auto", WORD_REFUSED},
-    {"_Thread_local", WORD_REFUSED},
-    {"thread_local", WORD_REFUSED},
-    {"__thread", WORD_REFUSED},
-    {"constexpr", WORD_REFUSED},
-    {"__attribute__", WORD_ATTRIBUTE},
-    {"__attribute", WORD_ATTRIBUTE},
-    {"__declspec", WORD_ATTRIBUTE},
-    {"_Alignas", WORD_ATTRIBUTE},
-    {"alignas", WORD_ATTRIBUTE},
-    {"const", WORD_QUALIFIER},
-    {"volatile", WORD_QUALIFIER},
-    {"restrict", WORD_QUALIFIER},
-    {"_Atomic", WORD_QUALIFIER},
-    {"__const", WORD_QUALIFIER},
-    {"__volatile", WORD_QUALIFIER},
-    {"__volatile__", WORD_QUALIFIER},
-    {"__restrict", WORD_QUALIFIER},
-    {"__restrict__", WORD_QUALIFIER},
-    {"void", WORD_TYPE},
-    {"char", WORD_TYPE},
-    {"short", WORD_TYPE},
-    {"int", WORD_TYPE},
-    {"long", WORD_TYPE},
-    {"float", WORD_TYPE},
-    {"double", WORD_TYPE},
-    {"signed", WORD_TYPE},
-    {"unsigned", WORD_TYPE},
-    {"__signed", WORD_TYPE},
-    {"__signed__", WORD_TYPE},
-    {"_Bool", WORD_TYPE},
-    {"bool", WORD_TYPE},
-    {"_Complex", WORD_TYPE},
-    {"_Imaginary", WORD_TYPE},
-    {"__int128", WORD_TYPE},
-    {"_Float16", WORD_TYPE},
-    {"_Float32", WORD_TYPE},
-    {"_Float64", WORD_TYPE},
-    {"_Float128", WORD_TYPE},
-    {"__float128", WORD_TYPE},
-    {"struct", WORD_TAG},
-    {"union", WORD_TAG},
-    {"enum", WORD_TAG},
-    {"typeof", WORD_GROUP},
-    {"typeof_unqual", WORD_GROUP},
-    {"__typeof", WORD_GROUP},
-    {"__typeof__", WORD_GROUP},
+    {"_Alignas", WORD_ATTRIBUTE, 0},
+    {"_Atomic", WORD_QUALIFIER, QUAL_ATOMIC}, /* '_Atomic (' is a type specifier instead */
+    {"_BitInt", WORD_GROUP, 0},
+    {"_Bool", WORD_TYPE, 0},
+    {"_Complex", WORD_TYPE, 0},
+    {"_Decimal128", WORD_TYPE, 0},
+    {"_Decimal32", WORD_TYPE, 0},
+    {"_Decimal64", WORD_TYPE, 0},
+    {"_Float128", WORD_TYPE, 0},
+    {"_Float16", WORD_TYPE, 0},
+    {"_Float32", WORD_TYPE, 0},
+    {"_Float32x", WORD_TYPE, 0},
+    {"_Float64", WORD_TYPE, 0},
+    {"_Float64x", WORD_TYPE, 0},
+    {"_Imaginary", WORD_TYPE, 0},
+    {"_Noreturn", WORD_DROP, 0},
+    {"_Thread_local", WORD_REFUSED, 0},
+    {"__asm", WORD_ASM, 0},
+    {"__asm__", WORD_ASM, 0},
+    {"__attribute", WORD_ATTRIBUTE, 0},
+    {"__attribute__", WORD_ATTRIBUTE, 0},
+    {"__auto_type", WORD_REFUSED, 0},
+    {"__const", WORD_QUALIFIER, QUAL_CONST},
+    {"__declspec", WORD_ATTRIBUTE, 0},
+    {"__extension__", WORD_DROP, 0},
+    {"__float128", WORD_TYPE, 0},
+    {"__inline", WORD_DROP, 0},
+    {"__inline__", WORD_DROP, 0},
+    {"__int128", WORD_TYPE, 0},
+    {"__restrict", WORD_QUALIFIER, QUAL_RESTRICT},
+    {"__restrict__", WORD_QUALIFIER, QUAL_RESTRICT},
+    {"__signed", WORD_TYPE, 0},
+    {"__signed__", WORD_TYPE, 0},
+    {"__thread", WORD_REFUSED, 0},
+    {"__typeof", WORD_GROUP, 0},
+    {"__typeof__", WORD_GROUP, 0},
+    {"__volatile", WORD_QUALIFIER, QUAL_VOLATILE},
+    {"__volatile__", WORD_QUALIFIER, QUAL_VOLATILE},
+    {"alignas", WORD_ATTRIBUTE, 0},
+    {"asm", WORD_ASM, 0},
+    {"auto", WORD_REFUSED, 0},
+    {"bool", WORD_TYPE, 0},
+    {"char", WORD_TYPE, 0},
+    {"const", WORD_QUALIFIER, QUAL_CONST},
+    {"constexpr", WORD_REFUSED, 0},
+    {"double", WORD_TYPE, 0},
+    {"enum", WORD_TAG, 0},
+    {"extern", WORD_DROP, 0},
+    {"float", WORD_TYPE, 0},
+    {"inline", WORD_DROP, 0},
+    {"int", WORD_TYPE, 0},
+    {"long", WORD_TYPE, 0},
+    {"noreturn", WORD_DROP, 0}, /* <stdnoreturn.h> */
+    {"register", WORD_REGISTER, 0},
+    {"restrict", WORD_QUALIFIER, QUAL_RESTRICT},
+    {"short", WORD_TYPE, 0},
+    {"signed", WORD_TYPE, 0},
+    {"static", WORD_STATIC, 0},
+    {"struct", WORD_TAG, 0},
+    {"thread_local", WORD_REFUSED, 0},
+    {"typedef", WORD_REFUSED, 0},
+    {"typeof", WORD_GROUP, 0},
+    {"typeof_unqual", WORD_GROUP, 0},
+    {"union", WORD_TAG, 0},
+    {"unsigned", WORD_TYPE, 0},
+    {"void", WORD_TYPE, 0},
+    {"volatile", WORD_QUALIFIER, QUAL_VOLATILE},
+};
+
+/* One step of a declarator, from the declared name outward: `*a[3]`
+ * declares an array (the first step) of pointers (the second). */
+struct derivation {
+    enum {
+        DERIVE_POINTER,
+        DERIVE_ARRAY,
+        DERIVE_FUNCTION,
+    } kind;
+    unsigned quals;                   /* POINTER: its qualifiers (enum qual) */
+    const struct lex_token *const_at; /* POINTER: its 'const', if any, for messages */
+    size_t open;                      /* ARRAY, FUNCTION: the index of its '[' or '(' */
+};
+
+/* Where a type is read. */
+enum context {
+    CONTEXT_DEFINITION, /* after a marker: storage classes are allowed, 'static' noted */
+    CONTEXT_PARAMETER,  /* in a parameter list: 'register' is dropped, the name optional */
+    CONTEXT_TYPE_NAME,  /* inside '_Atomic (...)': no storage class, no name */
+};
+
+/* A type as declaration specifiers and a declarator spell it. */
+struct type {
+    size_t specifiers;                 /* the index of the first specifier */
+    size_t declarator;                 /* the index after the specifiers */
+    size_t atomic;                     /* the '(' of an '_Atomic (type-name)' among them, or 0 */
+    size_t inner, inner_end;           /* atomic: that type name's specifiers */
+    unsigned quals;                    /* the qualifiers of the specifiers' type */
+    const struct lex_token *const_at;  /* its 'const', if any, for messages */
+    const struct lex_token *static_at; /* CONTEXT_DEFINITION: a 'static', if any */
+    size_t chain, chain_end;           /* its derivations: p->chain[chain, chain_end) */
+    size_t name;                       /* the index of the declared name, or NO_INDEX */
+    size_t end;                        /* the index where the declarator stopped */
+};
+
+/* How a type is adjusted before it is spelled (C17 6.7.6.3). */
+enum adjust {
+    ADJUST_NONE,      /* an object's type, as declared */
+    ADJUST_PARAMETER, /* an array or function becomes a pointer; top qualifiers go */
+    ADJUST_FUNCTION,  /* the function being defined: its return type's top qualifiers go */
 };
 
 struct parser {
@@ -123,12 +195,16 @@ struct parser {
     struct lex_token marker;   /* the marker whose function or variable is being read */
     struct lex_token name;     /* that function's or variable's name, once known */
     int named;                 /* name is set */
+    struct buf name_text;      /* name's spelling, NUL-terminated */
     struct decl_token *tokens; /* the declaration being read */
     size_t count;
     size_t capacity;
     size_t *open; /* indexes of its unclosed brackets */
     size_t depth;
     size_t open_capacity;
+    struct derivation *chain; /* the derivations of the types being read, a stack */
+    size_t chain_count;
+    size_t chain_capacity;
     struct buf signature;       /* the canonical signature (or variable type) being built */
     enum sig_class last;        /* the class of its last piece */
     struct lex_token *brackets; /* the unclosed brackets of an initializer */
@@ -183,32 +259,92 @@ static int out_of_memory(struct parser *p)
     return -1;
 }
 
-/* A length for "%.*s": clamped, so a huge token cannot overflow an int. */
-static int shown(size_t length)
+/* Orders the spelling of token t (a backslash-newline inside it is no part
+ * of it) against text, as strcmp does. A spelling is compared by its first
+ * 32 bytes at most: longer than any text we look for. */
+static int compare_text(const struct parser *p, const struct lex_token *t, const char *text)
 {
-    return length > 256 ? 256 : (int)length;
+    char spelled[32];
+    const char *bytes = p->text + t->offset;
+    size_t length = t->length, i = 0;
+    if (t->spliced) {
+        length = lex_spell(p->text, t, spelled, sizeof spelled);
+        bytes = spelled;
+        length = length < sizeof spelled ? length : sizeof spelled;
+    }
+    for (; i < length && text[i] != '\0'; i++) {
+        if (bytes[i] != text[i])
+            return (unsigned char)bytes[i] < (unsigned char)text[i] ? -1 : 1;
+    }
+    return i < length ? 1 : -(text[i] != '\0');
 }
 
+/* Does token t spell text? */
 static int text_is(const struct parser *p, const struct lex_token *t, const char *text)
 {
-    size_t length = strlen(text);
-    return t->length == length && memcmp(p->text + t->offset, text, length) == 0;
+    return compare_text(p, t, text) == 0;
 }
 
+/* Is t the punctuator text? (Its first byte is its first character: no
+ * token starts with a backslash-newline.) */
 static int punct_is(const struct parser *p, const struct lex_token *t, const char *text)
 {
-    return t->kind == LEX_PUNCT && text_is(p, t, text);
+    return t->kind == LEX_PUNCT && p->text[t->offset] == text[0] && text_is(p, t, text);
 }
+
+/* Appends the spelling of token t to out. Returns 0, or -1 when out of memory. */
+static int append_spelling(const struct parser *p, struct buf *out, const struct lex_token *t)
+{
+    if (buf_append(out, p->text + t->offset, t->length) != 0)
+        return -1;
+    if (t->spliced) { /* spelled over the bytes just appended: never longer */
+        out->size -= t->length;
+        out->size += lex_spell(p->text, t, out->data + out->size, t->length);
+        out->data[out->size] = '\0';
+    }
+    return 0;
+}
+
+/* The index in words[] (sorted by text) of the keyword t spells, or -1. */
+static int word_index(const struct parser *p, const struct lex_token *t)
+{
+    size_t low = 0, high = sizeof words / sizeof words[0];
+    while (t->kind == LEX_IDENT && low < high) {
+        size_t middle = low + (high - low) / 2;
+        int order = compare_text(p, t, words[middle].text);
+        if (order == 0)
+            return (int)middle;
+        if (order < 0)
+            high = middle;
+        else
+            low = middle + 1;
+    }
+    return -1;
+}
+
+#ifndef NDEBUG
+/* Is words[] sorted, as word_index needs? */
+static int words_are_sorted(void)
+{
+    for (size_t i = 1; i < sizeof words / sizeof words[0]; i++) {
+        if (strcmp(words[i - 1].text, words[i].text) >= 0)
+            return 0;
+    }
+    return 1;
+}
+#endif
 
 static enum word word_of(const struct parser *p, const struct lex_token *t)
 {
-    if (t->kind != LEX_IDENT)
-        return WORD_NONE;
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
-        if (text_is(p, t, words[i].text))
-            return words[i].word;
-    }
-    return WORD_NONE;
+    int i = word_index(p, t);
+    return i < 0 ? WORD_NONE : words[i].word;
+}
+
+/* The qualifier (enum qual) t spells, or 0. */
+static unsigned qual_of(const struct parser *p, const struct lex_token *t)
+{
+    int i = word_index(p, t);
+    return i < 0 ? 0 : words[i].qual;
 }
 
 /* An identifier that is no keyword we know: a name or a typedef name. */
@@ -229,13 +365,20 @@ static const char *describe(const struct parser *p, const struct lex_token *t, c
     }
     if (t->kind == LEX_DIRECTIVE)
         return "a preprocessor directive";
-    size_t visible = t->length > 32 ? 32 : t->length, n = 0;
+    char spelled[33];
+    const char *bytes = p->text + t->offset;
+    size_t length = t->length, n = 0;
+    if (t->spliced) {
+        length = lex_spell(p->text, t, spelled, sizeof spelled);
+        bytes = spelled;
+    }
+    size_t visible = length > 32 ? 32 : length;
     out[n++] = '\'';
     for (size_t i = 0; i < visible && n + 6 < size; i++) {
-        unsigned char c = (unsigned char)p->text[t->offset + i];
+        unsigned char c = (unsigned char)bytes[i];
         out[n++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
     }
-    if (visible < t->length)
+    if (visible < length)
         n += (size_t)snprintf(out + n, size - n, "...");
     snprintf(out + n, size - n, "'");
     return out;
@@ -269,6 +412,21 @@ static const char *wanted(const struct parser *p)
     return p->marker.marker == LEX_MARKER_PERSIST ? "variable" : "function";
 }
 
+/* Sets the name of the function or variable being read to token t. */
+static int set_name(struct parser *p, const struct lex_token *t)
+{
+    p->name = *t;
+    p->named = 1;
+    p->name_text.size = 0;
+    return append_spelling(p, &p->name_text, t) == 0 ? 0 : out_of_memory(p);
+}
+
+/* The name being read, for messages. */
+static const char *name_of(const struct parser *p)
+{
+    return p->name_text.data ? p->name_text.data : "";
+}
+
 /* The error for a marker followed by something else than a definition. */
 static int not_a_definition(struct parser *p, const struct lex_token *found)
 {
@@ -278,62 +436,80 @@ static int not_a_definition(struct parser *p, const struct lex_token *found)
                 describe(p, found, text, sizeof text));
 }
 
-/* The error for a marker followed by the declaration of `name`, which is
- * no function. */
-static int not_a_function(struct parser *p, const struct lex_token *name)
-{
-    return fail(p, name,
-                "expected a function definition after '#[hot]' at %zu:%zu, but '%.*s' is not a "
-                "function",
-                p->marker.line, p->marker.column, shown(name->length), p->text + name->offset);
-}
-
-/* The error for a token out of place: inside a parameter list once the
- * function's name is known, else as not_a_definition. */
+/* The error for a token out of place: inside a declaration once the name
+ * is known, else as not_a_definition. */
 static int unexpected(struct parser *p, const struct lex_token *t)
 {
     char text[48];
     if (!p->named)
         return not_a_definition(p, t);
-    return fail(p, t, "unexpected %s in the declaration of '%.*s'",
-                describe(p, t, text, sizeof text), shown(p->name.length), p->text + p->name.offset);
+    return fail(p, t, "unexpected %s in the declaration of '%s'", describe(p, t, text, sizeof text),
+                name_of(p));
 }
 
-/* Appends a piece of text of class c to the signature: one space between
- * pieces, except after '(' '[' '*' and at the start, before ')' ']' ','
- * and '[', and between ')' and '('. */
-static int sig_add(struct parser *p, const char *text, size_t length, enum sig_class c)
+/* The error for parentheses nested too deeply, the one too many at t. */
+static int too_deep(struct parser *p, const struct lex_token *t)
+{
+    if (!p->named)
+        return fail(p, t, "the declaration after '%s' at %zu:%zu nests parentheses too deeply",
+                    lex_marker_text(p->marker.marker), p->marker.line, p->marker.column);
+    return fail(p, t, "the declaration of '%s' nests parentheses too deeply", name_of(p));
+}
+
+/* Starts a piece of class c in the signature: one space between pieces,
+ * except after '(' '[' '*' and at the start, and before ')' ']' ',', '['
+ * and a parameter list's '('. */
+static int sig_begin(struct parser *p, enum sig_class c)
 {
     enum sig_class last = p->last;
-    int tight = last == SIG_START || last == SIG_OPEN || last == SIG_STAR || c == SIG_CLOSE ||
-                c == SIG_COMMA || (c == SIG_OPEN && (text[0] == '[' || last == SIG_CLOSE));
-    if ((!tight && buf_append(&p->signature, " ", 1) != 0) ||
-        buf_append(&p->signature, text, length) != 0)
-        return out_of_memory(p);
+    int tight = last == SIG_START || last == SIG_GROUP || last == SIG_LIST || last == SIG_STAR ||
+                c == SIG_CLOSE || c == SIG_COMMA || c == SIG_LIST;
     p->last = c;
+    return tight || buf_append(&p->signature, " ", 1) == 0 ? 0 : out_of_memory(p);
+}
+
+/* Appends text, a piece of class c, to the signature. */
+static int sig_add(struct parser *p, const char *text, enum sig_class c)
+{
+    if (sig_begin(p, c) != 0 || buf_append_str(&p->signature, text) != 0)
+        return out_of_memory(p);
     return 0;
 }
 
-/* Appends token t to the signature; in_bounds: it is part of an array bound
- * or a typeof group, where '*' is an operator. Refuses what could break the
- * string literal the signature becomes. */
+/* Appends the qualifiers quals (enum qual) in their fixed order. */
+static int sig_quals(struct parser *p, unsigned quals)
+{
+    for (unsigned i = 0; i < sizeof qual_names / sizeof qual_names[0]; i++) {
+        if ((quals & 1u << i) && sig_add(p, qual_names[i], SIG_WORD) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Appends token t to the signature as spelled; in_bounds: it is part of an
+ * array bound or a typeof group, where '*' is an operator and '(' groups.
+ * Refuses what could break the string literal the signature becomes. */
 static int sig_token(struct parser *p, const struct lex_token *t, int in_bounds)
 {
-    const char *text = p->text + t->offset;
+    char first = p->text[t->offset];
     enum sig_class c = SIG_OPERATOR;
     if (t->kind == LEX_IDENT || t->kind == LEX_NUMBER || punct_is(p, t, "..."))
         c = SIG_WORD;
     else if (t->kind != LEX_PUNCT)
         return unexpected(p, t);
-    else if (text[0] == '(' || text[0] == '[')
-        c = SIG_OPEN;
-    else if (text[0] == ')' || text[0] == ']')
+    else if (first == '(')
+        c = in_bounds ? SIG_GROUP : SIG_LIST;
+    else if (first == '[')
+        c = SIG_LIST;
+    else if (first == ')' || first == ']')
         c = SIG_CLOSE;
-    else if (text[0] == ',')
+    else if (first == ',')
         c = SIG_COMMA;
-    else if (text[0] == '*' && t->length == 1 && !in_bounds)
+    else if (first == '*' && t->length == 1 && !in_bounds)
         c = SIG_STAR;
-    return sig_add(p, text, t->length, c);
+    if (sig_begin(p, c) != 0 || append_spelling(p, &p->signature, t) != 0)
+        return out_of_memory(p);
+    return 0;
 }
 
 /* group := '(' ... ')' | '[' ... ']' at index i: appends it verbatim and
@@ -348,184 +524,477 @@ static size_t sig_group(struct parser *p, size_t i)
     return end + 1;
 }
 
-/* attribute := keyword '(' ... ')' with the keyword at index i (before
- * end): returns the index after it, or 0 after a failure. */
-static size_t skip_attribute(struct parser *p, size_t i, size_t end)
+/* Is the token at index i (before end) a '(' or '['? */
+static int opens(const struct parser *p, size_t i, size_t end, const char *bracket)
 {
-    if (i + 1 < end && punct_is(p, &p->tokens[i + 1].token, "("))
-        return p->tokens[i + 1].match + 1;
-    unexpected(p, &p->tokens[i + 1 < end ? i + 1 : i].token);
-    return 0;
+    return i < end && punct_is(p, &p->tokens[i].token, bracket);
 }
 
-/* tag := ('struct' | 'union' | 'enum') identifier, the keyword at index i:
- * appends it and returns the index after it, or 0 after a failure. A '{'
+/* attributes := (keyword '(' ... ')' | '[' '[' ... ']' ']')* from index i
+ * (before end): returns the index after them, or 0 after a failure. A GNU
+ * attribute, alignas or a C23 attribute is no part of the type. */
+static size_t skip_attributes(struct parser *p, size_t i, size_t end)
+{
+    for (;;) {
+        if (opens(p, i, end, "[") && opens(p, i + 1, end, "["))
+            i = p->tokens[i].match + 1;
+        else if (i < end && word_of(p, &p->tokens[i].token) == WORD_ATTRIBUTE &&
+                 opens(p, i + 1, end, "("))
+            i = p->tokens[i + 1].match + 1;
+        else if (i < end && word_of(p, &p->tokens[i].token) == WORD_ATTRIBUTE)
+            return unexpected(p, &p->tokens[i + 1 < end ? i + 1 : i].token), 0;
+        else
+            return i;
+    }
+}
+
+/* Does an attribute start at index i (before end)? */
+static int is_attribute(const struct parser *p, size_t i, size_t end)
+{
+    return (opens(p, i, end, "[") && opens(p, i + 1, end, "[")) ||
+           (i < end && word_of(p, &p->tokens[i].token) == WORD_ATTRIBUTE);
+}
+
+/* Writes the spelling of t, NUL-terminated and cut to size - 1 bytes, to out. */
+static const char *spelling(const struct parser *p, const struct lex_token *t, char *out,
+                            size_t size)
+{
+    size_t length = lex_spell(p->text, t, out, size - 1);
+    out[length < size - 1 ? length : size - 1] = '\0';
+    return out;
+}
+
+/* tag := ('struct' | 'union' | 'enum') attributes identifier, the keyword
+ * at index i: returns the index after it, or 0 after a failure. A '{'
  * ending the declaration right after it defines the type: no function. */
 static size_t read_tag(struct parser *p, size_t i, size_t end, const struct lex_token *ending)
 {
     const struct lex_token *keyword = &p->tokens[i].token;
-    const struct lex_token *tag = i + 1 < end ? &p->tokens[i + 1].token : ending;
-    size_t after = i + 1 < end && is_plain_name(p, tag) ? i + 2 : i + 1;
+    size_t at = skip_attributes(p, i + 1, end);
+    if (at == 0)
+        return 0;
+    const struct lex_token *tag = at < end ? &p->tokens[at].token : ending;
+    size_t after = at < end && is_plain_name(p, tag) ? at + 1 : at;
     if (after == end && punct_is(p, ending, "{")) {
+        char kind[16], name[64] = "";
         fail(p, ending,
-             "expected a %s definition after '%s' at %zu:%zu, found the definition of "
-             "'%.*s%s%.*s'",
+             "expected a %s definition after '%s' at %zu:%zu, found the definition of '%s%s%s'",
              wanted(p), lex_marker_text(p->marker.marker), p->marker.line, p->marker.column,
-             shown(keyword->length), p->text + keyword->offset, after == i + 2 ? " " : "",
-             after == i + 2 ? shown(tag->length) : 0, p->text + tag->offset);
+             spelling(p, keyword, kind, sizeof kind), after > at ? " " : "",
+             after > at ? spelling(p, tag, name, sizeof name) : "");
         return 0;
     }
-    if (after == i + 1) {
+    if (after == at) {
         unexpected(p, tag);
         return 0;
     }
-    if (sig_token(p, keyword, 0) != 0 || sig_token(p, tag, 0) != 0)
-        return 0;
     return after;
 }
 
-/* One declaration specifier at index *i (before end). Returns 1 and moves
- * *i past it, 0 when there is none there (the declarator starts), or -1
- * after a failure. *typed: a type was named (the next identifier is a name). */
-static int read_specifier(struct parser *p, size_t *i, size_t end, int *typed,
-                          const struct lex_token *ending, const struct lex_token **static_at)
+/* One declaration specifier at index *i (before end): moves *i past it and
+ * returns 1; returns 0 when the declarator starts there, or -1 after a
+ * failure. *typed: a type was named (so the next identifier is a name). */
+static int read_specifier(struct parser *p, size_t *i, size_t end, const struct lex_token *ending,
+                          enum context context, int *typed, struct type *type)
 {
     size_t at = *i;
     const struct lex_token *t = &p->tokens[at].token;
     enum word word = word_of(p, t);
-    int group = at + 1 < end && punct_is(p, &p->tokens[at + 1].token, "(");
+    int group = opens(p, at + 1, end, "(");
+    if (is_attribute(p, at, end))
+        return (*i = skip_attributes(p, at, end)) == 0 ? -1 : 1;
     if (t->kind != LEX_IDENT || (word == WORD_NONE && *typed))
         return 0;
-    if (word == WORD_STATIC && static_at)
-        *static_at = t;
-    if (word == WORD_TAG)
+    *i = at + 1;
+    switch (word) {
+    case WORD_STATIC:
+        if (context != CONTEXT_DEFINITION)
+            return unexpected(p, t);
+        type->static_at = type->static_at ? type->static_at : t;
+        return 1;
+    case WORD_DROP:
+        return context == CONTEXT_TYPE_NAME ? unexpected(p, t) : 1;
+    case WORD_REGISTER:
+        return context == CONTEXT_PARAMETER ? 1 : unexpected(p, t);
+    case WORD_REFUSED:
+    case WORD_ASM:
+    case WORD_ATTRIBUTE: /* never here: is_attribute took it */
+        return unexpected(p, t);
+    case WORD_TAG:
         *typed = 1;
-    if (word == WORD_DROP || (word == WORD_REGISTER && !static_at) ||
-        (word == WORD_STATIC && static_at))
-        *i = at + 1;
-    else if (word == WORD_ATTRIBUTE)
-        *i = skip_attribute(p, at, end);
-    else if (word == WORD_TAG)
-        *i = read_tag(p, at, end, ending);
-    else if (word == WORD_STATIC || word == WORD_REGISTER || word == WORD_REFUSED ||
-             (word == WORD_GROUP && !group)) {
-        unexpected(p, t);
-        *i = 0;
-    } else if (sig_token(p, t, 0) != 0)
-        *i = 0;
-    else if (word == WORD_GROUP || (word == WORD_QUALIFIER && group)) {
-        *typed = 1; /* typeof(...), _Atomic(type) */
-        *i = sig_group(p, at + 1);
-    } else {
-        *typed = *typed || word != WORD_QUALIFIER;
-        *i = at + 1;
+        return (*i = read_tag(p, at, end, ending)) == 0 ? -1 : 1;
+    case WORD_GROUP:
+        *typed = 1;
+        *i = group ? p->tokens[at + 1].match + 1 : 0;
+        return group ? 1 : unexpected(p, t);
+    case WORD_QUALIFIER:
+        if (qual_of(p, t) == QUAL_ATOMIC && group) { /* _Atomic (type-name) */
+            if (type->atomic || context == CONTEXT_TYPE_NAME)
+                return unexpected(p, t);
+            *typed = 1;
+            type->atomic = at + 1;
+            *i = p->tokens[at + 1].match + 1;
+            return 1;
+        }
+        type->quals |= qual_of(p, t);
+        type->const_at = qual_of(p, t) == QUAL_CONST && !type->const_at ? t : type->const_at;
+        return 1;
+    case WORD_TYPE:
+    case WORD_NONE:
+        *typed = 1;
+        return 1;
     }
-    return *i == 0 ? -1 : 1;
+    return unexpected(p, t);
 }
 
-/* specifiers := specifier+, from index i (before end). Returns the index
- * after them, or 0 after a failure (or when there are none). static_at is
- * NULL in a parameter, where 'static' is out of place and 'register' is
- * dropped. */
-static size_t read_specifiers(struct parser *p, size_t i, size_t end,
-                              const struct lex_token *ending, const struct lex_token **static_at)
+/* specifiers := specifier+ from index i (before end): the storage classes,
+ * function specifiers, qualifiers, attributes and the type specifiers
+ * (keywords, one typedef name, a tag, typeof or '_Atomic (...)') of a
+ * declaration; one type specifier at least. Fills type. Returns 0 or -1. */
+static int read_specifiers(struct parser *p, size_t i, size_t end, const struct lex_token *ending,
+                           enum context context, struct type *type)
 {
     int typed = 0, found = 1;
-    size_t start = i;
+    type->specifiers = i;
     while (i < end && found == 1)
-        found = read_specifier(p, &i, end, &typed, ending, static_at);
+        found = read_specifier(p, &i, end, ending, context, &typed, type);
     if (found < 0)
-        return 0;
-    if (i == start) {
-        unexpected(p, i < end ? &p->tokens[i].token : ending);
-        return 0;
-    }
-    return i;
+        return -1;
+    if (!typed)
+        return unexpected(p, i < end ? &p->tokens[i].token : ending);
+    type->declarator = i;
+    return 0;
 }
 
-static int read_parameters(struct parser *p, size_t open, unsigned nesting);
-
-/* Is the '(' at index i, in a declarator that starts at index start, a
- * parameter list (else it groups)? After a name, ')' or ']' it is; else it
- * groups if a declarator follows: '*', '(' or a name not yet seen. */
-static int is_parameter_list(const struct parser *p, size_t i, size_t start, int named)
+/* Pushes a derivation onto p->chain. */
+static int push_derivation(struct parser *p, struct derivation d)
 {
-    if (i > start) {
-        const struct lex_token *before = &p->tokens[i - 1].token;
-        if (is_plain_name(p, before) || punct_is(p, before, ")") || punct_is(p, before, "]"))
-            return 1;
-    }
+    void *chain = p->chain;
+    if (buf_reserve(&chain, &p->chain_capacity, p->chain_count + 1, sizeof *p->chain) != 0)
+        return out_of_memory(p);
+    p->chain = chain;
+    p->chain[p->chain_count++] = d;
+    return 0;
+}
+
+/* Does the '(' at index i, where a declarator's name or its group would
+ * be, group (else it opens a parameter list)? It groups if a declarator
+ * follows: '*', '(', an attribute, or a name when there is none yet (so
+ * `int (T)` declares a parameter named T, as GCC reads it unless T is a
+ * typedef name, which we cannot know). */
+static int groups(const struct parser *p, size_t i, int named)
+{
     const struct lex_token *next = &p->tokens[i + 1].token;
-    if (punct_is(p, next, "*") || punct_is(p, next, "("))
-        return 0;
-    return !(is_plain_name(p, next) && !named);
+    size_t close = p->tokens[i].match;
+    return punct_is(p, next, "*") || punct_is(p, next, "(") || is_attribute(p, i + 1, close) ||
+           (is_plain_name(p, next) && !named);
 }
 
-/* declarator := ('*' | qualifier | attribute | name | '(' | ')' | group
- *               | parameters)*  over indexes [i, end): appends it without
- * its name (the first plain identifier outside nested parameter lists). */
-static int read_declarator(struct parser *p, size_t i, size_t end, unsigned nesting)
+static size_t read_declarator(struct parser *p, size_t i, size_t end, unsigned nesting,
+                              size_t *name);
+
+/* The pointers of a declarator at indexes [i, end), with the qualifiers
+ * and attributes after each '*': pushes them as `stars` derivations, the
+ * last '*' first (it is the nearest to the name). Returns 0 or -1. */
+static int push_pointers(struct parser *p, size_t i, size_t end, size_t stars)
 {
-    size_t start = i;
-    int named = 0;
-    while (i < end) {
-        const struct lex_token *t = &p->tokens[i].token;
-        enum word word = word_of(p, t);
-        size_t next = i + 1;
-        if (punct_is(p, t, "*") || punct_is(p, t, ")") ||
-            (t->kind == LEX_IDENT && word == WORD_QUALIFIER))
-            next = sig_token(p, t, 0) == 0 ? i + 1 : 0;
-        else if (t->kind == LEX_IDENT && word == WORD_ATTRIBUTE)
-            next = skip_attribute(p, i, end);
-        else if (is_plain_name(p, t) && !named)
-            named = 1;
-        else if (punct_is(p, t, "["))
-            next = sig_group(p, i);
-        else if (punct_is(p, t, "(") && !is_parameter_list(p, i, start, named))
-            next = sig_token(p, t, 0) == 0 ? i + 1 : 0;
-        else if (punct_is(p, t, "("))
-            next = read_parameters(p, i, nesting + 1) == 0 ? p->tokens[i].match + 1 : 0;
-        else
-            return unexpected(p, t);
-        if (next == 0)
+    size_t last = p->chain_count + stars;
+    struct derivation none = {DERIVE_POINTER, 0, NULL, 0};
+    for (size_t k = 0; k < stars; k++) {
+        if (push_derivation(p, none) != 0)
             return -1;
-        i = next;
+    }
+    struct derivation *d = NULL;
+    for (; i < end; i++) {
+        const struct lex_token *t = &p->tokens[i].token;
+        unsigned qual = qual_of(p, t);
+        if (punct_is(p, t, "*"))
+            d = &p->chain[--last];
+        else if (is_attribute(p, i, end))
+            i = skip_attributes(p, i, end) - 1; /* well-formed: read_declarator checked */
+        else if (d) {
+            d->quals |= qual;
+            d->const_at = qual == QUAL_CONST && !d->const_at ? t : d->const_at;
+        }
     }
     return 0;
 }
 
-/* parameter := '...' | specifiers declarator, over indexes [start, end). */
-static int read_parameter(struct parser *p, size_t start, size_t end, unsigned nesting)
+/* declarator := pointer* direct? suffix*, over indexes [i, end), where
+ *   pointer := '*' (qualifier | attribute)*
+ *   direct := name | '(' declarator ')'
+ *   suffix := '[' ... ']' | '(' parameters ')' | attribute
+ * Pushes its derivations onto p->chain from the name outward (the direct
+ * part's, the suffixes left to right, then the pointers right to left) and
+ * sets *name to the name's index if it has one. Parameter lists and array
+ * bounds are read later, by print_type. Returns the index where it stops
+ * (end, or the first token that cannot continue it), or 0 after a failure. */
+static size_t read_declarator(struct parser *p, size_t i, size_t end, unsigned nesting,
+                              size_t *name)
+{
+    size_t pointers = i, stars = 0;
+    while (i < end) {
+        const struct lex_token *t = &p->tokens[i].token;
+        if (is_attribute(p, i, end)) {
+            if ((i = skip_attributes(p, i, end)) == 0)
+                return 0;
+        } else if (punct_is(p, t, "*")) {
+            stars++;
+            i++;
+        } else if (stars > 0 && word_of(p, t) == WORD_QUALIFIER) {
+            i++;
+        } else {
+            break;
+        }
+    }
+    size_t after_pointers = i;
+    if (i < end && is_plain_name(p, &p->tokens[i].token) && *name == NO_INDEX) {
+        *name = i++;
+    } else if (opens(p, i, end, "(") && groups(p, i, *name != NO_INDEX)) {
+        size_t close = p->tokens[i].match;
+        if (nesting >= PARSE_MAX_NESTING)
+            return too_deep(p, &p->tokens[i].token), 0;
+        size_t stop = read_declarator(p, i + 1, close, nesting + 1, name);
+        if (stop == 0)
+            return 0;
+        if (stop != close)
+            return unexpected(p, &p->tokens[stop].token), 0;
+        i = close + 1;
+    }
+    while (i < end) {
+        struct derivation d = {DERIVE_ARRAY, 0, NULL, i};
+        if (is_attribute(p, i, end)) {
+            if ((i = skip_attributes(p, i, end)) == 0)
+                return 0;
+            continue;
+        }
+        if (!opens(p, i, end, "[") && !opens(p, i, end, "("))
+            break;
+        d.kind = opens(p, i, end, "[") ? DERIVE_ARRAY : DERIVE_FUNCTION;
+        if (push_derivation(p, d) != 0)
+            return 0;
+        i = p->tokens[i].match + 1;
+    }
+    return push_pointers(p, pointers, after_pointers, stars) == 0 ? i : 0;
+}
+
+static int read_type(struct parser *p, size_t i, size_t end, const struct lex_token *ending,
+                     enum context context, unsigned nesting, struct type *type);
+
+/* The type name inside the '_Atomic (' among type's specifiers: its
+ * specifiers become type's own, its derivations the innermost of type's,
+ * and the qualifiers of type's specifiers, with _Atomic, qualify its top. */
+static int read_atomic(struct parser *p, struct type *type, unsigned nesting)
+{
+    size_t open = type->atomic, close = p->tokens[open].match;
+    struct type inner;
+    if (nesting >= PARSE_MAX_NESTING)
+        return too_deep(p, &p->tokens[open].token);
+    if (read_type(p, open + 1, close, &p->tokens[close].token, CONTEXT_TYPE_NAME, nesting + 1,
+                  &inner) != 0)
+        return -1;
+    if (inner.name != NO_INDEX)
+        return unexpected(p, &p->tokens[inner.name].token);
+    if (inner.end != close)
+        return unexpected(p, &p->tokens[inner.end].token);
+    type->inner = inner.specifiers;
+    type->inner_end = inner.declarator;
+    unsigned quals = type->quals | QUAL_ATOMIC;
+    const struct lex_token *const_at = type->const_at;
+    if (inner.chain == inner.chain_end) {
+        type->quals = quals | inner.quals;
+        type->const_at = const_at ? const_at : inner.const_at;
+        return 0;
+    }
+    struct derivation *top = &p->chain[inner.chain];
+    top->quals |= quals;
+    top->const_at = top->const_at ? top->const_at : const_at;
+    type->quals = inner.quals;
+    type->const_at = inner.const_at;
+    return 0;
+}
+
+/* type := specifiers declarator over indexes [i, end) (ended by `ending`),
+ * read as in context: fills *type, whose derivations are pushed onto
+ * p->chain (the caller pops them). The declarator may stop before end:
+ * type->end says where. Returns 0, or -1 after a failure. */
+static int read_type(struct parser *p, size_t i, size_t end, const struct lex_token *ending,
+                     enum context context, unsigned nesting, struct type *type)
+{
+    memset(type, 0, sizeof *type);
+    type->name = NO_INDEX;
+    if (read_specifiers(p, i, end, ending, context, type) != 0)
+        return -1;
+    type->chain = p->chain_count;
+    type->end = read_declarator(p, type->declarator, end, nesting, &type->name);
+    if (type->end == 0 || (type->atomic && read_atomic(p, type, nesting) != 0))
+        return -1;
+    type->chain_end = p->chain_count;
+    return 0;
+}
+
+/* The qualifiers in the brackets of an array parameter at index open
+ * (`int a[const static 4]`): those of the pointer it becomes. */
+static unsigned bracket_quals(const struct parser *p, size_t open)
+{
+    unsigned quals = 0;
+    for (size_t i = open + 1; i < p->tokens[open].match; i++) {
+        const struct lex_token *t = &p->tokens[i].token;
+        if (word_of(p, t) == WORD_QUALIFIER)
+            quals |= qual_of(p, t);
+        else if (word_of(p, t) != WORD_STATIC)
+            break;
+    }
+    return quals;
+}
+
+/* Adjusts type, the last one read (its derivations end p->chain), as C
+ * does before comparing function types (C17 6.7.6.3p7, p8, p15):
+ * - a parameter of array type becomes a pointer to its element type, with
+ *   the qualifiers in its brackets: `int a[static 4]`, `int a[n]` and
+ *   `int a[]` are all `int *`, and `int m[][3]` is `int (*)[3]`; a
+ *   parameter of function type becomes a pointer to it;
+ * - then a parameter's top-level qualifiers go (`const int x` is `int`),
+ *   and so do those of a function's return type (C17 DR 423);
+ * so that edits which leave the function's type as it was leave its
+ * signature as it was too. _Atomic stays: it may change size and
+ * alignment. */
+static int adjust(struct parser *p, struct type *type, enum adjust how)
+{
+    size_t top = type->chain;
+    if (how == ADJUST_NONE)
+        return 0;
+    if (how == ADJUST_FUNCTION)
+        top++;
+    if (how == ADJUST_PARAMETER && top < type->chain_end) {
+        struct derivation *d = &p->chain[top];
+        if (d->kind == DERIVE_ARRAY) {
+            d->kind = DERIVE_POINTER;
+            d->quals = bracket_quals(p, d->open);
+            d->const_at = NULL;
+        } else if (d->kind == DERIVE_FUNCTION) {
+            struct derivation pointer = {DERIVE_POINTER, 0, NULL, 0};
+            assert(type->chain_end == p->chain_count);
+            if (push_derivation(p, pointer) != 0)
+                return -1;
+            memmove(&p->chain[top + 1], &p->chain[top], (type->chain_end - top) * sizeof *p->chain);
+            p->chain[top] = pointer;
+            type->chain_end++;
+        }
+    }
+    if (top < type->chain_end)
+        p->chain[top].quals &= QUAL_ATOMIC;
+    else
+        type->quals &= QUAL_ATOMIC;
+    return 0;
+}
+
+/* Appends the type words among the specifiers at indexes [i, end): type
+ * keywords, typedef names, tags and typeof groups, as written; not storage
+ * classes, function specifiers, qualifiers, attributes or an '_Atomic (...)'
+ * (read_specifiers checked them all). */
+static int sig_words(struct parser *p, size_t i, size_t end)
+{
+    while (i < end) {
+        const struct lex_token *t = &p->tokens[i].token;
+        enum word word = word_of(p, t);
+        if (is_attribute(p, i, end))
+            i = skip_attributes(p, i, end);
+        else if (word == WORD_QUALIFIER && opens(p, i + 1, end, "("))
+            i = p->tokens[i + 1].match + 1;
+        else if (word == WORD_GROUP)
+            i = sig_token(p, t, 0) == 0 ? sig_group(p, i + 1) : 0;
+        else if (word == WORD_TAG) {
+            size_t tag = skip_attributes(p, i + 1, end);
+            if (sig_token(p, t, 0) != 0 || sig_token(p, &p->tokens[tag].token, 0) != 0)
+                return -1;
+            i = tag + 1;
+        } else if (word == WORD_TYPE || word == WORD_NONE)
+            i = sig_token(p, t, 0) == 0 ? i + 1 : 0;
+        else
+            i++;
+        if (i == 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int read_parameters(struct parser *p, size_t open, unsigned nesting, int defined);
+
+/* Appends type, adjusted, to the signature, in its canonical spelling: the
+ * qualifiers of its specifiers first, in the order of enum qual, then their
+ * type words as written, then the abstract declarator, which puts each
+ * pointer's qualifiers after its '*' and parentheses only where C needs
+ * them: `int const *const` is "const int *const", `int (*(*)(int))(char)`
+ * stays so. Each parameter list is read (and adjusted) here; `defined`: the
+ * first one is that of the function being defined. */
+static int print_type(struct parser *p, const struct type *type, unsigned nesting, int defined)
+{
+    if (sig_quals(p, type->quals) != 0 || sig_words(p, type->specifiers, type->declarator) != 0 ||
+        (type->atomic && sig_words(p, type->inner, type->inner_end) != 0))
+        return -1;
+    for (size_t k = type->chain_end; k-- > type->chain;) {
+        struct derivation d = p->chain[k];
+        int grouped =
+            d.kind != DERIVE_POINTER && k > type->chain && p->chain[k - 1].kind == DERIVE_POINTER;
+        if (d.kind == DERIVE_POINTER &&
+            (sig_add(p, "*", SIG_STAR) != 0 || sig_quals(p, d.quals) != 0))
+            return -1;
+        if (grouped && sig_add(p, "(", SIG_GROUP) != 0)
+            return -1;
+    }
+    for (size_t k = type->chain; k < type->chain_end; k++) {
+        struct derivation d = p->chain[k]; /* copied: read_parameters pushes more */
+        int grouped =
+            d.kind != DERIVE_POINTER && k > type->chain && p->chain[k - 1].kind == DERIVE_POINTER;
+        if (grouped && sig_add(p, ")", SIG_CLOSE) != 0)
+            return -1;
+        if (d.kind == DERIVE_ARRAY && sig_group(p, d.open) == 0)
+            return -1;
+        if (d.kind == DERIVE_FUNCTION &&
+            read_parameters(p, d.open, nesting + 1, defined && k == type->chain) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* parameter := '...' | specifiers declarator, over indexes [start, end);
+ * `defined`: of the function being defined, which may not be variadic. */
+static int read_parameter(struct parser *p, size_t start, size_t end, unsigned nesting, int defined)
 {
     const struct lex_token *first = &p->tokens[start].token;
     if (end - start == 1 && punct_is(p, first, "...")) {
-        if (nesting > 0)
+        if (!defined)
             return sig_token(p, first, 0);
-        return fail(p, first, "hot function '%.*s' cannot be variadic", shown(p->name.length),
-                    p->text + p->name.offset);
+        return fail(p, first, "hot function '%s' cannot be variadic", name_of(p));
     }
-    size_t i = read_specifiers(p, start, end, &p->tokens[end].token, NULL);
-    if (i == 0)
-        return -1;
-    return read_declarator(p, i, end, nesting);
+    size_t mark = p->chain_count;
+    struct type type;
+    int result = read_type(p, start, end, &p->tokens[end].token, CONTEXT_PARAMETER, nesting, &type);
+    if (result == 0 && type.end != end)
+        result = unexpected(p, &p->tokens[type.end].token);
+    if (result == 0)
+        result = adjust(p, &type, ADJUST_PARAMETER);
+    if (result == 0)
+        result = print_type(p, &type, nesting, 0);
+    p->chain_count = mark;
+    return result;
 }
 
 /* parameters := '(' ')' | '(' parameter (',' parameter)* ')', the '(' at
- * index open: appends them with their names dropped; "()" becomes "(void)"
- * at the top (nesting 0). */
-static int read_parameters(struct parser *p, size_t open, unsigned nesting)
+ * index open: appends them, adjusted and without their names. `defined`:
+ * the list of the function being defined, where "()" declares no
+ * parameters (C17 6.7.6.3p14; C23 says so of every "()"), and becomes
+ * "(void)"; elsewhere "()" declares no prototype and stays so. */
+static int read_parameters(struct parser *p, size_t open, unsigned nesting, int defined)
 {
     size_t close = p->tokens[open].match, start = open + 1;
     if (nesting > PARSE_MAX_NESTING)
-        return fail(p, &p->tokens[open].token,
-                    "the declaration of '%.*s' nests parameter lists too deeply",
-                    shown(p->name.length), p->text + p->name.offset);
-    if (sig_add(p, "(", 1, SIG_OPEN) != 0)
+        return too_deep(p, &p->tokens[open].token);
+    if (sig_add(p, "(", SIG_LIST) != 0)
         return -1;
     if (start == close)
-        return (nesting == 0 && sig_add(p, "void", 4, SIG_WORD) != 0)
-                   ? -1
-                   : sig_add(p, ")", 1, SIG_CLOSE);
+        return (defined && sig_add(p, "void", SIG_WORD) != 0) ? -1 : sig_add(p, ")", SIG_CLOSE);
     for (size_t i = start;;) {
         const struct lex_token *t = &p->tokens[i].token;
         if (i < close && !punct_is(p, t, ",")) {
@@ -534,99 +1003,76 @@ static int read_parameters(struct parser *p, size_t open, unsigned nesting)
         }
         if (i == start) {
             char text[48];
-            return fail(p, t, "expected a parameter declaration in '%.*s', found %s",
-                        shown(p->name.length), p->text + p->name.offset,
+            return fail(p, t, "expected a parameter declaration in '%s', found %s", name_of(p),
                         describe(p, t, text, sizeof text));
         }
-        if ((start > open + 1 && sig_add(p, ",", 1, SIG_COMMA) != 0) ||
-            read_parameter(p, start, i, nesting) != 0)
+        if ((start > open + 1 && sig_add(p, ",", SIG_COMMA) != 0) ||
+            read_parameter(p, start, i, nesting, defined) != 0)
             return -1;
         if (i == close)
-            return sig_add(p, ")", 1, SIG_CLOSE);
+            return sig_add(p, ")", SIG_CLOSE);
         start = ++i;
     }
 }
 
-/* The error for a declarator in parentheses at index open, before any name:
- * a function returning a function pointer, a pointer variable, or junk. */
-static int parenthesised(struct parser *p, size_t open)
+/* The declared name of type, or the error of a declaration without one. */
+static const struct lex_token *declared_name(struct parser *p, const struct type *type,
+                                             const struct lex_token *ending)
 {
-    size_t close = p->tokens[open].match, i = open + 1;
-    while (i < close && (punct_is(p, &p->tokens[i].token, "*") ||
-                         word_of(p, &p->tokens[i].token) == WORD_QUALIFIER))
-        i++;
-    if (i == open + 1 || i == close || !is_plain_name(p, &p->tokens[i].token))
-        return unexpected(p, &p->tokens[open].token);
-    const struct lex_token *name = &p->tokens[i].token;
-    if (punct_is(p, &p->tokens[i + 1].token, "("))
-        return fail(p, name,
-                    "hot function '%.*s' returns a function pointer, which is not supported; "
-                    "name its return type with a typedef",
-                    shown(name->length), p->text + name->offset);
-    return not_a_function(p, name);
+    if (type->name != NO_INDEX)
+        return set_name(p, &p->tokens[type->name].token) == 0 ? &p->tokens[type->name].token : NULL;
+    not_a_definition(p, type->declarator < p->count ? &p->tokens[type->declarator].token : ending);
+    return NULL;
 }
 
-/* What follows a hot function's parameter list, from index i, up to the
- * token `ending` that ended the declaration: attributes, then its body. */
+/* What follows a hot function's declarator, from index i, up to the token
+ * `ending` that ended the declaration: its body. */
 static int read_definition_end(struct parser *p, size_t i, const struct lex_token *ending)
 {
     char text[48];
-    while (i < p->count && word_of(p, &p->tokens[i].token) == WORD_ATTRIBUTE) {
-        i = skip_attribute(p, i, p->count);
-        if (i == 0)
-            return -1;
-    }
     const struct lex_token *t = i < p->count ? &p->tokens[i].token : ending;
-    if (i < p->count && t->kind == LEX_IDENT)
+    if (i < p->count && word_of(p, t) == WORD_ASM)
+        return fail(p, t, "hot function '%s' cannot have an asm label: its stub is the symbol '%s'",
+                    name_of(p), name_of(p));
+    if (i < p->count && t->kind == LEX_IDENT && word_of(p, t) != WORD_REFUSED)
         return fail(p, t,
-                    "'%.*s' is a K&R-style definition, which is not supported; declare the "
+                    "'%s' is a K&R-style definition, which is not supported; declare the "
                     "parameter types inside the parentheses",
-                    shown(p->name.length), p->text + p->name.offset);
+                    name_of(p));
     if (i < p->count || !punct_is(p, t, "{"))
-        return fail(p, t, "expected '{' to begin the body of '%.*s', found %s",
-                    shown(p->name.length), p->text + p->name.offset,
+        return fail(p, t, "expected '{' to begin the body of '%s', found %s", name_of(p),
                     describe(p, t, text, sizeof text));
     return 0;
 }
 
-/* definition := specifiers ('*' qualifier*)* name parameters attribute* '{'
- * over the declaration just read, ended by `ending`: sets p->name and leaves
- * the signature in p->signature. */
+/* definition := specifiers declarator '{', over the declaration just read
+ * (ended by `ending`), the declarator's first derivation being the
+ * parameter list of the function it defines (what comes after is its
+ * return type, function pointers included): sets p->name and leaves the
+ * signature in p->signature. */
 static int read_definition(struct parser *p, const struct lex_token *ending)
 {
-    const struct lex_token *static_at = NULL;
+    struct type type;
     if (p->count == 0)
         return not_a_definition(p, ending);
-    size_t i = read_specifiers(p, 0, p->count, ending, &static_at);
-    if (i == 0)
+    if (read_type(p, 0, p->count, ending, CONTEXT_DEFINITION, 0, &type) != 0)
         return -1;
-    for (; i < p->count; i++) {
-        const struct lex_token *t = &p->tokens[i].token;
-        if (!punct_is(p, t, "*") && word_of(p, t) != WORD_QUALIFIER)
-            break;
-        if (sig_token(p, t, 0) != 0)
-            return -1;
-    }
-    if (i == p->count)
-        return not_a_definition(p, ending);
-    const struct lex_token *name = &p->tokens[i].token;
-    if (punct_is(p, name, "("))
-        return parenthesised(p, i);
-    if (!is_plain_name(p, name))
-        return not_a_definition(p, name);
-    if (i + 1 == p->count || !punct_is(p, &p->tokens[i + 1].token, "("))
-        return not_a_function(p, name);
-    p->name = *name;
-    p->named = 1;
-    if (static_at)
-        return fail(p, static_at, "hot function '%.*s' must have external linkage; remove 'static'",
-                    shown(name->length), p->text + name->offset);
+    const struct lex_token *name = declared_name(p, &type, ending);
+    if (!name)
+        return -1;
+    if (type.chain == type.chain_end || p->chain[type.chain].kind != DERIVE_FUNCTION)
+        return fail(p, name,
+                    "expected a function definition after '#[hot]' at %zu:%zu, but '%s' is not a "
+                    "function",
+                    p->marker.line, p->marker.column, name_of(p));
+    if (type.static_at)
+        return fail(p, type.static_at,
+                    "hot function '%s' must have external linkage; remove 'static'", name_of(p));
     if (text_is(p, name, "main"))
         return fail(p, name, "'main' cannot be hot: the program starts in its static core");
-    p->last = SIG_START;
-    if (read_parameters(p, i + 1, 0) != 0)
+    if (adjust(p, &type, ADJUST_FUNCTION) != 0 || print_type(p, &type, 0, 1) != 0)
         return -1;
-    return read_definition_end(p, p->tokens[i + 1].match + 1, ending);
+    return read_definition_end(p, type.end, ending);
 }
 
 /* The error for token t reached while the bracket `open` is unclosed. */
@@ -673,6 +1119,7 @@ static int read_declaration(struct parser *p, struct lex_token *ending, int vari
 {
     p->count = 0;
     p->depth = 0;
+    p->chain_count = 0;
     for (;;) {
         struct lex_token t;
         lex_next(&p->lex, &t);
@@ -716,14 +1163,9 @@ static int skip_body(struct parser *p, const struct lex_token *open)
     }
 }
 
-/* Adds the marker's line, without its line break, to the spans to blank. */
-static int add_marker(struct parser *p, const struct lex_token *marker)
+/* Adds bytes [start, end) to the spans to blank. */
+static int add_span(struct parser *p, size_t start, size_t end)
 {
-    size_t start = marker->offset - (marker->column - 1), end = marker->offset + marker->length;
-    while (end < p->size && p->text[end] != '\n')
-        end++;
-    if (end < p->size && p->text[end - 1] == '\r')
-        end--;
     struct parse_source *out = p->out;
     void *markers = out->markers;
     if (buf_reserve(&markers, &out->marker_capacity, out->marker_count + 1, sizeof *out->markers))
@@ -731,6 +1173,14 @@ static int add_marker(struct parser *p, const struct lex_token *marker)
     out->markers = markers;
     out->markers[out->marker_count++] = (struct parse_span){start, end - start};
     return 0;
+}
+
+/* Adds the marker's line, to the end of its logical line but for the line
+ * break that ends it, to the spans to blank. */
+static int add_marker(struct parser *p, const struct lex_token *marker)
+{
+    return add_span(p, marker->offset - (marker->column - 1),
+                    lex_line_end(p->text, p->size, marker->offset));
 }
 
 /* Adds the function just read to the records. */
@@ -743,15 +1193,14 @@ static int add_function(struct parser *p)
         return out_of_memory(p);
     out->functions = functions;
     struct parse_function f = {0};
-    f.name = malloc(p->name.length + 1);
+    f.name = malloc(p->name_text.size + 1);
     f.signature = malloc(p->signature.size + 1);
     if (!f.name || !f.signature) {
         free(f.name);
         free(f.signature);
         return out_of_memory(p);
     }
-    memcpy(f.name, p->text + p->name.offset, p->name.length);
-    f.name[p->name.length] = '\0';
+    memcpy(f.name, p->name_text.data, p->name_text.size + 1);
     memcpy(f.signature, p->signature.data, p->signature.size + 1);
     f.source = p->source;
     f.offset = p->name.offset;
@@ -761,25 +1210,26 @@ static int add_function(struct parser *p)
     return 0;
 }
 
+/* Starts reading what follows marker. */
+static void begin_marker(struct parser *p, const struct lex_token *marker)
+{
+    p->marker = *marker;
+    p->named = 0;
+    p->name_text.size = 0;
+    p->signature.size = 0;
+    p->last = SIG_START;
+}
+
 /* hot := marker definition body: reads what follows the marker. */
 static int read_hot(struct parser *p, const struct lex_token *marker)
 {
     struct lex_token ending;
-    p->marker = *marker;
-    p->named = 0;
-    p->signature.size = 0;
-    p->last = SIG_START;
+    begin_marker(p, marker);
     if (add_marker(p, marker) != 0 || read_declaration(p, &ending, 0) != 0)
         return -1;
     if (read_definition(p, &ending) != 0 || skip_body(p, &ending) != 0)
         return -1;
     return add_function(p);
-}
-
-/* Is t the keyword 'const'? */
-static int is_const(const struct parser *p, const struct lex_token *t)
-{
-    return t->kind == LEX_IDENT && (text_is(p, t, "const") || text_is(p, t, "__const"));
 }
 
 /* The storage a '#[persist]' variable cannot have, refused before its
@@ -805,107 +1255,33 @@ static int refuse_storage(struct parser *p, const struct lex_token **extern_at)
     return 0;
 }
 
-/* The index of the variable's name in the declarator at [start, count): the
- * first plain identifier, looked for through '*', qualifiers, attributes and
- * grouping parentheses; count if there is none. */
-static size_t find_name(const struct parser *p, size_t start)
+/* The 'const' that makes an object of type read-only (the object itself,
+ * or the elements of an array), or NULL. */
+static const struct lex_token *read_only(const struct parser *p, const struct type *type)
 {
-    for (size_t i = start; i < p->count; i++) {
-        const struct lex_token *t = &p->tokens[i].token;
-        if (is_plain_name(p, t))
-            return i;
-        if (word_of(p, t) == WORD_ATTRIBUTE && i + 1 < p->count &&
-            punct_is(p, &p->tokens[i + 1].token, "("))
-            i = p->tokens[i + 1].match;
-        else if (punct_is(p, t, "(") && is_parameter_list(p, i, start, 0))
-            break;
-        else if (!punct_is(p, t, "(") && !punct_is(p, t, "*") && word_of(p, t) != WORD_QUALIFIER)
-            break;
-    }
-    return p->count;
-}
-
-/* What a declarator makes of the name it declares, at its top. */
-enum object {
-    OBJECT_BASE,     /* the specifiers' type, or an array of it */
-    OBJECT_POINTER,  /* a pointer, or an array of them */
-    OBJECT_FUNCTION, /* a function */
-};
-
-/* Reads outward from the name at index at (the declarator starts at index
- * start), as C binds it: array suffixes, then a parameter list (a function),
- * then qualifiers and '*' to the left, then out of a grouping '('. Sets
- * *const_at to a 'const' that qualifies the object itself (or its elements). */
-static enum object object_of(const struct parser *p, size_t at, size_t start,
-                             const struct lex_token **const_at)
-{
-    size_t left = at, right = at + 1; /* tokens [left, right) are read */
-    for (;;) {
-        while (right < p->count && punct_is(p, &p->tokens[right].token, "["))
-            right = p->tokens[right].match + 1;
-        if (right < p->count && punct_is(p, &p->tokens[right].token, "("))
-            return OBJECT_FUNCTION;
-        for (; left > start && word_of(p, &p->tokens[left - 1].token) == WORD_QUALIFIER; left--) {
-            if (is_const(p, &p->tokens[left - 1].token))
-                *const_at = &p->tokens[left - 1].token;
-        }
-        if (left == start)
-            return OBJECT_BASE;
-        if (!punct_is(p, &p->tokens[left - 1].token, "("))
-            return OBJECT_POINTER;
-        right = p->tokens[left - 1].match + 1;
-        left--;
-    }
-}
-
-/* A 'const' among the specifiers [0, end), attributes skipped, or NULL. */
-static const struct lex_token *const_specifier(const struct parser *p, size_t end)
-{
-    for (size_t i = 0; i < end; i++) {
-        const struct lex_token *t = &p->tokens[i].token;
-        if (is_const(p, t))
-            return t;
-        if (word_of(p, t) == WORD_ATTRIBUTE && i + 1 < end &&
-            punct_is(p, &p->tokens[i + 1].token, "("))
-            i = p->tokens[i + 1].match;
-    }
-    return NULL;
+    size_t k = type->chain;
+    while (k < type->chain_end && p->chain[k].kind == DERIVE_ARRAY)
+        k++;
+    if (k == type->chain_end)
+        return type->const_at;
+    return p->chain[k].kind == DERIVE_POINTER ? p->chain[k].const_at : NULL;
 }
 
 /* The error for the one '#[persist]' variable's definition going on. */
 static int one_variable(struct parser *p, const struct lex_token *comma)
 {
-    return fail(
-        p, comma,
-        "a '#[persist]' definition must declare one variable; declare the ones after '%.*s' "
-        "separately",
-        shown(p->name.length), p->text + p->name.offset);
+    return fail(p, comma,
+                "a '#[persist]' definition must declare one variable; declare the ones after '%s' "
+                "separately",
+                name_of(p));
 }
 
 /* The error for the definition of the variable not ending where it must. */
 static int no_semicolon(struct parser *p, const struct lex_token *found)
 {
     char text[48];
-    return fail(p, found, "expected ';' to end the definition of '%.*s', found %s",
-                shown(p->name.length), p->text + p->name.offset,
+    return fail(p, found, "expected ';' to end the definition of '%s', found %s", name_of(p),
                 describe(p, found, text, sizeof text));
-}
-
-/* An identifier after the declarator's name, outside brackets and
- * attributes, or NULL: where the definition's ';' is missing. */
-static const struct lex_token *word_after(const struct parser *p, size_t at)
-{
-    for (size_t i = at + 1; i < p->count; i++) {
-        const struct lex_token *t = &p->tokens[i].token;
-        if (word_of(p, t) == WORD_ATTRIBUTE && i + 1 < p->count &&
-            punct_is(p, &p->tokens[i + 1].token, "("))
-            i = p->tokens[i + 1].match;
-        else if (punct_is(p, t, "(") || punct_is(p, t, "["))
-            i = p->tokens[i].match;
-        else if (t->kind == LEX_IDENT)
-            return t;
-    }
-    return NULL;
 }
 
 /* variable := specifiers declarator, over the declaration just read (ended
@@ -913,41 +1289,35 @@ static const struct lex_token *word_after(const struct parser *p, size_t at)
  * Sets p->name and leaves the canonical type in p->signature. */
 static int read_variable(struct parser *p, const struct lex_token *ending)
 {
-    const struct lex_token *static_at = NULL, *extern_at = NULL, *const_at = NULL;
+    const struct lex_token *extern_at = NULL, *const_at = NULL;
+    struct type type;
     if (p->count == 0)
         return not_a_definition(p, ending);
-    if (refuse_storage(p, &extern_at) != 0)
+    if (refuse_storage(p, &extern_at) != 0 ||
+        read_type(p, 0, p->count, ending, CONTEXT_DEFINITION, 0, &type) != 0)
         return -1;
-    size_t start = read_specifiers(p, 0, p->count, ending, &static_at);
-    if (start == 0)
+    const struct lex_token *name = declared_name(p, &type, ending);
+    if (!name)
         return -1;
-    size_t at = find_name(p, start);
-    if (at == p->count)
-        return not_a_definition(p, start < p->count ? &p->tokens[start].token : ending);
-    const struct lex_token *name = &p->tokens[at].token;
-    p->name = *name;
-    p->named = 1;
-    enum object object = object_of(p, at, start, &const_at);
-    if (object == OBJECT_FUNCTION)
+    if (type.chain < type.chain_end && p->chain[type.chain].kind == DERIVE_FUNCTION)
         return fail(p, name,
-                    "expected a variable definition after '#[persist]' at %zu:%zu, but '%.*s' is "
+                    "expected a variable definition after '#[persist]' at %zu:%zu, but '%s' is "
                     "a function",
-                    p->marker.line, p->marker.column, shown(name->length), p->text + name->offset);
-    if (object == OBJECT_BASE && !const_at)
-        const_at = const_specifier(p, start);
-    if (const_at)
+                    p->marker.line, p->marker.column, name_of(p));
+    if ((const_at = read_only(p, &type)) != NULL)
         return fail(p, const_at,
                     "a '#[persist]' variable cannot be const: its value is copied in on each "
                     "reload");
-    const struct lex_token *after = word_after(p, at);
-    if (after)
-        return no_semicolon(p, after);
+    if (type.end < p->count && p->tokens[type.end].token.kind == LEX_IDENT)
+        return no_semicolon(p, &p->tokens[type.end].token);
+    if (type.end < p->count)
+        return unexpected(p, &p->tokens[type.end].token);
     if (extern_at && !punct_is(p, ending, "="))
         return fail(p, extern_at,
-                    "'%.*s' is declared 'extern' without an initializer, so it is not defined "
+                    "'%s' is declared 'extern' without an initializer, so it is not defined "
                     "here; a '#[persist]' variable must be defined in its hot source",
-                    shown(name->length), p->text + name->offset);
-    return read_declarator(p, start, p->count, 0);
+                    name_of(p));
+    return print_type(p, &type, 0, 0);
 }
 
 /* Is t a keyword that no initializer holds outside brackets, so that a
@@ -1013,15 +1383,14 @@ static int add_variable(struct parser *p)
         return out_of_memory(p);
     out->variables = variables;
     struct parse_variable v = {0};
-    v.name = malloc(p->name.length + 1);
+    v.name = malloc(p->name_text.size + 1);
     v.type = malloc(p->signature.size + 1);
     if (!v.name || !v.type) {
         free(v.name);
         free(v.type);
         return out_of_memory(p);
     }
-    memcpy(v.name, p->text + p->name.offset, p->name.length);
-    v.name[p->name.length] = '\0';
+    memcpy(v.name, p->name_text.data, p->name_text.size + 1);
     memcpy(v.type, p->signature.data, p->signature.size + 1);
     v.source = p->source;
     v.offset = p->name.offset;
@@ -1036,10 +1405,7 @@ static int add_variable(struct parser *p)
 static int read_persist(struct parser *p, const struct lex_token *marker)
 {
     struct lex_token ending;
-    p->marker = *marker;
-    p->named = 0;
-    p->signature.size = 0;
-    p->last = SIG_START;
+    begin_marker(p, marker);
     if (add_marker(p, marker) != 0 || read_declaration(p, &ending, 1) != 0)
         return -1;
     if (read_variable(p, &ending) != 0)
@@ -1077,10 +1443,14 @@ enum gen_status parse_source(const char *text, size_t size, size_t source, struc
     p.out = out;
     p.report = report;
     p.status = GEN_OK;
+    assert(words_are_sorted());
     lex_init(&p.lex, text, size);
     size_t depth = 0;             /* braces open outside definitions read after markers */
     struct lex_token outer = {0}; /* the outermost of them */
-    for (;;) {
+    /* A byte order mark is blanked: in the unit, the text follows a #line. */
+    if (lex_text_start(text, size) > 0)
+        add_span(&p, 0, lex_text_start(text, size));
+    while (p.status == GEN_OK) {
         struct lex_token t;
         lex_next(&p.lex, &t);
         if (t.kind == LEX_EOF)
@@ -1097,8 +1467,10 @@ enum gen_status parse_source(const char *text, size_t size, size_t source, struc
     assert(p.status != GEN_OK || p.lex.pos >= size);
     free(p.tokens);
     free(p.open);
+    free(p.chain);
     free(p.brackets);
     buf_free(&p.signature);
+    buf_free(&p.name_text);
     return p.status;
 }
 

@@ -11,9 +11,20 @@
 
 #include "status.h"
 
-/* One hot function as its source defines it. */
+/* One hot function as its source defines it.
+ *
+ * Its signature is its type as C's compatibility rules see it, spelled one
+ * way, so that an edit which keeps the type keeps the signature (and needs
+ * no restart): a parameter declared as an array or a function is the pointer
+ * it is adjusted to (`int a[static 4]` is `int *`); the qualifiers of a
+ * parameter itself and of the return value are left out, but for _Atomic;
+ * the definition's "()" is "(void)"; names, attributes, storage classes and
+ * function specifiers are left out; qualifiers come first, in the order
+ * const volatile restrict _Atomic. Typedef names and macros stay as written:
+ * the generator does not see through them. E.g. "int (*(int))(int, int)" for
+ * `int (*pick(int k))(int, int)`. */
 struct parse_function {
-    char *name;      /* owned: a C identifier */
+    char *name;      /* owned: a C identifier, without backslash-newlines */
     char *signature; /* owned: the canonical type, e.g. "int(GameState *)" */
     size_t source;   /* index of the source that defines it */
     size_t offset;   /* of its name in the source's text, and so on */
@@ -23,15 +34,17 @@ struct parse_function {
 
 /* One #[persist] variable as its source defines it. */
 struct parse_variable {
-    char *name;    /* owned: a C identifier */
-    char *type;    /* owned: the canonical type, e.g. "double[16]", as for parameters */
+    char *name;    /* owned: a C identifier, without backslash-newlines */
+    char *type;    /* owned: the canonical type, e.g. "double[16]": spelled as a
+                      signature's parameters, but not adjusted (an array stays one) */
     size_t source; /* index of the source that defines it */
     size_t offset; /* of its name in the source's text, and so on */
     size_t line;
     size_t column;
 };
 
-/* Bytes to blank in a source: a marker's line without its line break. */
+/* Bytes to blank in a source: a marker's logical line but for the newline
+ * that ends it, or a UTF-8 byte order mark before the first line. */
 struct parse_span {
     size_t offset;
     size_t length;
@@ -45,7 +58,7 @@ struct parse_source {
     struct parse_variable *variables; /* in the order of the text */
     size_t variable_count;
     size_t variable_capacity;
-    struct parse_span *markers; /* every marker line, in the order of the text */
+    struct parse_span *markers; /* what to blank: a byte order mark, every marker line; in order */
     size_t marker_count;
     size_t marker_capacity;
 };
@@ -53,7 +66,7 @@ struct parse_source {
 /* One error in a hot source, for "path:line:col: error: message". */
 struct parse_diagnostic {
     size_t source; /* index of the source */
-    size_t offset; /* where; offset - (column - 1) is the start of its line */
+    size_t offset; /* where; offset - (column - 1) starts its line (after a byte order mark) */
     size_t line;   /* 1-based */
     size_t column; /* 1-based, in bytes */
     char *message; /* owned */
@@ -77,9 +90,11 @@ struct parse_program {
 };
 
 /* Reads one hot source, text[0..size) (any bytes, no terminator needed), as
- * source number `source`. Returns GEN_OK; GEN_BAD_INPUT after adding its
- * first error to *report (the records read before it stay in *out); or
- * GEN_NO_MEMORY. *out must be zeroed or freed before; free it in every case. */
+ * source number `source`, as lex.h reads it (so markers in comments,
+ * literals, directives and `#if 0` groups are none). Returns GEN_OK;
+ * GEN_BAD_INPUT after adding its first error to *report (the records read
+ * before it stay in *out); or GEN_NO_MEMORY. *out must be zeroed or freed
+ * before; free it in every case. */
 enum gen_status parse_source(const char *text, size_t size, size_t source, struct parse_source *out,
                              struct parse_report *report);
 

@@ -44,9 +44,9 @@ static const char *const expected[][2] = {
     {"flip", "struct pt(struct pt, long (*)(long))"},
     {"game_update", "int(GameState *)"},
     {"halve", "int(int)"},
-    {"mean", "double(int, const double[])"},
+    {"mean", "double(int, const double *)"},
     {"render", "void(const GameState *, char *, size_t)"},
-    {"sum", "long(const int[4], scale_fn)"},
+    {"sum", "long(const int *, scale_fn)"},
 };
 #define EXPECTED (sizeof expected / sizeof expected[0])
 

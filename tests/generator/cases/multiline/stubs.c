@@ -26,7 +26,7 @@ __attribute__((visibility("hidden"), used))
 const hot_abi_code *_Atomic vais_hot__active = vais_hot__lazy;
 
 static const struct hot_abi_signature vais_hot__signatures[2] = {
-    {"draw", "void(const GameState *, int (*)(int, int, unsigned), int[restrict static 1])"},
+    {"draw", "void(const GameState *, int (*)(int, int, unsigned), int *)"},
     {"update", "static_assert_helper_t(GameState *, double, const char *)"},
 };
 

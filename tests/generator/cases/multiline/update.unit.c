@@ -37,7 +37,7 @@ draw(
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(draw) draw;
 __attribute__((visibility("hidden")))
-const struct hot_abi_function vais_hot__entry_draw = {"draw", "void(const GameState *, int (*)(int, int, unsigned), int[restrict static 1])",
+const struct hot_abi_function vais_hot__entry_draw = {"draw", "void(const GameState *, int (*)(int, int, unsigned), int *)",
                                                         (hot_abi_code)draw};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(update) update;

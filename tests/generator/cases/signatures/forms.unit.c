@@ -60,17 +60,17 @@ const struct hot_abi_function vais_hot__entry_apply = {"apply", "int(callback_t,
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(arrays) arrays;
 __attribute__((visibility("hidden")))
-const struct hot_abi_function vais_hot__entry_arrays = {"arrays", "int(int[4], char[], int[2][3])",
+const struct hot_abi_function vais_hot__entry_arrays = {"arrays", "int(int *, char *, int (*)[3])",
                                                         (hot_abi_code)arrays};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(constant) constant;
 __attribute__((visibility("hidden")))
-const struct hot_abi_function vais_hot__entry_constant = {"constant", "const char *const(void)",
+const struct hot_abi_function vais_hot__entry_constant = {"constant", "const char *(void)",
                                                         (hot_abi_code)constant};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(cv) cv;
 __attribute__((visibility("hidden")))
-const struct hot_abi_function vais_hot__entry_cv = {"cv", "const volatile int(void)",
+const struct hot_abi_function vais_hot__entry_cv = {"cv", "int(void)",
                                                         (hot_abi_code)cv};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(empty) empty;
@@ -125,7 +125,7 @@ const struct hot_abi_function vais_hot__entry_state_of = {"state_of", "GameState
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(strings) strings;
 __attribute__((visibility("hidden")))
-const struct hot_abi_function vais_hot__entry_strings = {"strings", "int(const char *const, char **)",
+const struct hot_abi_function vais_hot__entry_strings = {"strings", "int(const char *, char **)",
                                                         (hot_abi_code)strings};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(structs) structs;

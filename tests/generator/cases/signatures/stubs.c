@@ -61,9 +61,9 @@ const hot_abi_code *_Atomic vais_hot__active = vais_hot__lazy;
 
 static const struct hot_abi_signature vais_hot__signatures[19] = {
     {"apply", "int(callback_t, void *)"},
-    {"arrays", "int(int[4], char[], int[2][3])"},
-    {"constant", "const char *const(void)"},
-    {"cv", "const volatile int(void)"},
+    {"arrays", "int(int *, char *, int (*)[3])"},
+    {"constant", "const char *(void)"},
+    {"cv", "int(void)"},
     {"empty", "int(void)"},
     {"external", "int(int)"},
     {"inlined", "int(int)"},
@@ -74,7 +74,7 @@ static const struct hot_abi_signature vais_hot__signatures[19] = {
     {"pick", "enum color(enum color)"},
     {"split", "char **(const char *)"},
     {"state_of", "GameState *(GameState *, size_t)"},
-    {"strings", "int(const char *const, char **)"},
+    {"strings", "int(const char *, char **)"},
     {"structs", "int(struct pt, struct pt *, const struct pt *)"},
     {"ull", "unsigned long long(void)"},
     {"unnamed", "int(int, char *)"},

@@ -1,0 +1,1 @@
+﻿#[hot] int f(void) { return 0; }
