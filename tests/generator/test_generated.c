@@ -1,5 +1,5 @@
 /* tests/generator/test_generated.c
- * The generated files of sample/sample.c, compiled: the core's stubs are
+ * The generated files of sample/sample.c and sample/modern.c, compiled: the core's stubs are
  * linked in here, the units and table make a shared library loaded with
  * dlopen. Checks the manifest against the table and calls through the stubs,
  * and reads and writes the #[persist] variables through the table.
@@ -38,15 +38,70 @@ static long twice(long value)
     return 2 * value;
 }
 
+static int increment(int x)
+{
+    return x + 1;
+}
+
+/* Calls through the stubs of the forms of definition beyond the basic ones:
+ * each returns what its definition says, so each call reached it. */
+static void call_every_form(void)
+{
+    CHECK_INT(pick(1)(2, 3), ==, 5);
+    CHECK_INT(pick(0)(2, 3), ==, -1);
+    int four[4] = {1, 2, 3, 4}, m[2][3] = {{0}, {0, 0, 6}}, v[2] = {0, 8};
+    CHECK_INT(arrays(2, four, m, v), ==, 4 + 6 + 8);
+    CHECK_INT(twice_through(increment, 5), ==, 7);
+    CHECK_INT(attributed(1, 2), ==, 7);
+    CHECK_INT(zero(), ==, 0);
+    _Atomic long counter = 40;
+    CHECK_INT(add_atomic(&counter, 2), ==, 42);
+    CHECK_INT(counter, ==, 42);
+    CHECK_INT(joined_name(), ==, 11);
+    CHECK_INT(current(), ==, 1);
+    CHECK_INT(first_line(1), ==, 101);
+    CHECK_INT(c23_nodiscard(2), ==, 6);
+    CHECK_INT(c23_unused(1, 2), ==, 2);
+    CHECK_INT(c23_after_name(3), ==, -3);
+    CHECK_INT(c23_unnamed(1, 9), ==, 9);
+    /* A _Noreturn function leaves by longjmp, through its stub and back. */
+    jmp_buf env;
+    volatile int returned = 0;
+    switch (setjmp(env)) {
+    case 0:
+        bail(env, 42);
+    case 42:
+        returned = 42;
+        break;
+    default:
+        break;
+    }
+    CHECK_INT(returned, ==, 42);
+}
+
 static const char *const expected[][2] = {
+    {"add_atomic", "long(_Atomic long *, _Atomic long)"},
+    {"arrays", "long(int, const int *, int (*)[3], int *)"},
+    {"attributed", "int(int, int)"},
+    {"bail", "void(jmp_buf, int)"},
     {"big", "unsigned long long(void)"},
     {"bump", "int(void)"},
+    {"c23_after_name", "int(int)"},
+    {"c23_nodiscard", "int(int)"},
+    {"c23_unnamed", "unsigned(unsigned, unsigned)"},
+    {"c23_unused", "int(int, int)"},
+    {"current", "int(void)"},
+    {"first_line", "int(int)"},
     {"flip", "struct pt(struct pt, long (*)(long))"},
     {"game_update", "int(GameState *)"},
     {"halve", "int(int)"},
+    {"joined_name", "int(void)"},
     {"mean", "double(int, const double *)"},
+    {"pick", "int (*(int))(int, int)"},
     {"render", "void(const GameState *, char *, size_t)"},
     {"sum", "long(const int *, scale_fn)"},
+    {"twice_through", "int(int (*)(int), int)"},
+    {"zero", "int(void)"},
 };
 #define EXPECTED (sizeof expected / sizeof expected[0])
 
@@ -159,6 +214,7 @@ int main(int argc, char **argv)
     CHECK_INT(p.y, ==, 6);
     CHECK(mean(3, doubles) == 3.0);
     CHECK_INT(halve(42), ==, 21);
+    call_every_form();
     check_variables(table);
     dlclose(library);
     return check_exit();
