@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
-# tests/fuzz/fuzz.sh VAIS-HOT-DIR SCRATCH-PARENT [SECONDS | INPUT...]
-# Fuzzes the generator's lex, parse and emit in process (fuzz_generator.c)
-# with libFuzzer, ASan and UBSan for SECONDS (default 30) from a corpus seeded
-# with the hot sources of tests/generator/cases; with INPUTs instead, runs
-# just those (to reproduce a finding). Builds with clang in a scratch directory
+# tests/fuzz/fuzz.sh TARGET VAIS-HOT-DIR SCRATCH-PARENT [SECONDS | INPUT...]
+# Fuzzes TARGET in process with libFuzzer, ASan and UBSan for SECONDS
+# (default 30); with INPUTs instead, runs just those (to reproduce a finding).
+#   generator  lex, parse and emit (fuzz_generator.c), seeded with the hot
+#              sources of tests/generator/cases
+#   layouts    the runtime's debug-information reader and layout comparison
+#              (fuzz_layouts.c), seeded with real builds of tests/runtime/layout Builds with clang in a scratch directory
 # under SCRATCH-PARENT, removed on exit; any finding fails the run and is kept
 # in SCRATCH-PARENT/fuzz-findings. Needs clang and libclang-rt-14-dev (libFuzzer).
-# Ten minutes, from the source directory (ctest runs 30 s: fuzz_generator_smoke):
-#   bash tests/fuzz/fuzz.sh . build/fuzz 600
+# Ten minutes, from the source directory (ctest runs 30 s: fuzz_<TARGET>_smoke):
+#   bash tests/fuzz/fuzz.sh generator . build/fuzz 600
 set -euo pipefail
-source_dir=$(cd "$1" && pwd)
-mkdir -p "$2"
-scratch=$(cd "$2" && pwd)
-shift 2
+target=$1
+[[ $target == generator || $target == layouts ]] ||
+    { echo "FAIL: no fuzz target '$target' (generator or layouts)" >&2; exit 2; }
+source_dir=$(cd "$2" && pwd)
+mkdir -p "$3"
+scratch=$(cd "$3" && pwd)
+shift 3
 seconds=30
 if (($# == 1)) && [[ $1 =~ ^[0-9]+$ ]]; then
     seconds=$1
@@ -32,9 +37,11 @@ CC=clang cmake -S "$source_dir" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Deb
     -DCMAKE_C_FLAGS="$flags" -DCMAKE_C_FLAGS_DEBUG="-g -O1" -DVAIS_HOT_FUZZ=ON \
     -DVAIS_HOT_WERROR=ON -DVAIS_HOT_SANITIZE_TESTS=OFF >"$work/configure.log" 2>&1 ||
     { cat "$work/configure.log"; exit 1; }
-cmake --build "$work/build" --target vais_hot_fuzz_generator >"$work/build.log" 2>&1 ||
+seeds_built=()
+[[ $target == layouts ]] && seeds_built=(runtime_layout runtime_layout_hot runtime_layout_nested runtime_layout_cache)
+cmake --build "$work/build" --target "vais_hot_fuzz_$target" "${seeds_built[@]}" >"$work/build.log" 2>&1 ||
     { cat "$work/build.log"; exit 1; }
-fuzzer=$work/build/tests/fuzz/vais_hot_fuzz_generator
+fuzzer=$work/build/tests/fuzz/vais_hot_fuzz_$target
 export ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=0
 export UBSAN_OPTIONS=print_stacktrace=1
 
@@ -43,21 +50,32 @@ if ((${#replay[@]})); then
     exit
 fi
 
-# The seeds: every hot source of the golden cases (not their expected outputs).
 mkdir "$work/corpus" "$work/findings"
 seeds=0
-for file in "$source_dir"/tests/generator/cases/*/*.c; do
-    name=${file##*/}
-    [[ $name == *.unit.c || $name == stubs.c || $name == table.c ]] && continue
-    case_name=${file%/*}
-    cp "$file" "$work/corpus/${case_name##*/}_$name"
-    seeds=$((seeds + 1))
-done
-echo "fuzz: $seeds seeds from tests/generator/cases, $seconds s"
+if [[ $target == generator ]]; then
+    # Every hot source of the golden cases (not their expected outputs).
+    for file in "$source_dir"/tests/generator/cases/*/*.c; do
+        name=${file##*/}
+        [[ $name == *.unit.c || $name == stubs.c || $name == table.c ]] && continue
+        case_name=${file%/*}
+        cp "$file" "$work/corpus/${case_name##*/}_$name"
+        seeds=$((seeds + 1))
+    done
+    options=(-dict="$here/generator.dict" -max_len=65536)
+else
+    # A core and hot libraries, with the debug information clang wrote.
+    built=$work/build/tests/runtime
+    for file in "$built/runtime_layout" "$built"/libruntime_layout_{hot,nested,cache}.so; do
+        cp "$file" "$work/corpus/"
+        seeds=$((seeds + 1))
+    done
+    options=(-max_len=1048576)
+fi
+echo "fuzz: $target, $seeds seeds, $seconds s"
 
 status=0
-"$fuzzer" "$work/corpus" -dict="$here/generator.dict" -max_total_time="$seconds" \
-    -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+"$fuzzer" "$work/corpus" "${options[@]}" -max_total_time="$seconds" -timeout=10 \
+    -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="$work/findings/" >"$work/fuzz.log" 2>&1 || status=$?
 
 grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)' "$work/fuzz.log" || true
@@ -77,7 +95,7 @@ if ((status != 0 || findings > 0)); then
     for finding in "$work"/findings/*; do
         [[ -e $finding ]] || continue
         echo "  $scratch/fuzz-findings/${finding##*/}; reproduce:" \
-            "bash tests/fuzz/fuzz.sh . <scratch> $scratch/fuzz-findings/${finding##*/}" >&2
+            "bash tests/fuzz/fuzz.sh $target . <scratch> $scratch/fuzz-findings/${finding##*/}" >&2
     done
     exit 1
 fi

@@ -1,0 +1,27 @@
+/* tests/fuzz/fuzz_layouts.c
+ * libFuzzer target: the runtime's debug-information reader and layout
+ * comparison (runtime/dwarf.c, runtime/layout.c) on arbitrary bytes, read as
+ * a hot library and as a core, and compared with themselves. A library can
+ * be corrupt in any way; the runtime must refuse it, never crash on it. */
+#include "layout.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    /* The hot functions and variable of tests/runtime/layout and persist. */
+    static const char *const functions[] = {"cache_hit", "cache_new", "step", "bump"};
+    static const char *const variables[] = {"counter", "label_text"};
+    const struct hot__layout_roots roots = {functions, 4, variables, 2};
+    char err[256], why[512];
+    struct hot__layouts *library = hot__layouts_read(data, size, &roots, err, sizeof err);
+    struct hot__layouts *core = hot__layouts_read(data, size, NULL, err, sizeof err);
+    hot__layouts_differ(library, core, library, why, sizeof why);
+    hot__layouts_variable_differs(library, library, "counter", why, sizeof why);
+    hot__layouts_free(library);
+    hot__layouts_free(core);
+    return 0;
+}
