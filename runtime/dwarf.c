@@ -6,6 +6,8 @@
  * of bounds; a bad cursor fails the whole read. */
 #include "dwarf.h"
 
+#include "grow.h"
+
 #include <elf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +24,6 @@ enum {
     DW_AT_data_member_location = 0x38,
     DW_AT_declaration = 0x3c,
     DW_AT_encoding = 0x3e,
-    DW_AT_external = 0x3f,
     DW_AT_specification = 0x47,
     DW_AT_type = 0x49,
     DW_AT_data_bit_offset = 0x6b,
@@ -217,21 +218,6 @@ struct abbrev_table {
     size_t spec_count;
 };
 
-static int grow(void **array, size_t *capacity, size_t need, size_t item)
-{
-    if (need <= *capacity)
-        return 0;
-    size_t next = *capacity ? *capacity * 2 : 64;
-    while (next < need)
-        next *= 2;
-    void *bigger = realloc(*array, next * item);
-    if (!bigger)
-        return -1;
-    *array = bigger;
-    *capacity = next;
-    return 0;
-}
-
 static int read_abbrev_table(const struct section *abbrev, uint64_t offset,
                              struct abbrev_table *t)
 {
@@ -247,7 +233,7 @@ static int read_abbrev_table(const struct section *abbrev, uint64_t offset,
             return -1;
         if (code == 0)
             return 0;
-        if (grow((void **)&t->list, &list_capacity, t->count + 1, sizeof *t->list))
+        if (hot__grow(&t->list, &list_capacity, t->count + 1, sizeof *t->list))
             return -1;
         struct abbrev *a = &t->list[t->count++];
         a->code = code;
@@ -262,7 +248,7 @@ static int read_abbrev_table(const struct section *abbrev, uint64_t offset,
                 return -1;
             if (s.name == 0 && s.form == 0)
                 break;
-            if (grow((void **)&t->specs, &spec_capacity, t->spec_count + 1, sizeof *t->specs))
+            if (hot__grow(&t->specs, &spec_capacity, t->spec_count + 1, sizeof *t->specs))
                 return -1;
             t->specs[t->spec_count++] = s;
         }
@@ -564,10 +550,6 @@ static void assign(struct hot__die *d, uint64_t name, const struct value *v)
         if (constant && v->number)
             d->flags |= HOT_DIE_DECLARATION;
         break;
-    case DW_AT_external:
-        if (constant && v->number)
-            d->flags |= HOT_DIE_EXTERNAL;
-        break;
     case DW_AT_encoding:
         if (constant)
             d->encoding = (uint8_t)v->number;
@@ -635,7 +617,7 @@ static int read_entries(struct reader *r, struct cursor *c, struct unit *u,
         if (kept_in(keep, a->tag)) {
             if (r->out->count >= HOT_DWARF_NONE - 1)
                 return corrupt(r, offset, "too many entries");
-            if (grow((void **)&r->out->dies, &r->capacity, r->out->count + 1, sizeof *d))
+            if (hot__grow(&r->out->dies, &r->capacity, r->out->count + 1, sizeof *d))
                 return corrupt(r, offset, "out of memory");
             d = &r->out->dies[r->out->count];
             memset(d, 0, sizeof *d);
@@ -661,7 +643,7 @@ static int read_entries(struct reader *r, struct cursor *c, struct unit *u,
         if (d)
             d->end = (uint32_t)r->out->count;
         if (a->children) {
-            if (grow((void **)&r->stack, &r->stack_capacity, depth + 1, sizeof *r->stack))
+            if (hot__grow(&r->stack, &r->stack_capacity, depth + 1, sizeof *r->stack))
                 return corrupt(r, offset, "out of memory");
             uint64_t tag = a->tag;
             enum keep kids = top && (tag == DW_TAG_compile_unit || tag == DW_TAG_partial_unit ||

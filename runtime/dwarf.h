@@ -38,10 +38,9 @@ enum hot__dwarf_tag {
 /* hot__die.flags */
 enum {
     HOT_DIE_DECLARATION = 1 << 0,  /* DW_AT_declaration: an incomplete type */
-    HOT_DIE_EXTERNAL = 1 << 1,     /* DW_AT_external */
-    HOT_DIE_HAS_COUNT = 1 << 2,    /* count is known (array dimension) */
-    HOT_DIE_TYPE_UNKNOWN = 1 << 3, /* DW_AT_type names what this reader cannot follow */
-    HOT_DIE_PLACE_UNKNOWN = 1 << 4 /* member offset is an expression, not a constant */
+    HOT_DIE_HAS_COUNT = 1 << 1,    /* count is known (array dimension) */
+    HOT_DIE_TYPE_UNKNOWN = 1 << 2, /* DW_AT_type names what this reader cannot follow */
+    HOT_DIE_PLACE_UNKNOWN = 1 << 3 /* member offset is an expression, not a constant */
 };
 
 /* One debugging information entry: a type, a struct member, an array

@@ -8,6 +8,7 @@
 #include "layout.h"
 
 #include "dwarf.h"
+#include "grow.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -77,21 +78,6 @@ struct hot__layouts {
     struct chunk *names;
 };
 
-static int grow(void **array, size_t *capacity, size_t need, size_t item)
-{
-    if (need <= *capacity)
-        return 0;
-    size_t next = *capacity ? *capacity * 2 : 16;
-    while (next < need)
-        next *= 2;
-    void *bigger = realloc(*array, next * item);
-    if (!bigger)
-        return -1;
-    *array = bigger;
-    *capacity = next;
-    return 0;
-}
-
 /* ---- reading ------------------------------------------------------------ */
 
 /* A named definition, for completing incomplete types and, in the core, as
@@ -136,7 +122,7 @@ static const char *copy_name(struct reading *r, const char *name)
 static uint32_t add_node(struct reading *r, struct node n)
 {
     struct hot__layouts *l = r->l;
-    if (r->failed || grow((void **)&l->nodes, &l->node_capacity, l->node_count + 1, sizeof n)) {
+    if (r->failed || hot__grow(&l->nodes, &l->node_capacity, l->node_count + 1, sizeof n)) {
         r->failed = 1;
         return NODE_UNKNOWN;
     }
@@ -218,7 +204,7 @@ static uint32_t read_aggregate(struct reading *r, uint32_t i, enum kind kind)
         span += r->dw->dies[j].parent == i && r->dw->dies[j].tag == HOT_DW_MEMBER;
     struct hot__layouts *l = r->l;
     if (r->failed ||
-        grow((void **)&l->members, &l->member_capacity, l->member_count + span, sizeof *l->members)) {
+        hot__grow(&l->members, &l->member_capacity, l->member_count + span, sizeof *l->members)) {
         r->failed = 1;
         return NODE_UNKNOWN;
     }
@@ -329,8 +315,8 @@ static void add_root(struct reading *r, enum root_kind kind, const char *name, c
                      uint32_t count)
 {
     struct hot__layouts *l = r->l;
-    if (r->failed || grow((void **)&l->roots, &l->root_capacity, l->root_count + 1, sizeof *l->roots) ||
-        grow((void **)&l->types, &l->type_capacity, l->type_count + count, sizeof *l->types)) {
+    if (r->failed || hot__grow(&l->roots, &l->root_capacity, l->root_count + 1, sizeof *l->roots) ||
+        hot__grow(&l->types, &l->type_capacity, l->type_count + count, sizeof *l->types)) {
         r->failed = 1;
         return;
     }
