@@ -79,7 +79,7 @@ struct watcher {
     struct hot__file_id stubs_id;
     int core_stale;    /* the core must be built before the program can restart */
     long program;      /* the --exec child's pid, 0 when none runs */
-    int units_suspect; /* a save landed during the last build: units may be stale */
+    struct hot__file_id *sources_seen; /* owned: each hot source as the last build began */
 };
 
 #if defined(__GNUC__)
@@ -494,22 +494,35 @@ static void rebuild_core(struct watcher *w, const char *why)
         start_program(w);
 }
 
-/* Removes every generated unit. A save that lands while the generator runs
- * can be read half-way, or leave a unit whose time (file times are coarse)
- * is no older than the save, so the build tool would see nothing to do;
- * without its units it must run the generator again. */
-static void expire_units(const struct watcher *w)
+static int same_file(const struct hot__file_id *a, const struct hot__file_id *b)
 {
-    for (size_t i = 0; i < w->d.unit_count; i++)
-        hot__os_remove_file(w->d.units[i]);
+    return a->size == b->size && a->mtime_ns == b->mtime_ns && a->inode == b->inode &&
+           a->device == b->device;
+}
+
+/* Called as a build begins: notes each hot source as it is now and, with
+ * expire, first removes the unit of each one saved since the last build began. The last
+ * build's generator may have read such a source before the save and written
+ * its unit after it, and file times are too coarse for the build tool to see
+ * that; without the unit it must run the generator again. The units of the
+ * other sources stay, so only edited sources recompile. */
+static void note_sources(struct watcher *w, int expire)
+{
+    for (size_t i = 0; i < w->d.source_count; i++) {
+        struct hot__file_id now = {0};
+        char err[256];
+        if (hot__os_file_id(w->d.sources[i], &now, err, sizeof err) != 0)
+            now = (struct hot__file_id){0}; /* missing: mid-save */
+        if (expire && !same_file(&now, &w->sources_seen[i]) && i < w->d.unit_count)
+            hot__os_remove_file(w->d.units[i]);
+        w->sources_seen[i] = now;
+    }
 }
 
 /* One round: build the hot library, then whatever it calls for. */
 static void rebuild(struct watcher *w, int *pending)
 {
-    if (w->units_suspect)
-        expire_units(w);
-    w->units_suspect = 0;
+    note_sources(w, 1);
     if (build(w, w->d.library) != 0)
         return;
     if (stubs_changed(w)) {
@@ -578,9 +591,16 @@ int watch_main(int argc, char **argv)
         description_free(&w.d);
         return status;
     }
+    w.sources_seen = calloc(w.d.source_count, sizeof *w.sources_seen);
+    if (!w.sources_seen) {
+        fprintf(stderr, "vais-hot: error: out of memory\n");
+        description_free(&w.d);
+        return 2;
+    }
     int pending = 0;
     long long last_start = 0;
     hot__os_catch_signals(NULL);
+    note_sources(&w, 0);
     if (build(&w, w.d.program) != 0)
         w.core_stale = 1;
     remember_stubs(&w);
@@ -606,7 +626,6 @@ int watch_main(int argc, char **argv)
         rebuild(&w, &pending);
         if (w.watch && hot__os_watch_wait(w.watch, 0) > 0)
             pending = 1; /* saved while it built */
-        w.units_suspect = pending;
     }
     if (w.program)
         stop_child(w.program, 0);
@@ -616,6 +635,7 @@ int watch_main(int argc, char **argv)
     if (w.watch)
         hot__os_watch_close(w.watch);
     paths_free(&w.watched);
+    free(w.sources_seen);
     description_free(&w.d);
     return status;
 }

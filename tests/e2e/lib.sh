@@ -23,6 +23,10 @@ fail() {
     tail -n 5 "$work/out" >&2 || true
     echo "--- program stderr" >&2
     cat "$work/err" >&2 || true
+    if [[ -f $work/watch.err ]]; then
+        echo "--- vais-hot watch stderr (last 30 lines)" >&2
+        tail -n 30 "$work/watch.err" >&2
+    fi
     exit 1
 }
 
