@@ -6,10 +6,9 @@
  * run succeeded and found every hot function. The corpus is made here, in a
  * scratch directory removed at the end.
  *
- *   generator VAIS-HOT SCRATCH-PARENT [SCANNER]   the benchmark
- *   generator --scan LABEL                        the scan rows only
- * SCANNER is this program linked to an -O2 build of the generator's stages,
- * run with --scan for rows of its own. Reproduce: ctest -R bench_generator -V
+ *   generator VAIS-HOT SCRATCH-PARENT
+ * The in-process rows use the generator's stages as linked here: -O2, as in
+ * vais-hot itself. Reproduce: ctest -R bench_generator -V
  */
 #define _XOPEN_SOURCE 700
 
@@ -27,10 +26,6 @@
 #include "corpus.h"
 #include "lex.h"
 #include "parse.h"
-
-#ifndef BENCH_BUILD
-#define BENCH_BUILD "unknown"
-#endif
 
 #define SCAN_FILES 32
 #define SCAN_FILE_BYTES (1024u * 1024u)
@@ -147,7 +142,7 @@ static void print_row(const char *figure, double value, const char *unit, double
 }
 
 /* The in-process rows: lex alone, then lex and parse, best of SCAN_RUNS. */
-static void scan_rows(const char *label)
+static void scan_rows(void)
 {
     struct files f = make_files(SCAN_FILES, SCAN_FILE_BYTES);
     double lex_best = 1e30, parse_best = 1e30;
@@ -161,12 +156,9 @@ static void scan_rows(const char *label)
         lex_best = t1 - t0 < lex_best ? t1 - t0 : lex_best;
         parse_best = t2 - t1 < parse_best ? t2 - t1 : parse_best;
     }
-    char figure[128];
     double mb = (double)f.bytes / 1e6;
-    snprintf(figure, sizeof figure, "scan in process (%s): lex", label);
-    print_row(figure, mb / (lex_best / 1e3), "MB/s", scan_floor, 1);
-    snprintf(figure, sizeof figure, "scan in process (%s): lex + parse", label);
-    print_row(figure, mb / (parse_best / 1e3), "MB/s", scan_floor, 1);
+    print_row("scan in process: lex", mb / (lex_best / 1e3), "MB/s", scan_floor, 1);
+    print_row("scan in process: lex + parse", mb / (parse_best / 1e3), "MB/s", scan_floor, 1);
     printf("    (%.1f MB in %d files, %zu tokens, %zu hot functions; best of %d)\n", mb, SCAN_FILES,
            tokens, f.hot, SCAN_RUNS);
     free_files(&f);
@@ -320,37 +312,10 @@ static void measure(const char *dir, size_t n, int runs, struct timing *fresh, s
         *again = summary(took, runs);
 }
 
-/* Runs the -O2 scanner for its rows, if there is one. */
-static void other_scanner(const char *scanner)
-{
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0)
-        die("fork");
-    if (pid == 0) {
-        execl(scanner, scanner, "--scan", "-O2 build", (char *)NULL);
-        _exit(127);
-    }
-    int status;
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR)
-            die("waitpid");
-    }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        errno = 0;
-        die("the -O2 scanner did not succeed");
-    }
-}
-
 int main(int argc, char **argv)
 {
-    if (argc == 3 && strcmp(argv[1], "--scan") == 0) {
-        scan_rows(argv[2]);
-        return 0;
-    }
-    if (argc != 3 && argc != 4) {
-        fputs("usage: generator VAIS-HOT SCRATCH-PARENT [SCANNER] | generator --scan LABEL\n",
-              stderr);
+    if (argc != 3) {
+        fputs("usage: generator VAIS-HOT SCRATCH-PARENT\n", stderr);
         return 2;
     }
     vais_hot = argv[1];
@@ -362,10 +327,8 @@ int main(int argc, char **argv)
 
     printf("== vais-hot generator benchmark (issue 3: scan >= 200 MB/s; 2000 hot functions in "
            "200 files < 100 ms; linear growth)\n");
-    printf("%-50s %15s %13s %6s\n", "figure (build: " BENCH_BUILD ")", "value", "floor", "ratio");
-    scan_rows("as built");
-    if (argc == 4)
-        other_scanner(argv[3]);
+    printf("%-50s %15s %13s %6s\n", "figure", "value", "floor", "ratio");
+    scan_rows();
 
     /* The scan corpus through the whole process. */
     struct timing fresh, again;
