@@ -131,12 +131,13 @@ static int is_blank(int c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
 
-static int is_ident_start(int c)
+static inline int is_ident_start(int c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$' || c >= 0x80;
+    int letter = (unsigned)((c | 0x20) - 'a') < 26u; /* only A-Z and a-z land in a-z */
+    return letter || c == '_' || c == '$' || c >= 0x80;
 }
 
-static int is_ident_char(int c)
+static inline int is_ident_char(int c)
 {
     return is_ident_start(c) || (c >= '0' && c <= '9');
 }
@@ -210,6 +211,17 @@ static void advance(struct lex *lex)
     lex->pos++;
 }
 
+/* Moves pos past the bytes that are neither stop nor also nor a backslash:
+ * the run a comment or literal holds before anything that matters to it. */
+static inline void skip_plain(struct lex *lex, char stop, char also)
+{
+    const char *text = lex->text;
+    size_t pos = lex->pos, size = lex->size;
+    while (pos < size && text[pos] != stop && text[pos] != also && text[pos] != '\\')
+        pos++;
+    lex->pos = pos;
+}
+
 /* pos is at the opening of a block comment: consumes it. Returns 0 if the
  * text ends before it closes (pos is then at the end). */
 static int skip_block_comment(struct lex *lex)
@@ -217,6 +229,7 @@ static int skip_block_comment(struct lex *lex)
     advance(lex);
     advance(lex);
     for (;;) {
+        skip_plain(lex, '*', '\n');
         skip_splices(lex);
         if (lex->pos >= lex->size)
             return 0;
@@ -240,6 +253,7 @@ static void skip_line_comment(struct lex *lex)
     advance(lex);
     advance(lex);
     for (;;) {
+        skip_plain(lex, '\n', '\n');
         skip_splices(lex);
         if (lex->pos >= lex->size || lex->text[lex->pos] == '\n')
             return;
@@ -255,6 +269,7 @@ static int skip_literal(struct lex *lex, char quote)
 {
     advance(lex);
     for (;;) {
+        skip_plain(lex, quote, '\n');
         skip_splices(lex);
         if (lex->pos >= lex->size)
             return 0;
@@ -352,6 +367,9 @@ static int scan_marker(struct lex *lex, struct lex_token *token)
 {
     const char *text = lex->text;
     size_t size = lex->size, start = past_blanks(text, size, lex->pos, 0), p = start, end = 0;
+    int first = byte_at(text, size, start);
+    if (first != '#' && first != '/') /* what every marker starts with */
+        return 0;
     size_t slash = past_splices(text, size, start + 1);
     int bare = !(byte_at(text, size, start) == '/' && byte_at(text, size, slash) == '/');
     if (!bare)
@@ -384,19 +402,45 @@ static int scan_marker(struct lex *lex, struct lex_token *token)
 /* The length of the C punctuator at s (avail bytes there), or 0. */
 static size_t punct_length(const char *s, size_t avail)
 {
-    static const char three[][4] = {"...", "<<=", ">>="};
-    static const char two[][3] = {"->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&",
-                                  "||", "*=", "/=", "%=", "+=", "-=", "&=", "^=", "|=", "##"};
-    static const char one[] = "[](){}.&*+-~!/%<>^|?:;=,#";
-    for (size_t i = 0; avail >= 3 && i < sizeof three / sizeof three[0]; i++) {
-        if (memcmp(s, three[i], 3) == 0)
-            return 3;
+    char next = avail > 1 ? s[1] : '\0', third = avail > 2 ? s[2] : '\0';
+    switch (avail > 0 ? s[0] : '\0') {
+    case '[':
+    case ']':
+    case '(':
+    case ')':
+    case '{':
+    case '}':
+    case '~':
+    case '?':
+    case ':':
+    case ';':
+    case ',':
+        return 1;
+    case '.':
+        return next == '.' && third == '.' ? 3 : 1;
+    case '<':
+    case '>': /* < << <= <<=, and the same with > */
+        if (next == s[0])
+            return third == '=' ? 3 : 2;
+        return next == '=' ? 2 : 1;
+    case '-':
+        return next == '-' || next == '=' || next == '>' ? 2 : 1;
+    case '+':
+    case '&':
+    case '|': /* + ++ +=, & && &=, | || |= */
+        return next == s[0] || next == '=' ? 2 : 1;
+    case '#':
+        return next == '#' ? 2 : 1;
+    case '*':
+    case '/':
+    case '%':
+    case '^':
+    case '!':
+    case '=':
+        return next == '=' ? 2 : 1;
+    default:
+        return 0;
     }
-    for (size_t i = 0; avail >= 2 && i < sizeof two / sizeof two[0]; i++) {
-        if (memcmp(s, two[i], 2) == 0)
-            return 2;
-    }
-    return avail > 0 && s[0] != '\0' && strchr(one, s[0]) ? 1 : 0;
 }
 
 /* pos is at '#' first on its logical line: consumes the directive up to (not
@@ -435,11 +479,19 @@ static void read_token(struct lex *lex, struct lex_token *token, int c)
 {
     if (is_ident_start(c)) {
         token->kind = LEX_IDENT;
-        do { /* a run of plain characters, then a backslash-newline if one joins more */
-            skip_splices(lex);
-            while (lex->pos < lex->size && is_ident_char((unsigned char)lex->text[lex->pos]))
-                lex->pos++;
-        } while (is_ident_char(peek(lex, 0)));
+        const char *text = lex->text;
+        size_t pos = lex->pos + 1, size = lex->size;
+        for (;;) { /* a run of plain characters, then backslash-newlines if they join more */
+            while (pos < size && is_ident_char((unsigned char)text[pos]))
+                pos++;
+            size_t joined = past_splices(text, size, pos);
+            if (joined == pos || !is_ident_char(byte_at(text, size, joined)))
+                break;
+            lex->pos = pos;
+            join_lines(lex);
+            pos = lex->pos;
+        }
+        lex->pos = pos;
     } else if ((c >= '0' && c <= '9') || (c == '.' && peek(lex, 1) >= '0' && peek(lex, 1) <= '9')) {
         token->kind = LEX_NUMBER;
         for (int before = c, d = c;; before = d) {
@@ -470,9 +522,11 @@ static void read_token(struct lex *lex, struct lex_token *token, int c)
                 window[avail] = (char)w;
             at = window;
         }
-        size_t length = punct_length(at, avail);
+        size_t length = punct_length(at, avail), taken = length ? length : 1;
         token->kind = length ? LEX_PUNCT : LEX_OTHER;
-        for (size_t i = 0; i < (length ? length : 1); i++)
+        if (!joined)
+            lex->pos += taken;
+        for (size_t i = 0; joined && i < taken; i++)
             advance(lex);
     }
     token->length = lex->pos - token->offset;
@@ -499,8 +553,12 @@ static void read_any(struct lex *lex, struct lex_token *token)
             lex->at_line_start = 1;
             continue;
         }
-        if (is_blank(c)) {
-            lex->pos++;
+        if (is_blank(c)) { /* a run of them: indentation */
+            const char *text = lex->text;
+            size_t pos = lex->pos + 1, size = lex->size;
+            while (pos < size && is_blank((unsigned char)text[pos]))
+                pos++;
+            lex->pos = pos;
             continue;
         }
         int next = c == '/' ? peek(lex, 1) : 0;
