@@ -29,14 +29,21 @@ int buf_reserve(void **array, size_t *capacity, size_t needed, size_t element_si
     return 0;
 }
 
-int buf_append(struct buf *buf, const void *bytes, size_t size)
+int buf_grow(struct buf *buf, size_t more)
 {
-    if (size > SIZE_MAX - buf->size - 1)
+    if (more > SIZE_MAX - buf->size - 1)
         return -1;
     void *data = buf->data;
-    if (buf_reserve(&data, &buf->capacity, buf->size + size + 1, 1) != 0)
+    if (buf_reserve(&data, &buf->capacity, buf->size + more + 1, 1) != 0)
         return -1;
     buf->data = data;
+    return 0;
+}
+
+int buf_append(struct buf *buf, const void *bytes, size_t size)
+{
+    if (buf_grow(buf, size) != 0)
+        return -1;
     if (size > 0)
         memcpy(buf->data + buf->size, bytes, size);
     buf->size += size;

@@ -15,6 +15,11 @@ struct buf {
     size_t capacity; /* bytes allocated */
 };
 
+/* Makes room for more bytes after those in use (and the terminator), so that
+ * appending them moves nothing. Returns 0, or -1 when out of memory or the
+ * size would overflow (the buffer is unchanged). */
+int buf_grow(struct buf *buf, size_t more);
+
 /* Appends size bytes (which may contain NUL). Returns 0, or -1 when out of
  * memory (the buffer is unchanged). */
 int buf_append(struct buf *buf, const void *bytes, size_t size);

@@ -311,6 +311,8 @@ enum gen_status emit_text(const char *text, size_t size, const struct parse_span
                           size_t count, struct buf *out)
 {
     size_t start = 0;
+    if (buf_grow(out, size + 1) != 0) /* the text, and maybe a newline */
+        return GEN_NO_MEMORY;
     for (size_t i = 0; i < count; i++) {
         if (buf_append(out, text + start, blanks[i].offset - start) != 0)
             return GEN_NO_MEMORY;

@@ -100,23 +100,40 @@ usage_error(const char *usage, const char *format, ...)
     return GEN_USAGE;
 }
 
+/* The size file says it has, a hint that may be stale; 0 if it has none. */
+static size_t size_hint(FILE *file)
+{
+    struct stat st;
+    return fstat(fileno(file), &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
+}
+
 /* Reads the whole file at path into *data (the caller frees it; it is
- * NUL-terminated, not counted in *size). Returns 0, or -1 with errno set. */
+ * NUL-terminated, not counted in *size). Returns 0, or -1 with errno set.
+ * The bytes are read straight into one allocation of the file's size: a hot
+ * source is copied once, from the kernel. */
 static int read_file(const char *path, char **data, size_t *size)
 {
     FILE *file = fopen(path, "rb");
     if (!file)
         return -1;
     struct buf content = {0};
-    char chunk[1 << 16];
-    size_t n;
     int error = 0;
-    while (!error && (n = fread(chunk, 1, sizeof chunk, file)) > 0)
-        error = buf_append(&content, chunk, n) != 0 ? ENOMEM : 0;
+    /* Room for the hinted size and one byte more: a short read then ends it
+     * without another growth, unless the file grew meanwhile. */
+    for (size_t room = size_hint(file) + 1;; room = 1 << 16) {
+        if (buf_grow(&content, room) != 0) {
+            error = ENOMEM;
+            break;
+        }
+        size_t wanted = content.capacity - content.size - 1;
+        size_t n = fread(content.data + content.size, 1, wanted, file);
+        content.size += n;
+        content.data[content.size] = '\0';
+        if (n < wanted)
+            break;
+    }
     if (!error && ferror(file))
         error = errno ? errno : EIO;
-    if (!error && !content.data && buf_append(&content, "", 0) != 0)
-        error = ENOMEM;
     fclose(file);
     if (error) {
         buf_free(&content);
@@ -142,15 +159,20 @@ static int write_file(const char *path, const char *data, size_t size)
     return error ? -1 : 0;
 }
 
-/* Does the file at path hold exactly content? (No, if it cannot be read.) */
+/* Does the file at path hold exactly content? (No, if it cannot be read.)
+ * A file of another size is not read at all. */
 static int file_holds(const char *path, const struct buf *content)
 {
-    char *data = NULL;
-    size_t size = 0;
-    if (read_file(path, &data, &size) != 0)
+    FILE *file = fopen(path, "rb");
+    if (!file)
         return 0;
-    int same = size == content->size && memcmp(data, content->data, size) == 0;
-    free(data);
+    int same = size_hint(file) == content->size;
+    char chunk[1 << 16];
+    size_t at = 0;
+    for (size_t n; same && (n = fread(chunk, 1, sizeof chunk, file)) > 0; at += n)
+        same = n <= content->size - at && memcmp(chunk, content->data + at, n) == 0;
+    same = same && at == content->size && !ferror(file);
+    fclose(file);
     return same;
 }
 
@@ -410,6 +432,8 @@ static enum gen_status render_unit(const struct program *p, size_t u, struct out
         .text = text.data,
         .text_size = text.size,
     };
+    if (status == GEN_OK && buf_grow(&o->content, text.size + 4096) != 0) /* and the table */
+        status = GEN_NO_MEMORY;
     if (status == GEN_OK)
         status = render(opt->stubs ? "unit.c.in" : "unit_plain.c.in", &values, o);
     buf_free(&text);
