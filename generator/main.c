@@ -246,8 +246,22 @@ static enum gen_status write_outputs(struct output *outputs, size_t count)
     return status;
 }
 
-/* Prints a diagnostic: "path:line:col: error: message", the source line and
- * a caret under the column (tabs kept, so it lines up). */
+/* The most bytes of a source line a diagnostic shows: a longer line is cut
+ * to this many around the caret, with "..." where it was cut. */
+enum { EXCERPT_WIDTH = 120 };
+
+/* p moved back to the first byte of the UTF-8 character it is in (not before
+ * start), so that an excerpt never starts or ends inside a character. */
+static size_t character_start(const char *text, size_t start, size_t p)
+{
+    while (p > start && ((unsigned char)text[p] & 0xc0) == 0x80)
+        p--;
+    return p;
+}
+
+/* Prints a diagnostic: "path:line:col: error: message", the source line (or
+ * EXCERPT_WIDTH bytes of it around the column) and a caret under the column
+ * (tabs kept, so it lines up). */
 static void print_diagnostic(const char *path, const char *text, size_t size,
                              const struct parse_diagnostic *d)
 {
@@ -256,15 +270,24 @@ static void print_diagnostic(const char *path, const char *text, size_t size,
     while (end < size && text[end] != '\n')
         end++;
     size_t shown = end > start && text[end - 1] == '\r' ? end - 1 : end;
+    size_t from = start, to = shown;
+    if (shown - start > EXCERPT_WIDTH) {
+        from = caret - start > EXCERPT_WIDTH / 2 ? caret - EXCERPT_WIDTH / 2 : start;
+        from = character_start(text, start, from < shown ? from : shown);
+        to = from + EXCERPT_WIDTH < shown ? character_start(text, from, from + EXCERPT_WIDTH)
+                                          : shown;
+    }
+    const char *cut_before = from > start ? "..." : "", *cut_after = to < shown ? "..." : "";
     struct buf excerpt = {0};
-    int failed = 0;
-    for (size_t i = start; i < shown && !failed; i++) {
+    int failed = buf_append_str(&excerpt, cut_before);
+    for (size_t i = from; i < to && !failed; i++) {
         unsigned char c = (unsigned char)text[i];
         char printable = (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c;
         failed = buf_append(&excerpt, &printable, 1);
     }
-    failed = failed || buf_append(&excerpt, "\n", 1);
-    for (size_t i = start; i < caret && i < size && !failed; i++) {
+    failed = failed || buf_append_str(&excerpt, cut_after) || buf_append(&excerpt, "\n", 1);
+    failed = failed || buf_append_str(&excerpt, from > start ? "   " : "");
+    for (size_t i = from; i < caret && i < size && !failed; i++) {
         unsigned char c = (unsigned char)text[i];
         if ((c & 0xc0) != 0x80) /* one column per character, not per UTF-8 byte */
             failed = buf_append(&excerpt, c == '\t' ? "\t" : " ", 1);
