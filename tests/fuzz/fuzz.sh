@@ -5,9 +5,10 @@
 #   generator  lex, parse and emit (fuzz_generator.c), seeded with the hot
 #              sources of tests/generator/cases
 #   layouts    the runtime's debug-information reader and layout comparison
-#              (fuzz_layouts.c), seeded with real builds of tests/runtime/layout Builds with clang in a scratch directory
-# under SCRATCH-PARENT, removed on exit; any finding fails the run and is kept
-# in SCRATCH-PARENT/fuzz-findings. Needs clang and libclang-rt-14-dev (libFuzzer).
+#              (fuzz_layouts.c), seeded with real builds of tests/runtime/layout
+# Builds with clang in a scratch directory under SCRATCH-PARENT, removed on
+# exit; any finding fails the run and is kept in SCRATCH-PARENT/fuzz-findings.
+# Needs clang and libclang-rt-14-dev (libFuzzer).
 # Ten minutes, from the source directory (ctest runs 30 s: fuzz_<TARGET>_smoke):
 #   bash tests/fuzz/fuzz.sh generator . build/fuzz 600
 set -euo pipefail
