@@ -173,6 +173,11 @@ function(vais_add_hot_executable name)
         list(APPEND quoted_sources "\"${src}\"")
     endforeach()
     list(JOIN quoted_sources "," quoted_sources)
+    set(quoted_units "")
+    foreach(unit IN LISTS units)
+        list(APPEND quoted_units "\"${unit}\"")
+    endforeach()
+    list(JOIN quoted_units "," quoted_units)
     # hot_start's rebuild: Ninja itself where it is the generator, which saves
     # cmake's start-up on every save; the portable cmake --build elsewhere.
     if(CMAKE_GENERATOR STREQUAL "Ninja")
@@ -181,7 +186,7 @@ function(vais_add_hot_executable name)
         set(rebuild "\"${CMAKE_COMMAND}\",\"--build\",\"${CMAKE_BINARY_DIR}\",\"--target\",\"${name}_hot\"")
     endif()
     set_source_files_properties("${stubs}" PROPERTIES GENERATED TRUE COMPILE_DEFINITIONS
-        "VAIS_HOT_LIBRARY=\"$<TARGET_FILE:${name}_hot>\";VAIS_HOT_SOURCES=${quoted_sources};VAIS_HOT_REBUILD=${rebuild}")
+        "VAIS_HOT_LIBRARY=\"$<TARGET_FILE:${name}_hot>\";VAIS_HOT_SOURCES=${quoted_sources};VAIS_HOT_UNITS=${quoted_units};VAIS_HOT_REBUILD=${rebuild}")
 endfunction()
 
 # Writes <build>/vais_hot/<name>.watch, what `vais-hot watch <build> <name>`

@@ -248,7 +248,7 @@ static enum gen_status write_outputs(struct output *outputs, size_t count)
 
 /* The most bytes of a source line a diagnostic shows: a longer line is cut
  * to this many around the caret, with "..." where it was cut. */
-enum { EXCERPT_WIDTH = 120 };
+enum { EXCERPT_WIDTH = 240 };
 
 /* p moved back to the first byte of the UTF-8 character it is in (not before
  * start), so that an excerpt never starts or ends inside a character. */

@@ -17,6 +17,7 @@
 
 #include "buf.h"
 #include "os.h"
+#include "stale_units.h"
 
 #define DEFAULT_DEBOUNCE_MS 100
 #define STOP_GRACE_MS 2000 /* how long a child may take to end before SIGKILL */
@@ -77,9 +78,9 @@ struct watcher {
     struct paths watched;     /* what watch observes */
     struct hot__watch *watch; /* NULL only before the first open */
     struct hot__file_id stubs_id;
-    int core_stale;    /* the core must be built before the program can restart */
-    long program;      /* the --exec child's pid, 0 when none runs */
-    struct hot__file_id *sources_seen; /* owned: each hot source as the last build began */
+    int core_stale;          /* the core must be built before the program can restart */
+    long program;            /* the --exec child's pid, 0 when none runs */
+    struct hot__units stale; /* which units the saves since the last build made stale */
 };
 
 #if defined(__GNUC__)
@@ -425,12 +426,6 @@ static int build(const struct watcher *w, const char *target)
     return status;
 }
 
-static int same_id(const struct hot__file_id *a, const struct hot__file_id *b)
-{
-    return a->size == b->size && a->mtime_ns == b->mtime_ns && a->inode == b->inode &&
-           a->device == b->device;
-}
-
 /* Did the generated stubs change since the core was last built? */
 static int stubs_changed(struct watcher *w)
 {
@@ -438,7 +433,7 @@ static int stubs_changed(struct watcher *w)
     char err[512];
     if (!w->d.stubs || hot__os_file_id(w->d.stubs, &id, err, sizeof err) != 0)
         return 0;
-    return !same_id(&id, &w->stubs_id);
+    return !hot__file_id_equal(&id, &w->stubs_id);
 }
 
 static void remember_stubs(struct watcher *w)
@@ -494,35 +489,10 @@ static void rebuild_core(struct watcher *w, const char *why)
         start_program(w);
 }
 
-static int same_file(const struct hot__file_id *a, const struct hot__file_id *b)
-{
-    return a->size == b->size && a->mtime_ns == b->mtime_ns && a->inode == b->inode &&
-           a->device == b->device;
-}
-
-/* Called as a build begins: notes each hot source as it is now and, with
- * expire, first removes the unit of each one saved since the last build began. The last
- * build's generator may have read such a source before the save and written
- * its unit after it, and file times are too coarse for the build tool to see
- * that; without the unit it must run the generator again. The units of the
- * other sources stay, so only edited sources recompile. */
-static void note_sources(struct watcher *w, int expire)
-{
-    for (size_t i = 0; i < w->d.source_count; i++) {
-        struct hot__file_id now = {0};
-        char err[256];
-        if (hot__os_file_id(w->d.sources[i], &now, err, sizeof err) != 0)
-            now = (struct hot__file_id){0}; /* missing: mid-save */
-        if (expire && !same_file(&now, &w->sources_seen[i]) && i < w->d.unit_count)
-            hot__os_remove_file(w->d.units[i]);
-        w->sources_seen[i] = now;
-    }
-}
-
 /* One round: build the hot library, then whatever it calls for. */
 static void rebuild(struct watcher *w, int *pending)
 {
-    note_sources(w, 1);
+    hot__units_build_begins(&w->stale); /* see stale_units.h */
     if (build(w, w->d.library) != 0)
         return;
     if (stubs_changed(w)) {
@@ -591,8 +561,8 @@ int watch_main(int argc, char **argv)
         description_free(&w.d);
         return status;
     }
-    w.sources_seen = calloc(w.d.source_count, sizeof *w.sources_seen);
-    if (!w.sources_seen) {
+    size_t unit_count = w.d.unit_count < w.d.source_count ? w.d.unit_count : w.d.source_count;
+    if (hot__units_open(&w.stale, w.d.sources, w.d.units, unit_count) != 0) {
         fprintf(stderr, "vais-hot: error: out of memory\n");
         description_free(&w.d);
         return 2;
@@ -600,7 +570,6 @@ int watch_main(int argc, char **argv)
     int pending = 0;
     long long last_start = 0;
     hot__os_catch_signals(NULL);
-    note_sources(&w, 0);
     if (build(&w, w.d.program) != 0)
         w.core_stale = 1;
     remember_stubs(&w);
@@ -635,7 +604,7 @@ int watch_main(int argc, char **argv)
     if (w.watch)
         hot__os_watch_close(w.watch);
     paths_free(&w.watched);
-    free(w.sources_seen);
+    hot__units_close(&w.stale);
     description_free(&w.d);
     return status;
 }

@@ -99,12 +99,6 @@ long hot__fail(long status, const char *format, ...)
     return status;
 }
 
-static int same_file(const struct hot__file_id *a, const struct hot__file_id *b)
-{
-    return a->size == b->size && a->mtime_ns == b->mtime_ns && a->inode == b->inode &&
-           a->device == b->device;
-}
-
 static const char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -419,13 +413,14 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
             return fail(HOT_E_IO, "%s", err);
         L.private_owner = hot__os_pid();
     }
-    int length = snprintf(copy, sizeof copy, "%s/%lu-%s", L.private_dir, ++L.attempts,
-                          base_name(L.library));
+    int length =
+        snprintf(copy, sizeof copy, "%s/%lu-%s", L.private_dir, ++L.attempts, base_name(L.library));
     if (length < 0 || (size_t)length >= sizeof copy)
         return fail(HOT_E_IO, "the private copy of '%s' would have too long a path", L.library);
     if (hot__os_copy_file(L.library, copy, &before, &after, err, sizeof err) != 0)
         return fail(HOT_E_IO, "%s; build '%s_hot'", err, L.manifest->program);
-    if (!same_file(&before, &after) || (stamp_id && !same_file(&before, stamp_id))) {
+    if (!hot__file_id_equal(&before, &after) ||
+        (stamp_id && !hot__file_id_equal(&before, stamp_id))) {
         status = 0;
         goto refused;
     }
@@ -503,7 +498,7 @@ static long load_now_locked(void)
         char err[512];
         int stamped = read_stamp(text, sizeof text, &stamp_id) &&
                       hot__os_file_id(L.library, &now, err, sizeof err) == 0 &&
-                      same_file(&now, &stamp_id);
+                      hot__file_id_equal(&now, &stamp_id);
         long status = load_locked(stamped ? text : NULL, stamped ? &stamp_id : NULL);
         if (status != 0) {
             if (status < 0)
@@ -542,7 +537,8 @@ static long check_locked(void)
         return 0;
     struct hot__file_id now;
     char err[512];
-    if (hot__os_file_id(L.library, &now, err, sizeof err) != 0 || !same_file(&now, &stamp_id))
+    if (hot__os_file_id(L.library, &now, err, sizeof err) != 0 ||
+        !hot__file_id_equal(&now, &stamp_id))
         return 0; /* a build is still writing the library, or the stamp is stale */
     long status = load_locked(text, &stamp_id);
     if (status < 0) {

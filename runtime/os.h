@@ -15,6 +15,13 @@ struct hot__file_id {
     unsigned long long device; /* device number */
 };
 
+/* Are a and b the same version of a file? */
+static inline int hot__file_id_equal(const struct hot__file_id *a, const struct hot__file_id *b)
+{
+    return a->size == b->size && a->mtime_ns == b->mtime_ns && a->inode == b->inode &&
+           a->device == b->device;
+}
+
 /* Fills *id for path. Returns 0, or -1 with errno's text in err. */
 int hot__os_file_id(const char *path, struct hot__file_id *id, char *err, size_t errlen);
 
@@ -101,7 +108,6 @@ void hot__os_watch_close(struct hot__watch *watch);
  * stderr, and waits for it. Returns its exit status, 128+signal if killed,
  * or -1 with text in err when it could not start. */
 int hot__os_run(const char *const *argv, char *err, size_t errlen);
-
 
 /* Processes, for `vais-hot watch` (os_process_linux.c): children started
  * without waiting, signalled, and waited for with a deadline. */

@@ -3,11 +3,14 @@
  * program names) and runs the manifest's rebuild command, no shell, when one
  * changes. The reload itself follows from the stamp, through auto mode.
  * Invariant: one builder thread per process; a save that lands during a
- * build causes one more build, never a lost change. */
+ * build causes one more build, never a lost change: as each build begins,
+ * the units of the sources saved since the last one are removed, so that the
+ * build tool cannot take them for current (stale_units.h). */
 #include "runtime.h"
 
 #include "log.h"
 #include "os.h"
+#include "stale_units.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -18,6 +21,7 @@ static struct {
     struct hot__watch *watch; /* NULL while no builder runs */
     pthread_t thread;
     const struct hot_abi_manifest *manifest;
+    struct hot__units stale; /* the builder thread's alone while it runs */
 } B = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static void build(const struct hot_abi_manifest *m)
@@ -46,6 +50,7 @@ static void *builder_main(void *arg)
             return NULL;
         /* Build at once; saves that arrive meanwhile are pending events. */
         while (seen > 0) {
+            hot__units_build_begins(&B.stale);
             build(B.manifest);
             seen = hot__os_watch_wait(watch, 0);
         }
@@ -60,6 +65,7 @@ static void after_fork_in_child(void)
     if (B.watch)
         hot__os_watch_close(B.watch);
     B.watch = NULL;
+    hot__units_close(&B.stale);
     pthread_mutex_init(&B.lock, NULL);
 }
 
@@ -89,6 +95,14 @@ long hot__start(const char *source_path)
         pthread_mutex_unlock(&B.lock);
         return hot__fail(HOT_E_WATCH, "out of memory");
     }
+    size_t units = 0;
+    while (units < count && m->units && m->units[units])
+        units++;
+    if (hot__units_open(&B.stale, m->sources, m->units, units) != 0) {
+        free(paths);
+        pthread_mutex_unlock(&B.lock);
+        return hot__fail(HOT_E_WATCH, "out of memory");
+    }
     memcpy(paths, m->sources, count * sizeof *paths);
     if (source_path && *source_path)
         paths[count++] = source_path;
@@ -97,11 +111,13 @@ long hot__start(const char *source_path)
     B.watch = hot__os_watch_open(paths, count, err, sizeof err);
     free(paths);
     if (!B.watch) {
+        hot__units_close(&B.stale);
         status = hot__fail(HOT_E_WATCH, "%s; hot_start will not rebuild", err);
         hot__say("%s; hot_start will not rebuild", err);
     } else if (pthread_create(&B.thread, NULL, builder_main, B.watch) != 0) {
         hot__os_watch_close(B.watch);
         B.watch = NULL;
+        hot__units_close(&B.stale);
         status = hot__fail(HOT_E_WATCH, "cannot start the builder thread; hot_start will not "
                                         "rebuild");
     } else {
@@ -122,4 +138,5 @@ void hot__stop_builder(void)
     hot__os_watch_wake(watch);
     pthread_join(B.thread, NULL);
     hot__os_watch_close(watch);
+    hot__units_close(&B.stale);
 }

@@ -2,7 +2,8 @@
 # tests/e2e/hot_start.sh C-COMPILER VAIS-HOT-DIR SCRATCH-PARENT
 # hot_start(NULL): the running counter rebuilds its own hot library when
 # step.c is saved, shows a failed build and keeps its last good code, then
-# picks up the fix. No build is run by this script after the first. Then:
+# picks up the fix, and a save that keeps the file's old modification time.
+# No build is run by this script after the first. Then:
 # private copies of a killed program are removed by the next one.
 source "$(dirname "$0")/lib.sh"
 
@@ -20,6 +21,10 @@ wait_for_mark 2 "$(now_ns)" 2 >/dev/null # still running, still v2
 
 set_mark 3
 wait_for_mark 3 "$(now_ns)" 30 >/dev/null
+
+# A save the build tool cannot see by its time is built all the same.
+set_mark_same_time 4
+wait_for_mark 4 "$(now_ns)" 30 >/dev/null
 
 stop_counter
 

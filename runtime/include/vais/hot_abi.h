@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #define HOT_ABI_MAGIC 0x31544f4853494156ull /* "VAISHOT1", little-endian */
-#define HOT_ABI_FORMAT 1u
+#define HOT_ABI_FORMAT 2u
 #define HOT_ABI_TABLE_SYMBOL "vais_hot__table"
 
 /* An entry point of any signature; cast back only by the stubs' jump. */
@@ -63,6 +63,7 @@ struct hot_abi_manifest {
     const hot_abi_code *_Atomic *active;        /* the slot array the stubs use */
     const char *const *sources;                 /* the hot sources; NULL-terminated */
     const char *const *rebuild;                 /* argv that builds the library; NULL-terminated */
+    const char *const *units;                   /* sources[i]'s generated unit at i; likewise */
 };
 
 /* The stamp file the build writes beside the hot library ("<library>.stamp")

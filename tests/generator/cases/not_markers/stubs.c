@@ -5,13 +5,16 @@
 #include <vais/hot_abi.h>
 
 /* The build defines these for this file alone, so the text stays free of
- * machine paths: the library's path, the hot sources' paths, and the command
- * that rebuilds the library, each a list of string literals. */
-#if !defined(VAIS_HOT_LIBRARY) || !defined(VAIS_HOT_SOURCES) || !defined(VAIS_HOT_REBUILD)
-#error "vais-hot: compile this file with VAIS_HOT_LIBRARY, VAIS_HOT_SOURCES and VAIS_HOT_REBUILD defined"
+ * machine paths: the library's path, the hot sources' paths, their units'
+ * paths (in the same order) and the command that rebuilds the library, each
+ * a list of string literals. */
+#if !defined(VAIS_HOT_LIBRARY) || !defined(VAIS_HOT_SOURCES) || !defined(VAIS_HOT_UNITS) ||   \
+    !defined(VAIS_HOT_REBUILD)
+#error "vais-hot: compile this file with VAIS_HOT_LIBRARY, VAIS_HOT_SOURCES, VAIS_HOT_UNITS and VAIS_HOT_REBUILD defined"
 #endif
 
 static const char *const vais_hot__sources[] = {VAIS_HOT_SOURCES, 0};
+static const char *const vais_hot__units[] = {VAIS_HOT_UNITS, 0};
 static const char *const vais_hot__rebuild[] = {VAIS_HOT_REBUILD, 0};
 
 void vais_hot__lazy_0(void);
@@ -30,7 +33,7 @@ static const struct hot_abi_signature vais_hot__signatures[1] = {
 static const struct hot_abi_manifest vais_hot__manifest = {
     HOT_ABI_MAGIC,      HOT_ABI_FORMAT,    1,          "demo",
     VAIS_HOT_LIBRARY,   vais_hot__signatures, &vais_hot__active, vais_hot__sources,
-    vais_hot__rebuild,
+    vais_hot__rebuild,  vais_hot__units,
 };
 
 __attribute__((constructor)) static void vais_hot__register(void)

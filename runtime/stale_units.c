@@ -1,0 +1,44 @@
+/* runtime/stale_units.c
+ * Which generated units a save has made stale; see stale_units.h. */
+#include "stale_units.h"
+
+#include <stdlib.h>
+
+/* *id for path, or all zero when it cannot be read (missing: mid-save). */
+static struct hot__file_id source_now(const char *path)
+{
+    struct hot__file_id id = {0};
+    char err[256];
+    if (hot__os_file_id(path, &id, err, sizeof err) != 0)
+        id = (struct hot__file_id){0};
+    return id;
+}
+
+int hot__units_open(struct hot__units *u, const char *const *sources, const char *const *units,
+                    size_t count)
+{
+    *u = (struct hot__units){sources, units, count, calloc(count ? count : 1, sizeof *u->seen)};
+    if (!u->seen) {
+        u->count = 0;
+        return -1;
+    }
+    for (size_t i = 0; i < count; i++)
+        u->seen[i] = source_now(sources[i]);
+    return 0;
+}
+
+void hot__units_build_begins(struct hot__units *u)
+{
+    for (size_t i = 0; i < u->count; i++) {
+        struct hot__file_id now = source_now(u->sources[i]);
+        if (!hot__file_id_equal(&now, &u->seen[i]))
+            hot__os_remove_file(u->units[i]);
+        u->seen[i] = now;
+    }
+}
+
+void hot__units_close(struct hot__units *u)
+{
+    free(u->seen);
+    *u = (struct hot__units){0};
+}

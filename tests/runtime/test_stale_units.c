@@ -1,0 +1,105 @@
+/* tests/runtime/test_stale_units.c
+ * Which units a save made stale (runtime/stale_units.h), on real files: a
+ * unit goes when its source changed since the last build began, whether
+ * rewritten in place, replaced by rename, or missing mid-save; the units of
+ * untouched sources stay, and a source is judged against the last build only.
+ *   runtime_stale_units SCRATCH-PARENT */
+#define _XOPEN_SOURCE 700
+
+#include "../check.h"
+#include "stale_units.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static char dir[4096];
+
+static const char *path(char *out, size_t size, const char *name)
+{
+    snprintf(out, size, "%s/%s", dir, name);
+    return out;
+}
+
+static void write_text(const char *file, const char *text)
+{
+    FILE *f = fopen(file, "w");
+    CHECK(f != NULL);
+    if (f) {
+        fputs(text, f);
+        CHECK(fclose(f) == 0);
+    }
+}
+
+static int exists(const char *file)
+{
+    return access(file, F_OK) == 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fputs("usage: runtime_stale_units SCRATCH-PARENT\n", stderr);
+        return 2;
+    }
+    snprintf(dir, sizeof dir, "%s/stale_units.XXXXXX", argv[1]);
+    if (!mkdtemp(dir)) {
+        perror(dir);
+        return 1;
+    }
+    char a[4200], b[4200], unit_a[4200], unit_b[4200], temp[4200];
+    const char *sources[] = {path(a, sizeof a, "a.c"), path(b, sizeof b, "b.c")};
+    const char *units[] = {path(unit_a, sizeof unit_a, "a.unit.c"),
+                           path(unit_b, sizeof unit_b, "b.unit.c")};
+    write_text(a, "int a(void) { return 1; }\n");
+    write_text(b, "int b(void) { return 1; }\n");
+    write_text(unit_a, "unit a\n");
+    write_text(unit_b, "unit b\n");
+
+    struct hot__units stale;
+    CHECK(hot__units_open(&stale, sources, units, 2) == 0);
+
+    /* Nothing saved since the sources were noted: every unit stays. */
+    hot__units_build_begins(&stale);
+    CHECK(exists(unit_a) && exists(unit_b));
+
+    /* a rewritten in place (one byte longer, so even a coarse clock sees it). */
+    write_text(a, "int a(void) { return 12; }\n");
+    hot__units_build_begins(&stale);
+    CHECK(!exists(unit_a));
+    CHECK(exists(unit_b));
+
+    /* The build made a's unit again; no save since that build began. */
+    write_text(unit_a, "unit a\n");
+    hot__units_build_begins(&stale);
+    CHECK(exists(unit_a) && exists(unit_b));
+
+    /* b replaced by rename, as editors save: a new inode, the same size. */
+    write_text(path(temp, sizeof temp, "b.c.new"), "int b(void) { return 2; }\n");
+    CHECK(rename(temp, b) == 0);
+    hot__units_build_begins(&stale);
+    CHECK(exists(unit_a));
+    CHECK(!exists(unit_b));
+
+    /* a missing mid-save, then back: its unit goes each time. */
+    write_text(unit_b, "unit b\n");
+    CHECK(unlink(a) == 0);
+    hot__units_build_begins(&stale);
+    CHECK(!exists(unit_a));
+    CHECK(exists(unit_b));
+    write_text(unit_a, "unit a\n");
+    write_text(a, "int a(void) { return 3; }\n");
+    hot__units_build_begins(&stale);
+    CHECK(!exists(unit_a));
+    CHECK(exists(unit_b));
+
+    hot__units_close(&stale);
+    CHECK(stale.seen == NULL && stale.count == 0);
+
+    unlink(a);
+    unlink(b);
+    unlink(unit_a);
+    unlink(unit_b);
+    CHECK(rmdir(dir) == 0);
+    return check_exit();
+}
