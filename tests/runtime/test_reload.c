@@ -259,9 +259,9 @@ int main(int argc, char **argv)
     land(format99);
     CHECK_INT(hot_check(), ==, HOT_E_FORMAT);
     snprintf(expected, sizeof expected,
-             "'%s' has table format 99, this runtime reads 1; rebuild "
+             "'%s' has table format 99, this runtime reads %u; rebuild "
              "'runtime_reload'",
-             library);
+             library, HOT_ABI_FORMAT);
     CHECK_STR(hot_last_error(), expected);
 
     land(needs_core);
