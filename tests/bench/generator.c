@@ -394,7 +394,7 @@ int main(int argc, char **argv)
            "written ms", "per file", "unchanged ms", "per file", "CPU ms", "per file",
            "t(n) / t(n / 10)");
     static const size_t sizes[] = {10, 100, 1000};
-    static const int runs[] = {41, 9, 3}; /* enough time to count at each size */
+    static const int runs[] = {41, 9, 5}; /* enough time to count at each size */
     double previous_wall = 0, previous_cpu = 0;
     for (size_t i = 0; i < 3; i++) {
         char dir[32];
@@ -415,7 +415,7 @@ int main(int argc, char **argv)
         free_files(&f);
         remove_under(dir);
     }
-    printf("    (median wall and mean CPU of 41, 9 and 3 runs; floor: linear growth, a CPU ratio "
+    printf("    (median wall and mean CPU of 41, 9 and 5 runs; floor: linear growth, a CPU ratio "
            "of 10,\n     up to 12 allowed for noise; written times include the file system's, "
            "which slows down under heavy file churn)\n");
     remove_tree(template);
