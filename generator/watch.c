@@ -33,7 +33,9 @@ const char watch_help[] =
     "       vais_add_hot_executable. It builds NAME first, then on each save\n"
     "       builds NAME_hot at once with the project's build tool, shows the\n"
     "       compiler's output (in colour at a terminal) and keeps watching after\n"
-    "       errors. When the hot functions' signatures change it builds NAME too.\n"
+    "       errors. When the hot functions' signatures change it builds NAME too,\n"
+    "       and with Ninja also when a file NAME compiles changed (a header it\n"
+    "       shares with the hot code, whose types' layouts the program checks).\n"
     "       A save during a build causes one more build when it ends; builds start\n"
     "       at least MS apart (default 100), so a burst of saves costs two builds.\n"
     "       --exec also runs NAME with ARGS, restarts it when the core was rebuilt,\n"
@@ -467,8 +469,25 @@ static void reap_program(struct watcher *w)
     }
 }
 
-/* Builds the core after a change of signatures, and restarts the program
- * with --exec. Says why. */
+/* Is the core out of date with the files it compiles, as when a header it
+ * shares with the hot code was saved (a type's layout there may have
+ * changed, which the running program refuses)? Ninja answers with a dry
+ * run, quickly; other build tools cannot, and there only a change of
+ * signatures rebuilds the core. */
+static int core_out_of_date(const struct watcher *w)
+{
+    if (!uses_ninja(&w->d))
+        return 0;
+    const char *dry_run[] = {w->d.make, "-C", w->d.build_dir, "-n", w->d.program, NULL};
+    char *out = NULL, err[512];
+    int dirty = hot__os_capture(dry_run, &out, err, sizeof err) == 0 && out &&
+                !strstr(out, "ninja: no work to do.");
+    free(out);
+    return dirty;
+}
+
+/* Builds the core after a change of signatures or of a file it compiles, and
+ * restarts the program with --exec. Says why. */
 static void rebuild_core(struct watcher *w, const char *why)
 {
     if (build(w, w->d.program) != 0) {
@@ -500,7 +519,10 @@ static void rebuild(struct watcher *w, int *pending)
         rebuild_core(w, "the hot functions' signatures changed");
     } else if (w->core_stale)
         rebuild_core(w, "its last build failed");
-    else if (w->exec && !w->program && !hot__os_caught_signal())
+    else if (!hot__os_caught_signal() && core_out_of_date(w)) {
+        say("a file '%s' compiles changed; building it", w->d.program);
+        rebuild_core(w, "a file it compiles changed");
+    } else if (w->exec && !w->program && !hot__os_caught_signal())
         start_program(w);
     if (!hot__os_caught_signal())
         refresh_watch(w, pending);

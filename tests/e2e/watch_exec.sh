@@ -2,7 +2,8 @@
 # tests/e2e/watch_exec.sh C-COMPILER VAIS-HOT-DIR SCRATCH-PARENT
 # `vais-hot watch --exec`: it runs the counter; a body edit reloads it in
 # place; a changed signature rebuilds the core and restarts the program,
-# saying why; SIGTERM ends the watch (143) and the program it started.
+# saying why, and so does a changed layout of the struct the core shares;
+# SIGTERM ends the watch (143) and the program it started.
 source "$(dirname "$0")/lib.sh"
 
 build_counter
@@ -31,9 +32,22 @@ second=$(sed -n "s/^vais-hot: started 'counter' (pid \([0-9]*\))$/\1/p" "$work/e
 ! kill -0 "$first" 2>/dev/null || fail "the first program still runs"
 grep -q " count=1 mark=9$" "$work/out" || fail "the restarted program did not start from a fresh state"
 
+# A field added to the struct the core shares: the running program refuses
+# the new layout, so the core is rebuilt and the program restarted.
+sed -i 's|^    long count;$|    long count;\n    long extra;|' "$work/src/counter.h"
+wait_for_text "$work/err" "vais-hot: restarting 'counter' because a file it compiles changed" 60
+deadline=$(($(now_ns) + 60000000000))
+while (($(count_lines "$work/err" "vais-hot: started 'counter'") < 3)); do
+    (($(now_ns) < deadline)) || fail "no new program was started after the layout change"
+    sleep 0.01
+done
+third=$(sed -n "s/^vais-hot: started 'counter' (pid \([0-9]*\))$/\1/p" "$work/err" | tail -n 1)
+! kill -0 "$second" 2>/dev/null || fail "the second program still runs"
+wait_for_mark 9 "$(now_ns)" 60 >/dev/null
+
 # SIGTERM ends the watch, and the program it started with it.
 stop_watch TERM
 pid=""
 [[ $watch_status == 143 ]] || fail "the watch exited with status $watch_status after SIGTERM, not 143"
-! kill -0 "$second" 2>/dev/null || fail "the program the watch started outlived it"
+! kill -0 "$third" 2>/dev/null || fail "the program the watch started outlived it"
 echo "e2e watch --exec with $cc: all checks passed"
