@@ -469,34 +469,54 @@ static void reap_program(struct watcher *w)
     }
 }
 
-/* Is the core out of date with the files it compiles, as when a header it
- * shares with the hot code was saved (a type's layout there may have
- * changed, which the running program refuses)? Ninja answers with a dry
- * run, quickly; other build tools cannot, and there only a change of
- * signatures rebuilds the core. */
-static int core_out_of_date(const struct watcher *w)
+/* Might the core be out of date with the files it compiles, as when a
+ * header it shares with the hot code was saved (a type's layout there may
+ * have changed, which the running program refuses)? Ninja answers with a
+ * quick dry run; anything but its "no work to do" counts as yes, and the
+ * build that follows tells for sure. Other build tools cannot answer
+ * cheaply: there only a change of signatures rebuilds the core. */
+static int core_may_be_out_of_date(const struct watcher *w)
 {
     if (!uses_ninja(&w->d))
         return 0;
     const char *dry_run[] = {w->d.make, "-C", w->d.build_dir, "-n", w->d.program, NULL};
     char *out = NULL, err[512];
-    int dirty = hot__os_capture(dry_run, &out, err, sizeof err) == 0 && out &&
-                !strstr(out, "ninja: no work to do.");
+    int status = hot__os_capture(dry_run, &out, err, sizeof err);
+    int clean = status == 0 && out && strstr(out, "ninja: no work to do.");
     free(out);
-    return dirty;
+    return !clean;
 }
 
-/* Builds the core after a change of signatures or of a file it compiles, and
- * restarts the program with --exec. Says why. */
-static void rebuild_core(struct watcher *w, const char *why)
+/* The executable's identity now; all zero if it cannot be read. */
+static struct hot__file_id executable_id(const struct watcher *w)
 {
+    struct hot__file_id id = {0};
+    char err[512];
+    if (hot__os_file_id(w->d.executable, &id, err, sizeof err) != 0)
+        id = (struct hot__file_id){0};
+    return id;
+}
+
+/* Builds the core, then restarts the program with --exec, or says to, and
+ * why (the signatures, if they changed, whatever the caller thought); with
+ * only_if_relinked, only if the build made a new executable (a build of
+ * nothing new, or of a step that always runs, leaves it as it was). */
+static void rebuild_core(struct watcher *w, const char *why, int only_if_relinked)
+{
+    struct hot__file_id before = executable_id(w);
     if (build(w, w->d.program) != 0) {
         w->core_stale = 1;
         return;
     }
     w->core_stale = 0;
+    if (stubs_changed(w)) /* also when a save during the round changed them */
+        why = "the hot functions' signatures changed";
     remember_stubs(w);
-    if (!w->exec)
+    struct hot__file_id after = executable_id(w);
+    if (only_if_relinked && hot__file_id_equal(&before, &after)) {
+        if (w->exec && !w->program && !hot__os_caught_signal())
+            start_program(w);
+    } else if (!w->exec)
         say("rebuilt '%s' because %s; restart it to use the new code", w->d.program, why);
     else if (w->program) {
         say("restarting '%s' because %s", w->d.program, why);
@@ -516,13 +536,12 @@ static void rebuild(struct watcher *w, int *pending)
         return;
     if (stubs_changed(w)) {
         say("the hot functions' signatures changed; building '%s'", w->d.program);
-        rebuild_core(w, "the hot functions' signatures changed");
+        rebuild_core(w, "the hot functions' signatures changed", 0);
     } else if (w->core_stale)
-        rebuild_core(w, "its last build failed");
-    else if (!hot__os_caught_signal() && core_out_of_date(w)) {
-        say("a file '%s' compiles changed; building it", w->d.program);
-        rebuild_core(w, "a file it compiles changed");
-    } else if (w->exec && !w->program && !hot__os_caught_signal())
+        rebuild_core(w, "its last build failed", 0);
+    else if (!hot__os_caught_signal() && core_may_be_out_of_date(w))
+        rebuild_core(w, "a file it compiles changed", 1);
+    else if (w->exec && !w->program && !hot__os_caught_signal())
         start_program(w);
     if (!hot__os_caught_signal())
         refresh_watch(w, pending);

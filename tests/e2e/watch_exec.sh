@@ -15,9 +15,12 @@ wait_for_text "$work/err" "vais-hot: started 'counter' (pid " 60
 first=$(sed -n "s/^vais-hot: started 'counter' (pid \([0-9]*\))$/\1/p" "$work/err")
 wait_for_mark 1 0 30 >/dev/null
 
-# A body edit reloads the running program; no restart.
+# A body edit reloads the running program; no restart. The second edit's
+# round begins only after the first one's has ended, checks included.
 set_mark 2
 wait_for_mark 2 "$(now_ns)" 60 >/dev/null
+set_mark 3
+wait_for_mark 3 "$(now_ns)" 60 >/dev/null
 [[ $(count_lines "$work/err" "vais-hot: started 'counter'") == 1 ]] || fail "a body edit restarted the program"
 
 # A changed signature: the core is rebuilt and the program restarted, afresh.
