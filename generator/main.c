@@ -109,8 +109,8 @@ static size_t size_hint(FILE *file)
 
 /* Reads the whole file at path into *data (the caller frees it; it is
  * NUL-terminated, not counted in *size). Returns 0, or -1 with errno set.
- * The bytes are read straight into one allocation of the file's size: a hot
- * source is copied once, from the kernel. */
+ * The bytes are read straight into one allocation, sized from the file's
+ * size: a hot source is copied once, from the kernel. */
 static int read_file(const char *path, char **data, size_t *size)
 {
     FILE *file = fopen(path, "rb");
@@ -251,12 +251,28 @@ static enum gen_status write_outputs(struct output *outputs, size_t count)
 enum { EXCERPT_WIDTH = 240 };
 
 /* p moved back to the first byte of the UTF-8 character it is in (not before
- * start), so that an excerpt never starts or ends inside a character. */
+ * start), so that an excerpt never starts or ends inside a character. Bytes
+ * that are no UTF-8 move it back 3 at the most: a character is 4 at most. */
 static size_t character_start(const char *text, size_t start, size_t p)
 {
-    while (p > start && ((unsigned char)text[p] & 0xc0) == 0x80)
+    for (int back = 0; back < 3 && p > start && ((unsigned char)text[p] & 0xc0) == 0x80; back++)
         p--;
     return p;
+}
+
+/* The bytes of the character at text[p] (before end): those of a well-formed
+ * UTF-8 sequence, else 1. */
+static size_t character_length(const char *text, size_t p, size_t end)
+{
+    unsigned char c = (unsigned char)text[p];
+    size_t length = c >= 0xf0 && c < 0xf8 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+    if (c >= 0xf8 || length > end - p)
+        return 1;
+    for (size_t k = 1; k < length; k++) {
+        if (((unsigned char)text[p + k] & 0xc0) != 0x80)
+            return 1;
+    }
+    return length;
 }
 
 /* Prints a diagnostic: "path:line:col: error: message", the source line (or
@@ -271,9 +287,10 @@ static void print_diagnostic(const char *path, const char *text, size_t size,
         end++;
     size_t shown = end > start && text[end - 1] == '\r' ? end - 1 : end;
     size_t from = start, to = shown;
-    if (shown - start > EXCERPT_WIDTH) {
+    if (shown - start > EXCERPT_WIDTH) { /* half before the caret, or all the line's end */
         from = caret - start > EXCERPT_WIDTH / 2 ? caret - EXCERPT_WIDTH / 2 : start;
-        from = character_start(text, start, from < shown ? from : shown);
+        from = character_start(text, start,
+                               from < shown - EXCERPT_WIDTH ? from : shown - EXCERPT_WIDTH);
         to = from + EXCERPT_WIDTH < shown ? character_start(text, from, from + EXCERPT_WIDTH)
                                           : shown;
     }
@@ -287,11 +304,10 @@ static void print_diagnostic(const char *path, const char *text, size_t size,
     }
     failed = failed || buf_append_str(&excerpt, cut_after) || buf_append(&excerpt, "\n", 1);
     failed = failed || buf_append_str(&excerpt, from > start ? "   " : "");
-    for (size_t i = from; i < caret && i < size && !failed; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if ((c & 0xc0) != 0x80) /* one column per character, not per UTF-8 byte */
-            failed = buf_append(&excerpt, c == '\t' ? "\t" : " ", 1);
-    }
+    /* One column per character, not per UTF-8 byte; a byte that is no UTF-8
+     * is one column, as a terminal shows it. */
+    for (size_t i = from; i < caret && i < size && !failed; i += character_length(text, i, size))
+        failed = buf_append(&excerpt, text[i] == '\t' ? "\t" : " ", 1);
     if (!failed && buf_append(&excerpt, "^\n", 2) == 0)
         fwrite(excerpt.data, 1, excerpt.size, stderr);
     buf_free(&excerpt);
