@@ -2,10 +2,12 @@
  * hot_start's background builder: watches the hot sources (and the path the
  * program names) and runs the manifest's rebuild command, no shell, when one
  * changes. The reload itself follows from the stamp, through auto mode.
- * Invariant: one builder thread per process; a save that lands during a
- * build causes one more build, never a lost change: as each build begins,
- * the units of the sources saved since the last one are removed, so that the
- * build tool cannot take them for current (stale_units.h). */
+ * Invariant: at most one builder is running per process (one being stopped
+ * owns nothing shared: it may end its build beside a new one); a save that
+ * lands during a build causes one more build, never a lost change: as each
+ * build begins, the units of the sources saved since the last one are
+ * removed, so that the build tool cannot take them for current
+ * (stale_units.h). */
 #include "runtime.h"
 
 #include "log.h"
@@ -13,15 +15,21 @@
 #include "stale_units.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* One builder: its thread owns it while it runs; whoever stops it frees it. */
+struct builder {
+    const struct hot_abi_manifest *manifest;
+    struct hot__watch *watch;
+    struct hot__units stale; /* which units the saves since the last build made stale */
+    pthread_t thread;
+};
+
 static struct {
     pthread_mutex_t lock;
-    struct hot__watch *watch; /* NULL while no builder runs */
-    pthread_t thread;
-    const struct hot_abi_manifest *manifest;
-    struct hot__units stale; /* the builder thread's alone while it runs */
+    struct builder *running; /* NULL while no builder runs */
 } B = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 static void build(const struct hot_abi_manifest *m)
@@ -43,29 +51,37 @@ static void build(const struct hot_abi_manifest *m)
 
 static void *builder_main(void *arg)
 {
-    struct hot__watch *watch = arg;
+    struct builder *b = arg;
     for (;;) {
-        int seen = hot__os_watch_wait(watch, 60000);
+        int seen = hot__os_watch_wait(b->watch, 60000);
         if (seen < 0)
             return NULL;
         /* Build at once; saves that arrive meanwhile are pending events. */
         while (seen > 0) {
-            hot__units_build_begins(&B.stale);
-            build(B.manifest);
-            seen = hot__os_watch_wait(watch, 0);
+            hot__units_build_begins(&b->stale);
+            build(b->manifest);
+            seen = hot__os_watch_wait(b->watch, 0);
         }
         if (seen < 0)
             return NULL;
     }
 }
 
+/* Releases what b holds; its thread has ended or never ran. */
+static void builder_free(struct builder *b)
+{
+    if (b->watch)
+        hot__os_watch_close(b->watch);
+    hot__units_close(&b->stale);
+    free(b);
+}
+
 /* A forked child has no builder thread: it forgets the parent's. */
 static void after_fork_in_child(void)
 {
-    if (B.watch)
-        hot__os_watch_close(B.watch);
-    B.watch = NULL;
-    hot__units_close(&B.stale);
+    if (B.running)
+        builder_free(B.running);
+    B.running = NULL;
     pthread_mutex_init(&B.lock, NULL);
 }
 
@@ -76,51 +92,59 @@ static void install_fork_handlers(void)
     pthread_atfork(NULL, NULL, after_fork_in_child);
 }
 
+/* A builder for m, watching its hot sources and extra_path (if any), not
+ * yet running. Returns NULL with the reason in err. */
+static struct builder *builder_new(const struct hot_abi_manifest *m, const char *extra_path,
+                                   char *err, size_t errlen)
+{
+    size_t count = 0, units = 0;
+    while (m->sources[count])
+        count++;
+    while (units < count && m->units && m->units[units])
+        units++;
+    struct builder *b = calloc(1, sizeof *b);
+    const char **paths = calloc(count + 1, sizeof *paths);
+    if (!b || !paths || hot__units_open(&b->stale, m->sources, m->units, units) != 0) {
+        snprintf(err, errlen, "out of memory");
+        free(paths);
+        if (b)
+            builder_free(b);
+        return NULL;
+    }
+    b->manifest = m;
+    memcpy(paths, m->sources, count * sizeof *paths);
+    if (extra_path && *extra_path)
+        paths[count++] = extra_path;
+    b->watch = hot__os_watch_open(paths, count, err, errlen);
+    free(paths);
+    if (!b->watch) {
+        builder_free(b);
+        return NULL;
+    }
+    return b;
+}
+
 long hot__start(const char *source_path)
 {
     long status = hot__auto();
     if (status != HOT_OK)
         return status;
-    const struct hot_abi_manifest *m = hot__manifest();
     pthread_mutex_lock(&B.lock);
-    if (B.watch) {
+    if (B.running) {
         pthread_mutex_unlock(&B.lock);
         return HOT_OK;
     }
-    size_t count = 0;
-    while (m->sources[count])
-        count++;
-    const char **paths = calloc(count + 1, sizeof *paths);
-    if (!paths) {
-        pthread_mutex_unlock(&B.lock);
-        return hot__fail(HOT_E_WATCH, "out of memory");
-    }
-    size_t units = 0;
-    while (units < count && m->units && m->units[units])
-        units++;
-    if (hot__units_open(&B.stale, m->sources, m->units, units) != 0) {
-        free(paths);
-        pthread_mutex_unlock(&B.lock);
-        return hot__fail(HOT_E_WATCH, "out of memory");
-    }
-    memcpy(paths, m->sources, count * sizeof *paths);
-    if (source_path && *source_path)
-        paths[count++] = source_path;
     char err[512];
-    B.manifest = m;
-    B.watch = hot__os_watch_open(paths, count, err, sizeof err);
-    free(paths);
-    if (!B.watch) {
-        hot__units_close(&B.stale);
+    struct builder *b = builder_new(hot__manifest(), source_path, err, sizeof err);
+    if (!b) {
         status = hot__fail(HOT_E_WATCH, "%s; hot_start will not rebuild", err);
         hot__say("%s; hot_start will not rebuild", err);
-    } else if (pthread_create(&B.thread, NULL, builder_main, B.watch) != 0) {
-        hot__os_watch_close(B.watch);
-        B.watch = NULL;
-        hot__units_close(&B.stale);
+    } else if (pthread_create(&b->thread, NULL, builder_main, b) != 0) {
+        builder_free(b);
         status = hot__fail(HOT_E_WATCH, "cannot start the builder thread; hot_start will not "
                                         "rebuild");
     } else {
+        B.running = b;
         pthread_once(&fork_handlers_once, install_fork_handlers);
     }
     pthread_mutex_unlock(&B.lock);
@@ -130,13 +154,12 @@ long hot__start(const char *source_path)
 void hot__stop_builder(void)
 {
     pthread_mutex_lock(&B.lock);
-    struct hot__watch *watch = B.watch;
-    B.watch = NULL;
+    struct builder *b = B.running;
+    B.running = NULL;
     pthread_mutex_unlock(&B.lock);
-    if (!watch)
+    if (!b)
         return;
-    hot__os_watch_wake(watch);
-    pthread_join(B.thread, NULL);
-    hot__os_watch_close(watch);
-    hot__units_close(&B.stale);
+    hot__os_watch_wake(b->watch);
+    pthread_join(b->thread, NULL);
+    builder_free(b);
 }

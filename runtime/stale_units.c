@@ -1,5 +1,7 @@
 /* runtime/stale_units.c
- * Which generated units a save has made stale; see stale_units.h. */
+ * Which generated units a save has made stale; see stale_units.h.
+ * Invariant: seen[i] is sources[i] as the last build began (all zero when it
+ * could not be read), and nothing but a unit is ever removed. */
 #include "stale_units.h"
 
 #include <stdlib.h>

@@ -33,6 +33,7 @@ int hot__units_open(struct hot__units *u, const char *const *sources, const char
  * then notes each source as it is now. */
 void hot__units_build_begins(struct hot__units *u);
 
+/* Releases what *u holds; *u is then empty (closing it again is fine). */
 void hot__units_close(struct hot__units *u);
 
 #endif
