@@ -7,8 +7,8 @@
  * scratch directory removed at the end.
  *
  *   generator VAIS-HOT SCRATCH-PARENT
- * The in-process rows use the generator's stages as linked here: -O2, as in
- * vais-hot itself. Reproduce: ctest -R bench_generator -V
+ * The in-process rows use the generator's stages as linked here, optimised
+ * as in vais-hot itself. Reproduce: ctest -R bench_generator -V
  */
 #define _XOPEN_SOURCE 700
 
@@ -38,9 +38,21 @@ static const double gen_floor_ms = 100.0; /* 2000 functions in 200 files, at mos
 static const char *vais_hot;
 static const char *work;
 
+/* The scratch directory in memory while one exists: die removes it, as
+ * what is left in a tmpfs holds memory until the machine restarts. */
+static const char *work_in_memory;
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
 static void die(const char *what)
 {
     fprintf(stderr, "bench_generator: %s: %s\n", what, errno ? strerror(errno) : "failed");
+    if (work_in_memory)
+        nftw(work_in_memory, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     exit(1);
 }
 
@@ -168,12 +180,6 @@ static void scan_rows(void)
     printf("    (%.1f MB in %d files, %zu tokens, %zu hot functions; best of %d)\n", mb, SCAN_FILES,
            tokens, f.hot, SCAN_RUNS);
     free_files(&f);
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
 }
 
 static void remove_tree(const char *path)
@@ -318,8 +324,8 @@ static void measure(const char *dir, size_t n, int runs, struct timing *fresh, s
         *again = summary(took, runs);
 }
 
-/* The rows of 2000 hot functions in 200 files, made in work, which is on
- * place. */
+/* The rows of 2000 hot functions in 200 files, made in work; place names
+ * the file system work is on. */
 static void two_thousand_rows(const char *place)
 {
     struct timing fresh, again;
@@ -381,7 +387,9 @@ int main(int argc, char **argv)
     const char *disk = work;
     char memory[64] = "/dev/shm/bench_generator.XXXXXX";
     if (access("/dev/shm", W_OK) == 0 && (work = mkdtemp(memory)) != NULL) {
+        work_in_memory = work;
         two_thousand_rows("tmpfs");
+        work_in_memory = NULL;
         remove_tree(work);
     }
     work = disk;
