@@ -106,10 +106,7 @@ function(vais_add_hot_executable name)
         set(unit "${gen_dir}/units/${rel}")
         list(APPEND units "${unit}")
         list(APPEND unit_args --unit "${abs}" "${unit}")
-        cmake_path(GET abs PARENT_PATH src_dir)
-        # Quoted includes of the original resolve from its own directory.
-        set_source_files_properties("${unit}" PROPERTIES
-            GENERATED TRUE COMPILE_OPTIONS "-iquote;${src_dir}")
+        _vais_hot_unit("${abs}" "${unit}")
     endforeach()
 
     set(gen_target "${name}_vais_hot_gen")
@@ -147,11 +144,8 @@ function(vais_add_hot_executable name)
 
     add_library(${name}_hot SHARED ${units} "${table}")
     add_dependencies(${name}_hot ${gen_target})
-    set_target_properties(${name}_hot PROPERTIES NO_SONAME ON)
-    # The library's references to its own functions bind inside it: the core
-    # exports stubs under the same names, which must not capture them.
-    target_link_options(${name}_hot PRIVATE "LINKER:-Bsymbolic-functions")
-    target_link_libraries(${name}_hot PRIVATE VaisHot::api ${arg_LINK_LIBRARIES})
+    _vais_hot_library(${name}_hot)
+    target_link_libraries(${name}_hot PRIVATE ${arg_LINK_LIBRARIES})
     _vais_hot_color(${name}_hot)
     add_custom_command(TARGET ${name}_hot POST_BUILD
         COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" stamp "$<TARGET_FILE:${name}_hot>"
@@ -166,7 +160,6 @@ function(vais_add_hot_executable name)
     # The runtime refuses a build whose types shared with the core changed
     # layout; it reads both halves' layouts from their debug information.
     target_compile_options(${name} PRIVATE $<$<COMPILE_LANGUAGE:C,CXX>:-g>)
-    target_compile_options(${name}_hot PRIVATE $<$<COMPILE_LANGUAGE:C,CXX>:-g>)
 
     # Machine paths reach the stubs as definitions, never as generated text.
     set(quoted_sources "")
@@ -194,6 +187,26 @@ endfunction()
 # reads about the program: one "key value" line each (values are absolute
 # paths or names; "source" and "unit" repeat). Multi-config generators get
 # one file per configuration, <name>-<CONFIG>.watch, which watch does not read.
+# Internal (the tests' other builds of a hot library use it too): makes the
+# generated unit compile as its hot source src would. Quoted includes of the
+# original resolve from its own directory.
+function(_vais_hot_unit src unit)
+    cmake_path(GET src PARENT_PATH src_dir)
+    set_source_files_properties("${unit}" PROPERTIES
+        GENERATED TRUE COMPILE_OPTIONS "-iquote;${src_dir}")
+endfunction()
+
+# Internal (as _vais_hot_unit): makes the shared library target a hot
+# library. The library's references to its own functions bind inside it: the
+# core exports stubs under the same names, which must not capture them. Its
+# debug information gives the runtime the layouts of the types it shares.
+function(_vais_hot_library target)
+    set_target_properties(${target} PROPERTIES NO_SONAME ON)
+    target_link_options(${target} PRIVATE "LINKER:-Bsymbolic-functions")
+    target_link_libraries(${target} PRIVATE VaisHot::api)
+    target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:C,CXX>:-g>)
+endfunction()
+
 function(_vais_hot_describe name hot gen_dir hot_sources units)
     if(hot)
         set(hot ON)
