@@ -162,31 +162,28 @@ function(vais_add_hot_executable name)
     target_compile_options(${name} PRIVATE $<$<COMPILE_LANGUAGE:C,CXX>:-g>)
 
     # Machine paths reach the stubs as definitions, never as generated text.
-    set(quoted_sources "")
-    foreach(src IN LISTS hot_sources)
-        list(APPEND quoted_sources "\"${src}\"")
-    endforeach()
-    list(JOIN quoted_sources "," quoted_sources)
-    set(quoted_units "")
-    foreach(unit IN LISTS units)
-        list(APPEND quoted_units "\"${unit}\"")
-    endforeach()
-    list(JOIN quoted_units "," quoted_units)
+    _vais_hot_c_strings(quoted_sources ${hot_sources})
+    _vais_hot_c_strings(quoted_units ${units})
     # hot_start's rebuild: Ninja itself where it is the generator, which saves
     # cmake's start-up on every save; the portable cmake --build elsewhere.
     if(CMAKE_GENERATOR STREQUAL "Ninja")
-        set(rebuild "\"${CMAKE_MAKE_PROGRAM}\",\"-C\",\"${CMAKE_BINARY_DIR}\",\"${name}_hot\"")
+        _vais_hot_c_strings(rebuild "${CMAKE_MAKE_PROGRAM}" -C "${CMAKE_BINARY_DIR}" "${name}_hot")
     else()
-        set(rebuild "\"${CMAKE_COMMAND}\",\"--build\",\"${CMAKE_BINARY_DIR}\",\"--target\",\"${name}_hot\"")
+        _vais_hot_c_strings(rebuild "${CMAKE_COMMAND}" --build "${CMAKE_BINARY_DIR}" --target "${name}_hot")
     endif()
     set_source_files_properties("${stubs}" PROPERTIES GENERATED TRUE COMPILE_DEFINITIONS
         "VAIS_HOT_LIBRARY=\"$<TARGET_FILE:${name}_hot>\";VAIS_HOT_SOURCES=${quoted_sources};VAIS_HOT_UNITS=${quoted_units};VAIS_HOT_REBUILD=${rebuild}")
 endfunction()
 
-# Writes <build>/vais_hot/<name>.watch, what `vais-hot watch <build> <name>`
-# reads about the program: one "key value" line each (values are absolute
-# paths or names; "source" and "unit" repeat). Multi-config generators get
-# one file per configuration, <name>-<CONFIG>.watch, which watch does not read.
+# Sets out to the strings given, as the items of a C initializer: "a","b".
+function(_vais_hot_c_strings out)
+    set(items ${ARGN})
+    list(TRANSFORM items PREPEND "\"")
+    list(TRANSFORM items APPEND "\"")
+    list(JOIN items "," joined)
+    set(${out} "${joined}" PARENT_SCOPE)
+endfunction()
+
 # Internal (the tests' other builds of a hot library use it too): makes the
 # generated unit compile as its hot source src would. Quoted includes of the
 # original resolve from its own directory.
@@ -207,6 +204,10 @@ function(_vais_hot_library target)
     target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:C,CXX>:-g>)
 endfunction()
 
+# Writes <build>/vais_hot/<name>.watch, what `vais-hot watch <build> <name>`
+# reads about the program: one "key value" line each (values are absolute
+# paths or names; "source" and "unit" repeat). Multi-config generators get
+# one file per configuration, <name>-<CONFIG>.watch, which watch does not read.
 function(_vais_hot_describe name hot gen_dir hot_sources units)
     if(hot)
         set(hot ON)
