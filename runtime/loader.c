@@ -78,7 +78,8 @@ static struct {
     int library_layouts_missing;         /* said once that a build had no debug information */
 } L = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-/* Sets L.error and returns status, for `return fail(...)`. */
+/* Sets L.error and returns status, for `return fail(...)`; the caller holds
+ * the lock (hot__fail is the one for callers that do not). */
 __attribute__((format(printf, 2, 3))) static long fail(long status, const char *format, ...)
 {
     va_list args;
@@ -90,12 +91,14 @@ __attribute__((format(printf, 2, 3))) static long fail(long status, const char *
 
 long hot__fail(long status, const char *format, ...)
 {
+    char text[sizeof L.error];
     va_list args;
     va_start(args, format);
-    pthread_mutex_lock(&L.lock);
-    vsnprintf(L.error, sizeof L.error, format, args);
-    pthread_mutex_unlock(&L.lock);
+    vsnprintf(text, sizeof text, format, args);
     va_end(args);
+    pthread_mutex_lock(&L.lock);
+    fail(status, "%s", text);
+    pthread_mutex_unlock(&L.lock);
     return status;
 }
 
@@ -241,26 +244,24 @@ static const struct hot__layouts *core_layouts_locked(void)
     return L.core_layouts;
 }
 
-/* The layouts of the build at path whose table is table, for its hot
- * functions and #[persist] variables; NULL, said once per program run, if it
- * has no debug information to read them from. */
-static struct hot__layouts *library_layouts_locked(const char *path,
+/* The layouts of the build whose file is image[0..size) and whose table is
+ * table, for its hot functions and #[persist] variables; NULL, said once per
+ * program run, if it has no debug information to read them from. */
+static struct hot__layouts *library_layouts_locked(const unsigned char *image, size_t size,
                                                    const struct hot_abi_table *table)
 {
     char err[512];
-    size_t size, variables = table->variables ? table->variable_count : 0;
+    size_t variables = table->variables ? table->variable_count : 0;
     const char **names = malloc((table->count + variables + 1) * sizeof *names);
-    const unsigned char *image = names ? hot__os_map_file(path, &size, err, sizeof err) : NULL;
     struct hot__layouts *layouts = NULL;
-    if (image) {
+    if (names) {
         for (uint32_t i = 0; i < table->count; i++)
             names[i] = table->functions[i]->name;
         for (size_t i = 0; i < variables; i++)
             names[table->count + i] = table->variables[i]->name;
         struct hot__layout_roots roots = {names, table->count, names + table->count, variables};
         layouts = hot__layouts_read(image, size, &roots, err, sizeof err);
-        hot__os_unmap_file(image, size);
-    } else if (!names) {
+    } else {
         snprintf(err, sizeof err, "out of memory");
     }
     free(names);
@@ -400,6 +401,8 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     long long start = hot__os_now_ns();
     const hot_abi_code *slots = NULL;
     void *handle = NULL;
+    const unsigned char *image = NULL; /* the private copy, read once for every check */
+    size_t image_size = 0;
     struct hot__layouts *layouts = NULL;
     long status;
 
@@ -424,9 +427,13 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
         status = 0;
         goto refused;
     }
-    unsigned char head[4096];
-    long head_len = hot__os_read_prefix(copy, head, sizeof head);
-    if (hot__elf_check(head, head_len > 0 ? (size_t)head_len : 0, after.size, err, sizeof err)) {
+    /* An empty file cannot be mapped; the check says what it is. */
+    image = after.size > 0 ? hot__os_map_file(copy, &image_size, err, sizeof err) : NULL;
+    if (!image && after.size > 0) {
+        status = fail(HOT_E_IO, "%s", err);
+        goto refused;
+    }
+    if (hot__elf_check(image, image_size, after.size, err, sizeof err)) {
         status = fail(HOT_E_BAD_FILE, "'%s' %s; build '%s_hot' again", L.library, err,
                       L.manifest->program);
         goto refused;
@@ -445,7 +452,9 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     status = validate(table, &slots);
     if (status != HOT_OK)
         goto refused;
-    layouts = library_layouts_locked(copy, table);
+    layouts = library_layouts_locked(image, image_size, table);
+    hot__os_unmap_file(image, image_size);
+    image = NULL;
     status = check_layouts_locked(layouts);
     if (status != HOT_OK)
         goto refused;
@@ -468,6 +477,7 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     return 1;
 
 refused:
+    hot__os_unmap_file(image, image_size);
     free((void *)slots);
     hot__layouts_free(layouts);
     if (handle)
