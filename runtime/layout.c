@@ -194,6 +194,16 @@ static uint32_t type_of(struct reading *r, uint32_t i)
     return NODE_VOID;
 }
 
+/* Node n stands for entry i (so a cycle through it ends here), and its
+ * target is the type entry i names: a typedef's or a pointer's. */
+static void set_target(struct reading *r, uint32_t i, uint32_t n)
+{
+    r->node_of[i] = n + 1;
+    uint32_t target = type_of(r, i); /* may move r->l->nodes: store by index afterwards */
+    if (!r->failed)
+        r->l->nodes[n].target = target;
+}
+
 static uint32_t read_aggregate(struct reading *r, uint32_t i, enum kind kind)
 {
     const struct hot__die *d = &r->dw->dies[i];
@@ -273,21 +283,11 @@ static uint32_t read_type(struct reading *r, uint32_t i)
         break;
     case HOT_DW_TYPEDEF:
         n = add_node(r, (struct node){.kind = KIND_TYPEDEF, .name = copy_name(r, d->name)});
-        r->node_of[i] = n + 1;
-        {
-            uint32_t target = type_of(r, i);
-            if (!r->failed)
-                r->l->nodes[n].target = target;
-        }
+        set_target(r, i, n);
         break;
     case HOT_DW_POINTER:
         n = add_node(r, (struct node){.kind = KIND_POINTER, .size = d->size});
-        r->node_of[i] = n + 1;
-        {
-            uint32_t target = type_of(r, i);
-            if (!r->failed)
-                r->l->nodes[n].target = target;
-        }
+        set_target(r, i, n);
         break;
     case HOT_DW_ARRAY:
         n = read_array(r, i);

@@ -276,6 +276,8 @@ static struct hot__layouts *library_layouts_locked(const unsigned char *image, s
  * running build is laid out as they have it. */
 static long check_layouts_locked(const struct hot__layouts *next)
 {
+    if (!next)
+        return HOT_OK; /* no debug information: said, and nothing to compare */
     char why[640];
     long version = atomic_load(&L.version);
     const struct hot__layouts *running = version > 0 ? L.versions[L.published].layouts : NULL;

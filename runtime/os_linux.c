@@ -78,13 +78,12 @@ const unsigned char *hot__os_map_file(const char *path, size_t *size, char *err,
         else
             errno = EINVAL; /* nothing to map */
     }
-    int error = errno;
+    if (bytes == MAP_FAILED)
+        set_err(err, errlen, "cannot map", path);
     if (fd >= 0)
         close(fd);
-    if (bytes == MAP_FAILED) {
-        snprintf(err, errlen, "cannot map '%s': %s", path, strerror(error));
+    if (bytes == MAP_FAILED)
         return NULL;
-    }
     *size = (size_t)st.st_size;
     return bytes;
 }
