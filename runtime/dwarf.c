@@ -140,8 +140,8 @@ static int find_sections(const unsigned char *image, size_t size, struct section
 {
     Elf64_Ehdr eh;
     memset(out, 0, sizeof *out);
-    if (size < sizeof eh || memcmp(image, ELFMAG, SELFMAG) != 0 ||
-        image[EI_CLASS] != ELFCLASS64 || image[EI_DATA] != ELFDATA2LSB) {
+    if (size < sizeof eh || memcmp(image, ELFMAG, SELFMAG) != 0 || image[EI_CLASS] != ELFCLASS64 ||
+        image[EI_DATA] != ELFDATA2LSB) {
         snprintf(err, errlen, "is not an ELF64 little-endian file");
         return -1;
     }
@@ -218,8 +218,7 @@ struct abbrev_table {
     size_t spec_count;
 };
 
-static int read_abbrev_table(const struct section *abbrev, uint64_t offset,
-                             struct abbrev_table *t)
+static int read_abbrev_table(const struct section *abbrev, uint64_t offset, struct abbrev_table *t)
 {
     size_t list_capacity = 0, spec_capacity = 0;
     memset(t, 0, sizeof *t);
@@ -282,7 +281,14 @@ struct unit {
     uint64_t str_offsets_base;
 };
 
-enum value_kind { VALUE_NONE, VALUE_CONSTANT, VALUE_REFERENCE, VALUE_FOREIGN, VALUE_STRING, VALUE_BLOCK };
+enum value_kind {
+    VALUE_NONE,
+    VALUE_CONSTANT,
+    VALUE_REFERENCE,
+    VALUE_FOREIGN,
+    VALUE_STRING,
+    VALUE_BLOCK
+};
 
 struct value {
     enum value_kind kind;
@@ -393,7 +399,10 @@ static int read_value(struct cursor *c, uint64_t form, int64_t implicit, const s
     case 0x13: /* ref4 */
     case 0x14: /* ref8 */
         v->kind = VALUE_REFERENCE;
-        v->number = u->start + read_fixed(c, form == 0x11 ? 1 : form == 0x12 ? 2 : form == 0x13 ? 4 : 8);
+        v->number = u->start + read_fixed(c, form == 0x11   ? 1
+                                             : form == 0x12 ? 2
+                                             : form == 0x13 ? 4
+                                                            : 8);
         break;
     case 0x15: /* ref_udata */
         v->kind = VALUE_REFERENCE;
@@ -537,7 +546,8 @@ static void assign(struct hot__die *d, uint64_t name, const struct value *v)
     case DW_AT_data_member_location:
         if (constant) {
             d->place = v->number;
-        } else if (v->kind == VALUE_BLOCK && v->block_size > 0 && v->block[0] == DW_OP_plus_uconst) {
+        } else if (v->kind == VALUE_BLOCK && v->block_size > 0 &&
+                   v->block[0] == DW_OP_plus_uconst) {
             struct cursor c = {v->block + 1, v->block + v->block_size, 0};
             d->place = read_uleb(&c);
             if (c.bad)
@@ -651,7 +661,8 @@ static int read_entries(struct reader *r, struct cursor *c, struct unit *u,
                                  ? KEEP_TOP
                              : d ? children_kept(tag)
                                  : KEEP_NONE;
-            r->stack[depth++] = (struct frame){d ? (uint32_t)(d - r->out->dies) : HOT_DWARF_NONE, kids};
+            r->stack[depth++] =
+                (struct frame){d ? (uint32_t)(d - r->out->dies) : HOT_DWARF_NONE, kids};
         }
         top = 0;
     }
@@ -749,6 +760,5 @@ uint32_t hot__dwarf_find(const struct hot__dwarf *dwarf, uint64_t offset)
         else
             high = mid;
     }
-    return low < dwarf->count && dwarf->dies[low].offset == offset ? (uint32_t)low
-                                                                   : HOT_DWARF_NONE;
+    return low < dwarf->count && dwarf->dies[low].offset == offset ? (uint32_t)low : HOT_DWARF_NONE;
 }

@@ -47,20 +47,20 @@ enum {
  * dimension, a function, one of its parameters, or a variable. Entries of
  * function bodies are not kept. */
 struct hot__die {
-    uint64_t offset;      /* in .debug_info: what type references name */
-    uint64_t type;        /* offset of the entry DW_AT_type names; 0: none (void) */
-    uint64_t origin;      /* DW_AT_specification or DW_AT_abstract_origin; 0: none */
-    const char *name;     /* in the image; NULL if none */
-    uint64_t size;        /* DW_AT_byte_size */
-    uint64_t place;       /* member: DW_AT_data_member_location, in bytes */
-    uint64_t bit_size;    /* member: DW_AT_bit_size; 0 if not a bit-field */
-    uint64_t bit_offset;  /* member: DW_AT_data_bit_offset (or DWARF 2's DW_AT_bit_offset) */
-    uint64_t count;       /* subrange: elements, when HOT_DIE_HAS_COUNT */
-    uint32_t parent;      /* index of the kept entry it is a child of, or HOT_DWARF_NONE */
-    uint32_t end;         /* one past the index of its last kept descendant */
-    uint16_t tag;         /* enum hot__dwarf_tag */
-    uint8_t encoding;     /* base types: DW_ATE_* */
-    uint8_t flags;        /* HOT_DIE_* */
+    uint64_t offset;     /* in .debug_info: what type references name */
+    uint64_t type;       /* offset of the entry DW_AT_type names; 0: none (void) */
+    uint64_t origin;     /* DW_AT_specification or DW_AT_abstract_origin; 0: none */
+    const char *name;    /* in the image; NULL if none */
+    uint64_t size;       /* DW_AT_byte_size */
+    uint64_t place;      /* member: DW_AT_data_member_location, in bytes */
+    uint64_t bit_size;   /* member: DW_AT_bit_size; 0 if not a bit-field */
+    uint64_t bit_offset; /* member: DW_AT_data_bit_offset (or DWARF 2's DW_AT_bit_offset) */
+    uint64_t count;      /* subrange: elements, when HOT_DIE_HAS_COUNT */
+    uint32_t parent;     /* index of the kept entry it is a child of, or HOT_DWARF_NONE */
+    uint32_t end;        /* one past the index of its last kept descendant */
+    uint16_t tag;        /* enum hot__dwarf_tag */
+    uint8_t encoding;    /* base types: DW_ATE_* */
+    uint8_t flags;       /* HOT_DIE_* */
 };
 
 /* Every kept entry of a file, in .debug_info order (so sorted by offset).

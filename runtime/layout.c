@@ -91,7 +91,7 @@ struct named {
 struct reading {
     struct hot__layouts *l;
     const struct hot__dwarf *dw;
-    uint32_t *node_of;  /* per entry: its node + 1, or 0 */
+    uint32_t *node_of;      /* per entry: its node + 1, or 0 */
     struct named *complete; /* named definitions, sorted by_tag_and_name */
     size_t complete_count;
     int depth;
@@ -141,7 +141,6 @@ static const char *entry_name(const struct hot__dwarf *dw, uint32_t i)
     }
     return NULL;
 }
-
 
 /* By tag, then name, then place in the file (the first definition first). */
 static int by_tag_and_name(const void *pa, const void *pb)
@@ -207,7 +206,8 @@ static void set_target(struct reading *r, uint32_t i, uint32_t n)
 static uint32_t read_aggregate(struct reading *r, uint32_t i, enum kind kind)
 {
     const struct hot__die *d = &r->dw->dies[i];
-    uint32_t n = add_node(r, (struct node){.kind = kind, .name = copy_name(r, d->name), .size = d->size});
+    uint32_t n =
+        add_node(r, (struct node){.kind = kind, .name = copy_name(r, d->name), .size = d->size});
     r->node_of[i] = n + 1;
     uint32_t span = 0;
     for (uint32_t j = i + 1; j < d->end; j++)
@@ -227,8 +227,9 @@ static uint32_t read_aggregate(struct reading *r, uint32_t i, enum kind kind)
         const struct hot__die *m = &r->dw->dies[j];
         if (m->parent != i || m->tag != HOT_DW_MEMBER)
             continue;
-        struct member filled = {copy_name(r, m->name), m->place, m->bit_size, m->bit_offset, 0,
-                                (m->flags & HOT_DIE_PLACE_UNKNOWN) != 0};
+        struct member filled = {
+            copy_name(r, m->name), m->place, m->bit_size,
+            m->bit_offset,         0,        (m->flags & HOT_DIE_PLACE_UNKNOWN) != 0};
         filled.type = type_of(r, j); /* may grow l->members: store by index afterwards */
         l->members[k++] = filled;
     }
@@ -247,7 +248,9 @@ static uint32_t read_array(struct reading *r, uint32_t i)
         if (dim->parent != i || dim->tag != HOT_DW_SUBRANGE)
             continue;
         int counted = (dim->flags & HOT_DIE_HAS_COUNT) != 0;
-        n = add_node(r, (struct node){.kind = KIND_ARRAY, .count = dim->count, .target = n,
+        n = add_node(r, (struct node){.kind = KIND_ARRAY,
+                                      .count = dim->count,
+                                      .target = n,
                                       .counted = (uint8_t)counted});
     }
     if (n == element) /* no dimension given: an array of unknown size */
@@ -276,7 +279,8 @@ static uint32_t read_type(struct reading *r, uint32_t i)
         if (d->flags & HOT_DIE_DECLARATION) {
             uint32_t full = find_complete(r, i);
             n = full != HOT_DWARF_NONE ? read_type(r, full)
-                                       : add_node(r, (struct node){.kind = KIND_OPAQUE, .name = copy_name(r, d->name)});
+                                       : add_node(r, (struct node){.kind = KIND_OPAQUE,
+                                                                   .name = copy_name(r, d->name)});
         } else {
             n = read_aggregate(r, i, d->tag == HOT_DW_STRUCTURE ? KIND_STRUCT : KIND_UNION);
         }
@@ -293,11 +297,14 @@ static uint32_t read_type(struct reading *r, uint32_t i)
         n = read_array(r, i);
         break;
     case HOT_DW_BASE:
-        n = add_node(r, (struct node){.kind = KIND_BASE, .name = copy_name(r, d->name), .size = d->size,
-                                         .encoding = d->encoding});
+        n = add_node(r, (struct node){.kind = KIND_BASE,
+                                      .name = copy_name(r, d->name),
+                                      .size = d->size,
+                                      .encoding = d->encoding});
         break;
     case HOT_DW_ENUMERATION:
-        n = add_node(r, (struct node){.kind = KIND_ENUM, .name = copy_name(r, d->name), .size = d->size});
+        n = add_node(
+            r, (struct node){.kind = KIND_ENUM, .name = copy_name(r, d->name), .size = d->size});
         break;
     case HOT_DW_SUBROUTINE:
         n = add_node(r, (struct node){.kind = KIND_FUNCTION});
@@ -311,8 +318,8 @@ static uint32_t read_type(struct reading *r, uint32_t i)
     return n;
 }
 
-static void add_root(struct reading *r, enum root_kind kind, const char *name, const uint32_t *types,
-                     uint32_t count)
+static void add_root(struct reading *r, enum root_kind kind, const char *name,
+                     const uint32_t *types, uint32_t count)
 {
     struct hot__layouts *l = r->l;
     if (r->failed || hot__grow(&l->roots, &l->root_capacity, l->root_count + 1, sizeof *l->roots) ||
@@ -320,7 +327,8 @@ static void add_root(struct reading *r, enum root_kind kind, const char *name, c
         r->failed = 1;
         return;
     }
-    l->roots[l->root_count++] = (struct root){kind, copy_name(r, name), (uint32_t)l->type_count, count};
+    l->roots[l->root_count++] =
+        (struct root){kind, copy_name(r, name), (uint32_t)l->type_count, count};
     memcpy(l->types + l->type_count, types, count * sizeof *types);
     l->type_count += count;
 }
@@ -449,8 +457,13 @@ struct hot__layouts *hot__layouts_read(const unsigned char *image, size_t size,
     if (hot__dwarf_read(image, size, &dw, err, errlen) != 0)
         return NULL;
     struct hot__layouts *l = calloc(1, sizeof *l);
-    struct reading r = {l, &dw, calloc(dw.count ? dw.count : 1, sizeof(uint32_t)),
-                        malloc((dw.count ? dw.count : 1) * sizeof(struct named)), 0, 0, 0};
+    struct reading r = {l,
+                        &dw,
+                        calloc(dw.count ? dw.count : 1, sizeof(uint32_t)),
+                        malloc((dw.count ? dw.count : 1) * sizeof(struct named)),
+                        0,
+                        0,
+                        0};
     if (!l || !r.node_of || !r.complete) {
         r.failed = 1;
     } else {
@@ -514,10 +527,10 @@ struct comparison {
     const struct hot__layouts *b; /* what runs now: the core, or the running build */
     uint64_t *seen;               /* pairs of aggregates compared, (a << 32 | b) + 1; 0 empty */
     size_t seen_capacity, seen_count;
-    uint32_t root; /* the type of the root now compared, in a */
+    uint32_t root;                /* the type of the root now compared, in a */
     const char *trail[MAX_DEPTH]; /* the fields from there to the type now compared */
     int trail_length;
-    int depth;      /* of compare_types calls */
+    int depth; /* of compare_types calls */
     char *why;
     size_t whylen;
 };
@@ -568,7 +581,7 @@ static uint32_t resolve(const struct hot__layouts *l, uint32_t n, const char **n
 }
 
 __attribute__((format(printf, 3, 4))) static void append(char *out, size_t size, const char *format,
-                                                        ...)
+                                                         ...)
 {
     size_t used = strlen(out);
     if (used + 1 >= size)
@@ -652,7 +665,8 @@ static int describe_move(const struct member *was, const struct member *now, cha
         snprintf(out, size, "field '%s' moved from offset %llu to %llu", field(now->name),
                  (unsigned long long)was->place, (unsigned long long)now->place);
     else if (was->bit_size != now->bit_size || was->bit_offset != now->bit_offset)
-        snprintf(out, size, "field '%s' changed its bit-field from %llu bits at %llu to %llu at %llu",
+        snprintf(out, size,
+                 "field '%s' changed its bit-field from %llu bits at %llu to %llu at %llu",
                  field(now->name), (unsigned long long)was->bit_size,
                  (unsigned long long)was->bit_offset, (unsigned long long)now->bit_size,
                  (unsigned long long)now->bit_offset);
@@ -675,7 +689,8 @@ static void describe_members(const struct comparison *c, const struct node *a, c
         snprintf(out, size, "field '%s' added", field(ma->name));
     else if (mb && !mb_now)
         snprintf(out, size, "field '%s' removed", field(mb->name));
-    else if (!(ma && describe_move(ma_was, ma, out, size)) && !(mb && describe_move(mb, mb_now, out, size)))
+    else if (!(ma && describe_move(ma_was, ma, out, size)) &&
+             !(mb && describe_move(mb, mb_now, out, size)))
         out[0] = '\0';
 }
 
@@ -703,7 +718,8 @@ static enum verdict compare_aggregates(struct comparison *c, uint32_t an, uint32
     for (i = 0; i < shared; i++) {
         const struct member *ma = &c->a->members[a->first + i];
         const struct member *mb = &c->b->members[b->first + i];
-        int renamed = (ma->name == NULL) != (mb->name == NULL) || (ma->name && strcmp(ma->name, mb->name));
+        int renamed =
+            (ma->name == NULL) != (mb->name == NULL) || (ma->name && strcmp(ma->name, mb->name));
         if (renamed && (member_named(c->b, b, ma->name) || member_named(c->a, a, mb->name)))
             break; /* not renamed: fields changed places */
         if (ma->place != mb->place || ma->place_unknown != mb->place_unknown ||
@@ -747,8 +763,10 @@ static enum verdict compare_aggregates(struct comparison *c, uint32_t an, uint32
         snprintf(what, sizeof what, "%s", change);
     snprintf(c->why, c->whylen, "%s '%s' changed layout (%s)%s%s",
              a->kind == KIND_UNION ? "union" : "struct",
-             name ? name : a->name ? a->name : "(anonymous)", what,
-             c->trail_length ? ", reached through " : "", c->trail_length ? path : "");
+             name      ? name
+             : a->name ? a->name
+                       : "(anonymous)",
+             what, c->trail_length ? ", reached through " : "", c->trail_length ? path : "");
     return REPORTED;
 }
 
@@ -809,13 +827,13 @@ static uint32_t step_in(const struct hot__layouts *l, uint32_t n, int steps)
 
 /* What a root's type is called in messages: its first typedef or tag name,
  * looking through *steps pointers and arrays, else its spelling. */
-static void root_label(const struct hot__layouts *l, uint32_t n, char *out, size_t size,
-                       int *steps)
+static void root_label(const struct hot__layouts *l, uint32_t n, char *out, size_t size, int *steps)
 {
     uint32_t start = n;
     for (*steps = 0; *steps < MAX_DEPTH; ++*steps) {
         const struct node *t = &l->nodes[n];
-        if ((t->kind == KIND_TYPEDEF || t->kind == KIND_STRUCT || t->kind == KIND_UNION) && t->name) {
+        if ((t->kind == KIND_TYPEDEF || t->kind == KIND_STRUCT || t->kind == KIND_UNION) &&
+            t->name) {
             snprintf(out, size, "%s", t->name);
             return;
         }
@@ -919,7 +937,8 @@ int hot__layouts_differ(const struct hot__layouts *next, const struct hot__layou
             const struct root *was = find_root(running, r->kind, r->name);
             uint32_t count = was && was->count < r->count ? was->count : r->count;
             for (uint32_t k = 0; was && k < count && !differ; k++)
-                differ = compare_root(&c, next->types[r->first + k], running->types[was->first + k]);
+                differ =
+                    compare_root(&c, next->types[r->first + k], running->types[was->first + k]);
         }
         free(c.seen);
     }
@@ -927,8 +946,8 @@ int hot__layouts_differ(const struct hot__layouts *next, const struct hot__layou
 }
 
 int hot__layouts_variable_differs(const struct hot__layouts *next,
-                                  const struct hot__layouts *running, const char *name,
-                                  char *why, size_t whylen)
+                                  const struct hot__layouts *running, const char *name, char *why,
+                                  size_t whylen)
 {
     if (!next || !running)
         return 0;

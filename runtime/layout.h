@@ -53,7 +53,7 @@ int hot__layouts_differ(const struct hot__layouts *next, const struct hot__layou
  * between the builds, with what changed in why; 0 if it is the same or
  * either build has no layout for it. */
 int hot__layouts_variable_differs(const struct hot__layouts *next,
-                                  const struct hot__layouts *running, const char *name,
-                                  char *why, size_t whylen);
+                                  const struct hot__layouts *running, const char *name, char *why,
+                                  size_t whylen);
 
 #endif

@@ -13,8 +13,20 @@
 #include <unistd.h>
 #include <vais/hot.h>
 
-enum { OWN, BODY, ADDED, REORDERED, RETYPED, ARRAY, NESTED, BEHIND_POINTER, CACHE, RENAMED,
-       NO_DEBUG, BUILDS };
+enum {
+    OWN,
+    BODY,
+    ADDED,
+    REORDERED,
+    RETYPED,
+    ARRAY,
+    NESTED,
+    BEHIND_POINTER,
+    CACHE,
+    RENAMED,
+    NO_DEBUG,
+    BUILDS
+};
 
 /* What each refused build changed, as the refusal says it. */
 static const char *const refusals[BUILDS] = {
