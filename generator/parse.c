@@ -179,7 +179,6 @@ struct type {
 
 /* How a type is adjusted before it is spelled (C17 6.7.6.3). */
 enum adjust {
-    ADJUST_NONE,      /* an object's type, as declared */
     ADJUST_PARAMETER, /* an array or function becomes a pointer; top qualifiers go */
     ADJUST_FUNCTION,  /* the function being defined: its return type's top qualifiers go */
 };
@@ -194,7 +193,6 @@ struct parser {
     enum gen_status status;    /* the first failure, GEN_OK until then */
     struct lex_token marker;   /* the marker whose function or variable is being read */
     struct lex_token name;     /* that function's or variable's name, once known */
-    int named;                 /* name is set */
     struct buf name_text;      /* name's spelling, NUL-terminated */
     struct decl_token *tokens; /* the declaration being read */
     size_t count;
@@ -416,9 +414,15 @@ static const char *wanted(const struct parser *p)
 static int set_name(struct parser *p, const struct lex_token *t)
 {
     p->name = *t;
-    p->named = 1;
     p->name_text.size = 0;
     return append_spelling(p, &p->name_text, t) == 0 ? 0 : out_of_memory(p);
+}
+
+/* Is the name of the function or variable being read known yet? (A name
+ * is never spelled empty.) */
+static int has_name(const struct parser *p)
+{
+    return p->name_text.size > 0;
 }
 
 /* The name being read, for messages. */
@@ -441,7 +445,7 @@ static int not_a_definition(struct parser *p, const struct lex_token *found)
 static int unexpected(struct parser *p, const struct lex_token *t)
 {
     char text[48];
-    if (!p->named)
+    if (!has_name(p))
         return not_a_definition(p, t);
     return fail(p, t, "unexpected %s in the declaration of '%s'", describe(p, t, text, sizeof text),
                 name_of(p));
@@ -450,7 +454,7 @@ static int unexpected(struct parser *p, const struct lex_token *t)
 /* The error for parentheses nested too deeply, the one too many at t. */
 static int too_deep(struct parser *p, const struct lex_token *t)
 {
-    if (!p->named)
+    if (!has_name(p))
         return fail(p, t, "the declaration after '%s' at %zu:%zu nests parentheses too deeply",
                     lex_marker_text(p->marker.marker), p->marker.line, p->marker.column);
     return fail(p, t, "the declaration of '%s' nests parentheses too deeply", name_of(p));
@@ -862,8 +866,6 @@ static unsigned bracket_quals(const struct parser *p, size_t open)
 static int adjust(struct parser *p, struct type *type, enum adjust how)
 {
     size_t top = type->chain;
-    if (how == ADJUST_NONE)
-        return 0;
     if (how == ADJUST_FUNCTION)
         top++;
     if (how == ADJUST_PARAMETER && top < type->chain_end) {
@@ -1214,7 +1216,6 @@ static int add_function(struct parser *p)
 static void begin_marker(struct parser *p, const struct lex_token *marker)
 {
     p->marker = *marker;
-    p->named = 0;
     p->name_text.size = 0;
     p->signature.size = 0;
     p->last = SIG_START;
