@@ -633,9 +633,7 @@ int watch_main(int argc, char **argv)
             continue;
         pending = 0;
         last_start = now;
-        rebuild(&w, &pending);
-        if (w.watch && hot__os_watch_wait(w.watch, 0) > 0)
-            pending = 1; /* saved while it built */
+        rebuild(&w, &pending); /* a save meanwhile is an event the next wait returns */
     }
     if (w.program)
         stop_child(w.program, 0);
