@@ -38,9 +38,9 @@ static const double gen_floor_ms = 100.0; /* 2000 functions in 200 files, at mos
 static const char *vais_hot;
 static const char *work;
 
-/* The scratch directory in memory while one exists: die removes it, as
- * what is left in a tmpfs holds memory until the machine restarts. */
-static const char *work_in_memory;
+/* The scratch directories that exist, on disk and in memory: die removes
+ * them (the scan corpus alone is 33 MB, and a tmpfs keeps what is left). */
+static const char *scratch[2];
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
@@ -51,8 +51,10 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 static void die(const char *what)
 {
     fprintf(stderr, "bench_generator: %s: %s\n", what, errno ? strerror(errno) : "failed");
-    if (work_in_memory)
-        nftw(work_in_memory, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    for (size_t i = 0; i < sizeof scratch / sizeof scratch[0]; i++) {
+        if (scratch[i])
+            nftw(scratch[i], remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    }
     exit(1);
 }
 
@@ -138,7 +140,8 @@ static void parse_all(const struct files *f)
             fprintf(stderr, "bench_generator: parse: status %d, %zu of %zu hot functions%s%s\n",
                     (int)status, source.function_count, f->sources[i].hot_count,
                     report.count ? ": " : "", report.count ? report.items[0].message : "");
-            exit(1);
+            errno = 0;
+            die("parse");
         }
         parse_source_free(&source);
         parse_report_free(&report);
@@ -304,24 +307,44 @@ static struct timing summary(const struct timing *runs, int count)
     return s;
 }
 
-/* Summaries of `runs` runs (1 to 64) of gen in work/<dir>: *fresh writes
- * every output, each run into a new directory (none is deleted while the
- * clock runs: a file system slows down under mass deletion, vais-hot does
- * not); *again, if wanted, runs with every output already holding its content. */
-static void measure(const char *dir, size_t n, int runs, struct timing *fresh, struct timing *again)
+/* The entries of the table vais-hot wrote into work/<dir>/<out>/. */
+static size_t table_entries(const char *dir, const char *out)
+{
+    char path[4096], line[512];
+    snprintf(path, sizeof path, "%s/%s/%s/table.c", work, dir, out);
+    FILE *table = fopen(path, "r");
+    if (!table)
+        die(path);
+    size_t entries = 0;
+    while (fgets(line, sizeof line, table))
+        entries += strncmp(line, "    &vais_hot__entry_", 21) == 0;
+    fclose(table);
+    return entries;
+}
+
+/* Summaries of `runs` runs (1 to 64) of gen on the files f in work/<dir>:
+ * *fresh writes every output, each run into a new directory (none is deleted
+ * while the clock runs: a file system slows down under mass deletion,
+ * vais-hot does not); *again runs with every output already holding its
+ * content. Fails unless the table lists every hot function of f. */
+static void measure(const char *dir, const struct files *f, int runs, struct timing *fresh,
+                    struct timing *again)
 {
     struct timing took[64];
     memset(took, 0, sizeof took);
     char out[32];
     for (int i = 0; i < runs; i++) {
         snprintf(out, sizeof out, "out%d", i);
-        took[i] = gen(dir, n, out);
+        took[i] = gen(dir, f->count, out);
     }
     *fresh = summary(took, runs);
-    for (int i = 0; again && i < runs; i++)
-        took[i] = gen(dir, n, "out0");
-    if (again)
-        *again = summary(took, runs);
+    if (table_entries(dir, "out0") != f->hot) {
+        errno = 0;
+        die("vais-hot gen did not list every hot function in its table");
+    }
+    for (int i = 0; i < runs; i++)
+        took[i] = gen(dir, f->count, "out0");
+    *again = summary(took, runs);
 }
 
 /* The rows of 2000 hot functions in 200 files, made in work; place names
@@ -332,7 +355,7 @@ static void two_thousand_rows(const char *place)
     struct files f = make_files(200, 0);
     char figure[128];
     write_files(&f, "two_thousand");
-    measure("two_thousand", f.count, 5, &fresh, &again);
+    measure("two_thousand", &f, 5, &fresh, &again);
     snprintf(figure, sizeof figure, "2000 functions in 200 files, written (%s)", place);
     print_row(figure, fresh.wall, "ms", gen_floor_ms, 0);
     snprintf(figure, sizeof figure, "2000 functions in 200 files, unchanged (%s)", place);
@@ -353,7 +376,7 @@ int main(int argc, char **argv)
     vais_hot = argv[1];
     char template[4096];
     snprintf(template, sizeof template, "%s/bench_generator.XXXXXX", argv[2]);
-    work = mkdtemp(template);
+    work = scratch[0] = mkdtemp(template);
     if (!work)
         die(template);
 
@@ -367,7 +390,7 @@ int main(int argc, char **argv)
     struct files f = make_files(SCAN_FILES, SCAN_FILE_BYTES);
     write_files(&f, "scan");
     double mb = (double)f.bytes / 1e6;
-    measure("scan", f.count, SCAN_RUNS, &fresh, &again);
+    measure("scan", &f, SCAN_RUNS, &fresh, &again);
     print_figure("vais-hot gen, whole process, outputs written", mb / (fresh.wall / 1e3), "MB/s");
     print_figure("vais-hot gen, whole process, outputs unchanged", mb / (again.wall / 1e3), "MB/s");
     printf("    (no floor: besides lexing and parsing, the process reads every source and\n"
@@ -387,9 +410,9 @@ int main(int argc, char **argv)
     const char *disk = work;
     char memory[64] = "/dev/shm/bench_generator.XXXXXX";
     if (access("/dev/shm", W_OK) == 0 && (work = mkdtemp(memory)) != NULL) {
-        work_in_memory = work;
+        scratch[1] = work;
         two_thousand_rows("tmpfs");
-        work_in_memory = NULL;
+        scratch[1] = NULL;
         remove_tree(work);
     }
     work = disk;
@@ -409,7 +432,7 @@ int main(int argc, char **argv)
         snprintf(dir, sizeof dir, "growth_%zu", sizes[i]);
         f = make_files(sizes[i], 0);
         write_files(&f, dir);
-        measure(dir, f.count, runs[i], &fresh, &again);
+        measure(dir, &f, runs[i], &fresh, &again);
         double n = (double)sizes[i], cpu = again.user + again.system;
         printf("%-6zu %9zu %5.1f %11.1f %9.3f %13.1f %9.3f %7.1f %9.3f", sizes[i], f.hot,
                (double)f.bytes / 1e6, fresh.wall, fresh.wall / n, again.wall, again.wall / n, cpu,

@@ -7,7 +7,6 @@
 source "$(dirname "$0")/lib.sh"
 
 build_counter
-mkdir -p "$work/tmp"
 export TMPDIR="$work/tmp"
 start_watch "$work/out" "$work/err" --exec "$work/build" counter -- "$work/stop"
 pid=$watch_pid # wait_for_mark fails as soon as this ends
@@ -42,6 +41,7 @@ wait_for_text "$work/err" "vais-hot: restarting 'counter' because a file it comp
 deadline=$(($(now_ns) + 60000000000))
 while (($(count_lines "$work/err" "vais-hot: started 'counter'") < 3)); do
     (($(now_ns) < deadline)) || fail "no new program was started after the layout change"
+    kill -0 "$watch_pid" 2>/dev/null || fail "the watch exited before it restarted the program"
     sleep 0.01
 done
 third=$(sed -n "s/^vais-hot: started 'counter' (pid \([0-9]*\))$/\1/p" "$work/err" | tail -n 1)

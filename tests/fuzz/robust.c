@@ -50,9 +50,20 @@ failf(const char *format, ...)
     failures++;
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+/* Gives up, and takes the scratch directory (which may hold 200 MB) with it. */
 static void die(const char *what)
 {
     fprintf(stderr, "robust: %s: %s\n", what, strerror(errno));
+    const char *scratch = work;
+    work = NULL;
+    if (scratch)
+        nftw(scratch, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     exit(2);
 }
 
@@ -88,12 +99,6 @@ static char *read_file(const char *name, size_t *size)
     fclose(file);
     *size = t.size;
     return t.data;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
 }
 
 /* Removes work/name and all below it, if it exists. */

@@ -9,8 +9,10 @@
 #include "../check.h"
 #include "stale_units.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char dir[4096];
@@ -74,8 +76,12 @@ int main(int argc, char **argv)
     hot__units_build_begins(&stale);
     CHECK(exists(unit_a) && exists(unit_b));
 
-    /* b replaced by rename, as editors save: a new inode, the same size. */
+    /* b replaced by rename, as editors save: a new inode, the same size,
+     * and the old modification time, so that only the inode tells. */
     write_text(path(temp, sizeof temp, "b.c.new"), "int b(void) { return 2; }\n");
+    struct stat old;
+    CHECK(stat(b, &old) == 0);
+    CHECK(utimensat(AT_FDCWD, temp, (struct timespec[]){old.st_atim, old.st_mtim}, 0) == 0);
     CHECK(rename(temp, b) == 0);
     hot__units_build_begins(&stale);
     CHECK(exists(unit_a));
