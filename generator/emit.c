@@ -149,8 +149,11 @@ static int append_value(const struct render *r, const char *key, size_t length,
         return append_escaped(out, values->source);
     if (KEY_IS("UNIT") && values->unit)
         return append_escaped(out, values->unit);
-    if (KEY_IS("TEXT") && values->text)
-        return buf_append(out, values->text, values->text_size);
+    if (KEY_IS("TEXT") && values->text) {
+        enum gen_status written =
+            emit_text(values->text, values->text_size, values->blanks, values->blank_count, out);
+        return written == GEN_OK ? 0 : -1;
+    }
     if (KEY_IS("NAME") && (f || v))
         return buf_append_str(out, f ? f->name : v->name);
     if (KEY_IS("SIGNATURE") && f)

@@ -37,8 +37,10 @@ struct emit_values {
     size_t variable_count;
     const char *source; /* SOURCE: escaped for a C string literal */
     const char *unit;   /* UNIT: escaped the same way */
-    const char *text;   /* TEXT: verbatim, as emit_text makes it */
+    const char *text;   /* TEXT: the source, as emit_text writes it with blanks */
     size_t text_size;
+    const struct parse_span *blanks; /* what emit_text cuts out of text: its markers */
+    size_t blank_count;
 };
 
 /* Where a template went wrong. */

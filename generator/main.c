@@ -454,10 +454,7 @@ static enum gen_status index_variables(struct program *p)
 static enum gen_status render_unit(const struct program *p, size_t u, struct output *o)
 {
     const struct gen_options *opt = p->options;
-    struct buf text = {0};
     const struct parse_source *s = &p->sources[u];
-    enum gen_status status =
-        emit_text(p->texts[u], p->sizes[u], s->markers, s->marker_count, &text);
     struct emit_values values = {
         .program = opt->program,
         .count = p->linked.count,
@@ -468,15 +465,12 @@ static enum gen_status render_unit(const struct program *p, size_t u, struct out
         .variable_count = p->variable_start[u + 1] - p->variable_start[u],
         .source = opt->units[u].source,
         .unit = opt->units[u].output,
-        .text = text.data,
-        .text_size = text.size,
+        .text = p->texts[u],
+        .text_size = p->sizes[u],
+        .blanks = s->markers,
+        .blank_count = s->marker_count,
     };
-    if (status == GEN_OK && buf_grow(&o->content, text.size + 4096) != 0) /* and the table */
-        status = GEN_NO_MEMORY;
-    if (status == GEN_OK)
-        status = render(opt->stubs ? "unit.c.in" : "unit_plain.c.in", &values, o);
-    buf_free(&text);
-    return status;
+    return render(opt->stubs ? "unit.c.in" : "unit_plain.c.in", &values, o);
 }
 
 /* Renders every output into outputs[0 .. units (+ 2 with stubs and table)). */
