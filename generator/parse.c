@@ -534,29 +534,27 @@ static int opens(const struct parser *p, size_t i, size_t end, const char *brack
     return i < end && punct_is(p, &p->tokens[i].token, bracket);
 }
 
-/* attributes := (keyword '(' ... ')' | '[' '[' ... ']' ']')* from index i
- * (before end): returns the index after them, or 0 after a failure. A GNU
- * attribute, alignas or a C23 attribute is no part of the type. */
-static size_t skip_attributes(struct parser *p, size_t i, size_t end)
-{
-    for (;;) {
-        if (opens(p, i, end, "[") && opens(p, i + 1, end, "["))
-            i = p->tokens[i].match + 1;
-        else if (i < end && word_of(p, &p->tokens[i].token) == WORD_ATTRIBUTE &&
-                 opens(p, i + 1, end, "("))
-            i = p->tokens[i + 1].match + 1;
-        else if (i < end && word_of(p, &p->tokens[i].token) == WORD_ATTRIBUTE)
-            return unexpected(p, &p->tokens[i + 1 < end ? i + 1 : i].token), 0;
-        else
-            return i;
-    }
-}
-
 /* Does an attribute start at index i (before end)? */
 static int is_attribute(const struct parser *p, size_t i, size_t end)
 {
     return (opens(p, i, end, "[") && opens(p, i + 1, end, "[")) ||
            (i < end && word_of(p, &p->tokens[i].token) == WORD_ATTRIBUTE);
+}
+
+/* attributes := (keyword '(' ... ')' | '[' '[' ... ']' ']')* from index i
+ * (before end): returns the index after them, or 0 after a failure. A GNU
+ * attribute, alignas or a C23 attribute is no part of the type. */
+static size_t skip_attributes(struct parser *p, size_t i, size_t end)
+{
+    while (is_attribute(p, i, end)) {
+        if (opens(p, i, end, "[")) /* [[ ... ]] */
+            i = p->tokens[i].match + 1;
+        else if (opens(p, i + 1, end, "(")) /* __attribute__ (( ... )) and the like */
+            i = p->tokens[i + 1].match + 1;
+        else
+            return unexpected(p, &p->tokens[i + 1 < end ? i + 1 : i].token), 0;
+    }
+    return i;
 }
 
 /* Writes the spelling of t, NUL-terminated and cut to size - 1 bytes, to out. */
