@@ -106,9 +106,10 @@ size_t lex_spell(const char *text, const struct lex_token *t, char *out, size_t 
 size_t lex_line_end(const char *text, size_t size, size_t offset)
 {
     for (size_t p = offset; p < size; p++) {
-        int joined = text[p] == '\n' && p > 0 &&
-                     (text[p - 1] == '\\' || (text[p - 1] == '\r' && p > 1 && text[p - 2] == '\\'));
-        if (text[p] == '\n' && !joined)
+        size_t splice = splice_at(text, size, p);
+        if (splice)
+            p += splice - 1; /* the line goes on */
+        else if (text[p] == '\n')
             return p > offset && text[p - 1] == '\r' ? p - 1 : p;
     }
     return size;
