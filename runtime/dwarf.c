@@ -67,23 +67,8 @@ static uint64_t read_fixed(struct cursor *c, unsigned bytes)
     return value;
 }
 
-static uint64_t read_uleb(struct cursor *c)
-{
-    uint64_t value = 0;
-    unsigned shift = 0;
-    while (c->p < c->end) {
-        unsigned char byte = *c->p++;
-        if (shift < 64)
-            value |= (uint64_t)(byte & 0x7f) << shift;
-        shift += 7;
-        if (!(byte & 0x80))
-            return value;
-    }
-    c->bad = 1;
-    return 0;
-}
-
-static int64_t read_sleb(struct cursor *c)
+/* A LEB128 number, sign-extended if is_signed; bits past 64 are dropped. */
+static uint64_t read_leb(struct cursor *c, int is_signed)
 {
     uint64_t value = 0;
     unsigned shift = 0;
@@ -93,13 +78,23 @@ static int64_t read_sleb(struct cursor *c)
             value |= (uint64_t)(byte & 0x7f) << shift;
         shift += 7;
         if (!(byte & 0x80)) {
-            if (shift < 64 && (byte & 0x40))
+            if (is_signed && shift < 64 && (byte & 0x40))
                 value |= ~(uint64_t)0 << shift;
-            return (int64_t)value;
+            return value;
         }
     }
     c->bad = 1;
     return 0;
+}
+
+static uint64_t read_uleb(struct cursor *c)
+{
+    return read_leb(c, 0);
+}
+
+static int64_t read_sleb(struct cursor *c)
+{
+    return (int64_t)read_leb(c, 1);
 }
 
 static void skip(struct cursor *c, uint64_t bytes)
