@@ -196,12 +196,15 @@ endfunction()
 # Internal (as _vais_hot_unit): makes the shared library target a hot
 # library. The library's references to its own functions bind inside it: the
 # core exports stubs under the same names, which must not capture them. Its
-# debug information gives the runtime the layouts of the types it shares.
+# debug information gives the runtime the layouts of the types it shares and
+# its functions; their patchable entries let the runtime send pointers stored
+# to an old version's functions on to the new version's.
 function(_vais_hot_library target)
     set_target_properties(${target} PROPERTIES NO_SONAME ON)
     target_link_options(${target} PRIVATE "LINKER:-Bsymbolic-functions")
     target_link_libraries(${target} PRIVATE VaisHot::api)
-    target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:C,CXX>:-g>)
+    get_target_property(patch_options VaisHot::runtime VAIS_HOT_PATCH_OPTIONS)
+    target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:C,CXX>:-g ${patch_options}>)
 endfunction()
 
 # Writes <build>/vais_hot/<name>.watch, what `vais-hot watch <build> <name>`

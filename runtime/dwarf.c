@@ -15,19 +15,24 @@
 
 enum {
     DW_AT_name = 0x03,
+    DW_AT_stmt_list = 0x10,
     DW_AT_byte_size = 0x0b,
     DW_AT_bit_offset = 0x0c,
     DW_AT_bit_size = 0x0d,
+    DW_AT_low_pc = 0x11,
     DW_AT_upper_bound = 0x2f,
     DW_AT_abstract_origin = 0x31,
     DW_AT_count = 0x37,
     DW_AT_data_member_location = 0x38,
+    DW_AT_decl_file = 0x3a,
     DW_AT_declaration = 0x3c,
     DW_AT_encoding = 0x3e,
+    DW_AT_external = 0x3f,
     DW_AT_specification = 0x47,
     DW_AT_type = 0x49,
     DW_AT_data_bit_offset = 0x6b,
     DW_AT_str_offsets_base = 0x72,
+    DW_AT_addr_base = 0x73,
     DW_OP_plus_uconst = 0x23,
     DW_TAG_compile_unit = 0x11,
     DW_TAG_partial_unit = 0x3c,
@@ -44,7 +49,7 @@ struct section {
 };
 
 struct sections {
-    struct section info, abbrev, str, line_str, str_offsets;
+    struct section info, abbrev, str, line_str, str_offsets, addr, line;
 };
 
 /* A bounded reader: past the end it yields zeros and sets bad. */
@@ -170,6 +175,10 @@ static int find_sections(const unsigned char *image, size_t size, struct section
             slot = &out->line_str;
         else if (strcmp(name, ".debug_str_offsets") == 0)
             slot = &out->str_offsets;
+        else if (strcmp(name, ".debug_addr") == 0)
+            slot = &out->addr;
+        else if (strcmp(name, ".debug_line") == 0)
+            slot = &out->line;
         if (!slot)
             continue;
         if (sh.sh_type == SHT_NOBITS)
@@ -273,13 +282,18 @@ static const struct abbrev *find_abbrev(const struct abbrev_table *t, uint64_t c
 struct unit {
     uint64_t start; /* offset of its header in .debug_info: references are relative to it */
     unsigned version, offset_size, address_size;
-    uint64_t str_offsets_base;
+    uint64_t str_offsets_base, addr_base; /* from the unit's own entry */
+    uint64_t stmt_list;                   /* its line program in .debug_line; */
+    int has_stmt_list;                    /* ... if it has one */
+    const char **files; /* the line program's file names, by DW_AT_decl_file; NULL for unknown */
+    size_t file_count;
 };
 
 enum value_kind {
     VALUE_NONE,
     VALUE_CONSTANT,
     VALUE_REFERENCE,
+    VALUE_ADDRESS,
     VALUE_FOREIGN,
     VALUE_STRING,
     VALUE_BLOCK
@@ -287,7 +301,7 @@ enum value_kind {
 
 struct value {
     enum value_kind kind;
-    uint64_t number; /* constant, or reference as an offset in .debug_info */
+    uint64_t number; /* constant, address, or reference as an offset in .debug_info */
     int negative;    /* a DW_FORM_sdata constant below zero */
     const char *string;
     const unsigned char *block;
@@ -304,6 +318,20 @@ static const char *indexed_string(const struct sections *s, const struct unit *u
     return string_at(&s->str, read_fixed(&c, u->offset_size));
 }
 
+/* The address at index in the unit's slice of .debug_addr; a value of kind
+ * VALUE_NONE if there is none. */
+static void indexed_address(const struct sections *s, const struct unit *u, uint64_t index,
+                            struct value *v)
+{
+    uint64_t at = u->addr_base + index * u->address_size;
+    if (!s->addr.size || index > s->addr.size || at > s->addr.size ||
+        s->addr.size - at < u->address_size)
+        return;
+    struct cursor c = {s->addr.data + at, s->addr.data + s->addr.size, 0};
+    v->kind = VALUE_ADDRESS;
+    v->number = read_fixed(&c, u->address_size);
+}
+
 /* Reads one attribute value of form; returns -1 for a form DWARF 5 does not
  * define, as nothing after it could be read. */
 static int read_value(struct cursor *c, uint64_t form, int64_t implicit, const struct unit *u,
@@ -312,7 +340,8 @@ static int read_value(struct cursor *c, uint64_t form, int64_t implicit, const s
     memset(v, 0, sizeof *v);
     switch (form) {
     case 0x01: /* addr */
-        skip(c, u->address_size);
+        v->kind = VALUE_ADDRESS;
+        v->number = read_fixed(c, u->address_size);
         break;
     case 0x0b: /* data1 */
     case 0x05: /* data2 */
@@ -379,15 +408,17 @@ static int read_value(struct cursor *c, uint64_t form, int64_t implicit, const s
         break;
     case 0x1b:   /* addrx */
     case 0x1f01: /* GNU_addr_index */
-    case 0x22:   /* loclistx */
-    case 0x23:   /* rnglistx */
+        indexed_address(s, u, read_uleb(c), v);
+        break;
+    case 0x22: /* loclistx */
+    case 0x23: /* rnglistx */
         read_uleb(c);
         break;
     case 0x29: /* addrx1 */
     case 0x2a: /* addrx2 */
     case 0x2b: /* addrx3 */
     case 0x2c: /* addrx4 */
-        skip(c, form - 0x28);
+        indexed_address(s, u, read_fixed(c, (unsigned)(form - 0x28)), v);
         break;
     case 0x11: /* ref1 */
     case 0x12: /* ref2 */
@@ -483,7 +514,7 @@ static int kept_in(enum keep keep, uint64_t tag)
     case KEEP_SUBRANGES:
         return tag == HOT_DW_SUBRANGE;
     case KEEP_PARAMETERS:
-        return tag == HOT_DW_FORMAL_PARAMETER;
+        return tag == HOT_DW_FORMAL_PARAMETER || tag == HOT_DW_UNSPECIFIED_PARAMETERS;
     default:
         return 0;
     }
@@ -498,14 +529,15 @@ static enum keep children_kept(uint64_t tag)
     case HOT_DW_ARRAY:
         return KEEP_SUBRANGES;
     case HOT_DW_SUBPROGRAM:
+    case HOT_DW_SUBROUTINE:
         return KEEP_PARAMETERS;
     default:
         return KEEP_NONE;
     }
 }
 
-/* Stores value v of attribute name in the kept entry d. */
-static void assign(struct hot__die *d, uint64_t name, const struct value *v)
+/* Stores value v of attribute name in the kept entry d of unit u. */
+static void assign(struct hot__die *d, uint64_t name, const struct value *v, const struct unit *u)
 {
     int constant = v->kind == VALUE_CONSTANT;
     switch (name) {
@@ -559,6 +591,20 @@ static void assign(struct hot__die *d, uint64_t name, const struct value *v)
         if (constant)
             d->encoding = (uint8_t)v->number;
         break;
+    case DW_AT_external:
+        if (constant && v->number)
+            d->flags |= HOT_DIE_EXTERNAL;
+        break;
+    case DW_AT_low_pc:
+        if (v->kind == VALUE_ADDRESS) {
+            d->address = v->number;
+            d->flags |= HOT_DIE_HAS_ADDRESS;
+        }
+        break;
+    case DW_AT_decl_file:
+        if (constant && v->number < u->file_count)
+            d->file = u->files[v->number];
+        break;
     case DW_AT_type:
         if (v->kind == VALUE_REFERENCE)
             d->type = v->number;
@@ -586,6 +632,8 @@ struct reader {
     size_t capacity;
     struct frame *stack;
     size_t stack_capacity;
+    const char **files; /* the current unit's file names */
+    size_t file_count, files_capacity;
     char *err;
     size_t errlen;
 };
@@ -595,6 +643,126 @@ static int corrupt(struct reader *r, uint64_t offset, const char *what)
     snprintf(r->err, r->errlen, "has corrupt debug information (%s at .debug_info+0x%llx)", what,
              (unsigned long long)offset);
     return -1;
+}
+
+/* Reads the attributes of a unit's own entry a into u: where its strings,
+ * addresses and line program are. */
+static int read_unit_entry(struct cursor *c, struct unit *u, const struct abbrev_table *abbrevs,
+                           const struct abbrev *a, const struct sections *s)
+{
+    for (size_t i = 0; i < a->count; i++) {
+        const struct attribute_spec *spec = &abbrevs->specs[a->first + i];
+        struct value v;
+        if (read_value(c, spec->form, spec->implicit, u, s, &v, 0) != 0)
+            return -1;
+        if (v.kind != VALUE_CONSTANT)
+            continue;
+        if (spec->name == DW_AT_str_offsets_base)
+            u->str_offsets_base = v.number;
+        else if (spec->name == DW_AT_addr_base)
+            u->addr_base = v.number;
+        else if (spec->name == DW_AT_stmt_list) {
+            u->stmt_list = v.number;
+            u->has_stmt_list = 1;
+        }
+    }
+    return 0;
+}
+
+/* Adds name (NULL: unknown) to the reader's file names of the unit. */
+static int add_file(struct reader *r, const char *name)
+{
+    if (hot__grow(&r->files, &r->files_capacity, r->file_count + 1, sizeof *r->files))
+        return -1;
+    r->files[r->file_count++] = name;
+    return 0;
+}
+
+/* One DWARF 5 entry of a directory or file table, by its format: the path,
+ * if it is a string this reader can find. Returns -1 for an unknown form. */
+static int read_table_entry(struct cursor *c, const uint64_t (*format)[2], unsigned formats,
+                            const struct unit *u, const struct sections *s, const char **path)
+{
+    *path = NULL;
+    for (unsigned k = 0; k < formats; k++) {
+        struct value v;
+        if (read_value(c, format[k][1], 0, u, s, &v, 0) != 0)
+            return -1;
+        if (format[k][0] == 1 /* DW_LNCT_path */ && v.kind == VALUE_STRING)
+            *path = v.string;
+    }
+    return 0;
+}
+
+/* Reads the file names of u's line program into the reader (u->files), so
+ * that DW_AT_decl_file can name a file; a unit without a readable line
+ * program has none. Only memory running out is an error. */
+static int read_file_names(struct reader *r, struct unit *u)
+{
+    r->file_count = 0;
+    u->files = NULL;
+    u->file_count = 0;
+    const struct section *line = &r->s->line;
+    if (!u->has_stmt_list || u->stmt_list >= line->size)
+        return 0;
+    struct cursor c = {line->data + u->stmt_list, line->data + line->size, 0};
+    struct unit header = *u; /* the line program's own offset size and version */
+    uint64_t length = read_fixed(&c, 4);
+    header.offset_size = 4;
+    if (length == 0xffffffffu) {
+        header.offset_size = 8;
+        length = read_fixed(&c, 8);
+    }
+    if (c.bad || length > (uint64_t)(c.end - c.p))
+        return 0;
+    c.end = c.p + length;
+    header.version = (unsigned)read_fixed(&c, 2);
+    if (header.version >= 5) {
+        header.address_size = (unsigned)read_fixed(&c, 1);
+        skip(&c, 1); /* segment selector size */
+    }
+    read_fixed(&c, header.offset_size);    /* header length */
+    skip(&c, header.version >= 4 ? 5 : 4); /* instruction lengths, is_stmt, line base, range */
+    unsigned opcode_base = (unsigned)read_fixed(&c, 1);
+    skip(&c, opcode_base ? opcode_base - 1 : 0);
+    if (header.version < 5) {
+        while (!c.bad && c.p < c.end && *c.p) /* include directories */
+            read_cstring(&c);
+        skip(&c, 1);
+        if (add_file(r, NULL)) /* DWARF 2-4 count files from 1 */
+            return -1;
+        while (!c.bad && c.p < c.end && *c.p) {
+            const char *name = read_cstring(&c);
+            read_uleb(&c); /* directory, time, size */
+            read_uleb(&c);
+            read_uleb(&c);
+            if (!c.bad && add_file(r, name))
+                return -1;
+        }
+    } else {
+        for (int table = 0; table < 2 && !c.bad; table++) { /* directories, then files */
+            uint64_t format[16][2];
+            unsigned formats = (unsigned)read_fixed(&c, 1);
+            for (unsigned k = 0; k < formats && k < 16; k++) {
+                format[k][0] = read_uleb(&c);
+                format[k][1] = read_uleb(&c);
+            }
+            uint64_t count = read_uleb(&c);
+            if (formats > 16 || count > (uint64_t)(c.end - c.p))
+                break;
+            for (uint64_t i = 0; i < count && !c.bad; i++) {
+                const char *path;
+                if (read_table_entry(&c, (const uint64_t(*)[2])format, formats, &header, r->s,
+                                     &path) != 0)
+                    break;
+                if (table == 1 && add_file(r, path))
+                    return -1;
+            }
+        }
+    }
+    u->files = r->files;
+    u->file_count = r->file_count;
+    return 0;
 }
 
 /* Walks the entries of one unit, c positioned after its header. */
@@ -633,15 +801,17 @@ static int read_entries(struct reader *r, struct cursor *c, struct unit *u,
                             : HOT_DWARF_NONE;
             r->out->count++;
         }
-        for (size_t i = 0; i < a->count; i++) {
+        if (top && read_unit_entry(c, u, abbrevs, a, r->s) != 0)
+            return corrupt(r, offset, "an unknown attribute form");
+        if (top && read_file_names(r, u) != 0)
+            return corrupt(r, offset, "out of memory");
+        for (size_t i = 0; !top && i < a->count; i++) {
             const struct attribute_spec *spec = &abbrevs->specs[a->first + i];
             struct value v;
             if (read_value(c, spec->form, spec->implicit, u, r->s, &v, 0) != 0)
                 return corrupt(r, offset, "an unknown attribute form");
             if (d)
-                assign(d, spec->name, &v);
-            else if (top && spec->name == DW_AT_str_offsets_base && v.kind == VALUE_CONSTANT)
-                u->str_offsets_base = v.number;
+                assign(d, spec->name, &v, u);
         }
         if (c->bad)
             return corrupt(r, offset, "an entry past the end of its unit");
@@ -678,12 +848,12 @@ int hot__dwarf_read(const unsigned char *image, size_t size, struct hot__dwarf *
     if (found != 0)
         return found;
 
-    struct reader r = {&s, out, 0, NULL, 0, err, errlen};
+    struct reader r = {&s, out, 0, NULL, 0, NULL, 0, 0, err, errlen};
     struct abbrev_table abbrevs = {0};
     int have_abbrevs = 0, status = 0;
     struct cursor c = {s.info.data, s.info.data + s.info.size, 0};
     while (status == 0 && c.p < c.end) {
-        struct unit u = {(uint64_t)(c.p - s.info.data), 0, 4, 0, 0};
+        struct unit u = {(uint64_t)(c.p - s.info.data), 0, 4, 0, 0, 0, 0, 0, NULL, 0};
         uint64_t length = read_fixed(&c, 4);
         if (length == 0xffffffffu) {
             u.offset_size = 8;
@@ -733,6 +903,7 @@ int hot__dwarf_read(const unsigned char *image, size_t size, struct hot__dwarf *
     if (have_abbrevs)
         free_abbrev_table(&abbrevs);
     free(r.stack);
+    free(r.files);
     if (status != 0)
         hot__dwarf_free(out);
     return status;

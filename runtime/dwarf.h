@@ -1,7 +1,8 @@
 /* runtime/dwarf.h
  * Reads the part of an ELF file's DWARF debug information that describes
  * types and the functions and variables using them: enough to learn how
- * every struct and union is laid out as compiled. DWARF 2 to 5, 32- and
+ * every struct and union is laid out as compiled, and where each function
+ * defined in the file begins. DWARF 2 to 5, 32- and
  * 64-bit formats, as gcc and clang write them.
  * Invariant: reads only the bytes it was given and bounds-checks every
  * offset first, so a corrupt file gives an error, never a crash. */
@@ -24,6 +25,7 @@ enum hot__dwarf_tag {
     HOT_DW_SUBROUTINE = 0x15,
     HOT_DW_TYPEDEF = 0x16,
     HOT_DW_UNION = 0x17,
+    HOT_DW_UNSPECIFIED_PARAMETERS = 0x18,
     HOT_DW_SUBRANGE = 0x21,
     HOT_DW_BASE = 0x24,
     HOT_DW_CONST = 0x26,
@@ -37,14 +39,17 @@ enum hot__dwarf_tag {
 
 /* hot__die.flags */
 enum {
-    HOT_DIE_DECLARATION = 1 << 0,  /* DW_AT_declaration: an incomplete type */
-    HOT_DIE_HAS_COUNT = 1 << 1,    /* count is known (array dimension) */
-    HOT_DIE_TYPE_UNKNOWN = 1 << 2, /* DW_AT_type names what this reader cannot follow */
-    HOT_DIE_PLACE_UNKNOWN = 1 << 3 /* member offset is an expression, not a constant */
+    HOT_DIE_DECLARATION = 1 << 0,   /* DW_AT_declaration: an incomplete type */
+    HOT_DIE_HAS_COUNT = 1 << 1,     /* count is known (array dimension) */
+    HOT_DIE_TYPE_UNKNOWN = 1 << 2,  /* DW_AT_type names what this reader cannot follow */
+    HOT_DIE_PLACE_UNKNOWN = 1 << 3, /* member offset is an expression, not a constant */
+    HOT_DIE_EXTERNAL = 1 << 4,      /* DW_AT_external: a function or variable others can name */
+    HOT_DIE_HAS_ADDRESS = 1 << 5    /* address is known (a function's DW_AT_low_pc) */
 };
 
 /* One debugging information entry: a type, a struct member, an array
- * dimension, a function, one of its parameters, or a variable. Entries of
+ * dimension, a function, one of its parameters (or the `...` of a variadic
+ * one; function types keep theirs too), or a variable. Entries of
  * function bodies are not kept. */
 struct hot__die {
     uint64_t offset;     /* in .debug_info: what type references name */
@@ -56,6 +61,8 @@ struct hot__die {
     uint64_t bit_size;   /* member: DW_AT_bit_size; 0 if not a bit-field */
     uint64_t bit_offset; /* member: DW_AT_data_bit_offset (or DWARF 2's DW_AT_bit_offset) */
     uint64_t count;      /* subrange: elements, when HOT_DIE_HAS_COUNT */
+    uint64_t address;    /* function: its entry, as linked, when HOT_DIE_HAS_ADDRESS */
+    const char *file;    /* DW_AT_decl_file's name, as the line program has it; NULL if none */
     uint32_t parent;     /* index of the kept entry it is a child of, or HOT_DWARF_NONE */
     uint32_t end;        /* one past the index of its last kept descendant */
     uint16_t tag;        /* enum hot__dwarf_tag */

@@ -106,3 +106,23 @@ int hot__elf_check(const unsigned char *head, size_t head_len, long long file_si
     }
     return 0;
 }
+
+int hot__elf_in_code(const unsigned char *image, size_t size, unsigned long long address,
+                     unsigned long long before, unsigned long long after)
+{
+    Elf64_Ehdr eh;
+    if (size < sizeof eh || address < before || address > ULLONG_MAX - after)
+        return 0;
+    memcpy(&eh, image, sizeof eh);
+    unsigned long long phsize = (unsigned long long)eh.e_phnum * sizeof(Elf64_Phdr);
+    if (eh.e_phentsize != sizeof(Elf64_Phdr) || !within(eh.e_phoff, phsize, size))
+        return 0;
+    for (unsigned i = 0; i < eh.e_phnum; i++) {
+        Elf64_Phdr ph;
+        memcpy(&ph, image + eh.e_phoff + i * sizeof ph, sizeof ph);
+        if (ph.p_type == PT_LOAD && (ph.p_flags & PF_X) && address - before >= ph.p_vaddr &&
+            ph.p_vaddr <= ULLONG_MAX - ph.p_filesz && address + after <= ph.p_vaddr + ph.p_filesz)
+            return 1;
+    }
+    return 0;
+}

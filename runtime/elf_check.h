@@ -14,4 +14,10 @@
 int hot__elf_check(const unsigned char *head, size_t head_len, long long file_size, char *err,
                    size_t errlen);
 
+/* 1 if, in the checked file image[0..size), [address - before, address +
+ * after) lies in the file's bytes of one executable segment, addresses as
+ * linked: code the loader maps, that can be read once mapped. */
+int hot__elf_in_code(const unsigned char *image, size_t size, unsigned long long address,
+                     unsigned long long before, unsigned long long after);
+
 #endif

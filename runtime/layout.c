@@ -456,6 +456,16 @@ struct hot__layouts *hot__layouts_read(const unsigned char *image, size_t size,
     struct hot__dwarf dw;
     if (hot__dwarf_read(image, size, &dw, err, errlen) != 0)
         return NULL;
+    struct hot__layouts *l = hot__layouts_from(&dw, roots, err, errlen);
+    hot__dwarf_free(&dw);
+    return l;
+}
+
+struct hot__layouts *hot__layouts_from(const struct hot__dwarf *dwarf,
+                                       const struct hot__layout_roots *roots, char *err,
+                                       size_t errlen)
+{
+    const struct hot__dwarf dw = *dwarf;
     struct hot__layouts *l = calloc(1, sizeof *l);
     struct reading r = {l,
                         &dw,
@@ -489,7 +499,6 @@ struct hot__layouts *hot__layouts_read(const unsigned char *image, size_t size,
     }
     free(r.node_of);
     free(r.complete);
-    hot__dwarf_free(&dw);
     if (r.failed) {
         hot__layouts_free(l);
         snprintf(err, errlen, "could not be read: out of memory");

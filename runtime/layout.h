@@ -17,6 +17,8 @@
 #ifndef VAIS_HOT_LAYOUT_H
 #define VAIS_HOT_LAYOUT_H
 
+#include "dwarf.h"
+
 #include <stddef.h>
 
 struct hot__layouts; /* self-contained: owns its names */
@@ -36,6 +38,12 @@ struct hot__layout_roots {
  * Returns NULL, with why in err phrased to follow the file's name, when the
  * file has no debug information to read them from, or it is corrupt. */
 struct hot__layouts *hot__layouts_read(const unsigned char *image, size_t size,
+                                       const struct hot__layout_roots *roots, char *err,
+                                       size_t errlen);
+
+/* The same, from debug information already read (the image it was read
+ * from must still be mapped until this returns). */
+struct hot__layouts *hot__layouts_from(const struct hot__dwarf *dw,
                                        const struct hot__layout_roots *roots, char *err,
                                        size_t errlen);
 

@@ -12,6 +12,7 @@
 #include "layout.h"
 #include "log.h"
 #include "os.h"
+#include "redirect.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -46,6 +47,7 @@ struct version {
     const hot_abi_code *slots;         /* what the stubs jump through */
     const struct hot_abi_table *table; /* in the library */
     struct hot__layouts *layouts;      /* its types crossing into the core; NULL if unknown */
+    struct hot__code *code;            /* its functions, for redirecting stored pointers */
     char stamp[STAMP_CAPACITY];        /* the stamp it was loaded under; "" if none */
     int crashed;                       /* a guarded call faulted in it: never republished */
 };
@@ -244,13 +246,13 @@ static const struct hot__layouts *core_layouts_locked(void)
     return L.core_layouts;
 }
 
-/* The layouts of the build whose file is image[0..size) and whose table is
- * table, for its hot functions and #[persist] variables; NULL, said once per
- * program run, if it has no debug information to read them from. */
-static struct hot__layouts *library_layouts_locked(const unsigned char *image, size_t size,
-                                                   const struct hot_abi_table *table)
+/* The layouts of the build whose debug information is dw (NULL: it has
+ * none, why is in err) and whose table is table, for its hot functions and
+ * #[persist] variables; NULL, said once per program run, if it has no debug
+ * information to read them from. */
+static struct hot__layouts *library_layouts_locked(const struct hot__dwarf *dw, char *err,
+                                                   size_t errlen, const struct hot_abi_table *table)
 {
-    char err[512];
     size_t variables = table->variables ? table->variable_count : 0;
     const char **names = malloc((table->count + variables + 1) * sizeof *names);
     struct hot__layouts *layouts = NULL;
@@ -260,9 +262,9 @@ static struct hot__layouts *library_layouts_locked(const unsigned char *image, s
         for (size_t i = 0; i < variables; i++)
             names[table->count + i] = table->variables[i]->name;
         struct hot__layout_roots roots = {names, table->count, names + table->count, variables};
-        layouts = hot__layouts_read(image, size, &roots, err, sizeof err);
+        layouts = dw ? hot__layouts_from(dw, &roots, err, errlen) : NULL;
     } else {
-        snprintf(err, sizeof err, "out of memory");
+        snprintf(err, errlen, "out of memory");
     }
     free(names);
     if (!layouts && !L.library_layouts_missing) {
@@ -289,10 +291,10 @@ static long check_layouts_locked(const struct hot__layouts *next)
 }
 
 /* Adds a validated build to the versions kept mapped, numbered next. It owns
- * layouts from now on. */
+ * layouts and code from now on. */
 static long keep_version(void *handle, const char *path, const hot_abi_code *slots,
                          const struct hot_abi_table *table, struct hot__layouts *layouts,
-                         const char *stamp_text)
+                         struct hot__code *code, const char *stamp_text)
 {
     struct version *grown = realloc(L.versions, (L.version_count + 1) * sizeof *grown);
     char *copy = strdup(path);
@@ -304,16 +306,20 @@ static long keep_version(void *handle, const char *path, const hot_abi_code *slo
     }
     L.versions = grown;
     struct version *v = &L.versions[L.version_count++];
-    *v = (struct version){++L.numbered, handle, copy, slots, table, layouts, "", 0};
+    *v = (struct version){++L.numbered, handle, copy, slots, table, layouts, code, "", 0};
     snprintf(v->stamp, sizeof v->stamp, "%s", stamp_text ? stamp_text : "");
     return HOT_OK;
 }
 
-/* Makes versions[index] the code the stubs run: one release store. */
-static void publish_locked(size_t index)
+/* Makes versions[index] the code the stubs run (one release store) and the
+ * code stored pointers to its functions run. was: the version published
+ * until now, whose functions it lacks or retyped are reported; NULL for
+ * none (the first load, a rollback). */
+static void publish_locked(size_t index, const struct version *was)
 {
     const struct version *v = &L.versions[index];
     atomic_store_explicit(L.manifest->active, v->slots, memory_order_release);
+    hot__code_publish(v->code, v->number, was ? was->code : NULL, was ? was->number : 0);
     L.published = index;
     atomic_store(&L.version, v->number);
     snprintf(L.loaded_stamp, sizeof L.loaded_stamp, "%s", v->stamp);
@@ -365,6 +371,7 @@ static void carry_variables_locked(const struct version *next_version)
 static void unload(struct version *v)
 {
     size_t dir_len = strlen(L.private_dir);
+    hot__code_free(v->code);
     hot__os_library_close(v->handle);
     if (private_dir_ours() && strncmp(v->path, L.private_dir, dir_len) == 0)
         hot__os_remove_file(v->path);
@@ -392,6 +399,27 @@ static long retire_locked(void)
     return retired;
 }
 
+/* Reads what the checks and redirection need from the debug information of
+ * the build whose file is image[0..size), loaded as handle with table: its
+ * layouts (NULL without debug information, said once) and its functions.
+ * Returns HOT_OK, or HOT_E_IO when memory ran out. */
+static long read_build_locked(const unsigned char *image, size_t size, void *handle,
+                              const struct hot_abi_table *table, struct hot__layouts **layouts,
+                              struct hot__code **code)
+{
+    char err[512];
+    struct hot__dwarf dw;
+    struct hot__functions functions = {0};
+    int have_dwarf = hot__dwarf_read(image, size, &dw, err, sizeof err) == 0;
+    *layouts = library_layouts_locked(have_dwarf ? &dw : NULL, err, sizeof err, table);
+    int failed = have_dwarf && hot__functions_read(&dw, image, size, &functions) != 0;
+    if (have_dwarf)
+        hot__dwarf_free(&dw);
+    *code = failed ? NULL : hot__code_new(&functions, hot__os_library_bias(handle));
+    hot__functions_free(&functions);
+    return *code ? HOT_OK : fail(HOT_E_IO, "out of memory");
+}
+
 /* Copies, opens, validates and publishes the library as it is now. When
  * stamp_text is given, the library must be the very file it vouches for.
  * Returns 1 published, 0 not ready (a build is still writing the file), or
@@ -406,6 +434,7 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     const unsigned char *image = NULL; /* the private copy, read once for every check */
     size_t image_size = 0;
     struct hot__layouts *layouts = NULL;
+    struct hot__code *code = NULL;
     long status;
 
     if (hot__os_writable_by_others(L.library) == 1 || hot__os_writable_by_others(L.stamp) == 1)
@@ -454,19 +483,22 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     status = validate(table, &slots);
     if (status != HOT_OK)
         goto refused;
-    layouts = library_layouts_locked(image, image_size, table);
+    status = read_build_locked(image, image_size, handle, table, &layouts, &code);
     hot__os_unmap_file(image, image_size);
     image = NULL;
+    if (status != HOT_OK)
+        goto refused;
     status = check_layouts_locked(layouts);
     if (status != HOT_OK)
         goto refused;
-    status = keep_version(handle, copy, slots, table, layouts, stamp_text);
+    status = keep_version(handle, copy, slots, table, layouts, code, stamp_text);
     if (status != HOT_OK)
         goto refused;
-    if (L.before_reload && atomic_load(&L.version) > 0)
+    long was = atomic_load(&L.version) > 0 ? (long)L.published : -1;
+    if (L.before_reload && was >= 0)
         L.before_reload(atomic_load(&L.version));
     carry_variables_locked(&L.versions[L.version_count - 1]);
-    publish_locked(L.version_count - 1);
+    publish_locked(L.version_count - 1, was >= 0 ? &L.versions[was] : NULL);
     long version = atomic_load(&L.version);
     double ms = (double)(hot__os_now_ns() - start) / 1e6;
     unsigned count = L.manifest->count;
@@ -482,6 +514,7 @@ refused:
     hot__os_unmap_file(image, image_size);
     free((void *)slots);
     hot__layouts_free(layouts);
+    hot__code_free(code);
     if (handle)
         hot__os_library_close(handle);
     hot__os_remove_file(copy);
@@ -780,7 +813,7 @@ long hot__rollback(const char *library, const char *function, const char *signal
         goto done;
     }
     snprintf(L.refused_stamp, sizeof L.refused_stamp, "%s", crashed->stamp);
-    publish_locked(good - 1);
+    publish_locked(good - 1, NULL);
     fail(HOT_E_CRASHED, "v%ld crashed in '%s' (%s); rolled back to v%ld, fix it and build again",
          crashed->number, function, signal_name, atomic_load(&L.version));
 done:
@@ -806,6 +839,7 @@ long hot__cleanup(void)
         atomic_store_explicit(L.manifest->active, L.lazy_slots, memory_order_release);
     while (L.version_count > 0)
         unload(&L.versions[--L.version_count]);
+    hot__redirect_reset();
     free(L.versions);
     L.versions = NULL;
     if (private_dir_ours())

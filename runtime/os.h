@@ -6,6 +6,7 @@
 #define VAIS_HOT_OS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* What identifies one version of a file on disk. */
 struct hot__file_id {
@@ -71,6 +72,23 @@ void *hot__os_library_symbol(void *handle, const char *name);
 
 /* Unmaps the library; nothing may run in it afterwards. */
 void hot__os_library_close(void *handle);
+
+/* What to add to an address the library was linked at to get the address
+ * it runs at. */
+uintptr_t hot__os_library_bias(void *handle);
+
+/* Makes the code pages holding [start, start + size) writable too
+ * (writable 1), or executable and read-only again (0). Threads may run in
+ * them meanwhile. Returns 0, or -1 with why in err. */
+int hot__os_code_writable(void *start, size_t size, int writable, char *err, size_t errlen);
+
+/* size bytes of new zeroed, writable pages (size a multiple of the page
+ * size), or NULL with why in err. */
+void *hot__os_pages_new(size_t size, char *err, size_t errlen);
+/* Makes pages from hot__os_pages_new executable and read-only. 0, or -1. */
+int hot__os_pages_seal(void *start, size_t size, char *err, size_t errlen);
+void hot__os_pages_free(void *start, size_t size);
+size_t hot__os_page_size(void);
 
 /* This process's id. */
 long hot__os_pid(void);

@@ -9,6 +9,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -263,6 +264,61 @@ void *hot__os_library_symbol(void *handle, const char *name)
 void hot__os_library_close(void *handle)
 {
     dlclose(handle);
+}
+
+uintptr_t hot__os_library_bias(void *handle)
+{
+    struct link_map *map = NULL;
+    return dlinfo(handle, RTLD_DI_LINKMAP, &map) == 0 && map ? (uintptr_t)map->l_addr : 0;
+}
+
+/* The pages [start, start + size) lie on. */
+static void page_span(void *start, size_t size, uintptr_t *first, size_t *length)
+{
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    *first = (uintptr_t)start & ~(page - 1);
+    *length = (((uintptr_t)start + size + page - 1) & ~(page - 1)) - *first;
+}
+
+int hot__os_code_writable(void *start, size_t size, int writable, char *err, size_t errlen)
+{
+    uintptr_t first;
+    size_t length;
+    page_span(start, size, &first, &length);
+    int protection = PROT_READ | PROT_EXEC | (writable ? PROT_WRITE : 0);
+    if (mprotect((void *)first, length, protection) == 0)
+        return 0;
+    snprintf(err, errlen, "the system refuses to make code writable (mprotect: %s)",
+             strerror(errno));
+    return -1;
+}
+
+void *hot__os_pages_new(size_t size, char *err, size_t errlen)
+{
+    void *pages = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (pages != MAP_FAILED)
+        return pages;
+    snprintf(err, errlen, "cannot map memory for trampolines (%s)", strerror(errno));
+    return NULL;
+}
+
+int hot__os_pages_seal(void *start, size_t size, char *err, size_t errlen)
+{
+    if (mprotect(start, size, PROT_READ | PROT_EXEC) == 0)
+        return 0;
+    snprintf(err, errlen, "the system refuses to make trampolines executable (mprotect: %s)",
+             strerror(errno));
+    return -1;
+}
+
+void hot__os_pages_free(void *start, size_t size)
+{
+    munmap(start, size);
+}
+
+size_t hot__os_page_size(void)
+{
+    return (size_t)sysconf(_SC_PAGESIZE);
 }
 
 long hot__os_pid(void)

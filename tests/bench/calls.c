@@ -2,7 +2,8 @@
  * Benchmarks of the call path, printed as a table: ns per call for a direct
  * call, a bare function pointer into the hot library and the stub, with
  * their ratios; then, in auto mode, the delay from a stamp landing to the
- * first call that runs the new build. argv: the v1 and v2 builds of this
+ * first call that runs the new build; then the cost of a call through a
+ * pointer taken before those reloads, which follows them. argv: the v1 and v2 builds of this
  * program's hot library, and a scratch path for the library in use. */
 #define _POSIX_C_SOURCE 200809L
 #include "../land.h"
@@ -101,6 +102,17 @@ int main(int argc, char **argv)
     printf("%-44s %8.3fms %8.3fms %8.3fms  (floor: median <= 5 ms)\n",
            "30 landings, v1/v2 alternating", (double)delays[LANDINGS / 2] / 1e6,
            (double)delays[LANDINGS * 9 / 10] / 1e6, (double)delays[LANDINGS - 1] / 1e6);
+
+    /* The pointer taken from v1 now reaches the newest build through its
+     * redirected entry; one taken now calls that build directly. */
+    int (*fresh)(int, int) = (int (*)(int, int))atomic_load(&vais_hot__active)[0];
+    double redirected, current;
+    TIME_CALLS(redirected, pointer);
+    TIME_CALLS(current, fresh);
+    printf("\n%-44s %10s %10s\n", "stored pointers (after 30 reloads)", "ns/call", "ratio");
+    printf("%-44s %10.3f %10s\n", "pointer taken from the newest build", current, "");
+    printf("%-44s %10.3f %10.2f\n", "pointer taken from v1, redirected", redirected,
+           redirected / current);
     hot_cleanup();
     return 0;
 }

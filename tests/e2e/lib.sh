@@ -49,6 +49,23 @@ wait_for_mark() {
     fail "no line with mark=$mark within ${seconds}s"
 }
 
+# Waits until the program's stdout has a line holding the fixed text $1, for
+# at most $2 seconds; prints the number of the first such line.
+wait_for_line() {
+    local text=$1 seconds=$2 number
+    local deadline=$(($(now_ns) + seconds * 1000000000))
+    while (($(now_ns) < deadline)); do
+        number=$(grep -nF -- "$text" "$work/out" | head -n 1)
+        if [[ -n $number ]]; then
+            echo "${number%%:*}"
+            return 0
+        fi
+        kill -0 "$pid" 2>/dev/null || fail "the program exited while waiting for: $text"
+        sleep 0.01
+    done
+    fail "no line with '$text' within ${seconds}s"
+}
+
 # Waits until stderr holds the fixed text $1, for at most $2 seconds.
 wait_for_stderr() {
     local text=$1 seconds=$2

@@ -17,6 +17,8 @@ grep -qF "vais-hot: loaded v1 from '$work/build/libcounter_hot.so' (1 hot functi
     fail "no 'loaded v1' line"
 
 # (a) (b) (c): edit the body, build everything; only the library relinks.
+# (g) the pointer to a static function that v1 stored in the core's state
+# runs v2's code too: soon after v2 runs, and from then on.
 before=$(exe_identity)
 set_mark 2
 start=$(now_ns)
@@ -28,6 +30,9 @@ old_count=${last_old#*count=}; old_count=${old_count%% *}
 new_count=${first_new#*count=}; new_count=${new_count%% *}
 ((new_count == old_count + 1)) ||
     fail "state did not carry on: count $old_count under v1, then $new_count under v2"
+followed=$(wait_for_line "mark=2 stored=2" 2)
+! tail -n "+$followed" "$work/out" | grep -q "stored=1" ||
+    fail "the pointer v1 stored ran v1's code after it had run v2's"
 [[ $(exe_identity) == "$before" ]] || fail "building 'all' after a body edit relinked the executable"
 grep -q "Linking C shared library libcounter_hot.so" "$work/build.log" || fail "the library was not relinked"
 ! grep -q "Linking C executable counter" "$work/build.log" || fail "the executable was relinked"
@@ -59,7 +64,7 @@ sed -i 's|^long step(struct counter \*c, long by)$|long step(struct counter *c)|
 sed -i 's|^    long count;$|    long count;\n    long extra;|' "$work/src/counter.h"
 set_mark 4
 cmake --build "$work/build" --target counter_hot >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "the layout-change build failed"; }
-wait_for_stderr "vais-hot: kept v3: struct 'counter' changed layout (8 -> 16 bytes, field 'extra' added); restart to use the new code" 2
+wait_for_stderr "vais-hot: kept v3: struct 'counter' changed layout (16 -> 24 bytes, field 'extra' added); restart to use the new code" 2
 wait_for_mark 3 "$(now_ns)" 2 >/dev/null
 
 stop_counter

@@ -32,7 +32,7 @@ wait_for_mark 9 0 60 >/dev/null
 second=$(sed -n "s/^vais-hot: started 'counter' (pid \([0-9]*\))$/\1/p" "$work/err" | tail -n 1)
 [[ -n $second && $second != "$first" ]] || fail "no new program was started"
 ! kill -0 "$first" 2>/dev/null || fail "the first program still runs"
-grep -q " count=1 mark=9$" "$work/out" || fail "the restarted program did not start from a fresh state"
+grep -q " count=1 mark=9 stored=9$" "$work/out" || fail "the restarted program did not start from a fresh state"
 
 # A field added to the struct the core shares: the running program refuses
 # the new layout, so the core is rebuilt and the program restarted.

@@ -4,8 +4,9 @@
 # (default 30); with INPUTs instead, runs just those (to reproduce a finding).
 #   generator  lex, parse and emit (fuzz_generator.c), seeded with the hot
 #              sources of tests/generator/cases
-#   layouts    the runtime's debug-information reader and layout comparison
+#   layouts    the runtime's debug-information reader, layouts and functions
 #              (fuzz_layouts.c), seeded with real builds of tests/runtime/layout
+#              and tests/runtime/stored
 # Builds with clang in a scratch directory under SCRATCH-PARENT, removed on
 # exit; any finding fails the run and is kept in SCRATCH-PARENT/fuzz-findings.
 # Needs clang and libclang-rt-14-dev (libFuzzer).
@@ -39,7 +40,7 @@ CC=clang cmake -S "$source_dir" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Deb
     -DVAIS_HOT_WERROR=ON -DVAIS_HOT_SANITIZE_TESTS=OFF >"$work/configure.log" 2>&1 ||
     { cat "$work/configure.log"; exit 1; }
 seeds_built=()
-[[ $target == layouts ]] && seeds_built=(runtime_layout runtime_layout_hot runtime_layout_nested runtime_layout_cache)
+[[ $target == layouts ]] && seeds_built=(runtime_layout runtime_layout_hot runtime_layout_nested runtime_layout_cache runtime_stored_hot)
 cmake --build "$work/build" --target "vais_hot_fuzz_$target" "${seeds_built[@]}" >"$work/build.log" 2>&1 ||
     { cat "$work/build.log"; exit 1; }
 fuzzer=$work/build/tests/fuzz/vais_hot_fuzz_$target
@@ -66,7 +67,7 @@ if [[ $target == generator ]]; then
 else
     # A core and hot libraries, with the debug information clang wrote.
     built=$work/build/tests/runtime
-    for file in "$built/runtime_layout" "$built"/libruntime_layout_{hot,nested,cache}.so; do
+    for file in "$built/runtime_layout" "$built"/libruntime_{layout_hot,layout_nested,layout_cache,stored_hot}.so; do
         cp "$file" "$work/corpus/"
         seeds=$((seeds + 1))
     done

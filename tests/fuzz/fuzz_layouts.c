@@ -1,8 +1,10 @@
 /* tests/fuzz/fuzz_layouts.c
- * libFuzzer target: the runtime's debug-information reader and layout
- * comparison (runtime/dwarf.c, runtime/layout.c) on arbitrary bytes, read as
- * a hot library and as a core, and compared with themselves. A library can
+ * libFuzzer target: the runtime's debug-information reader, layout
+ * comparison and function list (runtime/dwarf.c, layout.c, functions.c) on
+ * arbitrary bytes, read as a hot library and as a core, and compared with
+ * themselves. A library can
  * be corrupt in any way; the runtime must refuse it, never crash on it. */
+#include "functions.h"
 #include "layout.h"
 
 #include <stddef.h>
@@ -23,5 +25,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hot__layouts_variable_differs(library, library, "counter", why, sizeof why);
     hot__layouts_free(library);
     hot__layouts_free(core);
+    struct hot__dwarf dw;
+    struct hot__functions list;
+    if (hot__dwarf_read(data, size, &dw, err, sizeof err) == 0) {
+        if (hot__functions_read(&dw, data, size, &list) == 0) {
+            for (size_t i = 0; i < list.count; i++)
+                hot__functions_find(&list, list.list[i].key);
+            hot__functions_free(&list);
+        }
+        hot__dwarf_free(&dw);
+    }
     return 0;
 }

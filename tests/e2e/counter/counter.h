@@ -4,6 +4,7 @@
 
 struct counter {
     long count;
+    long (*mark)(void); /* stored by the first step(), a static function of step.c */
 };
 
 #endif

@@ -1,5 +1,6 @@
 /* The core: calls the hot step() every 5 ms and prints one line per call:
- * "<realtime ns> count=<state> mark=<what step returned>". It exits 0 when
+ * "<realtime ns> count=<state> mark=<what step returned> stored=<what the
+ * function step stored returned>". It exits 0 when
  * the file named by argv[1] exists, or after 120 s in any case. With
  * COUNTER_HOT_START set it calls hot_start(NULL): it rebuilds itself. */
 #define _POSIX_C_SOURCE 200809L
@@ -28,8 +29,8 @@ int main(int argc, char **argv)
         long mark = step(&state);
         struct timespec now;
         clock_gettime(CLOCK_REALTIME, &now);
-        printf("%lld count=%ld mark=%ld\n", (long long)now.tv_sec * 1000000000LL + now.tv_nsec,
-               state.count, mark);
+        printf("%lld count=%ld mark=%ld stored=%ld\n",
+               (long long)now.tv_sec * 1000000000LL + now.tv_nsec, state.count, mark, state.mark());
         fflush(stdout);
         struct timespec pause = {0, 5000000};
         nanosleep(&pause, NULL);

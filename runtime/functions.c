@@ -1,0 +1,270 @@
+/* runtime/functions.c
+ * hot__functions_read: one pass over the kept entries for top-level
+ * functions with an address, spelling each one's type from the entries its
+ * DW_AT_type and parameters name. Strings are appended to one buffer as
+ * offsets and turned into pointers once it stops growing. */
+#include "functions.h"
+
+#include "elf_check.h"
+#include "grow.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SPELL_DEPTH 12 /* a type nested deeper is spelled "..." (corrupt files can loop) */
+
+struct text {
+    char *bytes;
+    size_t length, capacity;
+    int failed; /* memory ran out */
+};
+
+static void append(struct text *t, const char *s)
+{
+    size_t n = strlen(s);
+    if (hot__grow(&t->bytes, &t->capacity, t->length + n + 1, 1)) {
+        t->failed = 1;
+        return;
+    }
+    memcpy(t->bytes + t->length, s, n + 1);
+    t->length += n;
+}
+
+/* Entry i, or the declaration or abstract instance it completes, whichever
+ * first has what has(d) asks for; i itself if none has. */
+static uint32_t through_origin(const struct hot__dwarf *dw, uint32_t i,
+                               int (*has)(const struct hot__die *d))
+{
+    uint32_t at = i;
+    for (int hops = 0; at != HOT_DWARF_NONE && hops < 8; hops++) {
+        if (has(&dw->dies[at]))
+            return at;
+        at = dw->dies[at].origin ? hot__dwarf_find(dw, dw->dies[at].origin) : HOT_DWARF_NONE;
+    }
+    return i;
+}
+
+static int has_name(const struct hot__die *d)
+{
+    return d->name != NULL;
+}
+
+static int has_type(const struct hot__die *d)
+{
+    return d->type != 0 || (d->flags & HOT_DIE_TYPE_UNKNOWN);
+}
+
+static int has_file(const struct hot__die *d)
+{
+    return d->file != NULL;
+}
+
+static int has_linkage(const struct hot__die *d)
+{
+    return (d->flags & HOT_DIE_EXTERNAL) != 0;
+}
+
+static void spell_type(const struct hot__dwarf *dw, uint32_t i, struct text *t, int depth);
+
+/* Appends "(p1, p2, ...)" for the parameters of function or function type i. */
+static void spell_parameters(const struct hot__dwarf *dw, uint32_t i, struct text *t, int depth)
+{
+    const char *separator = "";
+    append(t, "(");
+    for (uint32_t j = i + 1; j < dw->dies[i].end; j++) {
+        const struct hot__die *p = &dw->dies[j];
+        if (p->parent != i)
+            continue;
+        append(t, separator);
+        separator = ", ";
+        if (p->tag == HOT_DW_UNSPECIFIED_PARAMETERS) {
+            append(t, "...");
+            continue;
+        }
+        uint32_t typed = through_origin(dw, j, has_type);
+        uint32_t type =
+            dw->dies[typed].type ? hot__dwarf_find(dw, dw->dies[typed].type) : HOT_DWARF_NONE;
+        /* A parameter's own qualifiers are not part of the function's type. */
+        while (type != HOT_DWARF_NONE &&
+               (dw->dies[type].tag == HOT_DW_CONST || dw->dies[type].tag == HOT_DW_VOLATILE ||
+                dw->dies[type].tag == HOT_DW_RESTRICT) &&
+               dw->dies[type].type)
+            type = hot__dwarf_find(dw, dw->dies[type].type);
+        spell_type(dw, type, t, depth + 1);
+    }
+    append(t, ")");
+}
+
+/* Appends a spelling of type entry i (HOT_DWARF_NONE: void) that tells
+ * types apart as C's compatibility rules would, typedef names as written. */
+static void spell_type(const struct hot__dwarf *dw, uint32_t i, struct text *t, int depth)
+{
+    if (depth > SPELL_DEPTH) {
+        append(t, "...");
+        return;
+    }
+    if (i == HOT_DWARF_NONE) {
+        append(t, "void");
+        return;
+    }
+    const struct hot__die *d = &dw->dies[i];
+    uint32_t target = d->type ? hot__dwarf_find(dw, d->type) : HOT_DWARF_NONE;
+    if (d->flags & HOT_DIE_TYPE_UNKNOWN) {
+        append(t, "?");
+        return;
+    }
+    switch (d->tag) {
+    case HOT_DW_STRUCTURE:
+    case HOT_DW_UNION:
+    case HOT_DW_ENUMERATION:
+        append(t, d->tag == HOT_DW_STRUCTURE ? "struct "
+                  : d->tag == HOT_DW_UNION   ? "union "
+                                             : "enum ");
+        append(t, d->name ? d->name : "<anonymous>");
+        break;
+    case HOT_DW_BASE:
+    case HOT_DW_TYPEDEF:
+    case HOT_DW_UNSPECIFIED:
+        append(t, d->name ? d->name : "?");
+        break;
+    case HOT_DW_POINTER:
+        spell_type(dw, target, t, depth + 1);
+        append(t, " *");
+        break;
+    case HOT_DW_CONST:
+    case HOT_DW_VOLATILE:
+    case HOT_DW_RESTRICT:
+    case HOT_DW_ATOMIC:
+        append(t, d->tag == HOT_DW_CONST      ? "const "
+                  : d->tag == HOT_DW_VOLATILE ? "volatile "
+                  : d->tag == HOT_DW_RESTRICT ? "restrict "
+                                              : "_Atomic ");
+        spell_type(dw, target, t, depth + 1);
+        break;
+    case HOT_DW_ARRAY:
+        spell_type(dw, target, t, depth + 1);
+        for (uint32_t j = i + 1; j < d->end; j++) {
+            if (dw->dies[j].parent != i || dw->dies[j].tag != HOT_DW_SUBRANGE)
+                continue;
+            char dimension[32];
+            if (dw->dies[j].flags & HOT_DIE_HAS_COUNT)
+                snprintf(dimension, sizeof dimension, "[%llu]",
+                         (unsigned long long)dw->dies[j].count);
+            else
+                snprintf(dimension, sizeof dimension, "[]");
+            append(t, dimension);
+        }
+        break;
+    case HOT_DW_SUBROUTINE:
+        spell_type(dw, target, t, depth + 1);
+        spell_parameters(dw, i, t, depth);
+        break;
+    default:
+        append(t, "?");
+        break;
+    }
+}
+
+static int by_key(const void *a, const void *b)
+{
+    const struct hot__function *x = a, *y = b;
+    return strcmp(x->key, y->key);
+}
+
+/* While the text buffer grows, strings are kept as offsets in these. */
+struct pending {
+    size_t key, name, file, type; /* file: 0 for none (offset 0 is a key) */
+    uint64_t address;
+};
+
+int hot__functions_read(const struct hot__dwarf *dw, const unsigned char *image, size_t size,
+                        struct hot__functions *out)
+{
+    memset(out, 0, sizeof *out);
+    struct text t = {0};
+    struct pending *pending = NULL;
+    size_t count = 0, capacity = 0;
+    for (uint32_t i = 0; i < dw->count && !t.failed; i++) {
+        const struct hot__die *d = &dw->dies[i];
+        if (d->tag != HOT_DW_SUBPROGRAM || d->parent != HOT_DWARF_NONE ||
+            !(d->flags & HOT_DIE_HAS_ADDRESS) ||
+            !hot__elf_in_code(image, size, d->address, HOT_FUNCTIONS_MARGIN, HOT_FUNCTIONS_MARGIN))
+            continue;
+        const char *name = dw->dies[through_origin(dw, i, has_name)].name;
+        if (!name)
+            continue;
+        if (hot__grow(&pending, &capacity, count + 1, sizeof *pending)) {
+            t.failed = 1;
+            break;
+        }
+        struct pending *p = &pending[count++];
+        p->address = d->address;
+        int external = (dw->dies[through_origin(dw, i, has_linkage)].flags & HOT_DIE_EXTERNAL) != 0;
+        const char *file = dw->dies[through_origin(dw, i, has_file)].file;
+        p->key = t.length;
+        if (!external) {
+            append(&t, file ? file : "");
+            append(&t, "\n");
+        }
+        append(&t, name);
+        t.length++; /* keep the NUL */
+        p->name = t.length;
+        append(&t, name);
+        t.length++;
+        p->file = 0;
+        if (!external) {
+            const char *unit = file ? file : "?";
+            const char *slash = strrchr(unit, '/');
+            p->file = t.length;
+            append(&t, slash ? slash + 1 : unit);
+            t.length++;
+        }
+        p->type = t.length;
+        uint32_t typed = through_origin(dw, i, has_type);
+        spell_type(
+            dw, dw->dies[typed].type ? hot__dwarf_find(dw, dw->dies[typed].type) : HOT_DWARF_NONE,
+            &t, 0);
+        spell_parameters(dw, through_origin(dw, i, has_type), &t, 0);
+        t.length++;
+    }
+    out->list = count ? malloc(count * sizeof *out->list) : NULL;
+    if (t.failed || (count && !out->list)) {
+        free(pending);
+        free(t.bytes);
+        free(out->list);
+        out->list = NULL;
+        return -1;
+    }
+    for (size_t k = 0; k < count; k++)
+        out->list[k] = (struct hot__function){t.bytes + pending[k].key, t.bytes + pending[k].name,
+                                              pending[k].file ? t.bytes + pending[k].file : NULL,
+                                              t.bytes + pending[k].type, pending[k].address};
+    free(pending);
+    if (count)
+        qsort(out->list, count, sizeof *out->list, by_key);
+    size_t unique = 0; /* a key twice (weak definitions, corrupt files): the first stays */
+    for (size_t k = 0; k < count; k++) {
+        if (unique == 0 || strcmp(out->list[unique - 1].key, out->list[k].key) != 0)
+            out->list[unique++] = out->list[k];
+    }
+    out->count = unique;
+    out->text = t.bytes;
+    return 0;
+}
+
+void hot__functions_free(struct hot__functions *functions)
+{
+    free(functions->list);
+    free(functions->text);
+    memset(functions, 0, sizeof *functions);
+}
+
+const struct hot__function *hot__functions_find(const struct hot__functions *functions,
+                                                const char *key)
+{
+    struct hot__function probe = {key, NULL, NULL, NULL, 0};
+    return functions->count
+               ? bsearch(&probe, functions->list, functions->count, sizeof *functions->list, by_key)
+               : NULL;
+}

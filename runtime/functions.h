@@ -1,0 +1,45 @@
+/* runtime/functions.h
+ * The functions a build of the hot library defines, static ones included,
+ * read from its debug information: what identifies each one across builds,
+ * its type as written, and where it begins. Redirection (redirect.h) sends
+ * an old build's functions to their counterparts in a new build by these.
+ * Invariant: a list owns its strings and is sorted by key, keys unique. */
+#ifndef VAIS_HOT_FUNCTIONS_H
+#define VAIS_HOT_FUNCTIONS_H
+
+#include "dwarf.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct hot__function {
+    const char *key;  /* "name" for an external function, "file\nname" for a static one */
+    const char *name; /* the C identifier, for messages */
+    const char *file; /* a static function's file name (no directory); NULL for an external one */
+    const char *type; /* its type as written, e.g. "int(struct lua_State *)" */
+    uint64_t address; /* its entry as linked: add the library's load bias */
+};
+
+struct hot__functions {
+    struct hot__function *list; /* sorted by key */
+    size_t count;
+    char *text; /* every string above */
+};
+
+#define HOT_FUNCTIONS_MARGIN 16 /* code bytes around each entry that are checked to exist */
+
+/* Fills *out with every function dw, read from the ELF file image[0..size),
+ * describes with an entry address whose HOT_FUNCTIONS_MARGIN bytes on
+ * either side are code the file maps (not a declaration, an inlined-only
+ * copy, or an address a corrupt file made up). Returns 0, or -1 when
+ * memory ran out. */
+int hot__functions_read(const struct hot__dwarf *dw, const unsigned char *image, size_t size,
+                        struct hot__functions *out);
+
+void hot__functions_free(struct hot__functions *functions);
+
+/* The function with key in functions, or NULL. */
+const struct hot__function *hot__functions_find(const struct hot__functions *functions,
+                                                const char *key);
+
+#endif

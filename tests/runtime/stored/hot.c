@@ -1,0 +1,73 @@
+/* The hot source of the stored-pointer test. Each build says which it is
+ * through VERSION (and RETYPED, GONE, CRASH); every function's result shows
+ * the build whose code ran. */
+#include "stored.h"
+
+#include <stddef.h>
+
+#ifndef VERSION
+#define VERSION 1
+#endif
+
+static int helper(int x)
+{
+    return x + VERSION * 100;
+}
+
+int plain(int x)
+{
+    return x + VERSION * 1000;
+}
+
+#ifdef RETYPED
+static long retyped(long x)
+{
+    return x + VERSION;
+}
+#else
+static int retyped(int x)
+{
+    return x + VERSION;
+}
+#endif
+
+#ifndef GONE
+static int gone(int x)
+{
+    return x + VERSION;
+}
+#endif
+
+// #[hot]
+int marked(int x)
+{
+    return x + VERSION * 10000;
+}
+
+// #[hot]
+void take_callbacks(struct callbacks *cb)
+{
+    cb->helper = helper;
+    cb->plain = plain;
+    cb->marked = marked;
+#ifdef RETYPED
+    (void)retyped(0);
+#else
+    cb->retyped = retyped;
+#endif
+#ifndef GONE
+    cb->gone = gone;
+#endif
+}
+
+// #[hot]
+long crash(void *arg)
+{
+    (void)arg;
+#ifdef CRASH
+    volatile int *nowhere = NULL;
+    return *nowhere;
+#else
+    return VERSION;
+#endif
+}

@@ -1,0 +1,130 @@
+/* tests/runtime/test_stored.c
+ * Function pointers hot code stored before a reload run the newest code
+ * after it: pointers to a static function, to an unmarked external one and
+ * to a #[hot] one, called from this thread and from others while builds
+ * land. A function whose type changed, or that is gone, keeps its last
+ * code, with an event line; a crash rollback takes the pointers back too.
+ * argv: the builds v1 (own), v2, v3, retyped (v4), gone (v5), crash (v6). */
+#define _POSIX_C_SOURCE 200809L
+#include "../check.h"
+#include "../land.h"
+#include "stored/stored.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <vais/hot.h>
+
+int marked(int x);
+void take_callbacks(struct callbacks *cb);
+long crash(void *arg);
+
+static struct callbacks cb;
+
+/* A thread calling through the stored pointers until helper runs the code
+ * that returns want, or the deadline passes. Returns what it saw last. */
+struct caller {
+    pthread_t thread;
+    int want, seen;
+};
+
+static void *call_until(void *arg)
+{
+    struct caller *c = arg;
+    long long deadline = land_now_ns() + 20 * 1000000000LL;
+    do {
+        c->seen = cb.helper(0);
+        (void)cb.plain(0);
+    } while (c->seen != c->want && land_now_ns() < deadline);
+    return NULL;
+}
+
+static void land(const char *build, const char *library)
+{
+    CHECK(land_library(build, library) == 0 && land_stamp(library) > 0);
+    CHECK_INT(hot_check(), ==, 1);
+}
+
+/* 1 if the log holds line (with its newline) exactly once. */
+static int logged_once(FILE *log, const char *line)
+{
+    char text[512];
+    int count = 0;
+    fflush(log);
+    rewind(log);
+    while (fgets(text, sizeof text, log))
+        count += strcmp(text, line) == 0;
+    fseek(log, 0, SEEK_END);
+    return count == 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 7) {
+        fprintf(stderr, "usage: test_stored V1 V2 V3 RETYPED GONE CRASH\n");
+        return 2;
+    }
+    char scratch[] = "/tmp/vais-hot-stored-XXXXXX", library[96], stamp[112];
+    CHECK(mkdtemp(scratch) != NULL);
+    snprintf(library, sizeof library, "%s/lib.so", scratch);
+    snprintf(stamp, sizeof stamp, "%s.stamp", library);
+    setenv("TMPDIR", scratch, 1);
+    FILE *log = tmpfile();
+    hot_log_to(log);
+
+    CHECK(land_library(argv[1], library) == 0 && land_stamp(library) > 0);
+    CHECK_INT(hot_init(library), ==, HOT_OK);
+    take_callbacks(&cb); /* v1's addresses, kept by the core from now on */
+    CHECK_INT(cb.helper(1), ==, 101);
+    CHECK_INT(cb.plain(1), ==, 1001);
+    CHECK_INT(cb.marked(1), ==, 10001);
+    CHECK_INT(cb.retyped(1), ==, 2);
+    CHECK_INT(cb.gone(1), ==, 2);
+
+    land(argv[2], library);
+    CHECK_INT(cb.helper(1), ==, 201);
+    CHECK_INT(cb.plain(1), ==, 2001);
+    CHECK_INT(cb.marked(1), ==, 20001);
+    CHECK_INT(cb.retyped(1), ==, 3);
+    CHECK_INT(cb.gone(1), ==, 3);
+
+    /* Other threads, already calling through the pointers, see v3 land. */
+    struct caller callers[2] = {{.want = 300}, {.want = 300}};
+    for (int i = 0; i < 2; i++)
+        CHECK_INT(pthread_create(&callers[i].thread, NULL, call_until, &callers[i]), ==, 0);
+    land(argv[3], library);
+    for (int i = 0; i < 2; i++) {
+        pthread_join(callers[i].thread, NULL);
+        CHECK_INT(callers[i].seen, ==, 300);
+    }
+
+    land(argv[4], library); /* v4: retyped is long(long) */
+    CHECK_INT(cb.helper(1), ==, 401);
+    CHECK_INT(cb.retyped(1), ==, 4); /* v3's code, the last of its type */
+    CHECK(logged_once(log, "vais-hot: 'retyped' (hot.c) changed type int(int) -> long int(long "
+                           "int); pointers stored to it keep running v3's code\n"));
+
+    land(argv[5], library); /* v5: gone is gone; retyped is int(int) again */
+    CHECK_INT(cb.helper(1), ==, 501);
+    CHECK_INT(cb.gone(1), ==, 5);    /* v4's code, its last */
+    CHECK_INT(cb.retyped(1), ==, 6); /* follows again */
+    CHECK(logged_once(log, "vais-hot: 'gone' (hot.c) is not in v5; pointers stored to it keep "
+                           "running v4's code\n"));
+
+    land(argv[6], library); /* v6 crashes; the rollback takes the pointers back to v5 */
+    CHECK_INT(cb.helper(1), ==, 601);
+    long result = 0;
+    CHECK_INT(hot_call_guarded(crash, NULL, &result), ==, HOT_E_CRASHED);
+    CHECK_INT(hot_version(), ==, 5);
+    CHECK_INT(cb.helper(1), ==, 501);
+    CHECK_INT(cb.plain(1), ==, 5001);
+    CHECK_INT(cb.marked(1), ==, 50001);
+    CHECK_INT(marked(1), ==, 50001);
+
+    CHECK_INT(hot_cleanup(), ==, HOT_OK);
+    fclose(log);
+    remove(library);
+    remove(stamp);
+    CHECK_INT(rmdir(scratch), ==, 0);
+    return check_exit();
+}
