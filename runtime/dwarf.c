@@ -15,6 +15,8 @@
 
 enum {
     DW_AT_name = 0x03,
+    DW_AT_comp_dir = 0x1b,
+    DW_AT_prototyped = 0x27,
     DW_AT_stmt_list = 0x10,
     DW_AT_byte_size = 0x0b,
     DW_AT_bit_offset = 0x0c,
@@ -595,6 +597,10 @@ static void assign(struct hot__die *d, uint64_t name, const struct value *v, con
         if (constant && v->number)
             d->flags |= HOT_DIE_EXTERNAL;
         break;
+    case DW_AT_prototyped:
+        if (constant && v->number)
+            d->flags |= HOT_DIE_PROTOTYPED;
+        break;
     case DW_AT_low_pc:
         if (v->kind == VALUE_ADDRESS) {
             d->address = v->number;
@@ -632,8 +638,10 @@ struct reader {
     size_t capacity;
     struct frame *stack;
     size_t stack_capacity;
-    const char **files; /* the current unit's file names */
+    const char **files; /* the current unit's file names, as full paths */
     size_t file_count, files_capacity;
+    const char **dirs; /* the current unit's directories, as the line program has them */
+    size_t dir_count, dirs_capacity;
     char *err;
     size_t errlen;
 };
@@ -646,15 +654,18 @@ static int corrupt(struct reader *r, uint64_t offset, const char *what)
 }
 
 /* Reads the attributes of a unit's own entry a into u: where its strings,
- * addresses and line program are. */
+ * addresses and line program are; and the directory it was compiled in. */
 static int read_unit_entry(struct cursor *c, struct unit *u, const struct abbrev_table *abbrevs,
-                           const struct abbrev *a, const struct sections *s)
+                           const struct abbrev *a, const struct sections *s, const char **comp_dir)
 {
+    *comp_dir = NULL;
     for (size_t i = 0; i < a->count; i++) {
         const struct attribute_spec *spec = &abbrevs->specs[a->first + i];
         struct value v;
         if (read_value(c, spec->form, spec->implicit, u, s, &v, 0) != 0)
             return -1;
+        if (v.kind == VALUE_STRING && spec->name == DW_AT_comp_dir)
+            *comp_dir = v.string;
         if (v.kind != VALUE_CONSTANT)
             continue;
         if (spec->name == DW_AT_str_offsets_base)
@@ -669,37 +680,86 @@ static int read_unit_entry(struct cursor *c, struct unit *u, const struct abbrev
     return 0;
 }
 
-/* Adds name (NULL: unknown) to the reader's file names of the unit. */
-static int add_file(struct reader *r, const char *name)
+/* Copies the path dir/name (name alone if it is absolute or dir is NULL)
+ * into the output's text; NULL when memory ran out. */
+static const char *join_path(struct reader *r, const char *dir, const char *name)
+{
+    int joined = dir && name[0] != '/';
+    size_t dir_length = joined ? strlen(dir) : 0, length = strlen(name);
+    size_t need = dir_length + joined + length + 1;
+    struct hot__dwarf_text *t = r->out->text;
+    if (!t || t->size - t->used < need) {
+        size_t size = need > 16000 ? need : 16000;
+        t = malloc(sizeof *t + size);
+        if (!t)
+            return NULL;
+        *t = (struct hot__dwarf_text){r->out->text, 0, size};
+        r->out->text = t;
+    }
+    char *path = t->bytes + t->used;
+    if (joined) {
+        memcpy(path, dir, dir_length);
+        path[dir_length] = '/';
+    }
+    memcpy(path + dir_length + joined, name, length + 1);
+    t->used += need;
+    return path;
+}
+
+/* Adds file name (NULL: unknown) in directory number dir to the unit's
+ * file names, as a full path where the directories tell it. */
+static int add_file(struct reader *r, const char *name, uint64_t dir)
 {
     if (hot__grow(&r->files, &r->files_capacity, r->file_count + 1, sizeof *r->files))
         return -1;
-    r->files[r->file_count++] = name;
+    const char *path = NULL;
+    if (name) {
+        const char *directory = dir < r->dir_count ? r->dirs[dir] : NULL;
+        if (directory && directory[0] != '/' && r->dir_count > 0 && r->dirs[0])
+            directory = join_path(r, r->dirs[0], directory); /* relative to the unit's */
+        path = join_path(r, directory, name);
+        if (!path)
+            return -1;
+    }
+    r->files[r->file_count++] = path;
+    return 0;
+}
+
+static int add_dir(struct reader *r, const char *path)
+{
+    if (hot__grow(&r->dirs, &r->dirs_capacity, r->dir_count + 1, sizeof *r->dirs))
+        return -1;
+    r->dirs[r->dir_count++] = path;
     return 0;
 }
 
 /* One DWARF 5 entry of a directory or file table, by its format: the path,
- * if it is a string this reader can find. Returns -1 for an unknown form. */
+ * if it is a string this reader can find, and the directory index. Returns
+ * -1 for an unknown form. */
 static int read_table_entry(struct cursor *c, const uint64_t (*format)[2], unsigned formats,
-                            const struct unit *u, const struct sections *s, const char **path)
+                            const struct unit *u, const struct sections *s, const char **path,
+                            uint64_t *dir)
 {
     *path = NULL;
+    *dir = 0;
     for (unsigned k = 0; k < formats; k++) {
         struct value v;
         if (read_value(c, format[k][1], 0, u, s, &v, 0) != 0)
             return -1;
         if (format[k][0] == 1 /* DW_LNCT_path */ && v.kind == VALUE_STRING)
             *path = v.string;
+        else if (format[k][0] == 2 /* DW_LNCT_directory_index */ && v.kind == VALUE_CONSTANT)
+            *dir = v.number;
     }
     return 0;
 }
 
 /* Reads the file names of u's line program into the reader (u->files), so
- * that DW_AT_decl_file can name a file; a unit without a readable line
- * program has none. Only memory running out is an error. */
-static int read_file_names(struct reader *r, struct unit *u)
+ * that DW_AT_decl_file can name a file by its full path; a unit without a
+ * readable line program has none. Only memory running out is an error. */
+static int read_file_names(struct reader *r, struct unit *u, const char *comp_dir)
 {
-    r->file_count = 0;
+    r->file_count = r->dir_count = 0;
     u->files = NULL;
     u->file_count = 0;
     const struct section *line = &r->s->line;
@@ -725,18 +785,21 @@ static int read_file_names(struct reader *r, struct unit *u)
     skip(&c, header.version >= 4 ? 5 : 4); /* instruction lengths, is_stmt, line base, range */
     unsigned opcode_base = (unsigned)read_fixed(&c, 1);
     skip(&c, opcode_base ? opcode_base - 1 : 0);
-    if (header.version < 5) {
-        while (!c.bad && c.p < c.end && *c.p) /* include directories */
-            read_cstring(&c);
-        skip(&c, 1);
-        if (add_file(r, NULL)) /* DWARF 2-4 count files from 1 */
+    if (header.version < 5) { /* directories and files count from 1; 0 is the unit's */
+        if (add_dir(r, comp_dir) || add_file(r, NULL, 0))
             return -1;
         while (!c.bad && c.p < c.end && *c.p) {
+            const char *dir = read_cstring(&c);
+            if (!c.bad && add_dir(r, dir))
+                return -1;
+        }
+        skip(&c, 1);
+        while (!c.bad && c.p < c.end && *c.p) {
             const char *name = read_cstring(&c);
-            read_uleb(&c); /* directory, time, size */
+            uint64_t dir = read_uleb(&c);
+            read_uleb(&c); /* time, size */
             read_uleb(&c);
-            read_uleb(&c);
-            if (!c.bad && add_file(r, name))
+            if (!c.bad && add_file(r, name, dir))
                 return -1;
         }
     } else {
@@ -752,10 +815,11 @@ static int read_file_names(struct reader *r, struct unit *u)
                 break;
             for (uint64_t i = 0; i < count && !c.bad; i++) {
                 const char *path;
+                uint64_t dir;
                 if (read_table_entry(&c, (const uint64_t(*)[2])format, formats, &header, r->s,
-                                     &path) != 0)
+                                     &path, &dir) != 0)
                     break;
-                if (table == 1 && add_file(r, path))
+                if (table == 0 ? add_dir(r, path) : add_file(r, path, dir))
                     return -1;
             }
         }
@@ -801,9 +865,10 @@ static int read_entries(struct reader *r, struct cursor *c, struct unit *u,
                             : HOT_DWARF_NONE;
             r->out->count++;
         }
-        if (top && read_unit_entry(c, u, abbrevs, a, r->s) != 0)
+        const char *comp_dir = NULL;
+        if (top && read_unit_entry(c, u, abbrevs, a, r->s, &comp_dir) != 0)
             return corrupt(r, offset, "an unknown attribute form");
-        if (top && read_file_names(r, u) != 0)
+        if (top && read_file_names(r, u, comp_dir) != 0)
             return corrupt(r, offset, "out of memory");
         for (size_t i = 0; !top && i < a->count; i++) {
             const struct attribute_spec *spec = &abbrevs->specs[a->first + i];
@@ -848,7 +913,7 @@ int hot__dwarf_read(const unsigned char *image, size_t size, struct hot__dwarf *
     if (found != 0)
         return found;
 
-    struct reader r = {&s, out, 0, NULL, 0, NULL, 0, 0, err, errlen};
+    struct reader r = {&s, out, 0, NULL, 0, NULL, 0, 0, NULL, 0, 0, err, errlen};
     struct abbrev_table abbrevs = {0};
     int have_abbrevs = 0, status = 0;
     struct cursor c = {s.info.data, s.info.data + s.info.size, 0};
@@ -904,6 +969,7 @@ int hot__dwarf_read(const unsigned char *image, size_t size, struct hot__dwarf *
         free_abbrev_table(&abbrevs);
     free(r.stack);
     free(r.files);
+    free(r.dirs);
     if (status != 0)
         hot__dwarf_free(out);
     return status;
@@ -911,6 +977,11 @@ int hot__dwarf_read(const unsigned char *image, size_t size, struct hot__dwarf *
 
 void hot__dwarf_free(struct hot__dwarf *dwarf)
 {
+    while (dwarf->text) {
+        struct hot__dwarf_text *next = dwarf->text->next;
+        free(dwarf->text);
+        dwarf->text = next;
+    }
     free(dwarf->dies);
     dwarf->dies = NULL;
     dwarf->count = 0;

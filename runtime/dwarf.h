@@ -44,7 +44,8 @@ enum {
     HOT_DIE_TYPE_UNKNOWN = 1 << 2,  /* DW_AT_type names what this reader cannot follow */
     HOT_DIE_PLACE_UNKNOWN = 1 << 3, /* member offset is an expression, not a constant */
     HOT_DIE_EXTERNAL = 1 << 4,      /* DW_AT_external: a function or variable others can name */
-    HOT_DIE_HAS_ADDRESS = 1 << 5    /* address is known (a function's DW_AT_low_pc) */
+    HOT_DIE_HAS_ADDRESS = 1 << 5,   /* address is known (a function's DW_AT_low_pc) */
+    HOT_DIE_PROTOTYPED = 1 << 6     /* a function (type) declared with a prototype */
 };
 
 /* One debugging information entry: a type, a struct member, an array
@@ -62,7 +63,7 @@ struct hot__die {
     uint64_t bit_offset; /* member: DW_AT_data_bit_offset (or DWARF 2's DW_AT_bit_offset) */
     uint64_t count;      /* subrange: elements, when HOT_DIE_HAS_COUNT */
     uint64_t address;    /* function: its entry, as linked, when HOT_DIE_HAS_ADDRESS */
-    const char *file;    /* DW_AT_decl_file's name, as the line program has it; NULL if none */
+    const char *file;    /* DW_AT_decl_file's full path, where the line program tells it */
     uint32_t parent;     /* index of the kept entry it is a child of, or HOT_DWARF_NONE */
     uint32_t end;        /* one past the index of its last kept descendant */
     uint16_t tag;        /* enum hot__dwarf_tag */
@@ -71,10 +72,17 @@ struct hot__die {
 };
 
 /* Every kept entry of a file, in .debug_info order (so sorted by offset).
- * Names point into the image, which must outlive this. */
+ * Names point into the image, which must outlive this, or into text. */
+struct hot__dwarf_text {
+    struct hot__dwarf_text *next;
+    size_t used, size;
+    char bytes[];
+};
+
 struct hot__dwarf {
     struct hot__die *dies;
     size_t count;
+    struct hot__dwarf_text *text; /* the file paths the line programs only had in pieces */
 };
 
 /* Reads the entries of the ELF file image[0..size). Returns 0 on success;

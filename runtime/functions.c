@@ -60,6 +60,11 @@ static int has_file(const struct hot__die *d)
     return d->file != NULL;
 }
 
+static int has_prototype(const struct hot__die *d)
+{
+    return (d->flags & HOT_DIE_PROTOTYPED) != 0;
+}
+
 static int has_linkage(const struct hot__die *d)
 {
     return (d->flags & HOT_DIE_EXTERNAL) != 0;
@@ -93,11 +98,12 @@ static void spell_parameters(const struct hot__dwarf *dw, uint32_t i, struct tex
             type = hot__dwarf_find(dw, dw->dies[type].type);
         spell_type(dw, type, t, depth + 1);
     }
-    append(t, ")");
+    append(t, *separator ? ")" : "void)");
 }
 
 /* Appends a spelling of type entry i (HOT_DWARF_NONE: void) that tells
- * types apart as C's compatibility rules would, typedef names as written. */
+ * types apart as C's compatibility rules would: typedefs are spelled as
+ * what they name. */
 static void spell_type(const struct hot__dwarf *dw, uint32_t i, struct text *t, int depth)
 {
     if (depth > SPELL_DEPTH) {
@@ -123,8 +129,10 @@ static void spell_type(const struct hot__dwarf *dw, uint32_t i, struct text *t, 
                                              : "enum ");
         append(t, d->name ? d->name : "<anonymous>");
         break;
-    case HOT_DW_BASE:
     case HOT_DW_TYPEDEF:
+        spell_type(dw, target, t, depth + 1);
+        break;
+    case HOT_DW_BASE:
     case HOT_DW_UNSPECIFIED:
         append(t, d->name ? d->name : "?");
         break;
@@ -158,7 +166,10 @@ static void spell_type(const struct hot__dwarf *dw, uint32_t i, struct text *t, 
         break;
     case HOT_DW_SUBROUTINE:
         spell_type(dw, target, t, depth + 1);
-        spell_parameters(dw, i, t, depth);
+        if (d->flags & HOT_DIE_PROTOTYPED)
+            spell_parameters(dw, i, t, depth);
+        else
+            append(t, "()");
         break;
     default:
         append(t, "?");
@@ -176,7 +187,73 @@ static int by_key(const void *a, const void *b)
 struct pending {
     size_t key, name, file, type; /* file: 0 for none (offset 0 is a key) */
     uint64_t address;
+    int declared;   /* a declaration, not a definition */
+    int prototyped; /* declared with a prototype */
 };
+
+/* Appends the strings of function entry i to t, for p. */
+static void describe(const struct hot__dwarf *dw, uint32_t i, struct text *t, struct pending *p)
+{
+    const char *name = dw->dies[through_origin(dw, i, has_name)].name;
+    int external = (dw->dies[through_origin(dw, i, has_linkage)].flags & HOT_DIE_EXTERNAL) != 0;
+    const char *file = dw->dies[through_origin(dw, i, has_file)].file;
+    p->key = t->length;
+    if (!external) {
+        append(t, file ? file : "");
+        append(t, "\n");
+    }
+    append(t, name);
+    t->length++; /* keep the NUL */
+    p->name = t->length;
+    append(t, name);
+    t->length++;
+    p->file = 0;
+    if (!external) {
+        const char *slash = file ? strrchr(file, '/') : NULL;
+        p->file = t->length;
+        append(t, slash ? slash + 1 : file ? file : "?");
+        t->length++;
+    }
+    p->type = t->length;
+    uint32_t typed = through_origin(dw, i, has_type);
+    spell_type(dw,
+               dw->dies[typed].type ? hot__dwarf_find(dw, dw->dies[typed].type) : HOT_DWARF_NONE, t,
+               0);
+    uint32_t prototype = through_origin(dw, i, has_prototype);
+    p->prototyped = (dw->dies[prototype].flags & HOT_DIE_PROTOTYPED) != 0;
+    if (p->prototyped)
+        spell_parameters(dw, prototype, t, 0);
+    else
+        append(t, "()"); /* K&R: says nothing of its parameters */
+    t->length++;
+}
+
+/* Moves the pending entries with declared == declared into *list, sorted
+ * by key; of several with one key, the first stays (weak definitions,
+ * corrupt files). Returns how many, or -1 when memory ran out. */
+static long settle(const struct pending *pending, size_t count, int declared, const char *text,
+                   struct hot__function **list)
+{
+    size_t n = 0;
+    *list = malloc((count ? count : 1) * sizeof **list);
+    if (!*list)
+        return -1;
+    for (size_t k = 0; k < count; k++) {
+        const struct pending *p = &pending[k];
+        if (p->declared == declared)
+            (*list)[n++] = (struct hot__function){
+                text + p->key,  text + p->name, p->file ? text + p->file : NULL,
+                text + p->type, p->address,     p->prototyped};
+    }
+    if (n)
+        qsort(*list, n, sizeof **list, by_key);
+    size_t unique = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (unique == 0 || strcmp((*list)[unique - 1].key, (*list)[k].key) != 0)
+            (*list)[unique++] = (*list)[k];
+    }
+    return (long)unique;
+}
 
 int hot__functions_read(const struct hot__dwarf *dw, const unsigned char *image, size_t size,
                         struct hot__functions *out)
@@ -187,68 +264,38 @@ int hot__functions_read(const struct hot__dwarf *dw, const unsigned char *image,
     size_t count = 0, capacity = 0;
     for (uint32_t i = 0; i < dw->count && !t.failed; i++) {
         const struct hot__die *d = &dw->dies[i];
-        if (d->tag != HOT_DW_SUBPROGRAM || d->parent != HOT_DWARF_NONE ||
-            !(d->flags & HOT_DIE_HAS_ADDRESS) ||
-            !hot__elf_in_code(image, size, d->address, HOT_FUNCTIONS_MARGIN, HOT_FUNCTIONS_MARGIN))
+        if (d->tag != HOT_DW_SUBPROGRAM || d->parent != HOT_DWARF_NONE)
             continue;
-        const char *name = dw->dies[through_origin(dw, i, has_name)].name;
-        if (!name)
+        int declared = (d->flags & HOT_DIE_DECLARATION) != 0;
+        if (declared ? !(d->flags & HOT_DIE_EXTERNAL)
+                     : !(d->flags & HOT_DIE_HAS_ADDRESS) ||
+                           !hot__elf_in_code(image, size, d->address, HOT_FUNCTIONS_MARGIN,
+                                             HOT_FUNCTIONS_MARGIN))
+            continue;
+        if (!dw->dies[through_origin(dw, i, has_name)].name)
             continue;
         if (hot__grow(&pending, &capacity, count + 1, sizeof *pending)) {
             t.failed = 1;
             break;
         }
-        struct pending *p = &pending[count++];
-        p->address = d->address;
-        int external = (dw->dies[through_origin(dw, i, has_linkage)].flags & HOT_DIE_EXTERNAL) != 0;
-        const char *file = dw->dies[through_origin(dw, i, has_file)].file;
-        p->key = t.length;
-        if (!external) {
-            append(&t, file ? file : "");
-            append(&t, "\n");
-        }
-        append(&t, name);
-        t.length++; /* keep the NUL */
-        p->name = t.length;
-        append(&t, name);
-        t.length++;
-        p->file = 0;
-        if (!external) {
-            const char *unit = file ? file : "?";
-            const char *slash = strrchr(unit, '/');
-            p->file = t.length;
-            append(&t, slash ? slash + 1 : unit);
-            t.length++;
-        }
-        p->type = t.length;
-        uint32_t typed = through_origin(dw, i, has_type);
-        spell_type(
-            dw, dw->dies[typed].type ? hot__dwarf_find(dw, dw->dies[typed].type) : HOT_DWARF_NONE,
-            &t, 0);
-        spell_parameters(dw, through_origin(dw, i, has_type), &t, 0);
-        t.length++;
+        pending[count] = (struct pending){.address = d->address, .declared = declared};
+        describe(dw, i, &t, &pending[count++]);
     }
-    out->list = count ? malloc(count * sizeof *out->list) : NULL;
-    if (t.failed || (count && !out->list)) {
-        free(pending);
+    long defined = -1, declared = -1;
+    if (!t.failed) {
+        defined = settle(pending, count, 0, t.bytes, &out->list);
+        declared = settle(pending, count, 1, t.bytes, &out->declared);
+    }
+    free(pending);
+    if (defined < 0 || declared < 0) {
         free(t.bytes);
         free(out->list);
-        out->list = NULL;
+        free(out->declared);
+        memset(out, 0, sizeof *out);
         return -1;
     }
-    for (size_t k = 0; k < count; k++)
-        out->list[k] = (struct hot__function){t.bytes + pending[k].key, t.bytes + pending[k].name,
-                                              pending[k].file ? t.bytes + pending[k].file : NULL,
-                                              t.bytes + pending[k].type, pending[k].address};
-    free(pending);
-    if (count)
-        qsort(out->list, count, sizeof *out->list, by_key);
-    size_t unique = 0; /* a key twice (weak definitions, corrupt files): the first stays */
-    for (size_t k = 0; k < count; k++) {
-        if (unique == 0 || strcmp(out->list[unique - 1].key, out->list[k].key) != 0)
-            out->list[unique++] = out->list[k];
-    }
-    out->count = unique;
+    out->count = (size_t)defined;
+    out->declared_count = (size_t)declared;
     out->text = t.bytes;
     return 0;
 }
@@ -256,6 +303,7 @@ int hot__functions_read(const struct hot__dwarf *dw, const unsigned char *image,
 void hot__functions_free(struct hot__functions *functions)
 {
     free(functions->list);
+    free(functions->declared);
     free(functions->text);
     memset(functions, 0, sizeof *functions);
 }
@@ -263,7 +311,7 @@ void hot__functions_free(struct hot__functions *functions)
 const struct hot__function *hot__functions_find(const struct hot__functions *functions,
                                                 const char *key)
 {
-    struct hot__function probe = {key, NULL, NULL, NULL, 0};
+    struct hot__function probe = {key, NULL, NULL, NULL, 0, 0};
     return functions->count
                ? bsearch(&probe, functions->list, functions->count, sizeof *functions->list, by_key)
                : NULL;

@@ -1,7 +1,8 @@
 /* runtime/functions.h
- * The functions a build of the hot library defines, static ones included,
- * read from its debug information: what identifies each one across builds,
- * its type as written, and where it begins. Redirection (redirect.h) sends
+ * The functions a build of the hot library (or the core) defines, static
+ * ones included, read from its debug information: what identifies each one
+ * across builds, its type, and where it begins; and the prototypes of the
+ * external functions it calls. Redirection (redirect.h) sends
  * an old build's functions to their counterparts in a new build by these.
  * Invariant: a list owns its strings and is sorted by key, keys unique. */
 #ifndef VAIS_HOT_FUNCTIONS_H
@@ -16,13 +17,17 @@ struct hot__function {
     const char *key;  /* "name" for an external function, "file\nname" for a static one */
     const char *name; /* the C identifier, for messages */
     const char *file; /* a static function's file name (no directory); NULL for an external one */
-    const char *type; /* its type as written, e.g. "int(struct lua_State *)" */
+    const char *type; /* its type, typedefs resolved: "int(struct lua_State *)"; "int()" if
+                         declared without a prototype */
     uint64_t address; /* its entry as linked: add the library's load bias */
+    int prototyped;   /* declared with a prototype: type tells its parameters */
 };
 
 struct hot__functions {
-    struct hot__function *list; /* sorted by key */
+    struct hot__function *list; /* the functions defined, sorted by key */
     size_t count;
+    struct hot__function *declared; /* external functions only declared, sorted; address 0 */
+    size_t declared_count;
     char *text; /* every string above */
 };
 
@@ -31,8 +36,9 @@ struct hot__functions {
 /* Fills *out with every function dw, read from the ELF file image[0..size),
  * describes with an entry address whose HOT_FUNCTIONS_MARGIN bytes on
  * either side are code the file maps (not a declaration, an inlined-only
- * copy, or an address a corrupt file made up). Returns 0, or -1 when
- * memory ran out. */
+ * copy, or an address a corrupt file made up); and with every external
+ * function it only declares (one the file calls, as its compiler saw the
+ * prototype). Returns 0, or -1 when memory ran out. */
 int hot__functions_read(const struct hot__dwarf *dw, const unsigned char *image, size_t size,
                         struct hot__functions *out);
 

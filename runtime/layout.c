@@ -52,7 +52,9 @@ struct member {
     int place_unknown;
 };
 
-enum root_kind { ROOT_FUNCTION, ROOT_VARIABLE, ROOT_TYPEDEF, ROOT_TAG };
+/* Declared roots are named "<tag letter>\n<file>\n<name>": a type known by
+ * its name and the file it is declared in, whoever uses it. */
+enum root_kind { ROOT_FUNCTION, ROOT_VARIABLE, ROOT_TYPEDEF, ROOT_TAG, ROOT_DECLARED };
 
 struct root {
     enum root_kind kind;
@@ -427,6 +429,52 @@ static void read_library_roots(struct reading *r, const struct hot__layout_roots
     free(variables.read);
 }
 
+/* 1 if path is one of files[0..count). */
+static int listed(const char *path, const char *const *files, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp(path, files[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* A declared root for each named type with a file, but those of the files
+ * in private_files; once per tag, name and file (a header's types are in
+ * every unit that includes it). */
+static void read_declared_roots(struct reading *r, const char *const *private_files,
+                                size_t private_count)
+{
+    const struct hot__dwarf *dw = r->dw;
+    size_t run = 0; /* the first of the definitions with this tag and name */
+    for (size_t k = 0; k < r->complete_count && !r->failed; k++) {
+        const struct named *d = &r->complete[k];
+        const char *file = dw->dies[d->index].file;
+        if (k > 0 && (r->complete[k - 1].tag != d->tag || strcmp(r->complete[k - 1].name, d->name)))
+            run = k;
+        if (!file || listed(file, private_files, private_count))
+            continue;
+        int seen = 0;
+        for (size_t j = run; j < k && !seen; j++) {
+            const char *other = dw->dies[r->complete[j].index].file;
+            seen = other && strcmp(other, file) == 0;
+        }
+        if (seen)
+            continue;
+        char key[1024];
+        int n = snprintf(key, sizeof key, "%c\n%s\n%s",
+                         d->tag == HOT_DW_TYPEDEF     ? 't'
+                         : d->tag == HOT_DW_STRUCTURE ? 's'
+                         : d->tag == HOT_DW_UNION     ? 'u'
+                                                      : 'e',
+                         file, d->name);
+        if (n < 0 || (size_t)n >= sizeof key)
+            continue; /* a path this long names no header worth a refusal */
+        uint32_t type = read_type(r, d->index);
+        add_root(r, ROOT_DECLARED, key, &type, 1);
+    }
+}
+
 /* The core's roots: every named type, the first definition of each name. */
 static void read_core_roots(struct reading *r)
 {
@@ -484,7 +532,7 @@ struct hot__layouts *hot__layouts_from(const struct hot__dwarf *dwarf,
             int aggregate = d->tag == HOT_DW_STRUCTURE || d->tag == HOT_DW_UNION ||
                             d->tag == HOT_DW_ENUMERATION;
             if (d->name && !(d->flags & HOT_DIE_DECLARATION) &&
-                (aggregate || (!roots && d->tag == HOT_DW_TYPEDEF)))
+                (aggregate || d->tag == HOT_DW_TYPEDEF))
                 r.complete[r.complete_count++] = (struct named){d->name, i, d->tag};
         }
         qsort(r.complete, r.complete_count, sizeof *r.complete, by_tag_and_name);
@@ -494,6 +542,8 @@ struct hot__layouts *hot__layouts_from(const struct hot__dwarf *dwarf,
             read_library_roots(&r, roots);
         else
             read_core_roots(&r);
+        read_declared_roots(&r, roots ? roots->private_files : NULL,
+                            roots ? roots->private_count : 0);
         if (!r.failed && l->root_count)
             qsort(l->roots, l->root_count, sizeof *l->roots, by_kind_and_name);
     }
@@ -948,6 +998,22 @@ int hot__layouts_differ(const struct hot__layouts *next, const struct hot__layou
             for (uint32_t k = 0; was && k < count && !differ; k++)
                 differ =
                     compare_root(&c, next->types[r->first + k], running->types[was->first + k]);
+        }
+        free(c.seen);
+    }
+    /* Then every type both declare by name in the same file, however the
+     * new build uses it. */
+    for (int side = 0; side < 2 && !differ; side++) {
+        const struct hot__layouts *other = side == 0 ? core : running;
+        if (!other)
+            continue;
+        struct comparison c = {.a = next, .b = other, .why = why, .whylen = whylen};
+        for (size_t i = 0; i < next->root_count && !differ; i++) {
+            const struct root *r = &next->roots[i];
+            const struct root *was =
+                r->kind == ROOT_DECLARED ? find_root(other, r->kind, r->name) : NULL;
+            if (was)
+                differ = compare_root(&c, next->types[r->first], other->types[was->first]);
         }
         free(c.seen);
     }

@@ -6,8 +6,11 @@
  *
  * What crosses: the parameter and result types of every hot function, and
  * every type reachable from those through struct and union members,
- * pointers, arrays and typedefs. The types of #[persist] variables are read
- * too, to decide whether their values can be carried into a new build.
+ * pointers, arrays and typedefs; and every struct, union, enum and typedef
+ * that both sides declare by the same name in the same file (a header), as
+ * the hot code may reach it in any other way. The types of #[persist]
+ * variables are read too, to decide whether their values can be carried
+ * into a new build.
  * Two layouts agree when their sizes agree, their members place by place
  * have the same offsets, bit-fields and types (recursively), and no member
  * name moved to another place: a field renamed where it was changes nothing.
@@ -24,12 +27,15 @@
 struct hot__layouts; /* self-contained: owns its names */
 
 /* Whose layouts to read from a hot library: the types of these functions
- * and variables. */
+ * and variables, and every named type declared in a file that is not one of
+ * private_files (the hot sources: what they declare is their own). */
 struct hot__layout_roots {
     const char *const *functions;
     size_t function_count;
     const char *const *variables;
     size_t variable_count;
+    const char *const *private_files;
+    size_t private_count;
 };
 
 /* Reads the layouts in the ELF file image[0..size): for a hot library, those

@@ -65,19 +65,20 @@ static struct {
     unsigned long attempts;             /* names private copies uniquely */
     struct version *versions;           /* every version kept mapped, oldest first */
     size_t version_count;
-    size_t published;                    /* index in versions of the one published */
-    long numbered;                       /* the number the last load was given */
-    _Atomic long version;                /* the published version's number, 0 if none */
-    void (*on_reload)(long version);     /* after a reload, outside the lock */
-    void (*before_reload)(long version); /* before a reload, under the lock */
-    size_t keep;                         /* versions kept at a safe point; 0: all */
-    char error[1024];                    /* text of the last failure */
-    struct watcher *watcher;             /* auto mode's, or NULL */
-    long private_owner;                  /* the process that made private_dir */
-    int refused_before_load;             /* refused_stamp was refused with nothing loaded */
-    struct hot__layouts *core_layouts;   /* the core's named types, read at the first load */
-    int core_layouts_read;               /* tried: core_layouts stays NULL if it has none */
-    int library_layouts_missing;         /* said once that a build had no debug information */
+    size_t published;                     /* index in versions of the one published */
+    long numbered;                        /* the number the last load was given */
+    _Atomic long version;                 /* the published version's number, 0 if none */
+    void (*on_reload)(long version);      /* after a reload, outside the lock */
+    void (*before_reload)(long version);  /* before a reload, under the lock */
+    size_t keep;                          /* versions kept at a safe point; 0: all */
+    char error[1024];                     /* text of the last failure */
+    struct watcher *watcher;              /* auto mode's, or NULL */
+    long private_owner;                   /* the process that made private_dir */
+    int refused_before_load;              /* refused_stamp was refused with nothing loaded */
+    struct hot__layouts *core_layouts;    /* the core's named types, read at the first load */
+    struct hot__functions core_functions; /* the core's functions, read with them */
+    int core_read;                        /* tried: both stay empty if it has no debug info */
+    int library_layouts_missing;          /* said once that a build had no debug information */
 } L = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 /* Sets L.error and returns status, for `return fail(...)`; the caller holds
@@ -225,25 +226,49 @@ static long validate(const struct hot_abi_table *table, const hot_abi_code **slo
     return HOT_OK;
 }
 
-/* The core's layouts, read from the running program's file at the first
- * load; NULL, said once, if it has no debug information to read them from. */
-static const struct hot__layouts *core_layouts_locked(void)
+/* Reads the core's layouts and functions from the running program's file,
+ * once: at the first load. Without debug information to read them from,
+ * both stay empty, and a line says so. */
+static void read_core_locked(void)
 {
-    if (L.core_layouts_read)
-        return L.core_layouts;
-    L.core_layouts_read = 1;
+    if (L.core_read)
+        return;
+    L.core_read = 1;
     char err[512];
     size_t size;
+    struct hot__dwarf dw;
     const unsigned char *image = hot__os_map_file(hot__os_program_path(), &size, err, sizeof err);
     if (!image) {
         hot__say("layouts not checked: %s", err);
-        return NULL;
+        return;
     }
-    L.core_layouts = hot__layouts_read(image, size, NULL, err, sizeof err);
+    if (hot__dwarf_read(image, size, &dw, err, sizeof err) == 0) {
+        L.core_layouts = hot__layouts_from(&dw, NULL, err, sizeof err);
+        if (hot__functions_read(&dw, image, size, &L.core_functions) != 0)
+            snprintf(err, sizeof err, "could not be read: out of memory");
+        hot__dwarf_free(&dw);
+    }
     hot__os_unmap_file(image, size);
     if (!L.core_layouts)
         hot__say("layouts not checked: '%s' %s (compile it with -g)", L.manifest->program, err);
-    return L.core_layouts;
+}
+
+/* HOT_OK if every core function the new build calls was declared to it as
+ * the core defines it (where both sides' debug information tells). */
+static long check_prototypes_locked(const struct hot__functions *next)
+{
+    read_core_locked();
+    for (size_t i = 0; i < next->declared_count; i++) {
+        const struct hot__function *call = &next->declared[i];
+        const struct hot__function *def = hot__functions_find(&L.core_functions, call->key);
+        if (!def || !def->prototyped || !call->prototyped || strcmp(def->type, call->type) == 0)
+            continue; /* not the core's, the same, or one side declared it without a prototype */
+        return fail(HOT_E_PROTOTYPE,
+                    "'%s' is declared %s in the new build, but '%s' defines it %s; rebuild "
+                    "'%s' and restart to use the new code",
+                    call->name, call->type, L.manifest->program, def->type, L.manifest->program);
+    }
+    return HOT_OK;
 }
 
 /* The layouts of the build whose debug information is dw (NULL: it has
@@ -261,7 +286,11 @@ static struct hot__layouts *library_layouts_locked(const struct hot__dwarf *dw, 
             names[i] = table->functions[i]->name;
         for (size_t i = 0; i < variables; i++)
             names[table->count + i] = table->variables[i]->name;
-        struct hot__layout_roots roots = {names, table->count, names + table->count, variables};
+        size_t sources = 0;
+        while (L.manifest->sources[sources])
+            sources++;
+        struct hot__layout_roots roots = {names,     table->count,        names + table->count,
+                                          variables, L.manifest->sources, sources};
         layouts = dw ? hot__layouts_from(dw, &roots, err, errlen) : NULL;
     } else {
         snprintf(err, errlen, "out of memory");
@@ -283,7 +312,8 @@ static long check_layouts_locked(const struct hot__layouts *next)
     char why[640];
     long version = atomic_load(&L.version);
     const struct hot__layouts *running = version > 0 ? L.versions[L.published].layouts : NULL;
-    if (!hot__layouts_differ(next, core_layouts_locked(), running, why, sizeof why))
+    read_core_locked();
+    if (!hot__layouts_differ(next, L.core_layouts, running, why, sizeof why))
         return HOT_OK;
     if (version > 0)
         return fail(HOT_E_LAYOUT, "%s; restart to use the new code", why);
@@ -401,8 +431,9 @@ static long retire_locked(void)
 
 /* Reads what the checks and redirection need from the debug information of
  * the build whose file is image[0..size), loaded as handle with table: its
- * layouts (NULL without debug information, said once) and its functions.
- * Returns HOT_OK, or HOT_E_IO when memory ran out. */
+ * layouts (NULL without debug information, said once) and its functions,
+ * whose calls into the core must match the core's prototypes. Returns
+ * HOT_OK, HOT_E_PROTOTYPE, or HOT_E_IO when memory ran out. */
 static long read_build_locked(const unsigned char *image, size_t size, void *handle,
                               const struct hot_abi_table *table, struct hot__layouts **layouts,
                               struct hot__code **code)
@@ -415,9 +446,13 @@ static long read_build_locked(const unsigned char *image, size_t size, void *han
     int failed = have_dwarf && hot__functions_read(&dw, image, size, &functions) != 0;
     if (have_dwarf)
         hot__dwarf_free(&dw);
-    *code = failed ? NULL : hot__code_new(&functions, hot__os_library_bias(handle));
+    long status = failed ? fail(HOT_E_IO, "out of memory") : check_prototypes_locked(&functions);
+    if (status == HOT_OK) {
+        *code = hot__code_new(&functions, hot__os_library_bias(handle));
+        status = *code ? HOT_OK : fail(HOT_E_IO, "out of memory");
+    }
     hot__functions_free(&functions);
-    return *code ? HOT_OK : fail(HOT_E_IO, "out of memory");
+    return status;
 }
 
 /* Copies, opens, validates and publishes the library as it is now. When

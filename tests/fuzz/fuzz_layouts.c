@@ -17,7 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* The hot functions and variable of tests/runtime/layout and persist. */
     static const char *const functions[] = {"cache_hit", "cache_new", "step", "bump"};
     static const char *const variables[] = {"counter", "label_text"};
-    const struct hot__layout_roots roots = {functions, 4, variables, 2};
+    static const char *const sources[] = {"hot.c"};
+    const struct hot__layout_roots roots = {functions, 4, variables, 2, sources, 1};
     char err[256], why[512];
     struct hot__layouts *library = hot__layouts_read(data, size, &roots, err, sizeof err);
     struct hot__layouts *core = hot__layouts_read(data, size, NULL, err, sizeof err);

@@ -1,7 +1,10 @@
 /* tests/runtime/test_layout.c
  * A build whose types shared with the core changed layout is refused, with
- * what changed, while the program keeps its state and its last good code; a
- * build that leaves every layout alone reloads. argv: the builds, in the
+ * what changed, however hot code reaches the type (a hot function's
+ * signature, a local, a core global), and so is one that calls a core
+ * function by another prototype, while the program keeps its state and its
+ * last good code; a build that leaves every layout alone reloads, and a
+ * type of the same name in another file is not the same type. argv: the builds, in the
  * order of `builds` below. */
 #define _POSIX_C_SOURCE 200809L
 #include "../check.h"
@@ -23,10 +26,32 @@ enum {
     NESTED,
     BEHIND_POINTER,
     CACHE,
+    LOCAL,
+    GLOBAL,
+    PROTOTYPE,
     RENAMED,
     NO_DEBUG,
     BUILDS
 };
+
+/* The core's side of what world.h declares, and a struct of its own that
+ * shares a name with one of the hot source's. */
+struct stats core_stats;
+
+struct scratch {
+    char c;
+};
+
+int core_apply(const struct config *c)
+{
+    struct scratch scratch = {0};
+    return c->level + scratch.c;
+}
+
+int core_scale(int x)
+{
+    return x;
+}
 
 /* What each refused build changed, as the refusal says it. */
 static const char *const refusals[BUILDS] = {
@@ -40,7 +65,14 @@ static const char *const refusals[BUILDS] = {
     [BEHIND_POINTER] = "struct 'world' changed layout (8 -> 16 bytes, field 'extra' added), "
                        "reached through state_t.world",
     [CACHE] = "struct 'cache' changed layout (4 -> 16 bytes, field 'misses' added)",
+    [LOCAL] = "struct 'config' changed layout (4 -> 8 bytes, field 'extra' added)",
+    [GLOBAL] = "struct 'stats' changed layout (8 -> 16 bytes, field 'misses' added)",
 };
+
+/* The refusal of the PROTOTYPE build, with its remedy. */
+static const char prototype_refusal[] =
+    "'core_scale' is declared long int(long int) in the new build, but 'runtime_layout' defines "
+    "it int(int); rebuild 'runtime_layout' and restart to use the new code";
 
 static int land(const char *build, const char *library)
 {
@@ -64,7 +96,7 @@ int main(int argc, char **argv)
 {
     if (argc != 1 + BUILDS) {
         fprintf(stderr, "usage: test_layout OWN BODY ADDED REORDERED RETYPED ARRAY NESTED "
-                        "BEHIND_POINTER CACHE RENAMED NO_DEBUG\n");
+                        "BEHIND_POINTER CACHE LOCAL GLOBAL PROTOTYPE RENAMED NO_DEBUG\n");
         return 2;
     }
     char **builds = argv + 1;
@@ -102,9 +134,18 @@ int main(int argc, char **argv)
         CHECK_INT(hot_version(), ==, 2);
         CHECK_INT(hot_check(), ==, 0); /* refused once, not again and again */
     }
+    /* The core's prototype of a function hot code calls is checked too. */
+    CHECK(land(builds[PROTOTYPE], library));
+    CHECK_INT(hot_check(), ==, HOT_E_PROTOTYPE);
+    CHECK_STR(hot_last_error(), prototype_refusal);
+    snprintf(line, sizeof line, "vais-hot: kept v2: %s\n", prototype_refusal);
+    CHECK_INT(count_lines(log, line), ==, 1);
+    CHECK_INT(hot_version(), ==, 2);
+
     /* Still v2's code, on the same state. */
     CHECK_INT(step(&state), ==, 5);
     CHECK_INT(world.ticks, ==, 3);
+    CHECK_INT(core_stats.hits, ==, 3);
     CHECK_INT(cache_hit(state.cache), ==, 2);
 
     /* A renamed field in the same place changes no layout. */

@@ -15,11 +15,20 @@ struct cache {
 #endif
 };
 
+/* The core has a struct of this name too, in its own file: the two are
+ * not the same type, and never compared. */
+struct scratch {
+    double a, b;
+};
+
 // #[hot]
 int step(state_t *s)
 {
-    s->frame += STEP;
+    struct config config = {STEP};
+    struct scratch scratch = {1.0, 2.0};
+    s->frame += core_apply(&config) + (int)(scratch.a - 1.0);
     s->world->ticks++;
+    core_stats.hits += core_scale(1);
     return s->frame;
 }
 

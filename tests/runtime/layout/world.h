@@ -48,6 +48,31 @@ typedef struct state {
     struct cache *cache;
 } state_t;
 
+/* Hot code uses it only as a local, which it passes to the core: no hot
+ * function's signature reaches it. */
+struct config {
+    int level;
+#ifdef LAYOUT_LOCAL
+    int extra;
+#endif
+};
+
+/* Hot code reaches it only through a global of the core. */
+struct stats {
+    long hits;
+#ifdef LAYOUT_GLOBAL
+    long misses;
+#endif
+};
+
+extern struct stats core_stats;
+int core_apply(const struct config *c);
+#ifdef LAYOUT_PROTOTYPE
+long core_scale(long x);
+#else
+int core_scale(int x);
+#endif
+
 int step(state_t *s);
 struct cache *cache_new(void);
 int cache_hit(struct cache *c);
