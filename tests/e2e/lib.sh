@@ -90,13 +90,18 @@ build_counter() {
 program=counter
 
 # Starts $program from / (it must find its library by itself), with any
-# VAR=value arguments in its environment; waits for its first line.
-start_counter() {
+# VAR=value arguments in its environment, and returns at once.
+launch_counter() {
     rm -f "$work/stop"
     : >"$work/out" # now, not when the background shell gets to its redirection
     : >"$work/err"
     (cd / && exec env TMPDIR="$work/tmp" "$@" "$work/build/$program" "$work/stop" >"$work/out" 2>"$work/err") &
     pid=$!
+}
+
+# As launch_counter, then waits for the program's first line.
+start_counter() {
+    launch_counter "$@"
     local deadline=$(($(now_ns) + 10000000000))
     until [[ -s $work/out ]]; do
         kill -0 "$pid" 2>/dev/null || fail "the program exited before its first line"
