@@ -8,7 +8,7 @@ include_guard(GLOBAL)
 vais_add_hot_executable(<name>
     SOURCES       <file>...        # the static core: never reloaded, owns the state
     HOT_SOURCES   <file>...        # files with #[hot] functions: reloadable
-    [LINK_LIBRARIES <item>...]     # linked into both halves
+    [LINK_LIBRARIES <item>...]     # for both halves; static libraries: the core only
     [HOT ON|OFF])                  # default ON; OFF for Release and MinSizeRel
 
 Makes <name>, the executable (the core, the generated stubs and the
@@ -17,6 +17,14 @@ generated table). Building <name> builds both; after each successful link of
 <name>_hot a stamp file beside it tells the running program to reload.
 With HOT OFF, <name> is one plain executable with direct calls and
 <name>_hot a target that builds nothing.
+
+A static library in LINK_LIBRARIES (a STATIC target, imported or not, an
+UNKNOWN imported one whose file is a .a with CMake 3.24 or later, or a path
+to a .a) is linked into
+<name> only, whole, and an OBJECT library into <name> only; <name>_hot gets
+their include directories, definitions, options and features. So each
+exists once, and hot code calls the core's copy and sees its state. Every
+other item is linked into both.
 #]=======================================================================]
 function(vais_add_hot_executable name)
     set(fn "vais_add_hot_executable")
@@ -145,7 +153,6 @@ function(vais_add_hot_executable name)
     add_library(${name}_hot SHARED ${units} "${table}")
     add_dependencies(${name}_hot ${gen_target})
     _vais_hot_library(${name}_hot)
-    target_link_libraries(${name}_hot PRIVATE ${arg_LINK_LIBRARIES})
     _vais_hot_color(${name}_hot)
     add_custom_command(TARGET ${name}_hot POST_BUILD
         COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" stamp "$<TARGET_FILE:${name}_hot>"
@@ -156,7 +163,8 @@ function(vais_add_hot_executable name)
     add_dependencies(${name} ${gen_target} ${name}_hot)
     # Hot code calls back into the core (its functions and globals) by name.
     set_target_properties(${name} PROPERTIES ENABLE_EXPORTS ON VAIS_HOT ON)
-    target_link_libraries(${name} PRIVATE VaisHot::std ${arg_LINK_LIBRARIES})
+    target_link_libraries(${name} PRIVATE VaisHot::std)
+    _vais_hot_link_libraries(${name} ${arg_LINK_LIBRARIES})
     # The runtime refuses a build whose types shared with the core changed
     # layout; it reads both halves' layouts from their debug information.
     target_compile_options(${name} PRIVATE $<$<COMPILE_LANGUAGE:C,CXX>:-g>)
@@ -173,6 +181,81 @@ function(vais_add_hot_executable name)
     endif()
     set_source_files_properties("${stubs}" PROPERTIES GENERATED TRUE COMPILE_DEFINITIONS
         "VAIS_HOT_LIBRARY=\"$<TARGET_FILE:${name}_hot>\";VAIS_HOT_SOURCES=${quoted_sources};VAIS_HOT_UNITS=${quoted_units};VAIS_HOT_REBUILD=${rebuild}")
+endfunction()
+
+# Links the LINK_LIBRARIES items into <name> and <name>_hot so that each
+# static library exists once in the process, in the core: <name> links every
+# item as given, and each static library whole as well (once, before the
+# objects), so that every function in it is there and exported for hot code
+# to call, also one only hot code calls. <name>_hot links every item but
+# static and object libraries, of which it takes what compiling needs
+# (include directories, definitions, options and features, transitively) and
+# no code. A static library is a STATIC target, an UNKNOWN (imported) one
+# whose file is a .a (CMake 3.24 and later), or a path to a .a.
+#
+# A target's TYPE is read at generate time, as the target may be defined
+# after this call. $<TARGET_PROPERTY:x,...> is an error unless x is a target
+# and $<TARGET_EXISTS:x> unless x is spelt as one, and only $<cond:...> leaves
+# its text unevaluated ($<IF>, $<AND> and $<OR> evaluate every argument): so
+# only items spelt as a target are looked up, each lookup behind a $<cond:>.
+# Other items (-l and -Wl flags, other paths, generator expressions) go to
+# both halves as given.
+function(_vais_hot_link_libraries name)
+    set(hot ${name}_hot)
+    target_link_libraries(${name} PRIVATE ${ARGN})
+    get_property(debug_configs GLOBAL PROPERTY DEBUG_CONFIGURATIONS)
+    if(NOT debug_configs)
+        set(debug_configs Debug)
+    endif()
+    list(JOIN debug_configs "," debug_configs)
+    set(keyword "") # debug, optimized or general: for the next item only
+    foreach(item IN LISTS ARGN)
+        if(item MATCHES "^(debug|optimized|general)$")
+            set(keyword ${item})
+            continue()
+        endif()
+        # The configurations the item is linked in, as target_link_libraries
+        # reads the keyword.
+        if(keyword STREQUAL "debug")
+            set(when "$<CONFIG:${debug_configs}>")
+        elseif(keyword STREQUAL "optimized")
+            set(when "$<NOT:$<CONFIG:${debug_configs}>>")
+        else()
+            set(when 1)
+        endif()
+        if(item MATCHES "\\.a$" AND NOT item MATCHES "\\$<")
+            target_link_options(${name} PRIVATE "$<${when}:LINKER:--whole-archive,${item},--no-whole-archive>")
+        elseif(item MATCHES "^[A-Za-z0-9_.+][A-Za-z0-9_.:+-]*$")
+            set(type "$<$<TARGET_EXISTS:${item}>:$<TARGET_PROPERTY:${item},TYPE>>")
+            set(file "$<TARGET_FILE:${item}>")
+            set(static "$<STREQUAL:${type},STATIC_LIBRARY>")
+            if(CMAKE_VERSION VERSION_GREATER_EQUAL 3.24) # for $<PATH:...>
+                set(extension "$<$<STREQUAL:${type},UNKNOWN_LIBRARY>:$<PATH:GET_EXTENSION,LAST_ONLY,${file}>>")
+                set(static "$<OR:${static},$<STREQUAL:${extension},.a>>")
+            endif()
+            set(code_only "$<OR:${static},$<STREQUAL:${type},OBJECT_LIBRARY>>")
+            target_link_options(${name} PRIVATE
+                "$<$<AND:${when},${static}>:LINKER:--whole-archive,${file},--no-whole-archive>")
+            target_link_libraries(${hot} PRIVATE ${keyword} "$<$<NOT:${code_only}>:${item}>")
+            # What compiling needs; include directories of a SYSTEM target
+            # (an imported one, by default) as system ones, as linking does.
+            set(take "$<AND:${when},${code_only}>")
+            set(includes "$<TARGET_PROPERTY:${item},INTERFACE_INCLUDE_DIRECTORIES>")
+            set(system "$<BOOL:$<TARGET_PROPERTY:${item},SYSTEM>>")
+            target_include_directories(${hot} PRIVATE "$<${take}:$<$<NOT:${system}>:${includes}>>")
+            target_include_directories(${hot} SYSTEM PRIVATE "$<${take}:$<${system}:${includes}>>"
+                "$<${take}:$<TARGET_PROPERTY:${item},INTERFACE_SYSTEM_INCLUDE_DIRECTORIES>>")
+            target_compile_definitions(${hot} PRIVATE
+                "$<${take}:$<TARGET_PROPERTY:${item},INTERFACE_COMPILE_DEFINITIONS>>")
+            target_compile_options(${hot} PRIVATE
+                "$<${take}:$<TARGET_PROPERTY:${item},INTERFACE_COMPILE_OPTIONS>>")
+            target_compile_features(${hot} PRIVATE
+                "$<${take}:$<TARGET_PROPERTY:${item},INTERFACE_COMPILE_FEATURES>>")
+        else()
+            target_link_libraries(${hot} PRIVATE ${keyword} "${item}")
+        endif()
+        set(keyword "")
+    endforeach()
 endfunction()
 
 # Sets out to the strings given, as the items of a C initializer: "a","b".

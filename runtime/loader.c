@@ -23,6 +23,7 @@
 #define PATH_CAPACITY 4096
 #define STAMP_CAPACITY 256
 #define NOT_READY_WAIT_NS 2000000000LL /* how long a load waits out a build */
+#define FIRST_LOAD_WAIT_MS 120000      /* how long the first load waits for a build to land */
 #define WATCH_TIMEOUT_MS 1000          /* the watcher re-checks this often anyway */
 
 /* Auto mode's background thread and what it watches. Owned by L.watcher
@@ -566,11 +567,75 @@ static void report_refusal(void)
         hot__say("no hot code loaded: %s", L.error);
 }
 
+/* How long the first load waits: FIRST_LOAD_WAIT_MS, or as many
+ * milliseconds as VAIS_HOT_TEST_WAIT_MS says, which only vais-hot's own tests
+ * set, to see the wait end without waiting two minutes. */
+static long long first_load_wait_ms(void)
+{
+    const char *test = getenv("VAIS_HOT_TEST_WAIT_MS");
+    char *end = NULL;
+    long long ms = test && *test ? strtoll(test, &end, 10) : -1;
+    return ms >= 0 && *end == '\0' ? ms : FIRST_LOAD_WAIT_MS;
+}
+
+/* The first load, which a program started while its library is being
+ * linked must not take from a half-written file: it loads the library only
+ * once it is the file its stamp vouches for or, when there is no stamp, once
+ * it exists (a library built by hand is taken as it is). Until then it
+ * waits, saying so once, for at most first_load_wait_ms(). Returns 1 or a
+ * negative status, reported. */
+static long first_load_locked(void)
+{
+    const char *program = L.manifest->program;
+    long long wait_ms = first_load_wait_ms();
+    long long deadline = hot__os_now_ns() + wait_ms * 1000000;
+    double wait_s = (double)wait_ms / 1000; /* as said: "120 s", "0.3 s" */
+    int said = 0;
+    for (;;) {
+        char text[STAMP_CAPACITY], err[512];
+        struct hot__file_id stamp_id, now;
+        int stamped = read_stamp(text, sizeof text, &stamp_id);
+        int missing = hot__os_file_id(L.library, &now, err, sizeof err) != 0;
+        int unvouched = !missing && stamped && !hot__file_id_equal(&now, &stamp_id);
+        if (!missing && !unvouched) {
+            long status = load_locked(stamped ? text : NULL, stamped ? &stamp_id : NULL);
+            if (status < 0)
+                report_refusal();
+            if (status != 0)
+                return status;
+        }
+        if (hot__os_now_ns() > deadline) {
+            if (missing)
+                fail(HOT_E_IO, "'%s' is still missing after %g s; build '%s_hot'", L.library,
+                     wait_s, program);
+            else if (unvouched)
+                fail(HOT_E_IO,
+                     "'%s' still does not match its stamp after %g s; build '%s_hot' again, or "
+                     "remove its stamp to load the library as it is",
+                     L.library, wait_s, program);
+            else
+                fail(HOT_E_IO, "'%s' kept changing while being read; build '%s_hot' again",
+                     L.library, program);
+            report_refusal();
+            return HOT_E_IO;
+        }
+        if ((missing || unvouched) && !said) {
+            hot__say("'%s' %s; waiting up to %g s for a build of '%s_hot' to land", L.library,
+                     missing ? "is missing" : "does not match its stamp", wait_s, program);
+            said = 1;
+        }
+        hot__os_sleep_ms(10);
+    }
+}
+
 /* Loads the library as it is now, waiting out a build that is still writing
- * it, for at most NOT_READY_WAIT_NS. Takes the stamp as current only if the
- * library is the file it vouches for. Returns 1 or a negative status. */
+ * it, for at most NOT_READY_WAIT_NS; the first load is first_load_locked's.
+ * Takes the stamp as current only if the library is the file it vouches
+ * for. Returns 1 or a negative status. */
 static long load_now_locked(void)
 {
+    if (atomic_load(&L.version) == 0)
+        return first_load_locked();
     long long deadline = hot__os_now_ns() + NOT_READY_WAIT_NS;
     for (;;) {
         char text[STAMP_CAPACITY];

@@ -11,7 +11,9 @@
 #include <vais/hot_status.h>
 
 /* Manual mode: stop any background watching, then load path (NULL: the
- * program's own library) unless that library is already loaded. */
+ * program's own library) unless that library is already loaded. A first
+ * load waits for a build that is still landing (loader.c's
+ * first_load_locked). */
 long hot__init(const char *path);
 
 /* Reload if a new build landed: 1 reloaded, 0 nothing new, negative refused

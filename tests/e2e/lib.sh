@@ -89,24 +89,36 @@ set_mark_same_time() {
     mv "$work/step.c.new" "$work/src/step.c"
 }
 
-# Copies the counter project, configures it with Ninja and builds it.
+# Copies the project $1 (default counter) from beside this file, configures
+# it with Ninja and any further arguments, and builds it.
 build_counter() {
-    cp -r "$(dirname "${BASH_SOURCE[0]}")/counter" "$work/src"
+    local project=${1:-counter}
+    (($# == 0)) || shift
+    cp -r "$(dirname "${BASH_SOURCE[0]}")/$project" "$work/src"
     mkdir "$work/tmp"
     cmake -S "$work/src" -B "$work/build" -G Ninja -DCMAKE_C_COMPILER="$cc" \
-        -DCMAKE_BUILD_TYPE=Debug -DVAIS_HOT_DIR="$vais_hot_dir" >"$work/configure.log" 2>&1 ||
+        -DCMAKE_BUILD_TYPE=Debug -DVAIS_HOT_DIR="$vais_hot_dir" "$@" >"$work/configure.log" 2>&1 ||
         { cat "$work/configure.log"; fail "configure failed"; }
     cmake --build "$work/build" >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "build failed"; }
 }
 
-# Starts the counter from / (it must find its library by itself), with any
-# VAR=value arguments in its environment; waits for its first line.
-start_counter() {
+# The executable in $work/build that start_counter runs; a script whose
+# project is not the counter sets its own.
+program=counter
+
+# Starts $program from / (it must find its library by itself), with any
+# VAR=value arguments in its environment, and returns at once.
+launch_counter() {
     rm -f "$work/stop"
     : >"$work/out" # now, not when the background shell gets to its redirection
     : >"$work/err"
-    (cd / && exec env TMPDIR="$work/tmp" "$@" "$work/build/counter" "$work/stop" >"$work/out" 2>"$work/err") &
+    (cd / && exec env TMPDIR="$work/tmp" "$@" "$work/build/$program" "$work/stop" >"$work/out" 2>"$work/err") &
     pid=$!
+}
+
+# As launch_counter, then waits for the program's first line.
+start_counter() {
+    launch_counter "$@"
     local deadline=$(($(now_ns) + 10000000000))
     until [[ -s $work/out ]]; do
         kill -0 "$pid" 2>/dev/null || fail "the program exited before its first line"

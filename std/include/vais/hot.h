@@ -13,8 +13,9 @@
 extern "C" {
 #endif
 
-/* Manual mode: load the hot library (NULL: this program's own). From now on
- * nothing changes until hot_check() or hot_reload(). 0 or negative. */
+/* Manual mode: load the hot library (NULL: this program's own), waiting up to
+ * 120 s for a build of it that is still landing. From now on nothing changes
+ * until hot_check() or hot_reload(). 0 or negative. */
 long hot_init(const char *path);
 
 /* Reload if a new build landed: 1 reloaded, 0 nothing new, negative refused

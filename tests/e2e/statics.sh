@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# tests/e2e/statics.sh C-COMPILER VAIS-HOT-DIR SCRATCH-PARENT
+# Libraries with file-static state in LINK_LIBRARIES (the statics project:
+# static, object, imported and prebuilt archives, a shared library) exist
+# once in the program: the hot library defines none of their functions, the
+# core exports every one, also those only hot code calls; the running hot
+# code sees the state the core made in each, and still does after an edit
+# and a rebuild.
+source "$(dirname "$0")/lib.sh"
+program=app
+src=$(dirname "$0")/statics
+want="registry:3,length:14,tally:5,dial:7,gauge:11,knob:13,greet:2,root:3"
+
+# The archives a vendor would ship, built by hand.
+mkdir "$work/prebuilt"
+for knob in dial gauge knob; do
+    "$cc" -c -g -DKNOB="$knob" "$src/prebuilt/knob.c" -o "$work/prebuilt/$knob.o"
+    ar rcs "$work/prebuilt/lib$knob.a" "$work/prebuilt/$knob.o"
+done
+build_counter statics -DPREBUILT_DIR="$work/prebuilt"
+
+functions=(registry_add registry_count registry_total_length names_length tally_count dial_get gauge_get knob_get)
+defined_hot=$(nm --defined-only "$work/build/libapp_hot.so" | awk '{ print $3 }')
+exported_core=$(nm -D --defined-only "$work/build/app" | awk '{ print $3 }')
+for f in "${functions[@]}"; do
+    ! grep -qx "$f" <<<"$defined_hot" || fail "the hot library has its own copy of '$f'"
+    grep -qx "$f" <<<"$exported_core" || fail "the core does not export '$f'"
+done
+
+# Checks that the line $1 shows the core's state and the same in hot code.
+check_line() {
+    local core=${1#* core=} hot=${1#* hot=}
+    core=${core%% *}
+    [[ $core == registry:3,tally:5,dial:7,gauge:11,knob:13,greet:2 ]] || fail "the core made other state: $core"
+    [[ $hot == "$want" ]] || fail "hot code sees '$hot', not '$want'"
+}
+
+start_counter
+check_line "$(wait_for_mark 1 0 10)"
+
+sed -i "s|^    return [^/]*/\* mark \*/|    return 2; /* mark */|" "$work/src/report.c"
+cmake --build "$work/build" --target app_hot >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "rebuild failed"; }
+check_line "$(wait_for_mark 2 "$(now_ns)" 10)"
+stop_counter
+echo "e2e statics with $cc: all checks passed"

@@ -1,0 +1,22 @@
+/* The hot half: reports the state of every library as it sees it. The
+ * tests rewrite the marked line. */
+#include "greet.h"
+#include "knob.h"
+#include "registry.h"
+#include "tally.h"
+
+#include <math.h>
+#include <stdio.h>
+
+/* A definition that reaches this file only through registry's PUBLIC link
+ * to names. */
+_Static_assert(NAMES_MAX == 8, "names' usage requirements reach the hot library");
+
+#[hot]
+long report(char *out, size_t size)
+{
+    snprintf(out, size, "registry:%d,length:%d,tally:%d,dial:%d,gauge:%d,knob:%d,greet:%d,root:%d",
+             registry_count(), registry_total_length(), tally_count(), dial_get(), gauge_get(),
+             knob_get(), greet_count(), (int)sqrt(3.0 * registry_count()));
+    return 1; /* mark */
+}
