@@ -6,7 +6,9 @@
 # did not relink the executable, (d) a failed build keeps the last good code
 # and the fix is picked up, (e) a changed signature is refused by name while
 # the program keeps running, (f) so is a changed layout of a struct the core
-# shares. Prints the figures it measured.
+# shares, (g) a function pointer v1 stored runs the new code, (h) a struct
+# hot code only uses as a local is compared too. Prints the figures it
+# measured.
 source "$(dirname "$0")/lib.sh"
 
 exe_identity() { stat -c '%i %Y' "$work/build/counter"; }
@@ -66,6 +68,15 @@ set_mark 4
 cmake --build "$work/build" --target counter_hot >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "the layout-change build failed"; }
 wait_for_stderr "vais-hot: kept v3: struct 'counter' changed layout (16 -> 24 bytes, field 'extra' added); restart to use the new code" 2
 wait_for_mark 3 "$(now_ns)" 2 >/dev/null
+
+# (h) so is a struct both halves share that hot code only uses as a local
+# and hands to the core: no hot signature reaches it.
+sed -i '/^    long extra;$/d' "$work/src/counter.h"
+sed -i 's|^    long value;$|    long value;\n    long extra;|' "$work/src/counter.h"
+cmake --build "$work/build" --target counter_hot >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "the report-change build failed"; }
+wait_for_stderr "vais-hot: kept v3: struct 'report' changed layout (8 -> 16 bytes, field 'extra' added); restart to use the new code" 2
+wait_for_mark 3 "$(now_ns)" 2 >/dev/null
+! grep -q "^reported " "$work/err" || fail "the core saw a report that hot code did not fill in: $(grep -m1 '^reported ' "$work/err")"
 
 stop_counter
 echo "e2e reload with $cc: all checks passed"

@@ -69,6 +69,15 @@ static const char *const refusals[BUILDS] = {
     [GLOBAL] = "struct 'stats' changed layout (8 -> 16 bytes, field 'misses' added)",
 };
 
+/* gcc's debug information records the types hot code reaches only
+ * through a core global, and the prototypes of the functions it calls;
+ * clang's does neither without optimisation (README: changed types). */
+#ifdef __clang__
+#define RECORDS_REACHED_TYPES 0
+#else
+#define RECORDS_REACHED_TYPES 1
+#endif
+
 /* The refusal of the PROTOTYPE build, with its remedy. */
 static const char prototype_refusal[] =
     "'core_scale' is declared long int(long int) in the new build, but 'runtime_layout' defines "
@@ -122,7 +131,7 @@ int main(int argc, char **argv)
     CHECK_INT(step(&state), ==, 3);
 
     for (int b = 0; b < BUILDS; b++) {
-        if (!refusals[b])
+        if (!refusals[b] || (b == GLOBAL && !RECORDS_REACHED_TYPES))
             continue;
         CHECK(land(builds[b], library));
         CHECK_INT(hot_check(), ==, HOT_E_LAYOUT);
@@ -135,12 +144,14 @@ int main(int argc, char **argv)
         CHECK_INT(hot_check(), ==, 0); /* refused once, not again and again */
     }
     /* The core's prototype of a function hot code calls is checked too. */
-    CHECK(land(builds[PROTOTYPE], library));
-    CHECK_INT(hot_check(), ==, HOT_E_PROTOTYPE);
-    CHECK_STR(hot_last_error(), prototype_refusal);
-    snprintf(line, sizeof line, "vais-hot: kept v2: %s\n", prototype_refusal);
-    CHECK_INT(count_lines(log, line), ==, 1);
-    CHECK_INT(hot_version(), ==, 2);
+    if (RECORDS_REACHED_TYPES) {
+        CHECK(land(builds[PROTOTYPE], library));
+        CHECK_INT(hot_check(), ==, HOT_E_PROTOTYPE);
+        CHECK_STR(hot_last_error(), prototype_refusal);
+        snprintf(line, sizeof line, "vais-hot: kept v2: %s\n", prototype_refusal);
+        CHECK_INT(count_lines(log, line), ==, 1);
+        CHECK_INT(hot_version(), ==, 2);
+    }
 
     /* Still v2's code, on the same state. */
     CHECK_INT(step(&state), ==, 5);

@@ -21,6 +21,13 @@ long crash(void *arg);
 
 static struct callbacks cb;
 
+/* How the compiler's debug information names the type long. */
+#ifdef __clang__
+#define LONG "long"
+#else
+#define LONG "long int"
+#endif
+
 /* A thread calling through the stored pointers until helper runs the code
  * that returns want, or the deadline passes. Returns what it saw last. */
 struct caller {
@@ -101,8 +108,8 @@ int main(int argc, char **argv)
     land(argv[4], library); /* v4: retyped is long(long) */
     CHECK_INT(cb.helper(1), ==, 401);
     CHECK_INT(cb.retyped(1), ==, 4); /* v3's code, the last of its type */
-    CHECK(logged_once(log, "vais-hot: 'retyped' (hot.c) changed type int(int) -> long int(long "
-                           "int); pointers stored to it keep running v3's code\n"));
+    CHECK(logged_once(log, "vais-hot: 'retyped' (hot.c) changed type int(int) -> " LONG "(" LONG
+                           "); pointers stored to it keep running v3's code\n"));
 
     land(argv[5], library); /* v5: gone is gone; retyped is int(int) again */
     CHECK_INT(cb.helper(1), ==, 501);

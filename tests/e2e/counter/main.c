@@ -14,6 +14,13 @@
 
 long step(struct counter *c);
 
+static long reported;
+
+void core_report(const struct report *r)
+{
+    reported = r->value;
+}
+
 int main(int argc, char **argv)
 {
     struct counter state = {0};
