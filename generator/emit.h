@@ -21,9 +21,11 @@ struct emit_function {
 
 /* One #[persist] variable as a template sees it. */
 struct emit_variable {
-    const char *name; /* NAME: a C identifier */
-    const char *type; /* TYPE: canonical, holds no '"' or '\\' */
-    size_t index;     /* INDEX: position among all the program's persisted variables by name */
+    const char *name;   /* NAME: a C identifier */
+    const char *type;   /* TYPE: canonical, holds no '"' or '\\' */
+    size_t index;       /* INDEX: position among all the program's persisted variables by name */
+    const char *prefix; /* SYMBOL is prefix NAME: "" for an external variable; a static one's
+                           is hot_abi.h's HOT_ABI_PERSIST_PREFIX */
 };
 
 /* The values a template may use; a NULL pointer means "no such key here". */
@@ -39,7 +41,8 @@ struct emit_values {
     const char *unit;   /* UNIT: escaped the same way */
     const char *text;   /* TEXT: the source, as emit_text writes it with blanks */
     size_t text_size;
-    const struct parse_span *blanks; /* what emit_text cuts out of text: its markers */
+    const struct parse_span *blanks; /* what emit_text cuts out of text: its markers (and, in a
+                                        hot library's unit, each #[persist] 'static') */
     size_t blank_count;
 };
 

@@ -442,19 +442,56 @@ static enum gen_status index_variables(struct program *p)
     }
     for (size_t i = 0; i < count; i++) {
         const struct parse_variable *v = p->linked.variables[i];
-        p->all_variables[i] = (struct emit_variable){v->name, v->type, i};
+        p->all_variables[i] = (struct emit_variable){
+            v->name, v->type, i, v->storage.length > 0 ? HOT_ABI_PERSIST_PREFIX : ""};
         p->variables_by_unit[next[v->source]++] = p->all_variables[i];
     }
     free(next);
     return GEN_OK;
 }
 
+/* What the hot library's unit of s blanks: its markers, and the 'static'
+ * of each #[persist] variable (which the unit makes external, renamed), in
+ * the order of the text; *spans NULL if that is just the markers, else
+ * owned by the caller. Returns GEN_OK or GEN_NO_MEMORY. */
+static enum gen_status hot_blanks(const struct parse_source *s, struct parse_span **spans,
+                                  size_t *count)
+{
+    size_t statics = 0;
+    for (size_t i = 0; i < s->variable_count; i++)
+        statics += s->variables[i].storage.length > 0;
+    *spans = NULL;
+    *count = s->marker_count;
+    if (!statics)
+        return GEN_OK;
+    *spans = malloc((s->marker_count + statics) * sizeof **spans);
+    if (!*spans)
+        return GEN_NO_MEMORY;
+    size_t m = 0, n = 0;
+    for (size_t i = 0; i < s->variable_count; i++) {
+        const struct parse_span *storage = &s->variables[i].storage;
+        if (!storage->length)
+            continue;
+        while (m < s->marker_count && s->markers[m].offset < storage->offset)
+            (*spans)[n++] = s->markers[m++];
+        (*spans)[n++] = *storage;
+    }
+    while (m < s->marker_count)
+        (*spans)[n++] = s->markers[m++];
+    *count = n;
+    return GEN_OK;
+}
+
 /* Renders unit u into o: the unit template (or the plain one) filled with
- * the source's text, markers blanked, and its own hot functions. */
+ * the source's text, blanked, and its own hot functions. */
 static enum gen_status render_unit(const struct program *p, size_t u, struct output *o)
 {
     const struct gen_options *opt = p->options;
     const struct parse_source *s = &p->sources[u];
+    struct parse_span *spans = NULL;
+    size_t span_count = s->marker_count;
+    if (opt->stubs && hot_blanks(s, &spans, &span_count) != GEN_OK)
+        return GEN_NO_MEMORY;
     struct emit_values values = {
         .program = opt->program,
         .count = p->linked.count,
@@ -467,10 +504,12 @@ static enum gen_status render_unit(const struct program *p, size_t u, struct out
         .unit = opt->units[u].output,
         .text = p->texts[u],
         .text_size = p->sizes[u],
-        .blanks = s->markers,
-        .blank_count = s->marker_count,
+        .blanks = spans ? spans : s->markers,
+        .blank_count = span_count,
     };
-    return render(opt->stubs ? "unit.c.in" : "unit_plain.c.in", &values, o);
+    enum gen_status status = render(opt->stubs ? "unit.c.in" : "unit_plain.c.in", &values, o);
+    free(spans);
+    return status;
 }
 
 /* Renders every output into outputs[0 .. units (+ 2 with stubs and table)). */

@@ -193,6 +193,7 @@ struct parser {
     enum gen_status status;    /* the first failure, GEN_OK until then */
     struct lex_token marker;   /* the marker whose function or variable is being read */
     struct lex_token name;     /* that function's or variable's name, once known */
+    struct parse_span storage; /* that variable's 'static', once known; length 0: none */
     struct buf name_text;      /* name's spelling, NUL-terminated */
     struct decl_token *tokens; /* the declaration being read */
     size_t count;
@@ -1316,6 +1317,8 @@ static int read_variable(struct parser *p, const struct lex_token *ending)
                     "'%s' is declared 'extern' without an initializer, so it is not defined "
                     "here; a '#[persist]' variable must be defined in its hot source",
                     name_of(p));
+    p->storage = (struct parse_span){type.static_at ? type.static_at->offset : 0,
+                                     type.static_at ? type.static_at->length : 0};
     return print_type(p, &type, 0, 0);
 }
 
@@ -1395,6 +1398,7 @@ static int add_variable(struct parser *p)
     v.offset = p->name.offset;
     v.line = p->name.line;
     v.column = p->name.column;
+    v.storage = p->storage;
     out->variables[out->variable_count++] = v;
     return 0;
 }

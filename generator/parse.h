@@ -32,6 +32,14 @@ struct parse_function {
     size_t column;
 };
 
+/* Bytes of a source: to blank (a marker's logical line but for the newline
+ * that ends it, or a UTF-8 byte order mark before the first line), or a
+ * keyword the hot library's unit leaves out. */
+struct parse_span {
+    size_t offset;
+    size_t length;
+};
+
 /* One #[persist] variable as its source defines it. */
 struct parse_variable {
     char *name;    /* owned: a C identifier, without backslash-newlines */
@@ -41,13 +49,7 @@ struct parse_variable {
     size_t offset; /* of its name in the source's text, and so on */
     size_t line;
     size_t column;
-};
-
-/* Bytes to blank in a source: a marker's logical line but for the newline
- * that ends it, or a UTF-8 byte order mark before the first line. */
-struct parse_span {
-    size_t offset;
-    size_t length;
+    struct parse_span storage; /* its 'static' keyword; length 0 if it has none */
 };
 
 /* What one hot source holds; zero-initialise, release with parse_source_free. */

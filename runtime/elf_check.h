@@ -20,4 +20,19 @@ int hot__elf_check(const unsigned char *head, size_t head_len, long long file_si
 int hot__elf_in_code(const unsigned char *image, size_t size, unsigned long long address,
                      unsigned long long before, unsigned long long after);
 
+/* A place the dynamic loader fills with a symbol's address (plus addend). */
+struct hot__elf_slot {
+    unsigned long long place; /* its address as linked */
+    long long addend;
+    int read_only; /* the loader makes it read-only once relocated (RELRO) */
+};
+
+/* Finds, in the checked file image[0..size), the places the dynamic loader
+ * fills with the address of the dynamic symbol called symbol: GOT entries
+ * and absolute pointers to it. Writes the first max of them to slots and
+ * returns how many there are; places outside the file's writable segments
+ * (a corrupt file) are not counted. */
+size_t hot__elf_symbol_slots(const unsigned char *image, size_t size, const char *symbol,
+                             struct hot__elf_slot *slots, size_t max);
+
 #endif

@@ -12,6 +12,7 @@
 #include "layout.h"
 #include "log.h"
 #include "os.h"
+#include "persist.h"
 #include "redirect.h"
 
 #include <pthread.h>
@@ -367,35 +368,45 @@ static const struct hot_abi_variable *find_variable(const struct hot_abi_table *
     return NULL;
 }
 
-/* Copies each #[persist] variable of the published version into the next
- * build when name, type and size all match, and so does the layout of the
- * type, where both builds have one; a variable whose type changed
- * starts from its initializer, and an event line says so. */
-static void carry_variables_locked(const struct version *next_version)
+/* Gives each #[persist] variable of the build with table and layouts,
+ * loaded as handle, its storage (persist.h): the running build's, when
+ * name, type and size all match, and so does the layout of the type where
+ * both builds have one; else new storage with the build's initial value,
+ * and for a variable whose type changed an event line says so. */
+static long bind_variables_locked(const struct hot_abi_table *table,
+                                  const struct hot__layouts *layouts,
+                                  const struct hot__persist_places *places, void *handle)
 {
-    const struct hot_abi_table *next = next_version->table;
-    if (atomic_load(&L.version) == 0 || !next->variables)
-        return;
-    const struct version *running = &L.versions[L.published];
-    const struct hot_abi_table *now = running->table;
+    const struct version *running = atomic_load(&L.version) > 0 ? &L.versions[L.published] : NULL;
+    size_t count = table->variables ? table->variable_count : 0;
+    const struct hot_abi_variable **from = calloc(count ? count : 1, sizeof *from);
+    if (!from)
+        return fail(HOT_E_IO, "out of memory");
     char why[640];
-    for (uint32_t i = 0; i < next->variable_count; i++) {
-        const struct hot_abi_variable *to = next->variables[i];
-        const struct hot_abi_variable *from = find_variable(now, to->name);
-        if (!from)
+    for (size_t i = 0; running && i < count; i++) {
+        const struct hot_abi_variable *to = table->variables[i];
+        const struct hot_abi_variable *was = find_variable(running->table, to->name);
+        if (!was)
             continue; /* new in this build */
-        if (from->size != to->size || strcmp(from->type, to->type) != 0)
+        if (was->size != to->size || strcmp(was->type, to->type) != 0)
             hot__say("'%s' changed type %s (%llu bytes) -> %s (%llu bytes); it starts from its "
                      "initial value",
-                     to->name, from->type, (unsigned long long)from->size, to->type,
+                     to->name, was->type, (unsigned long long)was->size, to->type,
                      (unsigned long long)to->size);
-        else if (hot__layouts_variable_differs(next_version->layouts, running->layouts, to->name,
-                                               why, sizeof why))
+        else if (hot__layouts_variable_differs(layouts, running->layouts, to->name, why,
+                                               sizeof why))
             hot__say("'%s' is of a type that changed: %s; it starts from its initial value",
                      to->name, why);
         else
-            memcpy(to->address, from->address, (size_t)to->size);
+            from[i] = was;
     }
+    char err[256];
+    long status = HOT_OK;
+    if (hot__persist_bind(table, places, hot__os_library_bias(handle), from, err, sizeof err))
+        status = fail(HOT_E_IO, "cannot give the #[persist] variables of '%s' their storage: %s",
+                      L.library, err);
+    free(from);
+    return status;
 }
 
 /* Unmaps version and forgets its private copy. Nothing may run in it. */
@@ -430,14 +441,15 @@ static long retire_locked(void)
     return retired;
 }
 
-/* Reads what the checks and redirection need from the debug information of
- * the build whose file is image[0..size), loaded as handle with table: its
- * layouts (NULL without debug information, said once) and its functions,
- * whose calls into the core must match the core's prototypes. Returns
- * HOT_OK, HOT_E_PROTOTYPE, or HOT_E_IO when memory ran out. */
+/* Reads what the checks, redirection and #[persist] storage need from the
+ * build whose file is image[0..size), loaded as handle with table: its
+ * layouts (NULL without debug information, said once), its functions,
+ * whose calls into the core must match the core's prototypes, and the
+ * places its variables' addresses were relocated to. Returns HOT_OK,
+ * HOT_E_PROTOTYPE, or HOT_E_IO when memory ran out. */
 static long read_build_locked(const unsigned char *image, size_t size, void *handle,
                               const struct hot_abi_table *table, struct hot__layouts **layouts,
-                              struct hot__code **code)
+                              struct hot__code **code, struct hot__persist_places **places)
 {
     char err[512];
     struct hot__dwarf dw;
@@ -450,7 +462,8 @@ static long read_build_locked(const unsigned char *image, size_t size, void *han
     long status = failed ? fail(HOT_E_IO, "out of memory") : check_prototypes_locked(&functions);
     if (status == HOT_OK) {
         *code = hot__code_new(&functions, hot__os_library_bias(handle));
-        status = *code ? HOT_OK : fail(HOT_E_IO, "out of memory");
+        *places = hot__persist_find(image, size, table);
+        status = *code && *places ? HOT_OK : fail(HOT_E_IO, "out of memory");
     }
     hot__functions_free(&functions);
     return status;
@@ -471,6 +484,7 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     size_t image_size = 0;
     struct hot__layouts *layouts = NULL;
     struct hot__code *code = NULL;
+    struct hot__persist_places *places = NULL;
     long status;
 
     if (hot__os_writable_by_others(L.library) == 1 || hot__os_writable_by_others(L.stamp) == 1)
@@ -519,12 +533,16 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     status = validate(table, &slots);
     if (status != HOT_OK)
         goto refused;
-    status = read_build_locked(image, image_size, handle, table, &layouts, &code);
+    status = read_build_locked(image, image_size, handle, table, &layouts, &code, &places);
     hot__os_unmap_file(image, image_size);
     image = NULL;
     if (status != HOT_OK)
         goto refused;
     status = check_layouts_locked(layouts);
+    if (status == HOT_OK)
+        status = bind_variables_locked(table, layouts, places, handle);
+    hot__persist_places_free(places);
+    places = NULL;
     if (status != HOT_OK)
         goto refused;
     status = keep_version(handle, copy, slots, table, layouts, code, stamp_text);
@@ -533,7 +551,6 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     long was = atomic_load(&L.version) > 0 ? (long)L.published : -1;
     if (L.before_reload && was >= 0)
         L.before_reload(atomic_load(&L.version));
-    carry_variables_locked(&L.versions[L.version_count - 1]);
     publish_locked(L.version_count - 1, was >= 0 ? &L.versions[was] : NULL);
     long version = atomic_load(&L.version);
     double ms = (double)(hot__os_now_ns() - start) / 1e6;
@@ -551,6 +568,7 @@ refused:
     free((void *)slots);
     hot__layouts_free(layouts);
     hot__code_free(code);
+    hot__persist_places_free(places);
     if (handle)
         hot__os_library_close(handle);
     hot__os_remove_file(copy);
@@ -940,6 +958,7 @@ long hot__cleanup(void)
     while (L.version_count > 0)
         unload(&L.versions[--L.version_count]);
     hot__redirect_reset();
+    hot__persist_reset();
     free(L.versions);
     L.versions = NULL;
     if (private_dir_ours())

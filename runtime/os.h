@@ -82,6 +82,10 @@ uintptr_t hot__os_library_bias(void *handle);
  * them meanwhile. Returns 0, or -1 with why in err. */
 int hot__os_code_writable(void *start, size_t size, int writable, char *err, size_t errlen);
 
+/* Makes the data pages holding [start, start + size) writable (1), or
+ * read-only again (0). Returns 0, or -1 with why in err. */
+int hot__os_data_writable(void *start, size_t size, int writable, char *err, size_t errlen);
+
 /* size bytes of new zeroed, writable pages (size a multiple of the page
  * size), or NULL with why in err. */
 void *hot__os_pages_new(size_t size, char *err, size_t errlen);

@@ -293,6 +293,18 @@ int hot__os_code_writable(void *start, size_t size, int writable, char *err, siz
     return -1;
 }
 
+int hot__os_data_writable(void *start, size_t size, int writable, char *err, size_t errlen)
+{
+    uintptr_t first;
+    size_t length;
+    page_span(start, size, &first, &length);
+    if (mprotect((void *)first, length, PROT_READ | (writable ? PROT_WRITE : 0)) == 0)
+        return 0;
+    snprintf(err, errlen, "the system refuses to make relocated data writable (mprotect: %s)",
+             strerror(errno));
+    return -1;
+}
+
 void *hot__os_pages_new(size_t size, char *err, size_t errlen)
 {
     void *pages = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

@@ -204,8 +204,9 @@ static void check_render(const struct input *in, const struct parse_source *s,
         functions[i] = (struct emit_function){program->functions[i]->name,
                                               program->functions[i]->signature, i};
     for (size_t i = 0; i < program->variable_count; i++)
-        variables[i] =
-            (struct emit_variable){program->variables[i]->name, program->variables[i]->type, i};
+        variables[i] = (struct emit_variable){
+            program->variables[i]->name, program->variables[i]->type, i,
+            program->variables[i]->storage.length ? "vais_hot__persist_" : ""};
     REQUIRE(emit_text(in->text, in->size, s->markers, s->marker_count, &text) == GEN_OK);
     struct emit_values values = {
         .program = "fuzz",

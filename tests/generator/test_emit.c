@@ -16,8 +16,8 @@ static const struct emit_function two[] = {
 };
 
 static const struct emit_variable vars[] = {
-    {"level", "int", 0},
-    {"stats", "struct stats", 2},
+    {"level", "int", 0, ""},
+    {"stats", "struct stats", 2, "vais_hot__persist_"},
 };
 
 static const struct emit_values file_values = {
@@ -76,9 +76,9 @@ static void blocks(void)
 
 static void variable_blocks(void)
 {
-    CHECK_STR(
-        render("@VARIABLE_COUNT@:\n@@each variable\n@NAME@ @TYPE@ @INDEX@\n@@end\n", &file_values),
-        "3:\nlevel int 0\nstats struct stats 2\n");
+    CHECK_STR(render("@VARIABLE_COUNT@:\n@@each variable\n@NAME@ @TYPE@ @INDEX@ @SYMBOL@\n@@end\n",
+                     &file_values),
+              "3:\nlevel int 0 level\nstats struct stats 2 vais_hot__persist_stats\n");
     struct emit_values none = file_values;
     none.variable_count = 0;
     CHECK_STR(render("a\n@@each variable\n@NAME@\n@@end\nb\n", &none), "a\nb\n");

@@ -11,6 +11,10 @@
 #define HOT_ABI_MAGIC 0x31544f4853494156ull /* "VAISHOT1", little-endian */
 #define HOT_ABI_FORMAT 2u
 #define HOT_ABI_TABLE_SYMBOL "vais_hot__table"
+/* A static #[persist] variable NAME becomes the external symbol
+ * HOT_ABI_PERSIST_PREFIX "NAME" of the hot library, so that the runtime can
+ * point every build's relocations of it at one storage. */
+#define HOT_ABI_PERSIST_PREFIX "vais_hot__persist_"
 
 /* An entry point of any signature; cast back only by the stubs' jump. */
 typedef void (*hot_abi_code)(void);

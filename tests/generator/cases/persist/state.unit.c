@@ -1,3 +1,12 @@
+#pragma redefine_extname bytes vais_hot__persist_bytes
+#pragma redefine_extname callback vais_hot__persist_callback
+#pragma redefine_extname counter vais_hot__persist_counter
+#pragma redefine_extname frames frames
+#pragma redefine_extname greeting vais_hot__persist_greeting
+#pragma redefine_extname history vais_hot__persist_history
+#pragma redefine_extname names vais_hot__persist_names
+#pragma redefine_extname stats vais_hot__persist_stats
+#pragma redefine_extname total total
 #line 1 "state.c"
 /* #[persist] variables of every form a hot source uses: both marker
  * spellings, static or not, arrays, struct and pointer types, and
@@ -10,28 +19,28 @@ struct stats {
 };
 
 
-static int counter = 0;
+ int counter = 0;
 
 
 unsigned long total;
 
 
-static struct stats stats = {.frames = 1, .seconds = {0.5, 1.5, /* } */ 2.5}};
+ struct stats stats = {.frames = 1, .seconds = {0.5, 1.5, /* } */ 2.5}};
 
 
-static double history[16];
+ double history[16];
 
 
-static const char *greeting = "hello, {world}; \"quoted\"";
+ const char *greeting = "hello, {world}; \"quoted\"";
 
 
-static char names[2][8] = {"a,b", "}{"};
+ char names[2][8] = {"a,b", "}{"};
 
 
-static int (*callback)(int) = NULL;
+ int (*callback)(int) = NULL;
 
 
-static unsigned char bytes[] = {'{', ';', ',', sizeof(struct stats) > 0 ? 1 : 2};
+ unsigned char bytes[] = {'{', ';', ',', sizeof(struct stats) > 0 ? 1 : 2};
 
 
 int frames

@@ -1,8 +1,10 @@
+#pragma redefine_extname apples apples
+#pragma redefine_extname zebras vais_hot__persist_zebras
 #line 1 "a.c"
 /* Variables and functions sorted by name across both files:
  * functions alpha(0) omega(1), variables apples(0) lemons(1) zebras(2). */
 
-static int zebras = 3;
+ int zebras = 3;
 
 
 int omega(int x) { return x + zebras; }

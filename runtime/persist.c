@@ -1,0 +1,180 @@
+/* runtime/persist.c
+ * The storage is one aligned allocation per variable and version that
+ * started it, kept on a list until hot__persist_reset; a version reusing a
+ * variable points its places at the running version's storage, which it
+ * finds through that version's table entry (itself one of the places). */
+#define _POSIX_C_SOURCE 200809L /* strdup */
+#include "persist.h"
+
+#include "elf_check.h"
+#include "grow.h"
+#include "log.h"
+#include "os.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STORAGE_ALIGN 64 /* no C type asks for more; a cache line, too */
+#define PREFIX "vais_hot__persist_"
+
+struct places {
+    struct hot__elf_slot *slots;
+    size_t count;
+};
+
+struct hot__persist_places {
+    struct places *variables; /* table->variables[i]'s at i */
+    size_t count;
+};
+
+static struct {
+    void **list; /* every storage, until reset */
+    size_t count, capacity;
+    char **unshared; /* the variables said to be copied, not shared */
+    size_t unshared_count, unshared_capacity;
+} S;
+
+/* Finds the places of symbol into p. 0, or -1 when memory ran out. */
+static int find_symbol(const unsigned char *image, size_t size, const char *symbol,
+                       struct places *p)
+{
+    size_t count = hot__elf_symbol_slots(image, size, symbol, NULL, 0);
+    if (!count)
+        return 0;
+    p->slots = malloc(count * sizeof *p->slots);
+    if (!p->slots)
+        return -1;
+    p->count = hot__elf_symbol_slots(image, size, symbol, p->slots, count);
+    return 0;
+}
+
+struct hot__persist_places *hot__persist_find(const unsigned char *image, size_t size,
+                                              const struct hot_abi_table *table)
+{
+    size_t count = table->variables ? table->variable_count : 0;
+    struct hot__persist_places *places = calloc(1, sizeof *places);
+    if (!places || !(places->variables = calloc(count ? count : 1, sizeof *places->variables))) {
+        free(places);
+        return NULL;
+    }
+    places->count = count;
+    for (size_t i = 0; i < count; i++) {
+        const char *name = table->variables[i]->name;
+        char renamed[512];
+        snprintf(renamed, sizeof renamed, PREFIX "%s", name);
+        struct places *p = &places->variables[i];
+        if (find_symbol(image, size, renamed, p) != 0 ||
+            (!p->count && find_symbol(image, size, name, p) != 0)) {
+            hot__persist_places_free(places);
+            return NULL;
+        }
+    }
+    return places;
+}
+
+void hot__persist_places_free(struct hot__persist_places *places)
+{
+    if (!places)
+        return;
+    for (size_t i = 0; i < places->count; i++)
+        free(places->variables[i].slots);
+    free(places->variables);
+    free(places);
+}
+
+/* 1 if the runtime owns the storage at bytes. */
+static int owned(const void *bytes)
+{
+    for (size_t i = 0; i < S.count; i++) {
+        if (S.list[i] == bytes)
+            return 1;
+    }
+    return 0;
+}
+
+/* Says, once per name, that variable name is copied into each build. */
+static void say_unshared(const char *name)
+{
+    for (size_t i = 0; i < S.unshared_count; i++) {
+        if (strcmp(S.unshared[i], name) == 0)
+            return;
+    }
+    char *copy = strdup(name);
+    if (copy &&
+        !hot__grow(&S.unshared, &S.unshared_capacity, S.unshared_count + 1, sizeof *S.unshared))
+        S.unshared[S.unshared_count++] = copy;
+    else
+        free(copy);
+    hot__say("'%s' is copied into each new build, not shared (is it hidden by -fvisibility?); a "
+             "write during a reload can be lost",
+             name);
+}
+
+/* New storage of size bytes holding a copy of initial; NULL when memory ran
+ * out. */
+static void *new_storage(const void *initial, uint64_t size)
+{
+    size_t rounded = (size_t)((size + STORAGE_ALIGN - 1) / STORAGE_ALIGN * STORAGE_ALIGN);
+    if (hot__grow(&S.list, &S.capacity, S.count + 1, sizeof *S.list))
+        return NULL;
+    void *bytes = aligned_alloc(STORAGE_ALIGN, rounded ? rounded : STORAGE_ALIGN);
+    if (!bytes)
+        return NULL;
+    memset(bytes, 0, rounded ? rounded : STORAGE_ALIGN);
+    memcpy(bytes, initial, (size_t)size);
+    S.list[S.count++] = bytes;
+    return bytes;
+}
+
+/* Writes the address storage (plus each slot's addend) into the places. */
+static int point(const struct places *p, uintptr_t bias, void *storage, char *err, size_t errlen)
+{
+    for (size_t k = 0; k < p->count; k++) {
+        const struct hot__elf_slot *slot = &p->slots[k];
+        void **at = (void **)(bias + (uintptr_t)slot->place);
+        void *value = (char *)storage + slot->addend;
+        if (slot->read_only && hot__os_data_writable(at, sizeof *at, 1, err, errlen) != 0)
+            return -1;
+        __atomic_store_n(at, value, __ATOMIC_RELEASE);
+        if (slot->read_only)
+            hot__os_data_writable(at, sizeof *at, 0, err, errlen);
+    }
+    return 0;
+}
+
+int hot__persist_bind(const struct hot_abi_table *table, const struct hot__persist_places *places,
+                      uintptr_t bias, const struct hot_abi_variable *const *from, char *err,
+                      size_t errlen)
+{
+    for (size_t i = 0; i < places->count; i++) {
+        const struct hot_abi_variable *v = table->variables[i];
+        const void *was = from[i] ? from[i]->address : NULL;
+        if (!places->variables[i].count) { /* reached without relocations: copy */
+            if (was)
+                memcpy(v->address, was, (size_t)v->size);
+            say_unshared(v->name);
+            continue;
+        }
+        void *storage =
+            was && owned(was) ? (void *)was : new_storage(was ? was : v->address, v->size);
+        if (!storage) {
+            snprintf(err, errlen, "out of memory");
+            return -1;
+        }
+        if (point(&places->variables[i], bias, storage, err, errlen) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+void hot__persist_reset(void)
+{
+    for (size_t i = 0; i < S.count; i++)
+        free(S.list[i]);
+    for (size_t i = 0; i < S.unshared_count; i++)
+        free(S.unshared[i]);
+    free(S.list);
+    free(S.unshared);
+    memset(&S, 0, sizeof S);
+}

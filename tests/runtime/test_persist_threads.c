@@ -1,0 +1,78 @@
+/* tests/runtime/test_persist_threads.c
+ * No write to a #[persist] variable is lost across reloads: four threads
+ * count through hot code (a static and an external variable) while a
+ * hundred builds land, and every count arrives. argv: the v1 (own) and v2
+ * builds. */
+#define _POSIX_C_SOURCE 200809L
+#include "../check.h"
+#include "../land.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <vais/hot.h>
+
+void count(int hit);
+long counted(int hit);
+int counted_version(void);
+
+enum { THREADS = 4, LANDINGS = 100 };
+
+static atomic_int stop;
+static long done[THREADS];
+
+static void *counter_main(void *arg)
+{
+    long *mine = arg;
+    while (!atomic_load(&stop)) {
+        count(1);
+        count(0);
+        ++*mine;
+    }
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: test_persist_threads V1 V2\n");
+        return 2;
+    }
+    char scratch[] = "/tmp/vais-hot-persist-threads-XXXXXX", library[128], stamp[144];
+    CHECK(mkdtemp(scratch) != NULL);
+    snprintf(library, sizeof library, "%s/lib.so", scratch);
+    snprintf(stamp, sizeof stamp, "%s.stamp", library);
+    setenv("TMPDIR", scratch, 1);
+    FILE *log = tmpfile();
+    hot_log_to(log);
+
+    CHECK(land_library(argv[1], library) == 0 && land_stamp(library) > 0);
+    CHECK_INT(hot_init(library), ==, HOT_OK);
+    pthread_t threads[THREADS];
+    for (int i = 0; i < THREADS; i++)
+        CHECK_INT(pthread_create(&threads[i], NULL, counter_main, &done[i]), ==, 0);
+    for (int i = 0; i < LANDINGS; i++) {
+        int want = i % 2 == 0 ? 2 : 1;
+        CHECK(land_library(argv[want], library) == 0 && land_stamp(library) > 0);
+        CHECK_INT(hot_check(), ==, 1);
+        CHECK_INT(counted_version(), ==, want);
+    }
+    atomic_store(&stop, 1);
+    long total = 0;
+    for (int i = 0; i < THREADS; i++) {
+        pthread_join(threads[i], NULL);
+        total += done[i];
+    }
+    CHECK(total > 0);
+    CHECK_INT(counted(1), ==, total); /* the static variable */
+    CHECK_INT(counted(0), ==, total); /* the external one */
+    CHECK_INT(hot_version(), ==, LANDINGS + 1);
+
+    CHECK_INT(hot_cleanup(), ==, HOT_OK);
+    fclose(log);
+    remove(library);
+    remove(stamp);
+    CHECK_INT(rmdir(scratch), ==, 0);
+    return check_exit();
+}
