@@ -153,7 +153,9 @@ struct derivation {
     } kind;
     unsigned quals;                   /* POINTER: its qualifiers (enum qual) */
     const struct lex_token *const_at; /* POINTER: its 'const', if any, for messages */
-    size_t open;                      /* ARRAY, FUNCTION: the index of its '[' or '(' */
+    size_t open; /* ARRAY, FUNCTION: the index of its '[' or '('; POINTER: of its '*' */
+    size_t lead; /* POINTER: its words (is_word) are at [lead, open) and (open, end): */
+    size_t end;  /* before a declarator's first '*' and after each; none when lead == end */
 };
 
 /* Where a type is read. */
@@ -541,10 +543,10 @@ static int is_attribute(const struct parser *p, size_t i, size_t end)
            (i < end && word_of(p, &p->tokens[i].token) == WORD_ATTRIBUTE);
 }
 
-/* attributes := (keyword '(' ... ')' | '[' '[' ... ']' ']')* from index i
- * (before end): returns the index after them, or 0 after a failure. A GNU
- * attribute, alignas or a C23 attribute is no part of the type. */
-static size_t skip_attributes(struct parser *p, size_t i, size_t end)
+/* The index after the well-formed attributes from index i (before end): i
+ * itself if none starts there; it stops at an attribute keyword without its
+ * group. */
+static size_t after_attributes(const struct parser *p, size_t i, size_t end)
 {
     while (is_attribute(p, i, end)) {
         if (opens(p, i, end, "[")) /* [[ ... ]] */
@@ -552,9 +554,43 @@ static size_t skip_attributes(struct parser *p, size_t i, size_t end)
         else if (opens(p, i + 1, end, "(")) /* __attribute__ (( ... )) and the like */
             i = p->tokens[i + 1].match + 1;
         else
-            return unexpected(p, &p->tokens[i + 1 < end ? i + 1 : i].token), 0;
+            break;
     }
     return i;
+}
+
+/* attributes := (keyword '(' ... ')' | '[' '[' ... ']' ']')* from index i
+ * (before end): returns the index after them, or 0 after a failure. A GNU
+ * attribute, alignas or a C23 attribute is no part of the type. */
+static size_t skip_attributes(struct parser *p, size_t i, size_t end)
+{
+    i = after_attributes(p, i, end);
+    if (is_attribute(p, i, end))
+        return unexpected(p, &p->tokens[i + 1 < end ? i + 1 : i].token), 0;
+    return i;
+}
+
+/* Is the identifier at index i (before end), no keyword, a word of the type
+ * rather than the name it declares? Real headers put macros there, such as
+ * LUALIB_API, SDLCALL or an export macro, and typedef names look the same.
+ * The name is the identifier right before what can follow a declarator's
+ * name: '(' '[' ',' ')' '=' ':' a keyword (an asm label; else a ';' is
+ * missing), the end; attributes between are skipped. So a word is followed
+ * by another identifier, a '*', or a parenthesised group that '(' or '['
+ * follows: `T (f)(int)` names f, since no function returns a function or an
+ * array. */
+static int is_word(const struct parser *p, size_t i, size_t end)
+{
+    size_t next = after_attributes(p, i + 1, end);
+    if (next >= end)
+        return 0;
+    const struct lex_token *t = &p->tokens[next].token;
+    if (is_plain_name(p, t) || punct_is(p, t, "*"))
+        return 1;
+    size_t after = p->tokens[next].match + 1;
+    return opens(p, next, end, "(") &&
+           (opens(p, after, end, "(") ||
+            (opens(p, after, end, "[") && !is_attribute(p, after, end)));
 }
 
 /* Writes the spelling of t, NUL-terminated and cut to size - 1 bytes, to out. */
@@ -595,7 +631,8 @@ static size_t read_tag(struct parser *p, size_t i, size_t end, const struct lex_
 
 /* One declaration specifier at index *i (before end): moves *i past it and
  * returns 1; returns 0 when the declarator starts there, or -1 after a
- * failure. *typed: a type was named (so the next identifier is a name). */
+ * failure. *typed: a type was named (so the next identifier is the name,
+ * unless is_word finds it is a word of the type). */
 static int read_specifier(struct parser *p, size_t *i, size_t end, const struct lex_token *ending,
                           enum context context, int *typed, struct type *type)
 {
@@ -605,7 +642,7 @@ static int read_specifier(struct parser *p, size_t *i, size_t end, const struct 
     int group = opens(p, at + 1, end, "(");
     if (is_attribute(p, at, end))
         return (*i = skip_attributes(p, at, end)) == 0 ? -1 : 1;
-    if (t->kind != LEX_IDENT || (word == WORD_NONE && *typed))
+    if (t->kind != LEX_IDENT || (word == WORD_NONE && *typed && !is_word(p, at, end)))
         return 0;
     *i = at + 1;
     switch (word) {
@@ -651,8 +688,9 @@ static int read_specifier(struct parser *p, size_t *i, size_t end, const struct 
 
 /* specifiers := specifier+ from index i (before end): the storage classes,
  * function specifiers, qualifiers, attributes and the type specifiers
- * (keywords, one typedef name, a tag, typeof or '_Atomic (...)') of a
- * declaration; one type specifier at least. Fills type. Returns 0 or -1. */
+ * (keywords, typedef names and other words, a tag, typeof or
+ * '_Atomic (...)') of a declaration; one type specifier at least. Fills
+ * type. Returns 0 or -1. */
 static int read_specifiers(struct parser *p, size_t i, size_t end, const struct lex_token *ending,
                            enum context context, struct type *type)
 {
@@ -695,25 +733,30 @@ static int groups(const struct parser *p, size_t i, int named)
 static size_t read_declarator(struct parser *p, size_t i, size_t end, unsigned nesting,
                               size_t *name);
 
-/* The pointers of a declarator at indexes [i, end), with the qualifiers
- * and attributes after each '*': pushes them as `stars` derivations, the
- * last '*' first (it is the nearest to the name). Returns 0 or -1. */
+/* The pointers of a declarator at indexes [i, end), with the qualifiers,
+ * attributes and words after each '*' (and the words before the first):
+ * pushes them as `stars` derivations, the last '*' first (it is the nearest
+ * to the name). Returns 0 or -1. */
 static int push_pointers(struct parser *p, size_t i, size_t end, size_t stars)
 {
     size_t last = p->chain_count + stars;
-    struct derivation none = {DERIVE_POINTER, 0, NULL, 0};
+    struct derivation none = {DERIVE_POINTER, 0, NULL, 0, 0, 0};
     for (size_t k = 0; k < stars; k++) {
         if (push_derivation(p, none) != 0)
             return -1;
     }
     struct derivation *d = NULL;
-    for (; i < end; i++) {
-        const struct lex_token *t = &p->tokens[i].token;
+    for (size_t k = i; k < end; k++) {
+        const struct lex_token *t = &p->tokens[k].token;
         unsigned qual = qual_of(p, t);
-        if (punct_is(p, t, "*"))
+        if (punct_is(p, t, "*")) {
+            size_t lead = d ? k : i; /* the words before the first '*' go with it */
+            if (d)
+                d->end = k;
             d = &p->chain[--last];
-        else if (is_attribute(p, i, end))
-            i = skip_attributes(p, i, end) - 1; /* well-formed: read_declarator checked */
+            *d = (struct derivation){DERIVE_POINTER, 0, NULL, k, lead, end};
+        } else if (is_attribute(p, k, end))
+            k = skip_attributes(p, k, end) - 1; /* well-formed: read_declarator checked */
         else if (d) {
             d->quals |= qual;
             d->const_at = qual == QUAL_CONST && !d->const_at ? t : d->const_at;
@@ -722,8 +765,8 @@ static int push_pointers(struct parser *p, size_t i, size_t end, size_t stars)
     return 0;
 }
 
-/* declarator := pointer* direct? suffix*, over indexes [i, end), where
- *   pointer := '*' (qualifier | attribute)*
+/* declarator := word* pointer* direct? suffix*, over indexes [i, end), where
+ *   pointer := '*' (qualifier | attribute | word)*
  *   direct := name | '(' declarator ')'
  *   suffix := '[' ... ']' | '(' parameters ')' | attribute
  * Pushes its derivations onto p->chain from the name outward (the direct
@@ -734,7 +777,7 @@ static int push_pointers(struct parser *p, size_t i, size_t end, size_t stars)
 static size_t read_declarator(struct parser *p, size_t i, size_t end, unsigned nesting,
                               size_t *name)
 {
-    size_t pointers = i, stars = 0;
+    size_t pointers = i, stars = 0, word = NO_INDEX; /* the first word before any '*' */
     while (i < end) {
         const struct lex_token *t = &p->tokens[i].token;
         if (is_attribute(p, i, end)) {
@@ -745,10 +788,15 @@ static size_t read_declarator(struct parser *p, size_t i, size_t end, unsigned n
             i++;
         } else if (stars > 0 && word_of(p, t) == WORD_QUALIFIER) {
             i++;
+        } else if (is_plain_name(p, t) && is_word(p, i, end)) {
+            word = stars == 0 && word == NO_INDEX ? i : word;
+            i++;
         } else {
             break;
         }
     }
+    if (word != NO_INDEX && stars == 0) /* `(SDLCALL f)`: no '*' to write it with */
+        return unexpected(p, &p->tokens[word].token), 0;
     size_t after_pointers = i;
     if (i < end && is_plain_name(p, &p->tokens[i].token) && *name == NO_INDEX) {
         *name = i++;
@@ -764,7 +812,7 @@ static size_t read_declarator(struct parser *p, size_t i, size_t end, unsigned n
         i = close + 1;
     }
     while (i < end) {
-        struct derivation d = {DERIVE_ARRAY, 0, NULL, i};
+        struct derivation d = {DERIVE_ARRAY, 0, NULL, i, 0, 0};
         if (is_attribute(p, i, end)) {
             if ((i = skip_attributes(p, i, end)) == 0)
                 return 0;
@@ -873,7 +921,7 @@ static int adjust(struct parser *p, struct type *type, enum adjust how)
             d->quals = bracket_quals(p, d->open);
             d->const_at = NULL;
         } else if (d->kind == DERIVE_FUNCTION) {
-            struct derivation pointer = {DERIVE_POINTER, 0, NULL, 0};
+            struct derivation pointer = {DERIVE_POINTER, 0, NULL, 0, 0, 0};
             assert(type->chain_end == p->chain_count);
             if (push_derivation(p, pointer) != 0)
                 return -1;
@@ -919,14 +967,26 @@ static int sig_words(struct parser *p, size_t i, size_t end)
     return 0;
 }
 
+/* Appends the pointer d: the words written before its '*', the '*', its
+ * qualifiers in the order of enum qual, then the words written after it
+ * (`void *SDLCALL f(void)` gives "void *SDLCALL(void)"). */
+static int sig_pointer(struct parser *p, const struct derivation *d)
+{
+    if (d->lead < d->end && sig_words(p, d->lead, d->open) != 0)
+        return -1;
+    if (sig_add(p, "*", SIG_STAR) != 0 || sig_quals(p, d->quals) != 0)
+        return -1;
+    return d->lead < d->end ? sig_words(p, d->open + 1, d->end) : 0;
+}
+
 static int read_parameters(struct parser *p, size_t open, unsigned nesting, int defined);
 
 /* Appends type, adjusted, to the signature, in its canonical spelling: the
  * qualifiers of its specifiers first, in the order of enum qual, then their
  * type words as written, then the abstract declarator, which puts each
- * pointer's qualifiers after its '*' and parentheses only where C needs
- * them: `int const *const` is "const int *const", `int (*(*)(int))(char)`
- * stays so. Each parameter list is read (and adjusted) here; `defined`: the
+ * pointer's qualifiers after its '*' (see sig_pointer) and parentheses only
+ * where C needs them: `int const *const` is "const int *const",
+ * `int (*(*)(int))(char)` stays so. Each parameter list is read (and adjusted) here; `defined`: the
  * first one is that of the function being defined. */
 static int print_type(struct parser *p, const struct type *type, unsigned nesting, int defined)
 {
@@ -937,8 +997,7 @@ static int print_type(struct parser *p, const struct type *type, unsigned nestin
         struct derivation d = p->chain[k];
         int grouped =
             d.kind != DERIVE_POINTER && k > type->chain && p->chain[k - 1].kind == DERIVE_POINTER;
-        if (d.kind == DERIVE_POINTER &&
-            (sig_add(p, "*", SIG_STAR) != 0 || sig_quals(p, d.quals) != 0))
+        if (d.kind == DERIVE_POINTER && sig_pointer(p, &d) != 0)
             return -1;
         if (grouped && sig_add(p, "(", SIG_GROUP) != 0)
             return -1;

@@ -122,6 +122,35 @@ static void attributes(void)
               "h=int (*(void))(int)");
 }
 
+/* Real headers' macros (LUALIB_API, SDLCALL, export macros) and typedef
+ * names stand before the name, which is the identifier right before the
+ * parameter list; they are words of the type, compared as written. */
+static void words(void)
+{
+    CHECK_STR(PARSE("#[hot]\nLUALIB_API lua_Number luaL_checknumber (lua_State *L, int arg) {}"),
+              "luaL_checknumber=LUALIB_API lua_Number(lua_State *, int)");
+    CHECK_STR(PARSE("#[hot]\nint SDLCALL cb(void *userdata, int x) {}"),
+              "cb=int SDLCALL(void *, int)");
+    CHECK_STR(PARSE("#[hot]\nAPI u8 f(u8 x) {}\n#[hot]\nAPI u8 *g(u8 x) {}"),
+              "f=API u8(u8); g=API u8 *(u8)");
+    CHECK_STR(PARSE("#[hot]\nextern DECLSPEC void * SDLCALL SDL_malloc(size_t size) {}"),
+              "SDL_malloc=DECLSPEC void *SDLCALL(size_t)");
+    CHECK_STR(PARSE("#[hot]\nLUA_API int (lua_gettop) (lua_State *L) {}\n"
+                    "#[hot]\nLUALIB_API lua_Number (luaL_opt) (lua_State *L, lua_Number d) {}"),
+              "lua_gettop=LUA_API int(lua_State *); luaL_opt=LUALIB_API lua_Number(lua_State *, "
+              "lua_Number)");
+    CHECK_STR(PARSE("#[hot]\nint set(void (SDLCALL *fn)(void *), API u8 *const SDLCALL *pp) {}"),
+              "set=int(void (SDLCALL *)(void *), API u8 *const SDLCALL *)");
+    CHECK_STR(PARSE("#[hot]\nint A B C f(int [[gnu::unused]] x, T U (*g)(int)) {}"),
+              "f=int A B C(int, T U (*)(int))");
+    /* A word is no name: `(SDLCALL f)` has no '*' to write it with. */
+    CHECK_STR(PARSE("#[hot]\nint h(int (SDLCALL cb)(void)) {}"),
+              "2:12: unexpected 'SDLCALL' in the declaration of 'h'");
+    /* What follows a name: a keyword means a ';' is missing. */
+    CHECK_STR(PARSE("#[persist]\nT a\nint b;"),
+              "3:1: expected ';' to end the definition of 'a', found 'int'");
+}
+
 static void parameters(void)
 {
     CHECK_STR(PARSE("#[hot]\nint f() {}"), "f=int(void)");
@@ -279,8 +308,9 @@ static void continuations(void)
     /* Messages spell names joined. */
     CHECK_STR(PARSE("#[hot]\nstatic int na\\\nme(void) {}"),
               "2:1: hot function 'name' must have external linkage; remove 'static'");
-    CHECK_STR(PARSE("#[hot]\nint f(int a b\\\nc) {}"),
-              "2:13: unexpected 'bc' in the declaration of 'f'");
+    CHECK_STR(PARSE("#[hot]\nint f(int a\\\nb c) {}"), "f=int(int ab)");
+    CHECK_STR(PARSE("#[hot]\nint f(_Atomic(int x\\\ny) z) {}"),
+              "2:19: unexpected 'xy' in the declaration of 'f'");
 }
 
 /* A UTF-8 byte order mark is no text: line 1 starts after it, and the
@@ -439,7 +469,8 @@ static void errors(void)
     CHECK_STR(PARSE("#[hot]\nint f(int,) {}"),
               "2:11: expected a parameter declaration in 'f', found ')'");
     CHECK_STR(PARSE("#[hot]\nint f(*p) {}"), "2:7: unexpected '*' in the declaration of 'f'");
-    CHECK_STR(PARSE("#[hot]\nint f(int a b) {}"), "2:13: unexpected 'b' in the declaration of 'f'");
+    CHECK_STR(PARSE("#[hot]\nint f(int a int) {}"),
+              "2:13: unexpected 'int' in the declaration of 'f'");
     CHECK_STR(PARSE("#[hot]\nint f(int (*a)[sizeof \"x\"]) {}"),
               "2:23: unexpected '\"x\"' in the declaration of 'f'");
     CHECK_STR(PARSE("#[hot]\nint f(int @) {}"), "2:11: unexpected '@' in the declaration of 'f'");
@@ -924,6 +955,7 @@ int main(void)
     return_types();
     specifiers();
     attributes();
+    words();
     parameters();
     parameter_adjustment();
     qualifiers();
