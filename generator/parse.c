@@ -1017,16 +1017,14 @@ static int print_type(struct parser *p, const struct type *type, unsigned nestin
     return 0;
 }
 
-/* parameter := '...' | specifiers declarator, over indexes [start, end);
- * `defined`: of the function being defined, which may not be variadic. */
-static int read_parameter(struct parser *p, size_t start, size_t end, unsigned nesting, int defined)
+/* parameter := '...' | specifiers declarator, over indexes [start, end).
+ * A hot function may be variadic: its stub jumps with every argument
+ * register, %al and the stack as the caller left them. */
+static int read_parameter(struct parser *p, size_t start, size_t end, unsigned nesting)
 {
     const struct lex_token *first = &p->tokens[start].token;
-    if (end - start == 1 && punct_is(p, first, "...")) {
-        if (!defined)
-            return sig_token(p, first, 0);
-        return fail(p, first, "hot function '%s' cannot be variadic", name_of(p));
-    }
+    if (end - start == 1 && punct_is(p, first, "..."))
+        return sig_token(p, first, 0);
     size_t mark = p->chain_count;
     struct type type;
     int result = read_type(p, start, end, &p->tokens[end].token, CONTEXT_PARAMETER, nesting, &type);
@@ -1066,7 +1064,7 @@ static int read_parameters(struct parser *p, size_t open, unsigned nesting, int 
                         describe(p, t, text, sizeof text));
         }
         if ((start > open + 1 && sig_add(p, ",", SIG_COMMA) != 0) ||
-            read_parameter(p, start, i, nesting, defined) != 0)
+            read_parameter(p, start, i, nesting) != 0)
             return -1;
         if (i == close)
             return sig_add(p, ")", SIG_CLOSE);
