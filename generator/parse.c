@@ -192,7 +192,11 @@ struct parser {
     struct lex lex;
     struct parse_source *out;
     struct parse_report *report;
-    enum gen_status status;    /* the first failure, GEN_OK until then */
+    enum gen_status status;    /* GEN_OK, GEN_BAD_INPUT after an error, GEN_NO_MEMORY */
+    size_t errors;             /* errors added for this source, at most PARSE_MAX_ERRORS + 1 */
+    int failed;                /* an error was added for what is being read: it adds no more */
+    int stopped;               /* PARSE_MAX_ERRORS were added: the rest of the source is not read */
+    struct lex_token resume;   /* a marker to read next instead of lexing, or LEX_EOF for none */
     struct lex_token marker;   /* the marker whose function or variable is being read */
     struct lex_token name;     /* that function's or variable's name, once known */
     struct buf name_text;      /* name's spelling, NUL-terminated */
@@ -235,27 +239,35 @@ static enum gen_status report_add(struct parse_report *report, size_t source,
     return GEN_BAD_INPUT;
 }
 
-/* Records an error at token `at` (the first one only) and returns -1. */
+/* Records an error at token `at`, the first of what is being read (a
+ * marker's definition, or a token the main loop read) only, and returns -1.
+ * The error after the first PARSE_MAX_ERRORS of a source says that reading
+ * stops there instead. */
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
 static int
 fail(struct parser *p, const struct lex_token *at, const char *format, ...)
 {
-    if (p->status != GEN_OK)
+    if (p->failed || p->stopped || p->status == GEN_NO_MEMORY)
         return -1;
     va_list args;
     va_start(args, format);
-    p->status = report_add(p->report, p->source, at, buf_vformat(format, args));
+    char *message =
+        p->errors < PARSE_MAX_ERRORS
+            ? buf_vformat(format, args)
+            : buf_format("stopping here after %d errors in this file", PARSE_MAX_ERRORS);
     va_end(args);
+    p->failed = 1;
+    p->stopped = p->errors++ == PARSE_MAX_ERRORS;
+    p->status = report_add(p->report, p->source, at, message);
     return -1;
 }
 
 /* Records running out of memory and returns -1. */
 static int out_of_memory(struct parser *p)
 {
-    if (p->status == GEN_OK)
-        p->status = GEN_NO_MEMORY;
+    p->status = GEN_NO_MEMORY;
     return -1;
 }
 
@@ -1270,10 +1282,28 @@ static int add_function(struct parser *p)
 /* Starts reading what follows marker. */
 static void begin_marker(struct parser *p, const struct lex_token *marker)
 {
+    p->failed = 0;
     p->marker = *marker;
     p->name_text.size = 0;
     p->signature.size = 0;
     p->last = SIG_START;
+}
+
+/* After an error in the declaration that the token `ending` ended (and
+ * nothing read after it), finds where reading goes on, as a compiler does,
+ * so that one run reports the errors of every definition: at `ending` if it
+ * is another marker; after the body if it opens one, whose own errors (an
+ * unclosed brace, a marker inside) are reported too; else after it. Returns
+ * -1. */
+static int resync(struct parser *p, const struct lex_token *ending)
+{
+    if (ending->kind == LEX_MARKER)
+        p->resume = *ending;
+    else if (punct_is(p, ending, "{") && p->status != GEN_NO_MEMORY) {
+        p->failed = 0;
+        skip_body(p, ending);
+    }
+    return -1;
 }
 
 /* hot := marker definition body: reads what follows the marker. */
@@ -1283,7 +1313,9 @@ static int read_hot(struct parser *p, const struct lex_token *marker)
     begin_marker(p, marker);
     if (add_marker(p, marker) != 0 || read_declaration(p, &ending, 0) != 0)
         return -1;
-    if (read_definition(p, &ending) != 0 || skip_body(p, &ending) != 0)
+    if (read_definition(p, &ending) != 0)
+        return resync(p, &ending);
+    if (skip_body(p, &ending) != 0)
         return -1;
     return add_function(p);
 }
@@ -1465,13 +1497,13 @@ static int read_persist(struct parser *p, const struct lex_token *marker)
     if (add_marker(p, marker) != 0 || read_declaration(p, &ending, 1) != 0)
         return -1;
     if (read_variable(p, &ending) != 0)
-        return -1;
+        return resync(p, &ending);
     if (punct_is(p, &ending, ",") && one_variable(p, &ending) != 0)
         return -1;
     if (punct_is(p, &ending, "=") && skip_initializer(p) != 0)
         return -1;
     if (!punct_is(p, &ending, "=") && !punct_is(p, &ending, ";"))
-        return no_semicolon(p, &ending);
+        return no_semicolon(p, &ending), resync(p, &ending);
     return add_variable(p);
 }
 
@@ -1506,20 +1538,26 @@ enum gen_status parse_source(const char *text, size_t size, size_t source, struc
     /* A byte order mark is blanked: in the unit, the text follows a #line. */
     if (lex_text_start(text, size) > 0)
         add_span(&p, 0, lex_text_start(text, size));
-    while (p.status == GEN_OK) {
-        struct lex_token t;
-        lex_next(&p.lex, &t);
+    while (p.status != GEN_NO_MEMORY && !p.stopped) {
+        struct lex_token t = p.resume;
+        if (t.kind == LEX_MARKER)
+            p.resume.kind = LEX_EOF;
+        else
+            lex_next(&p.lex, &t);
         if (t.kind == LEX_EOF)
             break;
         if (punct_is(&p, &t, "{") && depth++ == 0)
             outer = t;
         else if (punct_is(&p, &t, "}") && depth > 0)
             depth--;
-        if ((t.kind == LEX_ERROR && lex_failure(&p, &t) != 0) ||
-            (t.kind == LEX_MARKER && read_marker(&p, &t, depth > 0 ? &outer : NULL) != 0))
-            break;
+        size_t errors = p.errors;
+        p.failed = 0;
+        if (t.kind == LEX_ERROR)
+            lex_failure(&p, &t);
+        else if (t.kind == LEX_MARKER && read_marker(&p, &t, depth > 0 ? &outer : NULL) != 0)
+            assert(p.errors > errors || p.status == GEN_NO_MEMORY); /* it said why */
+        (void)errors;
     }
-    /* Every path that gives up has said why. */
     assert(p.status != GEN_OK || p.lex.pos >= size);
     free(p.tokens);
     free(p.open);

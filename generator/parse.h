@@ -89,12 +89,17 @@ struct parse_program {
     size_t variable_count;
 };
 
+/* The errors parse_source reports for one source at most; then one more
+ * says that it stopped there. */
+#define PARSE_MAX_ERRORS 20
+
 /* Reads one hot source, text[0..size) (any bytes, no terminator needed), as
  * source number `source`, as lex.h reads it (so markers in comments,
- * literals, directives and `#if 0` groups are none). Returns GEN_OK;
- * GEN_BAD_INPUT after adding its first error to *report (the records read
- * before it stay in *out); or GEN_NO_MEMORY. *out must be zeroed or freed
- * before; free it in every case. */
+ * literals, directives and `#if 0` groups are none). After an error it goes
+ * on with the next definition, as a compiler does: each marker's definition
+ * gets its first error. Returns GEN_OK; GEN_BAD_INPUT after adding its
+ * errors to *report (the records of the good definitions stay in *out); or
+ * GEN_NO_MEMORY. *out must be zeroed or freed before; free it in every case. */
 enum gen_status parse_source(const char *text, size_t size, size_t source, struct parse_source *out,
                              struct parse_report *report);
 

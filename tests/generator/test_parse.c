@@ -16,8 +16,8 @@
 #include "parse.h"
 
 /* Parses text as one source: "name=signature" per function joined by "; ",
- * then "name:type" per #[persist] variable, or "line:col: message" for its
- * error (the records before it dropped). */
+ * then "name:type" per #[persist] variable, or "line:col: message" for each
+ * error, joined by " | " (the records of good definitions dropped). */
 static const char *parse_text(const char *text, size_t size)
 {
     static char summary[8192];
@@ -26,12 +26,15 @@ static const char *parse_text(const char *text, size_t size)
     enum gen_status status = parse_source(text, size, 0, &source, &report);
     size_t used = 0;
     summary[0] = '\0';
-    if (status == GEN_BAD_INPUT && report.count == 1) {
-        snprintf(summary, sizeof summary, "%zu:%zu: %s", report.items[0].line,
-                 report.items[0].column, report.items[0].message);
-    } else if (status != GEN_OK) {
-        snprintf(summary, sizeof summary, "status %d, %zu errors", (int)status, report.count);
+    for (size_t i = 0; status == GEN_BAD_INPUT && i < report.count && used < sizeof summary; i++) {
+        const struct parse_diagnostic *d = &report.items[i];
+        int n = snprintf(summary + used, sizeof summary - used, "%s%zu:%zu: %s", i ? " | " : "",
+                         d->line, d->column, d->message);
+        used += n > 0 ? (size_t)n : 0;
     }
+    if ((status == GEN_BAD_INPUT && report.count == 0) ||
+        (status != GEN_OK && status != GEN_BAD_INPUT))
+        snprintf(summary, sizeof summary, "status %d, %zu errors", (int)status, report.count);
     for (size_t i = 0; status == GEN_OK && i < source.function_count && used < sizeof summary;
          i++) {
         int n = snprintf(summary + used, sizeof summary - used, "%s%s=%s", i ? "; " : "",
@@ -478,6 +481,50 @@ static void errors(void)
     CHECK_STR(PARSE("#[hot]\nint f(int @) {}"), "2:11: unexpected '@' in the declaration of 'f'");
 }
 
+static void repeat(char **text, size_t *size, const char *piece, size_t n);
+
+/* After an error, reading goes on with the next definition: each gets its
+ * first error, a body after a bad declaration is skipped (its own errors
+ * reported), a marker that ended a bad declaration is read; the first
+ * PARSE_MAX_ERRORS errors of a source are reported, then where it stopped. */
+static void every_error(void)
+{
+    CHECK_STR(PARSE("#[hot]\nstatic int a(void) {\n#[hot]\n}\n#[hot]\nint ok(void) {}\n"
+                    "#[hot]\n#[hot]\nstatic int b(void) {}\n#[hot]\nint main(int x, int y z) {}"),
+              "2:1: hot function 'a' must have external linkage; remove 'static' | 3:1: expected "
+              "'}' to close '{' at 2:20, found another '#[hot]' | 8:1: expected a function "
+              "definition after '#[hot]' at 7:1, found another '#[hot]' | 9:1: hot function 'b' "
+              "must have external linkage; remove 'static' | 11:5: 'main' cannot be hot: the "
+              "program starts in its static core");
+    CHECK_STR(PARSE("#[persist]\nint a\n#[hot]\nint f(void) {}\n#[hot]\nstatic int g(void) {}"),
+              "3:1: expected ';' to end the definition of 'a', found another '#[hot]' | 6:1: hot "
+              "function 'g' must have external linkage; remove 'static'");
+    CHECK_STR(PARSE("#[hot]\nstruct pt { int x; };\n#[hot]\nstatic int g(void) {}\n"
+                    "#[hot]\nint h(int a\n"),
+              "2:11: expected a function definition after '#[hot]' at 1:1, found the definition of "
+              "'struct pt' | 4:1: hot function 'g' must have external linkage; remove 'static' | "
+              "6:12: expected ')' to close '(' at 6:6, found end of file");
+
+    char *text = NULL;
+    size_t size = 0;
+    repeat(&text, &size, "#[hot]\nstatic int f(void) {}\n", PARSE_MAX_ERRORS + 5);
+    struct parse_source source = {0};
+    struct parse_report report = {0};
+    CHECK_INT(parse_source(text, size, 0, &source, &report), ==, GEN_BAD_INPUT);
+    CHECK_INT(report.count, ==, PARSE_MAX_ERRORS + 1);
+    if (report.count == PARSE_MAX_ERRORS + 1) {
+        CHECK_INT(report.items[PARSE_MAX_ERRORS - 1].line, ==, 2 * PARSE_MAX_ERRORS);
+        CHECK_STR(report.items[PARSE_MAX_ERRORS - 1].message,
+                  "hot function 'f' must have external linkage; remove 'static'");
+        CHECK_INT(report.items[PARSE_MAX_ERRORS].line, ==, 2 * PARSE_MAX_ERRORS + 2);
+        CHECK_STR(report.items[PARSE_MAX_ERRORS].message,
+                  "stopping here after 20 errors in this file");
+    }
+    parse_source_free(&source);
+    parse_report_free(&report);
+    free(text);
+}
+
 static void malformed(void)
 {
     CHECK_STR(PARSE("#[hot]\nint f(int a, int b {\n}\n"),
@@ -704,7 +751,8 @@ static void persist_errors(void)
               "'#[hot]'");
     CHECK_STR(PARSE("#[hot]\n// #[persist]\nint f(void) {}"),
               "2:1: expected a function definition after '#[hot]' at 1:1, found another "
-              "'#[persist]'");
+              "'#[persist]' | 3:5: expected a variable definition after '#[persist]' at 2:1, but "
+              "'f' is a function");
     CHECK_STR(PARSE("#[persist] int x;\n"), "1:12: '#[persist]' must stand alone on its line");
     CHECK_STR(PARSE("void f(void)\n{\n  if (x) {\n#[persist]\nstatic int n;\n}}\n"),
               "4:1: '#[persist]' must be at file scope, but it is inside the '{' at 2:1");
@@ -860,12 +908,15 @@ static int parse_is_sound(const char *text, size_t size)
     struct parse_report report = {0};
     struct buf blanked = {0};
     enum gen_status status = parse_source(text, size, 0, &source, &report);
-    int sound = status == GEN_OK ? report.count == 0 : status == GEN_BAD_INPUT && report.count == 1;
+    int sound = status == GEN_OK ? report.count == 0
+                                 : status == GEN_BAD_INPUT && report.count >= 1 &&
+                                       report.count <= PARSE_MAX_ERRORS + 1;
     for (size_t i = 0; sound && i < report.count; i++) {
         const struct parse_diagnostic *d = &report.items[i];
         size_t start = d->offset - (d->column - 1);
         sound = d->offset <= size && d->column >= 1 && d->column - 1 <= d->offset &&
-                (start == lex_text_start(text, size) || (start > 0 && text[start - 1] == '\n'));
+                (start == lex_text_start(text, size) || (start > 0 && text[start - 1] == '\n')) &&
+                (i == 0 || d->offset >= report.items[i - 1].offset); /* found in text order */
     }
     for (size_t i = 0; sound && i < source.function_count; i++) {
         const char *signature = source.functions[i].signature;
@@ -969,6 +1020,7 @@ int main(void)
     multi_line_and_comments();
     bodies_and_markers();
     errors();
+    every_error();
     malformed();
     nesting_is_bounded();
     marker_spans();
