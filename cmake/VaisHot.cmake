@@ -113,9 +113,11 @@ function(vais_add_hot_executable name)
     if(arg_HOT)
         set(stubs "${gen_dir}/stubs.c")
         set(table "${gen_dir}/table.c")
-        set(outputs "${stubs}" "${table}" ${units})
+        set(unmarked "${gen_dir}/unmarked.ld")
+        set(outputs "${stubs}" "${table}" "${unmarked}" ${units})
         get_target_property(arch VaisHot::runtime VAIS_HOT_ARCH)
-        set(hot_args --stubs "${stubs}" --table "${table}" --arch "${arch}")
+        set(hot_args --stubs "${stubs}" --table "${table}" --unmarked "${unmarked}"
+            --arch "${arch}")
     else()
         set(outputs ${units})
         set(hot_args "")
@@ -160,6 +162,11 @@ function(vais_add_hot_executable name)
     # The runtime refuses a build whose types shared with the core changed
     # layout; it reads both halves' layouts from their debug information.
     target_compile_options(${name} PRIVATE $<$<COMPILE_LANGUAGE:C,CXX>:-g>)
+    # A function of a hot source that the core calls without its marker fails
+    # the core's link by name (see templates/unmarked.ld.in). A link option,
+    # not a library: no dependency, so a new helper in a hot source relinks
+    # nothing; the generator has always rewritten it before the core links.
+    target_link_options(${name} PRIVATE "${unmarked}")
 
     # Machine paths reach the stubs as definitions, never as generated text.
     _vais_hot_c_strings(quoted_sources ${hot_sources})

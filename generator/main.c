@@ -25,13 +25,14 @@
 #include "watch.h"
 
 static const char top_usage[] = "usage: vais-hot gen|stamp ... (see 'vais-hot --help')";
-static const char gen_usage[] = "usage: vais-hot gen --program NAME [--stubs OUT.c --table OUT.c] "
-                                "[--arch ARCH] --unit SRC OUT [--unit SRC OUT]...";
+static const char gen_usage[] = "usage: vais-hot gen --program NAME [--stubs OUT.c --table OUT.c "
+                                "[--unmarked OUT.ld]] [--arch ARCH] --unit SRC OUT [--unit SRC "
+                                "OUT]...";
 static const char stamp_usage[] = "usage: vais-hot stamp LIBRARY STAMPFILE";
 
 static const char help[] =
-    "usage: vais-hot gen --program NAME [--stubs OUT.c --table OUT.c] [--arch ARCH]\n"
-    "                    --unit SRC OUT [--unit SRC OUT]...\n"
+    "usage: vais-hot gen --program NAME [--stubs OUT.c --table OUT.c [--unmarked OUT.ld]]\n"
+    "                    [--arch ARCH] --unit SRC OUT [--unit SRC OUT]...\n"
     "       vais-hot stamp LIBRARY STAMPFILE\n"
     "\n"
     "gen    Reads each hot source SRC, finds the functions marked '#[hot]' (a line\n"
@@ -39,6 +40,8 @@ static const char help[] =
     "       writes OUT, the copy of SRC to compile in its place. With --stubs and\n"
     "       --table (a HOT ON build) it also writes the core's stubs and the hot\n"
     "       library's table; ARCH is the stubs' machine (default and only: x86_64).\n"
+    "       --unmarked writes a linker script for the core's link: a function a hot\n"
+    "       source defines without '#[hot]' and the core calls fails it, by name.\n"
     "       NAME is the program's target name. A file whose content would not\n"
     "       change is left untouched; nothing is written if any source has an error.\n"
     "stamp  Writes the identity of LIBRARY (size, mtime, inode, device) to\n"
@@ -57,6 +60,7 @@ struct gen_options {
     const char *program;
     const char *stubs; /* NULL in a HOT OFF build, as table */
     const char *table;
+    const char *unmarked; /* NULL if not asked for */
     const char *arch;
     struct unit_arg *units; /* owned */
     size_t unit_count;
@@ -353,6 +357,7 @@ struct program {
     struct emit_variable *all_variables;     /* every #[persist] variable, by name */
     struct emit_variable *variables_by_unit; /* the same, grouped as by_unit */
     size_t *variable_start;                  /* as unit_start, for variables_by_unit */
+    struct emit_unmarked *unmarked;          /* the unmarked functions, by name */
 };
 
 /* Reads hot source path whole; says why not. A source must be a regular file
@@ -449,6 +454,22 @@ static enum gen_status index_variables(struct program *p)
     return GEN_OK;
 }
 
+/* Fills p->unmarked from the linked program: each with its source's file
+ * name, which is the path's last component (no machine path in the output). */
+static enum gen_status index_unmarked(struct program *p)
+{
+    size_t count = p->linked.external_count;
+    p->unmarked = calloc(count + 1, sizeof *p->unmarked);
+    if (!p->unmarked)
+        return GEN_NO_MEMORY;
+    for (size_t i = 0; i < count; i++) {
+        const struct parse_external *e = p->linked.externals[i];
+        const char *path = p->paths[e->source], *slash = strrchr(path, '/');
+        p->unmarked[i] = (struct emit_unmarked){e->name, slash ? slash + 1 : path};
+    }
+    return GEN_OK;
+}
+
 /* Renders unit u into o: the unit template (or the plain one) filled with
  * the source's text, markers blanked, and its own hot functions. */
 static enum gen_status render_unit(const struct program *p, size_t u, struct output *o)
@@ -473,7 +494,8 @@ static enum gen_status render_unit(const struct program *p, size_t u, struct out
     return render(opt->stubs ? "unit.c.in" : "unit_plain.c.in", &values, o);
 }
 
-/* Renders every output into outputs[0 .. units (+ 2 with stubs and table)). */
+/* Renders every output into outputs[0 .. units (+ 2 with stubs and table,
+ * + 1 with unmarked)). */
 static enum gen_status render_outputs(const struct program *p, struct output *outputs)
 {
     const struct gen_options *o = p->options;
@@ -500,7 +522,12 @@ static enum gen_status render_outputs(const struct program *p, struct output *ou
     if (status == GEN_OK)
         status = render("table.c.in", &values, &outputs[o->unit_count + 1]);
     free(stubs);
-    return status;
+    if (status != GEN_OK || !o->unmarked)
+        return status;
+    values.unmarked = p->unmarked;
+    values.unmarked_count = p->linked.external_count;
+    outputs[o->unit_count + 2].path = o->unmarked;
+    return render("unmarked.ld.in", &values, &outputs[o->unit_count + 2]);
 }
 
 /* Reports every error in the sources, in the order of the command line and
@@ -517,7 +544,7 @@ static void print_report(struct program *p)
 /* gen, once its options are checked. */
 static enum gen_status generate(const struct gen_options *o)
 {
-    size_t units = o->unit_count, output_count = units + (o->stubs ? 2 : 0);
+    size_t units = o->unit_count, output_count = units + (o->stubs ? 2 : 0) + !!o->unmarked;
     struct program p = {.options = o};
     struct output *outputs = calloc(output_count, sizeof *outputs);
     p.texts = calloc(units, sizeof *p.texts);
@@ -538,6 +565,8 @@ static enum gen_status generate(const struct gen_options *o)
         status = index_functions(&p);
     if (status == GEN_OK)
         status = index_variables(&p);
+    if (status == GEN_OK)
+        status = index_unmarked(&p);
     if (status == GEN_OK)
         status = render_outputs(&p, outputs);
     if (status == GEN_OK)
@@ -564,6 +593,7 @@ cleanup:
     free(p.all_variables);
     free(p.variables_by_unit);
     free(p.variable_start);
+    free(p.unmarked);
     return status;
 }
 
@@ -591,7 +621,7 @@ static int compare_strings(const void *a, const void *b)
 static enum gen_status check_paths(const struct gen_options *o)
 {
     size_t count = 0, outputs = 0;
-    const char **paths = calloc(2 * o->unit_count + 2, sizeof *paths);
+    const char **paths = calloc(2 * o->unit_count + 3, sizeof *paths);
     const char **sources = calloc(o->unit_count, sizeof *sources);
     enum gen_status status = paths && sources ? GEN_OK : GEN_NO_MEMORY;
     for (size_t u = 0; u < o->unit_count && status == GEN_OK; u++) {
@@ -602,6 +632,8 @@ static enum gen_status check_paths(const struct gen_options *o)
         paths[count++] = o->stubs;
         paths[count++] = o->table;
     }
+    if (o->unmarked && status == GEN_OK)
+        paths[count++] = o->unmarked;
     outputs = count;
     if (status == GEN_OK) {
         qsort(paths, outputs, sizeof *paths, compare_strings);
@@ -637,6 +669,8 @@ static enum gen_status check_options(struct gen_options *o)
         return usage_error(gen_usage, "missing '--unit SRC OUT'");
     if (!o->stubs != !o->table)
         return usage_error(gen_usage, "'--stubs' and '--table' go together");
+    if (o->unmarked && !o->stubs)
+        return usage_error(gen_usage, "'--unmarked' goes with '--stubs' and '--table'");
     if (!o->arch)
         o->arch = "x86_64";
     char *stubs = buf_format("stubs_%s.c.in", o->arch);
@@ -683,6 +717,8 @@ static enum gen_status read_options(int argc, char **argv, struct gen_options *o
             status = option_value(argc, argv, &i, &o->stubs);
         else if (strcmp(a, "--table") == 0)
             status = option_value(argc, argv, &i, &o->table);
+        else if (strcmp(a, "--unmarked") == 0)
+            status = option_value(argc, argv, &i, &o->unmarked);
         else if (strcmp(a, "--arch") == 0)
             status = option_value(argc, argv, &i, &o->arch);
         else if (strcmp(a, "--unit") == 0 && i + 2 < argc) {

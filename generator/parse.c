@@ -195,12 +195,13 @@ struct parser {
     enum gen_status status;    /* GEN_OK, GEN_BAD_INPUT after an error, GEN_NO_MEMORY */
     size_t errors;             /* errors added for this source, at most PARSE_MAX_ERRORS + 1 */
     int failed;                /* an error was added for what is being read: it adds no more */
+    int quiet;                 /* reading what no marker asked for: failures add no error */
     int stopped;               /* PARSE_MAX_ERRORS were added: the rest of the source is not read */
     struct lex_token resume;   /* a marker to read next instead of lexing, or LEX_EOF for none */
     struct lex_token marker;   /* the marker whose function or variable is being read */
     struct lex_token name;     /* that function's or variable's name, once known */
     struct buf name_text;      /* name's spelling, NUL-terminated */
-    struct decl_token *tokens; /* the declaration being read */
+    struct decl_token *tokens; /* the declaration being read (or collected, see collect) */
     size_t count;
     size_t capacity;
     size_t *open; /* indexes of its unclosed brackets */
@@ -249,7 +250,7 @@ __attribute__((format(printf, 3, 4)))
 static int
 fail(struct parser *p, const struct lex_token *at, const char *format, ...)
 {
-    if (p->failed || p->stopped || p->status == GEN_NO_MEMORY)
+    if (p->failed || p->quiet || p->stopped || p->status == GEN_NO_MEMORY)
         return -1;
     va_list args;
     va_start(args, format);
@@ -1160,7 +1161,16 @@ static int unclosed(struct parser *p, const struct lex_token *t)
     return unclosed_at(p, &p->tokens[p->open[p->depth - 1]].token, t);
 }
 
-/* Appends token t to the declaration, matching brackets. */
+/* Does t, a ')' or ']', close the innermost bracket open in the
+ * declaration? */
+static int closes_innermost(const struct parser *p, const struct lex_token *t)
+{
+    char opener = p->depth > 0 ? p->text[p->tokens[p->open[p->depth - 1]].token.offset] : 0;
+    return opener == (p->text[t->offset] == ')' ? '(' : '[');
+}
+
+/* Appends token t to the declaration, matching brackets (a closing one
+ * must close the innermost open one). */
 static int push_token(struct parser *p, const struct lex_token *t)
 {
     void *tokens = p->tokens, *open = p->open;
@@ -1204,8 +1214,7 @@ static int read_declaration(struct parser *p, struct lex_token *ending, int vari
         }
         if (closes && p->depth == 0)
             return not_a_definition(p, &t);
-        char opener = p->depth > 0 ? p->text[p->tokens[p->open[p->depth - 1]].token.offset] : 0;
-        if (ends || (closes && opener != (p->text[t.offset] == ')' ? '(' : '[')))
+        if (ends || (closes && !closes_innermost(p, &t)))
             return unclosed(p, &t);
         if (push_token(p, &t) != 0)
             return -1;
@@ -1521,6 +1530,58 @@ static int read_marker(struct parser *p, const struct lex_token *marker,
     return read_persist(p, marker);
 }
 
+/* Adds the name t spells to the source's unmarked external functions. */
+static int add_external(struct parser *p, const struct lex_token *t)
+{
+    struct parse_source *out = p->out;
+    void *externals = out->externals;
+    if (buf_reserve(&externals, &out->external_capacity, out->external_count + 1,
+                    sizeof *out->externals) != 0)
+        return out_of_memory(p);
+    out->externals = externals;
+    struct buf name = {0};
+    if (append_spelling(p, &name, t) != 0)
+        return out_of_memory(p);
+    out->externals[out->external_count++] = (struct parse_external){name.data, p->source};
+    return 0;
+}
+
+/* external := specifiers declarator '{', an unmarked definition at file
+ * scope, over the tokens collected since the last ';', '}' or directive
+ * there (`open` is its '{'): if it defines a function with external linkage,
+ * adds its name to the source's externals. Anything else, a struct or an
+ * initializer, or what it cannot read, adds nothing and reports nothing:
+ * no marker asked for it. Starts the next collection. */
+static int read_external(struct parser *p, const struct lex_token *open)
+{
+    struct type type;
+    int function = 0;
+    p->quiet = 1;
+    p->chain_count = 0;
+    if (p->count > 0 && p->depth == 0 &&
+        read_type(p, 0, p->count, open, CONTEXT_DEFINITION, 0, &type) == 0)
+        function = type.name != NO_INDEX && type.end == p->count && !type.static_at &&
+                   type.chain < type.chain_end && p->chain[type.chain].kind == DERIVE_FUNCTION;
+    p->quiet = 0;
+    int result = function ? add_external(p, &p->tokens[type.name].token) : 0;
+    p->count = p->depth = 0;
+    return result;
+}
+
+/* Adds token t, read at file scope, to the tokens read_external reads; a
+ * ';', a directive, a stray '}' or a bracket that closes nothing open
+ * starts afresh. */
+static int collect(struct parser *p, const struct lex_token *t)
+{
+    int closes = punct_is(p, t, ")") || punct_is(p, t, "]");
+    if (t->kind == LEX_DIRECTIVE || punct_is(p, t, ";") || punct_is(p, t, "}") ||
+        (closes && !closes_innermost(p, t))) {
+        p->count = p->depth = 0;
+        return 0;
+    }
+    return push_token(p, t);
+}
+
 enum gen_status parse_source(const char *text, size_t size, size_t source, struct parse_source *out,
                              struct parse_report *report)
 {
@@ -1546,16 +1607,22 @@ enum gen_status parse_source(const char *text, size_t size, size_t source, struc
             lex_next(&p.lex, &t);
         if (t.kind == LEX_EOF)
             break;
-        if (punct_is(&p, &t, "{") && depth++ == 0)
-            outer = t;
-        else if (punct_is(&p, &t, "}") && depth > 0)
-            depth--;
         size_t errors = p.errors;
         p.failed = 0;
         if (t.kind == LEX_ERROR)
             lex_failure(&p, &t);
-        else if (t.kind == LEX_MARKER && read_marker(&p, &t, depth > 0 ? &outer : NULL) != 0)
-            assert(p.errors > errors || p.status == GEN_NO_MEMORY); /* it said why */
+        else if (t.kind == LEX_MARKER) {
+            if (read_marker(&p, &t, depth > 0 ? &outer : NULL) != 0)
+                assert(p.errors > errors || p.status == GEN_NO_MEMORY); /* it said why */
+            p.count = p.depth = 0;
+        } else if (punct_is(&p, &t, "{") && depth++ == 0) {
+            outer = t;
+            read_external(&p, &t);
+        } else if (punct_is(&p, &t, "}") && depth > 0) {
+            depth--;
+        } else if (depth == 0) {
+            collect(&p, &t);
+        }
         (void)errors;
     }
     assert(p.status != GEN_OK || p.lex.pos >= size);
@@ -1608,6 +1675,49 @@ static int compare_variables(const void *a, const void *b)
 {
     return compare_sites(variable_site(*(const struct parse_variable *const *)a),
                          variable_site(*(const struct parse_variable *const *)b));
+}
+
+/* Orders by name, then by source: the first of a name is the one kept. */
+static int compare_externals(const void *a, const void *b)
+{
+    const struct parse_external *e = *(const struct parse_external *const *)a,
+                                *f = *(const struct parse_external *const *)b;
+    int by_name = strcmp(e->name, f->name);
+    if (by_name != 0 || e->source == f->source)
+        return by_name;
+    return e->source < f->source ? -1 : 1;
+}
+
+/* Fills program->externals from sources[0..count): sorted by name, each name
+ * once, none that program->functions (sorted) holds. */
+static enum gen_status gather_externals(const struct parse_source *sources, size_t count,
+                                        struct parse_program *program)
+{
+    size_t total = 0, capacity = 0, kept = 0;
+    for (size_t s = 0; s < count; s++)
+        total += sources[s].external_count;
+    void *e = NULL;
+    if (buf_reserve(&e, &capacity, total, sizeof *program->externals) != 0)
+        return GEN_NO_MEMORY;
+    program->externals = e;
+    for (size_t s = 0; s < count; s++) {
+        for (size_t i = 0; i < sources[s].external_count; i++)
+            program->externals[program->external_count++] = &sources[s].externals[i];
+    }
+    if (total > 1)
+        qsort(program->externals, total, sizeof *program->externals, compare_externals);
+    /* One merge with the hot functions, both sorted by name. */
+    for (size_t i = 0, f = 0; i < total; i++) {
+        const char *name = program->externals[i]->name;
+        while (f < program->count && strcmp(program->functions[f]->name, name) < 0)
+            f++;
+        int hot = f < program->count && strcmp(program->functions[f]->name, name) == 0;
+        int again = kept > 0 && strcmp(program->externals[kept - 1]->name, name) == 0;
+        if (!hot && !again)
+            program->externals[kept++] = program->externals[i];
+    }
+    program->external_count = kept;
+    return GEN_OK;
 }
 
 /* Adds the error of `later`, whose name was first marked with `marker` at
@@ -1677,6 +1787,8 @@ enum gen_status parse_link(const struct parse_source *sources, const char *const
                            size_t count, struct parse_program *program, struct parse_report *report)
 {
     enum gen_status status = gather(sources, count, program);
+    if (status == GEN_OK)
+        status = gather_externals(sources, count, program);
     const struct parse_function *const *functions = program->functions;
     const struct parse_variable *const *variables = program->variables;
     for (size_t i = 1, first = 0; i < program->count && status != GEN_NO_MEMORY; i++) {
@@ -1728,8 +1840,11 @@ void parse_source_free(struct parse_source *source)
         free(source->variables[i].name);
         free(source->variables[i].type);
     }
+    for (size_t i = 0; i < source->external_count; i++)
+        free(source->externals[i].name);
     free(source->functions);
     free(source->variables);
+    free(source->externals);
     free(source->markers);
     memset(source, 0, sizeof *source);
 }
@@ -1746,5 +1861,6 @@ void parse_program_free(struct parse_program *program)
 {
     free(program->functions);
     free(program->variables);
+    free(program->externals);
     memset(program, 0, sizeof *program);
 }

@@ -633,6 +633,58 @@ static void linking(void)
               "f=int(void); g=int(void); f=int(int)");
 }
 
+/* The names of a source's externals, joined by " ". */
+static const char *external_names(const struct parse_source *source)
+{
+    static char names[1024];
+    size_t used = 0;
+    names[0] = '\0';
+    for (size_t i = 0; i < source->external_count && used < sizeof names; i++) {
+        int n = snprintf(names + used, sizeof names - used, "%s%s", i ? " " : "",
+                         source->externals[i].name);
+        used += n > 0 ? (size_t)n : 0;
+    }
+    return names;
+}
+
+/* Unmarked function definitions with external linkage at file scope are
+ * externals; nothing else is, and reading them reports nothing. Linking
+ * sorts them, keeps each name once and leaves the hot functions out. */
+static void externals(void)
+{
+    const char a[] =
+        "static int s(void) { return 0; }\nint zeta(int x) { return x; }\n"
+        "struct pt { int x; };\nint table[] = {1, 2};\ntypedef struct { int a; } T;\n"
+        "LUALIB_API lua_Number (luaL_x) (lua_State *L) { return 0; }\n"
+        "void *SDLCALL al\\\nloc(size_t n) { if (n) { return 0; } return 0; }\n"
+        "int (*pick(int k))(int) { return 0; }\nint declared(void);\n"
+        "int knr(a) int a; { return a; }\nint f(void) asm(\"g\") { return 0; }\n"
+        "#ifdef X\nint in_group(void)\n#else\nint in_group(int)\n#endif\n{ return 0; }\n"
+        "#[hot]\nint hot(void) { return 0; }\nint mid(void) { int x(void); return 0; }\n"
+        "#[hot]\nstatic int bad(void) {}\nint after(void) {}\n";
+    const char b[] = "int zeta(int x) { return x; }\nint alpha(void) {}\nint hot(void) {}\n";
+    const char *paths[] = {"a.c", "b.c"};
+    struct parse_source sources[2] = {{0}};
+    struct parse_report report = {0};
+    struct parse_program program = {0};
+    CHECK_INT(parse_source(a, sizeof a - 1, 0, &sources[0], &report), ==, GEN_BAD_INPUT);
+    CHECK_INT(report.count, ==, 1);
+    CHECK_STR(external_names(&sources[0]), "zeta luaL_x alloc pick mid after");
+    CHECK_INT(parse_source(b, sizeof b - 1, 1, &sources[1], &report), ==, GEN_OK);
+    CHECK_STR(external_names(&sources[1]), "zeta alpha hot");
+    CHECK_INT(parse_link(sources, paths, 2, &program, &report), ==, GEN_OK);
+    CHECK_INT(program.external_count, ==, 7);
+    const char *expected[] = {"after", "alloc", "alpha", "luaL_x", "mid", "pick", "zeta"};
+    for (size_t i = 0; i < program.external_count && i < 7; i++)
+        CHECK_STR(program.externals[i]->name, expected[i]);
+    if (program.external_count == 7)
+        CHECK_INT(program.externals[6]->source, ==, 0);
+    parse_program_free(&program);
+    parse_report_free(&report);
+    parse_source_free(&sources[0]);
+    parse_source_free(&sources[1]);
+}
+
 /* The canonical type of a #[persist] variable is that of a parameter. */
 static void persist_types(void)
 {
@@ -1025,6 +1077,7 @@ int main(void)
     nesting_is_bounded();
     marker_spans();
     linking();
+    externals();
     persist_types();
     persist_initializers();
     persist_errors();
