@@ -58,17 +58,21 @@ static int take_field(struct description *d, const char *key, const char *value)
         {"program", offsetof(struct description, program)},
         {"hot", offsetof(struct description, hot)},
         {"library", offsetof(struct description, library)},
+        {"library_file", offsetof(struct description, library_file)},
         {"executable", offsetof(struct description, executable)},
         {"stubs", offsetof(struct description, stubs)},
         {"cmake", offsetof(struct description, cmake)},
         {"generator", offsetof(struct description, generator)},
         {"make", offsetof(struct description, make)},
         {"build_dir", offsetof(struct description, build_dir)},
+        {"project_dir", offsetof(struct description, project_dir)},
     };
     if (strcmp(key, "source") == 0)
         return list_add(&d->sources, &d->source_count, value);
     if (strcmp(key, "unit") == 0)
         return list_add(&d->units, &d->unit_count, value);
+    if (strcmp(key, "core_object") == 0)
+        return list_add(&d->core_objects, &d->core_object_count, value);
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         if (strcmp(key, fields[i].key) == 0)
             *(const char **)(void *)((char *)d + fields[i].offset) = value;
@@ -105,4 +109,5 @@ void description_free(struct description *d)
     free(d->text);
     free(d->sources);
     free(d->units);
+    free(d->core_objects);
 }

@@ -18,13 +18,14 @@
 #include <vais/hot_abi.h>
 
 #include "buf.h"
+#include "exports.h"
 #include "emit.h"
 #include "parse.h"
 #include "status.h"
 #include "templates.h"
 #include "watch.h"
 
-static const char top_usage[] = "usage: vais-hot gen|stamp ... (see 'vais-hot --help')";
+static const char top_usage[] = "usage: vais-hot gen|stamp|check|watch ... (see 'vais-hot --help')";
 static const char gen_usage[] = "usage: vais-hot gen --program NAME [--stubs OUT.c --table OUT.c "
                                 "[--unmarked OUT.ld]] [--arch ARCH] --unit SRC OUT [--unit SRC "
                                 "OUT]...";
@@ -796,6 +797,8 @@ int main(int argc, char **argv)
     else if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(help, stdout);
         fputs("\n", stdout);
+        fputs(exports_help, stdout);
+        fputs("\n", stdout);
         fputs(watch_help, stdout);
         status = GEN_OK;
     } else if (strcmp(argv[1], "gen") == 0)
@@ -804,6 +807,8 @@ int main(int argc, char **argv)
         status = run_stamp(argc, argv);
     else if (strcmp(argv[1], "watch") == 0)
         return watch_main(argc, argv);
+    else if (strcmp(argv[1], "check") == 0)
+        return exports_main(argc, argv);
     else
         status = usage_error(top_usage, "unknown command '%s'", argv[1]);
     if (status == GEN_NO_MEMORY)

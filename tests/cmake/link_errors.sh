@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # tests/cmake/link_errors.sh C-COMPILER VAIS-HOT-DIR SCRATCH-PARENT
-# The link_errors project built with Ninja: a good build, then a new helper
-# in a hot source, which must not relink the core; then each CASE that must
-# fail, with vais-hot's message for it in place of the linker's own. With
-# gcc, the unmarked case again with Unix Makefiles, and with lld when it is
-# installed.
+# The link_errors project built with Ninja: a good build; a new helper in a
+# hot source, which must not relink the core; a core function hot code uses
+# made hidden, which fails the core's link, then an edit of the hot code,
+# which fails the library's, then the fix, which must build; then a core
+# that calls unmarked functions, with vais-hot's message in place of the
+# linker's own. With gcc, the last again with Unix Makefiles, and with lld
+# when it is installed.
 set -euo pipefail
 cc=$1
 vais_hot_dir=$2
@@ -45,6 +47,53 @@ grep -qF "PROVIDE(util_new = " "$work/build/vais_hot/app/unmarked.ld" ||
 grep -qF "Linking C shared library libapp_hot.so" "$work/build.log" || fail "the library was not relinked"
 ! grep -qF "Linking C executable app" "$work/build.log" || fail "a new helper relinked the core"
 [[ $(stat -c '%i %Y' "$work/build/app") == "$exe_before" ]] || fail "the executable changed"
+
+# The core hides core_secret, which hot code uses: the core's link fails,
+# after it, naming the symbol and the fix.
+stamp=$work/build/libapp_hot.so.stamp
+hidden="vais-hot: error: hot code in 'libapp_hot.so' uses 'core_secret', which the core of 'app' defines hidden (-fvisibility=hidden or a visibility attribute), so the loader cannot find it: give it default visibility in the core, e.g. __attribute__((visibility(\"default\"))), and rebuild 'app'"
+hide() {
+    sed -i 's|^int core_secret(int x) /\* visibility \*/$|__attribute__((visibility("hidden"))) int core_secret(int x) /* visibility */|' \
+        "$work/src/main.c"
+}
+unhide() { sed -i 's|^__attribute__((visibility("hidden"))) int core_secret|int core_secret|' "$work/src/main.c"; }
+edit_hot() { sed -i "s|/\\* edit[^*]*\\*/|/* edit $1 */|" "$work/src/hot.c"; }
+# The hot code is edited with that core on disk: app_hot's build fails, and
+# the running program is not told to load it.
+library_fails() {
+    local stamp_before
+    stamp_before=$(stat -c '%Y.%N' "$stamp" 2>/dev/null || echo none)
+    edit_hot "$1"
+    if cmake --build "$work/build" --target app_hot >"$work/build.log" 2>&1; then
+        cat "$work/build.log"
+        fail "hidden, library: the build succeeded"
+    fi
+    (($(count "$hidden") == 1)) || { cat "$work/build.log"; fail "no error after the library's link"; }
+    [[ $(stat -c '%Y.%N' "$stamp" 2>/dev/null || echo none) == "$stamp_before" ]] ||
+        fail "a library that needs a hidden symbol was stamped"
+}
+hide
+build_fails "hidden, core"
+(($(count "$hidden") == 1)) || { cat "$work/build.log"; fail "no error after the core's link"; }
+library_fails 1
+
+# The fix is in the core, not built yet: the library's check only warns.
+unhide
+cmake --build "$work/build" --target app_hot >"$work/build.log" 2>&1 ||
+    { cat "$work/build.log"; fail "the library after the fix"; }
+(($(count "vais-hot: warning: hot code in 'libapp_hot.so' uses 'core_secret', which the core of 'app' defines hidden; 'app' is older than 'main.c', so it is checked again when 'app' is linked") == 1)) ||
+    { cat "$work/build.log"; fail "no warning about the core to be rebuilt"; }
+
+# And once more, fixed with a build of everything: the library's check, which
+# failed last time and runs first, must not stop the build that relinks the
+# core (whichever of the two Ninja runs first).
+hide
+build_fails "hidden again, core"
+library_fails 2
+unhide
+cmake --build "$work/build" >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "the fixed build failed"; }
+(($(count "vais-hot: error") == 0)) || { cat "$work/build.log"; fail "an error in the fixed build"; }
+[[ $("$work/build/app" 2>/dev/null) == "value=42" ]] || fail "fixed run: $("$work/build/app")"
 
 # The core calls two unmarked functions (one of them twice): one line each,
 # and none of the linker's own.

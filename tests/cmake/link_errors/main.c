@@ -1,5 +1,6 @@
-/* The core: calls the hot function, and with CASE_UNMARKED two functions
- * that util.c, a hot source, defines without a marker. */
+/* The core: calls the hot function, which calls core_secret; with
+ * CASE_UNMARKED, also two functions that util.c, a hot source, defines
+ * without a marker. link_errors.sh hides core_secret by editing this file. */
 #include <stdio.h>
 
 int answer(int base);
@@ -7,6 +8,11 @@ int answer(int base);
 int util_scale(int x);
 int util_clamp(int x);
 #endif
+
+int core_secret(int x) /* visibility */
+{
+    return x + 1;
+}
 
 /* Defined in util.c too: the core's own, which the link finds first. */
 int shared_name(void)
