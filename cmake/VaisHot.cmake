@@ -121,9 +121,11 @@ function(vais_add_hot_executable name)
     if(arg_HOT)
         set(stubs "${gen_dir}/stubs.c")
         set(table "${gen_dir}/table.c")
-        set(outputs "${stubs}" "${table}" ${units})
+        set(unmarked "${gen_dir}/unmarked.ld")
+        set(outputs "${stubs}" "${table}" "${unmarked}" ${units})
         get_target_property(arch VaisHot::runtime VAIS_HOT_ARCH)
-        set(hot_args --stubs "${stubs}" --table "${table}" --arch "${arch}")
+        set(hot_args --stubs "${stubs}" --table "${table}" --unmarked "${unmarked}"
+            --arch "${arch}")
     else()
         set(outputs ${units})
         set(hot_args "")
@@ -138,7 +140,7 @@ function(vais_add_hot_executable name)
     # One target owns the generated files, so that both halves, built in
     # parallel, never run the generator twice.
     add_custom_target(${gen_target} DEPENDS ${outputs})
-    _vais_hot_describe("${name}" "${arg_HOT}" "${gen_dir}" "${hot_sources}" "${units}")
+    _vais_hot_describe("${name}" "${arg_HOT}" "${gen_dir}" "${hot_sources}" "${units}" description)
     _vais_hot_ide_sources("${name}" "${arg_HOT}" "${hot_sources}" "${arg_LINK_LIBRARIES}")
 
     if(NOT arg_HOT)
@@ -154,7 +156,11 @@ function(vais_add_hot_executable name)
     add_dependencies(${name}_hot ${gen_target})
     _vais_hot_library(${name}_hot)
     _vais_hot_color(${name}_hot)
+    # Hot code may use only what the core exports: a symbol the core hides
+    # fails the build by name (vais-hot check), before the stamp lands; and
+    # again after the core links, which a first build does last.
     add_custom_command(TARGET ${name}_hot POST_BUILD
+        COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" check "${description}"
         COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" stamp "$<TARGET_FILE:${name}_hot>"
                 "$<TARGET_FILE:${name}_hot>.stamp"
         VERBATIM)
@@ -168,6 +174,14 @@ function(vais_add_hot_executable name)
     # The runtime refuses a build whose types shared with the core changed
     # layout; it reads both halves' layouts from their debug information.
     target_compile_options(${name} PRIVATE $<$<COMPILE_LANGUAGE:C,CXX>:-g>)
+    # A function of a hot source that the core calls without its marker fails
+    # the core's link by name (see templates/unmarked.ld.in). A link option,
+    # not a library: no dependency, so a new helper in a hot source relinks
+    # nothing; the generator has always rewritten it before the core links.
+    target_link_options(${name} PRIVATE "${unmarked}")
+    add_custom_command(TARGET ${name} POST_BUILD
+        COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" check "${description}" --after-core
+        VERBATIM)
 
     # Machine paths reach the stubs as definitions, never as generated text.
     _vais_hot_c_strings(quoted_sources ${hot_sources})
@@ -291,10 +305,13 @@ function(_vais_hot_library target)
 endfunction()
 
 # Writes <build>/vais_hot/<name>.watch, what `vais-hot watch <build> <name>`
-# reads about the program: one "key value" line each (values are absolute
-# paths or names; "source" and "unit" repeat). Multi-config generators get
-# one file per configuration, <name>-<CONFIG>.watch, which watch does not read.
-function(_vais_hot_describe name hot gen_dir hot_sources units)
+# and the build's `vais-hot check` read about the program (see
+# generator/description.h): one "key value" line each (values are absolute
+# paths or names; "source" and "unit" repeat); sets out to its path. Its
+# generator expressions name both halves' files without making either depend
+# on the other. Multi-config generators get one file per configuration,
+# <name>-<CONFIG>.watch, which watch does not read.
+function(_vais_hot_describe name hot gen_dir hot_sources units out)
     if(hot)
         set(hot ON)
     else()
@@ -302,9 +319,11 @@ function(_vais_hot_describe name hot gen_dir hot_sources units)
     endif()
     set(lines "vais-hot watch 1" "program ${name}" "hot ${hot}" "library ${name}_hot"
         "executable $<TARGET_FILE:${name}>" "cmake ${CMAKE_COMMAND}"
-        "generator ${CMAKE_GENERATOR}" "make ${CMAKE_MAKE_PROGRAM}" "build_dir ${CMAKE_BINARY_DIR}")
+        "generator ${CMAKE_GENERATOR}" "make ${CMAKE_MAKE_PROGRAM}" "build_dir ${CMAKE_BINARY_DIR}"
+        "project_dir ${CMAKE_SOURCE_DIR}")
     if(hot)
-        list(APPEND lines "stubs ${gen_dir}/stubs.c")
+        list(APPEND lines "stubs ${gen_dir}/stubs.c" "library_file $<TARGET_FILE:${name}_hot>"
+            "core_object $<JOIN:$<TARGET_OBJECTS:${name}>,\ncore_object >")
     endif()
     foreach(src IN LISTS hot_sources)
         list(APPEND lines "source ${src}")
@@ -320,6 +339,7 @@ function(_vais_hot_describe name hot gen_dir hot_sources units)
         set(file "${CMAKE_BINARY_DIR}/vais_hot/${name}.watch")
     endif()
     file(GENERATE OUTPUT "${file}" CONTENT "${content}\n")
+    set(${out} "${file}" PARENT_SCOPE)
 endfunction()
 
 # Makes <name>_vais_hot_ide, an object library that no build builds, of the

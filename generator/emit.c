@@ -13,6 +13,7 @@ enum list {
     LIST_NONE,
     LIST_FUNCTIONS,
     LIST_VARIABLES,
+    LIST_UNMARKED,
 };
 
 /* What a template line is. */
@@ -33,6 +34,7 @@ static const struct {
 } directives[] = {
     {"@@each function", LINE_EACH, LIST_FUNCTIONS},
     {"@@each variable", LINE_EACH, LIST_VARIABLES},
+    {"@@each unmarked", LINE_EACH, LIST_UNMARKED},
     {"@@if functions", LINE_IF, LIST_FUNCTIONS},
     {"@@if variables", LINE_IF, LIST_VARIABLES},
     {"@@else", LINE_ELSE, LIST_NONE},
@@ -97,8 +99,17 @@ static enum line_kind line_kind_of(const struct render *r, size_t start, enum li
 /* How many items the list visits. */
 static size_t list_size(const struct render *r, enum list list)
 {
+    if (list == LIST_UNMARKED)
+        return r->values->unmarked_count;
     return list == LIST_FUNCTIONS ? r->values->function_count : r->values->variable_count;
 }
+
+/* One item of a list, as the keys of a block see it: at most one is set. */
+struct item {
+    const struct emit_function *f;
+    const struct emit_variable *v;
+    const struct emit_unmarked *u;
+};
 
 /* Records the problem of the directive line at start: "'<line>'<what>". */
 static enum gen_status line_problem(const struct render *r, size_t start, const char *what)
@@ -130,14 +141,28 @@ static int append_escaped(struct buf *out, const char *value)
     return 0;
 }
 
-/* Appends the value of the placeholder KEY (length bytes at key) for
- * function f or variable v (both NULL outside a block). Returns 0, 1 if KEY
- * has no value here, or -1 when out of memory. */
-static int append_value(const struct render *r, const char *key, size_t length,
-                        const struct emit_function *f, const struct emit_variable *v)
+/* Appends value as the inside of a linker script's string, which has no
+ * escapes: a '"' or a control byte becomes '?'. */
+static int append_script_string(struct buf *out, const char *value)
+{
+    for (size_t i = 0; value[i] != '\0'; i++) {
+        unsigned char c = (unsigned char)value[i];
+        char kept = c == '"' || c < 0x20 || c == 0x7f ? '?' : (char)c;
+        if (buf_append(out, &kept, 1) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Appends the value of the placeholder KEY (length bytes at key) for the
+ * item of a block (none outside a block). Returns 0, 1 if KEY has no value
+ * here, or -1 when out of memory. */
+static int append_value(const struct render *r, const char *key, size_t length, struct item item)
 {
 #define KEY_IS(name) (length == sizeof name - 1 && memcmp(key, name, length) == 0)
     const struct emit_values *values = r->values;
+    const struct emit_function *f = item.f;
+    const struct emit_variable *v = item.v;
     struct buf *out = r->out;
     if (KEY_IS("PROGRAM") && values->program)
         return buf_append_str(out, values->program);
@@ -154,8 +179,10 @@ static int append_value(const struct render *r, const char *key, size_t length,
             emit_text(values->text, values->text_size, values->blanks, values->blank_count, out);
         return written == GEN_OK ? 0 : -1;
     }
-    if (KEY_IS("NAME") && (f || v))
-        return buf_append_str(out, f ? f->name : v->name);
+    if (KEY_IS("NAME") && (f || v || item.u))
+        return buf_append_str(out, f ? f->name : v ? v->name : item.u->name);
+    if (KEY_IS("FILE") && item.u)
+        return append_script_string(out, item.u->file);
     if (KEY_IS("SIGNATURE") && f)
         return buf_append_str(out, f->signature);
     if (KEY_IS("TYPE") && v)
@@ -175,9 +202,8 @@ static int is_key_char(char c)
     return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-/* Appends template bytes [start, end) with placeholders filled for f or v. */
-static enum gen_status fill(const struct render *r, size_t start, size_t end,
-                            const struct emit_function *f, const struct emit_variable *v)
+/* Appends template bytes [start, end) with placeholders filled for item. */
+static enum gen_status fill(const struct render *r, size_t start, size_t end, struct item item)
 {
     size_t i = start;
     while (i < end) {
@@ -196,7 +222,7 @@ static enum gen_status fill(const struct render *r, size_t start, size_t end,
             i = key;
             continue;
         }
-        int missing = append_value(r, r->text + key, key_end - key, f, v);
+        int missing = append_value(r, r->text + key, key_end - key, item);
         if (missing < 0)
             return GEN_NO_MEMORY;
         if (missing)
@@ -223,9 +249,12 @@ static enum gen_status each(const struct render *r, size_t start, size_t limit, 
     if (end >= limit)
         return line_problem(r, start, " without '@@end'");
     for (size_t i = 0; i < list_size(r, list); i++) {
-        const struct emit_function *f = list == LIST_FUNCTIONS ? &r->values->functions[i] : NULL;
-        const struct emit_variable *v = list == LIST_VARIABLES ? &r->values->variables[i] : NULL;
-        enum gen_status status = fill(r, body, end, f, v);
+        struct item item = {
+            list == LIST_FUNCTIONS ? &r->values->functions[i] : NULL,
+            list == LIST_VARIABLES ? &r->values->variables[i] : NULL,
+            list == LIST_UNMARKED ? &r->values->unmarked[i] : NULL,
+        };
+        enum gen_status status = fill(r, body, end, item);
         if (status != GEN_OK)
             return status;
     }
@@ -288,7 +317,7 @@ static enum gen_status render_lines(const struct render *r, size_t start, size_t
         enum line_kind kind = line_kind_of(r, start, &list);
         enum gen_status status = GEN_OK;
         if (kind == LINE_TEXT)
-            status = fill(r, start, next, NULL, NULL);
+            status = fill(r, start, next, (struct item){NULL, NULL, NULL});
         else if (kind == LINE_EACH)
             status = each(r, start, end, list, &next);
         else if (kind == LINE_IF && !in_if)

@@ -28,6 +28,12 @@ struct emit_variable {
                            is hot_abi.h's HOT_ABI_PERSIST_PREFIX */
 };
 
+/* One function a hot source defines without a marker, as a template sees it. */
+struct emit_unmarked {
+    const char *name; /* NAME: a C identifier */
+    const char *file; /* FILE: the hot source's file name, without its directory */
+};
+
 /* The values a template may use; a NULL pointer means "no such key here". */
 struct emit_values {
     const char *program;                   /* PROGRAM: the target name, verbatim */
@@ -37,6 +43,8 @@ struct emit_values {
     size_t variable_total;                 /* VARIABLE_COUNT: persisted variables in the program */
     const struct emit_variable *variables; /* what '@@each variable' visits, by name */
     size_t variable_count;
+    const struct emit_unmarked *unmarked; /* what '@@each unmarked' visits, by name */
+    size_t unmarked_count;
     const char *source; /* SOURCE: escaped for a C string literal */
     const char *unit;   /* UNIT: escaped the same way */
     const char *text;   /* TEXT: the source, as emit_text writes it with blanks */
@@ -60,7 +68,9 @@ struct emit_problem {
  * - A line that is exactly "@@each function" starts a block, ended by a line
  *   that is exactly "@@end", emitted once per function with NAME, SIGNATURE,
  *   INDEX and OFFSET; "@@each variable" likewise once per variable with NAME,
- *   TYPE and INDEX. A block holds no other directive.
+ *   TYPE and INDEX; "@@each unmarked" once per unmarked function with NAME
+ *   and FILE, written for a string of a linker script (a '"' or a control
+ *   byte there becomes '?'). A block holds no other directive.
  * - "@@if functions" or "@@if variables", then lines, optionally "@@else"
  *   and lines, then "@@end": the first part when the list '@@each' would
  *   visit is not empty, else the second. It may hold '@@each' blocks, not

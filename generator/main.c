@@ -18,20 +18,22 @@
 #include <vais/hot_abi.h>
 
 #include "buf.h"
+#include "exports.h"
 #include "emit.h"
 #include "parse.h"
 #include "status.h"
 #include "templates.h"
 #include "watch.h"
 
-static const char top_usage[] = "usage: vais-hot gen|stamp ... (see 'vais-hot --help')";
-static const char gen_usage[] = "usage: vais-hot gen --program NAME [--stubs OUT.c --table OUT.c] "
-                                "[--arch ARCH] --unit SRC OUT [--unit SRC OUT]...";
+static const char top_usage[] = "usage: vais-hot gen|stamp|check|watch ... (see 'vais-hot --help')";
+static const char gen_usage[] = "usage: vais-hot gen --program NAME [--stubs OUT.c --table OUT.c "
+                                "[--unmarked OUT.ld]] [--arch ARCH] --unit SRC OUT [--unit SRC "
+                                "OUT]...";
 static const char stamp_usage[] = "usage: vais-hot stamp LIBRARY STAMPFILE";
 
 static const char help[] =
-    "usage: vais-hot gen --program NAME [--stubs OUT.c --table OUT.c] [--arch ARCH]\n"
-    "                    --unit SRC OUT [--unit SRC OUT]...\n"
+    "usage: vais-hot gen --program NAME [--stubs OUT.c --table OUT.c [--unmarked OUT.ld]]\n"
+    "                    [--arch ARCH] --unit SRC OUT [--unit SRC OUT]...\n"
     "       vais-hot stamp LIBRARY STAMPFILE\n"
     "\n"
     "gen    Reads each hot source SRC, finds the functions marked '#[hot]' (a line\n"
@@ -39,6 +41,8 @@ static const char help[] =
     "       writes OUT, the copy of SRC to compile in its place. With --stubs and\n"
     "       --table (a HOT ON build) it also writes the core's stubs and the hot\n"
     "       library's table; ARCH is the stubs' machine (default and only: x86_64).\n"
+    "       --unmarked writes a linker script for the core's link: a function a hot\n"
+    "       source defines without '#[hot]' and the core calls fails it, by name.\n"
     "       NAME is the program's target name. A file whose content would not\n"
     "       change is left untouched; nothing is written if any source has an error.\n"
     "stamp  Writes the identity of LIBRARY (size, mtime, inode, device) to\n"
@@ -57,6 +61,7 @@ struct gen_options {
     const char *program;
     const char *stubs; /* NULL in a HOT OFF build, as table */
     const char *table;
+    const char *unmarked; /* NULL if not asked for */
     const char *arch;
     struct unit_arg *units; /* owned */
     size_t unit_count;
@@ -353,6 +358,7 @@ struct program {
     struct emit_variable *all_variables;     /* every #[persist] variable, by name */
     struct emit_variable *variables_by_unit; /* the same, grouped as by_unit */
     size_t *variable_start;                  /* as unit_start, for variables_by_unit */
+    struct emit_unmarked *unmarked;          /* the unmarked functions, by name */
 };
 
 /* Reads hot source path whole; says why not. A source must be a regular file
@@ -450,6 +456,22 @@ static enum gen_status index_variables(struct program *p)
     return GEN_OK;
 }
 
+/* Fills p->unmarked from the linked program: each with its source's file
+ * name, which is the path's last component (no machine path in the output). */
+static enum gen_status index_unmarked(struct program *p)
+{
+    size_t count = p->linked.external_count;
+    p->unmarked = calloc(count + 1, sizeof *p->unmarked);
+    if (!p->unmarked)
+        return GEN_NO_MEMORY;
+    for (size_t i = 0; i < count; i++) {
+        const struct parse_external *e = p->linked.externals[i];
+        const char *path = p->paths[e->source], *slash = strrchr(path, '/');
+        p->unmarked[i] = (struct emit_unmarked){e->name, slash ? slash + 1 : path};
+    }
+    return GEN_OK;
+}
+
 /* What the hot library's unit of s blanks: its markers, and the 'static'
  * of each #[persist] variable (which the unit makes external, renamed), in
  * the order of the text; *spans NULL if that is just the markers, else
@@ -512,7 +534,8 @@ static enum gen_status render_unit(const struct program *p, size_t u, struct out
     return status;
 }
 
-/* Renders every output into outputs[0 .. units (+ 2 with stubs and table)). */
+/* Renders every output into outputs[0 .. units (+ 2 with stubs and table,
+ * + 1 with unmarked)). */
 static enum gen_status render_outputs(const struct program *p, struct output *outputs)
 {
     const struct gen_options *o = p->options;
@@ -539,7 +562,12 @@ static enum gen_status render_outputs(const struct program *p, struct output *ou
     if (status == GEN_OK)
         status = render("table.c.in", &values, &outputs[o->unit_count + 1]);
     free(stubs);
-    return status;
+    if (status != GEN_OK || !o->unmarked)
+        return status;
+    values.unmarked = p->unmarked;
+    values.unmarked_count = p->linked.external_count;
+    outputs[o->unit_count + 2].path = o->unmarked;
+    return render("unmarked.ld.in", &values, &outputs[o->unit_count + 2]);
 }
 
 /* Reports every error in the sources, in the order of the command line and
@@ -556,7 +584,7 @@ static void print_report(struct program *p)
 /* gen, once its options are checked. */
 static enum gen_status generate(const struct gen_options *o)
 {
-    size_t units = o->unit_count, output_count = units + (o->stubs ? 2 : 0);
+    size_t units = o->unit_count, output_count = units + (o->stubs ? 2 : 0) + !!o->unmarked;
     struct program p = {.options = o};
     struct output *outputs = calloc(output_count, sizeof *outputs);
     p.texts = calloc(units, sizeof *p.texts);
@@ -577,6 +605,8 @@ static enum gen_status generate(const struct gen_options *o)
         status = index_functions(&p);
     if (status == GEN_OK)
         status = index_variables(&p);
+    if (status == GEN_OK)
+        status = index_unmarked(&p);
     if (status == GEN_OK)
         status = render_outputs(&p, outputs);
     if (status == GEN_OK)
@@ -603,6 +633,7 @@ cleanup:
     free(p.all_variables);
     free(p.variables_by_unit);
     free(p.variable_start);
+    free(p.unmarked);
     return status;
 }
 
@@ -630,7 +661,7 @@ static int compare_strings(const void *a, const void *b)
 static enum gen_status check_paths(const struct gen_options *o)
 {
     size_t count = 0, outputs = 0;
-    const char **paths = calloc(2 * o->unit_count + 2, sizeof *paths);
+    const char **paths = calloc(2 * o->unit_count + 3, sizeof *paths);
     const char **sources = calloc(o->unit_count, sizeof *sources);
     enum gen_status status = paths && sources ? GEN_OK : GEN_NO_MEMORY;
     for (size_t u = 0; u < o->unit_count && status == GEN_OK; u++) {
@@ -641,6 +672,8 @@ static enum gen_status check_paths(const struct gen_options *o)
         paths[count++] = o->stubs;
         paths[count++] = o->table;
     }
+    if (o->unmarked && status == GEN_OK)
+        paths[count++] = o->unmarked;
     outputs = count;
     if (status == GEN_OK) {
         qsort(paths, outputs, sizeof *paths, compare_strings);
@@ -676,6 +709,8 @@ static enum gen_status check_options(struct gen_options *o)
         return usage_error(gen_usage, "missing '--unit SRC OUT'");
     if (!o->stubs != !o->table)
         return usage_error(gen_usage, "'--stubs' and '--table' go together");
+    if (o->unmarked && !o->stubs)
+        return usage_error(gen_usage, "'--unmarked' goes with '--stubs' and '--table'");
     if (!o->arch)
         o->arch = "x86_64";
     char *stubs = buf_format("stubs_%s.c.in", o->arch);
@@ -722,6 +757,8 @@ static enum gen_status read_options(int argc, char **argv, struct gen_options *o
             status = option_value(argc, argv, &i, &o->stubs);
         else if (strcmp(a, "--table") == 0)
             status = option_value(argc, argv, &i, &o->table);
+        else if (strcmp(a, "--unmarked") == 0)
+            status = option_value(argc, argv, &i, &o->unmarked);
         else if (strcmp(a, "--arch") == 0)
             status = option_value(argc, argv, &i, &o->arch);
         else if (strcmp(a, "--unit") == 0 && i + 2 < argc) {
@@ -799,6 +836,8 @@ int main(int argc, char **argv)
     else if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(help, stdout);
         fputs("\n", stdout);
+        fputs(exports_help, stdout);
+        fputs("\n", stdout);
         fputs(watch_help, stdout);
         status = GEN_OK;
     } else if (strcmp(argv[1], "gen") == 0)
@@ -807,6 +846,8 @@ int main(int argc, char **argv)
         status = run_stamp(argc, argv);
     else if (strcmp(argv[1], "watch") == 0)
         return watch_main(argc, argv);
+    else if (strcmp(argv[1], "check") == 0)
+        return exports_main(argc, argv);
     else
         status = usage_error(top_usage, "unknown command '%s'", argv[1]);
     if (status == GEN_NO_MEMORY)

@@ -153,7 +153,9 @@ struct derivation {
     } kind;
     unsigned quals;                   /* POINTER: its qualifiers (enum qual) */
     const struct lex_token *const_at; /* POINTER: its 'const', if any, for messages */
-    size_t open;                      /* ARRAY, FUNCTION: the index of its '[' or '(' */
+    size_t open; /* ARRAY, FUNCTION: the index of its '[' or '('; POINTER: of its '*' */
+    size_t lead; /* POINTER: its words (is_word) are at [lead, open) and (open, end): */
+    size_t end;  /* before a declarator's first '*' and after each; none when lead == end */
 };
 
 /* Where a type is read. */
@@ -190,12 +192,17 @@ struct parser {
     struct lex lex;
     struct parse_source *out;
     struct parse_report *report;
-    enum gen_status status;    /* the first failure, GEN_OK until then */
+    enum gen_status status;    /* GEN_OK, GEN_BAD_INPUT after an error, GEN_NO_MEMORY */
+    size_t errors;             /* errors added for this source, at most PARSE_MAX_ERRORS + 1 */
+    int failed;                /* an error was added for what is being read: it adds no more */
+    int quiet;                 /* reading what no marker asked for: failures add no error */
+    int stopped;               /* PARSE_MAX_ERRORS were added: the rest of the source is not read */
+    struct lex_token resume;   /* a marker to read next instead of lexing, or LEX_EOF for none */
     struct lex_token marker;   /* the marker whose function or variable is being read */
     struct lex_token name;     /* that function's or variable's name, once known */
     struct parse_span storage; /* that variable's 'static', once known; length 0: none */
     struct buf name_text;      /* name's spelling, NUL-terminated */
-    struct decl_token *tokens; /* the declaration being read */
+    struct decl_token *tokens; /* the declaration being read (or collected, see collect) */
     size_t count;
     size_t capacity;
     size_t *open; /* indexes of its unclosed brackets */
@@ -234,27 +241,35 @@ static enum gen_status report_add(struct parse_report *report, size_t source,
     return GEN_BAD_INPUT;
 }
 
-/* Records an error at token `at` (the first one only) and returns -1. */
+/* Records an error at token `at`, the first of what is being read (a
+ * marker's definition, or a token the main loop read) only, and returns -1.
+ * The error after the first PARSE_MAX_ERRORS of a source says that reading
+ * stops there instead. */
 #if defined(__GNUC__)
 __attribute__((format(printf, 3, 4)))
 #endif
 static int
 fail(struct parser *p, const struct lex_token *at, const char *format, ...)
 {
-    if (p->status != GEN_OK)
+    if (p->failed || p->quiet || p->stopped || p->status == GEN_NO_MEMORY)
         return -1;
     va_list args;
     va_start(args, format);
-    p->status = report_add(p->report, p->source, at, buf_vformat(format, args));
+    char *message =
+        p->errors < PARSE_MAX_ERRORS
+            ? buf_vformat(format, args)
+            : buf_format("stopping here after %d errors in this file", PARSE_MAX_ERRORS);
     va_end(args);
+    p->failed = 1;
+    p->stopped = p->errors++ == PARSE_MAX_ERRORS;
+    p->status = report_add(p->report, p->source, at, message);
     return -1;
 }
 
 /* Records running out of memory and returns -1. */
 static int out_of_memory(struct parser *p)
 {
-    if (p->status == GEN_OK)
-        p->status = GEN_NO_MEMORY;
+    p->status = GEN_NO_MEMORY;
     return -1;
 }
 
@@ -542,10 +557,10 @@ static int is_attribute(const struct parser *p, size_t i, size_t end)
            (i < end && word_of(p, &p->tokens[i].token) == WORD_ATTRIBUTE);
 }
 
-/* attributes := (keyword '(' ... ')' | '[' '[' ... ']' ']')* from index i
- * (before end): returns the index after them, or 0 after a failure. A GNU
- * attribute, alignas or a C23 attribute is no part of the type. */
-static size_t skip_attributes(struct parser *p, size_t i, size_t end)
+/* The index after the well-formed attributes from index i (before end): i
+ * itself if none starts there; it stops at an attribute keyword without its
+ * group. */
+static size_t after_attributes(const struct parser *p, size_t i, size_t end)
 {
     while (is_attribute(p, i, end)) {
         if (opens(p, i, end, "[")) /* [[ ... ]] */
@@ -553,9 +568,43 @@ static size_t skip_attributes(struct parser *p, size_t i, size_t end)
         else if (opens(p, i + 1, end, "(")) /* __attribute__ (( ... )) and the like */
             i = p->tokens[i + 1].match + 1;
         else
-            return unexpected(p, &p->tokens[i + 1 < end ? i + 1 : i].token), 0;
+            break;
     }
     return i;
+}
+
+/* attributes := (keyword '(' ... ')' | '[' '[' ... ']' ']')* from index i
+ * (before end): returns the index after them, or 0 after a failure. A GNU
+ * attribute, alignas or a C23 attribute is no part of the type. */
+static size_t skip_attributes(struct parser *p, size_t i, size_t end)
+{
+    i = after_attributes(p, i, end);
+    if (is_attribute(p, i, end))
+        return unexpected(p, &p->tokens[i + 1 < end ? i + 1 : i].token), 0;
+    return i;
+}
+
+/* Is the identifier at index i (before end), no keyword, a word of the type
+ * rather than the name it declares? Real headers put macros there, such as
+ * LUALIB_API, SDLCALL or an export macro, and typedef names look the same.
+ * The name is the identifier right before what can follow a declarator's
+ * name: '(' '[' ',' ')' '=' ':' a keyword (an asm label; else a ';' is
+ * missing), the end; attributes between are skipped. So a word is followed
+ * by another identifier, a '*', or a parenthesised group that '(' or '['
+ * follows: `T (f)(int)` names f, since no function returns a function or an
+ * array. */
+static int is_word(const struct parser *p, size_t i, size_t end)
+{
+    size_t next = after_attributes(p, i + 1, end);
+    if (next >= end)
+        return 0;
+    const struct lex_token *t = &p->tokens[next].token;
+    if (is_plain_name(p, t) || punct_is(p, t, "*"))
+        return 1;
+    size_t after = p->tokens[next].match + 1;
+    return opens(p, next, end, "(") &&
+           (opens(p, after, end, "(") ||
+            (opens(p, after, end, "[") && !is_attribute(p, after, end)));
 }
 
 /* Writes the spelling of t, NUL-terminated and cut to size - 1 bytes, to out. */
@@ -596,7 +645,8 @@ static size_t read_tag(struct parser *p, size_t i, size_t end, const struct lex_
 
 /* One declaration specifier at index *i (before end): moves *i past it and
  * returns 1; returns 0 when the declarator starts there, or -1 after a
- * failure. *typed: a type was named (so the next identifier is a name). */
+ * failure. *typed: a type was named (so the next identifier is the name,
+ * unless is_word finds it is a word of the type). */
 static int read_specifier(struct parser *p, size_t *i, size_t end, const struct lex_token *ending,
                           enum context context, int *typed, struct type *type)
 {
@@ -606,7 +656,7 @@ static int read_specifier(struct parser *p, size_t *i, size_t end, const struct 
     int group = opens(p, at + 1, end, "(");
     if (is_attribute(p, at, end))
         return (*i = skip_attributes(p, at, end)) == 0 ? -1 : 1;
-    if (t->kind != LEX_IDENT || (word == WORD_NONE && *typed))
+    if (t->kind != LEX_IDENT || (word == WORD_NONE && *typed && !is_word(p, at, end)))
         return 0;
     *i = at + 1;
     switch (word) {
@@ -652,8 +702,9 @@ static int read_specifier(struct parser *p, size_t *i, size_t end, const struct 
 
 /* specifiers := specifier+ from index i (before end): the storage classes,
  * function specifiers, qualifiers, attributes and the type specifiers
- * (keywords, one typedef name, a tag, typeof or '_Atomic (...)') of a
- * declaration; one type specifier at least. Fills type. Returns 0 or -1. */
+ * (keywords, typedef names and other words, a tag, typeof or
+ * '_Atomic (...)') of a declaration; one type specifier at least. Fills
+ * type. Returns 0 or -1. */
 static int read_specifiers(struct parser *p, size_t i, size_t end, const struct lex_token *ending,
                            enum context context, struct type *type)
 {
@@ -696,25 +747,30 @@ static int groups(const struct parser *p, size_t i, int named)
 static size_t read_declarator(struct parser *p, size_t i, size_t end, unsigned nesting,
                               size_t *name);
 
-/* The pointers of a declarator at indexes [i, end), with the qualifiers
- * and attributes after each '*': pushes them as `stars` derivations, the
- * last '*' first (it is the nearest to the name). Returns 0 or -1. */
+/* The pointers of a declarator at indexes [i, end), with the qualifiers,
+ * attributes and words after each '*' (and the words before the first):
+ * pushes them as `stars` derivations, the last '*' first (it is the nearest
+ * to the name). Returns 0 or -1. */
 static int push_pointers(struct parser *p, size_t i, size_t end, size_t stars)
 {
     size_t last = p->chain_count + stars;
-    struct derivation none = {DERIVE_POINTER, 0, NULL, 0};
+    struct derivation none = {DERIVE_POINTER, 0, NULL, 0, 0, 0};
     for (size_t k = 0; k < stars; k++) {
         if (push_derivation(p, none) != 0)
             return -1;
     }
     struct derivation *d = NULL;
-    for (; i < end; i++) {
-        const struct lex_token *t = &p->tokens[i].token;
+    for (size_t k = i; k < end; k++) {
+        const struct lex_token *t = &p->tokens[k].token;
         unsigned qual = qual_of(p, t);
-        if (punct_is(p, t, "*"))
+        if (punct_is(p, t, "*")) {
+            size_t lead = d ? k : i; /* the words before the first '*' go with it */
+            if (d)
+                d->end = k;
             d = &p->chain[--last];
-        else if (is_attribute(p, i, end))
-            i = skip_attributes(p, i, end) - 1; /* well-formed: read_declarator checked */
+            *d = (struct derivation){DERIVE_POINTER, 0, NULL, k, lead, end};
+        } else if (is_attribute(p, k, end))
+            k = skip_attributes(p, k, end) - 1; /* well-formed: read_declarator checked */
         else if (d) {
             d->quals |= qual;
             d->const_at = qual == QUAL_CONST && !d->const_at ? t : d->const_at;
@@ -723,8 +779,8 @@ static int push_pointers(struct parser *p, size_t i, size_t end, size_t stars)
     return 0;
 }
 
-/* declarator := pointer* direct? suffix*, over indexes [i, end), where
- *   pointer := '*' (qualifier | attribute)*
+/* declarator := word* pointer* direct? suffix*, over indexes [i, end), where
+ *   pointer := '*' (qualifier | attribute | word)*
  *   direct := name | '(' declarator ')'
  *   suffix := '[' ... ']' | '(' parameters ')' | attribute
  * Pushes its derivations onto p->chain from the name outward (the direct
@@ -735,7 +791,7 @@ static int push_pointers(struct parser *p, size_t i, size_t end, size_t stars)
 static size_t read_declarator(struct parser *p, size_t i, size_t end, unsigned nesting,
                               size_t *name)
 {
-    size_t pointers = i, stars = 0;
+    size_t pointers = i, stars = 0, word = NO_INDEX; /* the first word before any '*' */
     while (i < end) {
         const struct lex_token *t = &p->tokens[i].token;
         if (is_attribute(p, i, end)) {
@@ -746,10 +802,15 @@ static size_t read_declarator(struct parser *p, size_t i, size_t end, unsigned n
             i++;
         } else if (stars > 0 && word_of(p, t) == WORD_QUALIFIER) {
             i++;
+        } else if (is_plain_name(p, t) && is_word(p, i, end)) {
+            word = stars == 0 && word == NO_INDEX ? i : word;
+            i++;
         } else {
             break;
         }
     }
+    if (word != NO_INDEX && stars == 0) /* `(SDLCALL f)`: no '*' to write it with */
+        return unexpected(p, &p->tokens[word].token), 0;
     size_t after_pointers = i;
     if (i < end && is_plain_name(p, &p->tokens[i].token) && *name == NO_INDEX) {
         *name = i++;
@@ -765,7 +826,7 @@ static size_t read_declarator(struct parser *p, size_t i, size_t end, unsigned n
         i = close + 1;
     }
     while (i < end) {
-        struct derivation d = {DERIVE_ARRAY, 0, NULL, i};
+        struct derivation d = {DERIVE_ARRAY, 0, NULL, i, 0, 0};
         if (is_attribute(p, i, end)) {
             if ((i = skip_attributes(p, i, end)) == 0)
                 return 0;
@@ -874,7 +935,7 @@ static int adjust(struct parser *p, struct type *type, enum adjust how)
             d->quals = bracket_quals(p, d->open);
             d->const_at = NULL;
         } else if (d->kind == DERIVE_FUNCTION) {
-            struct derivation pointer = {DERIVE_POINTER, 0, NULL, 0};
+            struct derivation pointer = {DERIVE_POINTER, 0, NULL, 0, 0, 0};
             assert(type->chain_end == p->chain_count);
             if (push_derivation(p, pointer) != 0)
                 return -1;
@@ -920,14 +981,26 @@ static int sig_words(struct parser *p, size_t i, size_t end)
     return 0;
 }
 
+/* Appends the pointer d: the words written before its '*', the '*', its
+ * qualifiers in the order of enum qual, then the words written after it
+ * (`void *SDLCALL f(void)` gives "void *SDLCALL(void)"). */
+static int sig_pointer(struct parser *p, const struct derivation *d)
+{
+    if (d->lead < d->end && sig_words(p, d->lead, d->open) != 0)
+        return -1;
+    if (sig_add(p, "*", SIG_STAR) != 0 || sig_quals(p, d->quals) != 0)
+        return -1;
+    return d->lead < d->end ? sig_words(p, d->open + 1, d->end) : 0;
+}
+
 static int read_parameters(struct parser *p, size_t open, unsigned nesting, int defined);
 
 /* Appends type, adjusted, to the signature, in its canonical spelling: the
  * qualifiers of its specifiers first, in the order of enum qual, then their
  * type words as written, then the abstract declarator, which puts each
- * pointer's qualifiers after its '*' and parentheses only where C needs
- * them: `int const *const` is "const int *const", `int (*(*)(int))(char)`
- * stays so. Each parameter list is read (and adjusted) here; `defined`: the
+ * pointer's qualifiers after its '*' (see sig_pointer) and parentheses only
+ * where C needs them: `int const *const` is "const int *const",
+ * `int (*(*)(int))(char)` stays so. Each parameter list is read (and adjusted) here; `defined`: the
  * first one is that of the function being defined. */
 static int print_type(struct parser *p, const struct type *type, unsigned nesting, int defined)
 {
@@ -938,8 +1011,7 @@ static int print_type(struct parser *p, const struct type *type, unsigned nestin
         struct derivation d = p->chain[k];
         int grouped =
             d.kind != DERIVE_POINTER && k > type->chain && p->chain[k - 1].kind == DERIVE_POINTER;
-        if (d.kind == DERIVE_POINTER &&
-            (sig_add(p, "*", SIG_STAR) != 0 || sig_quals(p, d.quals) != 0))
+        if (d.kind == DERIVE_POINTER && sig_pointer(p, &d) != 0)
             return -1;
         if (grouped && sig_add(p, "(", SIG_GROUP) != 0)
             return -1;
@@ -959,16 +1031,14 @@ static int print_type(struct parser *p, const struct type *type, unsigned nestin
     return 0;
 }
 
-/* parameter := '...' | specifiers declarator, over indexes [start, end);
- * `defined`: of the function being defined, which may not be variadic. */
-static int read_parameter(struct parser *p, size_t start, size_t end, unsigned nesting, int defined)
+/* parameter := '...' | specifiers declarator, over indexes [start, end).
+ * A hot function may be variadic: its stub jumps with every argument
+ * register, %al and the stack as the caller left them. */
+static int read_parameter(struct parser *p, size_t start, size_t end, unsigned nesting)
 {
     const struct lex_token *first = &p->tokens[start].token;
-    if (end - start == 1 && punct_is(p, first, "...")) {
-        if (!defined)
-            return sig_token(p, first, 0);
-        return fail(p, first, "hot function '%s' cannot be variadic", name_of(p));
-    }
+    if (end - start == 1 && punct_is(p, first, "..."))
+        return sig_token(p, first, 0);
     size_t mark = p->chain_count;
     struct type type;
     int result = read_type(p, start, end, &p->tokens[end].token, CONTEXT_PARAMETER, nesting, &type);
@@ -1008,7 +1078,7 @@ static int read_parameters(struct parser *p, size_t open, unsigned nesting, int 
                         describe(p, t, text, sizeof text));
         }
         if ((start > open + 1 && sig_add(p, ",", SIG_COMMA) != 0) ||
-            read_parameter(p, start, i, nesting, defined) != 0)
+            read_parameter(p, start, i, nesting) != 0)
             return -1;
         if (i == close)
             return sig_add(p, ")", SIG_CLOSE);
@@ -1092,7 +1162,16 @@ static int unclosed(struct parser *p, const struct lex_token *t)
     return unclosed_at(p, &p->tokens[p->open[p->depth - 1]].token, t);
 }
 
-/* Appends token t to the declaration, matching brackets. */
+/* Does t, a ')' or ']', close the innermost bracket open in the
+ * declaration? */
+static int closes_innermost(const struct parser *p, const struct lex_token *t)
+{
+    char opener = p->depth > 0 ? p->text[p->tokens[p->open[p->depth - 1]].token.offset] : 0;
+    return opener == (p->text[t->offset] == ')' ? '(' : '[');
+}
+
+/* Appends token t to the declaration, matching brackets (a closing one
+ * must close the innermost open one). */
 static int push_token(struct parser *p, const struct lex_token *t)
 {
     void *tokens = p->tokens, *open = p->open;
@@ -1136,8 +1215,7 @@ static int read_declaration(struct parser *p, struct lex_token *ending, int vari
         }
         if (closes && p->depth == 0)
             return not_a_definition(p, &t);
-        char opener = p->depth > 0 ? p->text[p->tokens[p->open[p->depth - 1]].token.offset] : 0;
-        if (ends || (closes && opener != (p->text[t.offset] == ')' ? '(' : '[')))
+        if (ends || (closes && !closes_innermost(p, &t)))
             return unclosed(p, &t);
         if (push_token(p, &t) != 0)
             return -1;
@@ -1214,10 +1292,28 @@ static int add_function(struct parser *p)
 /* Starts reading what follows marker. */
 static void begin_marker(struct parser *p, const struct lex_token *marker)
 {
+    p->failed = 0;
     p->marker = *marker;
     p->name_text.size = 0;
     p->signature.size = 0;
     p->last = SIG_START;
+}
+
+/* After an error in the declaration that the token `ending` ended (and
+ * nothing read after it), finds where reading goes on, as a compiler does,
+ * so that one run reports the errors of every definition: at `ending` if it
+ * is another marker; after the body if it opens one, whose own errors (an
+ * unclosed brace, a marker inside) are reported too; else after it. Returns
+ * -1. */
+static int resync(struct parser *p, const struct lex_token *ending)
+{
+    if (ending->kind == LEX_MARKER)
+        p->resume = *ending;
+    else if (punct_is(p, ending, "{") && p->status != GEN_NO_MEMORY) {
+        p->failed = 0;
+        skip_body(p, ending);
+    }
+    return -1;
 }
 
 /* hot := marker definition body: reads what follows the marker. */
@@ -1227,7 +1323,9 @@ static int read_hot(struct parser *p, const struct lex_token *marker)
     begin_marker(p, marker);
     if (add_marker(p, marker) != 0 || read_declaration(p, &ending, 0) != 0)
         return -1;
-    if (read_definition(p, &ending) != 0 || skip_body(p, &ending) != 0)
+    if (read_definition(p, &ending) != 0)
+        return resync(p, &ending);
+    if (skip_body(p, &ending) != 0)
         return -1;
     return add_function(p);
 }
@@ -1412,13 +1510,13 @@ static int read_persist(struct parser *p, const struct lex_token *marker)
     if (add_marker(p, marker) != 0 || read_declaration(p, &ending, 1) != 0)
         return -1;
     if (read_variable(p, &ending) != 0)
-        return -1;
+        return resync(p, &ending);
     if (punct_is(p, &ending, ",") && one_variable(p, &ending) != 0)
         return -1;
     if (punct_is(p, &ending, "=") && skip_initializer(p) != 0)
         return -1;
     if (!punct_is(p, &ending, "=") && !punct_is(p, &ending, ";"))
-        return no_semicolon(p, &ending);
+        return no_semicolon(p, &ending), resync(p, &ending);
     return add_variable(p);
 }
 
@@ -1434,6 +1532,58 @@ static int read_marker(struct parser *p, const struct lex_token *marker,
                     "'#[persist]' must be at file scope, but it is inside the '{' at %zu:%zu",
                     inside->line, inside->column);
     return read_persist(p, marker);
+}
+
+/* Adds the name t spells to the source's unmarked external functions. */
+static int add_external(struct parser *p, const struct lex_token *t)
+{
+    struct parse_source *out = p->out;
+    void *externals = out->externals;
+    if (buf_reserve(&externals, &out->external_capacity, out->external_count + 1,
+                    sizeof *out->externals) != 0)
+        return out_of_memory(p);
+    out->externals = externals;
+    struct buf name = {0};
+    if (append_spelling(p, &name, t) != 0)
+        return out_of_memory(p);
+    out->externals[out->external_count++] = (struct parse_external){name.data, p->source};
+    return 0;
+}
+
+/* external := specifiers declarator '{', an unmarked definition at file
+ * scope, over the tokens collected since the last ';', '}' or directive
+ * there (`open` is its '{'): if it defines a function with external linkage,
+ * adds its name to the source's externals. Anything else, a struct or an
+ * initializer, or what it cannot read, adds nothing and reports nothing:
+ * no marker asked for it. Starts the next collection. */
+static int read_external(struct parser *p, const struct lex_token *open)
+{
+    struct type type;
+    int function = 0;
+    p->quiet = 1;
+    p->chain_count = 0;
+    if (p->count > 0 && p->depth == 0 &&
+        read_type(p, 0, p->count, open, CONTEXT_DEFINITION, 0, &type) == 0)
+        function = type.name != NO_INDEX && type.end == p->count && !type.static_at &&
+                   type.chain < type.chain_end && p->chain[type.chain].kind == DERIVE_FUNCTION;
+    p->quiet = 0;
+    int result = function ? add_external(p, &p->tokens[type.name].token) : 0;
+    p->count = p->depth = 0;
+    return result;
+}
+
+/* Adds token t, read at file scope, to the tokens read_external reads; a
+ * ';', a directive, a stray '}' or a bracket that closes nothing open
+ * starts afresh. */
+static int collect(struct parser *p, const struct lex_token *t)
+{
+    int closes = punct_is(p, t, ")") || punct_is(p, t, "]");
+    if (t->kind == LEX_DIRECTIVE || punct_is(p, t, ";") || punct_is(p, t, "}") ||
+        (closes && !closes_innermost(p, t))) {
+        p->count = p->depth = 0;
+        return 0;
+    }
+    return push_token(p, t);
 }
 
 enum gen_status parse_source(const char *text, size_t size, size_t source, struct parse_source *out,
@@ -1453,20 +1603,32 @@ enum gen_status parse_source(const char *text, size_t size, size_t source, struc
     /* A byte order mark is blanked: in the unit, the text follows a #line. */
     if (lex_text_start(text, size) > 0)
         add_span(&p, 0, lex_text_start(text, size));
-    while (p.status == GEN_OK) {
-        struct lex_token t;
-        lex_next(&p.lex, &t);
+    while (p.status != GEN_NO_MEMORY && !p.stopped) {
+        struct lex_token t = p.resume;
+        if (t.kind == LEX_MARKER)
+            p.resume.kind = LEX_EOF;
+        else
+            lex_next(&p.lex, &t);
         if (t.kind == LEX_EOF)
             break;
-        if (punct_is(&p, &t, "{") && depth++ == 0)
+        size_t errors = p.errors;
+        p.failed = 0;
+        if (t.kind == LEX_ERROR)
+            lex_failure(&p, &t);
+        else if (t.kind == LEX_MARKER) {
+            if (read_marker(&p, &t, depth > 0 ? &outer : NULL) != 0)
+                assert(p.errors > errors || p.status == GEN_NO_MEMORY); /* it said why */
+            p.count = p.depth = 0;
+        } else if (punct_is(&p, &t, "{") && depth++ == 0) {
             outer = t;
-        else if (punct_is(&p, &t, "}") && depth > 0)
+            read_external(&p, &t);
+        } else if (punct_is(&p, &t, "}") && depth > 0) {
             depth--;
-        if ((t.kind == LEX_ERROR && lex_failure(&p, &t) != 0) ||
-            (t.kind == LEX_MARKER && read_marker(&p, &t, depth > 0 ? &outer : NULL) != 0))
-            break;
+        } else if (depth == 0) {
+            collect(&p, &t);
+        }
+        (void)errors;
     }
-    /* Every path that gives up has said why. */
     assert(p.status != GEN_OK || p.lex.pos >= size);
     free(p.tokens);
     free(p.open);
@@ -1517,6 +1679,49 @@ static int compare_variables(const void *a, const void *b)
 {
     return compare_sites(variable_site(*(const struct parse_variable *const *)a),
                          variable_site(*(const struct parse_variable *const *)b));
+}
+
+/* Orders by name, then by source: the first of a name is the one kept. */
+static int compare_externals(const void *a, const void *b)
+{
+    const struct parse_external *e = *(const struct parse_external *const *)a,
+                                *f = *(const struct parse_external *const *)b;
+    int by_name = strcmp(e->name, f->name);
+    if (by_name != 0 || e->source == f->source)
+        return by_name;
+    return e->source < f->source ? -1 : 1;
+}
+
+/* Fills program->externals from sources[0..count): sorted by name, each name
+ * once, none that program->functions (sorted) holds. */
+static enum gen_status gather_externals(const struct parse_source *sources, size_t count,
+                                        struct parse_program *program)
+{
+    size_t total = 0, capacity = 0, kept = 0;
+    for (size_t s = 0; s < count; s++)
+        total += sources[s].external_count;
+    void *e = NULL;
+    if (buf_reserve(&e, &capacity, total, sizeof *program->externals) != 0)
+        return GEN_NO_MEMORY;
+    program->externals = e;
+    for (size_t s = 0; s < count; s++) {
+        for (size_t i = 0; i < sources[s].external_count; i++)
+            program->externals[program->external_count++] = &sources[s].externals[i];
+    }
+    if (total > 1)
+        qsort(program->externals, total, sizeof *program->externals, compare_externals);
+    /* One merge with the hot functions, both sorted by name. */
+    for (size_t i = 0, f = 0; i < total; i++) {
+        const char *name = program->externals[i]->name;
+        while (f < program->count && strcmp(program->functions[f]->name, name) < 0)
+            f++;
+        int hot = f < program->count && strcmp(program->functions[f]->name, name) == 0;
+        int again = kept > 0 && strcmp(program->externals[kept - 1]->name, name) == 0;
+        if (!hot && !again)
+            program->externals[kept++] = program->externals[i];
+    }
+    program->external_count = kept;
+    return GEN_OK;
 }
 
 /* Adds the error of `later`, whose name was first marked with `marker` at
@@ -1586,6 +1791,8 @@ enum gen_status parse_link(const struct parse_source *sources, const char *const
                            size_t count, struct parse_program *program, struct parse_report *report)
 {
     enum gen_status status = gather(sources, count, program);
+    if (status == GEN_OK)
+        status = gather_externals(sources, count, program);
     const struct parse_function *const *functions = program->functions;
     const struct parse_variable *const *variables = program->variables;
     for (size_t i = 1, first = 0; i < program->count && status != GEN_NO_MEMORY; i++) {
@@ -1637,8 +1844,11 @@ void parse_source_free(struct parse_source *source)
         free(source->variables[i].name);
         free(source->variables[i].type);
     }
+    for (size_t i = 0; i < source->external_count; i++)
+        free(source->externals[i].name);
     free(source->functions);
     free(source->variables);
+    free(source->externals);
     free(source->markers);
     memset(source, 0, sizeof *source);
 }
@@ -1655,5 +1865,6 @@ void parse_program_free(struct parse_program *program)
 {
     free(program->functions);
     free(program->variables);
+    free(program->externals);
     memset(program, 0, sizeof *program);
 }

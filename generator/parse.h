@@ -52,6 +52,15 @@ struct parse_variable {
     struct parse_span storage; /* its 'static' keyword; length 0 if it has none */
 };
 
+/* A function that a hot source defines with external linkage but without a
+ * marker. It is in the hot library, which the core does not link, so the
+ * core cannot call it: the core's link says so by name (see vais-hot gen's
+ * --unmarked). */
+struct parse_external {
+    char *name;    /* owned: a C identifier, without backslash-newlines */
+    size_t source; /* index of the source that defines it */
+};
+
 /* What one hot source holds; zero-initialise, release with parse_source_free. */
 struct parse_source {
     struct parse_function *functions; /* in the order of the text */
@@ -63,6 +72,9 @@ struct parse_source {
     struct parse_span *markers; /* what to blank: a byte order mark, every marker line; in order */
     size_t marker_count;
     size_t marker_capacity;
+    struct parse_external *externals; /* the unmarked functions it defines, in order */
+    size_t external_count;
+    size_t external_capacity;
 };
 
 /* One error in a hot source, for "path:line:col: error: message". */
@@ -89,14 +101,23 @@ struct parse_program {
     size_t count;
     const struct parse_variable **variables; /* owned array, borrowed records */
     size_t variable_count;
+    const struct parse_external **externals; /* owned array, borrowed records: each name once
+                                                (its first source's), none a hot function's */
+    size_t external_count;
 };
+
+/* The errors parse_source reports for one source at most; then one more
+ * says that it stopped there. */
+#define PARSE_MAX_ERRORS 20
 
 /* Reads one hot source, text[0..size) (any bytes, no terminator needed), as
  * source number `source`, as lex.h reads it (so markers in comments,
- * literals, directives and `#if 0` groups are none). Returns GEN_OK;
- * GEN_BAD_INPUT after adding its first error to *report (the records read
- * before it stay in *out); or GEN_NO_MEMORY. *out must be zeroed or freed
- * before; free it in every case. */
+ * literals, directives and `#if 0` groups are none). After an error it goes
+ * on with the next definition, as a compiler does: each marker's definition
+ * gets its first error. Unmarked function definitions at file scope that it
+ * can read and that have external linkage are recorded as externals. Returns GEN_OK; GEN_BAD_INPUT
+ * after adding its errors to *report (the records of the good definitions stay in *out); or
+ * GEN_NO_MEMORY. *out must be zeroed or freed before; free it in every case. */
 enum gen_status parse_source(const char *text, size_t size, size_t source, struct parse_source *out,
                              struct parse_report *report);
 
@@ -104,8 +125,10 @@ enum gen_status parse_source(const char *text, size_t size, size_t source, struc
  * *program. Each name marked more than once (as functions, or as variables)
  * gets an error at every later definition ("first marked at path:line",
  * paths[i] naming sources[i]); later means a higher source index, or later in
- * the same source. A variable named like a hot function gets one too. Returns GEN_OK, GEN_BAD_INPUT
- * (errors added to *report) or GEN_NO_MEMORY. Free *program with
+ * the same source. A variable named like a hot function gets one too. The
+ * externals are sorted too, each name once, the hot functions' names left
+ * out. Returns GEN_OK, GEN_BAD_INPUT (errors added to *report) or
+ * GEN_NO_MEMORY. Free *program with
  * parse_program_free in every case, before the sources. */
 enum gen_status parse_link(const struct parse_source *sources, const char *const *paths,
                            size_t count, struct parse_program *program,

@@ -16,12 +16,12 @@
 #include <string.h>
 
 #include "buf.h"
+#include "description.h"
 #include "os.h"
 #include "stale_units.h"
 
 #define DEFAULT_DEBOUNCE_MS 100
 #define STOP_GRACE_MS 2000 /* how long a child may take to end before SIGKILL */
-#define DESCRIPTION_MAGIC "vais-hot watch 1"
 
 const char watch_help[] =
     "usage: vais-hot watch [--debounce MS] [--exec] BUILD-DIR NAME [-- ARGS...]\n"
@@ -45,25 +45,6 @@ const char watch_help[] =
 
 static const char watch_usage[] =
     "usage: vais-hot watch [--debounce MS] [--exec] BUILD-DIR NAME [-- ARGS...]";
-
-/* What the build says about one program: the file vais_add_hot_executable
- * writes at <build>/vais_hot/<name>.watch, one "key value" per line. */
-struct description {
-    char *text;             /* owned: the file, split in place */
-    const char *program;    /* the target name */
-    const char *hot;        /* ON or OFF */
-    const char *library;    /* <name>_hot's target name */
-    const char *executable; /* the core's file */
-    const char *stubs;      /* the generated stubs: they change with the signatures */
-    const char *cmake;      /* the cmake that configured the build */
-    const char *generator;  /* CMAKE_GENERATOR */
-    const char *make;       /* CMAKE_MAKE_PROGRAM */
-    const char *build_dir;  /* CMAKE_BINARY_DIR */
-    const char **sources;   /* owned array: the hot sources, absolute */
-    size_t source_count;
-    const char **units; /* owned array: the generated copies they compile from */
-    size_t unit_count;
-};
 
 /* A sorted set of paths, each owned. */
 struct paths {
@@ -155,68 +136,6 @@ static int paths_equal(const struct paths *a, const struct paths *b)
     return 1;
 }
 
-/* Appends value to the owned array *list of *count entries; 0 or -1. */
-static int list_add(const char ***list, size_t *count, const char *value)
-{
-    const char **bigger = realloc(*list, (*count + 1) * sizeof **list);
-    if (!bigger)
-        return -1;
-    bigger[(*count)++] = value;
-    *list = bigger;
-    return 0;
-}
-
-/* Reads path whole into a NUL-ended allocation; NULL with errno set. */
-static char *read_all(const char *path)
-{
-    FILE *file = fopen(path, "rb");
-    if (!file)
-        return NULL;
-    struct buf text = {0};
-    char chunk[4096];
-    size_t n;
-    int failed = 0;
-    while (!failed && (n = fread(chunk, 1, sizeof chunk, file)) > 0)
-        failed = buf_append(&text, chunk, n);
-    failed = failed || ferror(file) || buf_append(&text, "", 0);
-    fclose(file);
-    if (failed) {
-        buf_free(&text);
-        errno = errno ? errno : EIO;
-        return NULL;
-    }
-    return text.data;
-}
-
-/* Sets the field key names in d to value; unknown keys are skipped, so that
- * a newer build may say more. Returns 0 or -1 (out of memory). */
-static int take_field(struct description *d, const char *key, const char *value)
-{
-    static const struct {
-        const char *key;
-        size_t offset;
-    } fields[] = {
-        {"program", offsetof(struct description, program)},
-        {"hot", offsetof(struct description, hot)},
-        {"library", offsetof(struct description, library)},
-        {"executable", offsetof(struct description, executable)},
-        {"stubs", offsetof(struct description, stubs)},
-        {"cmake", offsetof(struct description, cmake)},
-        {"generator", offsetof(struct description, generator)},
-        {"make", offsetof(struct description, make)},
-        {"build_dir", offsetof(struct description, build_dir)},
-    };
-    if (strcmp(key, "source") == 0)
-        return list_add(&d->sources, &d->source_count, value);
-    if (strcmp(key, "unit") == 0)
-        return list_add(&d->units, &d->unit_count, value);
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
-        if (strcmp(key, fields[i].key) == 0)
-            *(const char **)(void *)((char *)d + fields[i].offset) = value;
-    }
-    return 0;
-}
-
 /* Reads <build_dir>/vais_hot/<name>.watch into *d. Returns 0, or 2 after
  * saying what is wrong and what to do. */
 static int read_description(const char *build_dir, const char *name, struct description *d)
@@ -224,37 +143,19 @@ static int read_description(const char *build_dir, const char *name, struct desc
     char *path = buf_format("%s/vais_hot/%s.watch", build_dir, name);
     if (!path)
         return usage_error("out of memory");
-    d->text = read_all(path);
-    if (!d->text) {
+    int read = description_read(path, d), status = read == 0 ? 0 : 2;
+    if (read == -1)
         fprintf(stderr,
                 "vais-hot: error: cannot read '%s': %s; is '%s' a program made by "
                 "vais_add_hot_executable in the build tree '%s' (configured, single-config)?\n",
                 path, strerror(errno), name, build_dir);
-        free(path);
-        return 2;
-    }
-    int status = 0;
-    char *line = d->text, *next;
-    if (strncmp(line, DESCRIPTION_MAGIC "\n", sizeof DESCRIPTION_MAGIC) != 0)
-        status = 2;
-    for (; status == 0 && *line; line = next) {
-        next = strchr(line, '\n');
-        next = next ? (*next = '\0', next + 1) : line + strlen(line);
-        char *space = strchr(line, ' ');
-        if (space) {
-            *space = '\0';
-            if (take_field(d, line, space + 1) != 0)
-                return usage_error("out of memory");
-        }
-    }
-    if (status == 0 && (!d->program || !d->hot || !d->library || !d->executable || !d->cmake ||
-                        !d->generator || !d->build_dir || !d->source_count))
-        status = 2;
-    if (status != 0)
+    else if (read == -2)
         fprintf(stderr,
                 "vais-hot: error: '%s' is not a description this vais-hot can read; "
                 "configure the build again with this version of vais-hot\n",
                 path);
+    else if (read == -3)
+        fprintf(stderr, "vais-hot: error: out of memory\n");
     else if (strcmp(d->hot, "ON") != 0) {
         fprintf(stderr,
                 "vais-hot: error: '%s' is built with HOT OFF, so nothing can reload; configure "
@@ -264,13 +165,6 @@ static int read_description(const char *build_dir, const char *name, struct desc
     }
     free(path);
     return status;
-}
-
-static void description_free(struct description *d)
-{
-    free(d->text);
-    free(d->sources);
-    free(d->units);
 }
 
 static int uses_ninja(const struct description *d)

@@ -245,7 +245,10 @@ static size_t one_source(const struct input *in)
     const char *const paths[] = {"fuzz.c"};
     enum gen_status status = parse_source(in->text, in->size, 0, &source, &report);
     REQUIRE(status == GEN_OK || status == GEN_BAD_INPUT);
-    REQUIRE(report.count == (status == GEN_OK ? 0u : 1u));
+    REQUIRE(status == GEN_OK ? report.count == 0
+                             : report.count >= 1 && report.count <= PARSE_MAX_ERRORS + 1);
+    for (size_t i = 1; i < report.count; i++) /* found in the order of the text */
+        REQUIRE(report.items[i - 1].offset <= report.items[i].offset);
     check_source(in, &source, 0);
     check_report(in, &report, 1);
     check_text(in, &source);

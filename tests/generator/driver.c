@@ -8,7 +8,8 @@
  *   driver stamp VAIS-HOT SCRATCH-DIR
  *
  * A case holds input *.c files and either the expected outputs (stubs.c and
- * table.c for a HOT ON case, and <input>.unit.c for each input), or
+ * table.c for a HOT ON case, unmarked.ld too if it asks for the core's
+ * linker script, and <input>.unit.c for each input), or
  * expected.status and expected.stderr (an error: checked with and without
  * --stubs/--table, and nothing may be written). An `args` file replaces the
  * command line (words split on blanks); then expected.stdout is checked too.
@@ -348,20 +349,31 @@ static void update_outcome(const char *case_dir, const struct run *r)
     free(out_path);
 }
 
+/* What a case's command line asks for beyond the units. */
+enum outputs {
+    UNITS,    /* HOT OFF */
+    HOT_ON,   /* the stubs and the table too */
+    UNMARKED, /* and the core's linker script */
+};
+
 /* The command line of a case: vais-hot gen for its inputs, outputs in out/. */
-static size_t gen_args(char **args, const char *exe, const struct names *inputs, int hot_on,
-                       char **owned)
+static size_t gen_args(char **args, const char *exe, const struct names *inputs,
+                       enum outputs wanted, char **owned)
 {
     size_t n = 0;
     args[n++] = (char *)exe;
     args[n++] = "gen";
     args[n++] = "--program";
     args[n++] = "demo";
-    if (hot_on) {
+    if (wanted >= HOT_ON) {
         args[n++] = "--stubs";
         args[n++] = "out/stubs.c";
         args[n++] = "--table";
         args[n++] = "out/table.c";
+    }
+    if (wanted >= UNMARKED) {
+        args[n++] = "--unmarked";
+        args[n++] = "out/unmarked.ld";
     }
     for (size_t i = 0; i < inputs->count && n + 4 < MAX_ARGS; i++) {
         const char *input = inputs->items[i];
@@ -378,13 +390,15 @@ static size_t gen_args(char **args, const char *exe, const struct names *inputs,
 }
 
 /* The outputs a case expects, as names within out/ and the case dir. */
-static void output_names(const struct names *inputs, int hot_on, struct names *outputs)
+static void output_names(const struct names *inputs, enum outputs wanted, struct names *outputs)
 {
     outputs->count = 0;
-    if (hot_on) {
+    if (wanted >= HOT_ON) {
         outputs->items[outputs->count++] = strdup("stubs.c");
         outputs->items[outputs->count++] = strdup("table.c");
     }
+    if (wanted >= UNMARKED)
+        outputs->items[outputs->count++] = strdup("unmarked.ld");
     for (size_t i = 0; i < inputs->count && outputs->count < MAX_FILES; i++) {
         const char *input = inputs->items[i];
         size_t length = strlen(input) + 16;
@@ -423,7 +437,7 @@ static void error_case(const char *exe, const char *case_dir, const char *work,
     char *args[MAX_ARGS], *owned[MAX_FILES] = {0};
     struct names outputs;
     for (int hot_on = 1; hot_on >= 0; hot_on--) {
-        gen_args(args, exe, inputs, hot_on, owned);
+        gen_args(args, exe, inputs, hot_on ? HOT_ON : UNITS, owned);
         struct run r = run_in(args, work);
         if (hot_on && getenv("VAIS_HOT_UPDATE_GOLDEN"))
             update_outcome(case_dir, &r);
@@ -431,7 +445,7 @@ static void error_case(const char *exe, const char *case_dir, const char *work,
         expect_only(work, inputs, NULL);
         free_run(&r);
     }
-    output_names(inputs, 1, &outputs);
+    output_names(inputs, HOT_ON, &outputs);
     char *out_dir = join(work, "out");
     make_dir(out_dir);
     struct identity before[MAX_FILES];
@@ -441,7 +455,7 @@ static void error_case(const char *exe, const char *case_dir, const char *work,
         before[i] = identify(path);
         free(path);
     }
-    gen_args(args, exe, inputs, 1, owned);
+    gen_args(args, exe, inputs, HOT_ON, owned);
     struct run r = run_in(args, work);
     expect_outcome(case_dir, &r, "with outputs already there");
     for (size_t i = 0; i < outputs.count; i++) {
@@ -480,13 +494,13 @@ static void compare_outputs(const char *case_dir, const char *work, const struct
 /* A good case: the expected outputs; a second run rewrites nothing; a run
  * after one output was spoiled rewrites that one alone. */
 static void good_case(const char *exe, const char *case_dir, const char *work,
-                      const struct names *inputs, int hot_on)
+                      const struct names *inputs, enum outputs wanted)
 {
     char *args[MAX_ARGS], *owned[MAX_FILES] = {0};
     struct names outputs;
     struct identity before[MAX_FILES] = {{0}};
-    output_names(inputs, hot_on, &outputs);
-    gen_args(args, exe, inputs, hot_on, owned);
+    output_names(inputs, wanted, &outputs);
+    gen_args(args, exe, inputs, wanted, owned);
     for (int round = 0; round < 3; round++) {
         char *spoiled = join(work, "out");
         char *spoiled_path = join(spoiled, outputs.items[0]);
@@ -542,6 +556,7 @@ static int run_case(const char *exe, const char *case_dir, const char *scratch)
     make_dirs(scratch);
     char *work = join(scratch, "work"), *args = join(case_dir, "args");
     char *status = join(case_dir, "expected.status"), *stubs = join(case_dir, "stubs.c");
+    char *unmarked = join(case_dir, "unmarked.ld");
     make_dir(work);
     list_dir(case_dir, 1, &inputs);
     for (size_t i = 0; i < inputs.count; i++) {
@@ -555,12 +570,16 @@ static int run_case(const char *exe, const char *case_dir, const char *scratch)
     else if (exists(status))
         error_case(exe, case_dir, work, &inputs);
     else
-        good_case(exe, case_dir, work, &inputs, exists(stubs));
+        good_case(exe, case_dir, work, &inputs,
+                  exists(unmarked) ? UNMARKED
+                  : exists(stubs)  ? HOT_ON
+                                   : UNITS);
     free_names(&inputs);
     free(work);
     free(args);
     free(status);
     free(stubs);
+    free(unmarked);
     if (failures == 0)
         remove_tree(scratch);
     return failures ? 1 : 0;

@@ -20,6 +20,11 @@ static const struct emit_variable vars[] = {
     {"stats", "struct stats", 2, "vais_hot__persist_"},
 };
 
+static const struct emit_unmarked helpers[] = {
+    {"clamp", "physics.c"},
+    {"mix", "od\"d\tname.c"},
+};
+
 static const struct emit_values file_values = {
     .program = "demo",
     .count = 4,
@@ -28,6 +33,8 @@ static const struct emit_values file_values = {
     .variable_total = 3,
     .variables = vars,
     .variable_count = 2,
+    .unmarked = helpers,
+    .unmarked_count = 2,
 };
 
 /* Renders template with values: the text, or "error N: message". */
@@ -89,6 +96,18 @@ static void variable_blocks(void)
               "error 2: no value for placeholder @OFFSET@");
     CHECK_STR(render("@@each function\n@TYPE@\n@@end\n", &file_values),
               "error 2: no value for placeholder @TYPE@");
+}
+
+/* FILE is written for a linker script's string, which has no escapes. */
+static void unmarked_blocks(void)
+{
+    CHECK_STR(render("@@each unmarked\n@NAME@ \"@FILE@\"\n@@end\n", &file_values),
+              "clamp \"physics.c\"\nmix \"od?d?name.c\"\n");
+    CHECK_STR(render("@@each unmarked\n@INDEX@\n@@end\n", &file_values),
+              "error 2: no value for placeholder @INDEX@");
+    CHECK_STR(render("@@each function\n@FILE@\n@@end\n", &file_values),
+              "error 2: no value for placeholder @FILE@");
+    CHECK_STR(render("@FILE@\n", &file_values), "error 1: no value for placeholder @FILE@");
 }
 
 static void conditionals(void)
@@ -258,6 +277,7 @@ int main(void)
     unit_values();
     text();
     variable_blocks();
+    unmarked_blocks();
     conditionals();
     embedded_templates();
     table_variables();

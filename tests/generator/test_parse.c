@@ -16,8 +16,8 @@
 #include "parse.h"
 
 /* Parses text as one source: "name=signature" per function joined by "; ",
- * then "name:type" per #[persist] variable, or "line:col: message" for its
- * error (the records before it dropped). */
+ * then "name:type" per #[persist] variable, or "line:col: message" for each
+ * error, joined by " | " (the records of good definitions dropped). */
 static const char *parse_text(const char *text, size_t size)
 {
     static char summary[8192];
@@ -26,12 +26,15 @@ static const char *parse_text(const char *text, size_t size)
     enum gen_status status = parse_source(text, size, 0, &source, &report);
     size_t used = 0;
     summary[0] = '\0';
-    if (status == GEN_BAD_INPUT && report.count == 1) {
-        snprintf(summary, sizeof summary, "%zu:%zu: %s", report.items[0].line,
-                 report.items[0].column, report.items[0].message);
-    } else if (status != GEN_OK) {
-        snprintf(summary, sizeof summary, "status %d, %zu errors", (int)status, report.count);
+    for (size_t i = 0; status == GEN_BAD_INPUT && i < report.count && used < sizeof summary; i++) {
+        const struct parse_diagnostic *d = &report.items[i];
+        int n = snprintf(summary + used, sizeof summary - used, "%s%zu:%zu: %s", i ? " | " : "",
+                         d->line, d->column, d->message);
+        used += n > 0 ? (size_t)n : 0;
     }
+    if ((status == GEN_BAD_INPUT && report.count == 0) ||
+        (status != GEN_OK && status != GEN_BAD_INPUT))
+        snprintf(summary, sizeof summary, "status %d, %zu errors", (int)status, report.count);
     for (size_t i = 0; status == GEN_OK && i < source.function_count && used < sizeof summary;
          i++) {
         int n = snprintf(summary + used, sizeof summary - used, "%s%s=%s", i ? "; " : "",
@@ -122,6 +125,35 @@ static void attributes(void)
               "h=int (*(void))(int)");
 }
 
+/* Real headers' macros (LUALIB_API, SDLCALL, export macros) and typedef
+ * names stand before the name, which is the identifier right before the
+ * parameter list; they are words of the type, compared as written. */
+static void words(void)
+{
+    CHECK_STR(PARSE("#[hot]\nLUALIB_API lua_Number luaL_checknumber (lua_State *L, int arg) {}"),
+              "luaL_checknumber=LUALIB_API lua_Number(lua_State *, int)");
+    CHECK_STR(PARSE("#[hot]\nint SDLCALL cb(void *userdata, int x) {}"),
+              "cb=int SDLCALL(void *, int)");
+    CHECK_STR(PARSE("#[hot]\nAPI u8 f(u8 x) {}\n#[hot]\nAPI u8 *g(u8 x) {}"),
+              "f=API u8(u8); g=API u8 *(u8)");
+    CHECK_STR(PARSE("#[hot]\nextern DECLSPEC void * SDLCALL SDL_malloc(size_t size) {}"),
+              "SDL_malloc=DECLSPEC void *SDLCALL(size_t)");
+    CHECK_STR(PARSE("#[hot]\nLUA_API int (lua_gettop) (lua_State *L) {}\n"
+                    "#[hot]\nLUALIB_API lua_Number (luaL_opt) (lua_State *L, lua_Number d) {}"),
+              "lua_gettop=LUA_API int(lua_State *); luaL_opt=LUALIB_API lua_Number(lua_State *, "
+              "lua_Number)");
+    CHECK_STR(PARSE("#[hot]\nint set(void (SDLCALL *fn)(void *), API u8 *const SDLCALL *pp) {}"),
+              "set=int(void (SDLCALL *)(void *), API u8 *const SDLCALL *)");
+    CHECK_STR(PARSE("#[hot]\nint A B C f(int [[gnu::unused]] x, T U (*g)(int)) {}"),
+              "f=int A B C(int, T U (*)(int))");
+    /* A word is no name: `(SDLCALL f)` has no '*' to write it with. */
+    CHECK_STR(PARSE("#[hot]\nint h(int (SDLCALL cb)(void)) {}"),
+              "2:12: unexpected 'SDLCALL' in the declaration of 'h'");
+    /* What follows a name: a keyword means a ';' is missing. */
+    CHECK_STR(PARSE("#[persist]\nT a\nint b;"),
+              "3:1: expected ';' to end the definition of 'a', found 'int'");
+}
+
 static void parameters(void)
 {
     CHECK_STR(PARSE("#[hot]\nint f() {}"), "f=int(void)");
@@ -140,6 +172,10 @@ static void parameters(void)
     CHECK_STR(PARSE("#[hot]\nvoid f(int (x), int ((y)), int *(z)) {}"), "f=void(int, int, int *)");
     CHECK_STR(PARSE("#[hot]\nvoid f(struct pt (*(*table)[4])(void)) {}"),
               "f=void(struct pt (*(*)[4])(void))");
+    /* Variadic: the stub forwards the call as the caller made it. */
+    CHECK_STR(PARSE("#[hot]\nint f(const char *fmt, ...) {}\n#[hot]\nint g(...) {}\n"
+                    "#[hot]\nint h(const char *fmt, va_list ap) {}"),
+              "f=int(const char *, ...); g=int(...); h=int(const char *, va_list)");
 }
 
 /* A parameter's type is adjusted as C adjusts it: arrays and functions
@@ -279,8 +315,9 @@ static void continuations(void)
     /* Messages spell names joined. */
     CHECK_STR(PARSE("#[hot]\nstatic int na\\\nme(void) {}"),
               "2:1: hot function 'name' must have external linkage; remove 'static'");
-    CHECK_STR(PARSE("#[hot]\nint f(int a b\\\nc) {}"),
-              "2:13: unexpected 'bc' in the declaration of 'f'");
+    CHECK_STR(PARSE("#[hot]\nint f(int a\\\nb c) {}"), "f=int(int ab)");
+    CHECK_STR(PARSE("#[hot]\nint f(_Atomic(int x\\\ny) z) {}"),
+              "2:19: unexpected 'xy' in the declaration of 'f'");
 }
 
 /* A UTF-8 byte order mark is no text: line 1 starts after it, and the
@@ -412,8 +449,6 @@ static void errors(void)
               "2:1: hot function 'f' must have external linkage; remove 'static'");
     CHECK_STR(PARSE("#[hot]\ninline static int f(void) {}"),
               "2:8: hot function 'f' must have external linkage; remove 'static'");
-    CHECK_STR(PARSE("#[hot]\nint f(const char *fmt, ...) {}"),
-              "2:24: hot function 'f' cannot be variadic");
     CHECK_STR(PARSE("#[hot]\nint f(a, b)\n  int a; int b;\n{}"),
               "3:3: 'f' is a K&R-style definition, which is not supported; declare the parameter "
               "types inside the parentheses");
@@ -439,10 +474,55 @@ static void errors(void)
     CHECK_STR(PARSE("#[hot]\nint f(int,) {}"),
               "2:11: expected a parameter declaration in 'f', found ')'");
     CHECK_STR(PARSE("#[hot]\nint f(*p) {}"), "2:7: unexpected '*' in the declaration of 'f'");
-    CHECK_STR(PARSE("#[hot]\nint f(int a b) {}"), "2:13: unexpected 'b' in the declaration of 'f'");
+    CHECK_STR(PARSE("#[hot]\nint f(int a int) {}"),
+              "2:13: unexpected 'int' in the declaration of 'f'");
     CHECK_STR(PARSE("#[hot]\nint f(int (*a)[sizeof \"x\"]) {}"),
               "2:23: unexpected '\"x\"' in the declaration of 'f'");
     CHECK_STR(PARSE("#[hot]\nint f(int @) {}"), "2:11: unexpected '@' in the declaration of 'f'");
+}
+
+static void repeat(char **text, size_t *size, const char *piece, size_t n);
+
+/* After an error, reading goes on with the next definition: each gets its
+ * first error, a body after a bad declaration is skipped (its own errors
+ * reported), a marker that ended a bad declaration is read; the first
+ * PARSE_MAX_ERRORS errors of a source are reported, then where it stopped. */
+static void every_error(void)
+{
+    CHECK_STR(PARSE("#[hot]\nstatic int a(void) {\n#[hot]\n}\n#[hot]\nint ok(void) {}\n"
+                    "#[hot]\n#[hot]\nstatic int b(void) {}\n#[hot]\nint main(int x, int y z) {}"),
+              "2:1: hot function 'a' must have external linkage; remove 'static' | 3:1: expected "
+              "'}' to close '{' at 2:20, found another '#[hot]' | 8:1: expected a function "
+              "definition after '#[hot]' at 7:1, found another '#[hot]' | 9:1: hot function 'b' "
+              "must have external linkage; remove 'static' | 11:5: 'main' cannot be hot: the "
+              "program starts in its static core");
+    CHECK_STR(PARSE("#[persist]\nint a\n#[hot]\nint f(void) {}\n#[hot]\nstatic int g(void) {}"),
+              "3:1: expected ';' to end the definition of 'a', found another '#[hot]' | 6:1: hot "
+              "function 'g' must have external linkage; remove 'static'");
+    CHECK_STR(PARSE("#[hot]\nstruct pt { int x; };\n#[hot]\nstatic int g(void) {}\n"
+                    "#[hot]\nint h(int a\n"),
+              "2:11: expected a function definition after '#[hot]' at 1:1, found the definition of "
+              "'struct pt' | 4:1: hot function 'g' must have external linkage; remove 'static' | "
+              "6:12: expected ')' to close '(' at 6:6, found end of file");
+
+    char *text = NULL;
+    size_t size = 0;
+    repeat(&text, &size, "#[hot]\nstatic int f(void) {}\n", PARSE_MAX_ERRORS + 5);
+    struct parse_source source = {0};
+    struct parse_report report = {0};
+    CHECK_INT(parse_source(text, size, 0, &source, &report), ==, GEN_BAD_INPUT);
+    CHECK_INT(report.count, ==, PARSE_MAX_ERRORS + 1);
+    if (report.count == PARSE_MAX_ERRORS + 1) {
+        CHECK_INT(report.items[PARSE_MAX_ERRORS - 1].line, ==, 2 * PARSE_MAX_ERRORS);
+        CHECK_STR(report.items[PARSE_MAX_ERRORS - 1].message,
+                  "hot function 'f' must have external linkage; remove 'static'");
+        CHECK_INT(report.items[PARSE_MAX_ERRORS].line, ==, 2 * PARSE_MAX_ERRORS + 2);
+        CHECK_STR(report.items[PARSE_MAX_ERRORS].message,
+                  "stopping here after 20 errors in this file");
+    }
+    parse_source_free(&source);
+    parse_report_free(&report);
+    free(text);
 }
 
 static void malformed(void)
@@ -551,6 +631,58 @@ static void linking(void)
     parse_source_free(&sources[1]);
     CHECK_STR(PARSE("#[hot]\nint f(void) {}\n#[hot]\nint g(void) {}\n#[hot]\nint f(int x) {}\n"),
               "f=int(void); g=int(void); f=int(int)");
+}
+
+/* The names of a source's externals, joined by " ". */
+static const char *external_names(const struct parse_source *source)
+{
+    static char names[1024];
+    size_t used = 0;
+    names[0] = '\0';
+    for (size_t i = 0; i < source->external_count && used < sizeof names; i++) {
+        int n = snprintf(names + used, sizeof names - used, "%s%s", i ? " " : "",
+                         source->externals[i].name);
+        used += n > 0 ? (size_t)n : 0;
+    }
+    return names;
+}
+
+/* Unmarked function definitions with external linkage at file scope are
+ * externals; nothing else is, and reading them reports nothing. Linking
+ * sorts them, keeps each name once and leaves the hot functions out. */
+static void externals(void)
+{
+    const char a[] =
+        "static int s(void) { return 0; }\nint zeta(int x) { return x; }\n"
+        "struct pt { int x; };\nint table[] = {1, 2};\ntypedef struct { int a; } T;\n"
+        "LUALIB_API lua_Number (luaL_x) (lua_State *L) { return 0; }\n"
+        "void *SDLCALL al\\\nloc(size_t n) { if (n) { return 0; } return 0; }\n"
+        "int (*pick(int k))(int) { return 0; }\nint declared(void);\n"
+        "int knr(a) int a; { return a; }\nint f(void) asm(\"g\") { return 0; }\n"
+        "#ifdef X\nint in_group(void)\n#else\nint in_group(int)\n#endif\n{ return 0; }\n"
+        "#[hot]\nint hot(void) { return 0; }\nint mid(void) { int x(void); return 0; }\n"
+        "#[hot]\nstatic int bad(void) {}\nint after(void) {}\n";
+    const char b[] = "int zeta(int x) { return x; }\nint alpha(void) {}\nint hot(void) {}\n";
+    const char *paths[] = {"a.c", "b.c"};
+    struct parse_source sources[2] = {{0}};
+    struct parse_report report = {0};
+    struct parse_program program = {0};
+    CHECK_INT(parse_source(a, sizeof a - 1, 0, &sources[0], &report), ==, GEN_BAD_INPUT);
+    CHECK_INT(report.count, ==, 1);
+    CHECK_STR(external_names(&sources[0]), "zeta luaL_x alloc pick mid after");
+    CHECK_INT(parse_source(b, sizeof b - 1, 1, &sources[1], &report), ==, GEN_OK);
+    CHECK_STR(external_names(&sources[1]), "zeta alpha hot");
+    CHECK_INT(parse_link(sources, paths, 2, &program, &report), ==, GEN_OK);
+    CHECK_INT(program.external_count, ==, 7);
+    const char *expected[] = {"after", "alloc", "alpha", "luaL_x", "mid", "pick", "zeta"};
+    for (size_t i = 0; i < program.external_count && i < 7; i++)
+        CHECK_STR(program.externals[i]->name, expected[i]);
+    if (program.external_count == 7)
+        CHECK_INT(program.externals[6]->source, ==, 0);
+    parse_program_free(&program);
+    parse_report_free(&report);
+    parse_source_free(&sources[0]);
+    parse_source_free(&sources[1]);
 }
 
 /* The canonical type of a #[persist] variable is that of a parameter. */
@@ -671,7 +803,8 @@ static void persist_errors(void)
               "'#[hot]'");
     CHECK_STR(PARSE("#[hot]\n// #[persist]\nint f(void) {}"),
               "2:1: expected a function definition after '#[hot]' at 1:1, found another "
-              "'#[persist]'");
+              "'#[persist]' | 3:5: expected a variable definition after '#[persist]' at 2:1, but "
+              "'f' is a function");
     CHECK_STR(PARSE("#[persist] int x;\n"), "1:12: '#[persist]' must stand alone on its line");
     CHECK_STR(PARSE("void f(void)\n{\n  if (x) {\n#[persist]\nstatic int n;\n}}\n"),
               "4:1: '#[persist]' must be at file scope, but it is inside the '{' at 2:1");
@@ -827,12 +960,15 @@ static int parse_is_sound(const char *text, size_t size)
     struct parse_report report = {0};
     struct buf blanked = {0};
     enum gen_status status = parse_source(text, size, 0, &source, &report);
-    int sound = status == GEN_OK ? report.count == 0 : status == GEN_BAD_INPUT && report.count == 1;
+    int sound = status == GEN_OK ? report.count == 0
+                                 : status == GEN_BAD_INPUT && report.count >= 1 &&
+                                       report.count <= PARSE_MAX_ERRORS + 1;
     for (size_t i = 0; sound && i < report.count; i++) {
         const struct parse_diagnostic *d = &report.items[i];
         size_t start = d->offset - (d->column - 1);
         sound = d->offset <= size && d->column >= 1 && d->column - 1 <= d->offset &&
-                (start == lex_text_start(text, size) || (start > 0 && text[start - 1] == '\n'));
+                (start == lex_text_start(text, size) || (start > 0 && text[start - 1] == '\n')) &&
+                (i == 0 || d->offset >= report.items[i - 1].offset); /* found in text order */
     }
     for (size_t i = 0; sound && i < source.function_count; i++) {
         const char *signature = source.functions[i].signature;
@@ -924,6 +1060,7 @@ int main(void)
     return_types();
     specifiers();
     attributes();
+    words();
     parameters();
     parameter_adjustment();
     qualifiers();
@@ -935,10 +1072,12 @@ int main(void)
     multi_line_and_comments();
     bodies_and_markers();
     errors();
+    every_error();
     malformed();
     nesting_is_bounded();
     marker_spans();
     linking();
+    externals();
     persist_types();
     persist_initializers();
     persist_errors();

@@ -2,4 +2,4 @@
 int ok(void) { return 0; }
 
 #[hot]
-int b(int x, ...) { return x; }
+int b(int x) asm("b2");

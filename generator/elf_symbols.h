@@ -1,0 +1,35 @@
+/* generator/elf_symbols.h
+ * The symbol tables of an ELF64 little-endian file in memory: what a hot
+ * library needs, what a core exports and defines, and what its objects hide,
+ * for `vais-hot check`. Invariant: reads only the bytes it is given, each offset
+ * and size checked first, so any input is safe; portable C, no <elf.h>. */
+#ifndef VAIS_HOT_GEN_ELF_SYMBOLS_H
+#define VAIS_HOT_GEN_ELF_SYMBOLS_H
+
+#include <stddef.h>
+
+/* One named symbol of a table. */
+struct elf_symbol {
+    const char *name; /* NUL-terminated inside the file's bytes */
+    int defined;      /* in a section of the file (not SHN_UNDEF) */
+    int local;        /* binding STB_LOCAL: a static, or a hidden one once linked */
+    int weak;         /* binding STB_WEAK */
+    int hidden;       /* visibility STV_HIDDEN or STV_INTERNAL (an object file keeps it; a
+                         link makes the symbol local) */
+};
+
+/* Which symbol table to read. */
+enum elf_table {
+    ELF_DYNAMIC, /* .dynsym: what the dynamic loader sees (needs and exports) */
+    ELF_STATIC,  /* .symtab: every symbol the link saw, hidden ones too; absent once stripped */
+};
+
+/* Calls visit(ctx, &symbol) for each named symbol of bytes[0..size)'s table
+ * (none if it has no such table), in the table's order. Returns 0, or -1
+ * with what is wrong in err, phrased to follow the file's name ("is not an
+ * ELF64 little-endian file"). */
+int elf_each_symbol(const unsigned char *bytes, size_t size, enum elf_table table,
+                    void (*visit)(void *ctx, const struct elf_symbol *symbol), void *ctx, char *err,
+                    size_t errlen);
+
+#endif

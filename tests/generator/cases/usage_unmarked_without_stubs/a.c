@@ -1,0 +1,2 @@
+#[hot]
+int f(void) { return 0; }
