@@ -1,10 +1,10 @@
 /* generator/parse.c
  * The parser: the tokens of hot sources -> plain records of hot functions
- * and #[persist] variables. Invariant: each source is read once, token by
- * token; a declaration's tokens are visited a bounded number of times
- * (brackets are matched while they are read), so any input takes linear
- * time, and nesting is bounded. A signature is the function's type as C's
- * compatibility rules see it, spelled one way (see print_type). */
+ * and #[persist] variables, and the names of the unmarked functions.
+ * Invariant: each source is read once, token by token; a declaration's
+ * tokens are visited a bounded number of times (brackets are matched while
+ * they are read), so any input takes linear time, and nesting is bounded. A signature is the
+ * function's type as C's compatibility rules see it, spelled one way (see print_type). */
 #include "parse.h"
 
 #include <assert.h>
@@ -29,6 +29,7 @@
 struct decl_token {
     struct lex_token token;
     size_t match;
+    int word; /* its keyword's index in words[], looked up once when it was read, or -1 */
 };
 
 /* What the next piece of a signature is, for the spacing rules. */
@@ -354,17 +355,26 @@ static enum word word_of(const struct parser *p, const struct lex_token *t)
     return i < 0 ? WORD_NONE : words[i].word;
 }
 
-/* The qualifier (enum qual) t spells, or 0. */
-static unsigned qual_of(const struct parser *p, const struct lex_token *t)
+/* word_of for the declaration's token at index i, without looking its
+ * keyword up again. */
+static enum word word_at(const struct parser *p, size_t i)
 {
-    int i = word_index(p, t);
-    return i < 0 ? 0 : words[i].qual;
+    int w = p->tokens[i].word;
+    return w < 0 ? WORD_NONE : words[w].word;
 }
 
-/* An identifier that is no keyword we know: a name or a typedef name. */
-static int is_plain_name(const struct parser *p, const struct lex_token *t)
+/* The qualifier (enum qual) the token at index i spells, or 0. */
+static unsigned qual_at(const struct parser *p, size_t i)
 {
-    return t->kind == LEX_IDENT && word_of(p, t) == WORD_NONE;
+    int w = p->tokens[i].word;
+    return w < 0 ? 0 : words[w].qual;
+}
+
+/* Is the token at index i an identifier that is no keyword we know: a
+ * name or a typedef name? */
+static int plain_at(const struct parser *p, size_t i)
+{
+    return p->tokens[i].token.kind == LEX_IDENT && p->tokens[i].word < 0;
 }
 
 /* Describes token t for "found ..." into out (of size bytes). */
@@ -554,7 +564,7 @@ static int opens(const struct parser *p, size_t i, size_t end, const char *brack
 static int is_attribute(const struct parser *p, size_t i, size_t end)
 {
     return (opens(p, i, end, "[") && opens(p, i + 1, end, "[")) ||
-           (i < end && word_of(p, &p->tokens[i].token) == WORD_ATTRIBUTE);
+           (i < end && word_at(p, i) == WORD_ATTRIBUTE);
 }
 
 /* The index after the well-formed attributes from index i (before end): i
@@ -598,8 +608,7 @@ static int is_word(const struct parser *p, size_t i, size_t end)
     size_t next = after_attributes(p, i + 1, end);
     if (next >= end)
         return 0;
-    const struct lex_token *t = &p->tokens[next].token;
-    if (is_plain_name(p, t) || punct_is(p, t, "*"))
+    if (plain_at(p, next) || punct_is(p, &p->tokens[next].token, "*"))
         return 1;
     size_t after = p->tokens[next].match + 1;
     return opens(p, next, end, "(") &&
@@ -626,7 +635,7 @@ static size_t read_tag(struct parser *p, size_t i, size_t end, const struct lex_
     if (at == 0)
         return 0;
     const struct lex_token *tag = at < end ? &p->tokens[at].token : ending;
-    size_t after = at < end && is_plain_name(p, tag) ? at + 1 : at;
+    size_t after = at < end && plain_at(p, at) ? at + 1 : at;
     if (after == end && punct_is(p, ending, "{")) {
         char kind[16], name[64] = "";
         fail(p, ending,
@@ -652,7 +661,7 @@ static int read_specifier(struct parser *p, size_t *i, size_t end, const struct 
 {
     size_t at = *i;
     const struct lex_token *t = &p->tokens[at].token;
-    enum word word = word_of(p, t);
+    enum word word = word_at(p, at);
     int group = opens(p, at + 1, end, "(");
     if (is_attribute(p, at, end))
         return (*i = skip_attributes(p, at, end)) == 0 ? -1 : 1;
@@ -681,7 +690,7 @@ static int read_specifier(struct parser *p, size_t *i, size_t end, const struct 
         *i = group ? p->tokens[at + 1].match + 1 : 0;
         return group ? 1 : unexpected(p, t);
     case WORD_QUALIFIER:
-        if (qual_of(p, t) == QUAL_ATOMIC && group) { /* _Atomic (type-name) */
+        if (qual_at(p, at) == QUAL_ATOMIC && group) { /* _Atomic (type-name) */
             if (type->atomic || context == CONTEXT_TYPE_NAME)
                 return unexpected(p, t);
             *typed = 1;
@@ -689,8 +698,8 @@ static int read_specifier(struct parser *p, size_t *i, size_t end, const struct 
             *i = p->tokens[at + 1].match + 1;
             return 1;
         }
-        type->quals |= qual_of(p, t);
-        type->const_at = qual_of(p, t) == QUAL_CONST && !type->const_at ? t : type->const_at;
+        type->quals |= qual_at(p, at);
+        type->const_at = qual_at(p, at) == QUAL_CONST && !type->const_at ? t : type->const_at;
         return 1;
     case WORD_TYPE:
     case WORD_NONE:
@@ -741,7 +750,7 @@ static int groups(const struct parser *p, size_t i, int named)
     const struct lex_token *next = &p->tokens[i + 1].token;
     size_t close = p->tokens[i].match;
     return punct_is(p, next, "*") || punct_is(p, next, "(") || is_attribute(p, i + 1, close) ||
-           (is_plain_name(p, next) && !named);
+           (plain_at(p, i + 1) && !named);
 }
 
 static size_t read_declarator(struct parser *p, size_t i, size_t end, unsigned nesting,
@@ -762,7 +771,7 @@ static int push_pointers(struct parser *p, size_t i, size_t end, size_t stars)
     struct derivation *d = NULL;
     for (size_t k = i; k < end; k++) {
         const struct lex_token *t = &p->tokens[k].token;
-        unsigned qual = qual_of(p, t);
+        unsigned qual = qual_at(p, k);
         if (punct_is(p, t, "*")) {
             size_t lead = d ? k : i; /* the words before the first '*' go with it */
             if (d)
@@ -800,9 +809,9 @@ static size_t read_declarator(struct parser *p, size_t i, size_t end, unsigned n
         } else if (punct_is(p, t, "*")) {
             stars++;
             i++;
-        } else if (stars > 0 && word_of(p, t) == WORD_QUALIFIER) {
+        } else if (stars > 0 && word_at(p, i) == WORD_QUALIFIER) {
             i++;
-        } else if (is_plain_name(p, t) && is_word(p, i, end)) {
+        } else if (plain_at(p, i) && is_word(p, i, end)) {
             word = stars == 0 && word == NO_INDEX ? i : word;
             i++;
         } else {
@@ -812,7 +821,7 @@ static size_t read_declarator(struct parser *p, size_t i, size_t end, unsigned n
     if (word != NO_INDEX && stars == 0) /* `(SDLCALL f)`: no '*' to write it with */
         return unexpected(p, &p->tokens[word].token), 0;
     size_t after_pointers = i;
-    if (i < end && is_plain_name(p, &p->tokens[i].token) && *name == NO_INDEX) {
+    if (i < end && plain_at(p, i) && *name == NO_INDEX) {
         *name = i++;
     } else if (opens(p, i, end, "(") && groups(p, i, *name != NO_INDEX)) {
         size_t close = p->tokens[i].match;
@@ -903,10 +912,9 @@ static unsigned bracket_quals(const struct parser *p, size_t open)
 {
     unsigned quals = 0;
     for (size_t i = open + 1; i < p->tokens[open].match; i++) {
-        const struct lex_token *t = &p->tokens[i].token;
-        if (word_of(p, t) == WORD_QUALIFIER)
-            quals |= qual_of(p, t);
-        else if (word_of(p, t) != WORD_STATIC)
+        if (word_at(p, i) == WORD_QUALIFIER)
+            quals |= qual_at(p, i);
+        else if (word_at(p, i) != WORD_STATIC)
             break;
     }
     return quals;
@@ -959,7 +967,7 @@ static int sig_words(struct parser *p, size_t i, size_t end)
 {
     while (i < end) {
         const struct lex_token *t = &p->tokens[i].token;
-        enum word word = word_of(p, t);
+        enum word word = word_at(p, i);
         if (is_attribute(p, i, end))
             i = skip_attributes(p, i, end);
         else if (word == WORD_QUALIFIER && opens(p, i + 1, end, "("))
@@ -1184,6 +1192,7 @@ static int push_token(struct parser *p, const struct lex_token *t)
     size_t index = p->count++;
     p->tokens[index].token = *t;
     p->tokens[index].match = index;
+    p->tokens[index].word = word_index(p, t);
     if (punct_is(p, t, "(") || punct_is(p, t, "["))
         p->open[p->depth++] = index;
     else if (punct_is(p, t, ")") || punct_is(p, t, "]"))
@@ -1551,39 +1560,65 @@ static int add_external(struct parser *p, const struct lex_token *t)
 }
 
 /* external := specifiers declarator '{', an unmarked definition at file
- * scope, over the tokens collected since the last ';', '}' or directive
- * there (`open` is its '{'): if it defines a function with external linkage,
- * adds its name to the source's externals. Anything else, a struct or an
- * initializer, or what it cannot read, adds nothing and reports nothing:
- * no marker asked for it. Starts the next collection. */
-static int read_external(struct parser *p, const struct lex_token *open)
+ * scope, `open` being its '{' and `from` the lexer as it was after the ';',
+ * '}', directive or marker's definition before it: if it defines a function
+ * with external linkage, adds its name to the source's externals. Its
+ * tokens are read again from there: no file-scope token is kept while the
+ * source is read, most are before no '{', and each is read twice at most.
+ * Anything else, or what it cannot read (an unbalanced bracket), adds
+ * nothing and reports nothing: no marker asked for it. */
+static int read_external(struct parser *p, const struct lex *from, const struct lex_token *open)
 {
+    struct lex again = *from;
     struct type type;
     int function = 0;
+    p->count = p->depth = p->chain_count = 0;
+    for (;;) {
+        struct lex_token t;
+        lex_next(&again, &t);
+        int closes = punct_is(p, &t, ")") || punct_is(p, &t, "]");
+        if (t.offset >= open->offset || t.kind == LEX_EOF || t.kind == LEX_ERROR ||
+            (closes && !closes_innermost(p, &t)))
+            break;
+        if (push_token(p, &t) != 0)
+            return -1;
+    }
     p->quiet = 1;
-    p->chain_count = 0;
     if (p->count > 0 && p->depth == 0 &&
         read_type(p, 0, p->count, open, CONTEXT_DEFINITION, 0, &type) == 0)
         function = type.name != NO_INDEX && type.end == p->count && !type.static_at &&
                    type.chain < type.chain_end && p->chain[type.chain].kind == DERIVE_FUNCTION;
     p->quiet = 0;
-    int result = function ? add_external(p, &p->tokens[type.name].token) : 0;
-    p->count = p->depth = 0;
-    return result;
+    return function ? add_external(p, &p->tokens[type.name].token) : 0;
 }
 
-/* Adds token t, read at file scope, to the tokens read_external reads; a
- * ';', a directive, a stray '}' or a bracket that closes nothing open
- * starts afresh. */
-static int collect(struct parser *p, const struct lex_token *t)
+/* What parse_source knows of the file-scope declaration it is reading, so
+ * that read_external reads again only what may be a function definition:
+ * one whose '{' follows ')' or ']' and that does not start with 'static'.
+ * Structs, initializers and static functions are most of them. */
+struct file_scope {
+    struct lex start; /* the lexer after the last ';', '}', directive or marker's definition */
+    size_t tokens;    /* tokens read since */
+    int is_static;    /* the first of them is 'static' */
+    int after_list;   /* the last of them is ')' or ']' */
+};
+
+/* Starts a new file-scope declaration after what `lex` has read. */
+static void scope_restart(struct file_scope *scope, const struct lex *lex)
 {
-    int closes = punct_is(p, t, ")") || punct_is(p, t, "]");
-    if (t->kind == LEX_DIRECTIVE || punct_is(p, t, ";") || punct_is(p, t, "}") ||
-        (closes && !closes_innermost(p, t))) {
-        p->count = p->depth = 0;
-        return 0;
+    *scope = (struct file_scope){*lex, 0, 0, 0};
+}
+
+/* Takes token t, read at file scope outside any braces. */
+static void scope_token(const struct parser *p, struct file_scope *scope, const struct lex_token *t)
+{
+    if (t->kind == LEX_DIRECTIVE || punct_is(p, t, ";") || punct_is(p, t, "}")) {
+        scope_restart(scope, &p->lex);
+        return;
     }
-    return push_token(p, t);
+    char c = p->text[t->offset];
+    scope->is_static = scope->tokens++ == 0 ? text_is(p, t, "static") : scope->is_static;
+    scope->after_list = t->kind == LEX_PUNCT && t->length == 1 && (c == ')' || c == ']');
 }
 
 enum gen_status parse_source(const char *text, size_t size, size_t source, struct parse_source *out,
@@ -1603,31 +1638,37 @@ enum gen_status parse_source(const char *text, size_t size, size_t source, struc
     /* A byte order mark is blanked: in the unit, the text follows a #line. */
     if (lex_text_start(text, size) > 0)
         add_span(&p, 0, lex_text_start(text, size));
+    struct file_scope scope;
+    scope_restart(&scope, &p.lex);
     while (p.status != GEN_NO_MEMORY && !p.stopped) {
-        struct lex_token t = p.resume;
-        if (t.kind == LEX_MARKER)
+        struct lex_token t;
+        if (p.resume.kind == LEX_MARKER) {
+            t = p.resume;
             p.resume.kind = LEX_EOF;
-        else
+        } else
             lex_next(&p.lex, &t);
         if (t.kind == LEX_EOF)
             break;
-        size_t errors = p.errors;
-        p.failed = 0;
-        if (t.kind == LEX_ERROR)
+        if (t.kind == LEX_ERROR) {
+            p.failed = 0;
             lex_failure(&p, &t);
-        else if (t.kind == LEX_MARKER) {
+        } else if (t.kind == LEX_MARKER) {
+            size_t errors = p.errors;
+            p.failed = 0;
             if (read_marker(&p, &t, depth > 0 ? &outer : NULL) != 0)
                 assert(p.errors > errors || p.status == GEN_NO_MEMORY); /* it said why */
-            p.count = p.depth = 0;
+            (void)errors;
+            scope_restart(&scope, &p.lex);
         } else if (punct_is(&p, &t, "{") && depth++ == 0) {
             outer = t;
-            read_external(&p, &t);
+            if (scope.tokens > 0 && !scope.is_static && scope.after_list)
+                read_external(&p, &scope.start, &t);
         } else if (punct_is(&p, &t, "}") && depth > 0) {
-            depth--;
+            if (--depth == 0)
+                scope_restart(&scope, &p.lex);
         } else if (depth == 0) {
-            collect(&p, &t);
+            scope_token(&p, &scope, &t);
         }
-        (void)errors;
     }
     assert(p.status != GEN_OK || p.lex.pos >= size);
     free(p.tokens);

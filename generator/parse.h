@@ -1,9 +1,10 @@
 /* generator/parse.h
  * The parser: the tokens of hot sources -> plain records of hot functions
- * and #[persist] variables.
- * Invariant: a record exists only for a marker followed by a well-formed
- * definition (a function with external linkage, or one writable file-scope
- * variable), and its signature or type holds no '"' or '\\'. */
+ * and #[persist] variables, and the names of the unmarked functions.
+ * Invariant: a function or variable record exists only for a marker
+ * followed by a well-formed definition (a function with external linkage,
+ * or one writable file-scope variable), and its signature or type holds no
+ * '"' or '\\'; an unmarked one is never an error. */
 #ifndef VAIS_HOT_GEN_PARSE_H
 #define VAIS_HOT_GEN_PARSE_H
 

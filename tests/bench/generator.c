@@ -233,14 +233,16 @@ static double ms(struct timeval t)
 }
 
 /* Runs `vais-hot gen` in work/<dir> on its n sources, writing the stubs, the
- * table and the units into <dir>/<out>/. Fails unless it succeeds. */
+ * table, the core's linker script and the units into <dir>/<out>/, as a
+ * build does. Fails unless it succeeds. */
 static struct timing gen(const char *dir, size_t n, const char *out)
 {
-    char cwd[4096], stubs[64], table[64];
+    char cwd[4096], stubs[64], table[64], unmarked[64];
     snprintf(cwd, sizeof cwd, "%s/%s", work, dir);
     snprintf(stubs, sizeof stubs, "%s/stubs.c", out);
     snprintf(table, sizeof table, "%s/table.c", out);
-    char **argv = calloc(9 + 3 * n, sizeof *argv), *names = malloc(n * 96);
+    snprintf(unmarked, sizeof unmarked, "%s/unmarked.ld", out);
+    char **argv = calloc(11 + 3 * n, sizeof *argv), *names = malloc(n * 96);
     if (!argv || !names)
         die("calloc");
     size_t a = 0;
@@ -252,6 +254,8 @@ static struct timing gen(const char *dir, size_t n, const char *out)
     argv[a++] = stubs;
     argv[a++] = "--table";
     argv[a++] = table;
+    argv[a++] = "--unmarked";
+    argv[a++] = unmarked;
     for (size_t i = 0; i < n; i++) {
         char *source = names + 96 * i, *unit = source + 32;
         snprintf(source, 32, "src/f%zu.c", i % 100000000);
@@ -360,7 +364,8 @@ static void two_thousand_rows(const char *place)
     print_row(figure, fresh.wall, "ms", gen_floor_ms, 0);
     snprintf(figure, sizeof figure, "2000 functions in 200 files, unchanged (%s)", place);
     print_row(figure, again.wall, "ms", gen_floor_ms, 0);
-    printf("    (%.1f MB; stubs, table and 200 units; median wall and mean CPU of 5: user "
+    printf("    (%.1f MB; stubs, table, linker script and 200 units; median wall and mean CPU of "
+           "5: user "
            "%.1f and %.1f ms, system %.1f and %.1f ms)\n",
            (double)f.bytes / 1e6, fresh.user, again.user, fresh.system, again.system);
     free_files(&f);
