@@ -9,6 +9,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "../check.h"
 #include "../land.h"
+#include "scratch.h"
 #include "layout/world.h"
 
 #include <stdlib.h>
@@ -38,14 +39,14 @@ enum {
  * shares a name with one of the hot source's. */
 struct stats core_stats;
 
-struct scratch {
+struct workspace {
     char c;
 };
 
 int core_apply(const struct config *c)
 {
-    struct scratch scratch = {0};
-    return c->level + scratch.c;
+    struct workspace workspace = {0};
+    return c->level + workspace.c;
 }
 
 int core_scale(int x)
@@ -83,24 +84,6 @@ static const char prototype_refusal[] =
     "'core_scale' is declared long int(long int) in the new build, but 'runtime_layout' defines "
     "it int(int); rebuild 'runtime_layout' and restart to use the new code";
 
-static int land(const char *build, const char *library)
-{
-    return land_library(build, library) == 0 && land_stamp(library) > 0;
-}
-
-/* How many lines of log are exactly line. */
-static int count_lines(FILE *log, const char *line)
-{
-    char text[600];
-    int count = 0;
-    fflush(log);
-    rewind(log);
-    while (fgets(text, sizeof text, log))
-        count += strcmp(text, line) == 0;
-    fseek(log, 0, SEEK_END);
-    return count;
-}
-
 int main(int argc, char **argv)
 {
     if (argc != 1 + BUILDS) {
@@ -109,47 +92,43 @@ int main(int argc, char **argv)
         return 2;
     }
     char **builds = argv + 1;
-    char scratch[] = "/tmp/vais-hot-layout-XXXXXX", library[96], stamp[112], line[700];
-    CHECK(mkdtemp(scratch) != NULL);
-    snprintf(library, sizeof library, "%s/lib.so", scratch);
-    snprintf(stamp, sizeof stamp, "%s.stamp", library);
-    setenv("TMPDIR", scratch, 1);
-    FILE *log = tmpfile();
-    hot_log_to(log);
+    char line[700];
+    struct scratch s;
+    scratch_open(&s, "layout");
 
     struct world world = {0};
     state_t state = {.frame = 0, .world = &world};
-    CHECK(land(builds[OWN], library));
-    CHECK_INT(hot_init(library), ==, HOT_OK);
+    CHECK(scratch_land(&s, builds[OWN]));
+    CHECK_INT(hot_init(s.library), ==, HOT_OK);
     state.cache = cache_new();
     CHECK_INT(step(&state), ==, 1);
     CHECK_INT(cache_hit(state.cache), ==, 1);
 
     /* A body edit leaves every layout alone. */
-    CHECK(land(builds[BODY], library));
+    CHECK(scratch_land(&s, builds[BODY]));
     CHECK_INT(hot_check(), ==, 1);
     CHECK_INT(step(&state), ==, 3);
 
     for (int b = 0; b < BUILDS; b++) {
         if (!refusals[b] || (b == GLOBAL && !RECORDS_REACHED_TYPES))
             continue;
-        CHECK(land(builds[b], library));
+        CHECK(scratch_land(&s, builds[b]));
         CHECK_INT(hot_check(), ==, HOT_E_LAYOUT);
         snprintf(line, sizeof line, "%s; restart to use the new code", refusals[b]);
         CHECK_STR(hot_last_error(), line);
         snprintf(line, sizeof line, "vais-hot: kept v2: %s; restart to use the new code\n",
                  refusals[b]);
-        CHECK_INT(count_lines(log, line), ==, 1);
+        CHECK_INT(scratch_count(&s, line), ==, 1);
         CHECK_INT(hot_version(), ==, 2);
         CHECK_INT(hot_check(), ==, 0); /* refused once, not again and again */
     }
     /* The core's prototype of a function hot code calls is checked too. */
     if (RECORDS_REACHED_TYPES) {
-        CHECK(land(builds[PROTOTYPE], library));
+        CHECK(scratch_land(&s, builds[PROTOTYPE]));
         CHECK_INT(hot_check(), ==, HOT_E_PROTOTYPE);
         CHECK_STR(hot_last_error(), prototype_refusal);
         snprintf(line, sizeof line, "vais-hot: kept v2: %s\n", prototype_refusal);
-        CHECK_INT(count_lines(log, line), ==, 1);
+        CHECK_INT(scratch_count(&s, line), ==, 1);
         CHECK_INT(hot_version(), ==, 2);
     }
 
@@ -160,32 +139,29 @@ int main(int argc, char **argv)
     CHECK_INT(cache_hit(state.cache), ==, 2);
 
     /* A renamed field in the same place changes no layout. */
-    CHECK(land(builds[RENAMED], library));
+    CHECK(scratch_land(&s, builds[RENAMED]));
     CHECK_INT(hot_check(), ==, 1);
     CHECK_INT(hot_version(), ==, 3);
 
     /* Without debug information nothing can be compared: it says so once,
      * and loads. */
-    CHECK(land(builds[NO_DEBUG], library));
+    CHECK(scratch_land(&s, builds[NO_DEBUG]));
     CHECK_INT(hot_check(), ==, 1);
     snprintf(line, sizeof line,
              "vais-hot: layouts not checked: '%s' has no debug information (compile it with -g)\n",
-             library);
-    CHECK_INT(count_lines(log, line), ==, 1);
+             s.library);
+    CHECK_INT(scratch_count(&s, line), ==, 1);
     CHECK_INT(step(&state), ==, 8); /* STEP 3 */
 
     /* A first load is checked against the core. */
     free(state.cache);
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
-    CHECK(land(builds[ADDED], library));
-    CHECK_INT(hot_init(library), ==, HOT_E_LAYOUT);
+    CHECK(scratch_land(&s, builds[ADDED]));
+    CHECK_INT(hot_init(s.library), ==, HOT_E_LAYOUT);
     snprintf(line, sizeof line, "%s; rebuild 'runtime_layout' and restart", refusals[ADDED]);
     CHECK_STR(hot_last_error(), line);
     CHECK_INT(hot_version(), ==, 0);
 
-    CHECK_INT(hot_cleanup(), ==, HOT_OK);
-    remove(library);
-    remove(stamp);
-    CHECK_INT(rmdir(scratch), ==, 0);
+    scratch_close(&s);
     return check_exit();
 }

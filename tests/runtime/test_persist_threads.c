@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "../check.h"
 #include "../land.h"
+#include "scratch.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -39,22 +40,16 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: test_persist_threads V1 V2\n");
         return 2;
     }
-    char scratch[] = "/tmp/vais-hot-persist-threads-XXXXXX", library[128], stamp[144];
-    CHECK(mkdtemp(scratch) != NULL);
-    snprintf(library, sizeof library, "%s/lib.so", scratch);
-    snprintf(stamp, sizeof stamp, "%s.stamp", library);
-    setenv("TMPDIR", scratch, 1);
-    FILE *log = tmpfile();
-    hot_log_to(log);
-
-    CHECK(land_library(argv[1], library) == 0 && land_stamp(library) > 0);
-    CHECK_INT(hot_init(library), ==, HOT_OK);
+    struct scratch s;
+    scratch_open(&s, "persist-threads");
+    CHECK(scratch_land(&s, argv[1]));
+    CHECK_INT(hot_init(s.library), ==, HOT_OK);
     pthread_t threads[THREADS];
     for (int i = 0; i < THREADS; i++)
         CHECK_INT(pthread_create(&threads[i], NULL, counter_main, &done[i]), ==, 0);
     for (int i = 0; i < LANDINGS; i++) {
         int want = i % 2 == 0 ? 2 : 1;
-        CHECK(land_library(argv[want], library) == 0 && land_stamp(library) > 0);
+        CHECK(scratch_land(&s, argv[want]));
         CHECK_INT(hot_check(), ==, 1);
         CHECK_INT(counted_version(), ==, want);
     }
@@ -69,10 +64,6 @@ int main(int argc, char **argv)
     CHECK_INT(counted(0), ==, total); /* the external one */
     CHECK_INT(hot_version(), ==, LANDINGS + 1);
 
-    CHECK_INT(hot_cleanup(), ==, HOT_OK);
-    fclose(log);
-    remove(library);
-    remove(stamp);
-    CHECK_INT(rmdir(scratch), ==, 0);
+    scratch_close(&s);
     return check_exit();
 }

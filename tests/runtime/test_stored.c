@@ -8,6 +8,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "../check.h"
 #include "../land.h"
+#include "scratch.h"
 #include "stored/stored.h"
 
 #include <pthread.h>
@@ -46,23 +47,13 @@ static void *call_until(void *arg)
     return NULL;
 }
 
-static void land(const char *build, const char *library)
-{
-    CHECK(land_library(build, library) == 0 && land_stamp(library) > 0);
-    CHECK_INT(hot_check(), ==, 1);
-}
+static struct scratch s;
 
-/* 1 if the log holds line (with its newline) exactly once. */
-static int logged_once(FILE *log, const char *line)
+/* Lands build and reloads it. */
+static void land(const char *build)
 {
-    char text[512];
-    int count = 0;
-    fflush(log);
-    rewind(log);
-    while (fgets(text, sizeof text, log))
-        count += strcmp(text, line) == 0;
-    fseek(log, 0, SEEK_END);
-    return count == 1;
+    CHECK(scratch_land(&s, build));
+    CHECK_INT(hot_check(), ==, 1);
 }
 
 int main(int argc, char **argv)
@@ -71,16 +62,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: test_stored V1 V2 V3 RETYPED GONE CRASH\n");
         return 2;
     }
-    char scratch[] = "/tmp/vais-hot-stored-XXXXXX", library[96], stamp[112];
-    CHECK(mkdtemp(scratch) != NULL);
-    snprintf(library, sizeof library, "%s/lib.so", scratch);
-    snprintf(stamp, sizeof stamp, "%s.stamp", library);
-    setenv("TMPDIR", scratch, 1);
-    FILE *log = tmpfile();
-    hot_log_to(log);
-
-    CHECK(land_library(argv[1], library) == 0 && land_stamp(library) > 0);
-    CHECK_INT(hot_init(library), ==, HOT_OK);
+    scratch_open(&s, "stored");
+    CHECK(scratch_land(&s, argv[1]));
+    CHECK_INT(hot_init(s.library), ==, HOT_OK);
     take_callbacks(&cb); /* v1's addresses, kept by the core from now on */
     CHECK_INT(cb.helper(1), ==, 101);
     CHECK_INT(cb.plain(1), ==, 1001);
@@ -88,7 +72,7 @@ int main(int argc, char **argv)
     CHECK_INT(cb.retyped(1), ==, 2);
     CHECK_INT(cb.gone(1), ==, 2);
 
-    land(argv[2], library);
+    land(argv[2]);
     CHECK_INT(cb.helper(1), ==, 201);
     CHECK_INT(cb.plain(1), ==, 2001);
     CHECK_INT(cb.marked(1), ==, 20001);
@@ -99,26 +83,28 @@ int main(int argc, char **argv)
     struct caller callers[2] = {{.want = 300}, {.want = 300}};
     for (int i = 0; i < 2; i++)
         CHECK_INT(pthread_create(&callers[i].thread, NULL, call_until, &callers[i]), ==, 0);
-    land(argv[3], library);
+    land(argv[3]);
     for (int i = 0; i < 2; i++) {
         pthread_join(callers[i].thread, NULL);
         CHECK_INT(callers[i].seen, ==, 300);
     }
 
-    land(argv[4], library); /* v4: retyped is long(long) */
+    land(argv[4]); /* v4: retyped is long(long) */
     CHECK_INT(cb.helper(1), ==, 401);
     CHECK_INT(cb.retyped(1), ==, 4); /* v3's code, the last of its type */
-    CHECK(logged_once(log, "vais-hot: 'retyped' (hot.c) changed type int(int) -> " LONG "(" LONG
-                           "); pointers stored to it keep running v3's code\n"));
+    CHECK_INT(scratch_count(&s, "vais-hot: 'retyped' (hot.c) changed type int(int) -> " LONG
+                                "(" LONG "); pointers stored to it keep running v3's code\n"),
+              ==, 1);
 
-    land(argv[5], library); /* v5: gone is gone; retyped is int(int) again */
+    land(argv[5]); /* v5: gone is gone; retyped is int(int) again */
     CHECK_INT(cb.helper(1), ==, 501);
     CHECK_INT(cb.gone(1), ==, 5);    /* v4's code, its last */
     CHECK_INT(cb.retyped(1), ==, 6); /* follows again */
-    CHECK(logged_once(log, "vais-hot: 'gone' (hot.c) is not in v5; pointers stored to it keep "
-                           "running v4's code\n"));
+    CHECK_INT(scratch_count(&s, "vais-hot: 'gone' (hot.c) is not in v5; pointers stored to it keep "
+                                "running v4's code\n"),
+              ==, 1);
 
-    land(argv[6], library); /* v6 crashes; the rollback takes the pointers back to v5 */
+    land(argv[6]); /* v6 crashes; the rollback takes the pointers back to v5 */
     CHECK_INT(cb.helper(1), ==, 601);
     long result = 0;
     CHECK_INT(hot_call_guarded(crash, NULL, &result), ==, HOT_E_CRASHED);
@@ -128,10 +114,6 @@ int main(int argc, char **argv)
     CHECK_INT(cb.marked(1), ==, 50001);
     CHECK_INT(marked(1), ==, 50001);
 
-    CHECK_INT(hot_cleanup(), ==, HOT_OK);
-    fclose(log);
-    remove(library);
-    remove(stamp);
-    CHECK_INT(rmdir(scratch), ==, 0);
+    scratch_close(&s);
     return check_exit();
 }

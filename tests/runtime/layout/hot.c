@@ -17,7 +17,7 @@ struct cache {
 
 /* The core has a struct of this name too, in its own file: the two are
  * not the same type, and never compared. */
-struct scratch {
+struct workspace {
     double a, b;
 };
 
@@ -25,8 +25,8 @@ struct scratch {
 int step(state_t *s)
 {
     struct config config = {STEP};
-    struct scratch scratch = {1.0, 2.0};
-    s->frame += core_apply(&config) + (int)(scratch.a - 1.0);
+    struct workspace workspace = {1.0, 2.0};
+    s->frame += core_apply(&config) + (int)(workspace.a - 1.0);
     s->world->ticks++;
     core_stats.hits += core_scale(1);
     return s->frame;
