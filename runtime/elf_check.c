@@ -202,3 +202,33 @@ size_t hot__elf_symbol_slots(const unsigned char *image, size_t size, const char
     }
     return found;
 }
+
+size_t hot__elf_functions(const unsigned char *image, size_t size,
+                          struct hot__elf_function *functions, size_t max)
+{
+    Elf64_Ehdr eh;
+    size_t found = 0;
+    if (size < sizeof eh)
+        return 0;
+    memcpy(&eh, image, sizeof eh);
+    for (unsigned i = 0; i < eh.e_shnum; i++) {
+        Elf64_Shdr symtab, strtab;
+        if (!section(image, size, &eh, i, &symtab) || symtab.sh_type != SHT_SYMTAB ||
+            !section(image, size, &eh, symtab.sh_link, &strtab) || strtab.sh_type != SHT_STRTAB ||
+            strtab.sh_size == 0 || image[strtab.sh_offset + strtab.sh_size - 1] != '\0')
+            continue;
+        for (unsigned long long at = 0; at + sizeof(Elf64_Sym) <= symtab.sh_size;
+             at += sizeof(Elf64_Sym)) {
+            Elf64_Sym sym;
+            memcpy(&sym, image + symtab.sh_offset + at, sizeof sym);
+            if (ELF64_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_shndx == SHN_UNDEF ||
+                sym.st_name >= strtab.sh_size)
+                continue;
+            if (found < max)
+                functions[found] = (struct hot__elf_function){
+                    sym.st_value, (const char *)image + strtab.sh_offset + sym.st_name};
+            found++;
+        }
+    }
+    return found;
+}

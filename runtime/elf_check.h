@@ -20,6 +20,18 @@ int hot__elf_check(const unsigned char *head, size_t head_len, long long file_si
 int hot__elf_in_code(const unsigned char *image, size_t size, unsigned long long address,
                      unsigned long long before, unsigned long long after);
 
+/* A function symbol of a file's symbol table. */
+struct hot__elf_function {
+    unsigned long long address; /* as linked */
+    const char *name;           /* in the image */
+};
+
+/* Finds the function symbols of the checked file image[0..size)'s symbol
+ * table (.symtab, static functions included; a stripped file has none).
+ * Writes the first max of them to functions and returns how many there are. */
+size_t hot__elf_functions(const unsigned char *image, size_t size,
+                          struct hot__elf_function *functions, size_t max);
+
 /* A place the dynamic loader fills with a symbol's address (plus addend). */
 struct hot__elf_slot {
     unsigned long long place; /* its address as linked */

@@ -229,8 +229,10 @@ static void describe(const struct hot__dwarf *dw, uint32_t i, struct text *t, st
 }
 
 /* Moves the pending entries with declared == declared into *list, sorted
- * by key; of several with one key, the first stays (weak definitions,
- * corrupt files). Returns how many, or -1 when memory ran out. */
+ * by key. A key several entries share stays once if they agree on the
+ * address (declarations always do), and goes if they do not: a static
+ * function of a header in several units, each its own copy. Returns how
+ * many, or -1 when memory ran out. */
 static long settle(const struct pending *pending, size_t count, int declared, const char *text,
                    struct hot__function **list)
 {
@@ -248,11 +250,54 @@ static long settle(const struct pending *pending, size_t count, int declared, co
     if (n)
         qsort(*list, n, sizeof **list, by_key);
     size_t unique = 0;
-    for (size_t k = 0; k < n; k++) {
-        if (unique == 0 || strcmp((*list)[unique - 1].key, (*list)[k].key) != 0)
+    for (size_t k = 0; k < n;) {
+        size_t same = k + 1, places = 1; /* the run of this key, and its addresses */
+        for (; same < n && strcmp((*list)[same].key, (*list)[k].key) == 0; same++)
+            places += (*list)[same].address != (*list)[k].address;
+        if (places == 1) /* else a header's static function in several units: which is which? */
             (*list)[unique++] = (*list)[k];
+        k = same;
     }
     return (long)unique;
+}
+
+static int by_address(const void *a, const void *b)
+{
+    const struct hot__elf_function *x = a, *y = b;
+    return x->address < y->address ? -1 : x->address > y->address;
+}
+
+/* The file's function symbols, sorted by address, in *symbols (owned by the
+ * caller); -1 when memory ran out. */
+static long read_symbols(const unsigned char *image, size_t size,
+                         struct hot__elf_function **symbols)
+{
+    size_t count = hot__elf_functions(image, size, NULL, 0);
+    *symbols = malloc((count ? count : 1) * sizeof **symbols);
+    if (!*symbols)
+        return -1;
+    count = hot__elf_functions(image, size, *symbols, count);
+    if (count)
+        qsort(*symbols, count, sizeof **symbols, by_address);
+    return (long)count;
+}
+
+/* 1 if the code at address is the function name itself: the one function
+ * symbol there has that very name. An optimiser's clone or part of it
+ * ("name.constprop.0", "name.cold") has another, and identical functions
+ * folded into one share an address, so pointers to them can be told apart
+ * by nothing: neither is followed. */
+static int is_itself(const struct hot__elf_function *symbols, size_t count, uint64_t address,
+                     const char *name)
+{
+    struct hot__elf_function key = {address, NULL};
+    const struct hot__elf_function *at =
+        count ? bsearch(&key, symbols, count, sizeof key, by_address) : NULL;
+    if (!at)
+        return 0;
+    while (at > symbols && at[-1].address == address)
+        at--;
+    return strcmp(at->name, name) == 0 && (at + 1 == symbols + count || at[1].address != address);
 }
 
 int hot__functions_read(const struct hot__dwarf *dw, const unsigned char *image, size_t size,
@@ -262,17 +307,21 @@ int hot__functions_read(const struct hot__dwarf *dw, const unsigned char *image,
     struct text t = {0};
     struct pending *pending = NULL;
     size_t count = 0, capacity = 0;
+    struct hot__elf_function *symbols;
+    long symbol_count = read_symbols(image, size, &symbols);
+    if (symbol_count < 0)
+        return -1;
     for (uint32_t i = 0; i < dw->count && !t.failed; i++) {
         const struct hot__die *d = &dw->dies[i];
         if (d->tag != HOT_DW_SUBPROGRAM || d->parent != HOT_DWARF_NONE)
             continue;
         int declared = (d->flags & HOT_DIE_DECLARATION) != 0;
-        if (declared ? !(d->flags & HOT_DIE_EXTERNAL)
-                     : !(d->flags & HOT_DIE_HAS_ADDRESS) ||
-                           !hot__elf_in_code(image, size, d->address, HOT_FUNCTIONS_MARGIN,
-                                             HOT_FUNCTIONS_MARGIN))
-            continue;
-        if (!dw->dies[through_origin(dw, i, has_name)].name)
+        const char *name = dw->dies[through_origin(dw, i, has_name)].name;
+        if (!name || (declared ? !(d->flags & HOT_DIE_EXTERNAL)
+                               : !(d->flags & HOT_DIE_HAS_ADDRESS) ||
+                                     !hot__elf_in_code(image, size, d->address,
+                                                       HOT_FUNCTIONS_BEFORE, HOT_FUNCTIONS_AFTER) ||
+                                     !is_itself(symbols, (size_t)symbol_count, d->address, name)))
             continue;
         if (hot__grow(&pending, &capacity, count + 1, sizeof *pending)) {
             t.failed = 1;
@@ -287,6 +336,7 @@ int hot__functions_read(const struct hot__dwarf *dw, const unsigned char *image,
         declared = settle(pending, count, 1, t.bytes, &out->declared);
     }
     free(pending);
+    free(symbols);
     if (defined < 0 || declared < 0) {
         free(t.bytes);
         free(out->list);

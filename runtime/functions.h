@@ -31,14 +31,15 @@ struct hot__functions {
     char *text; /* every string above */
 };
 
-#define HOT_FUNCTIONS_MARGIN 16 /* code bytes around each entry that are checked to exist */
+#define HOT_FUNCTIONS_BEFORE 16 /* code bytes before each entry that are checked to exist */
+#define HOT_FUNCTIONS_AFTER 6   /* and from it on */
 
 /* Fills *out with every function dw, read from the ELF file image[0..size),
- * describes with an entry address whose HOT_FUNCTIONS_MARGIN bytes on
- * either side are code the file maps (not a declaration, an inlined-only
- * copy, or an address a corrupt file made up); and with every external
- * function it only declares (one the file calls, as its compiler saw the
- * prototype). Returns 0, or -1 when memory ran out. */
+ * describes with an entry address around which (HOT_FUNCTIONS_BEFORE bytes
+ * before it, HOT_FUNCTIONS_AFTER from it on) is code the file maps (not a declaration, an
+ * inlined-only copy, or an address a corrupt file made up); and with every external function it
+ * only declares (one the file calls, as its compiler saw the prototype). Returns 0, or -1 when
+ * memory ran out. */
 int hot__functions_read(const struct hot__dwarf *dw, const unsigned char *image, size_t size,
                         struct hot__functions *out);
 

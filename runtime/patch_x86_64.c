@@ -1,55 +1,69 @@
 /* runtime/patch_x86_64.c
  * Redirection on x86-64. A hot library is compiled with
- * -fpatchable-function-entry=16,14 -falign-functions=16: 14 one-byte NOPs
+ * -fpatchable-function-entry=18,16 -falign-functions=16: 16 one-byte NOPs
  * before each entry, and two bytes at it (gcc: two NOPs, clang: one
- * two-byte NOP). Prepared, the padding holds an 8-byte cell with the target
- * and `jmp *cell(%rip)` right before the entry; redirected, the entry is
- * `jmp .-6` (EB F8), which also reads as the harmless `clc` for a thread
- * that had already run gcc's first NOP. */
+ * two-byte NOP), after the endbr64 landing pad when -fcf-protection puts
+ * one first. Prepared, the padding holds an 8-byte cell with the target at
+ * entry - 16 and `jmp *cell(%rip)` after it; the site, redirected, is
+ * `jmp .-6` (EB F8), whose second byte reads as the harmless `clc` for a
+ * thread that had already run gcc's first NOP. Without a landing pad the
+ * site jumps straight to the indirect jump at entry - 6; after one, it
+ * jumps to a second `jmp .-6` at entry - 2, which reaches the indirect jump
+ * at entry - 8. */
 #include "patch.h"
 
 #include <string.h>
 
 #define NOP 0x90
-#define JMP_SHORT 0xeb
-#define JMP_BACK_6 0xf8 /* rel8 -8, from the end of the two bytes: entry - 6 */
 
-int hot__patch_pristine(const unsigned char *entry)
+static const unsigned char landing_pad[4] = {0xf3, 0x0f, 0x1e, 0xfa}; /* endbr64 */
+static const unsigned char short_back[2] = {0xeb, 0xf8};              /* jmp .-6 */
+
+/* 1 if the two bytes at site are the compiler's patchable NOPs. */
+static int nops(const unsigned char *site)
 {
-    /* An aligned store of the entry's two bytes is atomic for a thread
-     * fetching them; the alignment flag makes every entry even. */
-    if ((uintptr_t)entry & 1)
-        return 0;
+    return (site[0] == NOP || site[0] == 0x66) && site[1] == NOP;
+}
+
+unsigned char *hot__patch_site(unsigned char *entry)
+{
     for (int i = 1; i <= HOT_PATCH_BEFORE; i++) {
         if (entry[-i] != NOP)
-            return 0;
+            return NULL;
     }
-    return (entry[0] == NOP || entry[0] == 0x66) && entry[1] == NOP;
+    unsigned char *site = memcmp(entry, landing_pad, sizeof landing_pad) == 0 ? entry + 4 : entry;
+    /* An aligned store of the site's two bytes is atomic for a thread
+     * fetching them; the alignment flag makes every entry even. */
+    return nops(site) && !((uintptr_t)site & 1) ? site : NULL;
 }
 
-void hot__patch_prepare(unsigned char *entry, const void *target)
+void hot__patch_prepare(unsigned char *entry, const unsigned char *site, const void *target)
 {
-    /* cell at entry - 14, then FF 25 <rel32 = -14>: jmp *(entry - 14) */
-    static const unsigned char jump[6] = {0xff, 0x25, 0xf2, 0xff, 0xff, 0xff};
-    memcpy(entry - 14, &target, sizeof target);
-    memcpy(entry - 6, jump, sizeof jump);
+    unsigned char *jump = site == entry ? entry - 6 : entry - 8; /* jmp *cell(%rip), 6 bytes */
+    unsigned char *cell = entry - 16;
+    int32_t rel = (int32_t)(cell - (jump + 6));
+    memcpy(cell, &target, sizeof target);
+    jump[0] = 0xff;
+    jump[1] = 0x25;
+    memcpy(jump + 2, &rel, sizeof rel);
+    if (site != entry)
+        memcpy(entry - 2, short_back, sizeof short_back);
 }
 
-void hot__patch_entry(unsigned char *entry, int redirect, const unsigned char *original)
+void hot__patch_site_set(unsigned char *site, int redirect, const unsigned char *original)
 {
-    const unsigned char bytes[2] = {redirect ? JMP_SHORT : original[0],
-                                    redirect ? JMP_BACK_6 : original[1]};
     uint16_t value;
-    memcpy(&value, bytes, sizeof value);
-    __atomic_store_n((uint16_t *)(void *)entry, value, __ATOMIC_RELEASE);
+    memcpy(&value, redirect ? short_back : original, sizeof value);
+    __atomic_store_n((uint16_t *)(void *)site, value, __ATOMIC_RELEASE);
 }
 
 void hot__patch_trampoline(unsigned char *code, void *const *slot)
 {
-    /* FF 25 <rel32>: jmp *slot(%rip), then two INT3s */
-    int32_t rel = (int32_t)((const unsigned char *)slot - (code + 6));
-    code[0] = 0xff;
-    code[1] = 0x25;
-    memcpy(code + 2, &rel, sizeof rel);
-    code[6] = code[7] = 0xcc;
+    /* endbr64 (reached by an indirect jump), jmp *slot(%rip), INT3s */
+    int32_t rel = (int32_t)((const unsigned char *)slot - (code + 10));
+    memcpy(code, landing_pad, sizeof landing_pad);
+    code[4] = 0xff;
+    code[5] = 0x25;
+    memcpy(code + 6, &rel, sizeof rel);
+    memset(code + 10, 0xcc, HOT_PATCH_TRAMPOLINE - 10);
 }

@@ -2,9 +2,10 @@
  * Identities (key and type) are interned process-wide, each with a slot and
  * a trampoline that jumps through it, made in chunks of one page of
  * trampolines followed by one page of slots. Publishing a version stores
- * its code in the slots of its identities and redirects, once, the entry of
- * the version that held each slot before; a rollback also puts the entries
- * of the version it republishes back to their own code. */
+ * its code in the slots of its identities and redirects the entry of the
+ * version that held each slot before; a rollback also puts the entries of
+ * the version it republishes back to their own code, and unloading the
+ * holder of a slot hands it to the newest version left with the function. */
 #define _POSIX_C_SOURCE 200809L /* strdup */
 #include "redirect.h"
 
@@ -19,8 +20,7 @@
 
 #define SAY_AT_MOST 8 /* event lines about kept code per reload */
 
-_Static_assert(HOT_PATCH_BEFORE <= HOT_FUNCTIONS_MARGIN &&
-                   HOT_PATCH_ENTRY_BYTES <= HOT_FUNCTIONS_MARGIN,
+_Static_assert(HOT_PATCH_BEFORE <= HOT_FUNCTIONS_BEFORE && HOT_PATCH_AFTER <= HOT_FUNCTIONS_AFTER,
                "functions.c must check the bytes patching touches");
 
 enum entry_state {
@@ -29,12 +29,15 @@ enum entry_state {
     ENTRY_REDIRECTED /* jumps to its identity's trampoline */
 };
 
+#define NO_IDENTITY UINT32_MAX /* an entry nothing is redirected to or from */
+
 struct entry {
-    unsigned char *at; /* the function's entry, as mapped */
-    uint32_t identity;
-    uint8_t state;    /* enum entry_state */
-    uint8_t prepared; /* its padding holds the jump to the trampoline */
-    unsigned char original[HOT_PATCH_ENTRY_BYTES];
+    unsigned char *at;   /* the function's entry, as mapped */
+    unsigned char *site; /* where a redirection writes (patch.h); NULL when fixed */
+    uint32_t identity;   /* or NO_IDENTITY */
+    uint8_t state;       /* enum entry_state */
+    uint8_t prepared;    /* its padding holds the jump to the trampoline */
+    unsigned char original[HOT_PATCH_SITE_BYTES];
 };
 
 struct hot__code {
@@ -44,6 +47,7 @@ struct hot__code {
     int writable;                /* its pages are writable, during a publish */
     int unwritable;              /* the system refused: its entries stay as they are */
     struct hot__code *next_open; /* the list of writable codes, during a publish */
+    struct hot__code *older;     /* the codes alive, newest first (R.codes) */
 };
 
 struct identity {
@@ -59,7 +63,9 @@ static struct {
     size_t bucket_count;
     unsigned char **chunks; /* page_size bytes of trampolines, then as many of slots */
     size_t chunk_count, chunk_capacity;
-    int said_unpatchable; /* said once that some entries cannot be redirected */
+    struct hot__code *codes; /* every code not freed, newest first */
+    int unavailable;         /* trampolines cannot be made here: nothing is redirected */
+    int said_unpatchable;    /* said once that some entries cannot be redirected */
 } R;
 
 static size_t per_chunk(void)
@@ -110,7 +116,8 @@ static int rehash(void)
 }
 
 /* A new chunk of trampolines, for the identities from R.chunk_count *
- * per_chunk() on. */
+ * per_chunk() on. Returns 0; or -1 when memory ran out; or 1, said once,
+ * when the system will not make code, and nothing is redirected then. */
 static int add_chunk(void)
 {
     char err[256];
@@ -118,25 +125,24 @@ static int add_chunk(void)
     if (hot__grow(&R.chunks, &R.chunk_capacity, R.chunk_count + 1, sizeof *R.chunks))
         return -1;
     unsigned char *chunk = hot__os_pages_new(2 * page, err, sizeof err);
-    if (!chunk) {
-        hot__say("%s", err);
+    if (!chunk)
         return -1;
-    }
     R.chunks[R.chunk_count] = chunk;
     for (size_t i = 0; i < per_chunk(); i++)
         hot__patch_trampoline(chunk + i * HOT_PATCH_TRAMPOLINE,
                               (void *const *)(void *)(chunk + page) + i);
     if (hot__os_pages_seal(chunk, page, err, sizeof err) != 0) {
-        hot__say("%s", err);
+        hot__say("%s; function pointers stored before a reload keep their old code", err);
         hot__os_pages_free(chunk, 2 * page);
-        return -1;
+        R.unavailable = 1;
+        return 1;
     }
     R.chunk_count++;
     return 0;
 }
 
-/* The identity of a function with key and type, made if new; -1 when
- * memory ran out. */
+/* The identity of a function with key and type, made if new; NO_IDENTITY
+ * when trampolines cannot be made; -1 when memory ran out. */
 static long intern(const char *key, const char *type)
 {
     if ((R.count + 1) * 2 > R.bucket_count && rehash() != 0)
@@ -147,8 +153,11 @@ static long intern(const char *key, const char *type)
         if (strcmp(d->key, key) == 0 && strcmp(d->type, type) == 0)
             return (long)(R.buckets[b] - 1);
     }
-    if (R.count >= R.chunk_count * per_chunk() && add_chunk() != 0)
-        return -1;
+    if (R.count >= R.chunk_count * per_chunk()) {
+        int added = add_chunk();
+        if (added != 0)
+            return added < 0 ? -1 : (long)NO_IDENTITY;
+    }
     if (hot__grow(&R.list, &R.capacity, R.count + 1, sizeof *R.list))
         return -1;
     char *key_copy = strdup(key), *type_copy = strdup(type);
@@ -175,24 +184,27 @@ struct hot__code *hot__code_new(struct hot__functions *functions, uintptr_t bias
         hot__code_free(code);
         return NULL;
     }
+    code->older = R.codes;
+    R.codes = code;
     for (size_t i = 0; i < count; i++) {
         const struct hot__function *f = &code->functions.list[i];
         struct entry *e = &code->entries[i];
-        long id = intern(f->key, f->type);
+        long id = R.unavailable ? (long)NO_IDENTITY : intern(f->key, f->type);
         if (id < 0) {
             hot__code_free(code);
             return NULL;
         }
         e->identity = (uint32_t)id;
         e->at = (unsigned char *)(bias + (uintptr_t)f->address);
-        e->state = hot__patch_pristine(e->at) ? ENTRY_OWN : ENTRY_FIXED;
+        e->site = e->identity == NO_IDENTITY ? NULL : hot__patch_site(e->at);
+        e->state = e->site ? ENTRY_OWN : ENTRY_FIXED;
         if (e->state == ENTRY_FIXED)
             continue;
-        memcpy(e->original, e->at, sizeof e->original);
+        memcpy(e->original, e->site, sizeof e->original);
         if (!code->low || e->at - HOT_PATCH_BEFORE < code->low)
             code->low = e->at - HOT_PATCH_BEFORE;
-        if (e->at + HOT_PATCH_ENTRY_BYTES > code->high)
-            code->high = e->at + HOT_PATCH_ENTRY_BYTES;
+        if (e->site + HOT_PATCH_SITE_BYTES > code->high)
+            code->high = e->site + HOT_PATCH_SITE_BYTES;
     }
     return code;
 }
@@ -232,7 +244,7 @@ static void close_codes(struct hot__code *open)
 static void redirect(struct hot__code *code, size_t i, struct hot__code **open)
 {
     struct entry *e = &code->entries[i];
-    if (e->state == ENTRY_FIXED && !R.said_unpatchable) {
+    if (e->state == ENTRY_FIXED && !R.unavailable && !R.said_unpatchable) {
         R.said_unpatchable = 1;
         hot__say("'%s' has no patchable entry (compile hot code with VaisHot.cmake's flags); "
                  "pointers stored to it keep their old code",
@@ -241,21 +253,40 @@ static void redirect(struct hot__code *code, size_t i, struct hot__code **open)
     if (e->state != ENTRY_OWN || open_code(code, open) != 0)
         return;
     if (!e->prepared) {
-        hot__patch_prepare(e->at, trampoline(e->identity));
+        hot__patch_prepare(e->at, e->site, trampoline(e->identity));
         e->prepared = 1;
     }
-    hot__patch_entry(e->at, 1, e->original);
+    hot__patch_site_set(e->site, 1, e->original);
     e->state = ENTRY_REDIRECTED;
 }
 
-/* Puts entry i of code back to its own code. */
-static void restore(struct hot__code *code, size_t i, struct hot__code **open)
+/* Puts entry i of code back to its own code; 1 if it runs its own code now
+ * (it may stay redirected when the system refuses to write code). */
+static int restore(struct hot__code *code, size_t i, struct hot__code **open)
 {
     struct entry *e = &code->entries[i];
-    if (e->state != ENTRY_REDIRECTED || open_code(code, open) != 0)
+    if (e->state == ENTRY_REDIRECTED && open_code(code, open) == 0) {
+        hot__patch_site_set(e->site, 0, e->original);
+        e->state = ENTRY_OWN;
+    }
+    return e->state != ENTRY_REDIRECTED;
+}
+
+/* Makes entry i of code the one its identity's slot holds: it runs its own
+ * code, the slot points at it, and the entry that held the slot before
+ * jumps to the trampoline. Without the first, nothing changes: a slot must
+ * never hold an entry that jumps back to it. */
+static void hold(struct hot__code *code, size_t i, struct hot__code **open)
+{
+    struct entry *e = &code->entries[i];
+    if (e->identity == NO_IDENTITY || !restore(code, i, open))
         return;
-    hot__patch_entry(e->at, 0, e->original);
-    e->state = ENTRY_OWN;
+    struct identity *d = &R.list[e->identity];
+    __atomic_store_n(slot(e->identity), (void *)e->at, __ATOMIC_RELEASE);
+    if (d->holder && (d->holder != code || d->holder_index != i))
+        redirect(d->holder, d->holder_index, open);
+    d->holder = code;
+    d->holder_index = i;
 }
 
 /* What a function is called in messages: its name, and for a static one
@@ -302,34 +333,54 @@ void hot__code_publish(struct hot__code *next, long next_number, const struct ho
                        long was_number)
 {
     struct hot__code *open = NULL;
-    for (size_t i = 0; i < next->functions.count; i++) {
-        struct entry *e = &next->entries[i];
-        struct identity *d = &R.list[e->identity];
-        /* Own code first, then the slot, then the old holder: at no moment
-         * does a jump through the trampoline come back to it. */
-        restore(next, i, &open);
-        __atomic_store_n(slot(e->identity), (void *)e->at, __ATOMIC_RELEASE);
-        if (d->holder && (d->holder != next || d->holder_index != i))
-            redirect(d->holder, d->holder_index, &open);
-        d->holder = next;
-        d->holder_index = i;
-    }
+    for (size_t i = 0; i < next->functions.count; i++)
+        hold(next, i, &open);
     close_codes(open);
-    if (was)
+    if (was && next->functions.count) /* a build without debug information lists none */
         report(next, next_number, was, was_number);
+}
+
+/* The newest code but gone that has an entry for identity id that runs its
+ * own code or can, and sets *index to it; NULL if none. */
+static struct hot__code *heir(uint32_t id, const struct hot__code *gone, size_t *index)
+{
+    for (struct hot__code *c = R.codes; c; c = c->older) {
+        for (size_t i = 0; c != gone && i < c->functions.count; i++) {
+            if (c->entries[i].identity == id && c->entries[i].state != ENTRY_FIXED) {
+                *index = i;
+                return c;
+            }
+        }
+    }
+    return NULL;
 }
 
 void hot__code_free(struct hot__code *code)
 {
     if (!code)
         return;
+    struct hot__code **link = &R.codes;
+    while (*link && *link != code)
+        link = &(*link)->older;
+    if (*link)
+        *link = code->older;
+    /* Entries of other versions may jump to this code through a slot it
+     * holds: the newest other version with the function holds it instead. */
+    struct hot__code *open = NULL;
     for (size_t i = 0; code->entries && i < code->functions.count; i++) {
-        if (!code->entries[i].at)
-            continue; /* hot__code_new ran out of memory before it */
-        struct identity *d = &R.list[code->entries[i].identity];
-        if (d->holder == code)
-            d->holder = NULL;
+        uint32_t id = code->entries[i].identity;
+        if (!code->entries[i].at || id == NO_IDENTITY)
+            continue; /* hot__code_new stopped before it, or nothing follows it */
+        struct identity *d = &R.list[id];
+        if (d->holder != code)
+            continue;
+        d->holder = NULL;
+        size_t index;
+        struct hot__code *next = heir(id, code, &index);
+        if (next)
+            hold(next, index, &open);
     }
+    close_codes(open);
     free(code->entries);
     hot__functions_free(&code->functions);
     free(code);
@@ -343,6 +394,7 @@ void hot__redirect_reset(void)
     }
     for (size_t i = 0; i < R.chunk_count; i++)
         hot__os_pages_free(R.chunks[i], 2 * hot__os_page_size());
+    /* Codes not freed yet belong to versions the loader is about to unmap. */
     free(R.list);
     free(R.buckets);
     free(R.chunks);

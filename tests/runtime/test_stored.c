@@ -4,7 +4,9 @@
  * to a #[hot] one, called from this thread and from others while builds
  * land. A function whose type changed, or that is gone, keeps its last
  * code, with an event line; a crash rollback takes the pointers back too.
- * argv: the builds v1 (own), v2, v3, retyped (v4), gone (v5), crash (v6). */
+ * Built twice: as a Debug build is, and optimised (-O3, which clones
+ * functions) with -fcf-protection (landing pads at entries). argv: the builds v1
+ * (own), v2, v3, retyped (v4), gone (v5), crash (v6). */
 #define _POSIX_C_SOURCE 200809L
 #include "../check.h"
 #include "../land.h"
@@ -21,6 +23,7 @@ void take_callbacks(struct callbacks *cb);
 long crash(void *arg);
 
 static struct callbacks cb;
+static const int three = 3;
 
 /* How the compiler's debug information names the type long. */
 #ifdef __clang__
@@ -70,14 +73,16 @@ int main(int argc, char **argv)
     CHECK_INT(cb.plain(1), ==, 1001);
     CHECK_INT(cb.marked(1), ==, 10001);
     CHECK_INT(cb.retyped(1), ==, 2);
-    CHECK_INT(cb.gone(1), ==, 2);
+    CHECK_INT(cb.gone(1), ==, 3);
+    CHECK_INT(cb.scaled(&three, 1), ==, 100004);
 
     land(argv[2]);
     CHECK_INT(cb.helper(1), ==, 201);
     CHECK_INT(cb.plain(1), ==, 2001);
     CHECK_INT(cb.marked(1), ==, 20001);
     CHECK_INT(cb.retyped(1), ==, 3);
-    CHECK_INT(cb.gone(1), ==, 3);
+    CHECK_INT(cb.gone(1), ==, 5);
+    CHECK_INT(cb.scaled(&three, 1), ==, 200004);
 
     /* Other threads, already calling through the pointers, see v3 land. */
     struct caller callers[2] = {{.want = 300}, {.want = 300}};
@@ -98,7 +103,7 @@ int main(int argc, char **argv)
 
     land(argv[5]); /* v5: gone is gone; retyped is int(int) again */
     CHECK_INT(cb.helper(1), ==, 501);
-    CHECK_INT(cb.gone(1), ==, 5);    /* v4's code, its last */
+    CHECK_INT(cb.gone(1), ==, 9);    /* v4's code, its last */
     CHECK_INT(cb.retyped(1), ==, 6); /* follows again */
     CHECK_INT(scratch_count(&s, "vais-hot: 'gone' (hot.c) is not in v5; pointers stored to it keep "
                                 "running v4's code\n"),

@@ -14,13 +14,21 @@ static int helper(int x)
     return x + VERSION * 100;
 }
 
+__attribute__((noinline)) static int scaled(const int *x, int k)
+{
+    int sum = VERSION * 100000;
+    for (int i = 0; i < *x; i++)
+        sum += i * k + (i & 1);
+    return sum;
+}
+
 int plain(int x)
 {
     return x + VERSION * 1000;
 }
 
 #ifdef RETYPED
-static long retyped(long x)
+__attribute__((used, noinline)) static long retyped(long x) /* kept out of line, not taken */
 {
     return x + VERSION;
 }
@@ -34,7 +42,7 @@ static int retyped(int x)
 #ifndef GONE
 static int gone(int x)
 {
-    return x + VERSION;
+    return x + 2 * VERSION; /* unlike retyped: identical functions may be folded into one */
 }
 #endif
 
@@ -45,11 +53,18 @@ int marked(int x)
 }
 
 // #[hot]
+int scaled_twice(int x)
+{
+    return scaled(&x, 3) + scaled(&x, 3);
+}
+
+// #[hot]
 void take_callbacks(struct callbacks *cb)
 {
     cb->helper = helper;
     cb->plain = plain;
     cb->marked = marked;
+    cb->scaled = scaled;
 #ifdef RETYPED
     (void)retyped(0);
 #else
