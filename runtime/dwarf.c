@@ -62,7 +62,7 @@ struct cursor {
 
 static uint64_t read_fixed(struct cursor *c, unsigned bytes)
 {
-    if ((size_t)(c->end - c->p) < bytes) {
+    if (bytes > 8 || (size_t)(c->end - c->p) < bytes) {
         c->bad = 1;
         c->p = c->end;
         return 0;
@@ -680,6 +680,46 @@ static int read_unit_entry(struct cursor *c, struct unit *u, const struct abbrev
     return 0;
 }
 
+/* Rewrites path in place without "." components, empty ones ("//") and
+ * "name/.." pairs, as the file system would see it but for symbolic links,
+ * so that one header included by different relative paths has one name.
+ * Left as it is when memory runs out. */
+static void normalize(char *path)
+{
+    size_t size = strlen(path) + 1;
+    char *out = malloc(size);
+    if (!out)
+        return;
+    size_t used = 0, floor = 0; /* ".." never climbs above out[0..floor) */
+    if (*path == '/')
+        out[used++] = '/', floor = 1;
+    for (const char *in = path; *in;) {
+        const char *end = strchr(in, '/');
+        size_t length = end ? (size_t)(end - in) : strlen(in);
+        int up = length == 2 && in[0] == '.' && in[1] == '.';
+        int climbable =
+            used > floor && !(used - floor >= 2 && memcmp(out + used - 2, "..", 2) == 0 &&
+                              (used - floor == 2 || out[used - 3] == '/'));
+        if (length == 0 || (length == 1 && in[0] == '.')) {
+            /* nothing */
+        } else if (up && climbable) {
+            while (used > floor && out[used - 1] != '/')
+                used--;
+            if (used > floor)
+                used--;             /* the '/' before the dropped component */
+        } else if (!up || !floor) { /* "/.." is "/" */
+            if (used > floor)
+                out[used++] = '/';
+            memcpy(out + used, in, length);
+            used += length;
+        }
+        in += length + (end != NULL);
+    }
+    out[used] = '\0';
+    memcpy(path, out, used + 1);
+    free(out);
+}
+
 /* Copies the path dir/name (name alone if it is absolute or dir is NULL)
  * into the output's text; NULL when memory ran out. */
 static const char *join_path(struct reader *r, const char *dir, const char *name)
@@ -703,6 +743,7 @@ static const char *join_path(struct reader *r, const char *dir, const char *name
     }
     memcpy(path + dir_length + joined, name, length + 1);
     t->used += need;
+    normalize(path);
     return path;
 }
 
@@ -780,6 +821,8 @@ static int read_file_names(struct reader *r, struct unit *u, const char *comp_di
     if (header.version >= 5) {
         header.address_size = (unsigned)read_fixed(&c, 1);
         skip(&c, 1); /* segment selector size */
+        if (header.address_size != 4 && header.address_size != 8)
+            return 0;
     }
     read_fixed(&c, header.offset_size);    /* header length */
     skip(&c, header.version >= 4 ? 5 : 4); /* instruction lengths, is_stmt, line base, range */

@@ -263,8 +263,9 @@ static long check_prototypes_locked(const struct hot__functions *next)
     for (size_t i = 0; i < next->declared_count; i++) {
         const struct hot__function *call = &next->declared[i];
         const struct hot__function *def = hot__functions_find(&L.core_functions, call->key);
-        if (!def || !def->prototyped || !call->prototyped || strcmp(def->type, call->type) == 0)
-            continue; /* not the core's, the same, or one side declared it without a prototype */
+        if (!def || !def->prototyped || !call->prototyped || strcmp(def->type, call->type) == 0 ||
+            strchr(def->type, '?') || strchr(call->type, '?'))
+            continue; /* not the core's, the same, declared without a prototype, or unknown */
         return fail(HOT_E_PROTOTYPE,
                     "'%s' is declared %s in the new build, but '%s' defines it %s; rebuild "
                     "'%s' and restart to use the new code",
@@ -460,8 +461,11 @@ static long read_build_locked(const unsigned char *image, size_t size, void *han
     if (have_dwarf)
         hot__dwarf_free(&dw);
     long status = failed ? fail(HOT_E_IO, "out of memory") : check_prototypes_locked(&functions);
+    uintptr_t bias = hot__os_library_bias(handle);
+    if (status == HOT_OK && !bias)
+        status = fail(HOT_E_LOAD, "cannot tell where '%s' was loaded", L.library);
     if (status == HOT_OK) {
-        *code = hot__code_new(&functions, hot__os_library_bias(handle));
+        *code = hot__code_new(&functions, bias);
         *places = hot__persist_find(image, size, table);
         status = *code && *places ? HOT_OK : fail(HOT_E_IO, "out of memory");
     }

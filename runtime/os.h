@@ -74,7 +74,8 @@ void *hot__os_library_symbol(void *handle, const char *name);
 void hot__os_library_close(void *handle);
 
 /* What to add to an address the library was linked at to get the address
- * it runs at. */
+ * it runs at; 0 if that cannot be told (a shared library is never loaded
+ * where it was linked). */
 uintptr_t hot__os_library_bias(void *handle);
 
 /* Makes the code pages holding [start, start + size) writable too

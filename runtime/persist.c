@@ -15,8 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STORAGE_ALIGN 64 /* no C type asks for more; a cache line, too */
-#define PREFIX "vais_hot__persist_"
+#define STORAGE_ALIGN 64 /* a cache line; more where the variable's address says so */
 
 struct places {
     struct hot__elf_slot *slots;
@@ -62,7 +61,7 @@ struct hot__persist_places *hot__persist_find(const unsigned char *image, size_t
     for (size_t i = 0; i < count; i++) {
         const char *name = table->variables[i]->name;
         char renamed[512];
-        snprintf(renamed, sizeof renamed, PREFIX "%s", name);
+        snprintf(renamed, sizeof renamed, HOT_ABI_PERSIST_PREFIX "%s", name);
         struct places *p = &places->variables[i];
         if (find_symbol(image, size, renamed, p) != 0 ||
             (!p->count && find_symbol(image, size, name, p) != 0)) {
@@ -111,18 +110,22 @@ static void say_unshared(const char *name)
              name);
 }
 
-/* New storage of size bytes holding a copy of initial; NULL when memory ran
- * out. */
-static void *new_storage(const void *initial, uint64_t size)
+/* New zeroed storage for a variable of size bytes now at own, aligned as
+ * the variable must be: to STORAGE_ALIGN, or more if own's address says
+ * its type may ask for more (up to a page). NULL when memory ran out. */
+static void *new_storage(const void *own, uint64_t size)
 {
-    size_t rounded = (size_t)((size + STORAGE_ALIGN - 1) / STORAGE_ALIGN * STORAGE_ALIGN);
+    size_t align = STORAGE_ALIGN;
+    uintptr_t address = (uintptr_t)own;
+    while (align < 4096 && address && !(address & (align * 2 - 1)))
+        align *= 2;
+    size_t rounded = (size_t)((size + align - 1) / align * align);
     if (hot__grow(&S.list, &S.capacity, S.count + 1, sizeof *S.list))
         return NULL;
-    void *bytes = aligned_alloc(STORAGE_ALIGN, rounded ? rounded : STORAGE_ALIGN);
+    void *bytes = aligned_alloc(align, rounded ? rounded : align);
     if (!bytes)
         return NULL;
-    memset(bytes, 0, rounded ? rounded : STORAGE_ALIGN);
-    memcpy(bytes, initial, (size_t)size);
+    memset(bytes, 0, rounded ? rounded : align);
     S.list[S.count++] = bytes;
     return bytes;
 }
@@ -147,25 +150,41 @@ int hot__persist_bind(const struct hot_abi_table *table, const struct hot__persi
                       uintptr_t bias, const struct hot_abi_variable *const *from, char *err,
                       size_t errlen)
 {
-    for (size_t i = 0; i < places->count; i++) {
+    /* Storage first, then every place, then the initial values: a value
+     * that points at another variable (int *p = &x) holds x's storage only
+     * once x's places were set, and in the build's own copy of p. */
+    size_t count = places->count;
+    void **storage = calloc(count ? count : 1, sizeof *storage), **own;
+    own = calloc(count ? count : 1, sizeof *own);
+    int status = storage && own ? 0 : -1;
+    for (size_t i = 0; status == 0 && i < count; i++) {
+        const struct hot_abi_variable *v = table->variables[i];
+        own[i] = v->address; /* before its table entry, one of its places, is set */
+        if (!places->variables[i].count)
+            continue;
+        const void *was = from[i] ? from[i]->address : NULL;
+        storage[i] = was && owned(was) ? (void *)was : new_storage(v->address, v->size);
+        status = storage[i] ? 0 : -1;
+    }
+    if (status != 0)
+        snprintf(err, errlen, "out of memory");
+    for (size_t i = 0; status == 0 && i < count; i++)
+        if (storage[i])
+            status = point(&places->variables[i], bias, storage[i], err, errlen);
+    for (size_t i = 0; status == 0 && i < count; i++) {
         const struct hot_abi_variable *v = table->variables[i];
         const void *was = from[i] ? from[i]->address : NULL;
-        if (!places->variables[i].count) { /* reached without relocations: copy */
+        if (!storage[i]) { /* reached without relocations: copied */
             if (was)
-                memcpy(v->address, was, (size_t)v->size);
+                memcpy(own[i], was, (size_t)v->size);
             say_unshared(v->name);
-            continue;
+        } else if (storage[i] != was) {
+            memcpy(storage[i], was ? was : own[i], (size_t)v->size);
         }
-        void *storage =
-            was && owned(was) ? (void *)was : new_storage(was ? was : v->address, v->size);
-        if (!storage) {
-            snprintf(err, errlen, "out of memory");
-            return -1;
-        }
-        if (point(&places->variables[i], bias, storage, err, errlen) != 0)
-            return -1;
     }
-    return 0;
+    free(storage);
+    free(own);
+    return status;
 }
 
 void hot__persist_reset(void)

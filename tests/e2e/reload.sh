@@ -76,7 +76,6 @@ sed -i 's|^    long value;$|    long value;\n    long extra;|' "$work/src/counte
 cmake --build "$work/build" --target counter_hot >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "the report-change build failed"; }
 wait_for_stderr "vais-hot: kept v3: struct 'report' changed layout (8 -> 16 bytes, field 'extra' added); restart to use the new code" 2
 wait_for_mark 3 "$(now_ns)" 2 >/dev/null
-! grep -q "^reported " "$work/err" || fail "the core saw a report that hot code did not fill in: $(grep -m1 '^reported ' "$work/err")"
 
 stop_counter
 echo "e2e reload with $cc: all checks passed"

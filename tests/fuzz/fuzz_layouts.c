@@ -1,9 +1,11 @@
 /* tests/fuzz/fuzz_layouts.c
  * libFuzzer target: the runtime's debug-information reader, layout
- * comparison and function list (runtime/dwarf.c, layout.c, functions.c) on
+ * comparison, function list and relocation reader (runtime/dwarf.c,
+ * layout.c, functions.c, elf_check.c) on
  * arbitrary bytes, read as a hot library and as a core, and compared with
  * themselves. A library can
  * be corrupt in any way; the runtime must refuse it, never crash on it. */
+#include "elf_check.h"
 #include "functions.h"
 #include "layout.h"
 
@@ -26,6 +28,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hot__layouts_variable_differs(library, library, "counter", why, sizeof why);
     hot__layouts_free(library);
     hot__layouts_free(core);
+    struct hot__elf_slot slots[8];
+    hot__elf_symbol_slots(data, size, "counter", slots, 8);
+    hot__elf_symbol_slots(data, size, "vais_hot__persist_counter", slots, 8);
     struct hot__dwarf dw;
     struct hot__functions list;
     if (hot__dwarf_read(data, size, &dw, err, sizeof err) == 0) {

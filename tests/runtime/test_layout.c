@@ -10,6 +10,7 @@
 #include "../check.h"
 #include "../land.h"
 #include "scratch.h"
+#include "layout/core_types.h"
 #include "layout/world.h"
 
 #include <stdlib.h>
@@ -36,12 +37,8 @@ enum {
 };
 
 /* The core's side of what world.h declares, and a struct of its own that
- * shares a name with one of the hot source's. */
+ * shares a name with one of hot code's (core_types.h). */
 struct stats core_stats;
-
-struct workspace {
-    char c;
-};
 
 int core_apply(const struct config *c)
 {

@@ -14,7 +14,7 @@
 
 long step(struct counter *c);
 
-static long reported;
+long reported; /* what hot code last reported */
 
 void core_report(const struct report *r)
 {

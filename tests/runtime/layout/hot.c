@@ -1,5 +1,6 @@
 /* The layout test's hot library. STEP, and the LAYOUT_* macros of world.h,
  * make its builds differ. */
+#include "hot_types.h"
 #include "world.h"
 
 #include <stdlib.h>
@@ -13,12 +14,6 @@ struct cache {
 #ifdef LAYOUT_CACHE
     long misses;
 #endif
-};
-
-/* The core has a struct of this name too, in its own file: the two are
- * not the same type, and never compared. */
-struct workspace {
-    double a, b;
 };
 
 // #[hot]

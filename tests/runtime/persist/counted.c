@@ -10,6 +10,11 @@ static long hits;
 #[persist]
 long misses;
 
+/* A persisted pointer to another persisted variable: it must point at that
+ * variable's storage, not at the build's own unused copy. */
+// #[persist]
+static long *counting = &hits;
+
 // #[hot]
 void count(int hit)
 {
@@ -20,6 +25,12 @@ void count(int hit)
 long counted(int hit)
 {
     return __atomic_load_n(hit ? &hits : &misses, __ATOMIC_RELAXED);
+}
+
+// #[hot]
+int shares_storage(void)
+{
+    return counting == &hits;
 }
 
 // #[hot]
