@@ -244,6 +244,24 @@ static int collect_paths(const struct description *d, struct paths *p)
 
 /* Watches the current paths, unless already watching exactly them. Saves seen
  * by the old watch before the switch set *pending. */
+/* Tracks the watched paths that are no hot source, the headers, for the
+ * saves during a build (stale_units.h). */
+static void track_headers(struct watcher *w)
+{
+    const char **headers = calloc(w->watched.count + 1, sizeof *headers);
+    size_t count = 0;
+    for (size_t i = 0; headers && i < w->watched.count; i++) {
+        size_t k = 0;
+        while (k < w->d.source_count && strcmp(w->d.sources[k], w->watched.items[i]) != 0)
+            k++;
+        if (k == w->d.source_count)
+            headers[count++] = w->watched.items[i];
+    }
+    if (!headers || hot__units_track(&w->stale, headers, count) != 0)
+        say("out of memory: a header saved during a build may be missed");
+    free(headers);
+}
+
 static void refresh_watch(struct watcher *w, int *pending)
 {
     struct paths now = {0};
@@ -269,6 +287,7 @@ static void refresh_watch(struct watcher *w, int *pending)
     w->watch = watch;
     paths_free(&w->watched);
     w->watched = now;
+    track_headers(w);
     say("watching %zu file%s of '%s' (%zu hot source%s and the headers they include); "
         "Ctrl-C stops",
         now.count, now.count == 1 ? "" : "s", w->d.program, w->d.source_count,
@@ -292,7 +311,7 @@ static void stop_child(long pid, int group)
 /* Builds target with the project's build tool, its output ours. Returns
  * the tool's exit status, or -1 when it could not run or a stop signal
  * ended it. */
-static int build(const struct watcher *w, const char *target)
+static int build(struct watcher *w, const char *target)
 {
     const struct description *d = &w->d;
     const char *ninja[] = {d->make, "-C", d->build_dir, target, NULL};
@@ -301,6 +320,7 @@ static int build(const struct watcher *w, const char *target)
     int status = -1;
     long long start = hot__os_now_ns();
     say("building '%s'", target);
+    hot__units_building(&w->stale, 0);
     long pid = hot__os_spawn(uses_ninja(d) ? ninja : cmake, 1, err, sizeof err);
     if (pid < 0) {
         say("%s; watching goes on", err);
@@ -309,6 +329,7 @@ static int build(const struct watcher *w, const char *target)
     int done = 0;
     while (!done && !hot__os_caught_signal())
         done = hot__os_wait(pid, -1, &status);
+    hot__units_building(&w->stale, 1);
     if (!done) {
         stop_child(pid, 1);
         return -1;

@@ -20,7 +20,11 @@ struct hot__units {
     const char *const *sources; /* borrowed: count paths */
     const char *const *units;   /* borrowed: units[i] is made from sources[i] */
     size_t count;
-    struct hot__file_id *seen; /* owned: each source as the last build began */
+    struct hot__file_id *seen;     /* owned: each source as the last build began */
+    char **tracked;                /* owned: the headers the units include */
+    struct hot__file_id *at_start; /* owned: each of those as the last build started */
+    size_t tracked_count;
+    int raced; /* one of them was saved while a build ran: every unit is stale */
 };
 
 /* Starts *u over count sources and their units, and notes each source as it
@@ -30,8 +34,20 @@ int hot__units_open(struct hot__units *u, const char *const *sources, const char
 
 /* To call as a build begins: removes the unit of each source that changed
  * (or went missing, or came back) since the last call or hot__units_open,
- * then notes each source as it is now. */
+ * and every unit if a tracked header was saved while a build ran, then
+ * notes each source as it is now. */
 void hot__units_build_begins(struct hot__units *u);
+
+/* Tracks paths[0..count) (copied), the headers the units include. A header
+ * saved while a build compiles a unit against its old text leaves an
+ * object that looks newer than the save, which the build tool would keep:
+ * hot__units_build_begins then removes every unit. Returns 0, or -1 when
+ * out of memory (nothing is tracked then). */
+int hot__units_track(struct hot__units *u, const char *const *paths, size_t count);
+
+/* To call as any build starts (ended 0) and once it has ended (ended 1),
+ * so that a header saved in between is seen. */
+void hot__units_building(struct hot__units *u, int ended);
 
 /* Releases what *u holds; *u is then empty (closing it again is fine). */
 void hot__units_close(struct hot__units *u);

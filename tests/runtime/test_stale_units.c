@@ -2,7 +2,8 @@
  * Which units a save made stale (runtime/stale_units.h), on real files: a
  * unit goes when its source changed since the last build began, whether
  * rewritten in place, replaced by rename, or missing mid-save; the units of
- * untouched sources stay, and a source is judged against the last build only.
+ * untouched sources stay, and a source is judged against the last build only;
+ * every unit goes when a header they include was saved while a build ran.
  *   runtime_stale_units SCRATCH-PARENT */
 #define _XOPEN_SOURCE 700
 
@@ -99,9 +100,40 @@ int main(int argc, char **argv)
     CHECK(!exists(unit_a));
     CHECK(exists(unit_b));
 
-    hot__units_close(&stale);
-    CHECK(stale.seen == NULL && stale.count == 0);
+    /* A header the units include, saved between two builds: the build tool
+     * sees it by its time, and every unit stays. */
+    char header[4200];
+    const char *headers[] = {path(header, sizeof header, "shared.h")};
+    write_text(unit_a, "unit a\n");
+    write_text(header, "struct s { int x; };\n");
+    CHECK(hot__units_track(&stale, headers, 1) == 0);
+    hot__units_build_begins(&stale);
+    hot__units_building(&stale, 0);
+    hot__units_building(&stale, 1);
+    write_text(header, "struct s { int x, y; };\n");
+    hot__units_build_begins(&stale);
+    CHECK(exists(unit_a) && exists(unit_b));
 
+    /* Saved while a build ran: that build may have compiled the old text
+     * into objects that look newer than the save, so every unit goes. */
+    hot__units_building(&stale, 0);
+    write_text(header, "struct s { int x, y, z; };\n");
+    hot__units_building(&stale, 1);
+    hot__units_build_begins(&stale);
+    CHECK(!exists(unit_a) && !exists(unit_b));
+
+    /* That is said once: the next build keeps the units it made. */
+    write_text(unit_a, "unit a\n");
+    write_text(unit_b, "unit b\n");
+    hot__units_building(&stale, 0);
+    hot__units_building(&stale, 1);
+    hot__units_build_begins(&stale);
+    CHECK(exists(unit_a) && exists(unit_b));
+
+    hot__units_close(&stale);
+    CHECK(stale.seen == NULL && stale.count == 0 && stale.tracked_count == 0);
+
+    unlink(header);
     unlink(a);
     unlink(b);
     unlink(unit_a);
