@@ -173,10 +173,18 @@ void hot__register(const struct hot_abi_manifest *manifest)
 }
 
 /* Reads the stamp; returns 1 with its text and identity, 0 if there is none
- * (or it is not a stamp). */
+ * (or it is not a stamp), and -1 with HOT_E_UNSAFE's text set when others
+ * may write it. */
 static int read_stamp(char *text, size_t size, struct hot__file_id *id)
 {
-    if (hot__os_read_prefix(L.stamp, text, size) < 0)
+    char why[512];
+    long read = hot__os_read_prefix(L.stamp, text, size, why, sizeof why);
+    if (read == -2) {
+        fail(HOT_E_UNSAFE, "%s; refused, as whoever can write it could run code in this program",
+             why);
+        return -1;
+    }
+    if (read < 0)
         return 0;
     unsigned long long build;
     return sscanf(text, HOT_ABI_STAMP_FORMAT, &id->size, &id->mtime_ns, &id->inode, &id->device,
@@ -491,11 +499,6 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     struct hot__persist_places *places = NULL;
     long status;
 
-    if (hot__os_writable_by_others(L.library) == 1 || hot__os_writable_by_others(L.stamp) == 1)
-        return fail(HOT_E_UNSAFE,
-                    "'%s' or its stamp can be written by other users; refused, as anyone could "
-                    "run code in this program (chmod go-w both)",
-                    L.library);
     if (!private_dir_ours()) {
         if (hot__os_private_dir("vais-hot-", L.private_dir, sizeof L.private_dir, err, sizeof err))
             return fail(HOT_E_IO, "%s", err);
@@ -505,7 +508,11 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
         snprintf(copy, sizeof copy, "%s/%lu-%s", L.private_dir, ++L.attempts, base_name(L.library));
     if (length < 0 || (size_t)length >= sizeof copy)
         return fail(HOT_E_IO, "the private copy of '%s' would have too long a path", L.library);
-    if (hot__os_copy_file(L.library, copy, &before, &after, err, sizeof err) != 0)
+    int copied = hot__os_copy_file(L.library, copy, &before, &after, err, sizeof err);
+    if (copied == -2)
+        return fail(HOT_E_UNSAFE,
+                    "%s; refused, as whoever can write it could run code in this program", err);
+    if (copied != 0)
         return fail(HOT_E_IO, "%s; build '%s_hot'", err, L.manifest->program);
     if (!hot__file_id_equal(&before, &after) ||
         (stamp_id && !hot__file_id_equal(&before, stamp_id))) {
@@ -617,6 +624,10 @@ static long first_load_locked(void)
         char text[STAMP_CAPACITY], err[512];
         struct hot__file_id stamp_id, now;
         int stamped = read_stamp(text, sizeof text, &stamp_id);
+        if (stamped < 0) {
+            report_refusal();
+            return HOT_E_UNSAFE;
+        }
         int missing = hot__os_file_id(L.library, &now, err, sizeof err) != 0;
         int unvouched = !missing && stamped && !hot__file_id_equal(&now, &stamp_id);
         if (!missing && !unvouched) {
@@ -663,9 +674,13 @@ static long load_now_locked(void)
         char text[STAMP_CAPACITY];
         struct hot__file_id stamp_id, now;
         char err[512];
-        int stamped = read_stamp(text, sizeof text, &stamp_id) &&
-                      hot__os_file_id(L.library, &now, err, sizeof err) == 0 &&
-                      hot__file_id_equal(&now, &stamp_id);
+        int stamped = read_stamp(text, sizeof text, &stamp_id);
+        if (stamped < 0) {
+            report_refusal();
+            return HOT_E_UNSAFE;
+        }
+        stamped = stamped && hot__os_file_id(L.library, &now, err, sizeof err) == 0 &&
+                  hot__file_id_equal(&now, &stamp_id);
         long status = load_locked(stamped ? text : NULL, stamped ? &stamp_id : NULL);
         if (status != 0) {
             if (status < 0)
@@ -688,6 +703,16 @@ static long check_locked(void)
     char text[STAMP_CAPACITY];
     struct hot__file_id stamp_id;
     int stamped = read_stamp(text, sizeof text, &stamp_id);
+    if (stamped < 0) { /* said once, until it is fixed */
+        char why[STAMP_CAPACITY];
+        snprintf(why, sizeof why, "%.*s", (int)sizeof why - 1, L.error);
+        int said = strcmp(L.refused_stamp, why) == 0;
+        memcpy(L.refused_stamp, why, sizeof why);
+        if (said)
+            return 0;
+        report_refusal();
+        return HOT_E_UNSAFE;
+    }
     if (!stamped)
         text[0] = '\0';
     if (atomic_load(&L.version) == 0) { /* nothing to keep: a refusal stands until a new stamp */

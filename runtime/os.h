@@ -27,9 +27,11 @@ static inline int hot__file_id_equal(const struct hot__file_id *a, const struct 
 int hot__os_file_id(const char *path, struct hot__file_id *id, char *err, size_t errlen);
 
 /* Reads at most size-1 bytes from the start of path into buf and puts a NUL
- * after them. Returns how many, or -1 when the file cannot be read (a missing
- * file included). */
-long hot__os_read_prefix(const char *path, void *buf, size_t size);
+ * after them, from the file it opened once and checked: a regular file
+ * (opening never blocks) that nobody but the user and root may write.
+ * Returns how many; -1 when it cannot be read (missing, or not a regular
+ * file) and -2 when others may write it, with why in err. */
+long hot__os_read_prefix(const char *path, void *buf, size_t size, char *err, size_t errlen);
 
 /* Maps path read-only. Returns its bytes, with their count in *size, or
  * NULL with errno's text in err. Nothing may truncate the file meanwhile:
@@ -41,14 +43,11 @@ void hot__os_unmap_file(const unsigned char *bytes, size_t size);
 /* A path the running program's own executable file can be opened by. */
 const char *hot__os_program_path(void);
 
-/* 1 if someone other than us or root may write path: another user owns it,
- * everyone may write it, or a group other than our primary group may. 0 if
- * not, -1 if path cannot be stat'ed. */
-int hot__os_writable_by_others(const char *path);
-
-/* Copies src to a new file dst (mode 0700), and reports the identity of src
+/* Copies src to a new file dst (mode 0700), from the file it opened once
+ * and checked as hot__os_read_prefix does, and reports the identity of src
  * before the copy began in *before and once it ended in *after; they differ
- * when src was replaced or rewritten meanwhile. Returns 0, or -1 with text. */
+ * when src was rewritten meanwhile. Returns 0; -1 with text in err; or -2
+ * when others may write src, with who in err. */
 int hot__os_copy_file(const char *src, const char *dst, struct hot__file_id *before,
                       struct hot__file_id *after, char *err, size_t errlen);
 

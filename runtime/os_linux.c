@@ -9,8 +9,10 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <link.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 #include <sys/inotify.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -48,12 +51,109 @@ int hot__os_file_id(const char *path, struct hot__file_id *id, char *err, size_t
     return 0;
 }
 
-long hot__os_read_prefix(const char *path, void *buffer, size_t size)
+/* 1 if gid is the user's own group: their primary one, named as the user
+ * is and with no other member (a user private group). */
+static int own_group(gid_t gid)
+{
+    char names[4096];
+    struct group gr, *group = NULL;
+    struct passwd pw, *user = NULL;
+    if (gid == 0)
+        return 1; /* root's, like root itself */
+    if (gid != getegid() || getgrgid_r(gid, &gr, names, sizeof names / 2, &group) != 0 || !group ||
+        getpwuid_r(geteuid(), &pw, names + sizeof names / 2, sizeof names / 2, &user) != 0 ||
+        !user || strcmp(group->gr_name, user->pw_name) != 0)
+        return 0;
+    for (char **member = group->gr_mem; member && *member; member++) {
+        if (strcmp(*member, user->pw_name) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* Says in err who besides the user and root may write the open file fd
+ * (named path) and returns 1, or returns 0 if nobody may: it belongs to
+ * another user, everyone may write it, a group other than the user's own
+ * may, or an access control list lets another user or group write it. */
+static int writable_by_others(int fd, const struct stat *st, const char *path, char *err,
+                              size_t errlen)
+{
+    char names[1024];
+    if (st->st_uid != geteuid() && st->st_uid != 0) {
+        struct passwd pw, *found = NULL;
+        getpwuid_r(st->st_uid, &pw, names, sizeof names, &found);
+        snprintf(err, errlen, "'%s' belongs to user '%s' (uid %u), who could put any code in it",
+                 path, found ? found->pw_name : "?", (unsigned)st->st_uid);
+        return 1;
+    }
+    if (st->st_mode & S_IWOTH) {
+        snprintf(err, errlen, "'%s' can be written by every user (chmod o-w it)", path);
+        return 1;
+    }
+    if ((st->st_mode & S_IWGRP) && !own_group(st->st_gid)) {
+        struct group gr, *found = NULL;
+        getgrgid_r(st->st_gid, &gr, names, sizeof names, &found);
+        snprintf(err, errlen, "'%s' can be written by group '%s' (gid %u) (chmod g-w it)", path,
+                 found ? found->gr_name : "?", (unsigned)st->st_gid);
+        return 1;
+    }
+    /* An access control list: a header, then tag, permissions and id. */
+    unsigned char acl[1024];
+    ssize_t length = fgetxattr(fd, "system.posix_acl_access", acl, sizeof acl);
+    for (ssize_t at = 4; at + 8 <= length; at += 8) {
+        uint16_t tag, permissions;
+        uint32_t id;
+        memcpy(&tag, acl + at, 2);
+        memcpy(&permissions, acl + at + 2, 2);
+        memcpy(&id, acl + at + 4, 4);
+        int user = tag == 0x02, group = tag == 0x08; /* ACL_USER, ACL_GROUP */
+        if ((permissions & 2) &&
+            ((user && id != geteuid() && id != 0) || (group && !own_group(id)))) {
+            snprintf(err, errlen,
+                     "'%s' can be written by %s %u through its access control list (setfacl -b "
+                     "it)",
+                     path, user ? "user" : "group", (unsigned)id);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Opens path to read it, without blocking (a FIFO) and only if it is a
+ * regular file nobody but the user and root may write: fd and *st, 0;
+ * -1 when it cannot be read (missing, or not a regular file) and -2 when
+ * others may write it, with why in err. */
+static int open_trusted(const char *path, int *fd, struct stat *st, char *err, size_t errlen)
+{
+    *fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (*fd < 0) {
+        set_err(err, errlen, "cannot open", path);
+        return -1;
+    }
+    int status = 0;
+    if (fstat(*fd, st) != 0) {
+        set_err(err, errlen, "cannot stat", path);
+        status = -1;
+    } else if (!S_ISREG(st->st_mode)) {
+        snprintf(err, errlen, "'%s' is not a regular file", path);
+        status = -1;
+    } else if (writable_by_others(*fd, st, path, err, errlen)) {
+        status = -2;
+    }
+    if (status != 0) {
+        close(*fd);
+        *fd = -1;
+    }
+    return status;
+}
+
+long hot__os_read_prefix(const char *path, void *buffer, size_t size, char *err, size_t errlen)
 {
     char *buf = buffer;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
+    struct stat st;
+    int fd, status = open_trusted(path, &fd, &st, err, errlen);
+    if (status != 0)
+        return status;
     size_t len = 0;
     while (len + 1 < size) {
         ssize_t n = read(fd, buf + len, size - 1 - len);
@@ -100,18 +200,6 @@ const char *hot__os_program_path(void)
     return "/proc/self/exe";
 }
 
-int hot__os_writable_by_others(const char *path)
-{
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return -1;
-    if (st.st_uid != geteuid() && st.st_uid != 0)
-        return 1;
-    if (st.st_mode & S_IWOTH)
-        return 1;
-    return (st.st_mode & S_IWGRP) && st.st_gid != getegid();
-}
-
 static int write_all(int fd, const char *p, size_t n)
 {
     while (n > 0) {
@@ -130,17 +218,12 @@ int hot__os_copy_file(const char *src, const char *dst, struct hot__file_id *bef
                       struct hot__file_id *after, char *err, size_t errlen)
 {
     static char buf[1 << 16]; /* callers hold the loader lock */
-    int status = -1, out = -1;
+    int out = -1, in;
     struct stat st;
-    int in = open(src, O_RDONLY | O_CLOEXEC);
-    if (in < 0) {
-        set_err(err, errlen, "cannot open", src);
-        return -1;
-    }
-    if (fstat(in, &st) != 0) {
-        set_err(err, errlen, "cannot stat", src);
-        goto done;
-    }
+    int status = open_trusted(src, &in, &st, err, errlen);
+    if (status != 0)
+        return status;
+    status = -1;
     id_from_stat(&st, before);
     out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
     if (out < 0) {

@@ -11,9 +11,11 @@
 #include <vais/hot.h>
 
 #include <dirent.h>
+#include <grp.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -268,14 +270,71 @@ int main(int argc, char **argv)
     CHECK_INT(hot_check(), ==, HOT_E_LOAD);
     CHECK(strstr(hot_last_error(), "undefined symbol: not_in_core") != NULL);
 
+    /* Whoever else may write the library or its stamp is named. */
+    static const char unsafe_tail[] =
+        "; refused, as whoever can write it could run code in this program";
+    int unsafe = 0; /* refusals said below */
     land(v1);
     chmod(library, 0777);
     CHECK_INT(hot_check(), ==, HOT_E_UNSAFE);
-    snprintf(expected, sizeof expected,
-             "'%s' or its stamp can be written by other users; refused, "
-             "as anyone could run code in this program (chmod go-w both)",
-             library);
+    snprintf(expected, sizeof expected, "'%s' can be written by every user (chmod o-w it)%s",
+             library, unsafe_tail);
     CHECK_STR(hot_last_error(), expected);
+    unsafe++;
+    CHECK_INT(hot_version(), ==, 2);
+    CHECK_INT(add(2, 3), ==, 50);
+    struct group *daemon_group = getgrgid(1);
+    if (geteuid() == 0 && daemon_group) { /* a group that is not the user's own */
+        land(v1);
+        CHECK_INT(chown(library, (uid_t)-1, 1), ==, 0);
+        chmod(library, 0775);
+        CHECK_INT(hot_check(), ==, HOT_E_UNSAFE);
+        snprintf(expected, sizeof expected,
+                 "'%s' can be written by group '%s' (gid 1) (chmod g-w it)%s", library,
+                 daemon_group->gr_name, unsafe_tail);
+        CHECK_STR(hot_last_error(), expected);
+        unsafe++;
+    } else {
+        printf("skipped: a group-writable library needs root to change its group\n");
+    }
+    /* An access control list granting user 4242 write: user::rw-, user:4242:rw-,
+     * group::r--, mask::rw-, other::r-- (version 2, then tag, permissions, id). */
+    land(v1);
+    chmod(library, 0644);
+    static const unsigned char acl[] = {2,    0, 0, 0,                          /* version */
+                                        1,    0, 6, 0, 0xff, 0xff, 0xff, 0xff,  /* user:: */
+                                        2,    0, 6, 0, 0x92, 0x10, 0,    0,     /* user:4242 */
+                                        4,    0, 4, 0, 0xff, 0xff, 0xff, 0xff,  /* group:: */
+                                        0x10, 0, 6, 0, 0xff, 0xff, 0xff, 0xff,  /* mask:: */
+                                        0x20, 0, 4, 0, 0xff, 0xff, 0xff, 0xff}; /* other:: */
+    if (setxattr(library, "system.posix_acl_access", acl, sizeof acl, 0) == 0) {
+        CHECK_INT(hot_check(), ==, HOT_E_UNSAFE);
+        snprintf(expected, sizeof expected,
+                 "'%s' can be written by user 4242 through its access control list (setfacl -b "
+                 "it)%s",
+                 library, unsafe_tail);
+        CHECK_STR(hot_last_error(), expected);
+        unsafe++;
+        removexattr(library, "system.posix_acl_access");
+    } else {
+        printf("skipped: this file system keeps no access control lists\n");
+    }
+    /* A stamp others may write is refused once, not on every check. */
+    land(v1);
+    char stamp[600];
+    snprintf(stamp, sizeof stamp, "%s.stamp", library);
+    chmod(stamp, 0666);
+    CHECK_INT(hot_check(), ==, HOT_E_UNSAFE);
+    snprintf(expected, sizeof expected, "'%s' can be written by every user (chmod o-w it)%s", stamp,
+             unsafe_tail);
+    CHECK_STR(hot_last_error(), expected);
+    unsafe++;
+    CHECK_INT(hot_check(), ==, 0);
+    /* A FIFO where the stamp goes is no stamp, and blocks nothing. */
+    CHECK_INT(remove(stamp), ==, 0);
+    CHECK_INT(mkfifo(stamp, 0600), ==, 0);
+    CHECK_INT(hot_check(), ==, 0);
+    CHECK_INT(remove(stamp), ==, 0);
     CHECK_INT(hot_version(), ==, 2);
     CHECK_INT(add(2, 3), ==, 50);
 
@@ -317,7 +376,7 @@ int main(int argc, char **argv)
     }
     CHECK_INT(loaded, ==, 1);
     CHECK_INT(reloaded, ==, 4);
-    CHECK_INT(kept, ==, 11);
+    CHECK_INT(kept, ==, 10 + unsafe);
     CHECK_INT(other_lines, ==, 0);
 
     /* Cleanup unloads everything; the next call loads again, in auto mode,
