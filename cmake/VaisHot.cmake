@@ -275,6 +275,8 @@ endfunction()
 # Sets out to the strings given, as the items of a C initializer: "a","b".
 function(_vais_hot_c_strings out)
     set(items ${ARGN})
+    list(TRANSFORM items REPLACE "\\\\" "\\\\\\\\") # a path's \ and " escaped, as C wants
+    list(TRANSFORM items REPLACE "\"" "\\\\\"")
     list(TRANSFORM items PREPEND "\"")
     list(TRANSFORM items APPEND "\"")
     list(JOIN items "," joined)

@@ -2,7 +2,8 @@
 # tests/cmake/consumers.sh VAIS-HOT-DIR SCRATCH-PARENT
 # The plain consumer project built the ways users build it: Release (HOT
 # OFF by default: one plain program, no library, no stubs), Debug (HOT ON)
-# with Ninja and with Unix Makefiles, through FetchContent, and through
+# with Ninja (also from a source directory with a '"' in its name) and with
+# Unix Makefiles, through FetchContent, and through
 # find_package after `cmake --install`. As a subproject, vais-hot must add
 # no tests and no examples of its own.
 set -euo pipefail
@@ -36,6 +37,14 @@ build "$work/debug" -DCMAKE_BUILD_TYPE=Debug -DVAIS_HOT_DIR="$vais_hot_dir"
 out=$(cd / && "$work/debug/app" 2>"$work/debug.err")
 [[ $out == "version=1 value=42" ]] || fail "Debug run: $out"
 [[ -e $work/debug/libapp_hot.so.stamp ]] || fail "no stamp beside the hot library"
+
+# Sources in a directory whose name holds a '"' (CMake takes it; C strings
+# made of the path must escape it), HOT ON.
+quoted_src="$work/say \"hot\""
+cp -r "$src" "$quoted_src"
+(src=$quoted_src && build "$work/quoted" -DCMAKE_BUILD_TYPE=Debug -DVAIS_HOT_DIR="$vais_hot_dir")
+out=$(cd / && "$work/quoted/app" 2>"$work/quoted.err")
+[[ $out == "version=1 value=42" ]] || fail "run from a quoted source directory: $out"
 
 # Unix Makefiles and FetchContent, HOT ON.
 build "$work/make" -G "Unix Makefiles" -DCMAKE_BUILD_TYPE=Debug -DVAIS_HOT_DIR="$vais_hot_dir"
