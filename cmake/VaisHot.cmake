@@ -121,7 +121,7 @@ function(vais_add_hot_executable name)
     if(arg_HOT)
         set(stubs "${gen_dir}/stubs.c")
         set(table "${gen_dir}/table.c")
-        set(unmarked "${gen_dir}/unmarked.ld")
+        set(unmarked "${gen_dir}/unmarked.txt")
         set(outputs "${stubs}" "${table}" "${unmarked}" ${units})
         get_target_property(arch VaisHot::runtime VAIS_HOT_ARCH)
         set(hot_args --stubs "${stubs}" --table "${table}" --unmarked "${unmarked}"
@@ -174,11 +174,19 @@ function(vais_add_hot_executable name)
     # The runtime refuses a build whose types shared with the core changed
     # layout; it reads both halves' layouts from their debug information.
     target_compile_options(${name} PRIVATE $<$<COMPILE_LANGUAGE:C,CXX>:-g>)
-    # A function of a hot source that the core calls without its marker fails
-    # the core's link by name (see templates/unmarked.ld.in). A link option,
-    # not a library: no dependency, so a new helper in a hot source relinks
-    # nothing; the generator has always rewritten it before the core links.
-    target_link_options(${name} PRIVATE "${unmarked}")
+    # When the core's link fails because it calls a function a hot source
+    # defines without its marker, `vais-hot link` names each one (see
+    # generator/link.h). A launcher, not an input: a new helper in a hot
+    # source relinks nothing, and a link that succeeds is left alone.
+    _vais_hot_tool_path(tool)
+    if(tool)
+        get_target_property(launcher ${name} C_LINKER_LAUNCHER)
+        set(ours "${tool}" link "${unmarked}" --)
+        if(launcher) # the user's own launcher runs the link under ours
+            list(APPEND ours ${launcher})
+        endif()
+        set_target_properties(${name} PROPERTIES C_LINKER_LAUNCHER "${ours}")
+    endif()
     add_custom_command(TARGET ${name} POST_BUILD
         COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" check "${description}" --after-core
         VERBATIM)
@@ -270,6 +278,27 @@ function(_vais_hot_link_libraries name)
         endif()
         set(keyword "")
     endforeach()
+endfunction()
+
+# Sets out to the path of the vais-hot tool as configure time can tell it (a
+# linker launcher takes no generator expression): an installed one's, or
+# where this build puts it; "" with a multi-config generator, whose path
+# depends on the configuration.
+function(_vais_hot_tool_path out)
+    get_target_property(imported VaisHot::vais-hot IMPORTED)
+    get_property(multi_config GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+    if(imported)
+        get_target_property(tool VaisHot::vais-hot LOCATION)
+    elseif(multi_config)
+        set(tool "")
+    else()
+        get_target_property(dir VaisHot::vais-hot RUNTIME_OUTPUT_DIRECTORY)
+        if(NOT dir)
+            get_target_property(dir VaisHot::vais-hot BINARY_DIR)
+        endif()
+        set(tool "${dir}/vais-hot${CMAKE_EXECUTABLE_SUFFIX}")
+    endif()
+    set(${out} "${tool}" PARENT_SCOPE)
 endfunction()
 
 # Sets out to the strings given, as the items of a C initializer: "a","b".

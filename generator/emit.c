@@ -141,8 +141,8 @@ static int append_escaped(struct buf *out, const char *value)
     return 0;
 }
 
-/* Appends value as the inside of a linker script's string, which has no
- * escapes: a '"' or a control byte becomes '?'. */
+/* Appends value as the last word of a line of the unmarked list, which has
+ * no escapes: a '"' or a control byte (a newline) becomes '?'. */
 static int append_script_string(struct buf *out, const char *value)
 {
     for (size_t i = 0; value[i] != '\0'; i++) {

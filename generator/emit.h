@@ -69,7 +69,7 @@ struct emit_problem {
  *   that is exactly "@@end", emitted once per function with NAME, SIGNATURE,
  *   INDEX and OFFSET; "@@each variable" likewise once per variable with NAME,
  *   TYPE and INDEX; "@@each unmarked" once per unmarked function with NAME
- *   and FILE, written for a string of a linker script (a '"' or a control
+ *   and FILE, written for the last word of a line of a list (a '"' or a control
  *   byte there becomes '?'). A block holds no other directive.
  * - "@@if functions" or "@@if variables", then lines, optionally "@@else"
  *   and lines, then "@@end": the first part when the list '@@each' would

@@ -19,20 +19,22 @@
 
 #include "buf.h"
 #include "exports.h"
+#include "link.h"
 #include "emit.h"
 #include "parse.h"
 #include "status.h"
 #include "templates.h"
 #include "watch.h"
 
-static const char top_usage[] = "usage: vais-hot gen|stamp|check|watch ... (see 'vais-hot --help')";
+static const char top_usage[] =
+    "usage: vais-hot gen|stamp|check|link|watch ... (see 'vais-hot --help')";
 static const char gen_usage[] = "usage: vais-hot gen --program NAME [--stubs OUT.c --table OUT.c "
-                                "[--unmarked OUT.ld]] [--arch ARCH] --unit SRC OUT [--unit SRC "
+                                "[--unmarked OUT.txt]] [--arch ARCH] --unit SRC OUT [--unit SRC "
                                 "OUT]...";
 static const char stamp_usage[] = "usage: vais-hot stamp LIBRARY STAMPFILE";
 
 static const char help[] =
-    "usage: vais-hot gen --program NAME [--stubs OUT.c --table OUT.c [--unmarked OUT.ld]]\n"
+    "usage: vais-hot gen --program NAME [--stubs OUT.c --table OUT.c [--unmarked OUT.txt]]\n"
     "                    [--arch ARCH] --unit SRC OUT [--unit SRC OUT]...\n"
     "       vais-hot stamp LIBRARY STAMPFILE\n"
     "\n"
@@ -41,8 +43,8 @@ static const char help[] =
     "       writes OUT, the copy of SRC to compile in its place. With --stubs and\n"
     "       --table (a HOT ON build) it also writes the core's stubs and the hot\n"
     "       library's table; ARCH is the stubs' machine (default and only: x86_64).\n"
-    "       --unmarked writes a linker script for the core's link: a function a hot\n"
-    "       source defines without '#[hot]' and the core calls fails it, by name.\n"
+    "       --unmarked lists the functions hot sources define without '#[hot]', which\n"
+    "       link names when the core's link fails for calling them.\n"
     "       NAME is the program's target name. A file whose content would not\n"
     "       change is left untouched; nothing is written if any source has an error.\n"
     "stamp  Writes the identity of LIBRARY (size, mtime, inode, device) to\n"
@@ -567,7 +569,7 @@ static enum gen_status render_outputs(const struct program *p, struct output *ou
     values.unmarked = p->unmarked;
     values.unmarked_count = p->linked.external_count;
     outputs[o->unit_count + 2].path = o->unmarked;
-    return render("unmarked.ld.in", &values, &outputs[o->unit_count + 2]);
+    return render("unmarked.txt.in", &values, &outputs[o->unit_count + 2]);
 }
 
 /* Reports every error in the sources, in the order of the command line and
@@ -838,6 +840,8 @@ int main(int argc, char **argv)
         fputs("\n", stdout);
         fputs(exports_help, stdout);
         fputs("\n", stdout);
+        fputs(link_help, stdout);
+        fputs("\n", stdout);
         fputs(watch_help, stdout);
         status = GEN_OK;
     } else if (strcmp(argv[1], "gen") == 0)
@@ -848,6 +852,8 @@ int main(int argc, char **argv)
         return watch_main(argc, argv);
     else if (strcmp(argv[1], "check") == 0)
         return exports_main(argc, argv);
+    else if (strcmp(argv[1], "link") == 0)
+        return link_main(argc, argv);
     else
         status = usage_error(top_usage, "unknown command '%s'", argv[1]);
     if (status == GEN_NO_MEMORY)

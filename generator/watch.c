@@ -199,7 +199,7 @@ static int add_headers(const struct description *d, struct paths *p)
         return 0;
     const char *argv[] = {d->make, "-C", d->build_dir, "-t", "deps", NULL};
     char err[512], *text = NULL;
-    if (hot__os_capture(argv, &text, err, sizeof err) != 0) {
+    if (hot__os_capture(argv, 0, &text, err, sizeof err) != 0) {
         free(text);
         return 0; /* the sources alone are still watched */
     }
@@ -396,7 +396,7 @@ static int core_may_be_out_of_date(const struct watcher *w)
         return 0;
     const char *dry_run[] = {w->d.make, "-C", w->d.build_dir, "-n", w->d.program, NULL};
     char *out = NULL, err[512];
-    int status = hot__os_capture(dry_run, &out, err, sizeof err);
+    int status = hot__os_capture(dry_run, 0, &out, err, sizeof err);
     int clean = status == 0 && out && strstr(out, "ninja: no work to do.");
     free(out);
     return !clean;

@@ -147,10 +147,12 @@ enum hot__os_signal {
  * too. Returns the child's pid, or -1 with text in err. */
 long hot__os_spawn(const char *const *argv, int own_group, char *err, size_t errlen);
 
-/* Runs argv like hot__os_spawn, its stdout captured into *out (NUL-ended;
- * the caller frees it), its stderr ours, and waits for it. Returns its exit
- * status, or -1 with text in err when it could not run. */
-int hot__os_capture(const char *const *argv, char **out, char *err, size_t errlen);
+/* Runs argv like hot__os_spawn, its stdout (and its stderr too, with
+ * with_stderr; else the stderr is ours) captured into *out (NUL-ended; the
+ * caller frees it), and waits for it. Returns its exit status, or -1 with
+ * text in err when it could not run. */
+int hot__os_capture(const char *const *argv, int with_stderr, char **out, char *err,
+                    size_t errlen);
 
 /* Waits for the child pid to end, for at most timeout_ms (negative: no
  * limit). Returns 1 with *status set (exit code, or 128+signal), 0 if it

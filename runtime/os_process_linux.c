@@ -22,7 +22,8 @@ extern char **environ;
 
 /* Spawns argv with stdout sent to stdout_fd (-1: ours), in a new process
  * group when own_group, with an empty signal mask. Returns the pid or -1. */
-static long spawn(const char *const *argv, int own_group, int stdout_fd, char *err, size_t errlen)
+static long spawn(const char *const *argv, int own_group, int stdout_fd, int stderr_too, char *err,
+                  size_t errlen)
 {
     posix_spawn_file_actions_t actions;
     posix_spawnattr_t attr;
@@ -33,6 +34,8 @@ static long spawn(const char *const *argv, int own_group, int stdout_fd, char *e
     posix_spawnattr_init(&attr);
     if (stdout_fd >= 0)
         posix_spawn_file_actions_adddup2(&actions, stdout_fd, STDOUT_FILENO);
+    if (stdout_fd >= 0 && stderr_too)
+        posix_spawn_file_actions_adddup2(&actions, stdout_fd, STDERR_FILENO);
     posix_spawnattr_setsigmask(&attr, &none);
     posix_spawnattr_setpgroup(&attr, 0);
     posix_spawnattr_setflags(
@@ -51,7 +54,7 @@ static long spawn(const char *const *argv, int own_group, int stdout_fd, char *e
 
 long hot__os_spawn(const char *const *argv, int own_group, char *err, size_t errlen)
 {
-    return spawn(argv, own_group, -1, err, errlen);
+    return spawn(argv, own_group, -1, 0, err, errlen);
 }
 
 static int exit_code(int status)
@@ -59,7 +62,7 @@ static int exit_code(int status)
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-int hot__os_capture(const char *const *argv, char **out, char *err, size_t errlen)
+int hot__os_capture(const char *const *argv, int with_stderr, char **out, char *err, size_t errlen)
 {
     int fds[2], status = -1;
     size_t size = 0, capacity = 1 << 16;
@@ -74,7 +77,7 @@ int hot__os_capture(const char *const *argv, char **out, char *err, size_t errle
         free(text);
         return -1;
     }
-    long pid = spawn(argv, 0, fds[1], err, errlen);
+    long pid = spawn(argv, 0, fds[1], with_stderr, err, errlen);
     close(fds[1]);
     for (ssize_t n = 1; pid > 0 && n != 0;) {
         if (size + 1 == capacity) {

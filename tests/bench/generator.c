@@ -233,7 +233,7 @@ static double ms(struct timeval t)
 }
 
 /* Runs `vais-hot gen` in work/<dir> on its n sources, writing the stubs, the
- * table, the core's linker script and the units into <dir>/<out>/, as a
+ * table, the unmarked list and the units into <dir>/<out>/, as a
  * build does. Fails unless it succeeds. */
 static struct timing gen(const char *dir, size_t n, const char *out)
 {
@@ -241,7 +241,7 @@ static struct timing gen(const char *dir, size_t n, const char *out)
     snprintf(cwd, sizeof cwd, "%s/%s", work, dir);
     snprintf(stubs, sizeof stubs, "%s/stubs.c", out);
     snprintf(table, sizeof table, "%s/table.c", out);
-    snprintf(unmarked, sizeof unmarked, "%s/unmarked.ld", out);
+    snprintf(unmarked, sizeof unmarked, "%s/unmarked.txt", out);
     char **argv = calloc(11 + 3 * n, sizeof *argv), *names = malloc(n * 96);
     if (!argv || !names)
         die("calloc");
@@ -364,7 +364,7 @@ static void two_thousand_rows(const char *place)
     print_row(figure, fresh.wall, "ms", gen_floor_ms, 0);
     snprintf(figure, sizeof figure, "2000 functions in 200 files, unchanged (%s)", place);
     print_row(figure, again.wall, "ms", gen_floor_ms, 0);
-    printf("    (%.1f MB; stubs, table, linker script and 200 units; median wall and mean CPU of "
+    printf("    (%.1f MB; stubs, table, unmarked list and 200 units; median wall and mean CPU of "
            "5: user "
            "%.1f and %.1f ms, system %.1f and %.1f ms)\n",
            (double)f.bytes / 1e6, fresh.user, again.user, fresh.system, again.system);

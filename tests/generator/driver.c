@@ -8,8 +8,8 @@
  *   driver stamp VAIS-HOT SCRATCH-DIR
  *
  * A case holds input *.c files and either the expected outputs (stubs.c and
- * table.c for a HOT ON case, unmarked.ld too if it asks for the core's
- * linker script, and <input>.unit.c for each input), or
+ * table.c for a HOT ON case, unmarked.txt too if it asks for the list of
+ * unmarked functions, and <input>.unit.c for each input), or
  * expected.status and expected.stderr (an error: checked with and without
  * --stubs/--table, and nothing may be written). An `args` file replaces the
  * command line (words split on blanks); then expected.stdout is checked too.
@@ -353,7 +353,7 @@ static void update_outcome(const char *case_dir, const struct run *r)
 enum outputs {
     UNITS,    /* HOT OFF */
     HOT_ON,   /* the stubs and the table too */
-    UNMARKED, /* and the core's linker script */
+    UNMARKED, /* and the list of unmarked functions */
 };
 
 /* The command line of a case: vais-hot gen for its inputs, outputs in out/. */
@@ -373,7 +373,7 @@ static size_t gen_args(char **args, const char *exe, const struct names *inputs,
     }
     if (wanted >= UNMARKED) {
         args[n++] = "--unmarked";
-        args[n++] = "out/unmarked.ld";
+        args[n++] = "out/unmarked.txt";
     }
     for (size_t i = 0; i < inputs->count && n + 4 < MAX_ARGS; i++) {
         const char *input = inputs->items[i];
@@ -398,7 +398,7 @@ static void output_names(const struct names *inputs, enum outputs wanted, struct
         outputs->items[outputs->count++] = strdup("table.c");
     }
     if (wanted >= UNMARKED)
-        outputs->items[outputs->count++] = strdup("unmarked.ld");
+        outputs->items[outputs->count++] = strdup("unmarked.txt");
     for (size_t i = 0; i < inputs->count && outputs->count < MAX_FILES; i++) {
         const char *input = inputs->items[i];
         size_t length = strlen(input) + 16;
@@ -556,7 +556,7 @@ static int run_case(const char *exe, const char *case_dir, const char *scratch)
     make_dirs(scratch);
     char *work = join(scratch, "work"), *args = join(case_dir, "args");
     char *status = join(case_dir, "expected.status"), *stubs = join(case_dir, "stubs.c");
-    char *unmarked = join(case_dir, "unmarked.ld");
+    char *unmarked = join(case_dir, "unmarked.txt");
     make_dir(work);
     list_dir(case_dir, 1, &inputs);
     for (size_t i = 0; i < inputs.count; i++) {

@@ -98,7 +98,7 @@ static void variable_blocks(void)
               "error 2: no value for placeholder @TYPE@");
 }
 
-/* FILE is written for a linker script's string, which has no escapes. */
+/* FILE is written for a line of the unmarked list, which has no escapes. */
 static void unmarked_blocks(void)
 {
     CHECK_STR(render("@@each unmarked\n@NAME@ \"@FILE@\"\n@@end\n", &file_values),

@@ -2,6 +2,8 @@
  * CASE_UNMARKED, also two functions that util.c, a hot source, defines
  * without a marker. link_errors.sh hides core_secret by editing this file. */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 int answer(int base);
 #if defined(CASE_UNMARKED)
@@ -22,6 +24,7 @@ int shared_name(void)
 
 int main(void)
 {
+    free(strndup("the C library's", 3)); /* not util.c's shim */
     int value = answer(40) + shared_name();
 #if defined(CASE_UNMARKED)
     value += util_scale(2) + util_clamp(3) + util_scale(4);

@@ -1,7 +1,7 @@
 #line 1 "physics.c"
 /* The functions a core might call by mistake: every function this file
  * defines with external linkage but without a marker goes into the core's
- * linker script, once per name, hot functions and static ones left out. */
+ * list of them, once per name, hot functions and static ones left out. */
 #include <stddef.h>
 
 #define API
