@@ -167,8 +167,12 @@ function(vais_add_hot_executable name)
 
     add_executable(${name} ${arg_SOURCES} "${stubs}")
     add_dependencies(${name} ${gen_target} ${name}_hot)
-    # Hot code calls back into the core (its functions and globals) by name.
+    # Hot code calls back into the core (its functions and globals) by name,
+    # and into the shared libraries the core links, which the hot library
+    # may not link itself (a static library's dependencies): the core keeps
+    # each one even when it calls nothing of it (--as-needed is a default).
     set_target_properties(${name} PROPERTIES ENABLE_EXPORTS ON VAIS_HOT ON)
+    target_link_options(${name} PRIVATE "LINKER:--no-as-needed")
     target_link_libraries(${name} PRIVATE VaisHot::std)
     _vais_hot_link_libraries(${name} ${arg_LINK_LIBRARIES})
     # The runtime refuses a build whose types shared with the core changed
