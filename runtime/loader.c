@@ -611,8 +611,9 @@ static long long first_load_wait_ms(void)
  * linked must not take from a half-written file: it loads the library only
  * once it is the file its stamp vouches for or, when there is no stamp, once
  * it exists (a library built by hand is taken as it is). Until then it
- * waits, saying so once, for at most first_load_wait_ms(). Returns 1 or a
- * negative status, reported. */
+ * waits, saying so once, for at most first_load_wait_ms(), with the lock
+ * released between its looks (so the state may change meanwhile: another
+ * thread's load ends the wait). Returns 1 or a negative status, reported. */
 static long first_load_locked(void)
 {
     const char *program = L.manifest->program;
@@ -657,7 +658,13 @@ static long first_load_locked(void)
                      missing ? "is missing" : "does not match its stamp", wait_s, program);
             said = 1;
         }
+        /* Wait without the lock: exit's cleanup, fork and the API's other
+         * calls must not hang on a build that is still linking. */
+        pthread_mutex_unlock(&L.lock);
         hot__os_sleep_ms(10);
+        pthread_mutex_lock(&L.lock);
+        if (atomic_load(&L.version) > 0)
+            return 1; /* another thread's first load landed meanwhile */
     }
 }
 
