@@ -143,7 +143,7 @@ static int append_escaped(struct buf *out, const char *value)
 
 /* Appends value as the last word of a line of the unmarked list, which has
  * no escapes: a '"' or a control byte (a newline) becomes '?'. */
-static int append_script_string(struct buf *out, const char *value)
+static int append_list_word(struct buf *out, const char *value)
 {
     for (size_t i = 0; value[i] != '\0'; i++) {
         unsigned char c = (unsigned char)value[i];
@@ -182,7 +182,7 @@ static int append_value(const struct render *r, const char *key, size_t length, 
     if (KEY_IS("NAME") && (f || v || item.u))
         return buf_append_str(out, f ? f->name : v ? v->name : item.u->name);
     if (KEY_IS("FILE") && item.u)
-        return append_script_string(out, item.u->file);
+        return append_list_word(out, item.u->file);
     if (KEY_IS("SIGNATURE") && f)
         return buf_append_str(out, f->signature);
     if (KEY_IS("TYPE") && v)

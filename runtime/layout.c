@@ -497,18 +497,6 @@ static int by_kind_and_name(const void *pa, const void *pb)
     return strcmp(a->name, b->name);
 }
 
-struct hot__layouts *hot__layouts_read(const unsigned char *image, size_t size,
-                                       const struct hot__layout_roots *roots, char *err,
-                                       size_t errlen)
-{
-    struct hot__dwarf dw;
-    if (hot__dwarf_read(image, size, &dw, err, errlen) != 0)
-        return NULL;
-    struct hot__layouts *l = hot__layouts_from(&dw, roots, err, errlen);
-    hot__dwarf_free(&dw);
-    return l;
-}
-
 struct hot__layouts *hot__layouts_from(const struct hot__dwarf *dwarf,
                                        const struct hot__layout_roots *roots, char *err,
                                        size_t errlen)

@@ -38,17 +38,11 @@ struct hot__layout_roots {
     size_t private_count;
 };
 
-/* Reads the layouts in the ELF file image[0..size): for a hot library, those
+/* Reads the layouts in debug information dw (read from an ELF file, which
+ * must stay mapped until this returns): for a hot library, those
  * reachable from roots; for the core (roots NULL), those of every named
- * struct, union, enum and typedef. The image may be unmapped afterwards.
- * Returns NULL, with why in err phrased to follow the file's name, when the
- * file has no debug information to read them from, or it is corrupt. */
-struct hot__layouts *hot__layouts_read(const unsigned char *image, size_t size,
-                                       const struct hot__layout_roots *roots, char *err,
-                                       size_t errlen);
-
-/* The same, from debug information already read (the image it was read
- * from must still be mapped until this returns). */
+ * struct, union, enum and typedef. The result owns its names.
+ * Returns NULL, with why in err, when memory ran out. */
 struct hot__layouts *hot__layouts_from(const struct hot__dwarf *dw,
                                        const struct hot__layout_roots *roots, char *err,
                                        size_t errlen);

@@ -3,7 +3,8 @@
  * Invariants: the slot array the stubs jump through always comes from a
  * library that passed every check; a published version stays mapped until
  * hot__cleanup, or until a safe point the program declares when it asked to
- * keep only the last N; one lock serializes loading and is held while hot
+ * keep only the last N; one lock serializes loading (a first load waiting
+ * for a build to land releases it between looks) and is held while hot
  * code runs only in the before-reload hook. */
 #define _POSIX_C_SOURCE 200809L /* strdup */
 #include "runtime.h"

@@ -22,18 +22,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const char *const sources[] = {"hot.c"};
     const struct hot__layout_roots roots = {functions, 4, variables, 2, sources, 1};
     char err[256], why[512];
-    struct hot__layouts *library = hot__layouts_read(data, size, &roots, err, sizeof err);
-    struct hot__layouts *core = hot__layouts_read(data, size, NULL, err, sizeof err);
-    hot__layouts_differ(library, core, library, why, sizeof why);
-    hot__layouts_variable_differs(library, library, "counter", why, sizeof why);
-    hot__layouts_free(library);
-    hot__layouts_free(core);
     struct hot__elf_slot slots[8];
     hot__elf_symbol_slots(data, size, "counter", slots, 8);
     hot__elf_symbol_slots(data, size, "vais_hot__persist_counter", slots, 8);
     struct hot__dwarf dw;
     struct hot__functions list;
     if (hot__dwarf_read(data, size, &dw, err, sizeof err) == 0) {
+        struct hot__layouts *library = hot__layouts_from(&dw, &roots, err, sizeof err);
+        struct hot__layouts *core = hot__layouts_from(&dw, NULL, err, sizeof err);
+        hot__layouts_differ(library, core, library, why, sizeof why);
+        hot__layouts_variable_differs(library, library, "counter", why, sizeof why);
+        hot__layouts_free(library);
+        hot__layouts_free(core);
         if (hot__functions_read(&dw, data, size, &list) == 0) {
             for (size_t i = 0; i < list.count; i++)
                 hot__functions_find(&list, list.list[i].key);
