@@ -135,8 +135,10 @@ int hot__elf_in_code(const unsigned char *image, size_t size, unsigned long long
 static int section(const unsigned char *image, size_t size, const Elf64_Ehdr *eh, unsigned i,
                    Elf64_Shdr *out)
 {
+    /* The table must lie in the file whole; e_shoff near the top of the
+     * address range must not wrap around to a small offset. */
     if (i >= eh->e_shnum || eh->e_shentsize != sizeof *out ||
-        !within(eh->e_shoff + (unsigned long long)i * sizeof *out, sizeof *out, size))
+        !within(eh->e_shoff, (unsigned long long)eh->e_shnum * sizeof *out, size))
         return 0;
     memcpy(out, image + eh->e_shoff + (unsigned long long)i * sizeof *out, sizeof *out);
     return out->sh_type == SHT_NOBITS || within(out->sh_offset, out->sh_size, size);
