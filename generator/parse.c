@@ -594,22 +594,71 @@ static size_t skip_attributes(struct parser *p, size_t i, size_t end)
     return i;
 }
 
+/* How much is known where is_word looks at an identifier. */
+enum typed { TYPED_WORD = 1, TYPED_KEYWORD };
+
+enum seen {
+    SEEN_OUTER = 1,   /* end is the declaration's end, not that of a group in it */
+    SEEN_KEYWORD = 2, /* a type keyword, tag or typeof came before: the type is named */
+};
+
+/* Are the tokens at indexes [i, end) identifiers that are no keywords and
+ * attributes, with one identifier at least, all on the line of the token
+ * before i? After a declarator's name they are attribute macros
+ * (`int x UNUSED`, `int f(void) NOEXCEPT`), no part of the type; on a later
+ * line, a ';' is missing. */
+static int only_words(const struct parser *p, size_t i, size_t end)
+{
+    size_t line = p->tokens[i - 1].token.line;
+    int found = 0;
+    while (i < end) {
+        size_t next = after_attributes(p, i, end);
+        if (next == i && (!plain_at(p, i) || p->tokens[i].token.line != line))
+            return 0;
+        found |= next == i;
+        i = next == i ? i + 1 : next;
+    }
+    return found;
+}
+
+/* Is the identifier at index i (before end) a macro call that names a
+ * type, `STACK_OF(X509) *f`: a parenthesised group that a '*' or a name
+ * follows on its line, where no type keyword came before (after one,
+ * `int f(a) int a;` is a K&R definition)? */
+static int is_macro_call(const struct parser *p, size_t i, size_t end, unsigned seen)
+{
+    if ((seen & SEEN_KEYWORD) || !opens(p, i + 1, end, "("))
+        return 0;
+    size_t close = p->tokens[i + 1].match, after = close + 1;
+    return after < end && p->tokens[after].token.line == p->tokens[close].token.line &&
+           (plain_at(p, after) || punct_is(p, &p->tokens[after].token, "*"));
+}
+
 /* Is the identifier at index i (before end), no keyword, a word of the type
  * rather than the name it declares? Real headers put macros there, such as
- * LUALIB_API, SDLCALL or an export macro, and typedef names look the same.
- * The name is the identifier right before what can follow a declarator's
- * name: '(' '[' ',' ')' '=' ':' a keyword (an asm label; else a ';' is
- * missing), the end; attributes between are skipped. So a word is followed
- * by another identifier, a '*', or a parenthesised group that '(' or '['
- * follows: `T (f)(int)` names f, since no function returns a function or an
- * array. */
-static int is_word(const struct parser *p, size_t i, size_t end)
+ * LUALIB_API, SDLCALL, SDL_MALLOC or an export macro, and typedef names look
+ * the same. The name is the identifier right before what can follow a
+ * declarator's name: '(' '[' ',' ')' '=' ':' a keyword (an asm label; else
+ * a ';' is missing), attribute macros to the end (see only_words), the end;
+ * attributes between are skipped. So a word is followed by another
+ * identifier, a '*', a parenthesised group that '(' or '[' follows (`T
+ * (f)(int)` names f, since no function returns a function or an array),
+ * and while no type keyword came before, a type keyword on its line
+ * (`SDL_DECLSPEC SDL_MALLOC void *f`) or a macro call's group. */
+static int is_word(const struct parser *p, size_t i, size_t end, unsigned seen)
 {
     size_t next = after_attributes(p, i + 1, end);
-    if (next >= end)
+    if (next >= end || ((seen & SEEN_OUTER) && only_words(p, i + 1, end)))
         return 0;
-    if (plain_at(p, next) || punct_is(p, &p->tokens[next].token, "*"))
+    const struct lex_token *t = &p->tokens[next].token;
+    enum word word = word_at(p, next);
+    if (plain_at(p, next) || punct_is(p, t, "*"))
         return 1;
+    if (!(seen & SEEN_KEYWORD) && t->kind == LEX_IDENT && t->line == p->tokens[i].token.line &&
+        (word == WORD_TYPE || word == WORD_TAG || word == WORD_GROUP || word == WORD_QUALIFIER))
+        return 1;
+    if (is_macro_call(p, i, end, seen)) /* but `int f(void) NOEXCEPT` names f */
+        return !only_words(p, p->tokens[i + 1].match + 1, end);
     size_t after = p->tokens[next].match + 1;
     return opens(p, next, end, "(") &&
            (opens(p, after, end, "(") ||
@@ -655,7 +704,8 @@ static size_t read_tag(struct parser *p, size_t i, size_t end, const struct lex_
 /* One declaration specifier at index *i (before end): moves *i past it and
  * returns 1; returns 0 when the declarator starts there, or -1 after a
  * failure. *typed: a type was named (so the next identifier is the name,
- * unless is_word finds it is a word of the type). */
+ * unless is_word finds it is a word of the type): 0, TYPED_WORD or
+ * TYPED_KEYWORD (by a keyword, a tag or typeof). */
 static int read_specifier(struct parser *p, size_t *i, size_t end, const struct lex_token *ending,
                           enum context context, int *typed, struct type *type)
 {
@@ -665,7 +715,8 @@ static int read_specifier(struct parser *p, size_t *i, size_t end, const struct 
     int group = opens(p, at + 1, end, "(");
     if (is_attribute(p, at, end))
         return (*i = skip_attributes(p, at, end)) == 0 ? -1 : 1;
-    if (t->kind != LEX_IDENT || (word == WORD_NONE && *typed && !is_word(p, at, end)))
+    unsigned seen = SEEN_OUTER | (*typed == TYPED_KEYWORD ? SEEN_KEYWORD : 0);
+    if (t->kind != LEX_IDENT || (word == WORD_NONE && *typed && !is_word(p, at, end, seen)))
         return 0;
     *i = at + 1;
     switch (word) {
@@ -683,17 +734,17 @@ static int read_specifier(struct parser *p, size_t *i, size_t end, const struct 
     case WORD_ATTRIBUTE: /* never here: is_attribute took it */
         return unexpected(p, t);
     case WORD_TAG:
-        *typed = 1;
+        *typed = TYPED_KEYWORD;
         return (*i = read_tag(p, at, end, ending)) == 0 ? -1 : 1;
     case WORD_GROUP:
-        *typed = 1;
+        *typed = TYPED_KEYWORD;
         *i = group ? p->tokens[at + 1].match + 1 : 0;
         return group ? 1 : unexpected(p, t);
     case WORD_QUALIFIER:
         if (qual_at(p, at) == QUAL_ATOMIC && group) { /* _Atomic (type-name) */
             if (type->atomic || context == CONTEXT_TYPE_NAME)
                 return unexpected(p, t);
-            *typed = 1;
+            *typed = TYPED_KEYWORD;
             type->atomic = at + 1;
             *i = p->tokens[at + 1].match + 1;
             return 1;
@@ -701,9 +752,13 @@ static int read_specifier(struct parser *p, size_t *i, size_t end, const struct 
         type->quals |= qual_at(p, at);
         type->const_at = qual_at(p, at) == QUAL_CONST && !type->const_at ? t : type->const_at;
         return 1;
-    case WORD_TYPE:
     case WORD_NONE:
-        *typed = 1;
+        if (is_macro_call(p, at, end, seen)) /* is_word took it, or it names the type */
+            *i = p->tokens[at + 1].match + 1;
+        *typed = *typed ? *typed : TYPED_WORD;
+        return 1;
+    case WORD_TYPE:
+        *typed = TYPED_KEYWORD;
         return 1;
     }
     return unexpected(p, t);
@@ -754,7 +809,7 @@ static int groups(const struct parser *p, size_t i, int named)
 }
 
 static size_t read_declarator(struct parser *p, size_t i, size_t end, unsigned nesting,
-                              size_t *name);
+                              unsigned seen, size_t *name);
 
 /* The pointers of a declarator at indexes [i, end), with the qualifiers,
  * attributes and words after each '*' (and the words before the first):
@@ -792,13 +847,14 @@ static int push_pointers(struct parser *p, size_t i, size_t end, size_t stars)
  *   pointer := '*' (qualifier | attribute | word)*
  *   direct := name | '(' declarator ')'
  *   suffix := '[' ... ']' | '(' parameters ')' | attribute
+ * and, where seen has SEEN_OUTER, attribute macros to the end (only_words).
  * Pushes its derivations onto p->chain from the name outward (the direct
  * part's, the suffixes left to right, then the pointers right to left) and
  * sets *name to the name's index if it has one. Parameter lists and array
  * bounds are read later, by print_type. Returns the index where it stops
  * (end, or the first token that cannot continue it), or 0 after a failure. */
 static size_t read_declarator(struct parser *p, size_t i, size_t end, unsigned nesting,
-                              size_t *name)
+                              unsigned seen, size_t *name)
 {
     size_t pointers = i, stars = 0, word = NO_INDEX; /* the first word before any '*' */
     while (i < end) {
@@ -811,7 +867,7 @@ static size_t read_declarator(struct parser *p, size_t i, size_t end, unsigned n
             i++;
         } else if (stars > 0 && word_at(p, i) == WORD_QUALIFIER) {
             i++;
-        } else if (plain_at(p, i) && is_word(p, i, end)) {
+        } else if (plain_at(p, i) && is_word(p, i, end, seen | SEEN_KEYWORD)) {
             word = stars == 0 && word == NO_INDEX ? i : word;
             i++;
         } else {
@@ -827,7 +883,7 @@ static size_t read_declarator(struct parser *p, size_t i, size_t end, unsigned n
         size_t close = p->tokens[i].match;
         if (nesting >= PARSE_MAX_NESTING)
             return too_deep(p, &p->tokens[i].token), 0;
-        size_t stop = read_declarator(p, i + 1, close, nesting + 1, name);
+        size_t stop = read_declarator(p, i + 1, close, nesting + 1, 0, name);
         if (stop == 0)
             return 0;
         if (stop != close)
@@ -841,6 +897,8 @@ static size_t read_declarator(struct parser *p, size_t i, size_t end, unsigned n
                 return 0;
             continue;
         }
+        if ((seen & SEEN_OUTER) && only_words(p, i, end)) /* `int x UNUSED` */
+            return push_pointers(p, pointers, after_pointers, stars) == 0 ? end : 0;
         if (!opens(p, i, end, "[") && !opens(p, i, end, "("))
             break;
         d.kind = opens(p, i, end, "[") ? DERIVE_ARRAY : DERIVE_FUNCTION;
@@ -899,7 +957,7 @@ static int read_type(struct parser *p, size_t i, size_t end, const struct lex_to
     if (read_specifiers(p, i, end, ending, context, type) != 0)
         return -1;
     type->chain = p->chain_count;
-    type->end = read_declarator(p, type->declarator, end, nesting, &type->name);
+    type->end = read_declarator(p, type->declarator, end, nesting, SEEN_OUTER, &type->name);
     if (type->end == 0 || (type->atomic && read_atomic(p, type, nesting) != 0))
         return -1;
     type->chain_end = p->chain_count;
@@ -1224,8 +1282,11 @@ static int read_declaration(struct parser *p, struct lex_token *ending, int vari
         }
         if (closes && p->depth == 0)
             return not_a_definition(p, &t);
-        if (ends || (closes && !closes_innermost(p, &t)))
+        if (ends || (closes && !closes_innermost(p, &t))) {
+            if (t.kind == LEX_MARKER) /* its function is read next, and its errors said */
+                p->resume = t;
             return unclosed(p, &t);
+        }
         if (push_token(p, &t) != 0)
             return -1;
     }

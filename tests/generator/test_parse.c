@@ -152,6 +152,26 @@ static void words(void)
     /* What follows a name: a keyword means a ';' is missing. */
     CHECK_STR(PARSE("#[persist]\nT a\nint b;"),
               "3:1: expected ';' to end the definition of 'a', found 'int'");
+    /* Attribute macros after a name or a parameter list, on its line. */
+    CHECK_STR(PARSE("#[hot]\nint f(int x UNUSED, T *p G_GNUC_UNUSED, int (*g)(void) A B) {}"),
+              "f=int(int, T *, int (*)(void))");
+    CHECK_STR(PARSE("#[hot]\nint f(void) NOEXCEPT {}"), "f=int(void)");
+    CHECK_STR(PARSE("#[persist]\nint a UNUSED;"), "a:int");
+    CHECK_STR(PARSE("#[persist]\nint a[3]\ncount = 3;"),
+              "3:1: expected ';' to end the definition of 'a', found 'count'");
+    /* Macros before a type keyword, while none came before it, on its line. */
+    CHECK_STR(PARSE("#[hot]\nSDL_DECLSPEC SDL_MALLOC void *SDLCALL f(size_t n) {}"),
+              "f=SDL_DECLSPEC SDL_MALLOC void *SDLCALL(size_t)");
+    CHECK_STR(PARSE("#[hot]\nAPI const char *f(void) {}"), "f=const API char *(void)");
+    CHECK_STR(PARSE("#[hot]\nint f(int a int) {}"),
+              "2:13: unexpected 'int' in the declaration of 'f'");
+    /* A macro call that names a type, while no type keyword came before. */
+    CHECK_STR(PARSE("#[hot]\nSTACK_OF(X509) *f(LIST(int) l, const MAP(a, b) *m) {}"),
+              "f=STACK_OF(X509) *(LIST(int), const MAP(a, b) *)");
+    CHECK_STR(PARSE("#[hot]\nT f(void) NOEXCEPT {}"), "f=T(void)");
+    CHECK_STR(PARSE("#[hot]\nint f(a) int a; {}"),
+              "2:10: 'f' is a K&R-style definition, which is not supported; declare the "
+              "parameter types inside the parentheses");
 }
 
 static void parameters(void)
@@ -533,7 +553,11 @@ static void malformed(void)
               "2:14: expected ']' to close '[' at 2:12, found ')'");
     CHECK_STR(PARSE("#[hot]\nint f(int a,\n\tint b"),
               "3:7: expected ')' to close '(' at 2:6, found end of file");
+    /* The marker that ends an unclosed list is read next, with its errors. */
     CHECK_STR(PARSE("#[hot]\nint f(int a,\n#[hot]\n"),
+              "3:1: expected ')' to close '(' at 2:6, found another '#[hot]' | 3:7: expected a "
+              "function definition after '#[hot]' at 3:1, found end of file");
+    CHECK_STR(PARSE("#[hot]\nint f(int a,\n#[hot]\nint g(void) {}"),
               "3:1: expected ')' to close '(' at 2:6, found another '#[hot]'");
     CHECK_STR(PARSE("#[hot]\nint f) {}"),
               "2:6: expected a function definition after '#[hot]' at 1:1, found ')'");

@@ -28,8 +28,12 @@ void vais_hot__lazy_7(void);
 void vais_hot__lazy_8(void);
 void vais_hot__lazy_9(void);
 void vais_hot__lazy_10(void);
+void vais_hot__lazy_11(void);
+void vais_hot__lazy_12(void);
+void vais_hot__lazy_13(void);
+void vais_hot__lazy_14(void);
 
-static const hot_abi_code vais_hot__lazy[11] = {
+static const hot_abi_code vais_hot__lazy[15] = {
     vais_hot__lazy_0,
     vais_hot__lazy_1,
     vais_hot__lazy_2,
@@ -41,12 +45,16 @@ static const hot_abi_code vais_hot__lazy[11] = {
     vais_hot__lazy_8,
     vais_hot__lazy_9,
     vais_hot__lazy_10,
+    vais_hot__lazy_11,
+    vais_hot__lazy_12,
+    vais_hot__lazy_13,
+    vais_hot__lazy_14,
 };
 
 __attribute__((visibility("hidden"), used))
 const hot_abi_code *_Atomic vais_hot__active = vais_hot__lazy;
 
-static const struct hot_abi_signature vais_hot__signatures[11] = {
+static const struct hot_abi_signature vais_hot__signatures[15] = {
     {"api_byte", "API u8(u8)"},
     {"api_bytes", "API u8 *(u8 *)"},
     {"attribute_alloc", "DECLSPEC void *SDLCALL(size_t)"},
@@ -58,10 +66,14 @@ static const struct hot_abi_signature vais_hot__signatures[11] = {
     {"luaL_checknumber", "LUALIB_API lua_Number(lua_State *, int)"},
     {"luaL_optnumber", "LUALIB_API lua_Number(lua_State *, int, lua_Number)"},
     {"lua_gettop", "LUA_API int(lua_State *)"},
+    {"trailing_malloc", "SDL_DECLSPEC SDL_MALLOC void *SDLCALL(size_t)"},
+    {"trailing_noexcept", "int(void)"},
+    {"trailing_stack", "STACK_OF(cert) *(LIST(int), int)"},
+    {"trailing_unused", "int(int, int, int (*)(void))"},
 };
 
 static const struct hot_abi_manifest vais_hot__manifest = {
-    HOT_ABI_MAGIC,      HOT_ABI_FORMAT,    11,          "demo",
+    HOT_ABI_MAGIC,      HOT_ABI_FORMAT,    15,          "demo",
     VAIS_HOT_LIBRARY,   vais_hot__signatures, &vais_hot__active, vais_hot__sources,
     vais_hot__rebuild,  vais_hot__units,
 };
@@ -248,4 +260,68 @@ __asm__(".pushsection .text\n"
         "    movl $10, %r11d\n"
         "    jmp hot__lazy_entry\n"
         ".size vais_hot__lazy_10, .-vais_hot__lazy_10\n"
+        ".popsection\n");
+__asm__(".pushsection .text\n"
+        ".globl trailing_malloc\n"
+        ".type trailing_malloc, %function\n"
+        ".p2align 4\n"
+        "trailing_malloc:\n"
+        "    movq vais_hot__active(%rip), %r11\n"
+        "    jmpq *88(%r11)\n"
+        ".size trailing_malloc, .-trailing_malloc\n"
+        ".globl vais_hot__lazy_11\n"
+        ".hidden vais_hot__lazy_11\n"
+        ".type vais_hot__lazy_11, %function\n"
+        "vais_hot__lazy_11:\n"
+        "    movl $11, %r11d\n"
+        "    jmp hot__lazy_entry\n"
+        ".size vais_hot__lazy_11, .-vais_hot__lazy_11\n"
+        ".popsection\n");
+__asm__(".pushsection .text\n"
+        ".globl trailing_noexcept\n"
+        ".type trailing_noexcept, %function\n"
+        ".p2align 4\n"
+        "trailing_noexcept:\n"
+        "    movq vais_hot__active(%rip), %r11\n"
+        "    jmpq *96(%r11)\n"
+        ".size trailing_noexcept, .-trailing_noexcept\n"
+        ".globl vais_hot__lazy_12\n"
+        ".hidden vais_hot__lazy_12\n"
+        ".type vais_hot__lazy_12, %function\n"
+        "vais_hot__lazy_12:\n"
+        "    movl $12, %r11d\n"
+        "    jmp hot__lazy_entry\n"
+        ".size vais_hot__lazy_12, .-vais_hot__lazy_12\n"
+        ".popsection\n");
+__asm__(".pushsection .text\n"
+        ".globl trailing_stack\n"
+        ".type trailing_stack, %function\n"
+        ".p2align 4\n"
+        "trailing_stack:\n"
+        "    movq vais_hot__active(%rip), %r11\n"
+        "    jmpq *104(%r11)\n"
+        ".size trailing_stack, .-trailing_stack\n"
+        ".globl vais_hot__lazy_13\n"
+        ".hidden vais_hot__lazy_13\n"
+        ".type vais_hot__lazy_13, %function\n"
+        "vais_hot__lazy_13:\n"
+        "    movl $13, %r11d\n"
+        "    jmp hot__lazy_entry\n"
+        ".size vais_hot__lazy_13, .-vais_hot__lazy_13\n"
+        ".popsection\n");
+__asm__(".pushsection .text\n"
+        ".globl trailing_unused\n"
+        ".type trailing_unused, %function\n"
+        ".p2align 4\n"
+        "trailing_unused:\n"
+        "    movq vais_hot__active(%rip), %r11\n"
+        "    jmpq *112(%r11)\n"
+        ".size trailing_unused, .-trailing_unused\n"
+        ".globl vais_hot__lazy_14\n"
+        ".hidden vais_hot__lazy_14\n"
+        ".type vais_hot__lazy_14, %function\n"
+        "vais_hot__lazy_14:\n"
+        "    movl $14, %r11d\n"
+        "    jmp hot__lazy_entry\n"
+        ".size vais_hot__lazy_14, .-vais_hot__lazy_14\n"
         ".popsection\n");

@@ -15,8 +15,12 @@ extern const struct hot_abi_function vais_hot__entry_empty_set;
 extern const struct hot_abi_function vais_hot__entry_luaL_checknumber;
 extern const struct hot_abi_function vais_hot__entry_luaL_optnumber;
 extern const struct hot_abi_function vais_hot__entry_lua_gettop;
+extern const struct hot_abi_function vais_hot__entry_trailing_malloc;
+extern const struct hot_abi_function vais_hot__entry_trailing_noexcept;
+extern const struct hot_abi_function vais_hot__entry_trailing_stack;
+extern const struct hot_abi_function vais_hot__entry_trailing_unused;
 
-static const struct hot_abi_function *const vais_hot__functions[11] = {
+static const struct hot_abi_function *const vais_hot__functions[15] = {
     &vais_hot__entry_api_byte,
     &vais_hot__entry_api_bytes,
     &vais_hot__entry_attribute_alloc,
@@ -28,9 +32,13 @@ static const struct hot_abi_function *const vais_hot__functions[11] = {
     &vais_hot__entry_luaL_checknumber,
     &vais_hot__entry_luaL_optnumber,
     &vais_hot__entry_lua_gettop,
+    &vais_hot__entry_trailing_malloc,
+    &vais_hot__entry_trailing_noexcept,
+    &vais_hot__entry_trailing_stack,
+    &vais_hot__entry_trailing_unused,
 };
 
 __attribute__((visibility("default")))
 const struct hot_abi_table vais_hot__table = {
-    HOT_ABI_MAGIC, HOT_ABI_FORMAT, 11, "demo", vais_hot__functions, 0, 0,
+    HOT_ABI_MAGIC, HOT_ABI_FORMAT, 15, "demo", vais_hot__functions, 0, 0,
 };
