@@ -8,7 +8,7 @@ include_guard(GLOBAL)
 vais_add_hot_executable(<name>
     SOURCES       <file>...        # the static core: never reloaded, owns the state
     HOT_SOURCES   <file>...        # files with #[hot] functions: reloadable
-    [LINK_LIBRARIES <item>...]     # for both halves; static libraries: the core only
+    [LINK_LIBRARIES <item>...]     # linked into the core; hot code uses them there
     [HOT ON|OFF])                  # default ON; OFF for Release and MinSizeRel
 
 Makes <name>, the executable (the core, the generated stubs and the
@@ -18,13 +18,15 @@ generated table). Building <name> builds both; after each successful link of
 With HOT OFF, <name> is one plain executable with direct calls and
 <name>_hot a target that builds nothing.
 
-A static library in LINK_LIBRARIES (a STATIC target, imported or not, an
-UNKNOWN imported one whose file is a .a with CMake 3.24 or later, or a path
-to a .a) is linked into
-<name> only, whole, and an OBJECT library into <name> only; <name>_hot gets
-their include directories, definitions, options and features. So each
-exists once, and hot code calls the core's copy and sees its state. Every
-other item is linked into both.
+Every library in LINK_LIBRARIES is linked into <name> only; <name>_hot takes
+the include directories, definitions, options and features of each target
+among them, and links none. So each library exists once in the process, and
+hot code calls the core's copy and sees its state. A static library listed
+there (a STATIC target, imported or not, an UNKNOWN imported one whose file
+is a .a with CMake 3.24 or later, or a path to a .a) is linked whole, so
+that hot code may call any of its functions, also after an edit; one that
+comes through another library gives the core each function hot code calls
+when it is built. Link flags and generator expressions go to both halves.
 #]=======================================================================]
 function(vais_add_hot_executable name)
     set(fn "vais_add_hot_executable")
@@ -159,10 +161,15 @@ function(vais_add_hot_executable name)
     # Hot code may use only what the core exports: a symbol the core hides
     # fails the build by name (vais-hot check), before the stamp lands; and
     # again after the core links, which a first build does last.
+    # It also writes what the library needs from elsewhere as the core's
+    # link options (vais-hot needs), before the stamp lands.
+    set(needs "${gen_dir}/needs.rsp")
     add_custom_command(TARGET ${name}_hot POST_BUILD
         COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" check "${description}"
+        COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" needs "$<TARGET_FILE:${name}_hot>" "${needs}"
         COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" stamp "$<TARGET_FILE:${name}_hot>"
                 "$<TARGET_FILE:${name}_hot>.stamp"
+        BYPRODUCTS "${needs}"
         VERBATIM)
 
     add_executable(${name} ${arg_SOURCES} "${stubs}")
@@ -175,6 +182,15 @@ function(vais_add_hot_executable name)
     target_link_options(${name} PRIVATE "LINKER:--no-as-needed")
     target_link_libraries(${name} PRIVATE VaisHot::std)
     _vais_hot_link_libraries(${name} ${arg_LINK_LIBRARIES})
+    # Each symbol hot code needs is one the core's link must resolve, so a
+    # static library it reaches (also through another library or an
+    # INTERFACE target) gives the core that function, once. The file is
+    # replaced only when the needs change; it exists before the first link.
+    if(NOT EXISTS "${needs}")
+        file(WRITE "${needs}" "")
+    endif()
+    target_link_options(${name} PRIVATE "@${needs}")
+    set_property(TARGET ${name} APPEND PROPERTY LINK_DEPENDS "${needs}")
     # The runtime refuses a build whose types shared with the core changed
     # layout; it reads both halves' layouts from their debug information.
     target_compile_options(${name} PRIVATE $<$<COMPILE_LANGUAGE:C,CXX>:-g>)
@@ -209,23 +225,28 @@ function(vais_add_hot_executable name)
         "VAIS_HOT_LIBRARY=\"$<TARGET_FILE:${name}_hot>\";VAIS_HOT_SOURCES=${quoted_sources};VAIS_HOT_UNITS=${quoted_units};VAIS_HOT_REBUILD=${rebuild}")
 endfunction()
 
-# Links the LINK_LIBRARIES items into <name> and <name>_hot so that each
-# static library exists once in the process, in the core: <name> links every
-# item as given, and each static library whole as well (once, before the
-# objects), so that every function in it is there and exported for hot code
-# to call, also one only hot code calls. <name>_hot links every item but
-# static and object libraries, of which it takes what compiling needs
-# (include directories, definitions, options and features, transitively) and
-# no code. A static library is a STATIC target, an UNKNOWN (imported) one
-# whose file is a .a (CMake 3.24 and later), or a path to a .a.
+# Links the LINK_LIBRARIES items into <name>, and gives <name>_hot what
+# compiling needs of them, so that each library exists once in the process,
+# in the core: <name> links every item as given, and each static library
+# among them whole as well (once, before the objects), so that every
+# function in it is there and exported for hot code to call, also one that
+# only a later edit calls. <name>_hot links no library (hot code uses the
+# core's, and the core links every shared one it is given, used or not): of
+# each target it takes the include directories, definitions, options and
+# features, transitively, and no code. A static library is a STATIC target,
+# an UNKNOWN (imported) one whose file is a .a (CMake 3.24 and later), or a
+# path to a .a. Static libraries the items bring with them (a STATIC
+# target's own links, an INTERFACE target's) are linked as CMake links them,
+# and the core's needs file (vais-hot needs) makes the link take from them
+# each function hot code calls.
 #
 # A target's TYPE is read at generate time, as the target may be defined
 # after this call. $<TARGET_PROPERTY:x,...> is an error unless x is a target
 # and $<TARGET_EXISTS:x> unless x is spelt as one, and only $<cond:...> leaves
 # its text unevaluated ($<IF>, $<AND> and $<OR> evaluate every argument): so
 # only items spelt as a target are looked up, each lookup behind a $<cond:>.
-# Other items (-l and -Wl flags, other paths, generator expressions) go to
-# both halves as given.
+# Link flags and generator expressions, which cannot be looked into, go to
+# both halves as given; other items (-l flags and paths) to the core only.
 function(_vais_hot_link_libraries name)
     set(hot ${name}_hot)
     target_link_libraries(${name} PRIVATE ${ARGN})
@@ -249,23 +270,24 @@ function(_vais_hot_link_libraries name)
         else()
             set(when 1)
         endif()
-        if(item MATCHES "\\.a$" AND NOT item MATCHES "\\$<")
+        if(item MATCHES "\\$<" OR (item MATCHES "^-" AND NOT item MATCHES "^-l"))
+            target_link_libraries(${hot} PRIVATE ${keyword} "${item}")
+        elseif(item MATCHES "\\.a$")
             target_link_options(${name} PRIVATE "$<${when}:LINKER:--whole-archive,${item},--no-whole-archive>")
         elseif(item MATCHES "^[A-Za-z0-9_.+][A-Za-z0-9_.:+-]*$")
-            set(type "$<$<TARGET_EXISTS:${item}>:$<TARGET_PROPERTY:${item},TYPE>>")
+            set(exists "$<TARGET_EXISTS:${item}>")
+            set(type "$<${exists}:$<TARGET_PROPERTY:${item},TYPE>>")
             set(file "$<TARGET_FILE:${item}>")
             set(static "$<STREQUAL:${type},STATIC_LIBRARY>")
             if(CMAKE_VERSION VERSION_GREATER_EQUAL 3.24) # for $<PATH:...>
                 set(extension "$<$<STREQUAL:${type},UNKNOWN_LIBRARY>:$<PATH:GET_EXTENSION,LAST_ONLY,${file}>>")
                 set(static "$<OR:${static},$<STREQUAL:${extension},.a>>")
             endif()
-            set(code_only "$<OR:${static},$<STREQUAL:${type},OBJECT_LIBRARY>>")
             target_link_options(${name} PRIVATE
                 "$<$<AND:${when},${static}>:LINKER:--whole-archive,${file},--no-whole-archive>")
-            target_link_libraries(${hot} PRIVATE ${keyword} "$<$<NOT:${code_only}>:${item}>")
             # What compiling needs; include directories of a SYSTEM target
             # (an imported one, by default) as system ones, as linking does.
-            set(take "$<AND:${when},${code_only}>")
+            set(take "$<AND:${when},${exists}>")
             set(includes "$<TARGET_PROPERTY:${item},INTERFACE_INCLUDE_DIRECTORIES>")
             set(system "$<BOOL:$<TARGET_PROPERTY:${item},SYSTEM>>")
             target_include_directories(${hot} PRIVATE "$<${take}:$<$<NOT:${system}>:${includes}>>")
@@ -277,8 +299,6 @@ function(_vais_hot_link_libraries name)
                 "$<${take}:$<TARGET_PROPERTY:${item},INTERFACE_COMPILE_OPTIONS>>")
             target_compile_features(${hot} PRIVATE
                 "$<${take}:$<TARGET_PROPERTY:${item},INTERFACE_COMPILE_FEATURES>>")
-        else()
-            target_link_libraries(${hot} PRIVATE ${keyword} "${item}")
         endif()
         set(keyword "")
     endforeach()

@@ -1,6 +1,7 @@
 /* generator/main.c
- * The vais-hot command: arguments, file I/O and the two subcommands, gen
- * (hot sources -> units, stubs, table) and stamp (a library's identity).
+ * The vais-hot command: arguments, file I/O and the subcommands that write
+ * build files: gen (hot sources -> units, stubs, table), stamp (a library's
+ * identity) and needs (what the core must define for the library).
  * Invariant: the only stage that touches files; gen writes nothing unless
  * every source is good, and replaces a file only when its content changes. */
 #define _POSIX_C_SOURCE 200809L
@@ -18,6 +19,7 @@
 #include <vais/hot_abi.h>
 
 #include "buf.h"
+#include "elf_symbols.h"
 #include "exports.h"
 #include "link.h"
 #include "emit.h"
@@ -25,18 +27,21 @@
 #include "status.h"
 #include "templates.h"
 #include "watch.h"
+#include "os.h"
 
 static const char top_usage[] =
-    "usage: vais-hot gen|stamp|check|link|watch ... (see 'vais-hot --help')";
+    "usage: vais-hot gen|stamp|needs|check|link|watch ... (see 'vais-hot --help')";
 static const char gen_usage[] = "usage: vais-hot gen --program NAME [--stubs OUT.c --table OUT.c "
                                 "[--unmarked OUT.txt]] [--arch ARCH] --unit SRC OUT [--unit SRC "
                                 "OUT]...";
 static const char stamp_usage[] = "usage: vais-hot stamp LIBRARY STAMPFILE";
+static const char needs_usage[] = "usage: vais-hot needs LIBRARY OPTIONSFILE";
 
 static const char help[] =
     "usage: vais-hot gen --program NAME [--stubs OUT.c --table OUT.c [--unmarked OUT.txt]]\n"
     "                    [--arch ARCH] --unit SRC OUT [--unit SRC OUT]...\n"
     "       vais-hot stamp LIBRARY STAMPFILE\n"
+    "       vais-hot needs LIBRARY OPTIONSFILE\n"
     "\n"
     "gen    Reads each hot source SRC, finds the functions marked '#[hot]' (a line\n"
     "       holding only '#[hot]' or '// #[hot]' right before a definition) and\n"
@@ -49,6 +54,10 @@ static const char help[] =
     "       change is left untouched; nothing is written if any source has an error.\n"
     "stamp  Writes the identity of LIBRARY (size, mtime, inode, device) to\n"
     "       STAMPFILE, atomically, for the runtime to watch.\n"
+    "needs  Writes to OPTIONSFILE, when its content changes, one compiler driver\n"
+    "       option '-u SYMBOL' for each symbol LIBRARY needs from elsewhere; the\n"
+    "       core links with @OPTIONSFILE, so the static libraries it links give it\n"
+    "       every function hot code calls, also one the core itself never calls.\n"
     "\n"
     "Exit status: 0 ok, 1 bad input in a hot source, 2 usage or I/O error.\n";
 
@@ -830,6 +839,70 @@ static enum gen_status run_stamp(int argc, char **argv)
     return status;
 }
 
+/* The text of `vais-hot needs`: a driver option per symbol, in table order. */
+struct needs_text {
+    struct buf text;
+    int failed; /* out of memory */
+};
+
+/* Adds a symbol the library needs, unless it is weak (it may stay missing,
+ * and asking for it could pull in what the program never wanted) or its
+ * name could not be one word of a response file. */
+static void add_needed(void *ctx, const struct elf_symbol *symbol)
+{
+    struct needs_text *needs = ctx;
+    if (symbol->defined || symbol->weak || needs->failed ||
+        strpbrk(symbol->name, " \t\r\n\"'\\") != NULL)
+        return;
+    needs->failed = buf_append_str(&needs->text, "-u ") != 0 ||
+                    buf_append_str(&needs->text, symbol->name) != 0 ||
+                    buf_append_str(&needs->text, "\n") != 0;
+}
+
+/* `vais-hot needs LIBRARY OPTIONSFILE`. The core's link reads the file and
+ * depends on it, so it is replaced only when its content changes: a body
+ * edit that calls nothing new relinks no core. */
+static enum gen_status run_needs(int argc, char **argv)
+{
+    if (argc == 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+        fputs(help, stdout);
+        return GEN_OK;
+    }
+    if (argc != 4)
+        return usage_error(needs_usage, "'needs' takes two arguments, LIBRARY and OPTIONSFILE");
+    const char *library = argv[2], *options = argv[3];
+    char err[512], problem[128];
+    size_t size = 0;
+    const unsigned char *bytes = hot__os_map_file(library, &size, err, sizeof err);
+    if (!bytes) {
+        say_error("%s", err);
+        return GEN_IO;
+    }
+    struct needs_text needs = {{0}, 0};
+    enum gen_status status = GEN_OK;
+    char *temp = NULL;
+    if (elf_each_symbol(bytes, size, ELF_DYNAMIC, add_needed, &needs, problem, sizeof problem) !=
+        0) {
+        say_error("'%s' %s", library, problem);
+        status = GEN_IO;
+    } else if (needs.failed)
+        status = GEN_NO_MEMORY;
+    else if (!file_holds(options, &needs.text)) {
+        if (write_temp(options, &needs.text, &temp) != 0)
+            status = GEN_IO;
+        else if (rename(temp, options) != 0) {
+            say_error("cannot replace '%s': %s", options, strerror(errno));
+            status = GEN_IO;
+        }
+    }
+    if (status != GEN_OK && temp)
+        remove(temp);
+    free(temp);
+    buf_free(&needs.text);
+    hot__os_unmap_file(bytes, size);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     enum gen_status status;
@@ -848,6 +921,8 @@ int main(int argc, char **argv)
         status = run_gen(argc, argv);
     else if (strcmp(argv[1], "stamp") == 0)
         status = run_stamp(argc, argv);
+    else if (strcmp(argv[1], "needs") == 0)
+        status = run_needs(argc, argv);
     else if (strcmp(argv[1], "watch") == 0)
         return watch_main(argc, argv);
     else if (strcmp(argv[1], "check") == 0)

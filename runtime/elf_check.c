@@ -234,3 +234,54 @@ size_t hot__elf_functions(const unsigned char *image, size_t size,
     }
     return found;
 }
+
+/* The NUL-terminated string at offset in the string table section strtab
+ * of image, or NULL if it does not end inside the table. */
+static const char *table_string(const unsigned char *image, const Elf64_Shdr *strtab,
+                                unsigned long long offset)
+{
+    if (strtab->sh_type != SHT_STRTAB || offset >= strtab->sh_size)
+        return NULL;
+    const char *at = (const char *)image + strtab->sh_offset + offset;
+    return memchr(at, '\0', strtab->sh_size - offset) ? at : NULL;
+}
+
+size_t hot__elf_each_need(const unsigned char *image, size_t size, enum hot__elf_need kind,
+                          void (*visit)(void *ctx, const char *name), void *ctx)
+{
+    Elf64_Ehdr eh;
+    size_t visited = 0;
+    if (size < sizeof eh)
+        return 0;
+    memcpy(&eh, image, sizeof eh);
+    unsigned type = kind == HOT_ELF_SYMBOL ? SHT_DYNSYM : SHT_DYNAMIC;
+    unsigned long long entry = kind == HOT_ELF_SYMBOL ? sizeof(Elf64_Sym) : sizeof(Elf64_Dyn);
+    for (unsigned i = 0; i < eh.e_shnum; i++) {
+        Elf64_Shdr table, strtab;
+        if (!section(image, size, &eh, i, &table) || table.sh_type != type ||
+            !section(image, size, &eh, table.sh_link, &strtab))
+            continue;
+        for (unsigned long long at = 0; at + entry <= table.sh_size; at += entry) {
+            const char *name = NULL;
+            if (kind == HOT_ELF_SYMBOL) {
+                Elf64_Sym sym;
+                memcpy(&sym, image + table.sh_offset + at, sizeof sym);
+                if (sym.st_shndx == SHN_UNDEF && sym.st_name != 0 &&
+                    ELF64_ST_BIND(sym.st_info) != STB_WEAK)
+                    name = table_string(image, &strtab, sym.st_name);
+            } else {
+                Elf64_Dyn dyn;
+                memcpy(&dyn, image + table.sh_offset + at, sizeof dyn);
+                if (dyn.d_tag == DT_NULL)
+                    break;
+                if (dyn.d_tag == DT_NEEDED)
+                    name = table_string(image, &strtab, dyn.d_un.d_val);
+            }
+            if (name) {
+                visit(ctx, name);
+                visited++;
+            }
+        }
+    }
+    return visited;
+}

@@ -47,4 +47,16 @@ struct hot__elf_slot {
 size_t hot__elf_symbol_slots(const unsigned char *image, size_t size, const char *symbol,
                              struct hot__elf_slot *slots, size_t max);
 
+/* What a library needs from the process it is loaded into. */
+enum hot__elf_need {
+    HOT_ELF_SYMBOL,  /* a symbol it uses and does not define: undefined, not weak */
+    HOT_ELF_LIBRARY, /* a library it names in DT_NEEDED */
+};
+
+/* Calls visit(ctx, name) for each need of kind of the checked file
+ * image[0..size), names in the image; a name without its NUL in the file
+ * is skipped. Returns how many were visited. */
+size_t hot__elf_each_need(const unsigned char *image, size_t size, enum hot__elf_need kind,
+                          void (*visit)(void *ctx, const char *name), void *ctx);
+
 #endif

@@ -10,6 +10,7 @@
 #include "runtime.h"
 
 #include "elf_check.h"
+#include "grow.h"
 #include "layout.h"
 #include "log.h"
 #include "os.h"
@@ -482,6 +483,49 @@ static long read_build_locked(const unsigned char *image, size_t size, void *han
     return status;
 }
 
+/* Names gathered from a library file. */
+struct names {
+    const char **items;
+    size_t count, capacity;
+    int failed; /* out of memory */
+};
+
+static void add_name(void *ctx, const char *name)
+{
+    struct names *names = ctx;
+    if (!names->failed && hot__grow(&names->items, &names->capacity, names->count + 1,
+                                    sizeof *names->items) == 0)
+        names->items[names->count++] = name;
+    else
+        names->failed = 1;
+}
+
+/* Refuses the checked image[0..size) if it uses a symbol that this program
+ * does not define, before any of its code is mapped: a build linked after
+ * the core was, which calls what only a relinked core has. Where the
+ * libraries it names are not all loaded, the dynamic loader decides. */
+static enum hot_status check_needs(const unsigned char *image, size_t size)
+{
+    struct names symbols = {0}, libraries = {0};
+    hot__elf_each_need(image, size, HOT_ELF_SYMBOL, add_name, &symbols);
+    hot__elf_each_need(image, size, HOT_ELF_LIBRARY, add_name, &libraries);
+    enum hot_status status = HOT_OK;
+    if (symbols.failed || libraries.failed)
+        status = fail(HOT_E_IO, "out of memory");
+    else if (symbols.count > 0) {
+        size_t first = hot__os_first_undefined(symbols.items, symbols.count, libraries.items,
+                                               libraries.count);
+        if (first < symbols.count)
+            status = fail(HOT_E_CORE_SYMBOL,
+                          "'%s' uses '%s', which this program does not define; if '%s' was "
+                          "rebuilt since it started, restart it",
+                          L.library, symbols.items[first], L.manifest->program);
+    }
+    free(symbols.items);
+    free(libraries.items);
+    return status;
+}
+
 /* Copies, opens, validates and publishes the library as it is now. When
  * stamp_text is given, the library must be the very file it vouches for.
  * Returns 1 published, 0 not ready (a build is still writing the file), or
@@ -531,6 +575,9 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
                       L.manifest->program);
         goto refused;
     }
+    status = check_needs(image, image_size);
+    if (status != HOT_OK)
+        goto refused;
     handle = hot__os_library_open(copy, err, sizeof err);
     if (!handle) {
         status = fail(HOT_E_LOAD, "cannot load '%s': %s", L.library, err);

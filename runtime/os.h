@@ -66,6 +66,13 @@ void hot__os_remove_dir(const char *path);
  * Returns a handle, or NULL with the loader's text in err. */
 void *hot__os_library_open(const char *path, char *err, size_t errlen);
 
+/* Of the symbols names[0..count), the index of the first one that neither
+ * the program's global scope nor the libraries[0..nlibs) (by the name a
+ * library's DT_NEEDED gives) define; count if all are defined; SIZE_MAX if
+ * that cannot be told, as one of those libraries is not loaded yet. */
+size_t hot__os_first_undefined(const char *const *names, size_t count,
+                               const char *const *libraries, size_t nlibs);
+
 /* The address of symbol name in handle, or NULL. */
 void *hot__os_library_symbol(void *handle, const char *name);
 

@@ -339,6 +339,31 @@ void *hot__os_library_open(const char *path, char *err, size_t errlen)
     return handle;
 }
 
+size_t hot__os_first_undefined(const char *const *names, size_t count,
+                               const char *const *libraries, size_t nlibs)
+{
+    enum { MAX_LIBRARIES = 64 };
+    void *handles[MAX_LIBRARIES];
+    size_t opened = 0, first = count;
+    if (nlibs > MAX_LIBRARIES)
+        return SIZE_MAX;
+    for (; opened < nlibs; opened++) {
+        if (!(handles[opened] = dlopen(libraries[opened], RTLD_LAZY | RTLD_NOLOAD)))
+            break;
+    }
+    if (opened < nlibs)
+        first = SIZE_MAX;
+    for (size_t i = 0; first == count && i < count; i++) {
+        int found = dlsym(RTLD_DEFAULT, names[i]) != NULL;
+        for (size_t k = 0; !found && k < opened; k++)
+            found = dlsym(handles[k], names[i]) != NULL;
+        first = found ? first : i;
+    }
+    while (opened > 0)
+        dlclose(handles[--opened]);
+    return first;
+}
+
 void *hot__os_library_symbol(void *handle, const char *name)
 {
     return dlsym(handle, name);

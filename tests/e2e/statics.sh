@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # tests/e2e/statics.sh C-COMPILER VAIS-HOT-DIR SCRATCH-PARENT
 # Libraries with file-static state in LINK_LIBRARIES (the statics project:
-# static, object, imported and prebuilt archives, a shared library) exist
-# once in the program: the hot library defines none of their functions, the
-# core exports every one, also those only hot code calls; the running hot
-# code sees the state the core made in each, and still does after an edit
-# and a rebuild.
+# static, object, imported and prebuilt archives, one behind an INTERFACE
+# target, one another links, a shared library) exist once in the program:
+# the hot library defines none of their functions, the core exports every
+# one, also those only hot code calls; the running hot code sees the state
+# the core made in each, and still does after an edit and a rebuild, which
+# relinks no core. An edit that first calls a function of a library the
+# core links only for another's sake relinks the core, and the running
+# program refuses that build until it restarts.
 source "$(dirname "$0")/lib.sh"
 program=app
 src=$(dirname "$0")/statics
-want="registry:3,length:14,tally:5,dial:7,gauge:11,knob:13,greet:2,root:3"
+want="registry:3,length:14,vowels:2,tally:5,meter:4,dial:7,gauge:11,knob:13,greet:2,root:3"
 
 # The archives a vendor would ship, built by hand.
 mkdir "$work/prebuilt"
@@ -19,7 +22,8 @@ for knob in dial gauge knob; do
 done
 build_counter statics -DPREBUILT_DIR="$work/prebuilt"
 
-functions=(registry_add registry_count registry_total_length names_length tally_count dial_get gauge_get knob_get)
+functions=(registry_add registry_count registry_total_length names_length names_vowels tally_count
+    meter_get dial_get gauge_get knob_get)
 defined_hot=$(nm --defined-only "$work/build/libapp_hot.so" | awk '{ print $3 }')
 exported_core=$(nm -D --defined-only "$work/build/app" | awk '{ print $3 }')
 for f in "${functions[@]}"; do
@@ -31,15 +35,27 @@ done
 check_line() {
     local core=${1#* core=} hot=${1#* hot=}
     core=${core%% *}
-    [[ $core == registry:3,tally:5,dial:7,gauge:11,knob:13,greet:2 ]] || fail "the core made other state: $core"
+    [[ $core == registry:3,tally:5,meter:4,dial:7,gauge:11,knob:13,greet:2 ]] || fail "the core made other state: $core"
     [[ $hot == "$want" ]] || fail "hot code sees '$hot', not '$want'"
 }
 
 start_counter
 check_line "$(wait_for_mark 1 0 10)"
 
+core_time=$(stat -c %y "$work/build/app")
 sed -i "s|^    return [^/]*/\* mark \*/|    return 2; /* mark */|" "$work/src/report.c"
-cmake --build "$work/build" --target app_hot >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "rebuild failed"; }
+cmake --build "$work/build" >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "rebuild failed"; }
 check_line "$(wait_for_mark 2 "$(now_ns)" 10)"
+[[ $(stat -c %y "$work/build/app") == "$core_time" ]] || fail "a body edit relinked the core"
+
+# names_consonants: in names' archive, and called by nothing until now.
+sed -i "s|^    return [^/]*/\* mark \*/|    return 3 + 0 * names_consonants(\"x\"); /* mark */|" "$work/src/report.c"
+cmake --build "$work/build" --target app_hot >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "rebuild failed"; }
+wait_for_stderr "uses 'names_consonants', which this program does not define" 10
+check_line "$(wait_for_mark 2 "$(now_ns)" 10)"
+cmake --build "$work/build" >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "rebuild failed"; }
+[[ $(stat -c %y "$work/build/app") != "$core_time" ]] || fail "a new need did not relink the core"
+nm -D --defined-only "$work/build/app" | grep -q " names_consonants$" ||
+    fail "the relinked core does not export 'names_consonants'"
 stop_counter
 echo "e2e statics with $cc: all checks passed"

@@ -1,6 +1,6 @@
 /* tests/fuzz/fuzz_layouts.c
  * libFuzzer target: the runtime's debug-information reader, layout
- * comparison, function list and relocation reader (runtime/dwarf.c,
+ * comparison, function list, relocation and needs readers (runtime/dwarf.c,
  * layout.c, functions.c, elf_check.c) on
  * arbitrary bytes, read as a hot library and as a core, and compared with
  * themselves. A library can
@@ -14,6 +14,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Reads every byte of a name, as the loader hands each to dlsym. */
+static void touch_name(void *ctx, const char *name)
+{
+    size_t *sum = ctx;
+    while (*name)
+        *sum += (unsigned char)*name++;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* The hot functions and variable of tests/runtime/layout and persist. */
@@ -25,6 +33,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct hot__elf_slot slots[8];
     hot__elf_symbol_slots(data, size, "counter", slots, 8);
     hot__elf_symbol_slots(data, size, "vais_hot__persist_counter", slots, 8);
+    size_t sum = 0;
+    hot__elf_each_need(data, size, HOT_ELF_SYMBOL, touch_name, &sum);
+    hot__elf_each_need(data, size, HOT_ELF_LIBRARY, touch_name, &sum);
     struct hot__dwarf dw;
     struct hot__functions list;
     if (hot__dwarf_read(data, size, &dw, err, sizeof err) == 0) {

@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "greet.h"
 #include "knob.h"
+#include "meter.h"
 #include "registry.h"
 #include "tally.h"
 
@@ -25,6 +26,8 @@ int main(int argc, char **argv)
     registry_add("gamma");
     for (int i = 0; i < 5; i++)
         tally_bump();
+    for (int i = 0; i < 4; i++)
+        meter_bump();
     dial_set(7);
     gauge_set(11);
     knob_set(13);
@@ -35,9 +38,10 @@ int main(int argc, char **argv)
         long mark = report(hot, sizeof hot);
         struct timespec now;
         clock_gettime(CLOCK_REALTIME, &now);
-        printf("%lld core=registry:%d,tally:%d,dial:%d,gauge:%d,knob:%d,greet:%d mark=%ld hot=%s\n",
+        printf("%lld core=registry:%d,tally:%d,meter:%d,dial:%d,gauge:%d,knob:%d,greet:%d mark=%ld "
+               "hot=%s\n",
                (long long)now.tv_sec * 1000000000LL + now.tv_nsec, registry_count(), tally_count(),
-               dial_get(), gauge_get(), knob_get(), greet_count(), mark, hot);
+               meter_get(), dial_get(), gauge_get(), knob_get(), greet_count(), mark, hot);
         fflush(stdout);
         struct timespec pause = {0, 5000000};
         nanosleep(&pause, NULL);

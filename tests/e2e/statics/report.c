@@ -2,6 +2,8 @@
  * tests rewrite the marked line. */
 #include "greet.h"
 #include "knob.h"
+#include "meter.h"
+#include "names.h"
 #include "registry.h"
 #include "tally.h"
 
@@ -15,8 +17,11 @@ _Static_assert(NAMES_MAX == 8, "names' usage requirements reach the hot library"
 #[hot]
 long report(char *out, size_t size)
 {
-    snprintf(out, size, "registry:%d,length:%d,tally:%d,dial:%d,gauge:%d,knob:%d,greet:%d,root:%d",
-             registry_count(), registry_total_length(), tally_count(), dial_get(), gauge_get(),
-             knob_get(), greet_count(), (int)sqrt(3.0 * registry_count()));
+    snprintf(out, size,
+             "registry:%d,length:%d,vowels:%d,tally:%d,meter:%d,dial:%d,gauge:%d,knob:%d,greet:%d,"
+             "root:%d",
+             registry_count(), registry_total_length(), names_vowels("alpha"), tally_count(),
+             meter_get(), dial_get(), gauge_get(), knob_get(), greet_count(),
+             (int)sqrt(3.0 * registry_count()));
     return 1; /* mark */
 }

@@ -1,5 +1,5 @@
-/* A build that calls a function the core does not have: the loader refuses
- * it (RTLD_NOW), naming the symbol. */
+/* A build that calls a function the core does not have: refused before it
+ * is mapped, naming the symbol. */
 int not_in_core(int x);
 
 // #[hot]

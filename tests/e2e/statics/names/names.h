@@ -2,5 +2,7 @@
 #define NAMES_H
 
 int names_length(const char *name);
+int names_vowels(const char *name);
+int names_consonants(const char *name);
 
 #endif
