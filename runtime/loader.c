@@ -27,6 +27,7 @@
 #define STAMP_CAPACITY 256
 #define NOT_READY_WAIT_NS 2000000000LL /* how long a load waits out a build */
 #define FIRST_LOAD_WAIT_MS 120000      /* how long the first load waits for a build to land */
+#define LANDING_MS 30000 /* a build stamps its library sooner after writing it */
 #define WATCH_TIMEOUT_MS 1000          /* the watcher re-checks this often anyway */
 
 /* Auto mode's background thread and what it watches. Owned by L.watcher
@@ -645,14 +646,14 @@ static void report_refusal(void)
 }
 
 /* How long the first load waits: FIRST_LOAD_WAIT_MS, or as many
- * milliseconds as VAIS_HOT_TEST_WAIT_MS says, which only vais-hot's own tests
- * set, to see the wait end without waiting two minutes. */
+ * milliseconds (up to a day) as VAIS_HOT_TEST_WAIT_MS says, which only
+ * vais-hot's own tests set, to see the wait end without waiting minutes. */
 static long long first_load_wait_ms(void)
 {
     const char *test = getenv("VAIS_HOT_TEST_WAIT_MS");
     char *end = NULL;
     long long ms = test && *test ? strtoll(test, &end, 10) : -1;
-    return ms >= 0 && *end == '\0' ? ms : FIRST_LOAD_WAIT_MS;
+    return ms >= 0 && ms <= 86400000 && *end == '\0' ? ms : FIRST_LOAD_WAIT_MS;
 }
 
 /* The first load, which a program started while its library is being
@@ -661,13 +662,18 @@ static long long first_load_wait_ms(void)
  * it exists (a library built by hand is taken as it is). Until then it
  * waits, saying so once, for at most first_load_wait_ms(), with the lock
  * released between its looks (so the state may change meanwhile: another
- * thread's load ends the wait). Returns 1 or a negative status, reported. */
+ * thread's load ends the wait). A library its stamp does not vouch for
+ * that stays unchanged for LANDING_MS (a quarter of the wait if that is
+ * shorter) is no build landing: a build stamps what it wrote at once, so
+ * the wait ends there. Returns 1 or a negative status, reported. */
 static long first_load_locked(void)
 {
     const char *program = L.manifest->program;
     long long wait_ms = first_load_wait_ms();
-    long long deadline = hot__os_now_ns() + wait_ms * 1000000;
-    double wait_s = (double)wait_ms / 1000; /* as said: "120 s", "0.3 s" */
+    long long settle_ms = wait_ms / 4 < LANDING_MS ? wait_ms / 4 : LANDING_MS;
+    long long start = hot__os_now_ns(), deadline = start + wait_ms * 1000000;
+    long long unchanged_since = start; /* of the library, as last seen */
+    struct hot__file_id seen = {0};
     int said = 0;
     for (;;) {
         char text[STAMP_CAPACITY], err[512];
@@ -686,24 +692,32 @@ static long first_load_locked(void)
             if (status != 0)
                 return status;
         }
-        if (hot__os_now_ns() > deadline) {
+        long long now_ns = hot__os_now_ns();
+        if (missing || !hot__file_id_equal(&now, &seen))
+            unchanged_since = now_ns;
+        seen = missing ? (struct hot__file_id){0} : now;
+        if (unvouched && now_ns - unchanged_since >= settle_ms * 1000000) {
+            fail(HOT_E_IO,
+                 "'%s' does not match its stamp and has not changed for %g s, so no build is "
+                 "landing; build '%s_hot' again, or remove its stamp to load the library as it is",
+                 L.library, (double)settle_ms / 1000, program);
+            report_refusal();
+            return HOT_E_IO;
+        }
+        if (now_ns > deadline) {
             if (missing)
                 fail(HOT_E_IO, "'%s' is still missing after %g s; build '%s_hot'", L.library,
-                     wait_s, program);
-            else if (unvouched)
-                fail(HOT_E_IO,
-                     "'%s' still does not match its stamp after %g s; build '%s_hot' again, or "
-                     "remove its stamp to load the library as it is",
-                     L.library, wait_s, program);
+                     (double)wait_ms / 1000, program);
             else
-                fail(HOT_E_IO, "'%s' kept changing while being read; build '%s_hot' again",
-                     L.library, program);
+                fail(HOT_E_IO, "'%s' kept changing for %g s; build '%s_hot' again", L.library,
+                     (double)wait_ms / 1000, program);
             report_refusal();
             return HOT_E_IO;
         }
         if ((missing || unvouched) && !said) {
             hot__say("'%s' %s; waiting up to %g s for a build of '%s_hot' to land", L.library,
-                     missing ? "is missing" : "does not match its stamp", wait_s, program);
+                     missing ? "is missing" : "does not match its stamp", (double)wait_ms / 1000,
+                     program);
             said = 1;
         }
         /* Wait without the lock: exit's cleanup, fork and the API's other
