@@ -642,6 +642,8 @@ struct reader {
     size_t file_count, files_capacity;
     const char **dirs; /* the current unit's directories, as the line program has them */
     size_t dir_count, dirs_capacity;
+    const char **paths; /* every full path made, open addressing by path_hash; NULL: free */
+    size_t path_count, paths_capacity; /* capacity: 0 or a power of two */
     char *err;
     size_t errlen;
 };
@@ -720,8 +722,54 @@ static void normalize(char *path)
     free(out);
 }
 
+static size_t path_hash(const char *path)
+{
+    size_t hash = 14695981039346656037u;
+    for (; *path; path++)
+        hash = (hash ^ (unsigned char)*path) * 1099511628211u;
+    return hash;
+}
+
+/* The slot of r->paths that holds path, or the free one where it goes. */
+static const char **path_slot(struct reader *r, const char *path)
+{
+    size_t mask = r->paths_capacity - 1, i = path_hash(path) & mask;
+    while (r->paths[i] && strcmp(r->paths[i], path) != 0)
+        i = (i + 1) & mask;
+    return &r->paths[i];
+}
+
+/* path, just written at the end of the output's text, or the same path
+ * made before (the text given back): so each file has one pointer, and
+ * every unit that includes a header names it by the same one. NULL when
+ * memory ran out. */
+static const char *intern_path(struct reader *r, char *path, size_t need)
+{
+    if (2 * (r->path_count + 1) > r->paths_capacity) {
+        size_t capacity = r->paths_capacity ? 2 * r->paths_capacity : 64;
+        const char **old = r->paths, **paths = calloc(capacity, sizeof *paths);
+        if (!paths)
+            return NULL;
+        size_t old_capacity = r->paths_capacity;
+        r->paths = paths;
+        r->paths_capacity = capacity;
+        for (size_t i = 0; i < old_capacity; i++) {
+            if (old[i])
+                *path_slot(r, old[i]) = old[i];
+        }
+        free(old);
+    }
+    const char **slot = path_slot(r, path);
+    if (*slot) {
+        r->out->text->used -= need;
+        return *slot;
+    }
+    r->path_count++;
+    return *slot = path;
+}
+
 /* Copies the path dir/name (name alone if it is absolute or dir is NULL)
- * into the output's text; NULL when memory ran out. */
+ * into the output's text, once per path; NULL when memory ran out. */
 static const char *join_path(struct reader *r, const char *dir, const char *name)
 {
     int joined = dir && name[0] != '/';
@@ -744,7 +792,7 @@ static const char *join_path(struct reader *r, const char *dir, const char *name
     memcpy(path + dir_length + joined, name, length + 1);
     t->used += need;
     normalize(path);
-    return path;
+    return intern_path(r, path, need);
 }
 
 /* Adds file name (NULL: unknown) in directory number dir to the unit's
@@ -956,7 +1004,7 @@ int hot__dwarf_read(const unsigned char *image, size_t size, struct hot__dwarf *
     if (found != 0)
         return found;
 
-    struct reader r = {&s, out, 0, NULL, 0, NULL, 0, 0, NULL, 0, 0, err, errlen};
+    struct reader r = {.s = &s, .out = out, .err = err, .errlen = errlen};
     struct abbrev_table abbrevs = {0};
     int have_abbrevs = 0, status = 0;
     struct cursor c = {s.info.data, s.info.data + s.info.size, 0};
@@ -1013,6 +1061,7 @@ int hot__dwarf_read(const unsigned char *image, size_t size, struct hot__dwarf *
     free(r.stack);
     free(r.files);
     free(r.dirs);
+    free(r.paths);
     if (status != 0)
         hot__dwarf_free(out);
     return status;

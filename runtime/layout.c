@@ -86,16 +86,35 @@ struct hot__layouts {
  * a root. */
 struct named {
     const char *name;
+    uint32_t hash;  /* of name: named_hash */
     uint32_t index; /* of its entry */
     uint16_t tag;
 };
+
+static uint32_t named_hash(const char *name)
+{
+    uint32_t hash = 2166136261u;
+    for (; *name; name++)
+        hash = (hash ^ (unsigned char)*name) * 16777619u;
+    return hash;
+}
+
+/* Do a and b have one tag and name? Names from one string section are
+ * often one pointer. */
+static int same_named(const struct named *a, const struct named *b)
+{
+    return a->tag == b->tag && a->hash == b->hash &&
+           (a->name == b->name || strcmp(a->name, b->name) == 0);
+}
 
 struct reading {
     struct hot__layouts *l;
     const struct hot__dwarf *dw;
     uint32_t *node_of;      /* per entry: its node + 1, or 0 */
-    struct named *complete; /* named definitions, sorted by_tag_and_name */
+    struct named *complete; /* named definitions, grouped by group_named */
     size_t complete_count;
+    uint32_t *groups;  /* open addressing by name hash: a group's first position + 1 */
+    size_t group_mask; /* the table's size - 1 */
     int depth;
     int failed; /* out of memory */
 };
@@ -144,16 +163,65 @@ static const char *entry_name(const struct hot__dwarf *dw, uint32_t i)
     return NULL;
 }
 
-/* By tag, then name, then place in the file (the first definition first). */
-static int by_tag_and_name(const void *pa, const void *pb)
+/* The slot of r->groups for the tag and name of key: its group's, or the
+ * free one where that group goes. */
+static size_t group_slot(const struct reading *r, const struct named *key)
 {
-    const struct named *a = pa, *b = pb;
-    if (a->tag != b->tag)
-        return a->tag < b->tag ? -1 : 1;
-    int order = strcmp(a->name, b->name);
-    if (order)
-        return order;
-    return a->index < b->index ? -1 : a->index > b->index;
+    size_t i = key->hash & r->group_mask;
+    while (r->groups[i] && !same_named(&r->complete[r->groups[i] - 1], key))
+        i = (i + 1) & r->group_mask;
+    return i;
+}
+
+/* Groups r->complete, in entry order, by tag and name: the definitions of
+ * one tag and name become adjacent, in entry order (the first definition
+ * first), the groups in the order of their first entries; r->groups finds
+ * each. A header's types are in every unit that includes it, so this is
+ * hashing, not sorting, thousands of them. Returns 0, or -1 when memory ran
+ * out. */
+static int group_named(struct reading *r)
+{
+    size_t n = r->complete_count, capacity = 16;
+    while (capacity < 2 * n)
+        capacity *= 2;
+    uint32_t *group_of = malloc((n ? n : 1) * sizeof *group_of); /* per definition */
+    uint32_t *ends = calloc(n + 1, sizeof *ends);                  /* per group */
+    struct named *firsts = malloc((n ? n : 1) * sizeof *firsts);   /* per group */
+    struct named *grouped = malloc((n ? n : 1) * sizeof *grouped);
+    r->groups = calloc(capacity, sizeof *r->groups);
+    r->group_mask = capacity - 1;
+    int ok = group_of && ends && firsts && grouped && r->groups;
+    if (ok) {
+        /* Number the groups, first with their first definitions as keys. */
+        struct named *all = r->complete;
+        size_t count = 0;
+        r->complete = firsts;
+        for (size_t k = 0; k < n; k++) {
+            size_t slot = group_slot(r, &all[k]);
+            if (!r->groups[slot]) {
+                firsts[count] = all[k];
+                r->groups[slot] = (uint32_t)++count;
+            }
+            group_of[k] = r->groups[slot] - 1;
+            ends[group_of[k] + 1]++;
+        }
+        for (size_t g = 0; g < count; g++) /* ends[g]: where group g starts */
+            ends[g + 1] += ends[g];
+        for (size_t k = 0; k < n; k++)
+            grouped[ends[group_of[k]]++] = all[k];
+        /* Now ends[g] is where group g ends, the next one starts. */
+        for (size_t i = 0; i <= r->group_mask; i++) {
+            uint32_t g = r->groups[i] ? r->groups[i] - 1 : 0;
+            r->groups[i] = r->groups[i] ? (g ? ends[g - 1] : 0) + 1 : 0;
+        }
+        r->complete = grouped;
+        grouped = all;
+    }
+    free(group_of);
+    free(ends);
+    free(firsts);
+    free(grouped);
+    return ok ? 0 : -1;
 }
 
 /* The complete definition, elsewhere in the file, of the incomplete struct
@@ -163,18 +231,9 @@ static uint32_t find_complete(const struct reading *r, uint32_t i)
     const struct hot__die *want = &r->dw->dies[i];
     if (!want->name)
         return HOT_DWARF_NONE;
-    struct named key = {want->name, 0, want->tag};
-    size_t low = 0, high = r->complete_count;
-    while (low < high) { /* the first of its tag and name */
-        size_t mid = low + (high - low) / 2;
-        if (by_tag_and_name(&r->complete[mid], &key) < 0)
-            low = mid + 1;
-        else
-            high = mid;
-    }
-    const struct named *found = low < r->complete_count ? &r->complete[low] : NULL;
-    return found && found->tag == key.tag && strcmp(found->name, key.name) == 0 ? found->index
-                                                                                : HOT_DWARF_NONE;
+    struct named key = {want->name, named_hash(want->name), 0, want->tag};
+    uint32_t found = r->groups[group_slot(r, &key)];
+    return found ? r->complete[found - 1].index : HOT_DWARF_NONE;
 }
 
 static uint32_t read_type(struct reading *r, uint32_t i);
@@ -450,16 +509,14 @@ static void read_declared_roots(struct reading *r, const char *const *private_fi
     for (size_t k = 0; k < r->complete_count && !r->failed; k++) {
         const struct named *d = &r->complete[k];
         const char *file = dw->dies[d->index].file;
-        if (k > 0 && (r->complete[k - 1].tag != d->tag || strcmp(r->complete[k - 1].name, d->name)))
+        if (k > 0 && !same_named(&r->complete[k - 1], d))
             run = k;
-        if (!file || listed(file, private_files, private_count))
+        if (!file)
             continue;
-        int seen = 0;
-        for (size_t j = run; j < k && !seen; j++) {
-            const char *other = dw->dies[r->complete[j].index].file;
-            seen = other && strcmp(other, file) == 0;
-        }
-        if (seen)
+        int seen = 0; /* the reader makes one pointer of each path */
+        for (size_t j = run; j < k && !seen; j++)
+            seen = dw->dies[r->complete[j].index].file == file;
+        if (seen || listed(file, private_files, private_count))
             continue;
         char key[1024];
         int n = snprintf(key, sizeof key, "%c\n%s\n%s",
@@ -481,7 +538,7 @@ static void read_core_roots(struct reading *r)
     const struct named *last = NULL;
     for (size_t k = 0; k < r->complete_count; k++) {
         const struct named *d = &r->complete[k];
-        if (last && last->tag == d->tag && strcmp(last->name, d->name) == 0)
+        if (last && same_named(last, d))
             continue;
         last = d;
         uint32_t type = read_type(r, d->index);
@@ -503,27 +560,27 @@ struct hot__layouts *hot__layouts_from(const struct hot__dwarf *dwarf,
 {
     const struct hot__dwarf dw = *dwarf;
     struct hot__layouts *l = calloc(1, sizeof *l);
-    struct reading r = {l,
-                        &dw,
-                        calloc(dw.count ? dw.count : 1, sizeof(uint32_t)),
-                        malloc((dw.count ? dw.count : 1) * sizeof(struct named)),
-                        0,
-                        0,
-                        0};
+    struct reading r = {.l = l,
+                        .dw = &dw,
+                        .node_of = calloc(dw.count ? dw.count : 1, sizeof(uint32_t)),
+                        .complete = malloc((dw.count ? dw.count : 1) * sizeof(struct named))};
     if (!l || !r.node_of || !r.complete) {
         r.failed = 1;
     } else {
         /* Named definitions, for completing incomplete types and, in the
-         * core, as the roots; typedefs sort apart from tags by their tag. */
+         * core, as the roots; typedefs group apart from tags by their tag. */
         for (uint32_t i = 0; i < dw.count; i++) {
             const struct hot__die *d = &dw.dies[i];
             int aggregate = d->tag == HOT_DW_STRUCTURE || d->tag == HOT_DW_UNION ||
                             d->tag == HOT_DW_ENUMERATION;
             if (d->name && !(d->flags & HOT_DIE_DECLARATION) &&
                 (aggregate || d->tag == HOT_DW_TYPEDEF))
-                r.complete[r.complete_count++] = (struct named){d->name, i, d->tag};
+                r.complete[r.complete_count++] =
+                    (struct named){d->name, named_hash(d->name), i, d->tag};
         }
-        qsort(r.complete, r.complete_count, sizeof *r.complete, by_tag_and_name);
+        r.failed = group_named(&r) != 0;
+    }
+    if (!r.failed) {
         add_node(&r, (struct node){.kind = KIND_VOID, .name = "void"});
         add_node(&r, (struct node){.kind = KIND_UNKNOWN});
         if (roots)
@@ -537,6 +594,7 @@ struct hot__layouts *hot__layouts_from(const struct hot__dwarf *dwarf,
     }
     free(r.node_of);
     free(r.complete);
+    free(r.groups);
     if (r.failed) {
         hot__layouts_free(l);
         snprintf(err, errlen, "could not be read: out of memory");
