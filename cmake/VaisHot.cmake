@@ -357,6 +357,11 @@ function(_vais_hot_library target)
     target_link_libraries(${target} PRIVATE VaisHot::api)
     get_target_property(patch_options VaisHot::runtime VAIS_HOT_PATCH_OPTIONS)
     target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:C,CXX>:-g ${patch_options}>)
+    # clang leaves out of the debug information the types that code reaches
+    # only through an extern variable (a core global): with every type a
+    # unit declares in it, the runtime compares those too.
+    target_compile_options(${target} PRIVATE
+        $<$<COMPILE_LANG_AND_ID:C,Clang,AppleClang>:-fno-eliminate-unused-debug-types>)
 endfunction()
 
 # Writes <build>/vais_hot/<name>.watch, what `vais-hot watch <build> <name>`
