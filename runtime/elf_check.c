@@ -7,16 +7,22 @@
 #include <elf.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "grow.h"
+
 
 #if defined(__x86_64__)
 #define HOST_MACHINE EM_X86_64
 #define RELOC_ADDRESS R_X86_64_GLOB_DAT /* the symbol's address */
 #define RELOC_POINTER R_X86_64_64       /* the symbol's address plus the addend */
+#define RELOC_RELATIVE R_X86_64_RELATIVE /* where the library was loaded plus the addend */
 #elif defined(__aarch64__)
 #define HOST_MACHINE EM_AARCH64
 #define RELOC_ADDRESS R_AARCH64_GLOB_DAT
 #define RELOC_POINTER R_AARCH64_ABS64
+#define RELOC_RELATIVE R_AARCH64_RELATIVE
 #else
 #error "vais-hot: name this machine's ELF e_machine and relocations in runtime/elf_check.c"
 #endif
@@ -284,4 +290,193 @@ size_t hot__elf_each_need(const unsigned char *image, size_t size, enum hot__elf
         }
     }
     return visited;
+}
+
+/* The segment whose file bytes hold [address, address + length), as
+ * linked: 1 with it in *ph, else 0. */
+static int file_segment(const unsigned char *image, size_t size, unsigned long long address,
+                        unsigned long long length, Elf64_Phdr *out)
+{
+    Elf64_Ehdr eh;
+    if (size < sizeof eh || address > ULLONG_MAX - length)
+        return 0;
+    memcpy(&eh, image, sizeof eh);
+    unsigned long long phsize = (unsigned long long)eh.e_phnum * sizeof(Elf64_Phdr);
+    if (eh.e_phentsize != sizeof(Elf64_Phdr) || !within(eh.e_phoff, phsize, size))
+        return 0;
+    for (unsigned i = 0; i < eh.e_phnum; i++) {
+        Elf64_Phdr ph;
+        memcpy(&ph, image + eh.e_phoff + i * sizeof ph, sizeof ph);
+        if (ph.p_type == PT_LOAD && address >= ph.p_vaddr &&
+            within(address - ph.p_vaddr, length, ph.p_filesz) &&
+            within(ph.p_offset, ph.p_filesz, size)) {
+            *out = ph;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+const unsigned char *hot__elf_at(const unsigned char *image, size_t size,
+                                 unsigned long long address, unsigned long long length)
+{
+    Elf64_Phdr ph;
+    if (!file_segment(image, size, address, length, &ph))
+        return NULL;
+    return image + ph.p_offset + (address - ph.p_vaddr);
+}
+
+const char *hot__elf_string_at(const unsigned char *image, size_t size, unsigned long long address)
+{
+    Elf64_Phdr ph;
+    if (!file_segment(image, size, address, 1, &ph))
+        return NULL;
+    const unsigned char *at = image + ph.p_offset + (address - ph.p_vaddr);
+    return memchr(at, '\0', ph.p_filesz - (address - ph.p_vaddr)) ? (const char *)at : NULL;
+}
+
+unsigned long long hot__elf_symbol_address(const unsigned char *image, size_t size,
+                                           const char *name)
+{
+    Elf64_Ehdr eh;
+    if (size < sizeof eh)
+        return 0;
+    memcpy(&eh, image, sizeof eh);
+    size_t length = strlen(name) + 1; /* its NUL must be in the table too */
+    for (unsigned i = 0; i < eh.e_shnum; i++) {
+        Elf64_Shdr symtab, strtab;
+        if (!section(image, size, &eh, i, &symtab) || symtab.sh_type != SHT_DYNSYM ||
+            !section(image, size, &eh, symtab.sh_link, &strtab) || strtab.sh_type != SHT_STRTAB)
+            continue;
+        for (unsigned long long at = 0; at + sizeof(Elf64_Sym) <= symtab.sh_size;
+             at += sizeof(Elf64_Sym)) {
+            Elf64_Sym sym;
+            memcpy(&sym, image + symtab.sh_offset + at, sizeof sym);
+            if (sym.st_shndx != SHN_UNDEF && sym.st_name < strtab.sh_size &&
+                strtab.sh_size - sym.st_name >= length &&
+                memcmp(image + strtab.sh_offset + sym.st_name, name, length) == 0)
+                return sym.st_value;
+        }
+    }
+    return 0;
+}
+
+/* A place the loader writes a pointer to. */
+struct pointer_place {
+    unsigned long long place; /* as linked */
+    unsigned long long value; /* as linked */
+    int known;                /* 0: a symbol from elsewhere, told only when loaded */
+};
+
+struct hot__elf_pointers {
+    const unsigned char *image;
+    size_t size;
+    struct pointer_place *places; /* sorted by place */
+    size_t count, capacity;
+    int failed; /* out of memory */
+};
+
+static void add_place(struct hot__elf_pointers *p, unsigned long long place,
+                      unsigned long long value, int known)
+{
+    if (p->failed || hot__grow(&p->places, &p->capacity, p->count + 1, sizeof *p->places)) {
+        p->failed = 1;
+        return;
+    }
+    p->places[p->count++] = (struct pointer_place){place, value, known};
+}
+
+/* The relocations of a SHT_RELA section with its symbol table. */
+static void add_rela(struct hot__elf_pointers *p, const Elf64_Shdr *rela, const Elf64_Shdr *symtab)
+{
+    for (unsigned long long at = 0; at + sizeof(Elf64_Rela) <= rela->sh_size;
+         at += sizeof(Elf64_Rela)) {
+        Elf64_Rela r;
+        memcpy(&r, p->image + rela->sh_offset + at, sizeof r);
+        unsigned long type = ELF64_R_TYPE(r.r_info), index = ELF64_R_SYM(r.r_info);
+        Elf64_Sym sym = {0};
+        int defined = 0;
+        if (symtab && index < symtab->sh_size / sizeof sym) {
+            memcpy(&sym, p->image + symtab->sh_offset + index * sizeof sym, sizeof sym);
+            /* One the file defines, not interposable: hidden, or -Bsymbolic. */
+            defined = sym.st_shndx != SHN_UNDEF && ELF64_ST_VISIBILITY(sym.st_other) != STV_DEFAULT;
+        }
+        if (type == RELOC_RELATIVE)
+            add_place(p, r.r_offset, (unsigned long long)r.r_addend, 1);
+        else if (type == RELOC_POINTER && defined)
+            add_place(p, r.r_offset, sym.st_value + (unsigned long long)r.r_addend, 1);
+        else
+            add_place(p, r.r_offset, 0, 0);
+    }
+}
+
+static int by_place(const void *a, const void *b)
+{
+    unsigned long long x = ((const struct pointer_place *)a)->place;
+    unsigned long long y = ((const struct pointer_place *)b)->place;
+    return x < y ? -1 : x > y;
+}
+
+struct hot__elf_pointers *hot__elf_pointers_new(const unsigned char *image, size_t size)
+{
+    struct hot__elf_pointers *p = calloc(1, sizeof *p);
+    Elf64_Ehdr eh;
+    if (!p)
+        return NULL;
+    p->image = image;
+    p->size = size;
+    if (size >= sizeof eh) {
+        memcpy(&eh, image, sizeof eh);
+        for (unsigned i = 0; i < eh.e_shnum; i++) {
+            Elf64_Shdr table, symtab;
+            if (!section(image, size, &eh, i, &table))
+                continue;
+            if (table.sh_type == SHT_RELA)
+                add_rela(p, &table,
+                         section(image, size, &eh, table.sh_link, &symtab) &&
+                                 symtab.sh_type == SHT_DYNSYM
+                             ? &symtab
+                             : NULL);
+        }
+    }
+    if (p->failed) {
+        hot__elf_pointers_free(p);
+        return NULL;
+    }
+    if (p->count > 1)
+        qsort(p->places, p->count, sizeof *p->places, by_place);
+    return p;
+}
+
+void hot__elf_pointers_free(struct hot__elf_pointers *p)
+{
+    if (p)
+        free(p->places);
+    free(p);
+}
+
+int hot__elf_pointer_at(const struct hot__elf_pointers *p, unsigned long long address,
+                        unsigned long long *value)
+{
+    size_t low = 0, high = p->count;
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+        if (p->places[mid].place < address)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    /* A second relocation of the same place is no link's: nothing can be told. */
+    if (low < p->count && p->places[low].place == address) {
+        int twice = low + 1 < p->count && p->places[low + 1].place == address;
+        *value = p->places[low].value;
+        return p->places[low].known && !twice ? 0 : -1;
+    }
+    const unsigned char *bytes = hot__elf_at(p->image, p->size, address, 8);
+    if (!bytes)
+        return -1;
+    uint64_t stored;
+    memcpy(&stored, bytes, sizeof stored);
+    *value = stored;
+    return 0;
 }

@@ -47,6 +47,38 @@ struct hot__elf_slot {
 size_t hot__elf_symbol_slots(const unsigned char *image, size_t size, const char *symbol,
                              struct hot__elf_slot *slots, size_t max);
 
+/* The bytes of the checked file image[0..size) that the loader maps at
+ * [address, address + length) (addresses as linked), all from one segment's
+ * file bytes; NULL if they are not there. */
+const unsigned char *hot__elf_at(const unsigned char *image, size_t size,
+                                 unsigned long long address, unsigned long long length);
+
+/* The NUL-terminated string the loader maps at address, or NULL if it does
+ * not end inside the same segment's file bytes. */
+const char *hot__elf_string_at(const unsigned char *image, size_t size,
+                               unsigned long long address);
+
+/* The address (as linked) of the dynamic symbol called name that the
+ * checked file defines; 0 if it defines none. */
+unsigned long long hot__elf_symbol_address(const unsigned char *image, size_t size,
+                                           const char *name);
+
+/* The pointers of a checked file's data as the loader will leave them, as
+ * linked: read from its relative relocations and those to symbols it
+ * defines, and from its bytes where no such relocation is (a packed
+ * relative relocation, -z pack-relative-relocs, leaves its addend there). */
+struct hot__elf_pointers;
+
+/* NULL when memory ran out. */
+struct hot__elf_pointers *hot__elf_pointers_new(const unsigned char *image, size_t size);
+void hot__elf_pointers_free(struct hot__elf_pointers *pointers);
+
+/* Sets *value to the pointer the loader leaves at address (8 bytes, as
+ * linked). Returns 0, or -1 if it cannot be told before loading (the place
+ * is not in the file, or a symbol from elsewhere goes there). */
+int hot__elf_pointer_at(const struct hot__elf_pointers *pointers, unsigned long long address,
+                        unsigned long long *value);
+
 /* What a library needs from the process it is loaded into. */
 enum hot__elf_need {
     HOT_ELF_SYMBOL,  /* a symbol it uses and does not define: undefined, not weak */

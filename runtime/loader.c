@@ -16,6 +16,7 @@
 #include "os.h"
 #include "persist.h"
 #include "redirect.h"
+#include "table_file.h"
 
 #include <pthread.h>
 #include <stdarg.h>
@@ -195,8 +196,8 @@ static int read_stamp(char *text, size_t size, struct hot__file_id *id)
 }
 
 /* Checks the library's table against the manifest and, if every hot function
- * the core calls is there with the same signature, returns HOT_OK with a new
- * slot array (owned by the caller) in *slots_out. */
+ * the core calls is there with the same signature, returns HOT_OK, with a
+ * new slot array (owned by the caller) in *slots_out unless that is NULL. */
 static long validate(const struct hot_abi_table *table, const hot_abi_code **slots_out)
 {
     const struct hot_abi_manifest *m = L.manifest;
@@ -210,8 +211,8 @@ static long validate(const struct hot_abi_table *table, const hot_abi_code **slo
         return fail(HOT_E_PROGRAM, "'%s' is the hot library of '%s', not of '%s'", L.library,
                     table->program ? table->program : "?", m->program);
 
-    hot_abi_code *slots = calloc(m->count ? m->count : 1, sizeof *slots);
-    if (!slots)
+    hot_abi_code *slots = slots_out ? calloc(m->count ? m->count : 1, sizeof *slots) : NULL;
+    if (slots_out && !slots)
         return fail(HOT_E_IO, "out of memory");
     uint32_t j = 0; /* both lists are sorted by name: one merge pass */
     for (uint32_t i = 0; i < m->count; i++) {
@@ -233,9 +234,11 @@ static long validate(const struct hot_abi_table *table, const hot_abi_code **slo
                         "'%s' changed signature %s -> %s; rebuild '%s' and restart to use it",
                         want->name, want->signature, have->signature, m->program);
         }
-        slots[i] = have->code;
+        if (slots)
+            slots[i] = have->code;
     }
-    *slots_out = slots;
+    if (slots_out)
+        *slots_out = slots;
     return HOT_OK;
 }
 
@@ -453,35 +456,30 @@ static long retire_locked(void)
     return retired;
 }
 
-/* Reads what the checks, redirection and #[persist] storage need from the
- * build whose file is image[0..size), loaded as handle with table: its
- * layouts (NULL without debug information, said once), its functions,
- * whose calls into the core must match the core's prototypes, and the
- * places its variables' addresses were relocated to. Returns HOT_OK,
- * HOT_E_PROTOTYPE, or HOT_E_IO when memory ran out. */
-static long read_build_locked(const unsigned char *image, size_t size, void *handle,
-                              const struct hot_abi_table *table, struct hot__layouts **layouts,
-                              struct hot__code **code, struct hot__persist_places **places)
+/* Reads what the new build's file says beyond its table: the layouts of
+ * the types it shares, which must agree with the core's and the running
+ * build's; its functions, whose declared prototypes of core functions must
+ * be the core's; and where its #[persist] variables are reached. All from
+ * the checked image, before any of its code is mapped. Returns HOT_OK or a
+ * refusal, with the layouts, functions and places made either way. */
+static long check_build_locked(const unsigned char *image, size_t size,
+                               const struct hot_abi_table *table, struct hot__layouts **layouts,
+                               struct hot__functions *functions,
+                               struct hot__persist_places **places)
 {
     char err[512];
     struct hot__dwarf dw;
-    struct hot__functions functions = {0};
     int have_dwarf = hot__dwarf_read(image, size, &dw, err, sizeof err) == 0;
     *layouts = library_layouts_locked(have_dwarf ? &dw : NULL, err, sizeof err, table);
-    int failed = have_dwarf && hot__functions_read(&dw, image, size, &functions) != 0;
+    int failed = have_dwarf && hot__functions_read(&dw, image, size, functions) != 0;
     if (have_dwarf)
         hot__dwarf_free(&dw);
-    long status = failed ? fail(HOT_E_IO, "out of memory") : check_prototypes_locked(&functions);
-    uintptr_t bias = hot__os_library_bias(handle);
-    if (status == HOT_OK && !bias)
-        status = fail(HOT_E_LOAD, "cannot tell where '%s' was loaded", L.library);
-    if (status == HOT_OK) {
-        *code = hot__code_new(&functions, bias);
+    if (!failed)
         *places = hot__persist_find(image, size, table);
-        status = *code && *places ? HOT_OK : fail(HOT_E_IO, "out of memory");
-    }
-    hot__functions_free(&functions);
-    return status;
+    if (failed || !*places)
+        return fail(HOT_E_IO, "out of memory");
+    long status = check_prototypes_locked(functions);
+    return status == HOT_OK ? check_layouts_locked(*layouts) : status;
 }
 
 /* Names gathered from a library file. */
@@ -527,10 +525,14 @@ static enum hot_status check_needs(const unsigned char *image, size_t size)
     return status;
 }
 
-/* Copies, opens, validates and publishes the library as it is now. When
+/* Copies, checks, opens and publishes the library as it is now. When
  * stamp_text is given, the library must be the very file it vouches for.
- * Returns 1 published, 0 not ready (a build is still writing the file), or
- * a negative status with L.error set; a refused build is unmapped again. */
+ * Every check (the file, the symbols it needs, its table and signatures,
+ * its layouts and prototypes) reads the private copy, and only a build
+ * that passed them all is opened: opening runs its constructors, so no
+ * code of a refused build ever runs. Returns 1 published, 0 not ready (a
+ * build is still writing the file), or a negative status with L.error
+ * set. */
 static long load_locked(const char *stamp_text, const struct hot__file_id *stamp_id)
 {
     char err[768], copy[PATH_CAPACITY + 64];
@@ -543,6 +545,8 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     struct hot__layouts *layouts = NULL;
     struct hot__code *code = NULL;
     struct hot__persist_places *places = NULL;
+    struct hot__table_file file_table = {0};
+    struct hot__functions functions = {0};
     long status;
 
     if (!private_dir_ours()) {
@@ -576,7 +580,25 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
                       L.manifest->program);
         goto refused;
     }
+    /* Every check reads the file: only a build that passed is loaded, as
+     * loading runs its constructors. */
     status = check_needs(image, image_size);
+    int read = status == HOT_OK
+                   ? hot__table_file_read(image, image_size, &file_table, err, sizeof err)
+                   : 0;
+    if (read == -1)
+        status = fail(HOT_E_NOT_HOT, "'%s' %s", L.library, err);
+    else if (read != 0)
+        status = fail(HOT_E_NOT_HOT, "'%s' %s; build '%s_hot' again", L.library, err,
+                      L.manifest->program);
+    if (status == HOT_OK)
+        status = validate(&file_table.table, NULL);
+    if (status == HOT_OK)
+        status = check_build_locked(image, image_size, &file_table.table, &layouts, &functions,
+                                    &places);
+    hot__table_file_free(&file_table);
+    hot__os_unmap_file(image, image_size);
+    image = NULL;
     if (status != HOT_OK)
         goto refused;
     handle = hot__os_library_open(copy, err, sizeof err);
@@ -584,21 +606,16 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
         status = fail(HOT_E_LOAD, "cannot load '%s': %s", L.library, err);
         goto refused;
     }
+    /* The table as loaded is the file's: the private copy is ours alone. */
     const struct hot_abi_table *table = hot__os_library_symbol(handle, HOT_ABI_TABLE_SYMBOL);
-    if (!table) {
-        status = fail(HOT_E_NOT_HOT, "'%s' is not a vais-hot library (no '%s')", L.library,
-                      HOT_ABI_TABLE_SYMBOL);
-        goto refused;
-    }
-    status = validate(table, &slots);
-    if (status != HOT_OK)
-        goto refused;
-    status = read_build_locked(image, image_size, handle, table, &layouts, &code, &places);
-    hot__os_unmap_file(image, image_size);
-    image = NULL;
-    if (status != HOT_OK)
-        goto refused;
-    status = check_layouts_locked(layouts);
+    status = table ? validate(table, &slots)
+                   : fail(HOT_E_NOT_HOT, "'%s' is not a vais-hot library (no '%s')", L.library,
+                          HOT_ABI_TABLE_SYMBOL);
+    uintptr_t bias = hot__os_library_bias(handle);
+    if (status == HOT_OK && !bias)
+        status = fail(HOT_E_LOAD, "cannot tell where '%s' was loaded", L.library);
+    if (status == HOT_OK && !(code = hot__code_new(&functions, bias)))
+        status = fail(HOT_E_IO, "out of memory");
     if (status == HOT_OK)
         status = bind_variables_locked(table, layouts, places, handle);
     hot__persist_places_free(places);
@@ -625,6 +642,7 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
 
 refused:
     hot__os_unmap_file(image, image_size);
+    hot__functions_free(&functions);
     free((void *)slots);
     hot__layouts_free(layouts);
     hot__code_free(code);

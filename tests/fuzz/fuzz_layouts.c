@@ -1,13 +1,14 @@
 /* tests/fuzz/fuzz_layouts.c
  * libFuzzer target: the runtime's debug-information reader, layout
- * comparison, function list, relocation and needs readers (runtime/dwarf.c,
- * layout.c, functions.c, elf_check.c) on
+ * comparison, function list, relocation, needs and table readers
+ * (runtime/dwarf.c, layout.c, functions.c, elf_check.c, table_file.c) on
  * arbitrary bytes, read as a hot library and as a core, and compared with
  * themselves. A library can
  * be corrupt in any way; the runtime must refuse it, never crash on it. */
 #include "elf_check.h"
 #include "functions.h"
 #include "layout.h"
+#include "table_file.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -36,6 +37,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t sum = 0;
     hot__elf_each_need(data, size, HOT_ELF_SYMBOL, touch_name, &sum);
     hot__elf_each_need(data, size, HOT_ELF_LIBRARY, touch_name, &sum);
+    struct hot__table_file table;
+    if (hot__table_file_read(data, size, &table, err, sizeof err) == 0) {
+        for (uint32_t i = 0; i < table.table.count; i++)
+            touch_name(&sum, table.table.functions[i]->signature);
+        hot__table_file_free(&table);
+    }
     struct hot__dwarf dw;
     struct hot__functions list;
     if (hot__dwarf_read(data, size, &dw, err, sizeof err) == 0) {

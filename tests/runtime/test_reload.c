@@ -21,6 +21,9 @@
 #include <unistd.h>
 
 int add(int a, int b);
+
+/* Set by the constructor of the refused build calc/sig.c, if it ever ran. */
+int refused_code_ran;
 const char *name(void);
 
 extern char **environ;
@@ -155,14 +158,15 @@ static void remove_in_scratch(const char *file)
 
 int main(int argc, char **argv)
 {
-    if (argc != 10) {
-        fprintf(stderr,
-                "usage: test_reload TOOL V1 V2 SIG MISSING OTHER PLAIN FORMAT99 NEEDS-CORE\n");
+    if (argc != 11) {
+        fprintf(stderr, "usage: test_reload TOOL V1 V2 SIG MISSING OTHER PLAIN FORMAT99 NEEDS-CORE "
+                        "V2-PACKED\n");
         return 2;
     }
     tool = argv[1];
     const char *v1 = argv[2], *v2 = argv[3], *sig = argv[4], *missing = argv[5];
     const char *other = argv[6], *plain = argv[7], *format99 = argv[8], *needs_core = argv[9];
+    const char *v2_packed = argv[10];
 
     snprintf(scratch, sizeof scratch, "%s", "/tmp/vais-hot-test-XXXXXX");
     if (getenv("TMPDIR"))
@@ -205,6 +209,7 @@ int main(int argc, char **argv)
                                 "rebuild 'runtime_reload' and restart to use it");
     CHECK_INT(hot_check(), ==, 0);
     CHECK_INT(add(2, 3), ==, 50);
+    CHECK_INT(refused_code_ran, ==, 0);
 
     land(missing);
     CHECK_INT(hot_check(), ==, HOT_E_MISSING);
@@ -397,6 +402,13 @@ int main(int argc, char **argv)
     CHECK_INT(hot_version(), ==, 2);
     land(sig);
     land(v2);
+    CHECK(wait_for_add(50));
+    CHECK_STR(name(), "v2");
+    /* A build whose pointers are packed (-z pack-relative-relocs) is read
+     * from its file as well. */
+    land(v1);
+    CHECK(wait_for_add(5));
+    land(v2_packed);
     CHECK(wait_for_add(50));
     CHECK_STR(name(), "v2");
 

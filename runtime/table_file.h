@@ -1,0 +1,35 @@
+/* runtime/table_file.h
+ * A hot library's table (HOT_ABI_TABLE_SYMBOL) read from its file before
+ * the file is loaded: dlopen runs a library's constructors, so a build is
+ * checked, and refused, from its file, and none of its code runs unless it
+ * passed. Invariant: reads only the checked image it is given, each
+ * address bounds-checked, so any file is safe. */
+#ifndef VAIS_HOT_TABLE_FILE_H
+#define VAIS_HOT_TABLE_FILE_H
+
+#include <stddef.h>
+
+#include <vais/hot_abi.h>
+
+/* The table as the loader would leave it, addresses as linked: its strings
+ * point into the image, and each function's code and each variable's
+ * address are where the file puts them, never to be called or touched;
+ * NULL where it cannot be told before loading (a variable's address). */
+struct hot__table_file {
+    struct hot_abi_table table;
+    struct hot_abi_function *functions;
+    const struct hot_abi_function **function_list; /* table.functions */
+    struct hot_abi_variable *variables;
+    const struct hot_abi_variable **variable_list; /* table.variables; NULL if none */
+};
+
+/* Reads the table of the checked file image[0..size) into *out. Returns 0;
+ * -1 if the file has none (it is no vais-hot library), or -2 if it is
+ * corrupt, with why in err, phrased to follow the file's name ("is not a
+ * vais-hot library ..."); *out is then empty. */
+int hot__table_file_read(const unsigned char *image, size_t size, struct hot__table_file *out,
+                         char *err, size_t errlen);
+
+void hot__table_file_free(struct hot__table_file *t);
+
+#endif
