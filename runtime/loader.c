@@ -616,6 +616,7 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
         status = fail(HOT_E_LOAD, "cannot tell where '%s' was loaded", L.library);
     if (status == HOT_OK && !(code = hot__code_new(&functions, bias)))
         status = fail(HOT_E_IO, "out of memory");
+    hot__functions_free(&functions);
     if (status == HOT_OK)
         status = bind_variables_locked(table, layouts, places, handle);
     hot__persist_places_free(places);
