@@ -368,22 +368,30 @@ struct pointer_place {
     int known;                /* 0: a symbol from elsewhere, told only when loaded */
 };
 
+/* Places sorted by place: a linker writes relative relocations in order,
+ * so those are sorted only if they come otherwise. */
+struct place_list {
+    struct pointer_place *items;
+    size_t count, capacity;
+    int unsorted;
+};
+
 struct hot__elf_pointers {
     const unsigned char *image;
     size_t size;
-    struct pointer_place *places; /* sorted by place */
-    size_t count, capacity;
-    int failed; /* out of memory */
+    struct place_list relative, other; /* RELOC_RELATIVE; every other relocation */
+    int failed;                        /* out of memory */
 };
 
-static void add_place(struct hot__elf_pointers *p, unsigned long long place,
-                      unsigned long long value, int known)
+static void add_place(struct hot__elf_pointers *p, struct place_list *list,
+                      unsigned long long place, unsigned long long value, int known)
 {
-    if (p->failed || hot__grow(&p->places, &p->capacity, p->count + 1, sizeof *p->places)) {
+    if (p->failed || hot__grow(&list->items, &list->capacity, list->count + 1, sizeof *list->items)) {
         p->failed = 1;
         return;
     }
-    p->places[p->count++] = (struct pointer_place){place, value, known};
+    list->unsorted |= list->count > 0 && list->items[list->count - 1].place > place;
+    list->items[list->count++] = (struct pointer_place){place, value, known};
 }
 
 /* The relocations of a SHT_RELA section with its symbol table. */
@@ -402,11 +410,11 @@ static void add_rela(struct hot__elf_pointers *p, const Elf64_Shdr *rela, const 
             defined = sym.st_shndx != SHN_UNDEF && ELF64_ST_VISIBILITY(sym.st_other) != STV_DEFAULT;
         }
         if (type == RELOC_RELATIVE)
-            add_place(p, r.r_offset, (unsigned long long)r.r_addend, 1);
+            add_place(p, &p->relative, r.r_offset, (unsigned long long)r.r_addend, 1);
         else if (type == RELOC_POINTER && defined)
-            add_place(p, r.r_offset, sym.st_value + (unsigned long long)r.r_addend, 1);
+            add_place(p, &p->other, r.r_offset, sym.st_value + (unsigned long long)r.r_addend, 1);
         else
-            add_place(p, r.r_offset, 0, 0);
+            add_place(p, &p->other, r.r_offset, 0, 0);
     }
 }
 
@@ -415,6 +423,31 @@ static int by_place(const void *a, const void *b)
     unsigned long long x = ((const struct pointer_place *)a)->place;
     unsigned long long y = ((const struct pointer_place *)b)->place;
     return x < y ? -1 : x > y;
+}
+
+static void sort_places(struct place_list *list)
+{
+    if (list->unsorted)
+        qsort(list->items, list->count, sizeof *list->items, by_place);
+}
+
+/* How many of list's places are address, the first of them in *first. */
+static size_t find_places(const struct place_list *list, unsigned long long address,
+                          const struct pointer_place **first)
+{
+    size_t low = 0, high = list->count;
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+        if (list->items[mid].place < address)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    size_t found = 0;
+    while (low + found < list->count && list->items[low + found].place == address)
+        found++;
+    *first = found ? &list->items[low] : NULL;
+    return found;
 }
 
 struct hot__elf_pointers *hot__elf_pointers_new(const unsigned char *image, size_t size)
@@ -443,34 +476,31 @@ struct hot__elf_pointers *hot__elf_pointers_new(const unsigned char *image, size
         hot__elf_pointers_free(p);
         return NULL;
     }
-    if (p->count > 1)
-        qsort(p->places, p->count, sizeof *p->places, by_place);
+    sort_places(&p->relative);
+    sort_places(&p->other);
     return p;
 }
 
 void hot__elf_pointers_free(struct hot__elf_pointers *p)
 {
-    if (p)
-        free(p->places);
+    if (p) {
+        free(p->relative.items);
+        free(p->other.items);
+    }
     free(p);
 }
 
 int hot__elf_pointer_at(const struct hot__elf_pointers *p, unsigned long long address,
                         unsigned long long *value)
 {
-    size_t low = 0, high = p->count;
-    while (low < high) {
-        size_t mid = low + (high - low) / 2;
-        if (p->places[mid].place < address)
-            low = mid + 1;
-        else
-            high = mid;
-    }
+    const struct pointer_place *relative, *other;
+    size_t found = find_places(&p->relative, address, &relative) +
+                   find_places(&p->other, address, &other);
     /* A second relocation of the same place is no link's: nothing can be told. */
-    if (low < p->count && p->places[low].place == address) {
-        int twice = low + 1 < p->count && p->places[low + 1].place == address;
-        *value = p->places[low].value;
-        return p->places[low].known && !twice ? 0 : -1;
+    if (found > 0) {
+        const struct pointer_place *place = relative ? relative : other;
+        *value = place->value;
+        return found == 1 && place->known ? 0 : -1;
     }
     const unsigned char *bytes = hot__elf_at(p->image, p->size, address, 8);
     if (!bytes)
