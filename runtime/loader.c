@@ -135,7 +135,7 @@ void hot__remove_private_dir(void)
 {
     pthread_mutex_lock(&L.lock);
     if (private_dir_ours())
-        hot__os_remove_dir(L.private_dir);
+        hot__os_private_dir_remove();
     L.private_dir[0] = '\0';
     pthread_mutex_unlock(&L.lock);
 }
@@ -550,8 +550,12 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     long status;
 
     if (!private_dir_ours()) {
-        if (hot__os_private_dir("vais-hot-", L.private_dir, sizeof L.private_dir, err, sizeof err))
+        char note[768];
+        if (hot__os_private_dir("vais-hot-", L.private_dir, sizeof L.private_dir, note,
+                                sizeof note, err, sizeof err))
             return fail(HOT_E_IO, "%s", err);
+        if (note[0])
+            hot__say("%s", note);
         L.private_owner = hot__os_pid();
     }
     int length =
@@ -1079,7 +1083,7 @@ long hot__cleanup(void)
     free(L.versions);
     L.versions = NULL;
     if (private_dir_ours())
-        hot__os_remove_dir(L.private_dir);
+        hot__os_private_dir_remove();
     L.private_dir[0] = L.loaded_stamp[0] = L.refused_stamp[0] = '\0';
     L.refused_before_load = 0;
     atomic_store(&L.version, 0);

@@ -51,16 +51,25 @@ const char *hot__os_program_path(void);
 int hot__os_copy_file(const char *src, const char *dst, struct hot__file_id *before,
                       struct hot__file_id *after, char *err, size_t errlen);
 
-/* Creates a new directory only the user can enter, under $TMPDIR (or /tmp),
- * named "<prefix><pid>-XXXXXX", and writes its path to out; first removes
- * such directories left by processes that no longer run. Returns 0 or -1. */
-int hot__os_private_dir(const char *prefix, char *out, size_t outlen, char *err, size_t errlen);
+/* Creates this process's private directory, one only the user can enter,
+ * named "<prefix><pid>-XXXXXX", and writes its path to out: under $TMPDIR,
+ * else $XDG_RUNTIME_DIR, else /tmp, the first that exists, may hold code
+ * (not noexec or read-only) and that no other user may rearrange (sticky,
+ * or writable by its owner alone, the user or root). When one before it
+ * was passed over, note says which is used and why (else it is ""). First
+ * removes what programs that no longer run left there. It is removed at
+ * hot__os_private_dir_remove, and by the signals whose default action ends
+ * the process (Ctrl-C, SIGTERM, SIGHUP, SIGPIPE...) while the program leaves
+ * them so. Returns 0, or -1 with why in err. */
+int hot__os_private_dir(const char *prefix, char *out, size_t outlen, char *note, size_t notelen,
+                        char *err, size_t errlen);
 
-/* Removes path, a file. Missing is fine. */
+/* Removes this process's private directory and what it wrote in it; not a
+ * parent's, inherited through fork. */
+void hot__os_private_dir_remove(void);
+
+/* Removes the file at path, if it exists. */
 void hot__os_remove_file(const char *path);
-
-/* Removes the directory path, which must hold only files we made. */
-void hot__os_remove_dir(const char *path);
 
 /* Opens a shared library with every symbol bound now, its symbols private.
  * Returns a handle, or NULL with the loader's text in err. */

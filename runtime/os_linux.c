@@ -5,7 +5,6 @@
 #define _GNU_SOURCE
 #include "os.h"
 
-#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -262,71 +261,9 @@ done:
     return status;
 }
 
-/* Removes the directories "<prefix><pid>-*" in base that a process of ours
- * that no longer exists left behind (killed before its exit handlers ran).
- * Only directories owned by us, mode 0700, and only the files in them. */
-static void remove_stale_dirs(const char *base, const char *prefix)
-{
-    DIR *dir = opendir(base);
-    size_t prefix_len = strlen(prefix);
-    struct dirent *entry;
-    if (!dir)
-        return;
-    while ((entry = readdir(dir)) != NULL) {
-        char path[4096], *end;
-        struct stat st;
-        if (strncmp(entry->d_name, prefix, prefix_len) != 0)
-            continue;
-        long pid = strtol(entry->d_name + prefix_len, &end, 10);
-        if (pid <= 0 || *end != '-' || pid == (long)getpid())
-            continue;
-        if (kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-            continue; /* alive, or not ours to ask about */
-        if (snprintf(path, sizeof path, "%s/%s", base, entry->d_name) >= (int)sizeof path)
-            continue;
-        if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
-            (st.st_mode & 0777) != 0700)
-            continue;
-        hot__os_remove_dir(path);
-    }
-    closedir(dir);
-}
-
-int hot__os_private_dir(const char *prefix, char *out, size_t outlen, char *err, size_t errlen)
-{
-    const char *base = getenv("TMPDIR");
-    if (!base || !*base)
-        base = "/tmp";
-    remove_stale_dirs(base, prefix);
-    int n = snprintf(out, outlen, "%s/%s%ld-XXXXXX", base, prefix, (long)getpid());
-    if (n < 0 || (size_t)n >= outlen) {
-        snprintf(err, errlen, "temporary directory path too long under '%s'", base);
-        return -1;
-    }
-    if (!mkdtemp(out)) { /* mkdtemp makes it 0700 */
-        set_err(err, errlen, "cannot create a private directory in", base);
-        return -1;
-    }
-    return 0;
-}
-
 void hot__os_remove_file(const char *path)
 {
     unlink(path);
-}
-
-void hot__os_remove_dir(const char *path)
-{
-    DIR *dir = opendir(path);
-    if (dir) {
-        struct dirent *entry;
-        while ((entry = readdir(dir)) != NULL) {
-            if (strcmp(entry->d_name, ".") != 0 && strcmp(entry->d_name, "..") != 0)
-                unlinkat(dirfd(dir), entry->d_name, 0);
-        }
-        closedir(dir);
-    }
-    rmdir(path);
 }
 
 void *hot__os_library_open(const char *path, char *err, size_t errlen)

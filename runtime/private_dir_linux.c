@@ -1,0 +1,283 @@
+/* runtime/private_dir_linux.c
+ * The private directory of a running program, where its private copies of
+ * the hot library live, and the sweep of those that programs which no
+ * longer run left behind. Invariants:
+ * - A directory is ours while a lock on its "lock" file is held: the lock
+ *   belongs to the open file, so it holds across PID namespaces, ends with
+ *   every way a process can end, and ends at exec (the file is opened
+ *   close-on-exec), when the new image may sweep it.
+ * - The sweep never follows a symbolic link below the base directory,
+ *   works through descriptors of what it checked, and removes only names
+ *   this file writes ("lock", "<number>-<name>"); a directory that holds
+ *   anything else stays.
+ * - The signals that end a process by default (Ctrl-C, SIGTERM, SIGHUP,
+ *   SIGPIPE...), while the program leaves them so, remove the directory
+ *   before the process ends. */
+#define _GNU_SOURCE
+#include "os.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LOCK_NAME "lock"
+#define YOUNG_SECONDS 60 /* a directory without a lock this young may be being made */
+
+/* This process's private directory: lock_fd is -1 while there is none. */
+static struct {
+    int lock_fd;     /* its lock, held */
+    pid_t owner;     /* the process that made it (a forked child is not it) */
+    char path[4096]; /* in a directory no other user may rearrange */
+} P = {-1, 0, ""};
+
+/* Is name one this file writes into a private directory? */
+static int our_name(const char *name)
+{
+    if (strcmp(name, LOCK_NAME) == 0)
+        return 1;
+    const char *p = name;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    return p > name && *p == '-' && p[1] != '\0';
+}
+
+/* Removes the names this file writes from the directory dir_fd, with
+ * nothing but system calls (a signal handler runs it). */
+static void remove_ours(int dir_fd)
+{
+    char buffer[4096];
+    for (;;) {
+        long got = syscall(SYS_getdents64, dir_fd, buffer, sizeof buffer);
+        if (got <= 0)
+            break;
+        int removed = 0;
+        for (long at = 0; at < got;) {
+            /* struct linux_dirent64: ino (8), off (8), reclen (2), type (1), name */
+            unsigned short length;
+            memcpy(&length, buffer + at + 16, sizeof length);
+            const char *name = buffer + at + 19;
+            if (our_name(name) && unlinkat(dir_fd, name, 0) == 0)
+                removed = 1;
+            at += length;
+        }
+        if (removed) /* entries moved: read from the start again */
+            lseek(dir_fd, 0, SEEK_SET);
+    }
+}
+
+/* Removes this process's private directory; only system calls. */
+static void remove_own(void)
+{
+    if (P.lock_fd < 0)
+        return;
+    int dir_fd = open(P.path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (dir_fd >= 0) {
+        remove_ours(dir_fd);
+        close(dir_fd);
+    }
+    rmdir(P.path);
+    close(P.lock_fd);
+    P.lock_fd = -1;
+}
+
+void hot__os_private_dir_remove(void)
+{
+    if (P.owner == getpid())
+        remove_own();
+}
+
+/* The default action of these signals ends the process without its exit
+ * handlers: the directory goes first, then the signal ends it as before.
+ * (A crash's directory is swept at the next start: its lock ends too.) */
+static const int ending_signals[] = {SIGHUP,  SIGINT,  SIGQUIT, SIGPIPE,
+                                     SIGALRM, SIGTERM, SIGUSR1, SIGUSR2};
+
+static void remove_and_end(int sig)
+{
+    int saved = errno;
+    if (P.owner == getpid())
+        remove_own();
+    errno = saved;
+    raise(sig); /* SA_RESETHAND made its action the default again */
+}
+
+static void watch_ending_signals(void)
+{
+    for (size_t i = 0; i < sizeof ending_signals / sizeof *ending_signals; i++) {
+        struct sigaction now, ours;
+        if (sigaction(ending_signals[i], NULL, &now) != 0 || now.sa_handler != SIG_DFL ||
+            (now.sa_flags & SA_SIGINFO))
+            continue; /* the program's own handler ends it its way, with exit */
+        memset(&ours, 0, sizeof ours);
+        ours.sa_handler = remove_and_end;
+        ours.sa_flags = SA_RESETHAND;
+        sigemptyset(&ours.sa_mask);
+        sigaction(ending_signals[i], &ours, NULL);
+    }
+}
+
+/* Has the directory fd, without a lock, an owner that may still run: its
+ * pid answers (in this PID namespace), or it is too young to tell? */
+static int may_run(int fd, const char *name, size_t prefix_len)
+{
+    long pid = strtol(name + prefix_len, NULL, 10);
+    if (pid > 0 && (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+        return 1;
+    struct stat st;
+    return fstat(fd, &st) != 0 || time(NULL) - st.st_mtime < YOUNG_SECONDS;
+}
+
+/* Removes, from the directory base_fd, the private directories
+ * "<prefix><pid>-*" whose programs no longer run (killed before their exit
+ * handlers ran): ours (owner, mode 0700), not locked, and only what we
+ * wrote in them. */
+static void sweep(int base_fd, const char *prefix)
+{
+    int list_fd = openat(base_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *dir = list_fd >= 0 ? fdopendir(list_fd) : NULL;
+    size_t prefix_len = strlen(prefix);
+    if (!dir) {
+        if (list_fd >= 0)
+            close(list_fd);
+        return;
+    }
+    struct dirent *entry;
+    while ((entry = readdir(dir)) != NULL) {
+        const char *name = entry->d_name, *p = name + prefix_len;
+        if (strncmp(name, prefix, prefix_len) != 0 || !(*p >= '0' && *p <= '9'))
+            continue;
+        while (*p >= '0' && *p <= '9')
+            p++;
+        struct stat seen, opened;
+        if (*p != '-' || fstatat(base_fd, name, &seen, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(seen.st_mode) ||
+            seen.st_uid != geteuid() || (seen.st_mode & 0777) != 0700)
+            continue;
+        int fd = openat(base_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        int lock = openat(fd, LOCK_NAME, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        int ended = fstat(fd, &opened) == 0 && opened.st_dev == seen.st_dev &&
+                    opened.st_ino == seen.st_ino &&
+                    (lock >= 0 ? flock(lock, LOCK_EX | LOCK_NB) == 0 : !may_run(fd, name, prefix_len));
+        if (ended) {
+            remove_ours(fd);
+            unlinkat(base_fd, name, AT_REMOVEDIR); /* stays if anything else is in it */
+        }
+        if (lock >= 0)
+            close(lock);
+        close(fd);
+    }
+    closedir(dir);
+}
+
+/* Why the directory fd cannot hold private directories, or NULL if it
+ * can: it must be a directory on a file system that may hold code, that no
+ * other user may rearrange (sticky, or the user's or root's and writable by
+ * its owner alone). */
+static const char *unusable(int fd)
+{
+    static char why[96];
+    struct stat st;
+    struct statvfs fs;
+    if (fd < 0)
+        return errno == ENOENT ? "does not exist" : strerror(errno);
+    if (fstat(fd, &st) != 0 || !S_ISDIR(st.st_mode))
+        return "is not a directory";
+    if (!(st.st_mode & S_ISVTX) && (st.st_mode & 022))
+        return "is writable by others and not sticky";
+    if (!(st.st_mode & S_ISVTX) && st.st_uid != geteuid() && st.st_uid != 0) {
+        snprintf(why, sizeof why, "belongs to another user (uid %ld) and is not sticky",
+                 (long)st.st_uid);
+        return why;
+    }
+    if (fstatvfs(fd, &fs) == 0 && (fs.f_flag & ST_NOEXEC))
+        return "is on a noexec mount, where no library can be loaded";
+    if (fstatvfs(fd, &fs) == 0 && (fs.f_flag & ST_RDONLY))
+        return "is read-only";
+    return NULL;
+}
+
+int hot__os_private_dir(const char *prefix, char *out, size_t outlen, char *note, size_t notelen,
+                        char *err, size_t errlen)
+{
+    const char *tmpdir = getenv("TMPDIR"), *runtime = getenv("XDG_RUNTIME_DIR");
+    const char *const candidates[] = {tmpdir && *tmpdir ? tmpdir : NULL,
+                                      runtime && *runtime ? runtime : NULL, "/tmp"};
+    const char *const labels[] = {"TMPDIR", "XDG_RUNTIME_DIR", "/tmp"};
+    char refused[512] = "";
+    note[0] = '\0';
+    for (size_t i = 0; i < sizeof candidates / sizeof *candidates; i++) {
+        const char *base = candidates[i];
+        if (!base)
+            continue;
+        int base_fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        const char *why = unusable(base_fd);
+        if (why) {
+            size_t used = strlen(refused);
+            snprintf(refused + used, sizeof refused - used, "%s%s '%s' %s", used ? "; " : "",
+                     labels[i], base, why);
+            if (base_fd >= 0)
+                close(base_fd);
+            continue;
+        }
+        sweep(base_fd, prefix);
+        char name[64];
+        int n = snprintf(name, sizeof name, "%s%ld-XXXXXX", prefix, (long)getpid());
+        int m = snprintf(out, outlen, "%s/%s", base, name);
+        if (n < 0 || (size_t)n >= sizeof name || m < 0 || (size_t)m >= outlen ||
+            (size_t)m >= sizeof P.path) {
+            snprintf(err, errlen, "the private directory's path under '%s' is too long", base);
+            close(base_fd);
+            return -1;
+        }
+        if (!mkdtemp(out)) { /* mkdtemp makes it 0700 */
+            snprintf(err, errlen, "cannot create a private directory in '%s': %s", base,
+                     strerror(errno));
+            close(base_fd);
+            return -1;
+        }
+        memcpy(name + n - 6, out + m - 6, 6); /* the name mkdtemp chose */
+        int dir_fd = openat(base_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        int lock_fd = dir_fd < 0 ? -1
+                                 : openat(dir_fd, LOCK_NAME,
+                                          O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+            snprintf(err, errlen, "cannot lock the private directory '%s': %s", out,
+                     strerror(errno));
+            if (lock_fd >= 0)
+                close(lock_fd);
+            if (dir_fd >= 0) {
+                unlinkat(dir_fd, LOCK_NAME, 0);
+                close(dir_fd);
+            }
+            unlinkat(base_fd, name, AT_REMOVEDIR);
+            close(base_fd);
+            return -1;
+        }
+        close(dir_fd);
+        close(base_fd);
+        if (P.owner != getpid() && P.lock_fd >= 0) /* a parent's, through fork: its own */
+            close(P.lock_fd);
+        else
+            hot__os_private_dir_remove(); /* one hot_cleanup left, if any */
+        P.lock_fd = lock_fd;
+        P.owner = getpid();
+        memcpy(P.path, out, (size_t)m + 1);
+        watch_ending_signals();
+        if (refused[0])
+            snprintf(note, notelen, "private copies go to '%s', as %s", base, refused);
+        return 0;
+    }
+    snprintf(err, errlen, "no directory can hold the private copies: %s", refused);
+    return -1;
+}

@@ -1,0 +1,360 @@
+/* tests/runtime/test_private_dir.c
+ * The private directory (runtime/private_dir_linux.c), against what other
+ * programs leave in TMPDIR and against the ways a program ends:
+ * - the sweep removes what a program that no longer runs left, and only
+ *   the names vais-hot writes; it keeps a directory whose lock is held,
+ *   whatever its name's pid says (another PID namespace), a young one
+ *   without a lock, and never follows a symbolic link;
+ * - SIGINT, SIGTERM, SIGHUP and SIGPIPE, left to their default action, end
+ *   the program by that signal and leave nothing behind;
+ * - after exec, the new image removes the directory the old one made;
+ * - a TMPDIR others may rearrange, that does not exist, or on a noexec
+ *   mount (where root may make one) is passed over, and one line says
+ *   which directory is used and why.
+ * Usage: test_private_dir (a helper mode and its arguments come after, when
+ * the test starts itself). */
+#define _GNU_SOURCE
+#include "check.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sched.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <vais/hot.h>
+
+int add(int a, int b);
+
+static char scratch[64]; /* TMPDIR of every process of the test */
+
+/* Writes an empty file at dir/name. */
+static void touch(const char *dir, const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    CHECK(fd >= 0);
+    close(fd);
+}
+
+static int exists(const char *dir, const char *name)
+{
+    char path[256];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return lstat(path, &st) == 0;
+}
+
+/* Makes scratch/name, a directory like a private one, mode 0700. */
+static void make_dir(const char *name, char *path, size_t size)
+{
+    snprintf(path, size, "%s/%s", scratch, name);
+    CHECK_INT(mkdir(path, 0700), ==, 0);
+}
+
+/* Sets the modification time of path to seconds ago. */
+static void age(const char *path, long seconds)
+{
+    struct timespec times[2] = {{time(NULL) - seconds, 0}, {time(NULL) - seconds, 0}};
+    CHECK_INT(utimensat(AT_FDCWD, path, times, 0), ==, 0);
+}
+
+/* A pid that no process has now: a child's, once it was reaped. */
+static long dead_pid(void)
+{
+    pid_t child = fork();
+    if (child == 0)
+        _exit(0);
+    waitpid(child, NULL, 0);
+    return (long)child;
+}
+
+/* How many directories "vais-hot-<pid>-*" scratch holds. */
+static int private_dirs_of(long pid)
+{
+    char prefix[48];
+    snprintf(prefix, sizeof prefix, "vais-hot-%ld-", pid);
+    DIR *dir = opendir(scratch);
+    int count = 0;
+    struct dirent *entry;
+    while (dir && (entry = readdir(dir)) != NULL)
+        count += strncmp(entry->d_name, prefix, strlen(prefix)) == 0;
+    if (dir)
+        closedir(dir);
+    return count;
+}
+
+/* Starts this test again in mode with arg; its stdout is read through *out. */
+static pid_t start_helper(const char *self, const char *mode, const char *arg, int *out)
+{
+    int fds[2];
+    CHECK_INT(pipe(fds), ==, 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        close(fds[0]);
+        close(fds[1]);
+        execl(self, self, mode, arg, (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    *out = fds[0];
+    return pid;
+}
+
+/* Reads a line from fd (blocking; the helper writes one or exits). */
+static void read_line(int fd, char *line, size_t size)
+{
+    size_t used = 0;
+    while (used + 1 < size && read(fd, line + used, 1) == 1 && line[used] != '\n')
+        used++;
+    line[used] = '\0';
+}
+
+static void sweep_cases(void)
+{
+    char gone[256], foreign[256], locked[256], young[256], old[256], victim[256], link[256];
+    long dead = dead_pid();
+    char name[64];
+
+    /* A dead program's directory: its copies and lock go, and it with them. */
+    snprintf(name, sizeof name, "vais-hot-%ld-gone01", dead);
+    make_dir(name, gone, sizeof gone);
+    touch(gone, "1-libgame_hot.so");
+    touch(gone, "lock");
+    /* One holding a file vais-hot never writes: that file and it stay. */
+    snprintf(name, sizeof name, "vais-hot-%ld-mixed1", dead);
+    make_dir(name, foreign, sizeof foreign);
+    touch(foreign, "2-libgame_hot.so");
+    touch(foreign, "notes.txt");
+    touch(foreign, "lock");
+    /* Locked by a running program in another PID namespace: it stays. */
+    snprintf(name, sizeof name, "vais-hot-%ld-held01", dead);
+    make_dir(name, locked, sizeof locked);
+    touch(locked, "3-libgame_hot.so");
+    touch(locked, "lock");
+    char lock_path[300];
+    snprintf(lock_path, sizeof lock_path, "%s/lock", locked);
+    int held = open(lock_path, O_RDONLY);
+    CHECK(held >= 0 && flock(held, LOCK_EX) == 0);
+    /* Without a lock (made before locks, or being made): by its age. */
+    snprintf(name, sizeof name, "vais-hot-%ld-young1", dead);
+    make_dir(name, young, sizeof young);
+    touch(young, "4-libgame_hot.so");
+    snprintf(name, sizeof name, "vais-hot-%ld-old001", dead);
+    make_dir(name, old, sizeof old);
+    touch(old, "5-libgame_hot.so");
+    age(old, 600);
+    /* A symbolic link of a private directory's name: never followed. */
+    make_dir("victim", victim, sizeof victim);
+    touch(victim, "6-libgame_hot.so");
+    touch(victim, "lock");
+    snprintf(link, sizeof link, "%s/vais-hot-%ld-link01", scratch, dead);
+    CHECK_INT(symlink(victim, link), ==, 0);
+
+    CHECK_INT(hot_init(NULL), ==, HOT_OK); /* makes its own directory: sweeps first */
+    CHECK_INT(add(2, 3), ==, 5);
+
+    CHECK(!exists(gone, ""));
+    CHECK(exists(foreign, "notes.txt"));
+    CHECK(!exists(foreign, "2-libgame_hot.so"));
+    CHECK(exists(locked, "3-libgame_hot.so"));
+    CHECK(exists(young, "4-libgame_hot.so"));
+    CHECK(!exists(old, ""));
+    CHECK(exists(victim, "6-libgame_hot.so") && exists(victim, "lock"));
+    CHECK(exists(link, ""));
+    CHECK_INT(private_dirs_of((long)getpid()), ==, 1);
+
+    CHECK_INT(hot_cleanup(), ==, HOT_OK);
+    CHECK_INT(private_dirs_of((long)getpid()), ==, 0);
+    close(held);
+    remove(link);
+    char path[300];
+    const char *leftover[][2] = {{foreign, "notes.txt"}, {foreign, "lock"},
+                                 {locked, "3-libgame_hot.so"}, {locked, "lock"},
+                                 {young, "4-libgame_hot.so"}, {victim, "6-libgame_hot.so"},
+                                 {victim, "lock"}};
+    for (size_t i = 0; i < sizeof leftover / sizeof *leftover; i++) {
+        snprintf(path, sizeof path, "%s/%s", leftover[i][0], leftover[i][1]);
+        remove(path);
+    }
+    rmdir(foreign);
+    rmdir(locked);
+    rmdir(young);
+    rmdir(victim);
+}
+
+/* A program ended by sig, with its default action, leaves nothing. */
+static void signal_case(const char *self, int sig)
+{
+    int out;
+    char line[64];
+    pid_t pid = start_helper(self, "hold", "", &out);
+    read_line(out, line, sizeof line);
+    CHECK_STR(line, "ready");
+    CHECK_INT(private_dirs_of((long)pid), ==, 1);
+    kill(pid, sig);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    close(out);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == sig); /* ended as it would have */
+    CHECK_INT(private_dirs_of((long)pid), ==, 0);
+}
+
+/* After exec, the new image sweeps the directory the old one made. */
+static void exec_case(const char *self)
+{
+    int out;
+    char line[64];
+    pid_t pid = start_helper(self, "exec", "", &out);
+    read_line(out, line, sizeof line);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    close(out);
+    CHECK_STR(line, "1 private directory after exec");
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK_INT(private_dirs_of((long)pid), ==, 0);
+}
+
+/* A TMPDIR others may rearrange, or a missing one, is passed over for the
+ * next candidate, saying so once. */
+static void tmpdir_case(const char *self, const char *tmpdir, const char *why)
+{
+    char runtime[128], expected[512];
+    snprintf(runtime, sizeof runtime, "%s/runtime", scratch);
+    CHECK_INT(mkdir(runtime, 0700), ==, 0);
+    setenv("XDG_RUNTIME_DIR", runtime, 1);
+    setenv("TMPDIR", tmpdir, 1);
+    int out;
+    char line[512];
+    pid_t pid = start_helper(self, "said", "", &out);
+    read_line(out, line, sizeof line);
+    waitpid(pid, NULL, 0);
+    close(out);
+    snprintf(expected, sizeof expected,
+             "vais-hot: private copies go to '%s', as TMPDIR '%s' %s", runtime, tmpdir, why);
+    CHECK_STR(line, expected);
+    CHECK_INT(rmdir(runtime), ==, 0); /* the helper's directory was removed at exit */
+    setenv("TMPDIR", scratch, 1);
+}
+
+/* A TMPDIR on a noexec mount is passed over, naming the mount as the
+ * cause: in a mount namespace of its own, where root may mount a tmpfs. */
+static void noexec_case(const char *self)
+{
+    char dir[128], runtime[128], expected[512], line[512];
+    snprintf(dir, sizeof dir, "%s/noexec", scratch);
+    snprintf(runtime, sizeof runtime, "%s/runtime", scratch);
+    CHECK_INT(mkdir(dir, 0700), ==, 0);
+    CHECK_INT(mkdir(runtime, 0700), ==, 0);
+    int fds[2];
+    CHECK_INT(pipe(fds), ==, 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(fds[1], 1);
+        close(fds[0]);
+        close(fds[1]);
+        if (unshare(CLONE_NEWNS) != 0 || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+            mount("tmpfs", dir, "tmpfs", MS_NOEXEC, "mode=0700") != 0) {
+            printf("skipped: no mount namespace here (%s)\n", strerror(errno));
+            _exit(0);
+        }
+        setenv("TMPDIR", dir, 1);
+        setenv("XDG_RUNTIME_DIR", runtime, 1);
+        execl(self, self, "said", "", (char *)NULL);
+        _exit(127);
+    }
+    close(fds[1]);
+    size_t used = 0;
+    while (used + 1 < sizeof line && read(fds[0], line + used, 1) == 1 && line[used] != '\n')
+        used++;
+    line[used] = '\0';
+    waitpid(pid, NULL, 0); /* before the pipe closes: its next line must not end it */
+    close(fds[0]);
+    if (strncmp(line, "skipped: ", 9) == 0) {
+        fprintf(stderr, "noexec TMPDIR %s\n", line);
+    } else {
+        snprintf(expected, sizeof expected,
+                 "vais-hot: private copies go to '%s', as TMPDIR '%s' is on a noexec mount, where "
+                 "no library can be loaded",
+                 runtime, dir);
+        CHECK_STR(line, expected);
+    }
+    CHECK_INT(rmdir(runtime), ==, 0);
+    CHECK_INT(rmdir(dir), ==, 0);
+}
+
+/* Helper modes, run in a process of their own. */
+static int helper(const char *self, const char *mode)
+{
+    snprintf(scratch, sizeof scratch, "%s", getenv("TMPDIR") ? getenv("TMPDIR") : "");
+    if (strcmp(mode, "hold") == 0) {
+        if (hot_init(NULL) != HOT_OK || add(2, 3) != 5)
+            return 1;
+        printf("ready\n");
+        fflush(stdout);
+        for (;;)
+            pause();
+    }
+    if (strcmp(mode, "exec") == 0) {
+        if (hot_init(NULL) != HOT_OK || private_dirs_of((long)getpid()) != 1)
+            return 1;
+        execl(self, self, "after-exec", "", (char *)NULL);
+        return 1;
+    }
+    if (strcmp(mode, "after-exec") == 0) {
+        if (hot_init(NULL) != HOT_OK)
+            return 1;
+        printf("%d private directory after exec\n", private_dirs_of((long)getpid()));
+        return 0;
+    }
+    if (strcmp(mode, "said") == 0) { /* the event line it writes, on stdout */
+        hot_log_to(stdout);
+        return hot_init(NULL) == HOT_OK ? 0 : 1;
+    }
+    return 2;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3)
+        return helper(argv[0], argv[1]);
+    if (argc != 1) {
+        fprintf(stderr, "usage: test_private_dir\n");
+        return 2;
+    }
+    const char *parent = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    snprintf(scratch, sizeof scratch, "%.40s/vais-hot-pd-XXXXXX", parent);
+    CHECK(mkdtemp(scratch) != NULL);
+    setenv("TMPDIR", scratch, 1);
+    hot_log_to(NULL);
+
+    sweep_cases();
+    signal_case(argv[0], SIGINT);
+    signal_case(argv[0], SIGTERM);
+    signal_case(argv[0], SIGHUP);
+    signal_case(argv[0], SIGPIPE);
+    exec_case(argv[0]);
+
+    char open_dir[128], missing[128];
+    snprintf(open_dir, sizeof open_dir, "%s/open", scratch);
+    CHECK_INT(mkdir(open_dir, 0777), ==, 0);
+    CHECK_INT(chmod(open_dir, 0777), ==, 0); /* no sticky bit */
+    tmpdir_case(argv[0], open_dir, "is writable by others and not sticky");
+    snprintf(missing, sizeof missing, "%s/missing", scratch);
+    tmpdir_case(argv[0], missing, "does not exist");
+    CHECK_INT(rmdir(open_dir), ==, 0);
+    noexec_case(argv[0]);
+
+    CHECK_INT(rmdir(scratch), ==, 0); /* nothing left behind */
+    return check_exit();
+}
