@@ -586,17 +586,16 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     }
     /* Every check reads the file: only a build that passed is loaded, as
      * loading runs its constructors. */
-    status = check_needs(image, image_size);
-    int read = status == HOT_OK
-                   ? hot__table_file_read(image, image_size, &file_table, err, sizeof err)
-                   : 0;
-    if (read == -1)
+    int table_read = hot__table_file_read(image, image_size, &file_table, err, sizeof err);
+    if (table_read == -1)
         status = fail(HOT_E_NOT_HOT, "'%s' %s", L.library, err);
-    else if (read != 0)
+    else if (table_read != 0)
         status = fail(HOT_E_NOT_HOT, "'%s' %s; build '%s_hot' again", L.library, err,
                       L.manifest->program);
-    if (status == HOT_OK)
+    else
         status = validate(&file_table.table, NULL);
+    if (status == HOT_OK)
+        status = check_needs(image, image_size);
     if (status == HOT_OK)
         status = check_build_locked(image, image_size, &file_table.table, &layouts, &functions,
                                     &places);
