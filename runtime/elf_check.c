@@ -117,11 +117,13 @@ int hot__elf_check(const unsigned char *head, size_t head_len, long long file_si
     return 0;
 }
 
-int hot__elf_in_code(const unsigned char *image, size_t size, unsigned long long address,
-                     unsigned long long before, unsigned long long after)
+/* The segment whose file bytes hold [address, address + length), as
+ * linked: 1 with it in *ph, else 0. */
+static int file_segment(const unsigned char *image, size_t size, unsigned long long address,
+                        unsigned long long length, Elf64_Phdr *out)
 {
     Elf64_Ehdr eh;
-    if (size < sizeof eh || address < before || address > ULLONG_MAX - after)
+    if (size < sizeof eh || address > ULLONG_MAX - length)
         return 0;
     memcpy(&eh, image, sizeof eh);
     unsigned long long phsize = (unsigned long long)eh.e_phnum * sizeof(Elf64_Phdr);
@@ -130,11 +132,23 @@ int hot__elf_in_code(const unsigned char *image, size_t size, unsigned long long
     for (unsigned i = 0; i < eh.e_phnum; i++) {
         Elf64_Phdr ph;
         memcpy(&ph, image + eh.e_phoff + i * sizeof ph, sizeof ph);
-        if (ph.p_type == PT_LOAD && (ph.p_flags & PF_X) && address - before >= ph.p_vaddr &&
-            ph.p_vaddr <= ULLONG_MAX - ph.p_filesz && address + after <= ph.p_vaddr + ph.p_filesz)
+        if (ph.p_type == PT_LOAD && address >= ph.p_vaddr &&
+            within(address - ph.p_vaddr, length, ph.p_filesz) &&
+            within(ph.p_offset, ph.p_filesz, size)) {
+            *out = ph;
             return 1;
+        }
     }
     return 0;
+}
+
+int hot__elf_in_code(const unsigned char *image, size_t size, unsigned long long address,
+                     unsigned long long before, unsigned long long after)
+{
+    Elf64_Phdr ph;
+    return address >= before && before <= ULLONG_MAX - after &&
+           file_segment(image, size, address - before, before + after, &ph) &&
+           (ph.p_flags & PF_X);
 }
 
 /* Section i's header, if the table has one and its bytes lie in the file. */
@@ -290,31 +304,6 @@ size_t hot__elf_each_need(const unsigned char *image, size_t size, enum hot__elf
         }
     }
     return visited;
-}
-
-/* The segment whose file bytes hold [address, address + length), as
- * linked: 1 with it in *ph, else 0. */
-static int file_segment(const unsigned char *image, size_t size, unsigned long long address,
-                        unsigned long long length, Elf64_Phdr *out)
-{
-    Elf64_Ehdr eh;
-    if (size < sizeof eh || address > ULLONG_MAX - length)
-        return 0;
-    memcpy(&eh, image, sizeof eh);
-    unsigned long long phsize = (unsigned long long)eh.e_phnum * sizeof(Elf64_Phdr);
-    if (eh.e_phentsize != sizeof(Elf64_Phdr) || !within(eh.e_phoff, phsize, size))
-        return 0;
-    for (unsigned i = 0; i < eh.e_phnum; i++) {
-        Elf64_Phdr ph;
-        memcpy(&ph, image + eh.e_phoff + i * sizeof ph, sizeof ph);
-        if (ph.p_type == PT_LOAD && address >= ph.p_vaddr &&
-            within(address - ph.p_vaddr, length, ph.p_filesz) &&
-            within(ph.p_offset, ph.p_filesz, size)) {
-            *out = ph;
-            return 1;
-        }
-    }
-    return 0;
 }
 
 const unsigned char *hot__elf_at(const unsigned char *image, size_t size,

@@ -93,8 +93,10 @@ static int private_dirs_of(long pid)
     return count;
 }
 
-/* Starts this test again in mode with arg; its stdout is read through *out. */
-static pid_t start_helper(const char *self, const char *mode, const char *arg, int *out)
+/* Starts this test again in mode with arg, after prepare (if any) ran in
+ * the new process; its stdout is read through *out. */
+static pid_t start_helper(const char *self, const char *mode, const char *arg,
+                          void (*prepare)(void), int *out)
 {
     int fds[2];
     CHECK_INT(pipe(fds), ==, 0);
@@ -103,6 +105,8 @@ static pid_t start_helper(const char *self, const char *mode, const char *arg, i
         dup2(fds[1], 1);
         close(fds[0]);
         close(fds[1]);
+        if (prepare)
+            prepare();
         execl(self, self, mode, arg, (char *)NULL);
         _exit(127);
     }
@@ -198,7 +202,7 @@ static void signal_case(const char *self, int sig)
 {
     int out;
     char line[64];
-    pid_t pid = start_helper(self, "hold", "", &out);
+    pid_t pid = start_helper(self, "hold", "", NULL, &out);
     read_line(out, line, sizeof line);
     CHECK_STR(line, "ready");
     CHECK_INT(private_dirs_of((long)pid), ==, 1);
@@ -215,7 +219,7 @@ static void exec_case(const char *self)
 {
     int out;
     char line[64];
-    pid_t pid = start_helper(self, "exec", "", &out);
+    pid_t pid = start_helper(self, "exec", "", NULL, &out);
     read_line(out, line, sizeof line);
     int status = 0;
     waitpid(pid, &status, 0);
@@ -236,7 +240,7 @@ static void tmpdir_case(const char *self, const char *tmpdir, const char *why)
     setenv("TMPDIR", tmpdir, 1);
     int out;
     char line[512];
-    pid_t pid = start_helper(self, "said", "", &out);
+    pid_t pid = start_helper(self, "said", "", NULL, &out);
     read_line(out, line, sizeof line);
     waitpid(pid, NULL, 0);
     close(out);
@@ -247,50 +251,46 @@ static void tmpdir_case(const char *self, const char *tmpdir, const char *why)
     setenv("TMPDIR", scratch, 1);
 }
 
+static char noexec_dir[128], noexec_runtime[128];
+
+/* In the helper's process: a mount namespace of its own, where its TMPDIR
+ * is a noexec tmpfs; or a line that says why not, and the end. */
+static void mount_noexec(void)
+{
+    if (unshare(CLONE_NEWNS) != 0 || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+        mount("tmpfs", noexec_dir, "tmpfs", MS_NOEXEC, "mode=0700") != 0) {
+        printf("skipped: no mount namespace here (%s)\n", strerror(errno));
+        _exit(0);
+    }
+    setenv("TMPDIR", noexec_dir, 1);
+    setenv("XDG_RUNTIME_DIR", noexec_runtime, 1);
+}
+
 /* A TMPDIR on a noexec mount is passed over, naming the mount as the
  * cause: in a mount namespace of its own, where root may mount a tmpfs. */
 static void noexec_case(const char *self)
 {
-    char dir[128], runtime[128], expected[512], line[512];
-    snprintf(dir, sizeof dir, "%s/noexec", scratch);
-    snprintf(runtime, sizeof runtime, "%s/runtime", scratch);
-    CHECK_INT(mkdir(dir, 0700), ==, 0);
-    CHECK_INT(mkdir(runtime, 0700), ==, 0);
-    int fds[2];
-    CHECK_INT(pipe(fds), ==, 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(fds[1], 1);
-        close(fds[0]);
-        close(fds[1]);
-        if (unshare(CLONE_NEWNS) != 0 || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-            mount("tmpfs", dir, "tmpfs", MS_NOEXEC, "mode=0700") != 0) {
-            printf("skipped: no mount namespace here (%s)\n", strerror(errno));
-            _exit(0);
-        }
-        setenv("TMPDIR", dir, 1);
-        setenv("XDG_RUNTIME_DIR", runtime, 1);
-        execl(self, self, "said", "", (char *)NULL);
-        _exit(127);
-    }
-    close(fds[1]);
-    size_t used = 0;
-    while (used + 1 < sizeof line && read(fds[0], line + used, 1) == 1 && line[used] != '\n')
-        used++;
-    line[used] = '\0';
+    char expected[512], line[512];
+    snprintf(noexec_dir, sizeof noexec_dir, "%s/noexec", scratch);
+    snprintf(noexec_runtime, sizeof noexec_runtime, "%s/runtime", scratch);
+    CHECK_INT(mkdir(noexec_dir, 0700), ==, 0);
+    CHECK_INT(mkdir(noexec_runtime, 0700), ==, 0);
+    int out;
+    pid_t pid = start_helper(self, "said", "", mount_noexec, &out);
+    read_line(out, line, sizeof line);
     waitpid(pid, NULL, 0); /* before the pipe closes: its next line must not end it */
-    close(fds[0]);
+    close(out);
     if (strncmp(line, "skipped: ", 9) == 0) {
         fprintf(stderr, "noexec TMPDIR %s\n", line);
     } else {
         snprintf(expected, sizeof expected,
                  "vais-hot: private copies go to '%s', as TMPDIR '%s' is on a noexec mount, where "
                  "no library can be loaded",
-                 runtime, dir);
+                 noexec_runtime, noexec_dir);
         CHECK_STR(line, expected);
     }
-    CHECK_INT(rmdir(runtime), ==, 0);
-    CHECK_INT(rmdir(dir), ==, 0);
+    CHECK_INT(rmdir(noexec_runtime), ==, 0);
+    CHECK_INT(rmdir(noexec_dir), ==, 0);
 }
 
 /* Helper modes, run in a process of their own. */
