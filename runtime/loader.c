@@ -98,6 +98,33 @@ __attribute__((format(printf, 2, 3))) static long fail(long status, const char *
     return status;
 }
 
+/* Before the first load, a signal handler that calls a hot function on a
+ * thread that holds the lock (a hot library's constructor may raise one
+ * while it is loaded) would wait for the lock forever: until then, the
+ * lock is held with the signals a program handles blocked on its thread,
+ * and a handler runs once the lock is let go, when the code is there.
+ * After it, stubs call hot code without the lock, and nothing is blocked. */
+static _Thread_local struct {
+    struct hot__os_signal_mask mask; /* as it was before lock_loader */
+    int blocked;
+} locker;
+
+static void lock_loader(void)
+{
+    locker.blocked = atomic_load(&L.version) == 0;
+    if (locker.blocked)
+        hot__os_block_signals(&locker.mask);
+    pthread_mutex_lock(&L.lock);
+}
+
+static void unlock_loader(void)
+{
+    pthread_mutex_unlock(&L.lock);
+    if (locker.blocked)
+        hot__os_restore_signals(&locker.mask);
+    locker.blocked = 0;
+}
+
 long hot__fail(long status, const char *format, ...)
 {
     char text[sizeof L.error];
@@ -105,9 +132,9 @@ long hot__fail(long status, const char *format, ...)
     va_start(args, format);
     vsnprintf(text, sizeof text, format, args);
     va_end(args);
-    pthread_mutex_lock(&L.lock);
+    lock_loader();
     fail(status, "%s", text);
-    pthread_mutex_unlock(&L.lock);
+    unlock_loader();
     return status;
 }
 
@@ -133,11 +160,11 @@ static int private_dir_ours(void)
 /* At exit: removes the private copies, unless they are a parent's. */
 void hot__remove_private_dir(void)
 {
-    pthread_mutex_lock(&L.lock);
+    lock_loader();
     if (private_dir_ours())
         hot__os_private_dir_remove();
     L.private_dir[0] = '\0';
-    pthread_mutex_unlock(&L.lock);
+    unlock_loader();
 }
 
 /* fork() handlers: the child gets the lock free, and no threads, so it
@@ -164,7 +191,7 @@ static void after_fork_in_child(void)
 
 void hot__register(const struct hot_abi_manifest *manifest)
 {
-    pthread_mutex_lock(&L.lock);
+    lock_loader();
     if (!L.manifest) {
         L.manifest = manifest;
         L.lazy_slots = atomic_load(manifest->active);
@@ -173,7 +200,7 @@ void hot__register(const struct hot_abi_manifest *manifest)
         atexit(hot__remove_private_dir);
         pthread_atfork(before_fork, after_fork_in_parent, after_fork_in_child);
     }
-    pthread_mutex_unlock(&L.lock);
+    unlock_loader();
 }
 
 /* Reads the stamp; returns 1 with its text and identity, 0 if there is none
@@ -744,9 +771,9 @@ static long first_load_locked(void)
         }
         /* Wait without the lock: exit's cleanup, fork and the API's other
          * calls must not hang on a build that is still linking. */
-        pthread_mutex_unlock(&L.lock);
+        unlock_loader();
         hot__os_sleep_ms(10);
-        pthread_mutex_lock(&L.lock);
+        lock_loader();
         if (atomic_load(&L.version) > 0)
             return 1; /* another thread's first load landed meanwhile */
     }
@@ -858,14 +885,14 @@ static void *watcher_main(void *arg)
     for (;;) {
         if (hot__os_watch_wait(w->watch, WATCH_TIMEOUT_MS) < 0)
             return NULL; /* stop_watcher joins us and frees w */
-        pthread_mutex_lock(&L.lock);
+        lock_loader();
         long status = !w->orphaned && L.mode == MODE_AUTO ? check_locked() : 0;
         struct callback c = callback_for_locked(status);
-        pthread_mutex_unlock(&L.lock);
+        unlock_loader();
         run_callback(c);
-        pthread_mutex_lock(&L.lock);
+        lock_loader();
         int orphaned = w->orphaned;
-        pthread_mutex_unlock(&L.lock);
+        unlock_loader();
         if (orphaned) { /* our own callback stopped us: nobody will join */
             pthread_detach(w->thread);
             hot__os_watch_close(w->watch);
@@ -903,13 +930,13 @@ static long start_watcher_locked(void)
  * the watcher's own thread it only orphans it, to end after the callback. */
 static void stop_watcher(void)
 {
-    pthread_mutex_lock(&L.lock);
+    lock_loader();
     struct watcher *w = L.watcher;
     L.watcher = NULL;
     int self = w && pthread_equal(pthread_self(), w->thread);
     if (self)
         w->orphaned = 1;
-    pthread_mutex_unlock(&L.lock);
+    unlock_loader();
     if (!w || self)
         return;
     hot__os_watch_wake(w->watch);
@@ -925,7 +952,7 @@ static long require_program_locked(void)
 
 long hot__auto(void)
 {
-    pthread_mutex_lock(&L.lock);
+    lock_loader();
     long status = require_program_locked();
     if (status == HOT_OK) {
         L.mode = MODE_AUTO;
@@ -933,14 +960,14 @@ long hot__auto(void)
     }
     if (status == HOT_OK && atomic_load(&L.version) == 0)
         status = load_now_locked();
-    pthread_mutex_unlock(&L.lock);
+    unlock_loader();
     return status < 0 ? status : HOT_OK;
 }
 
 long hot__init(const char *path)
 {
     stop_watcher();
-    pthread_mutex_lock(&L.lock);
+    lock_loader();
     long status = require_program_locked();
     if (status == HOT_OK) {
         L.mode = MODE_MANUAL;
@@ -952,32 +979,32 @@ long hot__init(const char *path)
         }
     }
     struct callback c = callback_for_locked(status);
-    pthread_mutex_unlock(&L.lock);
+    unlock_loader();
     run_callback(c);
     return status < 0 ? status : HOT_OK;
 }
 
 long hot__check(void)
 {
-    pthread_mutex_lock(&L.lock);
+    lock_loader();
     long status = require_program_locked();
     if (status == HOT_OK)
         status = check_locked();
     retire_locked(); /* hot_check is a safe point */
     struct callback c = callback_for_locked(status);
-    pthread_mutex_unlock(&L.lock);
+    unlock_loader();
     run_callback(c);
     return status;
 }
 
 long hot__reload(void)
 {
-    pthread_mutex_lock(&L.lock);
+    lock_loader();
     long status = require_program_locked();
     if (status == HOT_OK)
         status = load_now_locked();
     struct callback c = callback_for_locked(status);
-    pthread_mutex_unlock(&L.lock);
+    unlock_loader();
     run_callback(c);
     return status;
 }
@@ -989,30 +1016,30 @@ long hot__version(void)
 
 void hot__on_reload(void (*cb)(long version))
 {
-    pthread_mutex_lock(&L.lock);
+    lock_loader();
     L.on_reload = cb;
-    pthread_mutex_unlock(&L.lock);
+    unlock_loader();
 }
 
 void hot__before_reload(void (*cb)(long version))
 {
-    pthread_mutex_lock(&L.lock);
+    lock_loader();
     L.before_reload = cb;
-    pthread_mutex_unlock(&L.lock);
+    unlock_loader();
 }
 
 void hot__keep(long versions)
 {
-    pthread_mutex_lock(&L.lock);
+    lock_loader();
     L.keep = versions > 0 ? (size_t)versions : 0;
-    pthread_mutex_unlock(&L.lock);
+    unlock_loader();
 }
 
 long hot__safe_point(void)
 {
-    pthread_mutex_lock(&L.lock);
+    lock_loader();
     long retired = retire_locked();
-    pthread_mutex_unlock(&L.lock);
+    unlock_loader();
     return retired;
 }
 
@@ -1023,7 +1050,7 @@ const char *hot__private_dir(void)
 
 long hot__rollback(const char *library, const char *function, const char *signal_name)
 {
-    pthread_mutex_lock(&L.lock);
+    lock_loader();
     size_t i = 0, good;
     while (i < L.version_count && strcmp(L.versions[i].path, library) != 0)
         i++;
@@ -1056,15 +1083,15 @@ long hot__rollback(const char *library, const char *function, const char *signal
          crashed->number, function, signal_name, atomic_load(&L.version));
 done:
     hot__say("%s", L.error);
-    pthread_mutex_unlock(&L.lock);
+    unlock_loader();
     return status;
 }
 
 const struct hot_abi_manifest *hot__manifest(void)
 {
-    pthread_mutex_lock(&L.lock);
+    lock_loader();
     const struct hot_abi_manifest *m = L.manifest;
-    pthread_mutex_unlock(&L.lock);
+    unlock_loader();
     return m;
 }
 
@@ -1072,7 +1099,7 @@ long hot__cleanup(void)
 {
     hot__stop_builder();
     stop_watcher();
-    pthread_mutex_lock(&L.lock);
+    lock_loader();
     if (L.manifest)
         atomic_store_explicit(L.manifest->active, L.lazy_slots, memory_order_release);
     while (L.version_count > 0)
@@ -1089,22 +1116,22 @@ long hot__cleanup(void)
     L.numbered = 0;
     L.published = 0;
     L.mode = MODE_IDLE;
-    pthread_mutex_unlock(&L.lock);
+    unlock_loader();
     return HOT_OK;
 }
 
 const char *hot__last_error(void)
 {
     static _Thread_local char copy[sizeof L.error];
-    pthread_mutex_lock(&L.lock);
+    lock_loader();
     memcpy(copy, L.error, sizeof copy);
-    pthread_mutex_unlock(&L.lock);
+    unlock_loader();
     return copy;
 }
 
 hot_abi_code hot__lazy_resolve(unsigned index)
 {
-    pthread_mutex_lock(&L.lock);
+    lock_loader();
     if (atomic_load(&L.version) == 0) {
         if (L.mode == MODE_IDLE) {
             L.mode = MODE_AUTO;
@@ -1114,11 +1141,11 @@ hot_abi_code hot__lazy_resolve(unsigned index)
         if (load_now_locked() < 0) {
             hot__say("cannot run '%s', the program stops: %s", L.manifest->signatures[index].name,
                      L.error);
-            pthread_mutex_unlock(&L.lock);
+            unlock_loader();
             exit(EXIT_FAILURE); /* there is no code to run; atexit removes the copies */
         }
     }
     const hot_abi_code *slots = atomic_load_explicit(L.manifest->active, memory_order_acquire);
-    pthread_mutex_unlock(&L.lock);
+    unlock_loader();
     return slots[index];
 }

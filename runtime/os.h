@@ -113,6 +113,17 @@ size_t hot__os_page_size(void);
 /* This process's id. */
 long hot__os_pid(void);
 
+/* A thread's signal mask, as hot__os_block_signals saved it. */
+struct hot__os_signal_mask {
+    unsigned long long bits[16];
+};
+
+/* Blocks, on this thread, every signal a program may handle when it
+ * arrives (not the faults: those are the guard's, and cannot wait), and
+ * saves the mask it had in *saved; hot__os_restore_signals puts it back. */
+void hot__os_block_signals(struct hot__os_signal_mask *saved);
+void hot__os_restore_signals(const struct hot__os_signal_mask *saved);
+
 /* A monotonic clock in nanoseconds. */
 long long hot__os_now_ns(void);
 

@@ -11,6 +11,7 @@
 #include <grp.h>
 #include <link.h>
 #include <poll.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
 #include <spawn.h>
@@ -264,6 +265,26 @@ done:
 void hot__os_remove_file(const char *path)
 {
     unlink(path);
+}
+
+_Static_assert(sizeof(sigset_t) <= sizeof(struct hot__os_signal_mask), "a sigset_t fits");
+
+void hot__os_block_signals(struct hot__os_signal_mask *saved)
+{
+    static const int faults[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGSYS, SIGABRT};
+    sigset_t block, old;
+    sigfillset(&block);
+    for (size_t i = 0; i < sizeof faults / sizeof *faults; i++)
+        sigdelset(&block, faults[i]);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
+    memcpy(saved, &old, sizeof old);
+}
+
+void hot__os_restore_signals(const struct hot__os_signal_mask *saved)
+{
+    sigset_t old;
+    memcpy(&old, saved, sizeof old);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 void *hot__os_library_open(const char *path, char *err, size_t errlen)
