@@ -1,12 +1,23 @@
 /* runtime/guard_posix.c
  * Crash rollback for guarded calls: a call runs under sigsetjmp, and a
- * fault (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT) whose stack passes through
- * a hot library jumps back out of it; the loader then rolls back to the
- * previous version. Invariants: guard frames are per thread; a fault that is
- * not in hot code, or not in a guarded call, goes to the handler that was
- * installed before ours, untouched. */
+ * fault (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT) in hot code jumps back
+ * out of it; the loader then rolls back to the previous version.
+ * Invariants:
+ * - Guard frames are per thread, and a frame counts only while the call
+ *   that made it is under way: one a longjmp left is dropped when seen.
+ * - Only a fault in hot code's own frames is rolled back: a fault whose
+ *   instruction is in hot code, or a signal hot code raised itself (abort,
+ *   assert, raise). One elsewhere, called from hot code (malloc finding a
+ *   corrupt heap, with its lock held), is said and ends the program: going
+ *   on could hang it.
+ * - The handler runs on an alternate stack, so a stack overflow in hot code
+ *   is caught too; a thread without one gets one at its first guarded call.
+ * - A fault that is not in a guarded call goes to the handler that was
+ *   installed before ours, untouched. */
 #define _GNU_SOURCE
 #include "runtime.h"
+
+#include "log.h"
 
 #include <dlfcn.h>
 #include <execinfo.h>
@@ -14,12 +25,16 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <ucontext.h>
 
 #define MAX_DEPTH 16  /* guarded calls nested in one thread */
 #define MAX_FRAMES 64 /* stack frames searched for hot code */
 #define NAME_CAPACITY 256
+#define ALT_STACK_SIZE (256 * 1024)
 
 static const int guarded_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
 #define SIGNAL_COUNT (sizeof guarded_signals / sizeof guarded_signals[0])
@@ -28,18 +43,23 @@ static const int guarded_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
  * that what the handler writes is well defined after the jump. */
 struct guard_frame {
     sigjmp_buf jump;
+    const volatile uintptr_t *marker; /* a local of the call, holding token while it runs */
+    uintptr_t token;
     int signal;                      /* the fault, once caught */
+    void *outside;                   /* where it happened, if not in hot code's own frames */
     char library[NAME_CAPACITY * 4]; /* the hot library it happened in */
     char function[NAME_CAPACITY];    /* the nearest exported function there */
 };
 
 static _Thread_local struct guard_frame frames[MAX_DEPTH];
-static _Thread_local int depth; /* frames[0 .. depth) are under way */
+static _Thread_local int depth; /* frames[0 .. depth) were made, the live ones among them */
+static _Thread_local int alt_stack_ready;
 
 static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic int installed;
 static struct sigaction previous[SIGNAL_COUNT];
 static _Atomic int loop_guarded;
+static pthread_key_t alt_stack_key;
 
 static const char *signal_name(int sig)
 {
@@ -57,22 +77,92 @@ static const char *signal_name(int sig)
     }
 }
 
-/* Finds the innermost stack frame inside a hot library copy; fills the
- * frame's library and function and returns 1, or returns 0. */
-static int find_hot_frame(struct guard_frame *frame)
+/* Is the object that holds pc a hot library copy? Writes its path and the
+ * nearest exported function to frame, if so. */
+static int in_hot_library(const void *pc, struct guard_frame *frame)
 {
-    void *stack[MAX_FRAMES];
-    int count = backtrace(stack, MAX_FRAMES);
     const char *dir = hot__private_dir();
     size_t dir_len = strlen(dir);
-    for (int i = 0; i < count && dir_len > 0; i++) {
-        Dl_info info;
-        if (!dladdr(stack[i], &info) || !info.dli_fname ||
-            strncmp(info.dli_fname, dir, dir_len) != 0 || info.dli_fname[dir_len] != '/')
+    Dl_info info;
+    if (dir_len == 0 || !dladdr(pc, &info) || !info.dli_fname ||
+        strncmp(info.dli_fname, dir, dir_len) != 0 || info.dli_fname[dir_len] != '/')
+        return 0;
+    snprintf(frame->library, sizeof frame->library, "%s", info.dli_fname);
+    snprintf(frame->function, sizeof frame->function, "%s",
+             info.dli_sname ? info.dli_sname : "a static function");
+    return 1;
+}
+
+/* The functions through which hot code raises a signal itself, in the C
+ * library; an unnamed one is one they passed the call on to. */
+static int raises_for_caller(const void *pc)
+{
+    static const char *const names[] = {"abort", "raise", "gsignal", "kill", "pthread_kill",
+                                        "tgkill", "__assert_fail", "__assert_perror_fail",
+                                        "__assert"};
+    Dl_info info;
+    if (!dladdr(pc, &info) || !info.dli_fname || !strstr(info.dli_fname, "libc.so"))
+        return 0;
+    if (!info.dli_sname)
+        return 1;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        if (strcmp(info.dli_sname, names[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Where the interrupted thread was: its instruction and stack pointer. */
+static void interrupted_at(const void *context, uintptr_t *pc, uintptr_t *sp)
+{
+    const ucontext_t *uc = context;
+#if defined(__x86_64__)
+    *pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+    *sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+#elif defined(__aarch64__)
+    *pc = (uintptr_t)uc->uc_mcontext.pc;
+    *sp = (uintptr_t)uc->uc_mcontext.sp;
+#else
+#error "vais-hot: name this machine's program counter and stack pointer in guard_posix.c"
+#endif
+}
+
+/* Drops the frames whose calls are no longer under way (a longjmp left
+ * them): a frame below sp on the stack, or whose marker no longer holds
+ * its token. Returns the innermost live one, or NULL. */
+static struct guard_frame *live_frame(uintptr_t sp)
+{
+    while (depth > 0) {
+        struct guard_frame *frame = &frames[depth - 1];
+        if ((uintptr_t)frame->marker > sp && *frame->marker == frame->token)
+            return frame;
+        depth--;
+    }
+    return NULL;
+}
+
+/* Finds hot code on the stack of the fault in frame: 1 if the fault is in
+ * hot code's own frames (frame->outside NULL) or, with frame->outside set
+ * to where it happened, in a function hot code called; 0 if no hot code is
+ * on the stack. */
+static int find_hot_frame(struct guard_frame *frame, int sig, const siginfo_t *info,
+                          uintptr_t pc)
+{
+    frame->outside = NULL;
+    if (info->si_code > 0) { /* a fault: its instruction must be hot code's */
+        if (in_hot_library((const void *)pc, frame))
+            return 1;
+        frame->outside = (void *)pc;
+    }
+    void *stack[MAX_FRAMES];
+    int count = backtrace(stack, MAX_FRAMES);
+    for (int i = 0; i < count; i++) {
+        if (!in_hot_library(stack[i], frame))
             continue;
-        snprintf(frame->library, sizeof frame->library, "%s", info.dli_fname);
-        snprintf(frame->function, sizeof frame->function, "%s",
-                 info.dli_sname ? info.dli_sname : "a static function");
+        /* Sent: hot code raised it if it called what raises it. */
+        if (info->si_code <= 0 && !(i > 0 && raises_for_caller(stack[i - 1])))
+            frame->outside = i > 0 ? stack[i - 1] : NULL;
+        (void)sig;
         return 1;
     }
     return 0;
@@ -101,12 +191,23 @@ static void pass_on(int sig, siginfo_t *info, void *context)
 
 static void on_fault(int sig, siginfo_t *info, void *context)
 {
-    if (depth == 0 || !find_hot_frame(&frames[depth - 1])) {
+    uintptr_t pc, sp;
+    interrupted_at(context, &pc, &sp);
+    struct guard_frame *frame = live_frame(sp);
+    if (!frame || !find_hot_frame(frame, sig, info, pc)) {
         pass_on(sig, info, context);
         return;
     }
-    frames[depth - 1].signal = sig;
-    siglongjmp(frames[depth - 1].jump, 1);
+    frame->signal = sig;
+    siglongjmp(frame->jump, 1);
+}
+
+/* Frees a thread's alternate signal stack as the thread ends. */
+static void free_alt_stack(void *stack)
+{
+    stack_t off = {.ss_flags = SS_DISABLE};
+    sigaltstack(&off, NULL);
+    free(stack);
 }
 
 static void install(void)
@@ -117,10 +218,11 @@ static void install(void)
     if (!atomic_load(&installed)) {
         void *warm[1];
         backtrace(warm, 1); /* loads the unwinder now, not inside a handler */
+        pthread_key_create(&alt_stack_key, free_alt_stack);
         struct sigaction action;
         memset(&action, 0, sizeof action);
         action.sa_sigaction = on_fault;
-        action.sa_flags = SA_SIGINFO | SA_NODEFER;
+        action.sa_flags = SA_SIGINFO | SA_NODEFER | SA_ONSTACK;
         sigemptyset(&action.sa_mask);
         for (size_t i = 0; i < SIGNAL_COUNT; i++)
             sigaction(guarded_signals[i], &action, &previous[i]);
@@ -129,11 +231,48 @@ static void install(void)
     pthread_mutex_unlock(&install_lock);
 }
 
+/* Gives this thread an alternate signal stack, unless it has one: the
+ * handler of a stack overflow cannot run on the stack that overflowed. */
+static void ensure_alt_stack(void)
+{
+    if (alt_stack_ready)
+        return;
+    alt_stack_ready = 1;
+    stack_t now;
+    if (sigaltstack(NULL, &now) != 0 || !(now.ss_flags & SS_DISABLE))
+        return; /* the program's own */
+    stack_t ours = {.ss_sp = malloc(ALT_STACK_SIZE), .ss_size = ALT_STACK_SIZE};
+    if (ours.ss_sp && sigaltstack(&ours, NULL) == 0)
+        pthread_setspecific(alt_stack_key, ours.ss_sp);
+    else
+        free(ours.ss_sp);
+}
+
+/* Says why a fault called from hot code is not rolled back, then ends the
+ * program by it, as it would have ended without us. */
+static void end_outside(const struct guard_frame *frame)
+{
+    Dl_info info = {0};
+    dladdr(frame->outside, &info);
+    const char *object = info.dli_fname ? strrchr(info.dli_fname, '/') : NULL;
+    hot__say("%s in '%s' (%s), called from hot code '%s': not rolled back, as only a fault in "
+             "hot code's own frames can be safely; the program stops",
+             signal_name(frame->signal), info.dli_sname ? info.dli_sname : "?",
+             object ? object + 1 : info.dli_fname ? info.dli_fname : "?", frame->function);
+    hot__remove_private_dir();
+    signal(frame->signal, SIG_DFL);
+    raise(frame->signal);
+}
+
 long hot__guarded_call(long (*fn)(void *arg), void *arg, long *result)
 {
     if (!fn)
         return HOT_E_ARGUMENT;
     install();
+    ensure_alt_stack();
+    static _Atomic uintptr_t calls;
+    volatile uintptr_t marker = (uintptr_t)&marker ^ atomic_fetch_add(&calls, 1) ^ 0x9e3779b9u;
+    live_frame((uintptr_t)&marker); /* those a longjmp left go */
     if (depth == MAX_DEPTH) { /* the outer guarded calls cover this one */
         long value = fn(arg);
         if (result)
@@ -141,6 +280,8 @@ long hot__guarded_call(long (*fn)(void *arg), void *arg, long *result)
         return HOT_OK;
     }
     struct guard_frame *frame = &frames[depth];
+    frame->marker = &marker;
+    frame->token = marker;
     if (sigsetjmp(frame->jump, 1) == 0) {
         depth++;
         long value = fn(arg);
@@ -149,7 +290,9 @@ long hot__guarded_call(long (*fn)(void *arg), void *arg, long *result)
             *result = value;
         return HOT_OK;
     }
-    depth--;
+    depth = (int)(frame - frames); /* it and any inner ones are over */
+    if (frame->outside)
+        end_outside(frame);
     long status = hot__rollback(frame->library, frame->function, signal_name(frame->signal));
     if (status != HOT_E_CRASHED) { /* nothing to roll back to: die of it */
         hot__remove_private_dir();
@@ -157,6 +300,11 @@ long hot__guarded_call(long (*fn)(void *arg), void *arg, long *result)
         raise(frame->signal);
     }
     return HOT_E_CRASHED;
+}
+
+int hot__guard_in_use(void)
+{
+    return atomic_load(&installed);
 }
 
 void hot__guard_loop(int on)

@@ -464,14 +464,25 @@ static void unload(struct version *v)
     hot__layouts_free(v->layouts);
 }
 
+/* The version a crash of the published one rolls back to: the newest
+ * older one that did not crash; L.version_count if there is none. */
+static size_t rollback_target_locked(void)
+{
+    size_t good = L.published;
+    while (good > 0 && L.versions[good - 1].crashed)
+        good--;
+    return good > 0 ? good - 1 : L.version_count;
+}
+
 /* At a safe point: unloads the oldest versions beyond L.keep, never the one
- * published. Returns how many it unloaded. */
+ * published, nor, while the guard may roll back, the one it would return
+ * to. Returns how many it unloaded. */
 static long retire_locked(void)
 {
     long retired = 0;
     size_t i = 0;
-    while (L.keep > 0 && L.version_count > L.keep) {
-        if (i == L.published) {
+    while (L.keep > 0 && L.version_count > L.keep && i < L.version_count) {
+        if (i == L.published || (hot__guard_in_use() && i == rollback_target_locked())) {
             i++;
             continue;
         }
@@ -1062,23 +1073,23 @@ long hot__rollback(const char *library, const char *function, const char *signal
         goto done;
     }
     struct version *crashed = &L.versions[i];
-    crashed->crashed = 1;
     if (i != L.published) {
+        crashed->crashed = 1;
         fail(HOT_E_CRASHED,
              "v%ld crashed in '%s' (%s); v%ld is the current version and keeps running",
              crashed->number, function, signal_name, atomic_load(&L.version));
         goto done;
     }
-    for (good = i; good > 0 && L.versions[good - 1].crashed; good--) {
-    }
-    if (good == 0) {
+    good = rollback_target_locked();
+    crashed->crashed = 1;
+    if (good == L.version_count) {
         status =
             fail(HOT_E_NO_ROLLBACK, "v%ld crashed in '%s' (%s); no earlier version to roll back to",
                  crashed->number, function, signal_name);
         goto done;
     }
     snprintf(L.refused_stamp, sizeof L.refused_stamp, "%s", crashed->stamp);
-    publish_locked(good - 1, NULL);
+    publish_locked(good, NULL);
     fail(HOT_E_CRASHED, "v%ld crashed in '%s' (%s); rolled back to v%ld, fix it and build again",
          crashed->number, function, signal_name, atomic_load(&L.version));
 done:

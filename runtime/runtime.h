@@ -61,15 +61,20 @@ void hot__stop_builder(void);
 const struct hot_abi_manifest *hot__manifest(void);
 
 /* Runs fn(arg) guarded: if it faults (SIGSEGV, SIGBUS, SIGILL, SIGFPE,
- * SIGABRT) with hot code on the stack, the published version rolls back to
- * the one before and HOT_E_CRASHED is returned; with no earlier version the
- * program dies of the signal, after saying why. Otherwise *result (if not
- * NULL) gets fn's value and HOT_OK is returned. Frames are per thread. */
+ * SIGABRT) in hot code's own frames, the published version rolls back to
+ * the one before and HOT_E_CRASHED is returned; with no earlier version, or
+ * for a fault in what hot code called, the program dies of the signal,
+ * after saying why. Otherwise *result (if not NULL) gets fn's value and
+ * HOT_OK is returned. Frames are per thread. */
 long hot__guarded_call(long (*fn)(void *arg), void *arg, long *result);
 
 /* Whether hot_loop guards its calls (off until turned on). */
 void hot__guard_loop(int on);
 int hot__loop_guarded(void);
+
+/* Whether the guard may roll back: a guarded call or hot_guard(1) was made.
+ * Then hot_keep keeps the version a rollback would return to as well. */
+int hot__guard_in_use(void);
 
 /* For the guard, after it caught a fault in the hot library copy at path
  * library, in function: republishes the version before it. Returns

@@ -1,16 +1,20 @@
 /* tests/runtime/test_guard.c
  * Crash rollback: a guarded call whose hot code faults (SIGSEGV, SIGILL,
- * SIGFPE, SIGABRT, SIGBUS) rolls back to the last good version, says so by
- * name, and the program carries on; hot_loop under hot_guard(1) skips the
- * crashed iteration; frames are per thread; a fault in the first version,
- * or outside a guarded call, ends the program as it would without us, and
- * what a dead process left is swept at the next load.
+ * SIGFPE, SIGABRT, SIGBUS, a stack overflow) rolls back to the last good
+ * version, says so by name, and the program carries on; hot_loop under
+ * hot_guard(1) skips the crashed iteration; frames are per thread;
+ * hot_keep(1) keeps the version to roll back to. A fault in the first
+ * version, outside a guarded call, after a longjmp left one, or in what hot
+ * code called (the core; free finding the heap corrupt) ends the program
+ * as it would without us, saying why; what a dead process left is swept at
+ * the next load.
  * argv: the good (own) and the faulty builds. */
 #define _POSIX_C_SOURCE 200809L
 #include "../check.h"
 #include "../land.h"
 
 #include <pthread.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -23,6 +27,21 @@ long risky(int how);
 
 static char library[96];
 static const char *good, *faulty;
+
+static sigjmp_buf escape;
+
+void guard_core_fault(void);
+void guard_core_fault(void)
+{
+    volatile long zero = 0;
+    *(volatile long *)zero = 1;
+}
+
+void guard_core_escape(void);
+void guard_core_escape(void)
+{
+    siglongjmp(escape, 1);
+}
 
 static int land_build(const char *build)
 {
@@ -91,6 +110,31 @@ static void unguarded_fault(void)
     risky(0);
 }
 
+static void guarded_call_child(int how)
+{
+    land_build(faulty);
+    hot_check();
+    hot_call_guarded(call_risky, &how, NULL);
+}
+
+static void core_fault(void)
+{
+    guarded_call_child(5);
+}
+
+static void heap_corrupted(void)
+{
+    guarded_call_child(6);
+}
+
+/* A guarded call left by a longjmp guards nothing afterwards. */
+static void escaped_then_fault(void)
+{
+    if (sigsetjmp(escape, 1) == 0)
+        guarded_call_child(8);
+    risky(0);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -111,11 +155,14 @@ int main(int argc, char **argv)
     CHECK(land_build(good));
     CHECK_INT(hot_init(library), ==, HOT_OK);
 
+    /* A sanitizer takes over a stack overflow (its own alternate stack). */
     static const struct {
         int how;
-        const char *signal;
-    } faults[] = {{0, "SIGSEGV"}, {1, "SIGILL"}, {2, "SIGFPE"}, {3, "SIGABRT"}, {4, "SIGBUS"}};
-    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
+        const char *signal, *function;
+    } faults[] = {{0, "SIGSEGV", "risky"}, {1, "SIGILL", "risky"},  {2, "SIGFPE", "risky"},
+                  {3, "SIGABRT", "risky"}, {4, "SIGBUS", "risky"},  {7, "SIGSEGV", "risky_deeper"}};
+    size_t fault_count = sizeof faults / sizeof faults[0] - (CHECK_SANITIZED ? 1 : 0);
+    for (size_t i = 0; i < fault_count; i++) {
         CHECK(land_build(faulty));
         CHECK_INT(hot_check(), ==, 1);
         long crashed_version = hot_version(), result = 0;
@@ -123,8 +170,8 @@ int main(int argc, char **argv)
         CHECK_INT(hot_call_guarded(call_risky, &how, &result), ==, HOT_E_CRASHED);
         char expected[200];
         snprintf(expected, sizeof expected,
-                 "v%ld crashed in 'risky' (%s); rolled back to v1, fix it and build again",
-                 crashed_version, faults[i].signal);
+                 "v%ld crashed in '%s' (%s); rolled back to v1, fix it and build again",
+                 crashed_version, faults[i].function, faults[i].signal);
         CHECK_STR(hot_last_error(), expected);
         CHECK_INT(hot_version(), ==, 1); /* every faulty version is skipped */
         CHECK_INT(hot_check(), ==, 0);   /* and the crashed build is not loaded again */
@@ -157,6 +204,19 @@ int main(int argc, char **argv)
     CHECK_INT(other[0], ==, HOT_OK);
     CHECK_INT(other[1], ==, 7);
 
+    /* hot_keep(1) with the guard: the version to roll back to stays. */
+    CHECK_INT(hot_keep(1), ==, HOT_OK);
+    CHECK(land_build(good));
+    CHECK_INT(hot_check(), ==, 1);
+    long last_good = hot_version();
+    CHECK(land_build(faulty));
+    CHECK_INT(hot_check(), ==, 1);
+    how = 0;
+    CHECK_INT(hot_call_guarded(call_risky, &how, NULL), ==, HOT_E_CRASHED);
+    CHECK_INT(hot_version(), ==, last_good);
+    CHECK_INT(risky(0), ==, 1);
+    CHECK_INT(hot_keep(0), ==, HOT_OK);
+
     /* No earlier version: say so, then die of the signal, once. */
     int status = in_child(first_version_faults);
     CHECK_INT(WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status), ==, SIGSEGV);
@@ -169,17 +229,39 @@ int main(int argc, char **argv)
     else
         CHECK_INT(WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status), ==, SIGSEGV);
 
+    /* In what hot code called: said, not rolled back, and the end. */
+    status = in_child(core_fault);
+    CHECK_INT(WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status), ==, SIGSEGV);
+    if (!CHECK_SANITIZED) { /* a sanitizer's free reports a double free itself */
+        status = in_child(heap_corrupted);
+        CHECK_INT(WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status), ==, SIGABRT);
+    }
+    status = in_child(escaped_then_fault);
+    if (CHECK_SANITIZED && WIFEXITED(status))
+        CHECK_INT(WEXITSTATUS(status), !=, 0);
+    else
+        CHECK_INT(WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status), ==, SIGSEGV);
+
     fflush(log);
     rewind(log);
     char line[400];
-    int no_earlier = 0, rolled_back = 0;
+    int no_earlier = 0, rolled_back = 0, in_core = 0, in_free = 0, crashed = 0;
     while (fgets(line, sizeof line, log)) {
         no_earlier += strstr(line, "v1 crashed in 'risky' (SIGSEGV); no earlier version to roll "
                                    "back to") != NULL;
         rolled_back += strstr(line, "; rolled back to v1, fix it and build again") != NULL;
+        crashed += strstr(line, " crashed in ") != NULL;
+        in_core += strstr(line, "vais-hot: SIGSEGV in 'guard_core_fault' (runtime_guard), called "
+                                "from hot code 'risky': not rolled back, as only a fault in hot "
+                                "code's own frames can be safely; the program stops") != NULL;
+        in_free += strstr(line, "vais-hot: SIGABRT in '") && strstr(line, "free' (libc.so.6), "
+                                "called from hot code 'risky': not rolled back") != NULL;
     }
     CHECK_INT(no_earlier, ==, 1);
-    CHECK_INT(rolled_back, ==, 7);
+    CHECK_INT(rolled_back, ==, (int)fault_count + 2);
+    CHECK_INT(crashed, ==, (int)fault_count + 4); /* no more: the escaped frame caught nothing */
+    CHECK_INT(in_core, ==, 1);
+    CHECK_INT(in_free, ==, CHECK_SANITIZED ? 0 : 1);
 
     /* The unguarded child left its private copies; the next load sweeps
      * what dead processes left. */

@@ -2,6 +2,19 @@
 #include <signal.h>
 #include <stdlib.h>
 
+void guard_core_fault(void);  /* the core's: faults there */
+void guard_core_escape(void); /* the core's: longjmps out of the guarded call */
+
+static volatile long never = -1;
+
+/* Recurses until the stack overflows. */
+long risky_deeper(long n)
+{
+    volatile char pad[512];
+    pad[n % 512] = (char)n;
+    return n == never ? 0 : risky_deeper(n + 1) + pad[0];
+}
+
 // #[hot]
 long risky(int how)
 {
@@ -19,6 +32,20 @@ long risky(int how)
     case 4:
         raise(SIGBUS);
         return 4;
+    case 5:
+        guard_core_fault(); /* SIGSEGV, in the core */
+        return 5;
+    case 6: { /* SIGABRT, from inside free, which found the heap corrupt */
+        void *volatile block = malloc(32);
+        free(block);
+        free(block);
+        return 6;
+    }
+    case 7:
+        return risky_deeper(0); /* SIGSEGV, with no stack left */
+    case 8:
+        guard_core_escape();
+        return 8;
     default:
         return 2;
     }
