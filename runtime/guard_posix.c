@@ -93,20 +93,25 @@ static int in_hot_library(const void *pc, struct guard_frame *frame)
     return 1;
 }
 
-/* The functions through which hot code raises a signal itself, in the C
- * library; an unnamed one is one they passed the call on to. */
+/* Is pc in a function through which hot code raises a signal itself: one
+ * of the C library's, or a sanitizer's interceptor of one; an unnamed
+ * function in the C library is one they passed the call on to. */
 static int raises_for_caller(const void *pc)
 {
     static const char *const names[] = {"abort", "raise", "gsignal", "kill", "pthread_kill",
                                         "tgkill", "__assert_fail", "__assert_perror_fail",
                                         "__assert"};
+    static const char interceptor[] = "__interceptor_";
     Dl_info info;
-    if (!dladdr(pc, &info) || !info.dli_fname || !strstr(info.dli_fname, "libc.so"))
+    if (!dladdr(pc, &info) || !info.dli_fname)
         return 0;
     if (!info.dli_sname)
-        return 1;
+        return strstr(info.dli_fname, "libc.so") != NULL;
+    const char *name = info.dli_sname;
+    if (strncmp(name, interceptor, sizeof interceptor - 1) == 0)
+        name += sizeof interceptor - 1;
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
-        if (strcmp(info.dli_sname, names[i]) == 0)
+        if (strcmp(name, names[i]) == 0)
             return 1;
     }
     return 0;
