@@ -2,8 +2,9 @@
  * Loads, validates and publishes versions of the hot library.
  * Invariants: the slot array the stubs jump through always comes from a
  * library that passed every check; a published version stays mapped until
- * hot__cleanup, or until a safe point the program declares when it asked to
- * keep only the last N; one lock serializes loading (a first load waiting
+ * hot__cleanup, or until a safe point the program declares (hot_safe_point)
+ * when it asked to keep only the last N; only the newest COPIES_ON_DISK
+ * private copies stay on disk; one lock serializes loading (a first load waiting
  * for a build to land releases it between looks) and is held while hot
  * code runs only in the before-reload hook. */
 #define _POSIX_C_SOURCE 200809L /* strdup */
@@ -30,6 +31,7 @@
 #define FIRST_LOAD_WAIT_MS 120000      /* how long the first load waits for a build to land */
 #define LANDING_MS 30000 /* a build stamps its library sooner after writing it */
 #define WATCH_TIMEOUT_MS 1000          /* the watcher re-checks this often anyway */
+#define COPIES_ON_DISK 8 /* newest versions whose private copies stay on disk */
 
 /* Auto mode's background thread and what it watches. Owned by L.watcher
  * until stopped; a watcher stopped from its own thread (a program callback
@@ -56,6 +58,7 @@ struct version {
     struct hot__code *code;            /* its functions, for redirecting stored pointers */
     char stamp[STAMP_CAPACITY];        /* the stamp it was loaded under; "" if none */
     int crashed;                       /* a guarded call faulted in it: never republished */
+    int copy_removed;                  /* its private copy is off the disk; it stays mapped */
 };
 
 static struct {
@@ -380,7 +383,7 @@ static long keep_version(void *handle, const char *path, const hot_abi_code *slo
     }
     L.versions = grown;
     struct version *v = &L.versions[L.version_count++];
-    *v = (struct version){++L.numbered, handle, copy, slots, table, layouts, code, "", 0};
+    *v = (struct version){++L.numbered, handle, copy, slots, table, layouts, code, "", 0, 0};
     snprintf(v->stamp, sizeof v->stamp, "%s", stamp_text ? stamp_text : "");
     return HOT_OK;
 }
@@ -452,13 +455,30 @@ static long bind_variables_locked(const struct hot_abi_table *table,
 }
 
 /* Unmaps version and forgets its private copy. Nothing may run in it. */
-static void unload(struct version *v)
+/* Removes v's private copy from the disk, if it is ours and still there;
+ * what is mapped of it stays. */
+static void remove_copy(struct version *v)
 {
     size_t dir_len = strlen(L.private_dir);
+    if (!v->copy_removed && private_dir_ours() && strncmp(v->path, L.private_dir, dir_len) == 0)
+        hot__os_remove_file(v->path);
+    v->copy_removed = 1;
+}
+
+/* Keeps the private copies of the newest COPIES_ON_DISK versions on disk,
+ * where debuggers and profilers read them, and removes the older ones': a
+ * running program's disk use is bounded however often it reloads. */
+static void bound_copies_locked(void)
+{
+    for (size_t i = 0; i + COPIES_ON_DISK < L.version_count; i++)
+        remove_copy(&L.versions[i]);
+}
+
+static void unload(struct version *v)
+{
     hot__code_free(v->code);
     hot__os_library_close(v->handle);
-    if (private_dir_ours() && strncmp(v->path, L.private_dir, dir_len) == 0)
-        hot__os_remove_file(v->path);
+    remove_copy(v);
     free(v->path);
     free((void *)v->slots);
     hot__layouts_free(v->layouts);
@@ -667,6 +687,7 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     status = keep_version(handle, copy, slots, table, layouts, code, stamp_text);
     if (status != HOT_OK)
         goto refused;
+    bound_copies_locked();
     long was = atomic_load(&L.version) > 0 ? (long)L.published : -1;
     if (L.before_reload && was >= 0)
         L.before_reload(atomic_load(&L.version));
@@ -1001,7 +1022,6 @@ long hot__check(void)
     long status = require_program_locked();
     if (status == HOT_OK)
         status = check_locked();
-    retire_locked(); /* hot_check is a safe point */
     struct callback c = callback_for_locked(status);
     unlock_loader();
     run_callback(c);

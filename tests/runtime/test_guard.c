@@ -212,6 +212,7 @@ int main(int argc, char **argv)
     long last_good = hot_version();
     CHECK(land_build(faulty));
     CHECK_INT(hot_check(), ==, 1);
+    CHECK(hot_safe_point() > 0); /* all but the two */
     how = 0;
     CHECK_INT(hot_call_guarded(call_risky, &how, NULL), ==, HOT_E_CRASHED);
     CHECK_INT(hot_version(), ==, last_good);

@@ -39,13 +39,14 @@ long hot_on_reload(void (*cb)(long version));
 long hot_before_reload(void (*cb)(long version));
 
 /* Old versions stay mapped (default, versions = 0), or only the last
- * `versions` of them, the older unloaded at safe points. */
+ * `versions` of them, the older unloaded at hot_safe_point(); with the guard
+ * in use, also the version a crash would roll back to. */
 long hot_keep(long versions);
 
 /* The program declares that no thread runs code of an old version, nor holds
  * a pointer into one (a function pointer, a string literal, a destructor the
- * hot code registered): versions beyond hot_keep's bound are unloaded now.
- * hot_check() is a safe point too. Returns how many were unloaded. */
+ * hot code registered): versions beyond hot_keep's bound are unloaded now,
+ * and only here. Returns how many were unloaded. */
 long hot_safe_point(void);
 
 /* Crash rollback, opt-in: with on = 1, each call hot_loop makes to update is
