@@ -7,22 +7,16 @@
 #include <elf.h>
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-#include "grow.h"
-
 
 #if defined(__x86_64__)
 #define HOST_MACHINE EM_X86_64
 #define RELOC_ADDRESS R_X86_64_GLOB_DAT /* the symbol's address */
 #define RELOC_POINTER R_X86_64_64       /* the symbol's address plus the addend */
-#define RELOC_RELATIVE R_X86_64_RELATIVE /* where the library was loaded plus the addend */
 #elif defined(__aarch64__)
 #define HOST_MACHINE EM_AARCH64
 #define RELOC_ADDRESS R_AARCH64_GLOB_DAT
 #define RELOC_POINTER R_AARCH64_ABS64
-#define RELOC_RELATIVE R_AARCH64_RELATIVE
 #else
 #error "vais-hot: name this machine's ELF e_machine and relocations in runtime/elf_check.c"
 #endif
@@ -350,152 +344,3 @@ unsigned long long hot__elf_symbol_address(const unsigned char *image, size_t si
     return 0;
 }
 
-/* A place the loader writes a pointer to. */
-struct pointer_place {
-    unsigned long long place; /* as linked */
-    unsigned long long value; /* as linked */
-    int known;                /* 0: a symbol from elsewhere, told only when loaded */
-};
-
-/* Places sorted by place: a linker writes relative relocations in order,
- * so those are sorted only if they come otherwise. */
-struct place_list {
-    struct pointer_place *items;
-    size_t count, capacity;
-    int unsorted;
-};
-
-struct hot__elf_pointers {
-    const unsigned char *image;
-    size_t size;
-    struct place_list relative, other; /* RELOC_RELATIVE; every other relocation */
-    int failed;                        /* out of memory */
-};
-
-static void add_place(struct hot__elf_pointers *p, struct place_list *list,
-                      unsigned long long place, unsigned long long value, int known)
-{
-    if (p->failed || hot__grow(&list->items, &list->capacity, list->count + 1, sizeof *list->items)) {
-        p->failed = 1;
-        return;
-    }
-    list->unsorted |= list->count > 0 && list->items[list->count - 1].place > place;
-    list->items[list->count++] = (struct pointer_place){place, value, known};
-}
-
-/* The relocations of a SHT_RELA section with its symbol table. */
-static void add_rela(struct hot__elf_pointers *p, const Elf64_Shdr *rela, const Elf64_Shdr *symtab)
-{
-    for (unsigned long long at = 0; at + sizeof(Elf64_Rela) <= rela->sh_size;
-         at += sizeof(Elf64_Rela)) {
-        Elf64_Rela r;
-        memcpy(&r, p->image + rela->sh_offset + at, sizeof r);
-        unsigned long type = ELF64_R_TYPE(r.r_info), index = ELF64_R_SYM(r.r_info);
-        Elf64_Sym sym = {0};
-        int defined = 0;
-        if (symtab && index < symtab->sh_size / sizeof sym) {
-            memcpy(&sym, p->image + symtab->sh_offset + index * sizeof sym, sizeof sym);
-            /* One the file defines, not interposable: hidden, or -Bsymbolic. */
-            defined = sym.st_shndx != SHN_UNDEF && ELF64_ST_VISIBILITY(sym.st_other) != STV_DEFAULT;
-        }
-        if (type == RELOC_RELATIVE)
-            add_place(p, &p->relative, r.r_offset, (unsigned long long)r.r_addend, 1);
-        else if (type == RELOC_POINTER && defined)
-            add_place(p, &p->other, r.r_offset, sym.st_value + (unsigned long long)r.r_addend, 1);
-        else
-            add_place(p, &p->other, r.r_offset, 0, 0);
-    }
-}
-
-static int by_place(const void *a, const void *b)
-{
-    unsigned long long x = ((const struct pointer_place *)a)->place;
-    unsigned long long y = ((const struct pointer_place *)b)->place;
-    return x < y ? -1 : x > y;
-}
-
-static void sort_places(struct place_list *list)
-{
-    if (list->unsorted)
-        qsort(list->items, list->count, sizeof *list->items, by_place);
-}
-
-/* How many of list's places are address, the first of them in *first. */
-static size_t find_places(const struct place_list *list, unsigned long long address,
-                          const struct pointer_place **first)
-{
-    size_t low = 0, high = list->count;
-    while (low < high) {
-        size_t mid = low + (high - low) / 2;
-        if (list->items[mid].place < address)
-            low = mid + 1;
-        else
-            high = mid;
-    }
-    size_t found = 0;
-    while (low + found < list->count && list->items[low + found].place == address)
-        found++;
-    *first = found ? &list->items[low] : NULL;
-    return found;
-}
-
-struct hot__elf_pointers *hot__elf_pointers_new(const unsigned char *image, size_t size)
-{
-    struct hot__elf_pointers *p = calloc(1, sizeof *p);
-    Elf64_Ehdr eh;
-    if (!p)
-        return NULL;
-    p->image = image;
-    p->size = size;
-    if (size >= sizeof eh) {
-        memcpy(&eh, image, sizeof eh);
-        for (unsigned i = 0; i < eh.e_shnum; i++) {
-            Elf64_Shdr table, symtab;
-            if (!section(image, size, &eh, i, &table))
-                continue;
-            if (table.sh_type == SHT_RELA)
-                add_rela(p, &table,
-                         section(image, size, &eh, table.sh_link, &symtab) &&
-                                 symtab.sh_type == SHT_DYNSYM
-                             ? &symtab
-                             : NULL);
-        }
-    }
-    if (p->failed) {
-        hot__elf_pointers_free(p);
-        return NULL;
-    }
-    sort_places(&p->relative);
-    sort_places(&p->other);
-    return p;
-}
-
-void hot__elf_pointers_free(struct hot__elf_pointers *p)
-{
-    if (p) {
-        free(p->relative.items);
-        free(p->other.items);
-    }
-    free(p);
-}
-
-int hot__elf_pointer_at(const struct hot__elf_pointers *p, unsigned long long address,
-                        unsigned long long *value)
-{
-    const struct pointer_place *relative, *other;
-    size_t found = find_places(&p->relative, address, &relative) +
-                   find_places(&p->other, address, &other);
-    /* A second relocation of the same place is no link's: nothing can be told. */
-    if (found > 0) {
-        const struct pointer_place *place = relative ? relative : other;
-        *value = place->value;
-        return found == 1 && place->known ? 0 : -1;
-    }
-    const unsigned char *bytes = hot__elf_at(p->image, p->size, address, 8);
-    if (!bytes)
-        return -1;
-    uint64_t stored;
-    memcpy(&stored, bytes, sizeof stored);
-    *value = stored;
-    return 0;
-}

@@ -14,6 +14,14 @@
 int hot__elf_check(const unsigned char *head, size_t head_len, long long file_size, char *err,
                    size_t errlen);
 
+/* Checks, in the file image[0..size) that hot__elf_check passed, what the
+ * dynamic loader trusts as it loads a library: the loadable and dynamic
+ * segments, the addresses and sizes the dynamic segment gives, the string,
+ * symbol, hash and version tables, each relocation's kind, symbol and
+ * place, and the initialisers it runs. Returns 0, or -1 with what is wrong
+ * in err, phrased to follow the file's name. Code bytes are not checked. */
+int hot__elf_check_dynamic(const unsigned char *image, size_t size, char *err, size_t errlen);
+
 /* 1 if, in the checked file image[0..size), [address - before, address +
  * after) lies in the file's bytes of one executable segment, addresses as
  * linked: code the loader maps, that can be read once mapped. */
@@ -64,9 +72,9 @@ unsigned long long hot__elf_symbol_address(const unsigned char *image, size_t si
                                            const char *name);
 
 /* The pointers of a checked file's data as the loader will leave them, as
- * linked: read from its relative relocations and those to symbols it
- * defines, and from its bytes where no such relocation is (a packed
- * relative relocation, -z pack-relative-relocs, leaves its addend there). */
+ * linked: from the relocations its dynamic segment names (relative ones,
+ * packed ones too, and those to symbols it defines); a place none
+ * relocates holds a null pointer, or nothing that can be trusted. */
 struct hot__elf_pointers;
 
 /* NULL when memory ran out. */
@@ -74,8 +82,9 @@ struct hot__elf_pointers *hot__elf_pointers_new(const unsigned char *image, size
 void hot__elf_pointers_free(struct hot__elf_pointers *pointers);
 
 /* Sets *value to the pointer the loader leaves at address (8 bytes, as
- * linked). Returns 0, or -1 if it cannot be told before loading (the place
- * is not in the file, or a symbol from elsewhere goes there). */
+ * linked). Returns 0, or -1 if it cannot be told before loading: a symbol
+ * from elsewhere goes there, or nothing relocates a place that is not
+ * null. */
 int hot__elf_pointer_at(const struct hot__elf_pointers *pointers, unsigned long long address,
                         unsigned long long *value);
 

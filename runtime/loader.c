@@ -637,7 +637,8 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
         status = fail(HOT_E_IO, "%s", err);
         goto refused;
     }
-    if (hot__elf_check(image, image_size, after.size, err, sizeof err)) {
+    if (hot__elf_check(image, image_size, after.size, err, sizeof err) ||
+        hot__elf_check_dynamic(image, image_size, err, sizeof err)) {
         status = fail(HOT_E_BAD_FILE, "'%s' %s; build '%s_hot' again", L.library, err,
                       L.manifest->program);
         goto refused;
@@ -657,7 +658,6 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     if (status == HOT_OK)
         status = check_build_locked(image, image_size, &file_table.table, &layouts, &functions,
                                     &places);
-    hot__table_file_free(&file_table);
     hot__os_unmap_file(image, image_size);
     image = NULL;
     if (status != HOT_OK)
@@ -667,14 +667,17 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
         status = fail(HOT_E_LOAD, "cannot load '%s': %s", L.library, err);
         goto refused;
     }
-    /* The table as loaded is the file's: the private copy is ours alone. */
+    /* The table as loaded must be the one checked, each pointer leading
+     * where it did in the file: only then is it read. */
     const struct hot_abi_table *table = hot__os_library_symbol(handle, HOT_ABI_TABLE_SYMBOL);
-    status = table ? validate(table, &slots)
-                   : fail(HOT_E_NOT_HOT, "'%s' is not a vais-hot library (no '%s')", L.library,
-                          HOT_ABI_TABLE_SYMBOL);
     uintptr_t bias = hot__os_library_bias(handle);
-    if (status == HOT_OK && !bias)
+    if (!bias)
         status = fail(HOT_E_LOAD, "cannot tell where '%s' was loaded", L.library);
+    else if (!table || !hot__table_file_matches(&file_table, table, bias))
+        status = fail(HOT_E_BAD_FILE, "'%s' as loaded is not what its file said; build '%s_hot' again",
+                      L.library, L.manifest->program);
+    else
+        status = validate(table, &slots);
     if (status == HOT_OK && !(code = hot__code_new(&functions, bias)))
         status = fail(HOT_E_IO, "out of memory");
     hot__functions_free(&functions);
@@ -687,6 +690,7 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     status = keep_version(handle, copy, slots, table, layouts, code, stamp_text);
     if (status != HOT_OK)
         goto refused;
+    hot__table_file_free(&file_table);
     bound_copies_locked();
     long was = atomic_load(&L.version) > 0 ? (long)L.published : -1;
     if (L.before_reload && was >= 0)
@@ -704,6 +708,7 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     return 1;
 
 refused:
+    hot__table_file_free(&file_table);
     hot__os_unmap_file(image, image_size);
     hot__functions_free(&functions);
     free((void *)slots);

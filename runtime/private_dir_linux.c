@@ -159,16 +159,17 @@ static void sweep(int base_fd, const char *prefix)
         while (*p >= '0' && *p <= '9')
             p++;
         struct stat seen, opened;
-        if (*p != '-' || fstatat(base_fd, name, &seen, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(seen.st_mode) ||
-            seen.st_uid != geteuid() || (seen.st_mode & 0777) != 0700)
+        if (*p != '-' || fstatat(base_fd, name, &seen, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISDIR(seen.st_mode) || seen.st_uid != geteuid() || (seen.st_mode & 0777) != 0700)
             continue;
         int fd = openat(base_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
             continue;
         int lock = openat(fd, LOCK_NAME, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-        int ended = fstat(fd, &opened) == 0 && opened.st_dev == seen.st_dev &&
-                    opened.st_ino == seen.st_ino &&
-                    (lock >= 0 ? flock(lock, LOCK_EX | LOCK_NB) == 0 : !may_run(fd, name, prefix_len));
+        int ended =
+            fstat(fd, &opened) == 0 && opened.st_dev == seen.st_dev &&
+            opened.st_ino == seen.st_ino &&
+            (lock >= 0 ? flock(lock, LOCK_EX | LOCK_NB) == 0 : !may_run(fd, name, prefix_len));
         if (ended) {
             remove_ours(fd);
             unlinkat(base_fd, name, AT_REMOVEDIR); /* stays if anything else is in it */

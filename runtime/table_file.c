@@ -42,10 +42,12 @@ static unsigned long long read_pointer(struct reading *r, unsigned long long add
     return value;
 }
 
-/* The string the pointer at address points to; "" (and a problem) if none. */
-static const char *read_string(struct reading *r, unsigned long long address)
+/* The string the pointer at address points to; "" (and a problem) if none.
+ * Where it is, as linked, goes to *where. */
+static const char *read_string(struct reading *r, unsigned long long address,
+                               unsigned long long *where)
 {
-    unsigned long long at = read_pointer(r, address);
+    unsigned long long at = *where = read_pointer(r, address);
     const char *text = at ? hot__elf_string_at(r->image, r->size, at) : NULL;
     if (!text && !r->problem)
         r->problem = "a name outside the file";
@@ -53,10 +55,12 @@ static const char *read_string(struct reading *r, unsigned long long address)
 }
 
 static void read_function(struct reading *r, unsigned long long address,
-                          struct hot_abi_function *out)
+                          struct hot_abi_function *out, unsigned long long where[3])
 {
-    out->name = read_string(r, address + offsetof(struct hot_abi_function, name));
-    out->signature = read_string(r, address + offsetof(struct hot_abi_function, signature));
+    where[0] = address;
+    out->name = read_string(r, address + offsetof(struct hot_abi_function, name), &where[1]);
+    out->signature =
+        read_string(r, address + offsetof(struct hot_abi_function, signature), &where[2]);
     /* A function the library may interpose is told only once loaded;
      * the checks need only to know there is one. */
     unsigned long long code = 1;
@@ -68,10 +72,11 @@ static void read_function(struct reading *r, unsigned long long address,
 }
 
 static void read_variable(struct reading *r, unsigned long long address,
-                          struct hot_abi_variable *out)
+                          struct hot_abi_variable *out, unsigned long long where[3])
 {
-    out->name = read_string(r, address + offsetof(struct hot_abi_variable, name));
-    out->type = read_string(r, address + offsetof(struct hot_abi_variable, type));
+    where[0] = address;
+    out->name = read_string(r, address + offsetof(struct hot_abi_variable, name), &where[1]);
+    out->type = read_string(r, address + offsetof(struct hot_abi_variable, type), &where[2]);
     read_field(r, address + offsetof(struct hot_abi_variable, size), &out->size, sizeof out->size);
     /* Interposable, so told only once loaded; the checks need only names. */
     unsigned long long at = 0;
@@ -108,9 +113,12 @@ int hot__table_file_read(const unsigned char *image, size_t size, struct hot__ta
         snprintf(err, errlen, "has a corrupt vais-hot table (%s)", r.problem);
         return -2;
     }
-    t->program = read_string(&r, at + offsetof(struct hot_abi_table, program));
+    out->at[0] = at;
+    t->program = read_string(&r, at + offsetof(struct hot_abi_table, program), &out->at[1]);
     unsigned long long functions = read_pointer(&r, at + offsetof(struct hot_abi_table, functions));
     unsigned long long variables = read_pointer(&r, at + offsetof(struct hot_abi_table, variables));
+    out->at[2] = functions;
+    out->at[3] = variables;
     if (t->count > MAX_ENTRIES || t->variable_count > MAX_ENTRIES)
         r.problem = r.problem ? r.problem : "more entries than any table has";
     if (!variables)
@@ -121,15 +129,21 @@ int hot__table_file_read(const unsigned char *image, size_t size, struct hot__ta
         out->variables = calloc(t->variable_count ? t->variable_count : 1, sizeof *out->variables);
         out->variable_list =
             calloc(t->variable_count ? t->variable_count : 1, sizeof *out->variable_list);
-        if (!out->functions || !out->function_list || !out->variables || !out->variable_list)
+        out->function_at = calloc(3 * (t->count ? t->count : 1), sizeof *out->function_at);
+        out->variable_at =
+            calloc(3 * (t->variable_count ? t->variable_count : 1), sizeof *out->variable_at);
+        if (!out->functions || !out->function_list || !out->variables || !out->variable_list ||
+            !out->function_at || !out->variable_at)
             r.problem = "out of memory";
     }
     for (uint32_t i = 0; !r.problem && i < t->count; i++) {
-        read_function(&r, read_pointer(&r, functions + sizeof(uint64_t) * i), &out->functions[i]);
+        read_function(&r, read_pointer(&r, functions + sizeof(uint64_t) * i), &out->functions[i],
+                      &out->function_at[3 * i]);
         out->function_list[i] = &out->functions[i];
     }
     for (uint32_t i = 0; !r.problem && i < t->variable_count; i++) {
-        read_variable(&r, read_pointer(&r, variables + sizeof(uint64_t) * i), &out->variables[i]);
+        read_variable(&r, read_pointer(&r, variables + sizeof(uint64_t) * i), &out->variables[i],
+                      &out->variable_at[3 * i]);
         out->variable_list[i] = &out->variables[i];
     }
     hot__elf_pointers_free(r.pointers);
@@ -143,8 +157,40 @@ int hot__table_file_read(const unsigned char *image, size_t size, struct hot__ta
     return 0;
 }
 
+/* Does the pointer live lead where the file's did, as linked, at bias? */
+static int leads(const void *live, unsigned long long linked, uintptr_t bias)
+{
+    return (uintptr_t)live == (linked ? bias + (uintptr_t)linked : 0);
+}
+
+int hot__table_file_matches(const struct hot__table_file *file, const struct hot_abi_table *live,
+                            uintptr_t bias)
+{
+    const struct hot_abi_table *t = &file->table;
+    if (!leads(live, file->at[0], bias) || live->count != t->count ||
+        live->variable_count != t->variable_count || !leads(live->program, file->at[1], bias) ||
+        !leads(live->functions, file->at[2], bias) || !leads(live->variables, file->at[3], bias))
+        return 0;
+    for (uint32_t i = 0; i < t->count; i++) {
+        const unsigned long long *at = &file->function_at[3 * i];
+        const struct hot_abi_function *f = live->functions[i];
+        if (!leads(f, at[0], bias) || !leads(f->name, at[1], bias) ||
+            !leads(f->signature, at[2], bias))
+            return 0;
+    }
+    for (uint32_t i = 0; i < (live->variables ? t->variable_count : 0); i++) {
+        const unsigned long long *at = &file->variable_at[3 * i];
+        const struct hot_abi_variable *v = live->variables[i];
+        if (!leads(v, at[0], bias) || !leads(v->name, at[1], bias) || !leads(v->type, at[2], bias))
+            return 0;
+    }
+    return 1;
+}
+
 void hot__table_file_free(struct hot__table_file *t)
 {
+    free(t->function_at);
+    free(t->variable_at);
     free(t->functions);
     free(t->function_list);
     free(t->variables);

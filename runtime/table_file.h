@@ -8,6 +8,7 @@
 #define VAIS_HOT_TABLE_FILE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <vais/hot_abi.h>
 
@@ -21,6 +22,11 @@ struct hot__table_file {
     const struct hot_abi_function **function_list; /* table.functions */
     struct hot_abi_variable *variables;
     const struct hot_abi_variable **variable_list; /* table.variables; NULL if none */
+    /* Where each pointer the checks followed led, as linked: the table,
+     * its program, arrays, and per entry the entry, its name and signature
+     * (or type): what hot__table_file_matches compares once it is loaded. */
+    unsigned long long at[4]; /* table, program, functions, variables */
+    unsigned long long *function_at, *variable_at; /* 3 per entry */
 };
 
 /* Reads the table of the checked file image[0..size) into *out. Returns 0;
@@ -29,6 +35,12 @@ struct hot__table_file {
  * vais-hot library ..."); *out is then empty. */
 int hot__table_file_read(const unsigned char *image, size_t size, struct hot__table_file *out,
                          char *err, size_t errlen);
+
+/* Is live, the table of the library as loaded at bias, where the file put
+ * it, with every pointer the checks followed leading where it did in the
+ * file? Then what was checked is what runs. The image may be gone. */
+int hot__table_file_matches(const struct hot__table_file *file, const struct hot_abi_table *live,
+                            uintptr_t bias);
 
 void hot__table_file_free(struct hot__table_file *t);
 

@@ -1,7 +1,8 @@
 /* tests/fuzz/fuzz_layouts.c
  * libFuzzer target: the runtime's debug-information reader, layout
- * comparison, function list, relocation, needs and table readers
- * (runtime/dwarf.c, layout.c, functions.c, elf_check.c, table_file.c) on
+ * comparison, function list, relocation, needs and table readers, and the
+ * check of what the dynamic loader trusts (runtime/dwarf.c, layout.c,
+ * functions.c, elf_check.c, elf_dynamic.c, table_file.c) on
  * arbitrary bytes, read as a hot library and as a core, and compared with
  * themselves. A library can
  * be corrupt in any way; the runtime must refuse it, never crash on it. */
@@ -35,6 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hot__elf_symbol_slots(data, size, "counter", slots, 8);
     hot__elf_symbol_slots(data, size, "vais_hot__persist_counter", slots, 8);
     size_t sum = 0;
+    if (hot__elf_check(data, size, (long long)size, err, sizeof err) == 0)
+        hot__elf_check_dynamic(data, size, err, sizeof err);
     hot__elf_each_need(data, size, HOT_ELF_SYMBOL, touch_name, &sum);
     hot__elf_each_need(data, size, HOT_ELF_LIBRARY, touch_name, &sum);
     struct hot__table_file table;

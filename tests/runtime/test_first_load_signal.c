@@ -24,7 +24,7 @@ int main(void)
     action.sa_handler = on_usr1;
     sigemptyset(&action.sa_mask);
     CHECK_INT(sigaction(SIGUSR1, &action, NULL), ==, 0);
-    alarm(10); /* a deadlock ends the test */
+    alarm(10);                   /* a deadlock ends the test */
     CHECK_INT(add(2, 3), ==, 5); /* the first call loads, and the constructor raises */
     CHECK_INT(from_handler, ==, 42);
     alarm(0);

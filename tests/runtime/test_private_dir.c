@@ -183,10 +183,10 @@ static void sweep_cases(void)
     close(held);
     remove(link);
     char path[300];
-    const char *leftover[][2] = {{foreign, "notes.txt"}, {foreign, "lock"},
-                                 {locked, "3-libgame_hot.so"}, {locked, "lock"},
-                                 {young, "4-libgame_hot.so"}, {victim, "6-libgame_hot.so"},
-                                 {victim, "lock"}};
+    const char *leftover[][2] = {
+        {foreign, "notes.txt"}, {foreign, "lock"},           {locked, "3-libgame_hot.so"},
+        {locked, "lock"},       {young, "4-libgame_hot.so"}, {victim, "6-libgame_hot.so"},
+        {victim, "lock"}};
     for (size_t i = 0; i < sizeof leftover / sizeof *leftover; i++) {
         snprintf(path, sizeof path, "%s/%s", leftover[i][0], leftover[i][1]);
         remove(path);
@@ -244,8 +244,8 @@ static void tmpdir_case(const char *self, const char *tmpdir, const char *why)
     read_line(out, line, sizeof line);
     waitpid(pid, NULL, 0);
     close(out);
-    snprintf(expected, sizeof expected,
-             "vais-hot: private copies go to '%s', as TMPDIR '%s' %s", runtime, tmpdir, why);
+    snprintf(expected, sizeof expected, "vais-hot: private copies go to '%s', as TMPDIR '%s' %s",
+             runtime, tmpdir, why);
     CHECK_STR(line, expected);
     CHECK_INT(rmdir(runtime), ==, 0); /* the helper's directory was removed at exit */
     setenv("TMPDIR", scratch, 1);

@@ -1,0 +1,880 @@
+/* runtime/elf_dynamic.c
+ * hot__elf_check_dynamic: what the dynamic loader trusts in a library, as
+ * it reads it (through the program headers and the dynamic segment, never
+ * the section headers), checked before it is loaded: the segments, every
+ * address and size the dynamic segment gives, the string, symbol, hash
+ * and version tables, each relocation's place, symbol and kind, and the
+ * initialisers dlopen runs; and the pointers of a file's data as those
+ * relocations leave them. Invariant: reads only the bytes it is given,
+ * every offset bounds-checked first; the first thing wrong is said. */
+#include "elf_check.h"
+
+#include <elf.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grow.h"
+
+#include <stdint.h>
+
+#if defined(__x86_64__)
+#define RELOC_OF_SYMBOL(t)                                                                         \
+    ((t) == R_X86_64_64 || (t) == R_X86_64_GLOB_DAT || (t) == R_X86_64_JUMP_SLOT)
+#define RELOC_RELATIVE R_X86_64_RELATIVE /* where the library was loaded plus the addend */
+#define RELOC_POINTER R_X86_64_64        /* the symbol's address plus the addend */
+#define RELOC_NONE R_X86_64_NONE
+#define RELOC_KNOWN(t)                                                                             \
+    ((t) == R_X86_64_64 || (t) == R_X86_64_GLOB_DAT || (t) == R_X86_64_JUMP_SLOT ||                \
+     (t) == R_X86_64_RELATIVE || (t) == R_X86_64_DTPMOD64 || (t) == R_X86_64_DTPOFF64 ||           \
+     (t) == R_X86_64_TPOFF64 || (t) == R_X86_64_IRELATIVE)
+#elif defined(__aarch64__)
+#define RELOC_OF_SYMBOL(t)                                                                         \
+    ((t) == R_AARCH64_ABS64 || (t) == R_AARCH64_GLOB_DAT || (t) == R_AARCH64_JUMP_SLOT)
+#define RELOC_RELATIVE R_AARCH64_RELATIVE
+#define RELOC_POINTER R_AARCH64_ABS64
+#define RELOC_NONE R_AARCH64_NONE
+#define RELOC_KNOWN(t)                                                                             \
+    ((t) == R_AARCH64_ABS64 || (t) == R_AARCH64_GLOB_DAT || (t) == R_AARCH64_JUMP_SLOT ||          \
+     (t) == R_AARCH64_RELATIVE || (t) == R_AARCH64_TLS_DTPMOD || (t) == R_AARCH64_TLS_DTPREL ||    \
+     (t) == R_AARCH64_TLS_TPREL || (t) == R_AARCH64_TLSDESC || (t) == R_AARCH64_IRELATIVE)
+#else
+#error "vais-hot: name this machine's dynamic relocations in runtime/elf_dynamic.c"
+#endif
+
+#define MAX_SEGMENTS 16
+
+/* The file as the loader sees it. */
+struct view {
+    const unsigned char *image;
+    size_t size;
+    Elf64_Phdr loads[MAX_SEGMENTS];
+    unsigned load_count;
+    char *err;
+    size_t errlen;
+};
+
+static int wrong(struct view *v, const char *what)
+{
+    snprintf(v->err, v->errlen, "has a corrupt dynamic part (%s)", what);
+    return -1;
+}
+
+/* 1 if [offset, offset + size) lies within limit. */
+static int within(unsigned long long offset, unsigned long long size, unsigned long long limit)
+{
+    return offset <= limit && size <= limit - offset;
+}
+
+/* The file bytes the loader maps at [address, address + length), from one
+ * segment; NULL if they are not all there. */
+static const unsigned char *at(const struct view *v, unsigned long long address,
+                               unsigned long long length)
+{
+    for (unsigned i = 0; i < v->load_count; i++) {
+        const Elf64_Phdr *ph = &v->loads[i];
+        if (address >= ph->p_vaddr && within(address - ph->p_vaddr, length, ph->p_filesz))
+            return v->image + ph->p_offset + (address - ph->p_vaddr);
+    }
+    return NULL;
+}
+
+/* The segment the loader maps [address, address + length) in (its memory,
+ * not only its file bytes), or NULL. */
+static const Elf64_Phdr *mapped(const struct view *v, unsigned long long address,
+                                unsigned long long length)
+{
+    for (unsigned i = 0; i < v->load_count; i++) {
+        const Elf64_Phdr *ph = &v->loads[i];
+        if (address >= ph->p_vaddr && within(address - ph->p_vaddr, length, ph->p_memsz))
+            return ph;
+    }
+    return NULL;
+}
+
+/* The segments: loadable ones lie in the file, in address order, apart,
+ * with page-compatible alignment; the dynamic one inside one of them. */
+static int read_segments(struct view *v, const Elf64_Ehdr *eh, Elf64_Phdr *dynamic)
+{
+    int have_dynamic = 0;
+    if (v->size < sizeof *eh || eh->e_phentsize != sizeof(Elf64_Phdr) ||
+        !within(eh->e_phoff, (unsigned long long)eh->e_phnum * sizeof(Elf64_Phdr), v->size))
+        return wrong(v, "program headers outside the file");
+    for (unsigned i = 0; i < eh->e_phnum; i++) {
+        Elf64_Phdr ph;
+        memcpy(&ph, v->image + eh->e_phoff + i * sizeof ph, sizeof ph);
+        if (ph.p_type == PT_DYNAMIC) {
+            *dynamic = ph;
+            have_dynamic = 1;
+        }
+        if (ph.p_type != PT_LOAD)
+            continue;
+        if (v->load_count == MAX_SEGMENTS)
+            return wrong(v, "too many loadable segments");
+        if (!(ph.p_flags & PF_R)) /* the checks read what is mapped */
+            return wrong(v, "a segment that cannot be read");
+        if (!within(ph.p_offset, ph.p_filesz, v->size) || ph.p_filesz > ph.p_memsz ||
+            ph.p_vaddr > ULLONG_MAX - ph.p_memsz)
+            return wrong(v, "a segment outside the file");
+        if (ph.p_align > 1 && ((ph.p_align & (ph.p_align - 1)) != 0 ||
+                               ph.p_vaddr % ph.p_align != ph.p_offset % ph.p_align))
+            return wrong(v, "a misaligned segment");
+        if (v->load_count > 0) {
+            const Elf64_Phdr *last = &v->loads[v->load_count - 1];
+            if (ph.p_vaddr < last->p_vaddr + last->p_memsz)
+                return wrong(v, "overlapping segments");
+        }
+        v->loads[v->load_count++] = ph;
+    }
+    if (v->load_count == 0 || !have_dynamic)
+        return wrong(v, "no loadable or dynamic segment");
+    /* What the loader makes read-only after relocation, and thread-local
+     * data, lie in a loadable segment; notes in the file. */
+    for (unsigned i = 0; i < eh->e_phnum; i++) {
+        Elf64_Phdr ph;
+        memcpy(&ph, v->image + eh->e_phoff + i * sizeof ph, sizeof ph);
+        if ((ph.p_type == PT_GNU_RELRO || ph.p_type == PT_TLS) &&
+            (ph.p_memsz == 0 ? 0 : !mapped(v, ph.p_vaddr, ph.p_memsz)))
+            return wrong(v, "a segment outside the loadable ones");
+        if ((ph.p_type == PT_NOTE || ph.p_type == PT_TLS) &&
+            !within(ph.p_offset, ph.p_filesz, v->size))
+            return wrong(v, "a segment outside the file");
+    }
+    if (!at(v, dynamic->p_vaddr, dynamic->p_filesz) || dynamic->p_filesz < sizeof(Elf64_Dyn))
+        return wrong(v, "a dynamic segment outside the file");
+    return 0;
+}
+
+/* Addresses the dynamic segment gives: the loader uses one that is given,
+ * whatever its value, 0 too. */
+enum {
+    GIVEN_STRTAB = 1 << 0,
+    GIVEN_SYMTAB = 1 << 1,
+    GIVEN_HASH = 1 << 2,
+    GIVEN_GNU_HASH = 1 << 3,
+    GIVEN_VERSYM = 1 << 4,
+    GIVEN_VERNEED = 1 << 5,
+    GIVEN_VERDEF = 1 << 6,
+    GIVEN_RELA = 1 << 7,
+    GIVEN_JMPREL = 1 << 8,
+    GIVEN_RELR = 1 << 9,
+    GIVEN_PLTGOT = 1 << 10,
+    GIVEN_INIT = 1 << 11,
+    GIVEN_FINI = 1 << 12,
+    GIVEN_INIT_ARRAY = 1 << 13,
+    GIVEN_FINI_ARRAY = 1 << 14,
+};
+
+/* Sizes the loader reads whenever the table they size is given. */
+enum {
+    SIZED_RELA = 1,
+    SIZED_JMPREL = 2,
+    SIZED_RELR = 4,
+    SIZED_INIT_ARRAY = 8,
+    SIZED_FINI_ARRAY = 16,
+};
+
+/* What the dynamic segment says, as far as the loader uses it. */
+struct dynamic {
+    unsigned long long strtab, strsz, symtab, syment, hash, gnu_hash, versym, verneed, verdef, rela,
+        relasz, relaent, jmprel, pltrelsz, pltrel, relr, relrsz, init, fini, init_array,
+        init_arraysz, fini_array, fini_arraysz, pltgot, relacount;
+    unsigned given;                /* the GIVEN_ flags of the addresses given, 0 among them */
+    unsigned long long needed[32]; /* the libraries it names, as offsets in the strings */
+    size_t needed_count;
+    unsigned sized; /* the SIZED_ flags of the sizes given */
+};
+
+/* A string of the string table: its offset must lie inside it, and the
+ * string end there. */
+static int string_ok(const struct view *v, const struct dynamic *d, unsigned long long offset)
+{
+    const unsigned char *table = at(v, d->strtab, d->strsz);
+    return table && offset < d->strsz && memchr(table + offset, '\0', d->strsz - offset);
+}
+
+static int read_dynamic(struct view *v, const Elf64_Phdr *segment, struct dynamic *d)
+{
+    const unsigned char *bytes = at(v, segment->p_vaddr, segment->p_filesz);
+    size_t count = segment->p_filesz / sizeof(Elf64_Dyn), i;
+    unsigned long long names[64];
+    size_t name_count = 0;
+    memset(d, 0, sizeof *d);
+    for (i = 0; i < count; i++) {
+        Elf64_Dyn e;
+        memcpy(&e, bytes + i * sizeof e, sizeof e);
+        unsigned long long value = e.d_un.d_val;
+        switch (e.d_tag) {
+        case DT_NULL:
+            break;
+        case DT_NEEDED:
+            if (d->needed_count == sizeof d->needed / sizeof *d->needed ||
+                name_count == sizeof names / sizeof *names)
+                return wrong(v, "too many libraries named");
+            d->needed[d->needed_count++] = names[name_count++] = value;
+            continue;
+        case DT_SONAME:
+        case DT_RPATH:
+        case DT_RUNPATH:
+            if (name_count == sizeof names / sizeof *names)
+                return wrong(v, "too many names");
+            names[name_count++] = value;
+            continue;
+        case DT_STRTAB:
+            d->strtab = value;
+            d->given |= GIVEN_STRTAB;
+            continue;
+        case DT_STRSZ:
+            d->strsz = value;
+            continue;
+        case DT_SYMTAB:
+            d->symtab = value;
+            d->given |= GIVEN_SYMTAB;
+            continue;
+        case DT_SYMENT:
+            d->syment = value;
+            continue;
+        case DT_HASH:
+            d->hash = value;
+            d->given |= GIVEN_HASH;
+            continue;
+        case DT_GNU_HASH:
+            d->gnu_hash = value;
+            d->given |= GIVEN_GNU_HASH;
+            continue;
+        case DT_VERSYM:
+            d->versym = value;
+            d->given |= GIVEN_VERSYM;
+            continue;
+        case DT_VERNEED:
+            d->verneed = value;
+            d->given |= GIVEN_VERNEED;
+            continue;
+        case DT_VERDEF:
+            d->verdef = value;
+            d->given |= GIVEN_VERDEF;
+            continue;
+        case DT_RELA:
+            d->rela = value;
+            d->given |= GIVEN_RELA;
+            continue;
+        case DT_RELASZ:
+            d->relasz = value;
+            d->sized |= SIZED_RELA;
+            continue;
+        case DT_RELAENT:
+            d->relaent = value;
+            continue;
+        case DT_RELACOUNT:
+            d->relacount = value;
+            continue;
+        case DT_JMPREL:
+            d->jmprel = value;
+            d->given |= GIVEN_JMPREL;
+            continue;
+        case DT_PLTRELSZ:
+            d->pltrelsz = value;
+            d->sized |= SIZED_JMPREL;
+            continue;
+        case DT_PLTREL:
+            d->pltrel = value;
+            continue;
+        case DT_RELR:
+            d->relr = value;
+            d->given |= GIVEN_RELR;
+            continue;
+        case DT_RELRSZ:
+            d->relrsz = value;
+            d->sized |= SIZED_RELR;
+            continue;
+        case DT_PLTGOT:
+            d->pltgot = value;
+            d->given |= GIVEN_PLTGOT;
+            continue;
+        case DT_INIT:
+            d->init = value;
+            d->given |= GIVEN_INIT;
+            continue;
+        case DT_FINI:
+            d->fini = value;
+            d->given |= GIVEN_FINI;
+            continue;
+        case DT_INIT_ARRAY:
+            d->init_array = value;
+            d->given |= GIVEN_INIT_ARRAY;
+            continue;
+        case DT_INIT_ARRAYSZ:
+            d->init_arraysz = value;
+            d->sized |= SIZED_INIT_ARRAY;
+            continue;
+        case DT_FINI_ARRAY:
+            d->fini_array = value;
+            d->given |= GIVEN_FINI_ARRAY;
+            continue;
+        case DT_FINI_ARRAYSZ:
+            d->fini_arraysz = value;
+            d->sized |= SIZED_FINI_ARRAY;
+            continue;
+        case DT_REL:
+        case DT_TEXTREL:
+            return wrong(v, "a relocation form this machine does not use");
+        default:
+            continue;
+        }
+        break;
+    }
+    if (i == count)
+        return wrong(v, "no end to the dynamic entries");
+    const unsigned char *strings = at(v, d->strtab, d->strsz);
+    if (!(d->given & GIVEN_STRTAB) || !(d->given & GIVEN_SYMTAB) || !strings || d->strsz == 0 ||
+        strings[d->strsz - 1] != '\0')
+        return wrong(v, "a string table outside the file");
+    if (d->syment != sizeof(Elf64_Sym) || (d->relasz && d->relaent != sizeof(Elf64_Rela)))
+        return wrong(v, "entries of another size");
+    static const struct {
+        unsigned given, sized;
+    } pairs[] = {{GIVEN_RELA, SIZED_RELA},
+                 {GIVEN_JMPREL, SIZED_JMPREL},
+                 {GIVEN_RELR, SIZED_RELR},
+                 {GIVEN_INIT_ARRAY, SIZED_INIT_ARRAY},
+                 {GIVEN_FINI_ARRAY, SIZED_FINI_ARRAY}};
+    int unsized = 0;
+    for (size_t k = 0; k < sizeof pairs / sizeof *pairs; k++)
+        unsized |= (d->given & pairs[k].given) && !(d->sized & pairs[k].sized);
+    if (unsized || ((d->given & GIVEN_JMPREL) && d->pltrel != DT_RELA))
+        return wrong(v, "a table without its size");
+    if (d->pltrelsz && d->pltrel != DT_RELA)
+        return wrong(v, "a relocation form this machine does not use");
+    for (size_t k = 0; k < name_count; k++) {
+        if (!string_ok(v, d, names[k]))
+            return wrong(v, "a library name outside the string table");
+    }
+    return 0;
+}
+
+/* The number of symbols, from the hash table the loader uses, which must
+ * lie in the file and lead only to symbols in the table. */
+static int count_symbols(struct view *v, const struct dynamic *d, unsigned long long *count)
+{
+    if (d->given & GIVEN_GNU_HASH) {
+        const unsigned char *h = at(v, d->gnu_hash, 16);
+        if (!h)
+            return wrong(v, "a hash table outside the file");
+        uint32_t header[4]; /* buckets, first hashed symbol, bloom words, bloom shift */
+        memcpy(header, h, sizeof header);
+        unsigned long long bloom = 8ull * header[2], buckets = 4ull * header[0];
+        if (header[0] == 0 || header[2] == 0 || (header[2] & (header[2] - 1)) || header[3] >= 64 ||
+            !at(v, d->gnu_hash, 16 + bloom + buckets))
+            return wrong(v, "a corrupt hash table");
+        unsigned long long chains = d->gnu_hash + 16 + bloom + buckets, last = 0;
+        for (uint32_t b = 0; b < header[0]; b++) {
+            uint32_t first;
+            memcpy(&first, h + 16 + bloom + 4ull * b, sizeof first);
+            if (first == 0)
+                continue;
+            if (first < header[1])
+                return wrong(v, "a corrupt hash table");
+            last = first > last ? first : last;
+        }
+        *count = header[1];
+        if (last) { /* the chain from the highest start ends where the table does */
+            for (unsigned long long s = last;; s++) {
+                const unsigned char *word = at(v, chains + 4ull * (s - header[1]), 4);
+                uint32_t value;
+                if (!word || s > 0xffffffull)
+                    return wrong(v, "a corrupt hash table");
+                memcpy(&value, word, sizeof value);
+                if (value & 1) {
+                    *count = s + 1;
+                    break;
+                }
+            }
+        }
+    } else if (d->given & GIVEN_HASH) {
+        const unsigned char *h = at(v, d->hash, 8);
+        uint32_t header[2]; /* buckets, chains (= symbols) */
+        if (!h)
+            return wrong(v, "a hash table outside the file");
+        memcpy(header, h, sizeof header);
+        unsigned long long words = 2ull + header[0] + header[1];
+        if (!at(v, d->hash, 4 * words))
+            return wrong(v, "a corrupt hash table");
+        for (unsigned long long k = 2; k < words; k++) {
+            uint32_t value;
+            memcpy(&value, h + 4 * k, sizeof value);
+            if (value >= header[1])
+                return wrong(v, "a corrupt hash table");
+        }
+        *count = header[1];
+    } else {
+        return wrong(v, "no hash table");
+    }
+    if (!at(v, d->symtab, *count * sizeof(Elf64_Sym)))
+        return wrong(v, "a symbol table outside the file");
+    return 0;
+}
+
+/* Each symbol's name lies in the string table; one from elsewhere has a
+ * name and is global or weak (the loader resolves a local one to the
+ * library's own start); a defined one (not absolute, not thread-local)
+ * lies in a segment. */
+static int check_symbols(struct view *v, const struct dynamic *d, unsigned long long count)
+{
+    const unsigned char *table = at(v, d->symtab, count * sizeof(Elf64_Sym));
+    for (unsigned long long i = 1; i < count; i++) {
+        Elf64_Sym sym;
+        memcpy(&sym, table + i * sizeof sym, sizeof sym);
+        if (!string_ok(v, d, sym.st_name))
+            return wrong(v, "a symbol name outside the string table");
+        if (sym.st_shndx == SHN_UNDEF &&
+            (ELF64_ST_BIND(sym.st_info) == STB_LOCAL ||
+             ((const char *)at(v, d->strtab, d->strsz))[sym.st_name] == '\0'))
+            return wrong(v, "a symbol from elsewhere without a name");
+        if (sym.st_shndx != SHN_UNDEF && sym.st_shndx != SHN_ABS &&
+            ELF64_ST_TYPE(sym.st_info) != STT_TLS && !mapped(v, sym.st_value, 1))
+            return wrong(v, "a symbol outside the segments");
+    }
+    if ((d->given & GIVEN_VERSYM) && !at(v, d->versym, 2 * count))
+        return wrong(v, "a version table outside the file");
+    return 0;
+}
+
+/* Does the string at offset name a library the dynamic segment needs? */
+static int names_needed(const struct view *v, const struct dynamic *d, unsigned long long offset)
+{
+    const char *strings = (const char *)at(v, d->strtab, d->strsz);
+    for (size_t i = 0; i < d->needed_count; i++) {
+        if (strcmp(strings + offset, strings + d->needed[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The version needs and definitions, walked as the loader walks them (to
+ * the entry whose next is 0, whatever the counts say): each entry in the
+ * file, its names in the string table, each need of a library the dynamic
+ * segment names; and every version a symbol names (the version table) one
+ * of them. */
+static int check_versions(struct view *v, const struct dynamic *d, unsigned long long symbols)
+{
+    enum { MAX_ENTRIES = 4096 };           /* more than any library has; a cycle ends here */
+    unsigned char named[0x8000 / 8] = {0}; /* the version indexes defined or needed */
+    if (!(d->given & GIVEN_VERSYM) != !(d->given & (GIVEN_VERNEED | GIVEN_VERDEF)))
+        return wrong(v, "version tables without one another");
+    unsigned long long place = d->verneed;
+    for (int n = 0; d->given & GIVEN_VERNEED; n++) {
+        const unsigned char *bytes = at(v, place, sizeof(Elf64_Verneed));
+        Elf64_Verneed need;
+        if (!bytes || n == MAX_ENTRIES)
+            return wrong(v, "a version need outside the file");
+        memcpy(&need, bytes, sizeof need);
+        if (!string_ok(v, d, need.vn_file) || !names_needed(v, d, need.vn_file))
+            return wrong(v, "a version need of a library not named");
+        unsigned long long aux = place + need.vn_aux;
+        for (unsigned k = 0; k < need.vn_cnt; k++) {
+            Elf64_Vernaux entry;
+            const unsigned char *entry_bytes = at(v, aux, sizeof entry);
+            if (!entry_bytes)
+                return wrong(v, "a version need outside the file");
+            memcpy(&entry, entry_bytes, sizeof entry);
+            if (!string_ok(v, d, entry.vna_name))
+                return wrong(v, "a version name outside the string table");
+            named[(entry.vna_other & 0x7fff) / 8] |= (unsigned char)(1u << (entry.vna_other % 8));
+            if (entry.vna_next == 0)
+                break;
+            aux += entry.vna_next;
+        }
+        if (need.vn_next == 0)
+            break;
+        place += need.vn_next;
+    }
+    place = d->verdef;
+    for (int n = 0; d->given & GIVEN_VERDEF; n++) {
+        const unsigned char *bytes = at(v, place, sizeof(Elf64_Verdef));
+        Elf64_Verdef def;
+        if (!bytes || n == MAX_ENTRIES)
+            return wrong(v, "a version definition outside the file");
+        memcpy(&def, bytes, sizeof def);
+        named[(def.vd_ndx & 0x7fff) / 8] |= (unsigned char)(1u << (def.vd_ndx % 8));
+        unsigned long long aux = place + def.vd_aux;
+        for (unsigned k = 0; k < def.vd_cnt; k++) {
+            Elf64_Verdaux entry;
+            const unsigned char *entry_bytes = at(v, aux, sizeof entry);
+            if (!entry_bytes)
+                return wrong(v, "a version definition outside the file");
+            memcpy(&entry, entry_bytes, sizeof entry);
+            if (!string_ok(v, d, entry.vda_name))
+                return wrong(v, "a version name outside the string table");
+            if (entry.vda_next == 0)
+                break;
+            aux += entry.vda_next;
+        }
+        if (def.vd_next == 0)
+            break;
+        place += def.vd_next;
+    }
+    const unsigned char *versions = d->given & GIVEN_VERSYM ? at(v, d->versym, 2 * symbols) : NULL;
+    for (unsigned long long i = 0; versions && i < symbols; i++) {
+        uint16_t index;
+        memcpy(&index, versions + 2 * i, sizeof index);
+        index &= 0x7fff; /* the hidden bit apart */
+        if (index > 1 && !(named[index / 8] & (1u << (index % 8))))
+            return wrong(v, "a symbol of a version that is not there");
+    }
+    return 0;
+}
+
+/* A place a relocation writes: 8 bytes in a writable segment (or one made
+ * read-only after relocation, which is writable until then). */
+static int writable(const struct view *v, unsigned long long place)
+{
+    const Elf64_Phdr *ph = mapped(v, place, 8);
+    return ph && (ph->p_flags & PF_W);
+}
+
+/* Each relocation of a table: a kind this machine has, a symbol of the
+ * table, and a place in a writable segment (or one made read-only after
+ * relocation); the first relative ones of them, which the loader takes as
+ * such, relative. */
+static int check_relocations(struct view *v, unsigned long long table, unsigned long long size,
+                             unsigned long long symbols, unsigned long long relative)
+{
+    if (relative > size / sizeof(Elf64_Rela))
+        return wrong(v, "more relative relocations than relocations");
+    if (size == 0)
+        return 0;
+    const unsigned char *bytes = at(v, table, size);
+    if (!bytes || size % sizeof(Elf64_Rela))
+        return wrong(v, "relocations outside the file");
+    for (unsigned long long k = 0; k < size / sizeof(Elf64_Rela); k++) {
+        Elf64_Rela r;
+        memcpy(&r, bytes + k * sizeof r, sizeof r);
+        unsigned long type = ELF64_R_TYPE(r.r_info), sym = ELF64_R_SYM(r.r_info);
+        if (k < relative && type != RELOC_RELATIVE)
+            return wrong(v, "a relocation that should be relative");
+        if (type == RELOC_NONE)
+            continue;
+        if (!RELOC_KNOWN(type))
+            return wrong(v, "a relocation of an unknown kind");
+        if (sym >= symbols || (sym == 0 && RELOC_OF_SYMBOL(type)))
+            return wrong(v, "a relocation of a symbol not in the table");
+        if (!writable(v, r.r_offset))
+            return wrong(v, "a relocation outside the writable segments");
+    }
+    return 0;
+}
+
+/* Calls visit(v, place, ctx) for each place the packed relative
+ * relocations name: an even entry is a place, the next one 8 bytes on; an
+ * odd one a bitmap of the 63 places from there. Stops at visit's first
+ * nonzero answer and returns it. */
+static int each_relr_place(struct view *v, const struct dynamic *d,
+                           int (*visit)(struct view *v, unsigned long long place, void *ctx),
+                           void *ctx)
+{
+    const unsigned char *bytes = d->relrsz ? at(v, d->relr, d->relrsz) : NULL;
+    unsigned long long next = 0;
+    for (unsigned long long k = 0; bytes && k < d->relrsz / 8; k++) {
+        uint64_t entry;
+        memcpy(&entry, bytes + 8 * k, sizeof entry);
+        int answer = 0;
+        if (!(entry & 1)) {
+            answer = visit(v, entry, ctx);
+            next = entry + 8;
+        } else {
+            for (unsigned bit = 1; bit < 64 && !answer; bit++)
+                answer = (entry >> bit) & 1 ? visit(v, next + (bit - 1) * 8ull, ctx) : 0;
+            next += 63 * 8ull;
+        }
+        if (answer)
+            return answer;
+    }
+    return 0;
+}
+
+static int relr_place_wrong(struct view *v, unsigned long long place, void *ctx)
+{
+    (void)ctx;
+    return writable(v, place) ? 0 : wrong(v, "a relocation outside the writable segments");
+}
+
+static int check_relr(struct view *v, const struct dynamic *d)
+{
+    if (d->relrsz && (!at(v, d->relr, d->relrsz) || d->relrsz % 8))
+        return wrong(v, "relocations outside the file");
+    return each_relr_place(v, d, relr_place_wrong, NULL);
+}
+
+/* The functions of the file's symbol table, sorted by address, to tell
+ * where a function starts; none when it was stripped. */
+struct starts {
+    unsigned long long *addresses;
+    size_t count;
+};
+
+static int by_address(const void *a, const void *b)
+{
+    unsigned long long x = *(const unsigned long long *)a, y = *(const unsigned long long *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int read_starts(const unsigned char *image, size_t size, struct starts *starts)
+{
+    size_t count = hot__elf_functions(image, size, NULL, 0);
+    struct hot__elf_function *functions = malloc((count ? count : 1) * sizeof *functions);
+    starts->addresses = malloc((count ? count : 1) * sizeof *starts->addresses);
+    starts->count = 0;
+    if (!functions || !starts->addresses) {
+        free(functions);
+        return -1;
+    }
+    count = hot__elf_functions(image, size, functions, count);
+    for (size_t i = 0; i < count; i++)
+        starts->addresses[starts->count++] = functions[i].address;
+    free(functions);
+    qsort(starts->addresses, starts->count, sizeof *starts->addresses, by_address);
+    return 0;
+}
+
+/* Does a function start at address? (Yes, when there is no symbol table.) */
+static int starts_function(const struct starts *starts, unsigned long long address)
+{
+    return starts->count == 0 || bsearch(&address, starts->addresses, starts->count,
+                                         sizeof *starts->addresses, by_address) != NULL;
+}
+
+/* Code that dlopen calls: the start of a function in an executable segment. */
+static int callable(const struct view *v, const struct starts *starts, unsigned long long address)
+{
+    const Elf64_Phdr *ph = mapped(v, address, 1);
+    return ph && (ph->p_flags & PF_X) && starts_function(starts, address);
+}
+
+/* Each entry of an initialiser array, which dlopen calls, every one: a
+ * function that a relocation puts there. */
+static int check_array(struct view *v, const struct hot__elf_pointers *pointers,
+                       const struct starts *starts, unsigned long long array,
+                       unsigned long long size)
+{
+    for (unsigned long long k = 0; k < size / 8; k++) {
+        unsigned long long value = 0;
+        if (hot__elf_pointer_at(pointers, array + 8 * k, &value) != 0 || value == 0)
+            return wrong(v, "an initialiser that is not relocated");
+        if (!callable(v, starts, value))
+            return wrong(v, "an initialiser that is no function");
+    }
+    return 0;
+}
+
+/* What dlopen runs or writes before any relocation: DT_INIT and DT_FINI
+ * in executable segments, the initialiser arrays in the file, relocated,
+ * and the PLT's table (the loader writes its first words) writable. */
+static int check_initialisers(struct view *v, const struct dynamic *d,
+                              const struct hot__elf_pointers *pointers, const struct starts *starts)
+{
+    if ((d->given & GIVEN_PLTGOT) && !(writable(v, d->pltgot) && writable(v, d->pltgot + 16)))
+        return wrong(v, "a PLT table outside the writable segments");
+    if ((d->given & GIVEN_INIT) && !callable(v, starts, d->init))
+        return wrong(v, "an initialiser that is no function");
+    if ((d->given & GIVEN_FINI) && !callable(v, starts, d->fini))
+        return wrong(v, "a finaliser that is no function");
+    if (((d->given & GIVEN_INIT_ARRAY) && !mapped(v, d->init_array, d->init_arraysz)) ||
+        ((d->given & GIVEN_FINI_ARRAY) && !mapped(v, d->fini_array, d->fini_arraysz)) ||
+        d->init_arraysz % 8 || d->fini_arraysz % 8)
+        return wrong(v, "an initialiser array outside the segments");
+    return check_array(v, pointers, starts, d->init_array, d->init_arraysz) ||
+           check_array(v, pointers, starts, d->fini_array, d->fini_arraysz);
+}
+
+int hot__elf_check_dynamic(const unsigned char *image, size_t size, char *err, size_t errlen)
+{
+    struct view v = {image, size, {{0}}, 0, err, errlen};
+    Elf64_Ehdr eh;
+    Elf64_Phdr dynamic = {0};
+    struct dynamic d;
+    unsigned long long symbols = 0;
+    if (size < sizeof eh)
+        return wrong(&v, "no ELF header");
+    memcpy(&eh, image, sizeof eh);
+    if (read_segments(&v, &eh, &dynamic) || read_dynamic(&v, &dynamic, &d) ||
+        count_symbols(&v, &d, &symbols) || check_symbols(&v, &d, symbols) ||
+        check_versions(&v, &d, symbols) ||
+        check_relocations(&v, d.rela, d.relasz, symbols, d.relacount) ||
+        check_relocations(&v, d.jmprel, d.pltrelsz, symbols, 0) || check_relr(&v, &d))
+        return -1;
+    struct hot__elf_pointers *pointers = hot__elf_pointers_new(image, size);
+    struct starts starts = {NULL, 0};
+    int status = pointers && read_starts(image, size, &starts) == 0
+                     ? check_initialisers(&v, &d, pointers, &starts)
+                     : wrong(&v, "out of memory");
+    hot__elf_pointers_free(pointers);
+    free(starts.addresses);
+    return status;
+}
+
+/* A place the loader writes a pointer to. */
+struct pointer_place {
+    unsigned long long place; /* as linked */
+    unsigned long long value; /* as linked */
+    int known;                /* 0: a symbol from elsewhere, told only when loaded */
+};
+
+/* Places sorted by place: a linker writes relative relocations in order,
+ * so those are sorted only if they come otherwise. */
+struct place_list {
+    struct pointer_place *items;
+    size_t count, capacity;
+    int unsorted;
+};
+
+struct hot__elf_pointers {
+    const unsigned char *image;
+    size_t size;
+    struct place_list relative, other; /* RELOC_RELATIVE; every other relocation */
+    int failed;                        /* out of memory */
+};
+
+static void add_place(struct hot__elf_pointers *p, struct place_list *list,
+                      unsigned long long place, unsigned long long value, int known)
+{
+    if (p->failed ||
+        hot__grow(&list->items, &list->capacity, list->count + 1, sizeof *list->items)) {
+        p->failed = 1;
+        return;
+    }
+    list->unsorted |= list->count > 0 && list->items[list->count - 1].place > place;
+    list->items[list->count++] = (struct pointer_place){place, value, known};
+}
+
+/* The relocations of a table the dynamic segment names, with its symbols. */
+static void add_rela(struct hot__elf_pointers *p, const struct view *v, unsigned long long table,
+                     unsigned long long size, const unsigned char *symbols,
+                     unsigned long long symbol_count)
+{
+    const unsigned char *bytes = size ? at(v, table, size) : NULL;
+    for (unsigned long long k = 0; bytes && k < size / sizeof(Elf64_Rela); k++) {
+        Elf64_Rela r;
+        memcpy(&r, bytes + k * sizeof r, sizeof r);
+        unsigned long type = ELF64_R_TYPE(r.r_info), index = ELF64_R_SYM(r.r_info);
+        Elf64_Sym sym = {0};
+        int defined = 0;
+        if (index < symbol_count) {
+            memcpy(&sym, symbols + index * sizeof sym, sizeof sym);
+            /* One the file defines, not interposable: hidden, or -Bsymbolic. */
+            defined = sym.st_shndx != SHN_UNDEF && ELF64_ST_VISIBILITY(sym.st_other) != STV_DEFAULT;
+        }
+        if (type == RELOC_RELATIVE)
+            add_place(p, &p->relative, r.r_offset, (unsigned long long)r.r_addend, 1);
+        else if (type == RELOC_POINTER && defined)
+            add_place(p, &p->other, r.r_offset, sym.st_value + (unsigned long long)r.r_addend, 1);
+        else
+            add_place(p, &p->other, r.r_offset, 0, 0);
+    }
+}
+
+static int by_place(const void *a, const void *b)
+{
+    unsigned long long x = ((const struct pointer_place *)a)->place;
+    unsigned long long y = ((const struct pointer_place *)b)->place;
+    return x < y ? -1 : x > y;
+}
+
+static void sort_places(struct place_list *list)
+{
+    if (list->unsorted)
+        qsort(list->items, list->count, sizeof *list->items, by_place);
+}
+
+/* How many of list's places are address, the first of them in *first. */
+static size_t find_places(const struct place_list *list, unsigned long long address,
+                          const struct pointer_place **first)
+{
+    size_t low = 0, high = list->count;
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+        if (list->items[mid].place < address)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    size_t found = 0;
+    while (low + found < list->count && list->items[low + found].place == address)
+        found++;
+    *first = found ? &list->items[low] : NULL;
+    return found;
+}
+
+/* A packed relative relocation's place: it holds its own addend. */
+static int add_relr_place(struct view *v, unsigned long long place, void *ctx)
+{
+    struct hot__elf_pointers *p = ctx;
+    const unsigned char *bytes = at(v, place, 8);
+    uint64_t value = 0;
+    if (bytes)
+        memcpy(&value, bytes, sizeof value);
+    add_place(p, &p->relative, place, value, bytes != NULL);
+    return p->failed;
+}
+
+struct hot__elf_pointers *hot__elf_pointers_new(const unsigned char *image, size_t size)
+{
+    struct hot__elf_pointers *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->image = image;
+    p->size = size;
+    /* The relocations the loader applies: those the dynamic segment names. */
+    char err[128];
+    struct view v = {image, size, {{0}}, 0, err, sizeof err};
+    Elf64_Ehdr eh;
+    Elf64_Phdr dynamic = {0};
+    struct dynamic d;
+    unsigned long long symbols = 0;
+    if (size >= sizeof eh)
+        memcpy(&eh, image, sizeof eh);
+    if (size >= sizeof eh && read_segments(&v, &eh, &dynamic) == 0 && read_dynamic(&v, &dynamic, &d) == 0 &&
+        count_symbols(&v, &d, &symbols) == 0) {
+        const unsigned char *table = at(&v, d.symtab, symbols * sizeof(Elf64_Sym));
+        add_rela(p, &v, d.rela, d.relasz, table, symbols);
+        add_rela(p, &v, d.jmprel, d.pltrelsz, table, symbols);
+        each_relr_place(&v, &d, add_relr_place, p);
+    }
+    if (p->failed) {
+        hot__elf_pointers_free(p);
+        return NULL;
+    }
+    sort_places(&p->relative);
+    sort_places(&p->other);
+    return p;
+}
+
+void hot__elf_pointers_free(struct hot__elf_pointers *p)
+{
+    if (p) {
+        free(p->relative.items);
+        free(p->other.items);
+    }
+    free(p);
+}
+
+int hot__elf_pointer_at(const struct hot__elf_pointers *p, unsigned long long address,
+                        unsigned long long *value)
+{
+    const struct pointer_place *relative, *other;
+    size_t found =
+        find_places(&p->relative, address, &relative) + find_places(&p->other, address, &other);
+    /* A second relocation of the same place is no link's: nothing can be told. */
+    if (found > 0) {
+        const struct pointer_place *place = relative ? relative : other;
+        *value = place->value;
+        return found == 1 && place->known ? 0 : -1;
+    }
+    /* Not relocated: only a null pointer means what the file holds. */
+    const unsigned char *bytes = hot__elf_at(p->image, p->size, address, 8);
+    uint64_t stored = 1;
+    if (bytes)
+        memcpy(&stored, bytes, sizeof stored);
+    *value = 0;
+    return stored == 0 ? 0 : -1;
+}
