@@ -141,8 +141,7 @@ int hot__elf_in_code(const unsigned char *image, size_t size, unsigned long long
 {
     Elf64_Phdr ph;
     return address >= before && before <= ULLONG_MAX - after &&
-           file_segment(image, size, address - before, before + after, &ph) &&
-           (ph.p_flags & PF_X);
+           file_segment(image, size, address - before, before + after, &ph) && (ph.p_flags & PF_X);
 }
 
 /* Section i's header, if the table has one and its bytes lie in the file. */
@@ -343,4 +342,3 @@ unsigned long long hot__elf_symbol_address(const unsigned char *image, size_t si
     }
     return 0;
 }
-

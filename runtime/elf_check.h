@@ -63,8 +63,7 @@ const unsigned char *hot__elf_at(const unsigned char *image, size_t size,
 
 /* The NUL-terminated string the loader maps at address, or NULL if it does
  * not end inside the same segment's file bytes. */
-const char *hot__elf_string_at(const unsigned char *image, size_t size,
-                               unsigned long long address);
+const char *hot__elf_string_at(const unsigned char *image, size_t size, unsigned long long address);
 
 /* The address (as linked) of the dynamic symbol called name that the
  * checked file defines; 0 if it defines none. */

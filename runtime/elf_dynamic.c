@@ -833,8 +833,8 @@ struct hot__elf_pointers *hot__elf_pointers_new(const unsigned char *image, size
     unsigned long long symbols = 0;
     if (size >= sizeof eh)
         memcpy(&eh, image, sizeof eh);
-    if (size >= sizeof eh && read_segments(&v, &eh, &dynamic) == 0 && read_dynamic(&v, &dynamic, &d) == 0 &&
-        count_symbols(&v, &d, &symbols) == 0) {
+    if (size >= sizeof eh && read_segments(&v, &eh, &dynamic) == 0 &&
+        read_dynamic(&v, &dynamic, &d) == 0 && count_symbols(&v, &d, &symbols) == 0) {
         const unsigned char *table = at(&v, d.symtab, symbols * sizeof(Elf64_Sym));
         add_rela(p, &v, d.rela, d.relasz, table, symbols);
         add_rela(p, &v, d.jmprel, d.pltrelsz, table, symbols);

@@ -98,9 +98,10 @@ static int in_hot_library(const void *pc, struct guard_frame *frame)
  * function in the C library is one they passed the call on to. */
 static int raises_for_caller(const void *pc)
 {
-    static const char *const names[] = {"abort", "raise", "gsignal", "kill", "pthread_kill",
-                                        "tgkill", "__assert_fail", "__assert_perror_fail",
-                                        "__assert"};
+    static const char *const names[] = {
+        "abort",        "raise",  "gsignal",       "kill",
+        "pthread_kill", "tgkill", "__assert_fail", "__assert_perror_fail",
+        "__assert"};
     static const char interceptor[] = "__interceptor_";
     Dl_info info;
     if (!dladdr(pc, &info) || !info.dli_fname)
@@ -150,8 +151,7 @@ static struct guard_frame *live_frame(uintptr_t sp)
  * hot code's own frames (frame->outside NULL) or, with frame->outside set
  * to where it happened, in a function hot code called; 0 if no hot code is
  * on the stack. */
-static int find_hot_frame(struct guard_frame *frame, int sig, const siginfo_t *info,
-                          uintptr_t pc)
+static int find_hot_frame(struct guard_frame *frame, int sig, const siginfo_t *info, uintptr_t pc)
 {
     frame->outside = NULL;
     if (info->si_code > 0) { /* a fault: its instruction must be hot code's */
@@ -263,7 +263,10 @@ static void end_outside(const struct guard_frame *frame)
     hot__say("%s in '%s' (%s), called from hot code '%s': not rolled back, as only a fault in "
              "hot code's own frames can be safely; the program stops",
              signal_name(frame->signal), info.dli_sname ? info.dli_sname : "?",
-             object ? object + 1 : info.dli_fname ? info.dli_fname : "?", frame->function);
+             object           ? object + 1
+             : info.dli_fname ? info.dli_fname
+                              : "?",
+             frame->function);
     hot__remove_private_dir();
     signal(frame->signal, SIG_DFL);
     raise(frame->signal);
@@ -278,7 +281,7 @@ long hot__guarded_call(long (*fn)(void *arg), void *arg, long *result)
     static _Atomic uintptr_t calls;
     volatile uintptr_t marker = (uintptr_t)&marker ^ atomic_fetch_add(&calls, 1) ^ 0x9e3779b9u;
     live_frame((uintptr_t)&marker); /* those a longjmp left go */
-    if (depth == MAX_DEPTH) { /* the outer guarded calls cover this one */
+    if (depth == MAX_DEPTH) {       /* the outer guarded calls cover this one */
         long value = fn(arg);
         if (result)
             *result = value;

@@ -185,8 +185,8 @@ static int group_named(struct reading *r)
     while (capacity < 2 * n)
         capacity *= 2;
     uint32_t *group_of = malloc((n ? n : 1) * sizeof *group_of); /* per definition */
-    uint32_t *ends = calloc(n + 1, sizeof *ends);                  /* per group */
-    struct named *firsts = malloc((n ? n : 1) * sizeof *firsts);   /* per group */
+    uint32_t *ends = calloc(n + 1, sizeof *ends);                /* per group */
+    struct named *firsts = malloc((n ? n : 1) * sizeof *firsts); /* per group */
     struct named *grouped = malloc((n ? n : 1) * sizeof *grouped);
     r->groups = calloc(capacity, sizeof *r->groups);
     r->group_mask = capacity - 1;

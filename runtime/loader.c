@@ -29,9 +29,9 @@
 #define STAMP_CAPACITY 256
 #define NOT_READY_WAIT_NS 2000000000LL /* how long a load waits out a build */
 #define FIRST_LOAD_WAIT_MS 120000      /* how long the first load waits for a build to land */
-#define LANDING_MS 30000 /* a build stamps its library sooner after writing it */
+#define LANDING_MS 30000               /* a build stamps its library sooner after writing it */
 #define WATCH_TIMEOUT_MS 1000          /* the watcher re-checks this often anyway */
-#define COPIES_ON_DISK 8 /* newest versions whose private copies stay on disk */
+#define COPIES_ON_DISK 8               /* newest versions whose private copies stay on disk */
 
 /* Auto mode's background thread and what it watches. Owned by L.watcher
  * until stopped; a watcher stopped from its own thread (a program callback
@@ -550,8 +550,8 @@ struct names {
 static void add_name(void *ctx, const char *name)
 {
     struct names *names = ctx;
-    if (!names->failed && hot__grow(&names->items, &names->capacity, names->count + 1,
-                                    sizeof *names->items) == 0)
+    if (!names->failed &&
+        hot__grow(&names->items, &names->capacity, names->count + 1, sizeof *names->items) == 0)
         names->items[names->count++] = name;
     else
         names->failed = 1;
@@ -570,8 +570,8 @@ static enum hot_status check_needs(const unsigned char *image, size_t size)
     if (symbols.failed || libraries.failed)
         status = fail(HOT_E_IO, "out of memory");
     else if (symbols.count > 0) {
-        size_t first = hot__os_first_undefined(symbols.items, symbols.count, libraries.items,
-                                               libraries.count);
+        size_t first =
+            hot__os_first_undefined(symbols.items, symbols.count, libraries.items, libraries.count);
         if (first < symbols.count)
             status = fail(HOT_E_CORE_SYMBOL,
                           "'%s' uses '%s', which this program does not define; if '%s' was "
@@ -609,8 +609,8 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
 
     if (!private_dir_ours()) {
         char note[768];
-        if (hot__os_private_dir("vais-hot-", L.private_dir, sizeof L.private_dir, note,
-                                sizeof note, err, sizeof err))
+        if (hot__os_private_dir("vais-hot-", L.private_dir, sizeof L.private_dir, note, sizeof note,
+                                err, sizeof err))
             return fail(HOT_E_IO, "%s", err);
         if (note[0])
             hot__say("%s", note);
@@ -656,8 +656,8 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     if (status == HOT_OK)
         status = check_needs(image, image_size);
     if (status == HOT_OK)
-        status = check_build_locked(image, image_size, &file_table.table, &layouts, &functions,
-                                    &places);
+        status =
+            check_build_locked(image, image_size, &file_table.table, &layouts, &functions, &places);
     hot__os_unmap_file(image, image_size);
     image = NULL;
     if (status != HOT_OK)
@@ -674,8 +674,9 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     if (!bias)
         status = fail(HOT_E_LOAD, "cannot tell where '%s' was loaded", L.library);
     else if (!table || !hot__table_file_matches(&file_table, table, bias))
-        status = fail(HOT_E_BAD_FILE, "'%s' as loaded is not what its file said; build '%s_hot' again",
-                      L.library, L.manifest->program);
+        status =
+            fail(HOT_E_BAD_FILE, "'%s' as loaded is not what its file said; build '%s_hot' again",
+                 L.library, L.manifest->program);
     else
         status = validate(table, &slots);
     if (status == HOT_OK && !(code = hot__code_new(&functions, bias)))

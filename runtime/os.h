@@ -79,8 +79,8 @@ void *hot__os_library_open(const char *path, char *err, size_t errlen);
  * the program's global scope nor the libraries[0..nlibs) (by the name a
  * library's DT_NEEDED gives) define; count if all are defined; SIZE_MAX if
  * that cannot be told, as one of those libraries is not loaded yet. */
-size_t hot__os_first_undefined(const char *const *names, size_t count,
-                               const char *const *libraries, size_t nlibs);
+size_t hot__os_first_undefined(const char *const *names, size_t count, const char *const *libraries,
+                               size_t nlibs);
 
 /* The address of symbol name in handle, or NULL. */
 void *hot__os_library_symbol(void *handle, const char *name);
@@ -178,8 +178,7 @@ long hot__os_spawn(const char *const *argv, int own_group, char *err, size_t err
  * with_stderr; else the stderr is ours) captured into *out (NUL-ended; the
  * caller frees it), and waits for it. Returns its exit status, or -1 with
  * text in err when it could not run. */
-int hot__os_capture(const char *const *argv, int with_stderr, char **out, char *err,
-                    size_t errlen);
+int hot__os_capture(const char *const *argv, int with_stderr, char **out, char *err, size_t errlen);
 
 /* Waits for the child pid to end, for at most timeout_ms (negative: no
  * limit). Returns 1 with *status set (exit code, or 128+signal), 0 if it

@@ -297,8 +297,8 @@ void *hot__os_library_open(const char *path, char *err, size_t errlen)
     return handle;
 }
 
-size_t hot__os_first_undefined(const char *const *names, size_t count,
-                               const char *const *libraries, size_t nlibs)
+size_t hot__os_first_undefined(const char *const *names, size_t count, const char *const *libraries,
+                               size_t nlibs)
 {
     enum { MAX_LIBRARIES = 64 };
     void *handles[MAX_LIBRARIES];

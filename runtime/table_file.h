@@ -25,7 +25,7 @@ struct hot__table_file {
     /* Where each pointer the checks followed led, as linked: the table,
      * its program, arrays, and per entry the entry, its name and signature
      * (or type): what hot__table_file_matches compares once it is loaded. */
-    unsigned long long at[4]; /* table, program, functions, variables */
+    unsigned long long at[4];                      /* table, program, functions, variables */
     unsigned long long *function_at, *variable_at; /* 3 per entry */
 };
 

@@ -160,8 +160,8 @@ int main(int argc, char **argv)
     static const struct {
         int how;
         const char *signal, *function;
-    } faults[] = {{0, "SIGSEGV", "risky"}, {1, "SIGILL", "risky"},  {2, "SIGFPE", "risky"},
-                  {3, "SIGABRT", "risky"}, {4, "SIGBUS", "risky"},  {7, "SIGSEGV", "risky_deeper"}};
+    } faults[] = {{0, "SIGSEGV", "risky"}, {1, "SIGILL", "risky"}, {2, "SIGFPE", "risky"},
+                  {3, "SIGABRT", "risky"}, {4, "SIGBUS", "risky"}, {7, "SIGSEGV", "risky_deeper"}};
     size_t fault_count = sizeof faults / sizeof faults[0] - (CHECK_SANITIZED ? 1 : 0);
     for (size_t i = 0; i < fault_count; i++) {
         CHECK(land_build(faulty));
@@ -259,7 +259,8 @@ int main(int argc, char **argv)
         in_core += strstr(line, "vais-hot: SIGSEGV in 'guard_core_fault' (runtime_guard), called "
                                 "from hot code 'risky': not rolled back, as only a fault in hot "
                                 "code's own frames can be safely; the program stops") != NULL;
-        in_free += strstr(line, "vais-hot: SIGABRT in '") && strstr(line, "free' (libc.so.6), "
+        in_free += strstr(line, "vais-hot: SIGABRT in '") &&
+                   strstr(line, "free' (libc.so.6), "
                                 "called from hot code 'risky': not rolled back") != NULL;
     }
     CHECK_INT(no_earlier, ==, 1);

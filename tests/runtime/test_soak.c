@@ -4,10 +4,9 @@
  * hot_check). Open file descriptors must not grow, resident memory must
  * stay within the bounds asserted below, the private directory must hold
  * the copies of the 8 newest versions at most, and of the kept ones, and
- * nothing may be left once hot_cleanup ran; hot_check is no safe point; the private directory is the
- * user's alone (mode 0700). The before-reload hook runs once per reload,
- * while the old version is still the current one.
- * argv: the v1 (own) and v2 builds. */
+ * nothing may be left once hot_cleanup ran; hot_check is no safe point; the private directory is
+ * the user's alone (mode 0700). The before-reload hook runs once per reload, while the old version
+ * is still the current one. argv: the v1 (own) and v2 builds. */
 #define _POSIX_C_SOURCE 200809L
 #include "../check.h"
 #include "../land.h"
@@ -137,7 +136,7 @@ int main(int argc, char **argv)
     CHECK_INT(all[2], ==, all[0]); /* no descriptor per reload */
     CHECK_INT(all[2], ==, fds_at_start);
     CHECK_INT(all[4], ==, 8); /* every version mapped; the copies of the 8 newest on disk */
-    if (!CHECK_SANITIZED)                         /* a sanitizer's shadow memory grows as well */
+    if (!CHECK_SANITIZED)     /* a sanitizer's shadow memory grows as well */
         CHECK_INT(all[3] - all[1], <, 64 * 1024); /* 900 more versions mapped: < 64 MiB */
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
     CHECK_INT(entries(private_parent, 1), ==, 0);

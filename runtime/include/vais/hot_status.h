@@ -21,9 +21,9 @@
     X(HOT_E_BAD_FILE, -11, "not a library this program can load")                                  \
     X(HOT_E_UNSAFE, -12, "a library or stamp other users can write")                               \
     X(HOT_E_CRASHED, -13, "hot code crashed; the call was abandoned")                              \
-    X(HOT_E_NO_ROLLBACK, -14, "hot code crashed and no earlier version is kept")                 \
-    X(HOT_E_LAYOUT, -15, "a type hot code shares with the program changed layout")             \
-    X(HOT_E_PROTOTYPE, -16, "hot code calls a core function by another prototype")             \
+    X(HOT_E_NO_ROLLBACK, -14, "hot code crashed and no earlier version is kept")                   \
+    X(HOT_E_LAYOUT, -15, "a type hot code shares with the program changed layout")                 \
+    X(HOT_E_PROTOTYPE, -16, "hot code calls a core function by another prototype")                 \
     X(HOT_E_CORE_SYMBOL, -17, "hot code uses a symbol the program does not define")
 
 enum hot_status {
