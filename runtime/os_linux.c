@@ -119,6 +119,53 @@ static int writable_by_others(int fd, const struct stat *st, const char *path, c
     return 0;
 }
 
+/* Could another user rearrange the directory dir (replace what is in it)?
+ * Yes if it is not the user's or root's, or if it is writable by others
+ * and not sticky: says who in err. */
+static int dir_writable_by_others(const char *dir, char *err, size_t errlen)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) { /* one we cannot see holds nothing we read */
+        if (fd >= 0)
+            close(fd);
+        return 0;
+    }
+    int others = (st.st_uid != geteuid() && st.st_uid != 0) ||
+                 (!(st.st_mode & S_ISVTX) && writable_by_others(fd, &st, dir, err, errlen));
+    if (others && st.st_uid != geteuid() && st.st_uid != 0) {
+        char names[1024];
+        struct passwd pw, *found = NULL;
+        getpwuid_r(st.st_uid, &pw, names, sizeof names, &found);
+        snprintf(err, errlen, "'%s' belongs to user '%s' (uid %u), who could replace what is in it",
+                 dir, found ? found->pw_name : "?", (unsigned)st.st_uid);
+    }
+    close(fd);
+    return others;
+}
+
+/* Could another user replace the file at path by rearranging a directory
+ * above it: one of those its path names, or those of the path it resolves
+ * to (through symbolic links)? Says which in err. */
+static int dirs_writable_by_others(const char *path, char *err, size_t errlen)
+{
+    char chains[2][4096];
+    snprintf(chains[0], sizeof chains[0], "%s", path);
+    if (!realpath(path, chains[1]))
+        chains[1][0] = '\0';
+    for (int c = 0; c < 2; c++) {
+        char *dir = chains[c];
+        for (char *slash = strrchr(dir, '/'); slash; slash = strrchr(dir, '/')) {
+            *slash = '\0'; /* the directory above what was there */
+            if (dir_writable_by_others(dir[0] ? dir : "/", err, errlen))
+                return 1;
+            if (!dir[0])
+                break;
+        }
+    }
+    return 0;
+}
+
 /* Opens path to read it, without blocking (a FIFO) and only if it is a
  * regular file nobody but the user and root may write: fd and *st, 0;
  * -1 when it cannot be read (missing, or not a regular file) and -2 when
@@ -221,6 +268,10 @@ int hot__os_copy_file(const char *src, const char *dst, struct hot__file_id *bef
     int out = -1, in;
     struct stat st;
     int status = open_trusted(src, &in, &st, err, errlen);
+    if (status == 0 && dirs_writable_by_others(src, err, errlen)) {
+        close(in);
+        status = -2;
+    }
     if (status != 0)
         return status;
     status = -1;

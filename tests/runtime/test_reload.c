@@ -346,6 +346,17 @@ int main(int argc, char **argv)
     CHECK_INT(mkfifo(stamp, 0600), ==, 0);
     CHECK_INT(hot_check(), ==, 0);
     CHECK_INT(remove(stamp), ==, 0);
+    /* A directory above it that others may rearrange: they could put
+     * another file in its place. Sticky, they cannot: the build below
+     * loads from there. */
+    land(v1);
+    CHECK_INT(chmod(scratch, 0777), ==, 0);
+    CHECK_INT(hot_check(), ==, HOT_E_UNSAFE);
+    snprintf(expected, sizeof expected, "'%s' can be written by every user (chmod o-w it)%s",
+             scratch, unsafe_tail);
+    CHECK_STR(hot_last_error(), expected);
+    unsafe++;
+    CHECK_INT(chmod(scratch, 01777), ==, 0);
     CHECK_INT(hot_version(), ==, 2);
     CHECK_INT(add(2, 3), ==, 50);
 
@@ -360,6 +371,7 @@ int main(int argc, char **argv)
     CHECK_INT(hot_check(), ==, 1);
     CHECK_INT(hot_version(), ==, 3);
     CHECK_INT(add(2, 3), ==, 5);
+    CHECK_INT(chmod(scratch, 0700), ==, 0);
 
     CHECK_INT(hot_reload(), ==, 1);
     CHECK_INT(hot_version(), ==, 4);
