@@ -624,6 +624,8 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     if (copied == -2)
         return fail(HOT_E_UNSAFE,
                     "%s; refused, as whoever can write it could run code in this program", err);
+    if (copied == -3) /* a full disk, say: a build would not help */
+        return fail(HOT_E_IO, "%s", err);
     if (copied != 0)
         return fail(HOT_E_IO, "%s; build '%s_hot'", err, L.manifest->program);
     if (!hot__file_id_equal(&before, &after) ||

@@ -46,10 +46,11 @@ const char *hot__os_program_path(void);
 /* Copies src to a new file dst (mode 0700), from the file it opened once
  * and checked as hot__os_read_prefix does, and reports the identity of src
  * before the copy began in *before and once it ended in *after; they differ
- * when src was rewritten meanwhile. Returns 0; -1 with text in err; or -2
- * when others may write src, or rearrange a directory above it (one not
- * the user's or root's, or writable by others and not sticky), with who
- * in err. */
+ * when src was rewritten meanwhile. Returns 0; -1 when src cannot be
+ * read, and -3 when the copy cannot be written (a full disk, too many open
+ * files), with why in err; or -2 when others may write src, or rearrange a
+ * directory above it (one not the user's or root's, or writable by others
+ * and not sticky), with who in err. */
 int hot__os_copy_file(const char *src, const char *dst, struct hot__file_id *before,
                       struct hot__file_id *after, char *err, size_t errlen);
 

@@ -279,6 +279,7 @@ int hot__os_copy_file(const char *src, const char *dst, struct hot__file_id *bef
     out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
     if (out < 0) {
         set_err(err, errlen, "cannot create", dst);
+        status = -3;
         goto done;
     }
     for (;;) {
@@ -293,6 +294,7 @@ int hot__os_copy_file(const char *src, const char *dst, struct hot__file_id *bef
             break;
         if (write_all(out, buf, (size_t)n) != 0) {
             set_err(err, errlen, "cannot write", dst);
+            status = -3;
             goto done;
         }
     }
@@ -305,7 +307,7 @@ int hot__os_copy_file(const char *src, const char *dst, struct hot__file_id *bef
 done:
     if (out >= 0 && close(out) != 0 && status == 0) {
         set_err(err, errlen, "cannot write", dst);
-        status = -1;
+        status = -3;
     }
     close(in);
     if (status != 0 && out >= 0)

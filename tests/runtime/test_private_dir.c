@@ -10,7 +10,7 @@
  * - after exec, the new image removes the directory the old one made;
  * - a TMPDIR others may rearrange, that does not exist, or on a noexec
  *   mount (where root may make one) is passed over, and one line says
- *   which directory is used and why.
+ *   which directory is used and why; a full one is said as it is.
  * Usage: test_private_dir (a helper mode and its arguments come after, when
  * the test starts itself). */
 #define _GNU_SOURCE
@@ -251,46 +251,75 @@ static void tmpdir_case(const char *self, const char *tmpdir, const char *why)
     setenv("TMPDIR", scratch, 1);
 }
 
-static char noexec_dir[128], noexec_runtime[128];
+/* A tmpfs the helper mounts as its TMPDIR, in a mount namespace of its own
+ * (root may make one): its flags and options. */
+static char mount_dir[128], mount_runtime[128];
+static unsigned long mount_flags;
+static const char *mount_options;
 
-/* In the helper's process: a mount namespace of its own, where its TMPDIR
- * is a noexec tmpfs; or a line that says why not, and the end. */
-static void mount_noexec(void)
+/* In the helper's process: mounts it, or says why not, and ends. */
+static void mount_tmpdir(void)
 {
     if (unshare(CLONE_NEWNS) != 0 || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
-        mount("tmpfs", noexec_dir, "tmpfs", MS_NOEXEC, "mode=0700") != 0) {
+        mount("tmpfs", mount_dir, "tmpfs", mount_flags, mount_options) != 0) {
         printf("skipped: no mount namespace here (%s)\n", strerror(errno));
         _exit(0);
     }
-    setenv("TMPDIR", noexec_dir, 1);
-    setenv("XDG_RUNTIME_DIR", noexec_runtime, 1);
+    setenv("TMPDIR", mount_dir, 1);
+    setenv("XDG_RUNTIME_DIR", mount_runtime, 1);
+}
+
+/* Runs the "said" helper with a TMPDIR mounted with flags and options, and
+ * writes the first line it said to line; 0 if it could not be mounted. */
+static int said_with_mount(const char *self, unsigned long flags, const char *options, char *line,
+                           size_t size)
+{
+    snprintf(mount_dir, sizeof mount_dir, "%s/mounted", scratch);
+    snprintf(mount_runtime, sizeof mount_runtime, "%s/runtime", scratch);
+    CHECK_INT(mkdir(mount_dir, 0700), ==, 0);
+    CHECK_INT(mkdir(mount_runtime, 0700), ==, 0);
+    mount_flags = flags;
+    mount_options = options;
+    int out;
+    pid_t pid = start_helper(self, "said", "", mount_tmpdir, &out);
+    read_line(out, line, size);
+    waitpid(pid, NULL, 0); /* before the pipe closes: its next line must not end it */
+    close(out);
+    CHECK_INT(rmdir(mount_runtime), ==, 0);
+    CHECK_INT(rmdir(mount_dir), ==, 0);
+    if (strncmp(line, "skipped: ", 9) == 0) {
+        fprintf(stderr, "a mounted TMPDIR %s\n", line);
+        return 0;
+    }
+    return 1;
 }
 
 /* A TMPDIR on a noexec mount is passed over, naming the mount as the
- * cause: in a mount namespace of its own, where root may mount a tmpfs. */
+ * cause. */
 static void noexec_case(const char *self)
 {
     char expected[512], line[512];
-    snprintf(noexec_dir, sizeof noexec_dir, "%s/noexec", scratch);
-    snprintf(noexec_runtime, sizeof noexec_runtime, "%s/runtime", scratch);
-    CHECK_INT(mkdir(noexec_dir, 0700), ==, 0);
-    CHECK_INT(mkdir(noexec_runtime, 0700), ==, 0);
-    int out;
-    pid_t pid = start_helper(self, "said", "", mount_noexec, &out);
-    read_line(out, line, sizeof line);
-    waitpid(pid, NULL, 0); /* before the pipe closes: its next line must not end it */
-    close(out);
-    if (strncmp(line, "skipped: ", 9) == 0) {
-        fprintf(stderr, "noexec TMPDIR %s\n", line);
-    } else {
-        snprintf(expected, sizeof expected,
-                 "vais-hot: private copies go to '%s', as TMPDIR '%s' is on a noexec mount, where "
-                 "no library can be loaded",
-                 noexec_runtime, noexec_dir);
-        CHECK_STR(line, expected);
-    }
-    CHECK_INT(rmdir(noexec_runtime), ==, 0);
-    CHECK_INT(rmdir(noexec_dir), ==, 0);
+    if (!said_with_mount(self, MS_NOEXEC, "mode=0700", line, sizeof line))
+        return;
+    snprintf(expected, sizeof expected,
+             "vais-hot: private copies go to '%s', as TMPDIR '%s' is on a noexec mount, where "
+             "no library can be loaded",
+             mount_runtime, mount_dir);
+    CHECK_STR(line, expected);
+}
+
+/* A full TMPDIR: the copy cannot be written, which is said as it is, with
+ * no advice to build again. */
+static void full_case(const char *self)
+{
+    char line[512];
+    static const char start[] = "vais-hot: no hot code loaded: cannot write '",
+                      end[] = "': No space left on device";
+    if (!said_with_mount(self, 0, "mode=0700,size=8k", line, sizeof line))
+        return;
+    size_t length = strlen(line);
+    CHECK(strncmp(line, start, sizeof start - 1) == 0);
+    CHECK(length > sizeof end && strcmp(line + length - (sizeof end - 1), end) == 0);
 }
 
 /* Helper modes, run in a process of their own. */
@@ -354,6 +383,7 @@ int main(int argc, char **argv)
     tmpdir_case(argv[0], missing, "does not exist");
     CHECK_INT(rmdir(open_dir), ==, 0);
     noexec_case(argv[0]);
+    full_case(argv[0]);
 
     CHECK_INT(rmdir(scratch), ==, 0); /* nothing left behind */
     return check_exit();
