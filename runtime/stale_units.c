@@ -43,6 +43,16 @@ void hot__units_build_begins(struct hot__units *u)
     u->raced = 0;
 }
 
+int hot__units_saved_since_build(const struct hot__units *u)
+{
+    for (size_t i = 0; i < u->count && !u->raced; i++) {
+        struct hot__file_id now = source_now(u->sources[i]);
+        if (!hot__file_id_equal(&now, &u->seen[i]))
+            return 1;
+    }
+    return u->raced;
+}
+
 static void untrack(struct hot__units *u)
 {
     for (size_t i = 0; i < u->tracked_count; i++)

@@ -49,6 +49,11 @@ int hot__units_track(struct hot__units *u, const char *const *paths, size_t coun
  * so that a header saved in between is seen. */
 void hot__units_building(struct hot__units *u, int ended);
 
+/* Was anything saved since the last build began: a source, or a tracked
+ * header while a build ran? Then what that build made may be of the old
+ * text already, and another build must follow before it is acted on. */
+int hot__units_saved_since_build(const struct hot__units *u);
+
 /* Releases what *u holds; *u is then empty (closing it again is fine). */
 void hot__units_close(struct hot__units *u);
 

@@ -115,12 +115,21 @@ int main(int argc, char **argv)
     CHECK(exists(unit_a) && exists(unit_b));
 
     /* Saved while a build ran: that build may have compiled the old text
-     * into objects that look newer than the save, so every unit goes. */
+     * into objects that look newer than the save, so every unit goes, and
+     * what it made is not to be acted on. */
+    CHECK(!hot__units_saved_since_build(&stale));
     hot__units_building(&stale, 0);
     write_text(header, "struct s { int x, y, z; };\n");
     hot__units_building(&stale, 1);
+    CHECK(hot__units_saved_since_build(&stale));
     hot__units_build_begins(&stale);
+    CHECK(!hot__units_saved_since_build(&stale));
     CHECK(!exists(unit_a) && !exists(unit_b));
+    /* So is a source saved since the build began. */
+    write_text(a, "int a(void) { return 123; }\n");
+    CHECK(hot__units_saved_since_build(&stale));
+    hot__units_build_begins(&stale);
+    CHECK(!hot__units_saved_since_build(&stale));
 
     /* That is said once: the next build keeps the units it made. */
     write_text(unit_a, "unit a\n");
