@@ -443,20 +443,20 @@ static void rebuild_core(struct watcher *w, const char *why, int only_if_relinke
         start_program(w);
 }
 
-/* One round: build the hot library, again while a save during its build
- * makes it out of date (acting on it, the core could be built from newer
- * headers than the library the restarted program loads), then whatever it
- * calls for. */
+/* One round: build the hot library, then whatever it calls for; unless
+ * something was saved during its build, when the library may be of the old
+ * text already: acting on it, the core could be built from newer headers
+ * than the library the restarted program loads. The save's own event
+ * starts the next round, which acts. */
 static void rebuild(struct watcher *w, int *pending)
 {
-    enum { MAX_BUILDS = 5 }; /* saves as fast as builds: the next round goes on */
-    int builds = 0;
-    do {
-        hot__units_build_begins(&w->stale); /* see stale_units.h */
-        if (build(w, w->d.library) != 0)
-            return;
-    } while (hot__units_saved_since_build(&w->stale) && ++builds < MAX_BUILDS &&
-             !hot__os_caught_signal());
+    hot__units_build_begins(&w->stale); /* see stale_units.h */
+    if (build(w, w->d.library) != 0)
+        return;
+    if (hot__units_saved_since_build(&w->stale)) {
+        refresh_watch(w, pending);
+        return;
+    }
     if (stubs_changed(w)) {
         say("the hot functions' signatures changed; building '%s'", w->d.program);
         rebuild_core(w, "the hot functions' signatures changed", 0);
