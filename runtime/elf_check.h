@@ -14,13 +14,17 @@
 int hot__elf_check(const unsigned char *head, size_t head_len, long long file_size, char *err,
                    size_t errlen);
 
+struct hot__elf_pointers;
+
 /* Checks, in the file image[0..size) that hot__elf_check passed, what the
  * dynamic loader trusts as it loads a library: the loadable and dynamic
  * segments, the addresses and sizes the dynamic segment gives, the string,
  * symbol, hash and version tables, each relocation's kind, symbol and
- * place, and the initialisers it runs. Returns 0, or -1 with what is wrong
- * in err, phrased to follow the file's name. Code bytes are not checked. */
-int hot__elf_check_dynamic(const unsigned char *image, size_t size, char *err, size_t errlen);
+ * place, and the initialisers it runs (read through pointers, the file's
+ * hot__elf_pointers_new). Returns 0, or -1 with what is wrong in err,
+ * phrased to follow the file's name. Code bytes are not checked. */
+int hot__elf_check_dynamic(const unsigned char *image, size_t size,
+                           const struct hot__elf_pointers *pointers, char *err, size_t errlen);
 
 /* 1 if, in the checked file image[0..size), [address - before, address +
  * after) lies in the file's bytes of one executable segment, addresses as
@@ -74,8 +78,6 @@ unsigned long long hot__elf_symbol_address(const unsigned char *image, size_t si
  * linked: from the relocations its dynamic segment names (relative ones,
  * packed ones too, and those to symbols it defines); a place none
  * relocates holds a null pointer, or nothing that can be trusted. */
-struct hot__elf_pointers;
-
 /* NULL when memory ran out. */
 struct hot__elf_pointers *hot__elf_pointers_new(const unsigned char *image, size_t size);
 void hot__elf_pointers_free(struct hot__elf_pointers *pointers);

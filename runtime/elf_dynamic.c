@@ -687,7 +687,8 @@ static int check_initialisers(struct view *v, const struct dynamic *d,
            check_array(v, pointers, starts, d->fini_array, d->fini_arraysz);
 }
 
-int hot__elf_check_dynamic(const unsigned char *image, size_t size, char *err, size_t errlen)
+int hot__elf_check_dynamic(const unsigned char *image, size_t size,
+                           const struct hot__elf_pointers *pointers, char *err, size_t errlen)
 {
     struct view v = {image, size, {{0}}, 0, err, errlen};
     Elf64_Ehdr eh;
@@ -703,12 +704,10 @@ int hot__elf_check_dynamic(const unsigned char *image, size_t size, char *err, s
         check_relocations(&v, d.rela, d.relasz, symbols, d.relacount) ||
         check_relocations(&v, d.jmprel, d.pltrelsz, symbols, 0) || check_relr(&v, &d))
         return -1;
-    struct hot__elf_pointers *pointers = hot__elf_pointers_new(image, size);
     struct starts starts = {NULL, 0};
-    int status = pointers && read_starts(image, size, &starts) == 0
+    int status = read_starts(image, size, &starts) == 0
                      ? check_initialisers(&v, &d, pointers, &starts)
                      : wrong(&v, "out of memory");
-    hot__elf_pointers_free(pointers);
     free(starts.addresses);
     return status;
 }

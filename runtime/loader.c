@@ -225,10 +225,11 @@ static int read_stamp(char *text, size_t size, struct hot__file_id *id)
                   &build) == 5;
 }
 
-/* Checks the library's table against the manifest and, if every hot function
- * the core calls is there with the same signature, returns HOT_OK, with a
- * new slot array (owned by the caller) in *slots_out unless that is NULL. */
-static long validate(const struct hot_abi_table *table, const hot_abi_code **slots_out)
+/* Checks the library's table against the manifest: if every hot function
+ * the core calls is there with the same signature, returns HOT_OK with the
+ * index in table->functions of manifest function i in entry_of[i] (of
+ * L.manifest->count). */
+static long validate(const struct hot_abi_table *table, uint32_t *entry_of)
 {
     const struct hot_abi_manifest *m = L.manifest;
     if (table->magic != HOT_ABI_MAGIC)
@@ -241,34 +242,24 @@ static long validate(const struct hot_abi_table *table, const hot_abi_code **slo
         return fail(HOT_E_PROGRAM, "'%s' is the hot library of '%s', not of '%s'", L.library,
                     table->program ? table->program : "?", m->program);
 
-    hot_abi_code *slots = slots_out ? calloc(m->count ? m->count : 1, sizeof *slots) : NULL;
-    if (slots_out && !slots)
-        return fail(HOT_E_IO, "out of memory");
     uint32_t j = 0; /* both lists are sorted by name: one merge pass */
     for (uint32_t i = 0; i < m->count; i++) {
         const struct hot_abi_signature *want = &m->signatures[i];
         int order = 1;
         while (j < table->count && (order = strcmp(table->functions[j]->name, want->name)) < 0)
             j++;
-        if (order != 0 || !table->functions[j]->code) {
-            free(slots);
+        if (order != 0 || !table->functions[j]->code)
             return fail(HOT_E_MISSING,
                         "hot function '%s' is missing from the new build; rebuild '%s' and "
                         "restart to use it",
                         want->name, m->program);
-        }
         const struct hot_abi_function *have = table->functions[j];
-        if (strcmp(have->signature, want->signature) != 0) {
-            free(slots);
+        if (strcmp(have->signature, want->signature) != 0)
             return fail(HOT_E_SIGNATURE,
                         "'%s' changed signature %s -> %s; rebuild '%s' and restart to use it",
                         want->name, want->signature, have->signature, m->program);
-        }
-        if (slots)
-            slots[i] = have->code;
+        entry_of[i] = j;
     }
-    if (slots_out)
-        *slots_out = slots;
     return HOT_OK;
 }
 
@@ -514,6 +505,17 @@ static long retire_locked(void)
     return retired;
 }
 
+/* The slot array of the loaded table, whose entry_of validate filled from
+ * the file's: manifest function i jumps to its entry's code. NULL when
+ * memory ran out. */
+static const hot_abi_code *make_slots(const struct hot_abi_table *table, const uint32_t *entry_of)
+{
+    hot_abi_code *slots = calloc(L.manifest->count ? L.manifest->count : 1, sizeof *slots);
+    for (uint32_t i = 0; slots && i < L.manifest->count; i++)
+        slots[i] = table->functions[entry_of[i]]->code;
+    return slots;
+}
+
 /* Reads what the new build's file says beyond its table: the layouts of
  * the types it shares, which must agree with the core's and the running
  * build's; its functions, whose declared prototypes of core functions must
@@ -604,6 +606,8 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     struct hot__code *code = NULL;
     struct hot__persist_places *places = NULL;
     struct hot__table_file file_table = {0};
+    uint32_t *entry_of = NULL;                 /* per manifest function: its entry in the table */
+    struct hot__elf_pointers *pointers = NULL; /* of image: what its relocations make */
     struct hot__functions functions = {0};
     long status;
 
@@ -639,27 +643,36 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
         status = fail(HOT_E_IO, "%s", err);
         goto refused;
     }
-    if (hot__elf_check(image, image_size, after.size, err, sizeof err) ||
-        hot__elf_check_dynamic(image, image_size, err, sizeof err)) {
+    int bad = hot__elf_check(image, image_size, after.size, err, sizeof err) != 0;
+    if (!bad && !(pointers = hot__elf_pointers_new(image, image_size))) {
+        status = fail(HOT_E_IO, "out of memory");
+        goto refused;
+    }
+    if (bad || hot__elf_check_dynamic(image, image_size, pointers, err, sizeof err)) {
         status = fail(HOT_E_BAD_FILE, "'%s' %s; build '%s_hot' again", L.library, err,
                       L.manifest->program);
         goto refused;
     }
     /* Every check reads the file: only a build that passed is loaded, as
      * loading runs its constructors. */
-    int table_read = hot__table_file_read(image, image_size, &file_table, err, sizeof err);
+    int table_read =
+        hot__table_file_read(image, image_size, pointers, &file_table, err, sizeof err);
     if (table_read == -1)
         status = fail(HOT_E_NOT_HOT, "'%s' %s", L.library, err);
     else if (table_read != 0)
         status = fail(HOT_E_NOT_HOT, "'%s' %s; build '%s_hot' again", L.library, err,
                       L.manifest->program);
+    else if (!(entry_of = calloc(L.manifest->count ? L.manifest->count : 1, sizeof *entry_of)))
+        status = fail(HOT_E_IO, "out of memory");
     else
-        status = validate(&file_table.table, NULL);
+        status = validate(&file_table.table, entry_of);
     if (status == HOT_OK)
         status = check_needs(image, image_size);
     if (status == HOT_OK)
         status =
             check_build_locked(image, image_size, &file_table.table, &layouts, &functions, &places);
+    hot__elf_pointers_free(pointers);
+    pointers = NULL;
     hot__os_unmap_file(image, image_size);
     image = NULL;
     if (status != HOT_OK)
@@ -679,8 +692,8 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
         status =
             fail(HOT_E_BAD_FILE, "'%s' as loaded is not what its file said; build '%s_hot' again",
                  L.library, L.manifest->program);
-    else
-        status = validate(table, &slots);
+    else if (!(slots = make_slots(table, entry_of)))
+        status = fail(HOT_E_IO, "out of memory");
     if (status == HOT_OK && !(code = hot__code_new(&functions, bias)))
         status = fail(HOT_E_IO, "out of memory");
     hot__functions_free(&functions);
@@ -694,6 +707,7 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     if (status != HOT_OK)
         goto refused;
     hot__table_file_free(&file_table);
+    free(entry_of);
     bound_copies_locked();
     long was = atomic_load(&L.version) > 0 ? (long)L.published : -1;
     if (L.before_reload && was >= 0)
@@ -711,7 +725,9 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     return 1;
 
 refused:
+    hot__elf_pointers_free(pointers);
     hot__table_file_free(&file_table);
+    free(entry_of);
     hot__os_unmap_file(image, image_size);
     hot__functions_free(&functions);
     free((void *)slots);

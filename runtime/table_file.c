@@ -19,7 +19,7 @@
 struct reading {
     const unsigned char *image;
     size_t size;
-    struct hot__elf_pointers *pointers;
+    const struct hot__elf_pointers *pointers;
     const char *problem; /* the first thing found wrong, or NULL */
 };
 
@@ -84,7 +84,8 @@ static void read_variable(struct reading *r, unsigned long long address,
     out->address = (void *)(uintptr_t)at;
 }
 
-int hot__table_file_read(const unsigned char *image, size_t size, struct hot__table_file *out,
+int hot__table_file_read(const unsigned char *image, size_t size,
+                         const struct hot__elf_pointers *pointers, struct hot__table_file *out,
                          char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
@@ -93,11 +94,7 @@ int hot__table_file_read(const unsigned char *image, size_t size, struct hot__ta
         snprintf(err, errlen, "is not a vais-hot library (no '%s')", HOT_ABI_TABLE_SYMBOL);
         return -1;
     }
-    struct reading r = {image, size, hot__elf_pointers_new(image, size), NULL};
-    if (!r.pointers) {
-        snprintf(err, errlen, "could not be read: out of memory");
-        return -2;
-    }
+    struct reading r = {image, size, pointers, NULL};
     struct hot_abi_table *t = &out->table;
     read_field(&r, at + offsetof(struct hot_abi_table, magic), &t->magic, sizeof t->magic);
     read_field(&r, at + offsetof(struct hot_abi_table, format), &t->format, sizeof t->format);
@@ -107,7 +104,6 @@ int hot__table_file_read(const unsigned char *image, size_t size, struct hot__ta
     /* Another format is the loader's to name, from these fields alone. */
     if (r.problem || t->magic != HOT_ABI_MAGIC || t->format != HOT_ABI_FORMAT) {
         t->count = t->variable_count = 0;
-        hot__elf_pointers_free(r.pointers);
         if (!r.problem)
             return 0;
         snprintf(err, errlen, "has a corrupt vais-hot table (%s)", r.problem);
@@ -146,7 +142,6 @@ int hot__table_file_read(const unsigned char *image, size_t size, struct hot__ta
                       &out->variable_at[3 * i]);
         out->variable_list[i] = &out->variables[i];
     }
-    hot__elf_pointers_free(r.pointers);
     if (r.problem) {
         snprintf(err, errlen, "has a corrupt vais-hot table (%s)", r.problem);
         hot__table_file_free(out);

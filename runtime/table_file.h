@@ -12,6 +12,8 @@
 
 #include <vais/hot_abi.h>
 
+struct hot__elf_pointers;
+
 /* The table as the loader would leave it, addresses as linked: its strings
  * point into the image, and each function's code and each variable's
  * address are where the file puts them, never to be called or touched;
@@ -29,11 +31,13 @@ struct hot__table_file {
     unsigned long long *function_at, *variable_at; /* 3 per entry */
 };
 
-/* Reads the table of the checked file image[0..size) into *out. Returns 0;
+/* Reads the table of the checked file image[0..size) into *out, its
+ * pointers through pointers (the file's hot__elf_pointers_new). Returns 0;
  * -1 if the file has none (it is no vais-hot library), or -2 if it is
  * corrupt, with why in err, phrased to follow the file's name ("is not a
  * vais-hot library ..."); *out is then empty. */
-int hot__table_file_read(const unsigned char *image, size_t size, struct hot__table_file *out,
+int hot__table_file_read(const unsigned char *image, size_t size,
+                         const struct hot__elf_pointers *pointers, struct hot__table_file *out,
                          char *err, size_t errlen);
 
 /* Is live, the table of the library as loaded at bias, where the file put

@@ -36,16 +36,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hot__elf_symbol_slots(data, size, "counter", slots, 8);
     hot__elf_symbol_slots(data, size, "vais_hot__persist_counter", slots, 8);
     size_t sum = 0;
-    if (hot__elf_check(data, size, (long long)size, err, sizeof err) == 0)
-        hot__elf_check_dynamic(data, size, err, sizeof err);
+    struct hot__elf_pointers *pointers = hot__elf_pointers_new(data, size);
+    if (pointers && hot__elf_check(data, size, (long long)size, err, sizeof err) == 0)
+        hot__elf_check_dynamic(data, size, pointers, err, sizeof err);
     hot__elf_each_need(data, size, HOT_ELF_SYMBOL, touch_name, &sum);
     hot__elf_each_need(data, size, HOT_ELF_LIBRARY, touch_name, &sum);
     struct hot__table_file table;
-    if (hot__table_file_read(data, size, &table, err, sizeof err) == 0) {
+    if (pointers && hot__table_file_read(data, size, pointers, &table, err, sizeof err) == 0) {
         for (uint32_t i = 0; i < table.table.count; i++)
             touch_name(&sum, table.table.functions[i]->signature);
         hot__table_file_free(&table);
     }
+    hot__elf_pointers_free(pointers);
     struct hot__dwarf dw;
     struct hot__functions list;
     if (hot__dwarf_read(data, size, &dw, err, sizeof err) == 0) {
