@@ -248,57 +248,6 @@ size_t hot__elf_functions(const unsigned char *image, size_t size,
     return found;
 }
 
-/* The NUL-terminated string at offset in the string table section strtab
- * of image, or NULL if it does not end inside the table. */
-static const char *table_string(const unsigned char *image, const Elf64_Shdr *strtab,
-                                unsigned long long offset)
-{
-    if (strtab->sh_type != SHT_STRTAB || offset >= strtab->sh_size)
-        return NULL;
-    const char *at = (const char *)image + strtab->sh_offset + offset;
-    return memchr(at, '\0', strtab->sh_size - offset) ? at : NULL;
-}
-
-size_t hot__elf_each_need(const unsigned char *image, size_t size, enum hot__elf_need kind,
-                          void (*visit)(void *ctx, const char *name), void *ctx)
-{
-    Elf64_Ehdr eh;
-    size_t visited = 0;
-    if (size < sizeof eh)
-        return 0;
-    memcpy(&eh, image, sizeof eh);
-    unsigned type = kind == HOT_ELF_SYMBOL ? SHT_DYNSYM : SHT_DYNAMIC;
-    unsigned long long entry = kind == HOT_ELF_SYMBOL ? sizeof(Elf64_Sym) : sizeof(Elf64_Dyn);
-    for (unsigned i = 0; i < eh.e_shnum; i++) {
-        Elf64_Shdr table, strtab;
-        if (!section(image, size, &eh, i, &table) || table.sh_type != type ||
-            !section(image, size, &eh, table.sh_link, &strtab))
-            continue;
-        for (unsigned long long at = 0; at + entry <= table.sh_size; at += entry) {
-            const char *name = NULL;
-            if (kind == HOT_ELF_SYMBOL) {
-                Elf64_Sym sym;
-                memcpy(&sym, image + table.sh_offset + at, sizeof sym);
-                if (sym.st_shndx == SHN_UNDEF && sym.st_name != 0 &&
-                    ELF64_ST_BIND(sym.st_info) != STB_WEAK)
-                    name = table_string(image, &strtab, sym.st_name);
-            } else {
-                Elf64_Dyn dyn;
-                memcpy(&dyn, image + table.sh_offset + at, sizeof dyn);
-                if (dyn.d_tag == DT_NULL)
-                    break;
-                if (dyn.d_tag == DT_NEEDED)
-                    name = table_string(image, &strtab, dyn.d_un.d_val);
-            }
-            if (name) {
-                visit(ctx, name);
-                visited++;
-            }
-        }
-    }
-    return visited;
-}
-
 const unsigned char *hot__elf_at(const unsigned char *image, size_t size,
                                  unsigned long long address, unsigned long long length)
 {
@@ -315,30 +264,4 @@ const char *hot__elf_string_at(const unsigned char *image, size_t size, unsigned
         return NULL;
     const unsigned char *at = image + ph.p_offset + (address - ph.p_vaddr);
     return memchr(at, '\0', ph.p_filesz - (address - ph.p_vaddr)) ? (const char *)at : NULL;
-}
-
-unsigned long long hot__elf_symbol_address(const unsigned char *image, size_t size,
-                                           const char *name)
-{
-    Elf64_Ehdr eh;
-    if (size < sizeof eh)
-        return 0;
-    memcpy(&eh, image, sizeof eh);
-    size_t length = strlen(name) + 1; /* its NUL must be in the table too */
-    for (unsigned i = 0; i < eh.e_shnum; i++) {
-        Elf64_Shdr symtab, strtab;
-        if (!section(image, size, &eh, i, &symtab) || symtab.sh_type != SHT_DYNSYM ||
-            !section(image, size, &eh, symtab.sh_link, &strtab) || strtab.sh_type != SHT_STRTAB)
-            continue;
-        for (unsigned long long at = 0; at + sizeof(Elf64_Sym) <= symtab.sh_size;
-             at += sizeof(Elf64_Sym)) {
-            Elf64_Sym sym;
-            memcpy(&sym, image + symtab.sh_offset + at, sizeof sym);
-            if (sym.st_shndx != SHN_UNDEF && sym.st_name < strtab.sh_size &&
-                strtab.sh_size - sym.st_name >= length &&
-                memcmp(image + strtab.sh_offset + sym.st_name, name, length) == 0)
-                return sym.st_value;
-        }
-    }
-    return 0;
 }

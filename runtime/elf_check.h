@@ -70,7 +70,8 @@ const unsigned char *hot__elf_at(const unsigned char *image, size_t size,
 const char *hot__elf_string_at(const unsigned char *image, size_t size, unsigned long long address);
 
 /* The address (as linked) of the dynamic symbol called name that the
- * checked file defines; 0 if it defines none. */
+ * checked file defines, read as the loader reads its symbols (through the
+ * dynamic segment); 0 if it defines none. */
 unsigned long long hot__elf_symbol_address(const unsigned char *image, size_t size,
                                            const char *name);
 
@@ -96,8 +97,9 @@ enum hot__elf_need {
 };
 
 /* Calls visit(ctx, name) for each need of kind of the checked file
- * image[0..size), names in the image; a name without its NUL in the file
- * is skipped. Returns how many were visited. */
+ * image[0..size), read as the loader reads them (through the dynamic
+ * segment), names in the image; a name without its NUL in the string
+ * table is skipped. Returns how many were visited. */
 size_t hot__elf_each_need(const unsigned char *image, size_t size, enum hot__elf_need kind,
                           void (*visit)(void *ctx, const char *name), void *ctx);
 

@@ -687,19 +687,83 @@ static int check_initialisers(struct view *v, const struct dynamic *d,
            check_array(v, pointers, starts, d->fini_array, d->fini_arraysz);
 }
 
+/* Reads image[0..size) as the loader does: its segments into *v, its
+ * dynamic segment into *d, and how many symbols its table has. Returns 0,
+ * or -1 with what is wrong in err. */
+static int open_view(const unsigned char *image, size_t size, struct view *v, struct dynamic *d,
+                     unsigned long long *symbols, char *err, size_t errlen)
+{
+    *v = (struct view){image, size, {{0}}, 0, err, errlen};
+    Elf64_Ehdr eh;
+    Elf64_Phdr dynamic = {0};
+    *symbols = 0;
+    if (size < sizeof eh)
+        return wrong(v, "no ELF header");
+    memcpy(&eh, image, sizeof eh);
+    return read_segments(v, &eh, &dynamic) || read_dynamic(v, &dynamic, d) ||
+                   count_symbols(v, d, symbols)
+               ? -1
+               : 0;
+}
+
+/* The symbol i of the table, and its name; NULL names for one outside. */
+static const char *symbol_at(const struct view *v, const struct dynamic *d, unsigned long long i,
+                             Elf64_Sym *sym)
+{
+    memcpy(sym, at(v, d->symtab + i * sizeof *sym, sizeof *sym), sizeof *sym);
+    return string_ok(v, d, sym->st_name) ? (const char *)at(v, d->strtab, d->strsz) + sym->st_name
+                                         : NULL;
+}
+
+size_t hot__elf_each_need(const unsigned char *image, size_t size, enum hot__elf_need kind,
+                          void (*visit)(void *ctx, const char *name), void *ctx)
+{
+    struct view v;
+    struct dynamic d;
+    unsigned long long symbols;
+    char err[128];
+    size_t visited = 0;
+    if (open_view(image, size, &v, &d, &symbols, err, sizeof err) != 0)
+        return 0;
+    const char *strings = (const char *)at(&v, d.strtab, d.strsz);
+    for (size_t i = 0; kind == HOT_ELF_LIBRARY && i < d.needed_count; i++, visited++)
+        visit(ctx, strings + d.needed[i]); /* read_dynamic checked it */
+    for (unsigned long long i = 1; kind == HOT_ELF_SYMBOL && i < symbols; i++) {
+        Elf64_Sym sym;
+        const char *name = symbol_at(&v, &d, i, &sym);
+        if (name && *name && sym.st_shndx == SHN_UNDEF && ELF64_ST_BIND(sym.st_info) != STB_WEAK) {
+            visit(ctx, name);
+            visited++;
+        }
+    }
+    return visited;
+}
+
+unsigned long long hot__elf_symbol_address(const unsigned char *image, size_t size,
+                                           const char *name)
+{
+    struct view v;
+    struct dynamic d;
+    unsigned long long symbols;
+    char err[128];
+    if (open_view(image, size, &v, &d, &symbols, err, sizeof err) != 0)
+        return 0;
+    for (unsigned long long i = 1; i < symbols; i++) {
+        Elf64_Sym sym;
+        const char *found = symbol_at(&v, &d, i, &sym);
+        if (found && sym.st_shndx != SHN_UNDEF && strcmp(found, name) == 0)
+            return sym.st_value;
+    }
+    return 0;
+}
+
 int hot__elf_check_dynamic(const unsigned char *image, size_t size,
                            const struct hot__elf_pointers *pointers, char *err, size_t errlen)
 {
-    struct view v = {image, size, {{0}}, 0, err, errlen};
-    Elf64_Ehdr eh;
-    Elf64_Phdr dynamic = {0};
+    struct view v;
     struct dynamic d;
-    unsigned long long symbols = 0;
-    if (size < sizeof eh)
-        return wrong(&v, "no ELF header");
-    memcpy(&eh, image, sizeof eh);
-    if (read_segments(&v, &eh, &dynamic) || read_dynamic(&v, &dynamic, &d) ||
-        count_symbols(&v, &d, &symbols) || check_symbols(&v, &d, symbols) ||
+    unsigned long long symbols;
+    if (open_view(image, size, &v, &d, &symbols, err, errlen) || check_symbols(&v, &d, symbols) ||
         check_versions(&v, &d, symbols) ||
         check_relocations(&v, d.rela, d.relasz, symbols, d.relacount) ||
         check_relocations(&v, d.jmprel, d.pltrelsz, symbols, 0) || check_relr(&v, &d))
@@ -825,15 +889,10 @@ struct hot__elf_pointers *hot__elf_pointers_new(const unsigned char *image, size
     p->size = size;
     /* The relocations the loader applies: those the dynamic segment names. */
     char err[128];
-    struct view v = {image, size, {{0}}, 0, err, sizeof err};
-    Elf64_Ehdr eh;
-    Elf64_Phdr dynamic = {0};
+    struct view v;
     struct dynamic d;
-    unsigned long long symbols = 0;
-    if (size >= sizeof eh)
-        memcpy(&eh, image, sizeof eh);
-    if (size >= sizeof eh && read_segments(&v, &eh, &dynamic) == 0 &&
-        read_dynamic(&v, &dynamic, &d) == 0 && count_symbols(&v, &d, &symbols) == 0) {
+    unsigned long long symbols;
+    if (open_view(image, size, &v, &d, &symbols, err, sizeof err) == 0) {
         const unsigned char *table = at(&v, d.symtab, symbols * sizeof(Elf64_Sym));
         add_rela(p, &v, d.rela, d.relasz, table, symbols);
         add_rela(p, &v, d.jmprel, d.pltrelsz, table, symbols);

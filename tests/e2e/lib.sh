@@ -32,50 +32,46 @@ fail() {
 
 now_ns() { date +%s%N; }
 
-# Waits until the program's stdout has a line with "mark=$1" printed after
-# the time $2 (ns); prints that line. Fails after $3 seconds.
-wait_for_mark() {
-    local mark=$1 after=$2 seconds=$3 line
+# Runs the command from $4 on every 10 ms until it succeeds (what it prints
+# then is what this prints), for at most $1 seconds; fails with "no $2 within
+# ...s" after that, or at once when the process $3 (if not empty) has ended,
+# which can then say nothing more.
+poll() {
+    local seconds=$1 what=$2 alive=$3
+    shift 3
     local deadline=$(($(now_ns) + seconds * 1000000000))
     while (($(now_ns) < deadline)); do
-        line=$(awk -v m="mark=$mark" -v t="$after" '$3 == m && $1 > t { print; exit }' "$work/out")
-        if [[ -n $line ]]; then
-            echo "$line"
-            return 0
-        fi
-        kill -0 "$pid" 2>/dev/null || fail "the program exited while waiting for mark=$mark"
+        "$@" && return 0
+        [[ -z $alive ]] || kill -0 "$alive" 2>/dev/null || fail "it exited while waiting for $what"
         sleep 0.01
     done
-    fail "no line with mark=$mark within ${seconds}s"
+    fail "no $what within ${seconds}s"
 }
+
+# The program's first stdout line with "mark=$1" printed after the time $2.
+mark_line() {
+    local line
+    line=$(awk -v m="mark=$1" -v t="$2" '$3 == m && $1 > t { print; exit }' "$work/out")
+    [[ -n $line ]] && echo "$line"
+}
+
+# The number of the program's first stdout line holding the fixed text $1.
+line_number() {
+    local number
+    number=$(grep -nF -- "$1" "$work/out" | head -n 1)
+    [[ -n $number ]] && echo "${number%%:*}"
+}
+
+# Waits until the program's stdout has a line with "mark=$1" printed after
+# the time $2 (ns); prints that line. Fails after $3 seconds.
+wait_for_mark() { poll "$3" "line with mark=$1" "$pid" mark_line "$1" "$2"; }
 
 # Waits until the program's stdout has a line holding the fixed text $1, for
 # at most $2 seconds; prints the number of the first such line.
-wait_for_line() {
-    local text=$1 seconds=$2 number
-    local deadline=$(($(now_ns) + seconds * 1000000000))
-    while (($(now_ns) < deadline)); do
-        number=$(grep -nF -- "$text" "$work/out" | head -n 1)
-        if [[ -n $number ]]; then
-            echo "${number%%:*}"
-            return 0
-        fi
-        kill -0 "$pid" 2>/dev/null || fail "the program exited while waiting for: $text"
-        sleep 0.01
-    done
-    fail "no line with '$text' within ${seconds}s"
-}
+wait_for_line() { poll "$2" "line with '$1'" "$pid" line_number "$1"; }
 
 # Waits until stderr holds the fixed text $1, for at most $2 seconds.
-wait_for_stderr() {
-    local text=$1 seconds=$2
-    local deadline=$(($(now_ns) + seconds * 1000000000))
-    while (($(now_ns) < deadline)); do
-        grep -qF -- "$text" "$work/err" && return 0
-        sleep 0.01
-    done
-    fail "stderr never said: $text"
-}
+wait_for_stderr() { poll "$2" "stderr saying: $1" "" grep -qF -- "$1" "$work/err"; }
 
 # Rewrites the value step() returns; the line may be broken (no ';').
 set_mark() { sed -i "s|^    return [^/]*/\* mark \*/|    return $1; /* mark */|" "$work/src/step.c"; }
@@ -119,12 +115,7 @@ launch_counter() {
 # As launch_counter, then waits for the program's first line.
 start_counter() {
     launch_counter "$@"
-    local deadline=$(($(now_ns) + 10000000000))
-    until [[ -s $work/out ]]; do
-        kill -0 "$pid" 2>/dev/null || fail "the program exited before its first line"
-        (($(now_ns) < deadline)) || fail "no output within 10s of the start"
-        sleep 0.01
-    done
+    poll 10 "first line of the program" "$pid" test -s "$work/out"
 }
 
 # Asks the counter to exit, and checks it did so cleanly, leaving no
@@ -142,15 +133,7 @@ watch_pid=""
 # Waits until file $1 holds the fixed text $2, for at most $3 seconds, while
 # the watch runs.
 wait_for_text() {
-    local file=$1 text=$2 seconds=$3
-    local deadline=$(($(now_ns) + seconds * 1000000000))
-    while (($(now_ns) < deadline)); do
-        grep -qF -- "$text" "$file" && return 0
-        kill -0 "$watch_pid" 2>/dev/null || { cat "$file" >&2; fail "the watch exited while waiting for: $text"; }
-        sleep 0.01
-    done
-    cat "$file" >&2
-    fail "'$file' never said: $text"
+    poll "$3" "'$1' saying: $2" "$watch_pid" grep -qF -- "$2" "$1"
 }
 
 # Starts the counter build's vais-hot with `watch ARGS...` (from $3 on), its
