@@ -11,14 +11,10 @@
 
 #if defined(__x86_64__)
 #define HOST_MACHINE EM_X86_64
-#define RELOC_ADDRESS R_X86_64_GLOB_DAT /* the symbol's address */
-#define RELOC_POINTER R_X86_64_64       /* the symbol's address plus the addend */
 #elif defined(__aarch64__)
 #define HOST_MACHINE EM_AARCH64
-#define RELOC_ADDRESS R_AARCH64_GLOB_DAT
-#define RELOC_POINTER R_AARCH64_ABS64
 #else
-#error "vais-hot: name this machine's ELF e_machine and relocations in runtime/elf_check.c"
+#error "vais-hot: name this machine's ELF e_machine in runtime/elf_check.c"
 #endif
 
 static const char *machine_name(unsigned machine)
@@ -155,67 +151,6 @@ static int section(const unsigned char *image, size_t size, const Elf64_Ehdr *eh
         return 0;
     memcpy(out, image + eh->e_shoff + (unsigned long long)i * sizeof *out, sizeof *out);
     return out->sh_type == SHT_NOBITS || within(out->sh_offset, out->sh_size, size);
-}
-
-/* Where place (as linked, 8 bytes) lies: 1 in a writable segment, 2 in
- * one that RELRO makes read-only after relocation, 0 nowhere writable. */
-static int writable_place(const unsigned char *image, const Elf64_Ehdr *eh,
-                          unsigned long long place)
-{
-    int found = 0;
-    for (unsigned i = 0; i < eh->e_phnum; i++) {
-        Elf64_Phdr ph;
-        memcpy(&ph, image + eh->e_phoff + i * sizeof ph, sizeof ph);
-        int inside = place >= ph.p_vaddr && ph.p_memsz >= 8 && place - ph.p_vaddr <= ph.p_memsz - 8;
-        if (inside && ph.p_type == PT_GNU_RELRO)
-            return 2;
-        if (inside && ph.p_type == PT_LOAD && (ph.p_flags & PF_W))
-            found = 1;
-    }
-    return found;
-}
-
-size_t hot__elf_symbol_slots(const unsigned char *image, size_t size, const char *symbol,
-                             struct hot__elf_slot *slots, size_t max)
-{
-    Elf64_Ehdr eh;
-    size_t found = 0;
-    if (size < sizeof eh)
-        return 0;
-    memcpy(&eh, image, sizeof eh);
-    if (eh.e_phentsize != sizeof(Elf64_Phdr) ||
-        !within(eh.e_phoff, (unsigned long long)eh.e_phnum * sizeof(Elf64_Phdr), size))
-        return 0;
-    for (unsigned i = 0; i < eh.e_shnum; i++) {
-        Elf64_Shdr rela, symtab, strtab;
-        if (!section(image, size, &eh, i, &rela) || rela.sh_type != SHT_RELA ||
-            !section(image, size, &eh, rela.sh_link, &symtab) || symtab.sh_type != SHT_DYNSYM ||
-            !section(image, size, &eh, symtab.sh_link, &strtab) || strtab.sh_type != SHT_STRTAB)
-            continue;
-        for (unsigned long long at = 0; at + sizeof(Elf64_Rela) <= rela.sh_size;
-             at += sizeof(Elf64_Rela)) {
-            Elf64_Rela r;
-            Elf64_Sym sym;
-            memcpy(&r, image + rela.sh_offset + at, sizeof r);
-            unsigned long type = ELF64_R_TYPE(r.r_info), index = ELF64_R_SYM(r.r_info);
-            if ((type != RELOC_ADDRESS && type != RELOC_POINTER) || index == 0 ||
-                index >= symtab.sh_size / sizeof sym)
-                continue;
-            memcpy(&sym, image + symtab.sh_offset + index * sizeof sym, sizeof sym);
-            size_t length = strlen(symbol) + 1; /* its NUL must be in the table too */
-            if (sym.st_name >= strtab.sh_size || strtab.sh_size - sym.st_name < length ||
-                memcmp(image + strtab.sh_offset + sym.st_name, symbol, length) != 0)
-                continue;
-            int where = writable_place(image, &eh, r.r_offset);
-            if (!where || (r.r_offset & 7))
-                continue;
-            if (found < max)
-                slots[found] = (struct hot__elf_slot){
-                    r.r_offset, type == RELOC_POINTER ? r.r_addend : 0, where == 2};
-            found++;
-        }
-    }
-    return found;
 }
 
 size_t hot__elf_functions(const unsigned char *image, size_t size,

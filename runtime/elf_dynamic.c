@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #if defined(__x86_64__)
+#define RELOC_ADDRESS R_X86_64_GLOB_DAT /* the symbol's address */
 #define RELOC_OF_SYMBOL(t)                                                                         \
     ((t) == R_X86_64_64 || (t) == R_X86_64_GLOB_DAT || (t) == R_X86_64_JUMP_SLOT)
 #define RELOC_RELATIVE R_X86_64_RELATIVE /* where the library was loaded plus the addend */
@@ -30,6 +31,7 @@
      (t) == R_X86_64_RELATIVE || (t) == R_X86_64_DTPMOD64 || (t) == R_X86_64_DTPOFF64 ||           \
      (t) == R_X86_64_TPOFF64 || (t) == R_X86_64_IRELATIVE)
 #elif defined(__aarch64__)
+#define RELOC_ADDRESS R_AARCH64_GLOB_DAT
 #define RELOC_OF_SYMBOL(t)                                                                         \
     ((t) == R_AARCH64_ABS64 || (t) == R_AARCH64_GLOB_DAT || (t) == R_AARCH64_JUMP_SLOT)
 #define RELOC_RELATIVE R_AARCH64_RELATIVE
@@ -53,6 +55,7 @@ struct view {
     unsigned load_count;
     char *err;
     size_t errlen;
+    unsigned long long relro, relro_size; /* what is read-only once relocated */
 };
 
 static int wrong(struct view *v, const char *what)
@@ -137,6 +140,10 @@ static int read_segments(struct view *v, const Elf64_Ehdr *eh, Elf64_Phdr *dynam
         if ((ph.p_type == PT_GNU_RELRO || ph.p_type == PT_TLS) &&
             (ph.p_memsz == 0 ? 0 : !mapped(v, ph.p_vaddr, ph.p_memsz)))
             return wrong(v, "a segment outside the loadable ones");
+        if (ph.p_type == PT_GNU_RELRO) {
+            v->relro = ph.p_vaddr;
+            v->relro_size = ph.p_memsz;
+        }
         if ((ph.p_type == PT_NOTE || ph.p_type == PT_TLS) &&
             !within(ph.p_offset, ph.p_filesz, v->size))
             return wrong(v, "a segment outside the file");
@@ -693,7 +700,7 @@ static int check_initialisers(struct view *v, const struct dynamic *d,
 static int open_view(const unsigned char *image, size_t size, struct view *v, struct dynamic *d,
                      unsigned long long *symbols, char *err, size_t errlen)
 {
-    *v = (struct view){image, size, {{0}}, 0, err, errlen};
+    *v = (struct view){image, size, {{0}}, 0, err, errlen, 0, 0};
     Elf64_Ehdr eh;
     Elf64_Phdr dynamic = {0};
     *symbols = 0;
@@ -810,30 +817,44 @@ static void add_place(struct hot__elf_pointers *p, struct place_list *list,
     list->items[list->count++] = (struct pointer_place){place, value, known};
 }
 
-/* The relocations of a table the dynamic segment names, with its symbols. */
-static void add_rela(struct hot__elf_pointers *p, const struct view *v, unsigned long long table,
-                     unsigned long long size, const unsigned char *symbols,
-                     unsigned long long symbol_count)
+/* Calls visit(ctx, r, sym) for each relocation the dynamic segment names,
+ * those of DT_RELA then those of DT_JMPREL, with its symbol (all zero for
+ * none, or one not in the table). */
+static void each_relocation(const struct view *v, const struct dynamic *d,
+                            unsigned long long symbols,
+                            void (*visit)(void *ctx, const Elf64_Rela *r, const Elf64_Sym *sym),
+                            void *ctx)
 {
-    const unsigned char *bytes = size ? at(v, table, size) : NULL;
-    for (unsigned long long k = 0; bytes && k < size / sizeof(Elf64_Rela); k++) {
-        Elf64_Rela r;
-        memcpy(&r, bytes + k * sizeof r, sizeof r);
-        unsigned long type = ELF64_R_TYPE(r.r_info), index = ELF64_R_SYM(r.r_info);
-        Elf64_Sym sym = {0};
-        int defined = 0;
-        if (index < symbol_count) {
-            memcpy(&sym, symbols + index * sizeof sym, sizeof sym);
-            /* One the file defines, not interposable: hidden, or -Bsymbolic. */
-            defined = sym.st_shndx != SHN_UNDEF && ELF64_ST_VISIBILITY(sym.st_other) != STV_DEFAULT;
+    const unsigned char *table = at(v, d->symtab, symbols * sizeof(Elf64_Sym));
+    const unsigned long long tables[2][2] = {{d->rela, d->relasz}, {d->jmprel, d->pltrelsz}};
+    for (int t = 0; t < 2; t++) {
+        const unsigned char *bytes = tables[t][1] ? at(v, tables[t][0], tables[t][1]) : NULL;
+        for (unsigned long long k = 0; bytes && k < tables[t][1] / sizeof(Elf64_Rela); k++) {
+            Elf64_Rela r;
+            Elf64_Sym sym = {0};
+            memcpy(&r, bytes + k * sizeof r, sizeof r);
+            unsigned long index = ELF64_R_SYM(r.r_info);
+            if (table && index < symbols)
+                memcpy(&sym, table + index * sizeof sym, sizeof sym);
+            visit(ctx, &r, &sym);
         }
-        if (type == RELOC_RELATIVE)
-            add_place(p, &p->relative, r.r_offset, (unsigned long long)r.r_addend, 1);
-        else if (type == RELOC_POINTER && defined)
-            add_place(p, &p->other, r.r_offset, sym.st_value + (unsigned long long)r.r_addend, 1);
-        else
-            add_place(p, &p->other, r.r_offset, 0, 0);
     }
+}
+
+/* A relocation's place, and the pointer it leaves there if that can be
+ * told before loading. */
+static void add_relocation(void *ctx, const Elf64_Rela *r, const Elf64_Sym *sym)
+{
+    struct hot__elf_pointers *p = ctx;
+    unsigned long type = ELF64_R_TYPE(r->r_info);
+    /* A symbol the file defines, not interposable: hidden, or -Bsymbolic. */
+    int defined = sym->st_shndx != SHN_UNDEF && ELF64_ST_VISIBILITY(sym->st_other) != STV_DEFAULT;
+    if (type == RELOC_RELATIVE)
+        add_place(p, &p->relative, r->r_offset, (unsigned long long)r->r_addend, 1);
+    else if (type == RELOC_POINTER && defined)
+        add_place(p, &p->other, r->r_offset, sym->st_value + (unsigned long long)r->r_addend, 1);
+    else
+        add_place(p, &p->other, r->r_offset, 0, 0);
 }
 
 static int by_place(const void *a, const void *b)
@@ -893,9 +914,7 @@ struct hot__elf_pointers *hot__elf_pointers_new(const unsigned char *image, size
     struct dynamic d;
     unsigned long long symbols;
     if (open_view(image, size, &v, &d, &symbols, err, sizeof err) == 0) {
-        const unsigned char *table = at(&v, d.symtab, symbols * sizeof(Elf64_Sym));
-        add_rela(p, &v, d.rela, d.relasz, table, symbols);
-        add_rela(p, &v, d.jmprel, d.pltrelsz, table, symbols);
+        each_relocation(&v, &d, symbols, add_relocation, p);
         each_relr_place(&v, &d, add_relr_place, p);
     }
     if (p->failed) {
@@ -935,4 +954,44 @@ int hot__elf_pointer_at(const struct hot__elf_pointers *p, unsigned long long ad
         memcpy(&stored, bytes, sizeof stored);
     *value = 0;
     return stored == 0 ? 0 : -1;
+}
+
+/* What hot__elf_symbol_slots gathers. */
+struct slot_search {
+    const struct view *v;
+    const struct dynamic *d;
+    const char *symbol;
+    struct hot__elf_slot *slots;
+    size_t max, found;
+};
+
+static void add_slot(void *ctx, const Elf64_Rela *r, const Elf64_Sym *sym)
+{
+    struct slot_search *s = ctx;
+    unsigned long type = ELF64_R_TYPE(r->r_info);
+    if ((type != RELOC_ADDRESS && type != RELOC_POINTER) || ELF64_R_SYM(r->r_info) == 0 ||
+        !string_ok(s->v, s->d, sym->st_name) || (r->r_offset & 7) || !writable(s->v, r->r_offset))
+        return;
+    const char *name = (const char *)at(s->v, s->d->strtab, s->d->strsz) + sym->st_name;
+    if (strcmp(name, s->symbol) != 0)
+        return;
+    int read_only = r->r_offset >= s->v->relro && r->r_offset - s->v->relro < s->v->relro_size;
+    if (s->found < s->max)
+        s->slots[s->found] =
+            (struct hot__elf_slot){r->r_offset, type == RELOC_POINTER ? r->r_addend : 0, read_only};
+    s->found++;
+}
+
+size_t hot__elf_symbol_slots(const unsigned char *image, size_t size, const char *symbol,
+                             struct hot__elf_slot *slots, size_t max)
+{
+    struct view v;
+    struct dynamic d;
+    unsigned long long symbols;
+    char err[128];
+    if (open_view(image, size, &v, &d, &symbols, err, sizeof err) != 0)
+        return 0;
+    struct slot_search search = {&v, &d, symbol, slots, max, 0};
+    each_relocation(&v, &d, symbols, add_slot, &search);
+    return search.found;
 }
