@@ -70,6 +70,8 @@ static struct {
     char stamp[PATH_CAPACITY];          /* library + HOT_ABI_STAMP_SUFFIX */
     char loaded_stamp[STAMP_CAPACITY];  /* stamp text of the published build */
     char refused_stamp[STAMP_CAPACITY]; /* stamp text of the last refused build */
+    char read_text[STAMP_CAPACITY];     /* the stamp as last read, while read_file says */
+    struct hot__file_id read_file;      /* its identity then; all zero: read it again */
     char private_dir[PATH_CAPACITY];    /* "" until the first load */
     unsigned long attempts;             /* names private copies uniquely */
     struct version *versions;           /* every version kept mapped, oldest first */
@@ -151,6 +153,7 @@ static void use_library(const char *path)
 {
     snprintf(L.library, sizeof L.library, "%s", path);
     snprintf(L.stamp, sizeof L.stamp, "%s%s", path, HOT_ABI_STAMP_SUFFIX);
+    L.read_file = (struct hot__file_id){0};
     L.loaded_stamp[0] = L.refused_stamp[0] = '\0';
 }
 
@@ -211,15 +214,27 @@ void hot__register(const struct hot_abi_manifest *manifest)
  * may write it. */
 static int read_stamp(char *text, size_t size, struct hot__file_id *id)
 {
+    /* A stamp is replaced whole (by rename), never rewritten in place: while
+     * the path names the file last read, its text is the same, and a stat
+     * is all a check with nothing new costs. */
     char why[512];
-    long read = hot__os_read_prefix(L.stamp, text, size, why, sizeof why);
-    if (read == -2) {
-        fail(HOT_E_UNSAFE, "%s; refused, as whoever can write it could run code in this program",
-             why);
-        return -1;
+    struct hot__file_id now;
+    if (L.read_file.inode != 0 && hot__os_file_id(L.stamp, &now, why, sizeof why) == 0 &&
+        hot__file_id_equal(&now, &L.read_file)) {
+        snprintf(text, size, "%s", L.read_text);
+    } else {
+        long read = hot__os_read_prefix(L.stamp, text, size, &L.read_file, why, sizeof why);
+        if (read < 0)
+            L.read_file = (struct hot__file_id){0};
+        if (read == -2) {
+            fail(HOT_E_UNSAFE,
+                 "%s; refused, as whoever can write it could run code in this program", why);
+            return -1;
+        }
+        if (read < 0)
+            return 0;
+        snprintf(L.read_text, sizeof L.read_text, "%s", text);
     }
-    if (read < 0)
-        return 0;
     unsigned long long build;
     return sscanf(text, HOT_ABI_STAMP_FORMAT, &id->size, &id->mtime_ns, &id->inode, &id->device,
                   &build) == 5;

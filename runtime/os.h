@@ -28,10 +28,12 @@ int hot__os_file_id(const char *path, struct hot__file_id *id, char *err, size_t
 
 /* Reads at most size-1 bytes from the start of path into buf and puts a NUL
  * after them, from the file it opened once and checked: a regular file
- * (opening never blocks) that nobody but the user and root may write.
- * Returns how many; -1 when it cannot be read (missing, or not a regular
- * file) and -2 when others may write it, with why in err. */
-long hot__os_read_prefix(const char *path, void *buf, size_t size, char *err, size_t errlen);
+ * (opening never blocks) that nobody but the user and root may write; its
+ * identity goes to *id. Returns how many; -1 when it cannot be read
+ * (missing, or not a regular file) and -2 when others may write it, with
+ * why in err. */
+long hot__os_read_prefix(const char *path, void *buf, size_t size, struct hot__file_id *id,
+                         char *err, size_t errlen);
 
 /* Maps path read-only. Returns its bytes, with their count in *size, or
  * NULL with errno's text in err. Nothing may truncate the file meanwhile:

@@ -194,13 +194,15 @@ static int open_trusted(const char *path, int *fd, struct stat *st, char *err, s
     return status;
 }
 
-long hot__os_read_prefix(const char *path, void *buffer, size_t size, char *err, size_t errlen)
+long hot__os_read_prefix(const char *path, void *buffer, size_t size, struct hot__file_id *id,
+                         char *err, size_t errlen)
 {
     char *buf = buffer;
     struct stat st;
     int fd, status = open_trusted(path, &fd, &st, err, errlen);
     if (status != 0)
         return status;
+    id_from_stat(&st, id);
     size_t len = 0;
     while (len + 1 < size) {
         ssize_t n = read(fd, buf + len, size - 1 - len);
