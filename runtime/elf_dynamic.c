@@ -17,6 +17,7 @@
 
 #include "grow.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 #if defined(__x86_64__)
@@ -201,6 +202,45 @@ static int string_ok(const struct view *v, const struct dynamic *d, unsigned lon
     return table && offset < d->strsz && memchr(table + offset, '\0', d->strsz - offset);
 }
 
+/* The entries read_dynamic keeps: where each value goes, and the flags it
+ * sets. */
+static const struct {
+    long long tag;
+    size_t field; /* offsetof(struct dynamic, ...) */
+    unsigned given, sized;
+} kept[] = {
+#define KEEP(tag, field, given, sized)                                                             \
+    {                                                                                              \
+        tag, offsetof(struct dynamic, field), given, sized                                         \
+    }
+    KEEP(DT_STRTAB, strtab, GIVEN_STRTAB, 0),
+    KEEP(DT_STRSZ, strsz, 0, 0),
+    KEEP(DT_SYMTAB, symtab, GIVEN_SYMTAB, 0),
+    KEEP(DT_SYMENT, syment, 0, 0),
+    KEEP(DT_HASH, hash, GIVEN_HASH, 0),
+    KEEP(DT_GNU_HASH, gnu_hash, GIVEN_GNU_HASH, 0),
+    KEEP(DT_VERSYM, versym, GIVEN_VERSYM, 0),
+    KEEP(DT_VERNEED, verneed, GIVEN_VERNEED, 0),
+    KEEP(DT_VERDEF, verdef, GIVEN_VERDEF, 0),
+    KEEP(DT_RELA, rela, GIVEN_RELA, 0),
+    KEEP(DT_RELASZ, relasz, 0, SIZED_RELA),
+    KEEP(DT_RELAENT, relaent, 0, 0),
+    KEEP(DT_RELACOUNT, relacount, 0, 0),
+    KEEP(DT_JMPREL, jmprel, GIVEN_JMPREL, 0),
+    KEEP(DT_PLTRELSZ, pltrelsz, 0, SIZED_JMPREL),
+    KEEP(DT_PLTREL, pltrel, 0, 0),
+    KEEP(DT_RELR, relr, GIVEN_RELR, 0),
+    KEEP(DT_RELRSZ, relrsz, 0, SIZED_RELR),
+    KEEP(DT_PLTGOT, pltgot, GIVEN_PLTGOT, 0),
+    KEEP(DT_INIT, init, GIVEN_INIT, 0),
+    KEEP(DT_FINI, fini, GIVEN_FINI, 0),
+    KEEP(DT_INIT_ARRAY, init_array, GIVEN_INIT_ARRAY, 0),
+    KEEP(DT_INIT_ARRAYSZ, init_arraysz, 0, SIZED_INIT_ARRAY),
+    KEEP(DT_FINI_ARRAY, fini_array, GIVEN_FINI_ARRAY, 0),
+    KEEP(DT_FINI_ARRAYSZ, fini_arraysz, 0, SIZED_FINI_ARRAY),
+#undef KEEP
+};
+
 static int read_dynamic(struct view *v, const Elf64_Phdr *segment, struct dynamic *d)
 {
     const unsigned char *bytes = at(v, segment->p_vaddr, segment->p_filesz);
@@ -212,124 +252,27 @@ static int read_dynamic(struct view *v, const Elf64_Phdr *segment, struct dynami
         Elf64_Dyn e;
         memcpy(&e, bytes + i * sizeof e, sizeof e);
         unsigned long long value = e.d_un.d_val;
-        switch (e.d_tag) {
-        case DT_NULL:
+        if (e.d_tag == DT_NULL)
             break;
-        case DT_NEEDED:
-            if (d->needed_count == sizeof d->needed / sizeof *d->needed ||
-                name_count == sizeof names / sizeof *names)
-                return wrong(v, "too many libraries named");
-            d->needed[d->needed_count++] = names[name_count++] = value;
-            continue;
-        case DT_SONAME:
-        case DT_RPATH:
-        case DT_RUNPATH:
-            if (name_count == sizeof names / sizeof *names)
-                return wrong(v, "too many names");
-            names[name_count++] = value;
-            continue;
-        case DT_STRTAB:
-            d->strtab = value;
-            d->given |= GIVEN_STRTAB;
-            continue;
-        case DT_STRSZ:
-            d->strsz = value;
-            continue;
-        case DT_SYMTAB:
-            d->symtab = value;
-            d->given |= GIVEN_SYMTAB;
-            continue;
-        case DT_SYMENT:
-            d->syment = value;
-            continue;
-        case DT_HASH:
-            d->hash = value;
-            d->given |= GIVEN_HASH;
-            continue;
-        case DT_GNU_HASH:
-            d->gnu_hash = value;
-            d->given |= GIVEN_GNU_HASH;
-            continue;
-        case DT_VERSYM:
-            d->versym = value;
-            d->given |= GIVEN_VERSYM;
-            continue;
-        case DT_VERNEED:
-            d->verneed = value;
-            d->given |= GIVEN_VERNEED;
-            continue;
-        case DT_VERDEF:
-            d->verdef = value;
-            d->given |= GIVEN_VERDEF;
-            continue;
-        case DT_RELA:
-            d->rela = value;
-            d->given |= GIVEN_RELA;
-            continue;
-        case DT_RELASZ:
-            d->relasz = value;
-            d->sized |= SIZED_RELA;
-            continue;
-        case DT_RELAENT:
-            d->relaent = value;
-            continue;
-        case DT_RELACOUNT:
-            d->relacount = value;
-            continue;
-        case DT_JMPREL:
-            d->jmprel = value;
-            d->given |= GIVEN_JMPREL;
-            continue;
-        case DT_PLTRELSZ:
-            d->pltrelsz = value;
-            d->sized |= SIZED_JMPREL;
-            continue;
-        case DT_PLTREL:
-            d->pltrel = value;
-            continue;
-        case DT_RELR:
-            d->relr = value;
-            d->given |= GIVEN_RELR;
-            continue;
-        case DT_RELRSZ:
-            d->relrsz = value;
-            d->sized |= SIZED_RELR;
-            continue;
-        case DT_PLTGOT:
-            d->pltgot = value;
-            d->given |= GIVEN_PLTGOT;
-            continue;
-        case DT_INIT:
-            d->init = value;
-            d->given |= GIVEN_INIT;
-            continue;
-        case DT_FINI:
-            d->fini = value;
-            d->given |= GIVEN_FINI;
-            continue;
-        case DT_INIT_ARRAY:
-            d->init_array = value;
-            d->given |= GIVEN_INIT_ARRAY;
-            continue;
-        case DT_INIT_ARRAYSZ:
-            d->init_arraysz = value;
-            d->sized |= SIZED_INIT_ARRAY;
-            continue;
-        case DT_FINI_ARRAY:
-            d->fini_array = value;
-            d->given |= GIVEN_FINI_ARRAY;
-            continue;
-        case DT_FINI_ARRAYSZ:
-            d->fini_arraysz = value;
-            d->sized |= SIZED_FINI_ARRAY;
-            continue;
-        case DT_REL:
-        case DT_TEXTREL:
+        if (e.d_tag == DT_REL || e.d_tag == DT_TEXTREL)
             return wrong(v, "a relocation form this machine does not use");
-        default:
-            continue;
+        int named = e.d_tag == DT_NEEDED || e.d_tag == DT_SONAME || e.d_tag == DT_RPATH ||
+                    e.d_tag == DT_RUNPATH;
+        if (named &&
+            (name_count == sizeof names / sizeof *names ||
+             (e.d_tag == DT_NEEDED && d->needed_count == sizeof d->needed / sizeof *d->needed)))
+            return wrong(v, "too many libraries named");
+        if (named)
+            names[name_count++] = value;
+        if (e.d_tag == DT_NEEDED)
+            d->needed[d->needed_count++] = value;
+        for (size_t k = 0; k < sizeof kept / sizeof *kept; k++) {
+            if (kept[k].tag != e.d_tag)
+                continue;
+            memcpy((char *)d + kept[k].field, &value, sizeof value);
+            d->given |= kept[k].given;
+            d->sized |= kept[k].sized;
         }
-        break;
     }
     if (i == count)
         return wrong(v, "no end to the dynamic entries");
