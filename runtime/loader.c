@@ -31,6 +31,7 @@
 #define FIRST_LOAD_WAIT_MS 120000      /* how long the first load waits for a build to land */
 #define LANDING_MS 30000               /* a build stamps its library sooner after writing it */
 #define WATCH_TIMEOUT_MS 1000          /* the watcher re-checks this often anyway */
+#define RECHECK_NS 250000000LL         /* hot_check looks at the stamp this often anyway */
 #define COPIES_ON_DISK 8               /* newest versions whose private copies stay on disk */
 
 /* Auto mode's background thread and what it watches. Owned by L.watcher
@@ -90,6 +91,15 @@ static struct {
     struct hot__functions core_functions; /* the core's functions, read with them */
     int core_read;                        /* tried: both stay empty if it has no debug info */
     int library_layouts_missing;          /* said once that a build had no debug information */
+    /* hot_check with nothing new: the last look at the stamp found nothing
+     * pending (settled), and the notice has seen no change to it since, so
+     * there is nothing to look at until RECHECK_NS has passed (a change the
+     * notice cannot see, such as one on another machine's mount, waits that
+     * long). Without a notice, each hot_check looks. */
+    struct hot__watch *notice; /* the stamp, in manual mode; NULL: none yet */
+    long long notice_tried_ns; /* when opening it last failed */
+    long long looked_ns;       /* when hot_check last looked at the stamp */
+    int settled;
 } L = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 /* Sets L.error and returns status, for `return fail(...)`; the caller holds
@@ -149,8 +159,18 @@ static const char *base_name(const char *path)
     return slash ? slash + 1 : path;
 }
 
+static void close_notice(void)
+{
+    if (L.notice)
+        hot__os_watch_close(L.notice);
+    L.notice = NULL;
+    L.notice_tried_ns = 0;
+    L.settled = 0;
+}
+
 static void use_library(const char *path)
 {
+    close_notice();
     snprintf(L.library, sizeof L.library, "%s", path);
     snprintf(L.stamp, sizeof L.stamp, "%s%s", path, HOT_ABI_STAMP_SUFFIX);
     L.read_file = (struct hot__file_id){0};
@@ -187,6 +207,7 @@ static void after_fork_in_parent(void)
 
 static void after_fork_in_child(void)
 {
+    close_notice(); /* its events are the parent's to read */
     if (L.watcher) {
         hot__os_watch_close(L.watcher->watch);
         free(L.watcher);
@@ -886,9 +907,12 @@ static long load_now_locked(void)
     }
 }
 
-/* hot_check's work: reload if the stamp names a build not yet seen. */
+/* hot_check's work: reload if the stamp names a build not yet seen. Sets
+ * L.settled when nothing is pending after it: a build it loaded or refused,
+ * the one already loaded, no stamp, or a stamp others may write. */
 static long check_locked(void)
 {
+    L.settled = 0;
     char text[STAMP_CAPACITY];
     struct hot__file_id stamp_id;
     int stamped = read_stamp(text, sizeof text, &stamp_id);
@@ -897,6 +921,7 @@ static long check_locked(void)
         snprintf(why, sizeof why, "%.*s", (int)sizeof why - 1, L.error);
         int said = strcmp(L.refused_stamp, why) == 0;
         memcpy(L.refused_stamp, why, sizeof why);
+        L.settled = 1;
         if (said)
             return 0;
         report_refusal();
@@ -912,10 +937,12 @@ static long check_locked(void)
         snprintf(L.refused_stamp, sizeof L.refused_stamp, "%s", status < 0 ? text : "");
         return status;
     }
+    L.settled = 1;
     if (!stamped)
         return 0;
     if (strcmp(text, L.loaded_stamp) == 0 || strcmp(text, L.refused_stamp) == 0)
         return 0;
+    L.settled = 0;
     struct hot__file_id now;
     char err[512];
     if (hot__os_file_id(L.library, &now, err, sizeof err) != 0 ||
@@ -926,7 +953,28 @@ static long check_locked(void)
         snprintf(L.refused_stamp, sizeof L.refused_stamp, "%s", text);
         report_refusal();
     }
+    L.settled = 1;
     return status;
+}
+
+/* 1 if hot_check has nothing to look at (see L.settled); opens the notice
+ * first, so that a stamp landing after the look that follows is seen. */
+static int nothing_new_locked(void)
+{
+    long long now = hot__os_now_ns();
+    if (!L.notice && L.mode == MODE_MANUAL && now - L.notice_tried_ns >= RECHECK_NS) {
+        char err[512];
+        const char *stamp = L.stamp;
+        L.notice = hot__os_watch_open(&stamp, 1, err, sizeof err);
+        L.notice_tried_ns = L.notice ? 0 : now;
+        L.settled = 0;
+    }
+    if (!L.notice || !L.settled || hot__os_watch_wait(L.notice, 0) != 0 ||
+        now - L.looked_ns >= RECHECK_NS) {
+        L.looked_ns = now;
+        return 0;
+    }
+    return 1;
 }
 
 /* What a reload owes the program's callback. Taken under the lock, so the
@@ -1059,7 +1107,7 @@ long hot__check(void)
 {
     lock_loader();
     long status = require_program_locked();
-    if (status == HOT_OK)
+    if (status == HOT_OK && !nothing_new_locked())
         status = check_locked();
     struct callback c = callback_for_locked(status);
     unlock_loader();
@@ -1182,6 +1230,7 @@ long hot__cleanup(void)
         hot__os_private_dir_remove();
     L.private_dir[0] = L.loaded_stamp[0] = L.refused_stamp[0] = '\0';
     L.refused_before_load = 0;
+    close_notice();
     atomic_store(&L.version, 0);
     L.numbered = 0;
     L.published = 0;

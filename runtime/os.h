@@ -138,7 +138,8 @@ void hot__os_sleep_ms(int ms);
 /* Change notification for a set of paths. A file is watched through its
  * directory, so a file replaced by rename, or unlinked and created again, is
  * seen as well as one rewritten in place; a directory path sees any file in
- * it change. */
+ * it change. A watched directory removed or renamed away counts as a change,
+ * and its path is watched again as soon as it names a directory. */
 struct hot__watch;
 
 /* Starts watching paths[0..count). Returns NULL with text in err when it
@@ -147,8 +148,9 @@ struct hot__watch *hot__os_watch_open(const char *const *paths, size_t count, ch
                                       size_t errlen);
 
 /* Blocks until a watched path may have changed (1), timeout_ms passed (0), or
- * hot__os_watch_wake was called (-1). Safe against spurious wake-ups: a
- * caller re-checks the file anyway. */
+ * hot__os_watch_wake was called (-1); with timeout_ms 0, only looks. Safe
+ * against spurious wake-ups: a caller re-checks the file anyway. While a
+ * watched directory's path names none, each timeout returns 1. */
 int hot__os_watch_wait(struct hot__watch *watch, int timeout_ms);
 
 /* Makes a current or next hot__os_watch_wait return -1; callable from any

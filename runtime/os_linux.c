@@ -476,7 +476,8 @@ void hot__os_sleep_ms(int ms)
 #define WATCH_MAX_PATHS 256
 
 struct watched {
-    int wd;         /* inotify watch of the directory */
+    int wd;         /* inotify watch of the directory; -1 while it has none */
+    char *dir;      /* the directory's path, to watch it again once it is replaced */
     char name[256]; /* the file within it; "" for the whole directory */
 };
 
@@ -486,6 +487,10 @@ struct hot__watch {
     size_t count; /* used entries of paths */
     struct watched paths[WATCH_MAX_PATHS];
 };
+
+/* What a watched directory reports: its files' changes, and its own end
+ * (removed, or renamed away), after which its path is watched again. */
+#define WATCH_EVENTS (IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_ATTRIB | IN_MOVE_SELF)
 
 /* Adds one path to watch; returns 0 or -1 with text in err. */
 static int watch_add(struct hot__watch *watch, const char *path, char *err, size_t errlen)
@@ -512,16 +517,36 @@ static int watch_add(struct hot__watch *watch, const char *path, char *err, size
         snprintf(err, errlen, "cannot watch '%s': too many paths or name too long", path);
         return -1;
     }
-    int wd = inotify_add_watch(watch->inotify, dir,
-                               IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_ATTRIB);
+    int wd = inotify_add_watch(watch->inotify, dir, WATCH_EVENTS);
     if (wd < 0) {
         set_err(err, errlen, "cannot watch", dir);
         return -1;
     }
-    watch->paths[watch->count].wd = wd;
-    strcpy(watch->paths[watch->count].name, name);
+    struct watched *w = &watch->paths[watch->count];
+    if (!(w->dir = strdup(dir))) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    w->wd = wd;
+    strcpy(w->name, name);
     watch->count++;
     return 0;
+}
+
+/* Watches again each directory whose watch ended, if its path names one
+ * now. Returns 0 if none had ended, 1 if each one that had is watched
+ * again, 2 if one still cannot be (its path names no directory yet). */
+static int rewatch_lost(struct hot__watch *watch)
+{
+    int lost = 0;
+    for (size_t i = 0; i < watch->count; i++) {
+        struct watched *w = &watch->paths[i];
+        if (w->wd < 0) {
+            w->wd = inotify_add_watch(watch->inotify, w->dir, WATCH_EVENTS);
+            lost = w->wd < 0 ? 2 : lost > 1 ? lost : 1;
+        }
+    }
+    return lost;
 }
 
 struct hot__watch *hot__os_watch_open(const char *const *paths, size_t count, char *err,
@@ -544,25 +569,27 @@ struct hot__watch *hot__os_watch_open(const char *const *paths, size_t count, ch
     }
     return watch;
 failed:
-    if (watch->inotify >= 0)
-        close(watch->inotify);
-    if (watch->wake >= 0)
-        close(watch->wake);
-    free(watch);
+    hot__os_watch_close(watch);
     return NULL;
 }
 
-static int watched_event(const struct hot__watch *watch, const struct inotify_event *event)
+static int watched_event(struct hot__watch *watch, const struct inotify_event *event)
 {
     if (event->mask & IN_Q_OVERFLOW)
         return 1; /* events were lost: anything may have changed */
+    int ended = (event->mask & (IN_IGNORED | IN_MOVE_SELF)) != 0, seen = 0;
+    if (event->mask & IN_MOVE_SELF)
+        inotify_rm_watch(watch->inotify, event->wd); /* its path may name another one now */
     for (size_t i = 0; i < watch->count; i++) {
-        const struct watched *w = &watch->paths[i];
-        if (w->wd == event->wd &&
-            (!w->name[0] || (event->len && strcmp(w->name, event->name) == 0)))
-            return 1;
+        struct watched *w = &watch->paths[i];
+        if (w->wd != event->wd)
+            continue;
+        if (ended)
+            w->wd = -1; /* rewatch_lost watches its path again */
+        if (ended || !w->name[0] || (event->len && strcmp(w->name, event->name) == 0))
+            seen = 1;
     }
-    return 0;
+    return seen;
 }
 
 /* Drains pending inotify events; returns 1 if one concerned a watched path. */
@@ -585,12 +612,17 @@ static int drain_events(struct hot__watch *watch)
 int hot__os_watch_wait(struct hot__watch *watch, int timeout_ms)
 {
     long long deadline = hot__os_now_ns() + (long long)timeout_ms * 1000000LL;
+    /* What changed while a directory was not watched is unknown: "may have
+     * changed"; while one cannot be watched, that is said at each timeout. */
+    int unwatched = rewatch_lost(watch);
+    if (unwatched == 1)
+        return 1;
     for (;;) {
         struct pollfd fds[2] = {{watch->inotify, POLLIN, 0}, {watch->wake, POLLIN, 0}};
         long long left_ms = (deadline - hot__os_now_ns()) / 1000000LL;
         int ready = poll(fds, 2, left_ms > 0 ? (int)left_ms : 0);
         if (ready < 0 && errno != EINTR)
-            return 0;
+            return unwatched ? 1 : 0;
         if (fds[1].revents & POLLIN) {
             unsigned long long value;
             if (read(watch->wake, &value, sizeof value) < 0) {
@@ -601,7 +633,7 @@ int hot__os_watch_wait(struct hot__watch *watch, int timeout_ms)
         if ((fds[0].revents & POLLIN) && drain_events(watch))
             return 1;
         if (left_ms <= 0)
-            return 0;
+            return unwatched ? 1 : 0;
     }
 }
 
@@ -615,8 +647,12 @@ void hot__os_watch_wake(struct hot__watch *watch)
 
 void hot__os_watch_close(struct hot__watch *watch)
 {
-    close(watch->inotify);
-    close(watch->wake);
+    if (watch->inotify >= 0)
+        close(watch->inotify);
+    if (watch->wake >= 0)
+        close(watch->wake);
+    for (size_t i = 0; i < watch->count; i++)
+        free(watch->paths[i].dir);
     free(watch);
 }
 

@@ -1,15 +1,25 @@
 /* tests/bench/reload.c
- * Reload latency in manual mode, for a program with many hot functions:
- * the time from a stamp landing to the new table being live, which is one
- * hot_check() (read the stamp, copy, load, check every function, publish).
- * argv: this program's own hot library, a scratch path, the label. */
+ * The runtime's cost in manual mode, for a program with many hot functions,
+ * each beside the baseline the same run measures:
+ *   reload  the time from a stamp landing to the new table being live, which
+ *           is one hot_check() (read the stamp, check the file, copy, load,
+ *           check every function, publish); against copying the same
+ *           library, dlopen and one dlsym per function, and nothing else.
+ *   idle    one hot_check() with nothing new, against one stat() of the
+ *           stamp.
+ * argv: reload|idle, this program's own hot library, a scratch path, the
+ * number of hot functions, the label. */
 #define _POSIX_C_SOURCE 200809L
 #include "../land.h"
 
+#include <dlfcn.h>
 #include <stdlib.h>
+#include <string.h>
 #include <vais/hot.h>
 
 int bench_f0(int x);
+
+enum { RELOADS = 50, IDLE_CHECKS = 200000 };
 
 static int compare(const void *a, const void *b)
 {
@@ -17,20 +27,38 @@ static int compare(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-int main(int argc, char **argv)
+static long long median(long long *took, int count)
 {
-    enum { RELOADS = 50 };
-    long long took[RELOADS];
-    if (argc != 4) {
-        fprintf(stderr, "usage: bench_reload OWN-LIBRARY SCRATCH-LIBRARY LABEL\n");
-        return 2;
+    qsort(took, (size_t)count, sizeof took[0], compare);
+    return took[count / 2];
+}
+
+/* One run of the baseline: library copied to a new file, opened, each of
+ * its count functions looked up. The time, or -1. */
+static long long bare_load(const char *library, int count, int run)
+{
+    char copy[4200], name[32];
+    snprintf(copy, sizeof copy, "%s.bare%d", library, run);
+    long long start = land_now_ns();
+    void *handle = land_copy(library, copy) == 0 ? dlopen(copy, RTLD_NOW | RTLD_LOCAL) : NULL;
+    for (int i = 0; handle && i < count; i++) {
+        snprintf(name, sizeof name, "bench_f%d", i);
+        if (!dlsym(handle, name)) {
+            dlclose(handle);
+            handle = NULL;
+        }
     }
-    const char *build = argv[1], *library = argv[2], *label = argv[3];
-    hot_log_to(NULL);
-    if (land_library(build, library) != 0 || land_stamp(library) < 0 || hot_init(library) != 0) {
-        fprintf(stderr, "bench_reload: cannot load '%s': %s\n", library, hot_last_error());
-        return 1;
-    }
+    long long took = land_now_ns() - start;
+    remove(copy);
+    if (!handle)
+        return -1;
+    dlclose(handle);
+    return took;
+}
+
+static int reload(const char *build, const char *library, int count, const char *label)
+{
+    long long took[RELOADS], bare[RELOADS];
     for (int i = 0; i < RELOADS; i++) {
         if (land_library(build, library) != 0 || land_stamp(library) < 0) {
             fprintf(stderr, "bench_reload: cannot land '%s'\n", library);
@@ -44,10 +72,56 @@ int main(int argc, char **argv)
                     hot_last_error());
             return 1;
         }
+        /* Alternated with the reloads, so both see the same machine. */
+        if ((bare[i] = bare_load(library, count, i)) < 0) {
+            fprintf(stderr, "bench_reload: baseline: %s\n", dlerror());
+            return 1;
+        }
     }
-    qsort(took, RELOADS, sizeof took[0], compare);
-    printf("%-44s %8.3fms %8.3fms %8.3fms\n", label, (double)took[RELOADS / 2] / 1e6,
-           (double)took[RELOADS * 9 / 10] / 1e6, (double)took[RELOADS - 1] / 1e6);
-    hot_cleanup();
+    long long ours = median(took, RELOADS), theirs = median(bare, RELOADS);
+    printf("%-30s %8.3fms %8.3fms %8.3fms %8.3fms %7.2f\n", label, (double)ours / 1e6,
+           (double)took[RELOADS * 9 / 10] / 1e6, (double)took[RELOADS - 1] / 1e6,
+           (double)theirs / 1e6, (double)ours / (double)theirs);
     return 0;
+}
+
+static int idle(const char *library, const char *label)
+{
+    char stamp[4200];
+    snprintf(stamp, sizeof stamp, "%s%s", library, HOT_ABI_STAMP_SUFFIX);
+    long long start = land_now_ns();
+    for (int i = 0; i < IDLE_CHECKS; i++)
+        if (hot_check() != 0) {
+            fprintf(stderr, "bench_reload: hot_check with nothing new: %s\n", hot_last_error());
+            return 1;
+        }
+    double ours = (double)(land_now_ns() - start) / IDLE_CHECKS;
+    struct stat st;
+    start = land_now_ns();
+    for (int i = 0; i < IDLE_CHECKS; i++)
+        if (stat(stamp, &st) != 0)
+            return 1;
+    double theirs = (double)(land_now_ns() - start) / IDLE_CHECKS;
+    printf("%-30s %9.3fus %9.3fus %7.2f  (goal: <= 1.0)\n", label, ours / 1e3, theirs / 1e3,
+           ours / theirs);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 6 || (strcmp(argv[1], "reload") != 0 && strcmp(argv[1], "idle") != 0)) {
+        fprintf(stderr, "usage: bench_reload reload|idle OWN-LIBRARY SCRATCH-LIBRARY COUNT LABEL\n");
+        return 2;
+    }
+    const char *build = argv[2], *library = argv[3], *label = argv[5];
+    int count = atoi(argv[4]);
+    hot_log_to(NULL);
+    if (land_library(build, library) != 0 || land_stamp(library) < 0 || hot_init(library) != 0) {
+        fprintf(stderr, "bench_reload: cannot load '%s': %s\n", library, hot_last_error());
+        return 1;
+    }
+    int status = strcmp(argv[1], "reload") == 0 ? reload(build, library, count, label)
+                                                 : idle(library, label);
+    hot_cleanup();
+    return status;
 }

@@ -10,9 +10,14 @@ export TMPDIR=$work
 echo "== vais-hot runtime benchmarks (issue: stub <= 1.2x pointer; reload <= 1 ms at 100, <= 3 ms at 2000; auto <= 5 ms)"
 VAIS_HOT_LIBRARY="$work/calls.so" "$2" "$3" "$4" "$work/calls.so"
 echo
-printf '%-44s %10s %10s %10s\n' "manual reload: stamp -> table live (50 runs)" median p90 max
+printf '%-30s %10s %10s %10s %10s %7s\n' "manual reload (50 runs)" median p90 max bare ratio
+echo "  (bare: copy + dlopen + one dlsym per function, the same library; goal: ratio <= 1.3)"
 shift 4
 for count in 10 100 2000; do
-    "$1" "$2" "$work/reload_$count.so" "$count hot functions"
+    "$1" reload "$2" "$work/reload_$count.so" "$count" "$count hot functions"
+    [[ $count == 10 ]] && idle=("$1" idle "$2" "$work/idle.so" "$count")
     shift 2
 done
+echo
+printf '%-30s %11s %11s %7s\n' "hot_check, nothing new" ours "stat()" ratio
+"${idle[@]}" "per call (2e5 calls)"

@@ -402,6 +402,53 @@ int main(int argc, char **argv)
     CHECK_INT(kept, ==, 10 + unsafe);
     CHECK_INT(other_lines, ==, 0);
 
+    /* hot_check with nothing new looks at nothing until a notice says the
+     * stamp changed. That notice outlives the stamp's directory, renamed
+     * away or removed and made again: the next hot_check loads the build
+     * that lands in the new one. A child's hot_check reads its own. */
+    char main_library[sizeof library], sub[400], sub_old[420];
+    memcpy(main_library, library, sizeof library);
+    snprintf(sub, sizeof sub, "%s/sub", scratch);
+    snprintf(sub_old, sizeof sub_old, "%s/sub.old", scratch);
+    CHECK_INT(mkdir(sub, 0700), ==, 0);
+    snprintf(library, sizeof library, "%s/libcalc.so", sub);
+    land(v1);
+    CHECK_INT(hot_init(library), ==, HOT_OK);
+    CHECK_INT(hot_check(), ==, 0);
+    CHECK_INT(hot_check(), ==, 0);
+    CHECK_INT(add(2, 3), ==, 5);
+    CHECK_INT(rename(sub, sub_old), ==, 0);
+    CHECK_INT(mkdir(sub, 0700), ==, 0);
+    land(v2);
+    CHECK_INT(hot_check(), ==, 1);
+    CHECK_INT(add(2, 3), ==, 50);
+    CHECK_INT(hot_check(), ==, 0);
+    remove_in_scratch("sub/libcalc.so");
+    remove_in_scratch("sub/libcalc.so.stamp");
+    remove_in_scratch("sub");
+    CHECK_INT(mkdir(sub, 0700), ==, 0);
+    land(v1);
+    CHECK_INT(hot_check(), ==, 1);
+    CHECK_INT(add(2, 3), ==, 5);
+    CHECK_INT(hot_check(), ==, 0);
+    land(v2);
+    pid_t child = fork();
+    if (child == 0)
+        exit(hot_check() == 1 ? 0 : 1); /* its own copies go at exit */
+    int child_status = -1;
+    CHECK_INT(waitpid(child, &child_status, 0), ==, child);
+    CHECK_INT(child_status, ==, 0);
+    CHECK_INT(hot_check(), ==, 1);
+    CHECK_INT(add(2, 3), ==, 50);
+    remove_in_scratch("sub/libcalc.so");
+    remove_in_scratch("sub/libcalc.so.stamp");
+    remove_in_scratch("sub");
+    remove_in_scratch("sub.old/libcalc.so");
+    remove_in_scratch("sub.old/libcalc.so.stamp");
+    remove_in_scratch("sub.old");
+    memcpy(library, main_library, sizeof library);
+    CHECK_INT(hot_init(library), ==, HOT_OK);
+
     /* Cleanup unloads everything; the next call loads again, in auto mode,
      * and the background watcher picks up new builds by itself. */
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
