@@ -345,11 +345,12 @@ void hot__code_publish(struct hot__code *next, long next_number, const struct ho
 static struct hot__code *heir(uint32_t id, const struct hot__code *gone, size_t *index)
 {
     for (struct hot__code *c = R.codes; c; c = c->older) {
-        for (size_t i = 0; c != gone && i < c->functions.count; i++) {
-            if (c->entries[i].identity == id && c->entries[i].state != ENTRY_FIXED) {
-                *index = i;
-                return c;
-            }
+        const struct hot__function *f =
+            c != gone ? hot__functions_find(&c->functions, R.list[id].key) : NULL;
+        size_t i = f ? (size_t)(f - c->functions.list) : 0;
+        if (f && c->entries[i].identity == id && c->entries[i].state != ENTRY_FIXED) {
+            *index = i;
+            return c;
         }
     }
     return NULL;
