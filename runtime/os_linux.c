@@ -284,17 +284,31 @@ int hot__os_copy_file(const char *src, const char *dst, struct hot__file_id *bef
         status = -3;
         goto done;
     }
+    /* In the kernel where it can (one copy, no trip through buf); where it
+     * cannot (another file system before Linux 5.19, an old kernel), by
+     * hand from where it stopped. */
+    int by_hand = 0;
     for (;;) {
-        ssize_t n = read(in, buf, sizeof buf);
+        ssize_t n = by_hand ? read(in, buf, sizeof buf)
+                            : copy_file_range(in, NULL, out, NULL, (size_t)1 << 30, 0);
         if (n < 0 && errno == EINTR)
             continue;
+        if (n < 0 && !by_hand && errno != EIO && errno != ENOSPC && errno != EDQUOT) {
+            by_hand = 1;
+            continue;
+        }
+        if (n < 0 && !by_hand) {
+            set_err(err, errlen, "cannot write", dst);
+            status = -3;
+            goto done;
+        }
         if (n < 0) {
             set_err(err, errlen, "cannot read", src);
             goto done;
         }
         if (n == 0)
             break;
-        if (write_all(out, buf, (size_t)n) != 0) {
+        if (by_hand && write_all(out, buf, (size_t)n) != 0) {
             set_err(err, errlen, "cannot write", dst);
             status = -3;
             goto done;
