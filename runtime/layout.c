@@ -37,6 +37,7 @@ enum { NODE_VOID, NODE_UNKNOWN }; /* every graph starts with these two */
 struct node {
     enum kind kind;
     const char *name; /* tag, typedef or base type name; NULL if none */
+    const char *file; /* where a struct, union, enum or typedef is declared; NULL if unknown */
     uint64_t size;
     uint64_t count;       /* array: elements, if counted */
     uint32_t target;      /* pointer, array, typedef: what it points to, holds or names */
@@ -116,7 +117,9 @@ struct reading {
     uint32_t *groups;  /* open addressing by name hash: a group's first position + 1 */
     size_t group_mask; /* the table's size - 1 */
     int depth;
-    int failed; /* out of memory */
+    int failed;            /* out of memory */
+    const char *file_read; /* the last declaring file copied (the reader interns them), */
+    const char *file_copy; /* and its copy */
 };
 
 static const char *copy_name(struct reading *r, const char *name)
@@ -138,6 +141,16 @@ static const char *copy_name(struct reading *r, const char *name)
     char *copy = memcpy(c->bytes + c->used, name, length);
     c->used += length;
     return copy;
+}
+
+/* Entry d's declaring file, copied once however many types it declares. */
+static const char *copy_file(struct reading *r, const struct hot__die *d)
+{
+    if (d->file && d->file != r->file_read) {
+        r->file_read = d->file;
+        r->file_copy = copy_name(r, d->file);
+    }
+    return d->file ? r->file_copy : NULL;
 }
 
 static uint32_t add_node(struct reading *r, struct node n)
@@ -267,8 +280,10 @@ static void set_target(struct reading *r, uint32_t i, uint32_t n)
 static uint32_t read_aggregate(struct reading *r, uint32_t i, enum kind kind)
 {
     const struct hot__die *d = &r->dw->dies[i];
-    uint32_t n =
-        add_node(r, (struct node){.kind = kind, .name = copy_name(r, d->name), .size = d->size});
+    uint32_t n = add_node(r, (struct node){.kind = kind,
+                                           .name = copy_name(r, d->name),
+                                           .file = copy_file(r, d),
+                                           .size = d->size});
     r->node_of[i] = n + 1;
     uint32_t span = 0;
     for (uint32_t j = i + 1; j < d->end; j++)
@@ -347,7 +362,9 @@ static uint32_t read_type(struct reading *r, uint32_t i)
         }
         break;
     case HOT_DW_TYPEDEF:
-        n = add_node(r, (struct node){.kind = KIND_TYPEDEF, .name = copy_name(r, d->name)});
+        n = add_node(r, (struct node){.kind = KIND_TYPEDEF,
+                                      .name = copy_name(r, d->name),
+                                      .file = copy_file(r, d)});
         set_target(r, i, n);
         break;
     case HOT_DW_POINTER:
@@ -364,8 +381,10 @@ static uint32_t read_type(struct reading *r, uint32_t i)
                                       .encoding = d->encoding});
         break;
     case HOT_DW_ENUMERATION:
-        n = add_node(
-            r, (struct node){.kind = KIND_ENUM, .name = copy_name(r, d->name), .size = d->size});
+        n = add_node(r, (struct node){.kind = KIND_ENUM,
+                                      .name = copy_name(r, d->name),
+                                      .file = copy_file(r, d),
+                                      .size = d->size});
         break;
     case HOT_DW_SUBROUTINE:
         n = add_node(r, (struct node){.kind = KIND_FUNCTION});
@@ -638,6 +657,7 @@ struct comparison {
     int depth; /* of compare_types calls */
     char *why;
     size_t whylen;
+    const char *file; /* where the type why names is declared, once it is set */
 };
 
 /* Marks the pair compared; returns 1 if it already was (or memory ran out:
@@ -841,6 +861,15 @@ static enum verdict compare_aggregates(struct comparison *c, uint32_t an, uint32
             char was[128] = "", now[128] = "";
             spell(c->b, mb->type, was, sizeof was, 0);
             spell(c->a, ma->type, now, sizeof now, 0);
+            if (strcmp(was, now) == 0) { /* one name, two types: say which */
+                const char *unused = NULL;
+                append(was, sizeof was, " (");
+                spell(c->b, resolve(c->b, mb->type, &unused), was, sizeof was, 0);
+                append(was, sizeof was, ")");
+                append(now, sizeof now, " (");
+                spell(c->a, resolve(c->a, ma->type, &unused), now, sizeof now, 0);
+                append(now, sizeof now, ")");
+            }
             snprintf(change, sizeof change, "field '%s' changed type from %s to %s",
                      field(ma->name), was, now);
             break;
@@ -866,6 +895,7 @@ static enum verdict compare_aggregates(struct comparison *c, uint32_t an, uint32
                  (unsigned long long)a->size, change[0] ? ", " : "", change);
     else
         snprintf(what, sizeof what, "%s", change);
+    c->file = a->file;
     snprintf(c->why, c->whylen, "%s '%s' changed layout (%s)%s%s",
              a->kind == KIND_UNION ? "union" : "struct",
              name      ? name
@@ -965,6 +995,7 @@ static int compare_root(struct comparison *c, uint32_t a, uint32_t b)
         spell(c->b, resolve(c->b, step_in(c->b, b, steps), &unused), was, sizeof was, 0);
         spell(c->a, resolve(c->a, step_in(c->a, a, steps), &unused), now, sizeof now, 0);
         snprintf(c->why, c->whylen, "type '%s' changed from %s to %s", label, was, now);
+        c->file = c->a->nodes[step_in(c->a, a, steps)].file;
     }
     return v != SAME;
 }
@@ -1012,12 +1043,16 @@ static uint32_t in_core(const struct hot__layouts *next, const struct hot__layou
     return HOT_DWARF_NONE;
 }
 
-int hot__layouts_differ(const struct hot__layouts *next, const struct hot__layouts *core,
-                        const struct hot__layouts *running, char *why, size_t whylen)
+enum hot__layouts_side hot__layouts_differ(const struct hot__layouts *next,
+                                           const struct hot__layouts *core,
+                                           const struct hot__layouts *running, char *why,
+                                           size_t whylen, const char **file)
 {
     int differ = 0;
+    const struct hot__layouts *side = NULL; /* the one that differs */
+    *file = NULL;
     if (!next)
-        return 0;
+        return HOT_LAYOUTS_AGREE;
     if (core) {
         struct comparison c = {.a = next, .b = core, .why = why, .whylen = whylen};
         for (size_t i = 0; i < next->root_count && !differ; i++) {
@@ -1032,6 +1067,8 @@ int hot__layouts_differ(const struct hot__layouts *next, const struct hot__layou
             }
         }
         free(c.seen);
+        side = core;
+        *file = c.file;
     }
     if (running && !differ) {
         struct comparison c = {.a = next, .b = running, .why = why, .whylen = whylen};
@@ -1046,24 +1083,31 @@ int hot__layouts_differ(const struct hot__layouts *next, const struct hot__layou
                     compare_root(&c, next->types[r->first + k], running->types[was->first + k]);
         }
         free(c.seen);
+        side = running;
+        *file = c.file;
     }
     /* Then every type both declare by name in the same file, however the
      * new build uses it. */
-    for (int side = 0; side < 2 && !differ; side++) {
-        const struct hot__layouts *other = side == 0 ? core : running;
-        if (!other)
+    for (int k = 0; k < 2 && !differ; k++) {
+        side = k == 0 ? core : running;
+        if (!side)
             continue;
-        struct comparison c = {.a = next, .b = other, .why = why, .whylen = whylen};
+        struct comparison c = {.a = next, .b = side, .why = why, .whylen = whylen};
         for (size_t i = 0; i < next->root_count && !differ; i++) {
             const struct root *r = &next->roots[i];
             const struct root *was =
-                r->kind == ROOT_DECLARED ? find_root(other, r->kind, r->name) : NULL;
+                r->kind == ROOT_DECLARED ? find_root(side, r->kind, r->name) : NULL;
             if (was)
-                differ = compare_root(&c, next->types[r->first], other->types[was->first]);
+                differ = compare_root(&c, next->types[r->first], side->types[was->first]);
         }
         free(c.seen);
+        *file = c.file;
     }
-    return differ;
+    if (!differ) {
+        *file = NULL;
+        return HOT_LAYOUTS_AGREE;
+    }
+    return side == core ? HOT_LAYOUTS_CORE : HOT_LAYOUTS_RUNNING;
 }
 
 int hot__layouts_variable_differs(const struct hot__layouts *next,

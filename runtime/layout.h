@@ -49,13 +49,23 @@ struct hot__layouts *hot__layouts_from(const struct hot__dwarf *dw,
 
 void hot__layouts_free(struct hot__layouts *layouts);
 
+enum hot__layouts_side {
+    HOT_LAYOUTS_AGREE,
+    HOT_LAYOUTS_CORE,    /* a type differs from the core's */
+    HOT_LAYOUTS_RUNNING, /* a type differs from the running build's */
+};
+
 /* Compares a new library build with the core's layouts (types found by
- * name) and with the running build's (by function and variable). Either
- * may be NULL. Returns 0 if they agree wherever both sides see a type
- * whole; otherwise 1, with what changed in why, e.g.
- * "struct 'state_t' changed layout (48 -> 56 bytes)". */
-int hot__layouts_differ(const struct hot__layouts *next, const struct hot__layouts *core,
-                        const struct hot__layouts *running, char *why, size_t whylen);
+ * name), then with the running build's (by function and variable). Either
+ * may be NULL. Returns HOT_LAYOUTS_AGREE if they agree wherever both sides
+ * see a type whole; otherwise the side that differs, with what changed in
+ * why, e.g. "struct 'state_t' changed layout (48 -> 56 bytes)", and in
+ * *file the path of the file that declares the type it names (owned by
+ * next), or NULL if unknown. */
+enum hot__layouts_side hot__layouts_differ(const struct hot__layouts *next,
+                                           const struct hot__layouts *core,
+                                           const struct hot__layouts *running, char *why,
+                                           size_t whylen, const char **file);
 
 /* For #[persist] variable name, known to both: 1 if its layout differs
  * between the builds, with what changed in why; 0 if it is the same or

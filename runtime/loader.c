@@ -384,14 +384,26 @@ static long check_layouts_locked(const struct hot__layouts *next)
     if (!next)
         return HOT_OK; /* no debug information: said, and nothing to compare */
     char why[640];
+    const char *file, *program = L.manifest->program;
     long version = atomic_load(&L.version);
     const struct hot__layouts *running = version > 0 ? L.versions[L.published].layouts : NULL;
     read_core_locked();
-    if (!hot__layouts_differ(next, L.core_layouts, running, why, sizeof why))
+    enum hot__layouts_side side =
+        hot__layouts_differ(next, L.core_layouts, running, why, sizeof why, &file);
+    if (side == HOT_LAYOUTS_AGREE)
         return HOT_OK;
+    /* The core and this build read one file two ways: not an edit since
+     * the core was built, but each half compiled its own way. */
+    if (side == HOT_LAYOUTS_CORE && file && hot__os_older_than_program(file))
+        return fail(HOT_E_LAYOUT,
+                    "%s; '%s' has not changed since '%s' was built, so its two halves were "
+                    "compiled with different definitions or options: give '%s_hot' those of "
+                    "'%s' (target_compile_definitions, target_compile_options) and build it "
+                    "again",
+                    why, base_name(file), program, program, program);
     if (version > 0)
         return fail(HOT_E_LAYOUT, "%s; restart to use the new code", why);
-    return fail(HOT_E_LAYOUT, "%s; rebuild '%s' and restart", why, L.manifest->program);
+    return fail(HOT_E_LAYOUT, "%s; rebuild '%s' and restart", why, program);
 }
 
 /* Adds a validated build to the versions kept mapped, numbered next. It owns

@@ -26,6 +26,10 @@ static inline int hot__file_id_equal(const struct hot__file_id *a, const struct 
 /* Fills *id for path. Returns 0, or -1 with errno's text in err. */
 int hot__os_file_id(const char *path, struct hot__file_id *id, char *err, size_t errlen);
 
+/* 1 if the file at path was last changed no later than this program's own
+ * file (as it was when this process started); 0 if later or unknown. */
+int hot__os_older_than_program(const char *path);
+
 /* Reads at most size-1 bytes from the start of path into buf and puts a NUL
  * after them, from the file it opened once and checked: a regular file
  * (opening never blocks) that nobody but the user and root may write; its

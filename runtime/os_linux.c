@@ -51,6 +51,16 @@ int hot__os_file_id(const char *path, struct hot__file_id *id, char *err, size_t
     return 0;
 }
 
+int hot__os_older_than_program(const char *path)
+{
+    struct stat file, program;
+    if (stat(path, &file) != 0 || stat(hot__os_program_path(), &program) != 0)
+        return 0;
+    return file.st_mtim.tv_sec < program.st_mtim.tv_sec ||
+           (file.st_mtim.tv_sec == program.st_mtim.tv_sec &&
+            file.st_mtim.tv_nsec <= program.st_mtim.tv_nsec);
+}
+
 /* 1 if gid is the user's own group: their primary one, named as the user
  * is and with no other member (a user private group). */
 static int own_group(gid_t gid)

@@ -53,7 +53,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (hot__dwarf_read(data, size, &dw, err, sizeof err) == 0) {
         struct hot__layouts *library = hot__layouts_from(&dw, &roots, err, sizeof err);
         struct hot__layouts *core = hot__layouts_from(&dw, NULL, err, sizeof err);
-        hot__layouts_differ(library, core, library, why, sizeof why);
+        const char *file;
+        if (hot__layouts_differ(library, core, library, why, sizeof why, &file) && file)
+            touch_name(&sum, file);
         hot__layouts_variable_differs(library, library, "counter", why, sizeof why);
         hot__layouts_free(library);
         hot__layouts_free(core);

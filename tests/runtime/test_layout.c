@@ -4,8 +4,10 @@
  * signature, a local, a core global), and so is one that calls a core
  * function by another prototype, while the program keeps its state and its
  * last good code; a build that leaves every layout alone reloads, and a
- * type of the same name in another file is not the same type. argv: the builds, in the
- * order of `builds` below. */
+ * type of the same name in another file is not the same type. A type that
+ * differs from the core's while its header is older than the core is said
+ * to come from different definitions; once the header is newer, from an
+ * edit. argv: the builds, in the order of the enum below. */
 #define _POSIX_C_SOURCE 200809L
 #include "../check.h"
 #include "../land.h"
@@ -13,8 +15,10 @@
 #include "layout/core_types.h"
 #include "layout/world.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vais/hot.h>
 
@@ -33,6 +37,7 @@ enum {
     PROTOTYPE,
     RENAMED,
     NO_DEBUG,
+    REAL,
     BUILDS
 };
 
@@ -43,7 +48,8 @@ struct stats core_stats;
 int core_apply(const struct config *c)
 {
     struct workspace workspace = {0};
-    return c->level + workspace.c;
+    struct body body = {0};
+    return c->level + workspace.c + (int)body.mass;
 }
 
 int core_scale(int x)
@@ -65,7 +71,24 @@ static const char *const refusals[BUILDS] = {
     [CACHE] = "struct 'cache' changed layout (4 -> 16 bytes, field 'misses' added)",
     [LOCAL] = "struct 'config' changed layout (4 -> 8 bytes, field 'extra' added)",
     [GLOBAL] = "struct 'stats' changed layout (8 -> 16 bytes, field 'misses' added)",
+    [REAL] = "struct 'body' changed layout (8 -> 4 bytes, field 'mass' changed type from real "
+             "(double) to real (float))",
 };
+
+/* Which of those differ from the core's types; the others (CACHE: the core
+ * never sees inside) differ from the running build's. */
+static int from_core(int build)
+{
+    return build != CACHE;
+}
+
+/* What follows a refusal for a type the core has, while world.h is older
+ * than the core: as here, where each build changes a type through a
+ * definition of its own. */
+static const char definitions[] =
+    "; 'world.h' has not changed since 'runtime_layout' was built, so its two halves were "
+    "compiled with different definitions or options: give 'runtime_layout_hot' those of "
+    "'runtime_layout' (target_compile_definitions, target_compile_options) and build it again";
 
 /* gcc's debug information records the prototypes of the functions hot
  * code calls; clang's does not without optimisation (README: changed
@@ -86,7 +109,7 @@ int main(int argc, char **argv)
 {
     if (argc != 1 + BUILDS) {
         fprintf(stderr, "usage: test_layout OWN BODY ADDED REORDERED RETYPED ARRAY NESTED "
-                        "BEHIND_POINTER CACHE LOCAL GLOBAL PROTOTYPE RENAMED NO_DEBUG\n");
+                        "BEHIND_POINTER CACHE LOCAL GLOBAL PROTOTYPE RENAMED NO_DEBUG REAL\n");
         return 2;
     }
     char **builds = argv + 1;
@@ -112,10 +135,10 @@ int main(int argc, char **argv)
             continue;
         CHECK(scratch_land(&s, builds[b]));
         CHECK_INT(hot_check(), ==, HOT_E_LAYOUT);
-        snprintf(line, sizeof line, "%s; restart to use the new code", refusals[b]);
+        const char *tail = from_core(b) ? definitions : "; restart to use the new code";
+        snprintf(line, sizeof line, "%s%s", refusals[b], tail);
         CHECK_STR(hot_last_error(), line);
-        snprintf(line, sizeof line, "vais-hot: kept v2: %s; restart to use the new code\n",
-                 refusals[b]);
+        snprintf(line, sizeof line, "vais-hot: kept v2: %s%s\n", refusals[b], tail);
         CHECK_INT(scratch_count(&s, line), ==, 1);
         CHECK_INT(hot_version(), ==, 2);
         CHECK_INT(hot_check(), ==, 0); /* refused once, not again and again */
@@ -151,6 +174,17 @@ int main(int argc, char **argv)
     CHECK_INT(scratch_count(&s, line), ==, 1);
     CHECK_INT(step(&state), ==, 8); /* STEP 3 */
 
+    /* A header changed since the core was built is an edit: the core
+     * must be rebuilt too. */
+    struct stat header;
+    CHECK_INT(stat(LAYOUT_SHARED_HEADER, &header), ==, 0);
+    const struct timespec now[2] = {{0, UTIME_NOW}, {0, UTIME_NOW}};
+    CHECK_INT(utimensat(AT_FDCWD, LAYOUT_SHARED_HEADER, now, 0), ==, 0);
+    CHECK(scratch_land(&s, builds[ADDED]));
+    CHECK_INT(hot_check(), ==, HOT_E_LAYOUT);
+    snprintf(line, sizeof line, "%s; restart to use the new code", refusals[ADDED]);
+    CHECK_STR(hot_last_error(), line);
+
     /* A first load is checked against the core. */
     free(state.cache);
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
@@ -159,6 +193,11 @@ int main(int argc, char **argv)
     snprintf(line, sizeof line, "%s; rebuild 'runtime_layout' and restart", refusals[ADDED]);
     CHECK_STR(hot_last_error(), line);
     CHECK_INT(hot_version(), ==, 0);
+    const struct timespec was[2] = {header.st_atim, header.st_mtim};
+    CHECK_INT(utimensat(AT_FDCWD, LAYOUT_SHARED_HEADER, was, 0), ==, 0);
+    CHECK_INT(hot_init(s.library), ==, HOT_E_LAYOUT);
+    snprintf(line, sizeof line, "%s%s", refusals[ADDED], definitions);
+    CHECK_STR(hot_last_error(), line);
 
     scratch_close(&s);
     return check_exit();

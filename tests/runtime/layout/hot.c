@@ -1,7 +1,7 @@
 /* The layout test's hot library. STEP, and the LAYOUT_* macros of world.h,
  * make its builds differ. */
 #include "hot_types.h"
-#include "world.h"
+#include "layout/world.h"
 
 #include <stdlib.h>
 
@@ -21,7 +21,8 @@ int step(state_t *s)
 {
     struct config config = {STEP};
     struct workspace workspace = {1.0, 2.0};
-    s->frame += core_apply(&config) + (int)(workspace.a - 1.0);
+    struct body body = {STEP};
+    s->frame += core_apply(&config) + (int)(workspace.a - 1.0) + (int)body.mass - STEP;
     s->world->ticks++;
     core_stats.hits += core_scale(1);
     return s->frame;
