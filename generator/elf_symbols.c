@@ -14,7 +14,9 @@ enum {
     SHDR_SIZE = 64,   /* a section header */
     SYM_SIZE = 24,    /* a symbol */
     SHT_SYMTAB = 2,   /* .symtab */
+    SHT_NOBITS = 8,   /* a section that takes no room in the file (.bss) */
     SHT_DYNSYM = 11,  /* .dynsym */
+    PHDR_SIZE = 56,   /* a program header */
     SHN_UNDEF = 0,    /* not defined here */
     STB_LOCAL = 0,    /* local binding */
     STB_WEAK = 2,     /* weak binding */
@@ -91,4 +93,29 @@ int elf_each_symbol(const unsigned char *bytes, size_t size, enum elf_table tabl
         }
     }
     return 0;
+}
+
+const char *elf_incomplete(const unsigned char *bytes, size_t size)
+{
+    if (size == 0)
+        return "is empty";
+    if (size < EHDR_SIZE || memcmp(bytes,
+                                   "\x7f"
+                                   "ELF",
+                                   4) != 0)
+        return "has no ELF header yet";
+    if (bytes[4] != 2 || bytes[5] != 1)
+        return NULL;
+    uint64_t phoff = le(bytes + 32, 8), phnum = le(bytes + 56, 2);
+    uint64_t shoff = le(bytes + 40, 8), shnum = le(bytes + 60, 2);
+    if (!within(phoff, phnum * PHDR_SIZE, size))
+        return "ends before its program headers";
+    if (!within(shoff, shnum * SHDR_SIZE, size))
+        return "ends before its section headers";
+    for (uint64_t s = 0; s < shnum; s++) {
+        const unsigned char *sh = bytes + shoff + s * SHDR_SIZE;
+        if (le(sh + 4, 4) != SHT_NOBITS && !within(le(sh + 24, 8), le(sh + 32, 8), size))
+            return "ends before its sections";
+    }
+    return NULL;
 }

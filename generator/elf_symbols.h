@@ -32,4 +32,12 @@ int elf_each_symbol(const unsigned char *bytes, size_t size, enum elf_table tabl
                     void (*visit)(void *ctx, const struct elf_symbol *symbol), void *ctx, char *err,
                     size_t errlen);
 
+/* NULL if bytes[0..size) holds every part its ELF64 little-endian header
+ * places: the program headers, the section headers and each section with
+ * contents; else what is missing, phrased to follow the file's name ("ends
+ * before its section headers"), as a linker still writing it leaves it. A
+ * file of another class or byte order counts as whole: the runtime names
+ * what it is. */
+const char *elf_incomplete(const unsigned char *bytes, size_t size);
+
 #endif

@@ -53,7 +53,9 @@ static const char help[] =
     "       NAME is the program's target name. A file whose content would not\n"
     "       change is left untouched; nothing is written if any source has an error.\n"
     "stamp  Writes the identity of LIBRARY (size, mtime, inode, device) to\n"
-    "       STAMPFILE, atomically, for the runtime to watch.\n"
+    "       STAMPFILE, atomically, for the runtime to watch. A library not yet\n"
+    "       whole (empty, or ending before a part its ELF header places) is not\n"
+    "       stamped: a build still writing it stamps it when done.\n"
     "needs  Writes to OPTIONSFILE, when its content changes, one compiler driver\n"
     "       option '-u SYMBOL' for each symbol LIBRARY needs from elsewhere; the\n"
     "       core links with @OPTIONSFILE, so the static libraries it links give it\n"
@@ -798,8 +800,35 @@ static enum gen_status run_gen(int argc, char **argv)
     return status;
 }
 
-/* stamp: writes STAMPFILE from stat(LIBRARY), always, through a temporary
- * file and a rename, so a reader sees the old stamp or the new one. */
+/* 1 if a and b are the same file, unchanged in between. */
+static int same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_ino == b->st_ino && a->st_dev == b->st_dev && a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}
+
+/* What keeps LIBRARY (whose identity is st) from being stamped: NULL if it
+ * is whole and stayed the same while it was read. When two builds race, one
+ * may come to stamp the file the other's linker is still writing. */
+static const char *unfinished(const char *library, const struct stat *st)
+{
+    char err[512];
+    size_t size = 0;
+    const unsigned char *bytes =
+        st->st_size > 0 ? hot__os_map_file(library, &size, err, sizeof err) : NULL;
+    if (st->st_size > 0 && !bytes)
+        return "cannot be read";
+    const char *missing = elf_incomplete(bytes, size);
+    hot__os_unmap_file(bytes, size);
+    struct stat again;
+    if (!missing && (stat(library, &again) != 0 || !same_file(st, &again)))
+        missing = "changed while it was read";
+    return missing;
+}
+
+/* stamp: writes STAMPFILE from stat(LIBRARY), through a temporary file and
+ * a rename, so a reader sees the old stamp or the new one. A library not
+ * yet whole is not stamped: the build writing it stamps it once done. */
 static enum gen_status run_stamp(int argc, char **argv)
 {
     if (argc == 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
@@ -813,6 +842,13 @@ static enum gen_status run_stamp(int argc, char **argv)
     if (stat(library, &st) != 0) {
         say_error("cannot stat '%s': %s", library, strerror(errno));
         return GEN_IO;
+    }
+    const char *missing = unfinished(library, &st);
+    if (missing) {
+        fprintf(stderr,
+                "vais-hot: not stamped: '%s' %s; a build still writing it stamps it when done\n",
+                library, missing);
+        return GEN_OK;
     }
     long long mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
     struct buf text = {0};

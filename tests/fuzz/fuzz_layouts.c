@@ -4,9 +4,11 @@
  * check of what the dynamic loader trusts (runtime/dwarf.c, layout.c,
  * functions.c, elf_check.c, elf_dynamic.c, table_file.c) on
  * arbitrary bytes, read as a hot library and as a core, and compared with
- * themselves. A library can
- * be corrupt in any way; the runtime must refuse it, never crash on it. */
+ * themselves; and the vais-hot command's symbol tables and its check that a
+ * library is whole (generator/elf_symbols.c). A library can be corrupt in
+ * any way; both must refuse it, never crash on it. */
 #include "elf_check.h"
+#include "elf_symbols.h"
 #include "functions.h"
 #include "layout.h"
 #include "table_file.h"
@@ -24,6 +26,11 @@ static void touch_name(void *ctx, const char *name)
         *sum += (unsigned char)*name++;
 }
 
+static void touch_symbol(void *ctx, const struct elf_symbol *symbol)
+{
+    touch_name(ctx, symbol->name);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* The hot functions and variable of tests/runtime/layout and persist. */
@@ -36,6 +43,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hot__elf_symbol_slots(data, size, "counter", slots, 8);
     hot__elf_symbol_slots(data, size, "vais_hot__persist_counter", slots, 8);
     size_t sum = 0;
+    const char *missing = elf_incomplete(data, size);
+    if (missing)
+        touch_name(&sum, missing);
+    elf_each_symbol(data, size, ELF_DYNAMIC, touch_symbol, &sum, err, sizeof err);
+    elf_each_symbol(data, size, ELF_STATIC, touch_symbol, &sum, err, sizeof err);
     struct hot__elf_pointers *pointers = hot__elf_pointers_new(data, size);
     if (pointers && hot__elf_check(data, size, (long long)size, err, sizeof err) == 0)
         hot__elf_check_dynamic(data, size, pointers, err, sizeof err);

@@ -586,7 +586,9 @@ static int run_case(const char *exe, const char *case_dir, const char *scratch)
 }
 
 /* The stamp file holds what stat() says of the library, in the ABI's format;
- * a missing library is an error that leaves the stamp alone. */
+ * a missing library is an error that leaves the stamp alone, and a library
+ * not yet whole (as a linker still writing it leaves it) is not stamped,
+ * with a note. The libraries are copies of this driver, a whole ELF file. */
 static int run_stamp(const char *exe, const char *scratch)
 {
     remove_tree(scratch);
@@ -595,9 +597,17 @@ static int run_stamp(const char *exe, const char *scratch)
     make_dir(work);
     char *library = join(work, "libdemo_hot.so"), *stamp = join(work, "libdemo_hot.so.stamp");
     char *args[] = {(char *)exe, "stamp", "libdemo_hot.so", "libdemo_hot.so.stamp", NULL};
+    size_t whole_size = 0;
+    char *own = slurp("/proc/self/exe", &whole_size),
+         *whole = own ? realloc(own, whole_size + 1) : NULL;
+    if (!whole || whole_size < 4096) {
+        failf("stamp: cannot read this driver's own file to stamp");
+        return 1;
+    }
+    whole[whole_size] = '\n';
     unsigned long long builds[2] = {0, 0};
     for (int round = 0; round < 2; round++) {
-        spit(library, round ? "a longer library\n" : "library", round ? 17 : 7);
+        spit(library, whole, whole_size + (size_t)round); /* a byte more: another size */
         struct run r = run_in(args, work);
         struct stat st;
         char expected[256];
@@ -632,6 +642,30 @@ static int run_stamp(const char *exe, const char *scratch)
     if (!same_identity(before, identify(stamp)))
         failf("stamp of a missing library changed the stamp file");
     free_run(&r);
+    /* What a linker leaves while it writes: nothing, no header yet, the
+     * headers but not all the sections. */
+    static const struct {
+        size_t size; /* of the driver's bytes; 1: "library" */
+        const char *why;
+    } unfinished[] = {{0, "is empty"}, {1, "has no ELF header yet"}, {2, "ends before its"}};
+    for (size_t i = 0; i < sizeof unfinished / sizeof *unfinished; i++) {
+        if (unfinished[i].size == 1)
+            spit(library, "library", 7);
+        else
+            spit(library, whole, unfinished[i].size ? whole_size / 2 : 0);
+        r = run_in(args, work);
+        char note[600];
+        snprintf(note, sizeof note, "vais-hot: not stamped: 'libdemo_hot.so' %s",
+                 unfinished[i].why);
+        if (r.status != 0 || !r.err || strncmp(r.err, note, strlen(note)) != 0 ||
+            !strstr(r.err, "; a build still writing it stamps it when done\n"))
+            failf("stamp of a library %s: exit status %d, stderr: %s", unfinished[i].why, r.status,
+                  r.err ? r.err : "");
+        if (!same_identity(before, identify(stamp)))
+            failf("stamp of a library %s changed the stamp file", unfinished[i].why);
+        free_run(&r);
+    }
+    free(whole);
     free(library);
     free(stamp);
     free(work);

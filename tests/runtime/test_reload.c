@@ -99,6 +99,15 @@ static int patch_machine(const char *path, unsigned machine)
     return status;
 }
 
+/* Lands a build with a stamp written by hand: `vais-hot stamp` declines a
+ * file no linker finished (generator_stamp), but a stamp from elsewhere
+ * may still vouch for one, which the runtime then refuses itself. */
+static void land_by_hand(const char *build)
+{
+    CHECK_INT(land_library(build, library), ==, 0);
+    CHECK(land_stamp(library) > 0);
+}
+
 static void land_text(const char *text)
 {
     char tmp[600];
@@ -109,7 +118,7 @@ static void land_text(const char *text)
         fputs(text, f);
         fclose(f);
     }
-    land(tmp);
+    land_by_hand(tmp);
 }
 
 /* hot_loop's update: a build lands during call 2; the loop must check
@@ -248,7 +257,7 @@ int main(int argc, char **argv)
 
     long size = file_size(v2);
     CHECK(write_prefix(v2, build, size / 2) == 0);
-    land(build);
+    land_by_hand(build);
     CHECK_INT(hot_check(), ==, HOT_E_BAD_FILE);
     snprintf(expected, sizeof expected, "'%s' is truncated (%ld of ", library, size / 2);
     CHECK(strncmp(hot_last_error(), expected, strlen(expected)) == 0);
