@@ -34,8 +34,9 @@ int hot__os_older_than_program(const char *path);
  * after them, from the file it opened once and checked: a regular file
  * (opening never blocks) that nobody but the user and root may write; its
  * identity goes to *id. Returns how many; -1 when it cannot be read
- * (missing, or not a regular file) and -2 when others may write it, with
- * why in err. */
+ * (missing, or not a regular file), -3 when this machine stops it (out of
+ * descriptors or memory, no permission) and -2 when others may write it,
+ * with why in err. */
 long hot__os_read_prefix(const char *path, void *buf, size_t size, struct hot__file_id *id,
                          char *err, size_t errlen);
 
@@ -53,8 +54,9 @@ const char *hot__os_program_path(void);
  * and checked as hot__os_read_prefix does, and reports the identity of src
  * before the copy began in *before and once it ended in *after; they differ
  * when src was rewritten meanwhile. Returns 0; -1 when src cannot be
- * read, and -3 when the copy cannot be written (a full disk, too many open
- * files), with why in err; or -2 when others may write src, or rearrange a
+ * read (missing, not a regular file: a build would help), and -3 when this
+ * machine stops the copy (a full disk, too many open files, no permission),
+ * with why in err; or -2 when others may write src, or rearrange a
  * directory above it (one not the user's or root's, or writable by others
  * and not sticky), with who in err. */
 int hot__os_copy_file(const char *src, const char *dst, struct hot__file_id *before,

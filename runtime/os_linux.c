@@ -185,7 +185,9 @@ static int open_trusted(const char *path, int *fd, struct stat *st, char *err, s
     *fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (*fd < 0) {
         set_err(err, errlen, "cannot open", path);
-        return -1;
+        /* Missing, a build would make it; anything else (out of
+         * descriptors or memory, no permission) is this machine's. */
+        return errno == ENOENT || errno == ENOTDIR ? -1 : -3;
     }
     int status = 0;
     if (fstat(*fd, st) != 0) {

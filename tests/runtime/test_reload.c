@@ -14,6 +14,8 @@
 #include <grp.h>
 #include <spawn.h>
 #include <stdlib.h>
+#include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <sys/wait.h>
@@ -456,6 +458,30 @@ int main(int argc, char **argv)
     remove_in_scratch("sub.old/libcalc.so.stamp");
     remove_in_scratch("sub.old");
     memcpy(library, main_library, sizeof library);
+    CHECK_INT(hot_init(library), ==, HOT_OK);
+
+    /* Out of descriptors is this machine's trouble, not the build's: the
+     * refusal says what failed, and no "build it" advice. (A library with
+     * no stamp: the loader opens it first.) */
+    char lone[600];
+    snprintf(lone, sizeof lone, "%s/lone.so", scratch);
+    copy_file(v1, lone);
+    struct rlimit limit, low;
+    CHECK_INT(getrlimit(RLIMIT_NOFILE, &limit), ==, 0);
+    low = limit;
+    low.rlim_cur = 64;
+    CHECK_INT(setrlimit(RLIMIT_NOFILE, &low), ==, 0);
+    int spent[64], spent_count = 0;
+    while (spent_count < 64 && (spent[spent_count] = open("/dev/null", O_RDONLY)) >= 0)
+        spent_count++;
+    long lone_status = hot_init(lone);
+    while (spent_count > 0)
+        close(spent[--spent_count]);
+    CHECK_INT(setrlimit(RLIMIT_NOFILE, &limit), ==, 0);
+    CHECK_INT(lone_status, ==, HOT_E_IO);
+    snprintf(expected, sizeof expected, "cannot open '%s': Too many open files", lone);
+    CHECK_STR(hot_last_error(), expected);
+    remove(lone);
     CHECK_INT(hot_init(library), ==, HOT_OK);
 
     /* Cleanup unloads everything; the next call loads again, in auto mode,
