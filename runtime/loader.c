@@ -661,8 +661,8 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
 
     if (!private_dir_ours()) {
         char note[768];
-        if (hot__os_private_dir("vais-hot-", L.private_dir, sizeof L.private_dir, note, sizeof note,
-                                err, sizeof err))
+        if (hot__os_private_dir("vais-hot-", L.library, L.private_dir, sizeof L.private_dir, note,
+                                sizeof note, err, sizeof err))
             return fail(HOT_E_IO, "%s", err);
         if (note[0])
             hot__say("%s", note);

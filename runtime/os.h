@@ -63,17 +63,19 @@ int hot__os_copy_file(const char *src, const char *dst, struct hot__file_id *bef
                       struct hot__file_id *after, char *err, size_t errlen);
 
 /* Creates this process's private directory, one only the user can enter,
- * named "<prefix><pid>-XXXXXX", and writes its path to out: under $TMPDIR,
- * else $XDG_RUNTIME_DIR, else /tmp, the first that exists, may hold code
- * (not noexec or read-only) and that no other user may rearrange (sticky,
- * or writable by its owner alone, the user or root). When one before it
- * was passed over, note says which is used and why (else it is ""). First
+ * named "<prefix><pid>-XXXXXX", for the copies of library, and writes its
+ * path to out: under $TMPDIR (/tmp when unset), else $XDG_RUNTIME_DIR,
+ * else ".vais-hot" beside library (made for the user alone), the first that
+ * exists, may hold code (not noexec or read-only), has room for two copies
+ * of library as it is now, and that no other user may rearrange (sticky, or
+ * writable by its owner alone, the user or root). When one before it was
+ * passed over, note says which is used and why (else it is ""). First
  * removes what programs that no longer run left there. It is removed at
  * hot__os_private_dir_remove, and by the signals whose default action ends
  * the process (Ctrl-C, SIGTERM, SIGHUP, SIGPIPE...) while the program leaves
  * them so. Returns 0, or -1 with why in err. */
-int hot__os_private_dir(const char *prefix, char *out, size_t outlen, char *note, size_t notelen,
-                        char *err, size_t errlen);
+int hot__os_private_dir(const char *prefix, const char *library, char *out, size_t outlen,
+                        char *note, size_t notelen, char *err, size_t errlen);
 
 /* Removes this process's private directory and what it wrote in it; not a
  * parent's, inherited through fork. */

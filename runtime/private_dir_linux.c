@@ -182,12 +182,12 @@ static void sweep(int base_fd, const char *prefix)
 }
 
 /* Why the directory fd cannot hold private directories, or NULL if it
- * can: it must be a directory on a file system that may hold code, that no
- * other user may rearrange (sticky, or the user's or root's and writable by
- * its owner alone). */
-static const char *unusable(int fd)
+ * can: it must be a directory on a file system that may hold code and has
+ * need bytes free, that no other user may rearrange (sticky, or the user's
+ * or root's and writable by its owner alone). */
+static const char *unusable(int fd, unsigned long long need)
 {
-    static char why[96];
+    static char why[128];
     struct stat st;
     struct statvfs fs;
     if (fd < 0)
@@ -205,79 +205,103 @@ static const char *unusable(int fd)
         return "is on a noexec mount, where no library can be loaded";
     if (fstatvfs(fd, &fs) == 0 && (fs.f_flag & ST_RDONLY))
         return "is read-only";
+    if (fstatvfs(fd, &fs) == 0 && (unsigned long long)fs.f_bavail * fs.f_frsize < need) {
+        snprintf(why, sizeof why,
+                 "is full (%llu KiB free; two copies of the library take %llu KiB)",
+                 (unsigned long long)fs.f_bavail * fs.f_frsize / 1024, (need + 1023) / 1024);
+        return why;
+    }
     return NULL;
 }
 
-int hot__os_private_dir(const char *prefix, char *out, size_t outlen, char *note, size_t notelen,
+/* Makes a private directory in the usable directory base_fd (its path
+ * base), locks it and makes it this process's. Returns 0, or -1 with why
+ * in err, phrased to follow base's name. */
+static int make_private(int base_fd, const char *base, const char *prefix, char *out, size_t outlen,
                         char *err, size_t errlen)
 {
+    char name[64];
+    int n = snprintf(name, sizeof name, "%s%ld-XXXXXX", prefix, (long)getpid());
+    int m = snprintf(out, outlen, "%s/%s", base, name);
+    if (n < 0 || (size_t)n >= sizeof name || m < 0 || (size_t)m >= outlen ||
+        (size_t)m >= sizeof P.path) {
+        snprintf(err, errlen, "makes too long a path");
+        return -1;
+    }
+    if (!mkdtemp(out)) { /* mkdtemp makes it 0700 */
+        snprintf(err, errlen, "cannot hold a new directory (%s)", strerror(errno));
+        return -1;
+    }
+    memcpy(name + n - 6, out + m - 6, 6); /* the name mkdtemp chose */
+    int dir_fd = openat(base_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int lock_fd = dir_fd < 0 ? -1
+                             : openat(dir_fd, LOCK_NAME,
+                                      O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+        snprintf(err, errlen, "cannot lock a new directory (%s)", strerror(errno));
+        if (lock_fd >= 0)
+            close(lock_fd);
+        if (dir_fd >= 0) {
+            unlinkat(dir_fd, LOCK_NAME, 0);
+            close(dir_fd);
+        }
+        unlinkat(base_fd, name, AT_REMOVEDIR);
+        return -1;
+    }
+    close(dir_fd);
+    if (P.owner != getpid() && P.lock_fd >= 0) /* a parent's, through fork: its own */
+        close(P.lock_fd);
+    else
+        hot__os_private_dir_remove(); /* one hot_cleanup left, if any */
+    P.lock_fd = lock_fd;
+    P.owner = getpid();
+    memcpy(P.path, out, (size_t)m + 1);
+    watch_ending_signals();
+    return 0;
+}
+
+int hot__os_private_dir(const char *prefix, const char *library, char *out, size_t outlen,
+                        char *note, size_t notelen, char *err, size_t errlen)
+{
     const char *tmpdir = getenv("TMPDIR"), *runtime = getenv("XDG_RUNTIME_DIR");
-    const char *const candidates[] = {tmpdir && *tmpdir ? tmpdir : NULL,
-                                      runtime && *runtime ? runtime : NULL, "/tmp"};
-    const char *const labels[] = {"TMPDIR", "XDG_RUNTIME_DIR", "/tmp"};
-    char refused[512] = "";
+    char beside[4096];
+    const char *slash = strrchr(library, '/');
+    int length = slash ? snprintf(beside, sizeof beside, "%.*s/.vais-hot",
+                                  (int)(slash == library ? 1 : slash - library), library)
+                       : snprintf(beside, sizeof beside, ".vais-hot");
+    if (length < 0 || (size_t)length >= sizeof beside)
+        beside[0] = '\0';
+    const char *const candidates[] = {tmpdir && *tmpdir ? tmpdir : "/tmp",
+                                      runtime && *runtime ? runtime : NULL,
+                                      beside[0] ? beside : NULL};
+    const char *const labels[] = {tmpdir && *tmpdir ? "TMPDIR" : "/tmp", "XDG_RUNTIME_DIR",
+                                  "the directory beside the library"};
+    struct stat st;
+    unsigned long long need = stat(library, &st) == 0 ? 2ULL * (unsigned long long)st.st_size : 0;
+    char refused[1024] = "", why_not[512];
     note[0] = '\0';
     for (size_t i = 0; i < sizeof candidates / sizeof *candidates; i++) {
         const char *base = candidates[i];
         if (!base)
             continue;
-        int base_fd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        const char *why = unusable(base_fd);
-        if (why) {
-            size_t used = strlen(refused);
-            snprintf(refused + used, sizeof refused - used, "%s%s '%s' %s", used ? "; " : "",
-                     labels[i], base, why);
-            if (base_fd >= 0)
+        int made = base != beside || mkdir(beside, 0700) == 0 || errno == EEXIST;
+        int base_fd = made ? open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+        const char *why = made ? unusable(base_fd, need) : strerror(errno);
+        if (!why) {
+            sweep(base_fd, prefix);
+            if (make_private(base_fd, base, prefix, out, outlen, why_not, sizeof why_not) == 0) {
                 close(base_fd);
-            continue;
-        }
-        sweep(base_fd, prefix);
-        char name[64];
-        int n = snprintf(name, sizeof name, "%s%ld-XXXXXX", prefix, (long)getpid());
-        int m = snprintf(out, outlen, "%s/%s", base, name);
-        if (n < 0 || (size_t)n >= sizeof name || m < 0 || (size_t)m >= outlen ||
-            (size_t)m >= sizeof P.path) {
-            snprintf(err, errlen, "the private directory's path under '%s' is too long", base);
-            close(base_fd);
-            return -1;
-        }
-        if (!mkdtemp(out)) { /* mkdtemp makes it 0700 */
-            snprintf(err, errlen, "cannot create a private directory in '%s': %s", base,
-                     strerror(errno));
-            close(base_fd);
-            return -1;
-        }
-        memcpy(name + n - 6, out + m - 6, 6); /* the name mkdtemp chose */
-        int dir_fd = openat(base_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        int lock_fd = dir_fd < 0 ? -1
-                                 : openat(dir_fd, LOCK_NAME,
-                                          O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
-            snprintf(err, errlen, "cannot lock the private directory '%s': %s", out,
-                     strerror(errno));
-            if (lock_fd >= 0)
-                close(lock_fd);
-            if (dir_fd >= 0) {
-                unlinkat(dir_fd, LOCK_NAME, 0);
-                close(dir_fd);
+                if (refused[0])
+                    snprintf(note, notelen, "private copies go to '%s', as %s", base, refused);
+                return 0;
             }
-            unlinkat(base_fd, name, AT_REMOVEDIR);
-            close(base_fd);
-            return -1;
+            why = why_not;
         }
-        close(dir_fd);
-        close(base_fd);
-        if (P.owner != getpid() && P.lock_fd >= 0) /* a parent's, through fork: its own */
-            close(P.lock_fd);
-        else
-            hot__os_private_dir_remove(); /* one hot_cleanup left, if any */
-        P.lock_fd = lock_fd;
-        P.owner = getpid();
-        memcpy(P.path, out, (size_t)m + 1);
-        watch_ending_signals();
-        if (refused[0])
-            snprintf(note, notelen, "private copies go to '%s', as %s", base, refused);
-        return 0;
+        size_t used = strlen(refused);
+        snprintf(refused + used, sizeof refused - used, "%s%s '%s' %s", used ? "; " : "", labels[i],
+                 base, why);
+        if (base_fd >= 0)
+            close(base_fd);
     }
     snprintf(err, errlen, "no directory can hold the private copies: %s", refused);
     return -1;

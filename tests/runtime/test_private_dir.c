@@ -8,9 +8,10 @@
  * - SIGINT, SIGTERM, SIGHUP and SIGPIPE, left to their default action, end
  *   the program by that signal and leave nothing behind;
  * - after exec, the new image removes the directory the old one made;
- * - a TMPDIR others may rearrange, that does not exist, or on a noexec
- *   mount (where root may make one) is passed over, and one line says
- *   which directory is used and why; a full one is said as it is.
+ * - a TMPDIR others may rearrange, that does not exist, on a noexec mount
+ *   or full (where root may mount one) is passed over, and one line says
+ *   which directory is used and why; with no XDG_RUNTIME_DIR either, the
+ *   copies go beside the library.
  * Usage: test_private_dir (a helper mode and its arguments come after, when
  * the test starts itself). */
 #define _GNU_SOURCE
@@ -256,6 +257,7 @@ static void tmpdir_case(const char *self, const char *tmpdir, const char *why)
 static char mount_dir[128], mount_runtime[128];
 static unsigned long mount_flags;
 static const char *mount_options;
+static int mount_without_runtime; /* XDG_RUNTIME_DIR names no directory */
 
 /* In the helper's process: mounts it, or says why not, and ends. */
 static void mount_tmpdir(void)
@@ -266,7 +268,9 @@ static void mount_tmpdir(void)
         _exit(0);
     }
     setenv("TMPDIR", mount_dir, 1);
-    setenv("XDG_RUNTIME_DIR", mount_runtime, 1);
+    char absent[160];
+    snprintf(absent, sizeof absent, "%s/absent", mount_runtime);
+    setenv("XDG_RUNTIME_DIR", mount_without_runtime ? absent : mount_runtime, 1);
 }
 
 /* Runs the "said" helper with a TMPDIR mounted with flags and options, and
@@ -308,18 +312,45 @@ static void noexec_case(const char *self)
     CHECK_STR(line, expected);
 }
 
-/* A full TMPDIR: the copy cannot be written, which is said as it is, with
- * no advice to build again. */
+/* A full TMPDIR (no room for two copies of the library) is passed over,
+ * saying how full; with no XDG_RUNTIME_DIR either, the copies go beside
+ * the library, in a directory for the user alone, which the helper leaves
+ * empty. */
 static void full_case(const char *self)
 {
-    char line[512];
-    static const char start[] = "vais-hot: no hot code loaded: cannot write '",
-                      end[] = "': No space left on device";
+    char line[512], expected[512];
     if (!said_with_mount(self, 0, "mode=0700,size=8k", line, sizeof line))
         return;
-    size_t length = strlen(line);
-    CHECK(strncmp(line, start, sizeof start - 1) == 0);
-    CHECK(length > sizeof end && strcmp(line + length - (sizeof end - 1), end) == 0);
+    snprintf(expected, sizeof expected,
+             "vais-hot: private copies go to '%s', as TMPDIR '%s' is full (8 KiB free; two copies "
+             "of the library take ",
+             mount_runtime, mount_dir);
+    CHECK(strncmp(line, expected, strlen(expected)) == 0);
+    CHECK(strlen(line) > 4 && strcmp(line + strlen(line) - 4, "KiB)") == 0);
+
+    mount_without_runtime = 1;
+    int said = said_with_mount(self, 0, "mode=0700,size=8k", line, sizeof line);
+    mount_without_runtime = 0;
+    if (!said)
+        return;
+    static const char start[] = "vais-hot: private copies go to '";
+    const char *beside = line + sizeof start - 1, *end = strstr(line, "', as TMPDIR '");
+    CHECK(strncmp(line, start, sizeof start - 1) == 0 && end != NULL);
+    if (!end)
+        return;
+    char dir[512], library[600];
+    snprintf(dir, sizeof dir, "%.*s", (int)(end - beside), beside);
+    snprintf(expected, sizeof expected, "; XDG_RUNTIME_DIR '%s/absent' does not exist",
+             mount_runtime);
+    CHECK(strstr(line, expected) != NULL);
+    CHECK(strlen(dir) > 10 && strcmp(dir + strlen(dir) - 10, "/.vais-hot") == 0);
+    snprintf(library, sizeof library, "%.*s/libruntime_private_dir_hot.so", (int)strlen(dir) - 10,
+             dir);
+    CHECK_INT(access(library, F_OK), ==, 0);
+    struct stat st;
+    CHECK_INT(stat(dir, &st), ==, 0);
+    CHECK_INT(st.st_mode & 0777, ==, 0700);
+    CHECK_INT(rmdir(dir), ==, 0); /* empty: the helper's directory went at its exit */
 }
 
 /* Helper modes, run in a process of their own. */
