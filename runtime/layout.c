@@ -120,6 +120,12 @@ struct reading {
     int failed;            /* out of memory */
     const char *file_read; /* the last declaring file copied (the reader interns them), */
     const char *file_copy; /* and its copy */
+    /* A hot library's named types, one node per shape: a header's types are
+     * in every unit that includes it. NULL shape_of: each entry its node. */
+    uint64_t *shape_of;    /* per entry: its shape, or 0 until worked out */
+    uint64_t *shape_keys;  /* open addressing: a shape, 0 empty */
+    uint32_t *shape_nodes; /* the node of shape_keys[k] */
+    size_t shape_mask;     /* the table's size - 1 */
 };
 
 static const char *copy_name(struct reading *r, const char *name)
@@ -251,6 +257,120 @@ static uint32_t find_complete(const struct reading *r, uint32_t i)
 
 static uint32_t read_type(struct reading *r, uint32_t i);
 
+/* ---- one node per shape ------------------------------------------------ */
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+    h = (h ^ v) * 0x100000001b3ULL;
+    return h ^ (h >> 29);
+}
+
+static uint64_t text_hash(const char *text)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (; text && *text; text++)
+        h = (h ^ (unsigned char)*text) * 0x100000001b3ULL;
+    return text ? h : 1;
+}
+
+static uint64_t shape(struct reading *r, uint32_t i, int depth);
+
+/* The shape of the type entry i names (void: a constant). */
+static uint64_t shape_of_type(struct reading *r, uint32_t i, int depth)
+{
+    const struct hot__die *d = &r->dw->dies[i];
+    if (d->flags & HOT_DIE_TYPE_UNKNOWN)
+        return mix(0x756e6b6e6f776eULL, i); /* its own: merges with nothing */
+    if (!d->type)
+        return 0x766f6964ULL;
+    uint32_t t = hot__dwarf_find(r->dw, d->type);
+    return t == HOT_DWARF_NONE ? mix(0x756e6b6e6f776eULL, i) : shape(r, t, depth + 1);
+}
+
+/* A hash of what the type at entry i is, for a layout: equal for two
+ * entries, in any units, only if they describe the same type. Its kind,
+ * name, declaring file and size; a struct's or union's members, each with
+ * its name, place and type's shape; a pointer's target by its name when it
+ * has one (a named type is read, and compared, as one of its own), else by
+ * its shape. Qualifiers do not count, as in comparing. Too deep a type is
+ * its own shape, which merges with no other. */
+static uint64_t shape(struct reading *r, uint32_t i, int depth)
+{
+    if (r->shape_of[i])
+        return r->shape_of[i];
+    const struct hot__die *d = &r->dw->dies[i];
+    if (depth >= MAX_DEPTH)
+        return mix(0x64656570ULL, i);
+    uint64_t h = mix(mix(0x7368617065ULL, d->tag), text_hash(d->name));
+    h = mix(mix(h, (uint64_t)(uintptr_t)d->file), d->size); /* the reader interns paths */
+    switch (d->tag) {
+    case HOT_DW_CONST:
+    case HOT_DW_VOLATILE:
+    case HOT_DW_RESTRICT:
+    case HOT_DW_ATOMIC:
+        h = shape_of_type(r, i, depth);
+        break;
+    case HOT_DW_STRUCTURE:
+    case HOT_DW_UNION:
+        h = mix(h, d->flags & HOT_DIE_DECLARATION);
+        for (uint32_t j = i + 1; j < d->end && !(d->flags & HOT_DIE_DECLARATION); j++) {
+            const struct hot__die *m = &r->dw->dies[j];
+            if (m->parent != i || m->tag != HOT_DW_MEMBER)
+                continue;
+            h = mix(mix(h, text_hash(m->name)), m->place);
+            h = mix(mix(mix(h, m->bit_size), m->bit_offset), m->flags & HOT_DIE_PLACE_UNKNOWN);
+            h = mix(h, shape_of_type(r, j, depth));
+        }
+        break;
+    case HOT_DW_POINTER: {
+        uint32_t t = d->type ? hot__dwarf_find(r->dw, d->type) : HOT_DWARF_NONE;
+        const struct hot__die *target = t != HOT_DWARF_NONE ? &r->dw->dies[t] : NULL;
+        if (target && target->name)
+            h = mix(mix(h, target->tag), text_hash(target->name));
+        else
+            h = mix(h, shape_of_type(r, i, depth));
+        break;
+    }
+    case HOT_DW_ARRAY:
+        h = mix(h, shape_of_type(r, i, depth));
+        for (uint32_t j = i + 1; j < d->end; j++) {
+            const struct hot__die *dim = &r->dw->dies[j];
+            if (dim->parent == i && dim->tag == HOT_DW_SUBRANGE)
+                h = mix(mix(h, dim->count), dim->flags & HOT_DIE_HAS_COUNT);
+        }
+        break;
+    case HOT_DW_BASE:
+        h = mix(h, d->encoding);
+        break;
+    case HOT_DW_TYPEDEF:
+        h = mix(h, shape_of_type(r, i, depth));
+        break;
+    default: /* enums: name, file and size; functions: nothing to lay out */
+        break;
+    }
+    h = h ? h : 1;
+    r->shape_of[i] = h;
+    return h;
+}
+
+/* The slot of shape_keys for key: its own, or the empty one it goes in. */
+static size_t shape_slot(const struct reading *r, uint64_t key)
+{
+    size_t k = (size_t)key & r->shape_mask;
+    while (r->shape_keys[k] && r->shape_keys[k] != key)
+        k = (k + 1) & r->shape_mask;
+    return k;
+}
+
+/* Does entry i name a type shared by shape: a complete struct or union, an
+ * enum or a typedef, with a name and a declaring file? */
+static int shared_by_shape(const struct reading *r, const struct hot__die *d)
+{
+    return r->shape_of && d->name && d->file && !(d->flags & HOT_DIE_DECLARATION) &&
+           (d->tag == HOT_DW_STRUCTURE || d->tag == HOT_DW_UNION || d->tag == HOT_DW_ENUMERATION ||
+            d->tag == HOT_DW_TYPEDEF);
+}
+
 /* The node of the type entry i names. */
 static uint32_t type_of(struct reading *r, uint32_t i)
 {
@@ -340,8 +460,19 @@ static uint32_t read_type(struct reading *r, uint32_t i)
         return r->node_of[i] - 1;
     if (r->depth >= MAX_DEPTH || r->failed)
         return NODE_UNKNOWN;
-    r->depth++;
     const struct hot__die *d = &r->dw->dies[i];
+    size_t slot = 0;
+    if (shared_by_shape(r, d)) { /* another unit's copy of this type was read */
+        uint64_t key = shape(r, i, 0);
+        slot = shape_slot(r, key);
+        if (r->shape_keys[slot]) {
+            r->node_of[i] = r->shape_nodes[slot] + 1;
+            return r->shape_nodes[slot];
+        }
+        r->shape_keys[slot] = key;
+        r->shape_nodes[slot] = (uint32_t)r->l->node_count; /* the node read_type adds first */
+    }
+    r->depth++;
     uint32_t n = NODE_UNKNOWN;
     switch (d->tag) {
     case HOT_DW_CONST: /* qualifiers change no layout */
@@ -599,6 +730,16 @@ struct hot__layouts *hot__layouts_from(const struct hot__dwarf *dwarf,
         }
         r.failed = group_named(&r) != 0;
     }
+    if (!r.failed && roots) { /* a hot library: each named type once per shape */
+        size_t capacity = 16;
+        while (capacity < 2 * r.complete_count)
+            capacity *= 2;
+        r.shape_mask = capacity - 1;
+        r.shape_of = calloc(dw.count ? dw.count : 1, sizeof *r.shape_of);
+        r.shape_keys = calloc(capacity, sizeof *r.shape_keys);
+        r.shape_nodes = malloc(capacity * sizeof *r.shape_nodes);
+        r.failed = !r.shape_of || !r.shape_keys || !r.shape_nodes;
+    }
     if (!r.failed) {
         add_node(&r, (struct node){.kind = KIND_VOID, .name = "void"});
         add_node(&r, (struct node){.kind = KIND_UNKNOWN});
@@ -614,6 +755,9 @@ struct hot__layouts *hot__layouts_from(const struct hot__dwarf *dwarf,
     free(r.node_of);
     free(r.complete);
     free(r.groups);
+    free(r.shape_of);
+    free(r.shape_keys);
+    free(r.shape_nodes);
     if (r.failed) {
         hot__layouts_free(l);
         snprintf(err, errlen, "could not be read: out of memory");
