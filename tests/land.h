@@ -43,7 +43,8 @@ static int land_library(const char *build, const char *library)
 }
 
 /* Writes library's stamp, as `vais-hot stamp` does. Returns the monotonic
- * time right after the stamp landed, or -1. */
+ * time right before the stamp landed (the rename that makes it visible), or
+ * -1: a delay measured from it is one from the landing, never less. */
 static long long land_stamp(const char *library)
 {
     char stamp[4200], tmp[4300];
@@ -61,9 +62,10 @@ static long long land_stamp(const char *library)
             (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
             (unsigned long long)st.st_ino, (unsigned long long)st.st_dev,
             (unsigned long long)now.tv_sec * 1000000000ULL + (unsigned long long)now.tv_nsec);
-    if (fclose(f) != 0 || rename(tmp, stamp) != 0)
+    if (fclose(f) != 0)
         return -1;
-    return land_now_ns();
+    long long landing = land_now_ns();
+    return rename(tmp, stamp) == 0 ? landing : -1;
 }
 
 #endif

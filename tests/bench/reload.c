@@ -8,8 +8,10 @@
  *           Then hot_cleanup() with those 51 versions mapped.
  *   idle    one hot_check() with nothing new, against one stat() of the
  *           stamp.
- * argv: reload|idle, this program's own hot library, a scratch path, the
- * number of hot functions, the label. */
+ *   first   the first load, hot_init(), which also reads the core's debug
+ *           information.
+ * argv: reload|idle|first, this program's own hot library, a scratch path,
+ * the number of hot functions, the label. */
 #define _POSIX_C_SOURCE 200809L
 #include "../land.h"
 
@@ -113,19 +115,29 @@ static int idle(const char *library, const char *label)
 
 int main(int argc, char **argv)
 {
-    if (argc != 6 || (strcmp(argv[1], "reload") != 0 && strcmp(argv[1], "idle") != 0)) {
-        fprintf(stderr, "usage: bench_reload reload|idle OWN-LIBRARY SCRATCH-LIBRARY COUNT LABEL\n");
+    const char *mode = argc == 6 ? argv[1] : "";
+    if (strcmp(mode, "reload") != 0 && strcmp(mode, "idle") != 0 && strcmp(mode, "first") != 0) {
+        fprintf(stderr,
+                "usage: bench_reload reload|idle|first OWN-LIBRARY SCRATCH-LIBRARY COUNT LABEL\n");
         return 2;
     }
     const char *build = argv[2], *library = argv[3], *label = argv[5];
     int count = atoi(argv[4]);
     hot_log_to(NULL);
-    if (land_library(build, library) != 0 || land_stamp(library) < 0 || hot_init(library) != 0) {
+    long long start = land_now_ns();
+    if (land_library(build, library) != 0 || land_stamp(library) < 0 ||
+        (start = land_now_ns(), hot_init(library)) != 0) {
         fprintf(stderr, "bench_reload: cannot load '%s': %s\n", library, hot_last_error());
         return 1;
     }
-    int status = strcmp(argv[1], "reload") == 0 ? reload(build, library, count, label)
-                                                 : idle(library, label);
+    long long first = land_now_ns() - start;
+    int status = 0;
+    if (strcmp(mode, "first") == 0)
+        printf("%-44s %8.2fms\n", label, (double)first / 1e6);
+    else if (strcmp(mode, "reload") == 0)
+        status = reload(build, library, count, label);
+    else
+        status = idle(library, label);
     hot_cleanup();
     return status;
 }

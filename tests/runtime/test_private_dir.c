@@ -322,10 +322,12 @@ static void full_case(const char *self)
     if (!said_with_mount(self, 0, "mode=0700,size=8k", line, sizeof line))
         return;
     snprintf(expected, sizeof expected,
-             "vais-hot: private copies go to '%s', as TMPDIR '%s' is full (8 KiB free; two copies "
-             "of the library take ",
-             mount_runtime, mount_dir);
-    CHECK(strncmp(line, expected, strlen(expected)) == 0);
+             "vais-hot: private copies go to '%s', as TMPDIR '%s' is full (", mount_runtime,
+             mount_dir);
+    char start_of[512];
+    snprintf(start_of, strlen(expected) + 1, "%s", line);
+    CHECK_STR(start_of, expected); /* then what is free, which a sanitizer's run changes */
+    CHECK(strstr(line, " KiB free; two copies of the library take ") != NULL);
     CHECK(strlen(line) > 4 && strcmp(line + strlen(line) - 4, "KiB)") == 0);
 
     mount_without_runtime = 1;

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# tests/bench/scale.sh C-COMPILER VAIS-HOT-DIR SCRATCH-PARENT
+# The runtime's cost as a project grows, from one run, with the figures and
+# ratios it prints (it asserts nothing about time):
+# - reload: `big`, 300 hot files, 2400 hot functions and 200 structs its
+#   core shares with them (about 2 MB of library, Debug -O0 -g), against
+#   `small`, one file of 10 hot functions, both built here from sources made
+#   here; for each, hot_check from a stamp landing to the new table being
+#   live, beside the bare baseline (copy + dlopen + one dlsym per function),
+#   and big's median over small's;
+# - first load: hot_init of `fat`, whose core carries about 100 MB of DWARF
+#   (24 units that each describe 40,000 structs), against small's.
+# Reproduce: ctest --test-dir build/dev -R bench_scale -V
+set -euo pipefail
+
+cc=$1
+vais_hot_dir=$2
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d "$3/scale.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+src=$work/src
+mkdir -p "$src" "$work/tmp"
+export TMPDIR=$work/tmp
+
+fail() {
+    echo "FAIL: $*" >&2
+    [[ -f $work/build.err ]] && tail -n 30 "$work/build.err" >&2
+    exit 1
+}
+
+# The driver: reload.c, which includes ../land.h.
+cp "$here/reload.c" "$src/reload.c"
+cp "$here/../land.h" "$work/land.h"
+
+# 200 structs, each pointing at the one before it.
+awk 'BEGIN {
+    print "/* shared.h: 200 structs the core and the hot files share (made by scale.sh). */"
+    print "#ifndef SCALE_SHARED_H"
+    print "#define SCALE_SHARED_H"
+    for (j = 0; j < 200; j++) {
+        printf "struct s%d {\n    int id;\n    long count;\n    double weight[%d];\n", j, j % 4 + 1
+        if (j > 0)
+            printf "    struct s%d *before;\n", j - 1
+        printf "    struct s%d *next;\n};\n", j
+    }
+    print "#endif"
+}' >"$src/shared.h"
+
+# The core's side: one object of each.
+awk 'BEGIN {
+    print "#include \"shared.h\""
+    for (j = 0; j < 200; j++)
+        printf "struct s%d core_s%d;\n", j, j
+}' >"$src/core_types.c"
+
+# 300 hot files of 8 functions: bench_f0 .. bench_f2399; bench_f0 is int(int)
+# (reload.c calls it), the others take a struct.
+awk -v dir="$src" 'BEGIN {
+    for (k = 0; k < 300; k++) {
+        file = sprintf("%s/hot_%03d.c", dir, k)
+        print "#include \"shared.h\"" >file
+        for (m = 0; m < 8; m++) {
+            i = 8 * k + m
+            print "" >>file
+            print "// #[hot]" >>file
+            if (i == 0) {
+                print "int bench_f0(int x)\n{\n    return x;\n}" >>file
+            } else {
+                printf "int bench_f%d(struct s%d *p, int x)\n{\n", i, i % 200 >>file
+                printf "    return p ? p->id + (int)p->count + x : x + %d;\n}\n", i >>file
+            }
+        }
+        close(file)
+    }
+}'
+
+# 10 hot functions in one file.
+awk 'BEGIN {
+    for (i = 0; i < 10; i++)
+        printf "// #[hot]\nint bench_f%d(int x)\n{\n    return x + %d;\n}\n\n", i, i
+}' >"$src/small.c"
+
+# The fat core's units: each describes 40,000 structs in its debug
+# information (compiled to keep unused types).
+awk 'BEGIN {
+    print "/* fat.h: 40,000 structs (made by scale.sh). */"
+    for (i = 0; i < 40000; i++)
+        printf "struct fat%d { int a; long b; double c; char d[%d]; struct fat%d *next; unsigned e : 3; float f; short g; };\n", i, i % 7 + 1, i
+}' >"$src/fat.h"
+for t in $(seq -w 1 24); do
+    printf '#include "fat.h"\nint fat_unit_%s(void);\nint fat_unit_%s(void)\n{\n    return %d;\n}\n' \
+        "$t" "$t" "$((10#$t))" >"$src/fat_$t.c"
+done
+
+cat >"$src/CMakeLists.txt" <<'EOF'
+cmake_minimum_required(VERSION 3.21)
+project(scale LANGUAGES C)
+add_subdirectory("${VAIS_HOT_DIR}" vais-hot)
+file(GLOB hot_files "${CMAKE_CURRENT_SOURCE_DIR}/hot_*.c")
+file(GLOB fat_files "${CMAKE_CURRENT_SOURCE_DIR}/fat_*.c")
+set_source_files_properties(${fat_files} PROPERTIES COMPILE_OPTIONS -fno-eliminate-unused-debug-types)
+vais_add_hot_executable(big SOURCES reload.c core_types.c HOT_SOURCES ${hot_files} HOT ON)
+vais_add_hot_executable(small SOURCES reload.c HOT_SOURCES small.c HOT ON)
+vais_add_hot_executable(fat SOURCES reload.c ${fat_files} HOT_SOURCES small.c HOT ON)
+EOF
+
+cmake -S "$src" -B "$work/build" -G Ninja -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=Debug \
+    -DVAIS_HOT_DIR="$vais_hot_dir" >"$work/build.err" 2>&1 || fail "configure failed"
+cmake --build "$work/build" --target big small fat >>"$work/build.err" 2>&1 || fail "build failed"
+b=$work/build
+
+# Bytes of the sections named .debug_* in ELF file $1.
+debug_bytes() {
+    size -A "$1" | awk '$1 ~ /^\.debug_/ { s += $2 } END { print s + 0 }'
+}
+mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
+
+big_size=$(stat -c %s "$b/libbig_hot.so")
+echo "== runtime cost as a project grows (goals: big's reload median < 3 ms, big / small < 5; first load < 50 ms)"
+printf '%-22s %10s %10s %10s %10s %7s %10s\n' "manual reload (50 runs)" median p90 max bare ratio cleanup
+"$b/small" reload "$b/libsmall_hot.so" "$work/small.so" 10 "small: 10 functions" | tee "$work/small.row"
+"$b/big" reload "$b/libbig_hot.so" "$work/big.so" 2400 "big: 2400 functions" | tee "$work/big.row"
+echo "  (big: 300 files, 200 shared structs, a $(mb "$big_size") MB library;"
+echo "   bare: copy + dlopen + one dlsym per function; cleanup: hot_cleanup, 51 versions mapped)"
+read -r small_median < <(awk '{ sub(/^small: 10 functions */, ""); print $1 + 0 }' "$work/small.row")
+read -r big_median < <(awk '{ sub(/^big: 2400 functions */, ""); print $1 + 0 }' "$work/big.row")
+awk -v s="$small_median" -v l="$big_median" \
+    'BEGIN { printf "%-22s %9.2f   (goal: < 5)\n", "big / small", l / s }'
+echo
+echo "first load: hot_init, which reads the core's debug information too"
+"$b/small" first "$b/libsmall_hot.so" "$work/first_small.so" 10 \
+    "core with $(mb "$(debug_bytes "$b/small")") MB of DWARF"
+"$b/fat" first "$b/libfat_hot.so" "$work/first_fat.so" 10 \
+    "core with $(mb "$(debug_bytes "$b/fat")") MB of DWARF"
