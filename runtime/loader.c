@@ -10,6 +10,7 @@
 #define _POSIX_C_SOURCE 200809L /* strdup */
 #include "runtime.h"
 
+#include "core_info.h"
 #include "elf_check.h"
 #include "grow.h"
 #include "layout.h"
@@ -77,20 +78,18 @@ static struct {
     unsigned long attempts;             /* names private copies uniquely */
     struct version *versions;           /* every version kept mapped, oldest first */
     size_t version_count;
-    size_t published;                     /* index in versions of the one published */
-    long numbered;                        /* the number the last load was given */
-    _Atomic long version;                 /* the published version's number, 0 if none */
-    void (*on_reload)(long version);      /* after a reload, outside the lock */
-    void (*before_reload)(long version);  /* before a reload, under the lock */
-    size_t keep;                          /* versions kept at a safe point; 0: all */
-    char error[1024];                     /* text of the last failure */
-    struct watcher *watcher;              /* auto mode's, or NULL */
-    long private_owner;                   /* the process that made private_dir */
-    int refused_before_load;              /* refused_stamp was refused with nothing loaded */
-    struct hot__layouts *core_layouts;    /* the core's named types, read at the first load */
-    struct hot__functions core_functions; /* the core's functions, read with them */
-    int core_read;                        /* tried: both stay empty if it has no debug info */
-    int library_layouts_missing;          /* said once that a build had no debug information */
+    size_t published;                    /* index in versions of the one published */
+    long numbered;                       /* the number the last load was given */
+    _Atomic long version;                /* the published version's number, 0 if none */
+    void (*on_reload)(long version);     /* after a reload, outside the lock */
+    void (*before_reload)(long version); /* before a reload, under the lock */
+    size_t keep;                         /* versions kept at a safe point; 0: all */
+    char error[1024];                    /* text of the last failure */
+    struct watcher *watcher;             /* auto mode's, or NULL */
+    long private_owner;                  /* the process that made private_dir */
+    int refused_before_load;             /* refused_stamp was refused with nothing loaded */
+    const struct hot__core_info *core;   /* the core's types and functions; NULL until used */
+    int library_layouts_missing;         /* said once that a build had no debug information */
     /* hot_check with nothing new: the last look at the stamp found nothing
      * pending (settled), and the notice has seen no change to it since, so
      * there is nothing to look at until RECHECK_NS has passed (a change the
@@ -207,6 +206,7 @@ static void after_fork_in_parent(void)
 
 static void after_fork_in_child(void)
 {
+    hot__core_info_after_fork();
     close_notice(); /* its events are the parent's to read */
     if (L.watcher) {
         hot__os_watch_close(L.watcher->watch);
@@ -226,6 +226,7 @@ void hot__register(const struct hot_abi_manifest *manifest)
         use_library(override && *override ? override : manifest->library);
         atexit(hot__remove_private_dir);
         pthread_atfork(before_fork, after_fork_in_parent, after_fork_in_child);
+        hot__core_info_start(manifest->program);
     }
     unlock_loader();
 }
@@ -299,31 +300,17 @@ static long validate(const struct hot_abi_table *table, uint32_t *entry_of)
     return HOT_OK;
 }
 
-/* Reads the core's layouts and functions from the running program's file,
- * once: at the first load. Without debug information to read them from,
- * both stay empty, and a line says so. */
+/* The core's layouts and functions, for the checks that need them: read
+ * from the running program's file in the background since it registered
+ * (core_info.c). Without debug information to read them from, both stay
+ * empty, and a line says so, once. */
 static void read_core_locked(void)
 {
-    if (L.core_read)
+    if (L.core)
         return;
-    L.core_read = 1;
-    char err[512];
-    size_t size;
-    struct hot__dwarf dw;
-    const unsigned char *image = hot__os_map_file(hot__os_program_path(), &size, err, sizeof err);
-    if (!image) {
-        hot__say("layouts not checked: %s", err);
-        return;
-    }
-    if (hot__dwarf_read(image, size, &dw, err, sizeof err) == 0) {
-        L.core_layouts = hot__layouts_from(&dw, NULL, err, sizeof err);
-        if (hot__functions_read(&dw, image, size, &L.core_functions) != 0)
-            snprintf(err, sizeof err, "could not be read: out of memory");
-        hot__dwarf_free(&dw);
-    }
-    hot__os_unmap_file(image, size);
-    if (!L.core_layouts)
-        hot__say("layouts not checked: '%s' %s (compile it with -g)", L.manifest->program, err);
+    L.core = hot__core_info(L.manifest->program);
+    if (L.core->why[0])
+        hot__say("%s", L.core->why);
 }
 
 /* HOT_OK if every core function the new build calls was declared to it as
@@ -333,7 +320,7 @@ static long check_prototypes_locked(const struct hot__functions *next)
     read_core_locked();
     for (size_t i = 0; i < next->declared_count; i++) {
         const struct hot__function *call = &next->declared[i];
-        const struct hot__function *def = hot__functions_find(&L.core_functions, call->key);
+        const struct hot__function *def = hot__functions_find(&L.core->functions, call->key);
         if (!def || !def->prototyped || !call->prototyped || strcmp(def->type, call->type) == 0 ||
             strchr(def->type, '?') || strchr(call->type, '?'))
             continue; /* not the core's, the same, declared without a prototype, or unknown */
@@ -389,7 +376,7 @@ static long check_layouts_locked(const struct hot__layouts *next)
     const struct hot__layouts *running = version > 0 ? L.versions[L.published].layouts : NULL;
     read_core_locked();
     enum hot__layouts_side side =
-        hot__layouts_differ(next, L.core_layouts, running, why, sizeof why, &file);
+        hot__layouts_differ(next, L.core->layouts, running, why, sizeof why, &file);
     if (side == HOT_LAYOUTS_AGREE)
         return HOT_OK;
     /* The core and this build read one file two ways: not an edit since

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <vais/hot.h>
 
@@ -115,6 +116,21 @@ int main(int argc, char **argv)
     char **builds = argv + 1;
     char line[700];
     struct scratch s;
+
+    /* The core's types are read in the background from the start: a child
+     * forked meanwhile reads them itself, and its first load is checked
+     * against them too. */
+    pid_t child = fork();
+    if (child == 0) {
+        scratch_open(&s, "layout-child");
+        int refused = scratch_land(&s, builds[ADDED]) && hot_init(s.library) == HOT_E_LAYOUT;
+        scratch_close(&s);
+        exit(refused && check_exit() == 0 ? 0 : 1);
+    }
+    int child_status = -1;
+    CHECK_INT(waitpid(child, &child_status, 0), ==, child);
+    CHECK_INT(child_status, ==, 0);
+
     scratch_open(&s, "layout");
 
     struct world world = {0};
