@@ -808,9 +808,11 @@ static int same_file(const struct stat *a, const struct stat *b)
 }
 
 /* What keeps LIBRARY (whose identity is st) from being stamped: NULL if it
- * is whole and stayed the same while it was read. When two builds race, one
- * may come to stamp the file the other's linker is still writing. */
-static const char *unfinished(const char *library, const struct stat *st)
+ * is whole and stayed the same while it was read, with the hash of its
+ * bytes in *content. When two builds race, one may come to stamp the file
+ * the other's linker is still writing. */
+static const char *unfinished(const char *library, const struct stat *st,
+                              unsigned long long *content)
 {
     char err[512];
     size_t size = 0;
@@ -819,6 +821,7 @@ static const char *unfinished(const char *library, const struct stat *st)
     if (st->st_size > 0 && !bytes)
         return "cannot be read";
     const char *missing = elf_incomplete(bytes, size);
+    *content = missing ? 0 : hot_abi_content_hash(bytes, size);
     hot__os_unmap_file(bytes, size);
     struct stat again;
     if (!missing && (stat(library, &again) != 0 || !same_file(st, &again)))
@@ -843,7 +846,8 @@ static enum gen_status run_stamp(int argc, char **argv)
         say_error("cannot stat '%s': %s", library, strerror(errno));
         return GEN_IO;
     }
-    const char *missing = unfinished(library, &st);
+    unsigned long long content;
+    const char *missing = unfinished(library, &st, &content);
     if (missing) {
         fprintf(stderr,
                 "vais-hot: not stamped: '%s' %s; a build still writing it stamps it when done\n",
@@ -856,8 +860,9 @@ static enum gen_status run_stamp(int argc, char **argv)
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     unsigned long long build = (unsigned long long)now.tv_sec * 1000000000ULL + now.tv_nsec;
-    int length = snprintf(line, sizeof line, HOT_ABI_STAMP_FORMAT, (long long)st.st_size, mtime_ns,
-                          (unsigned long long)st.st_ino, (unsigned long long)st.st_dev, build);
+    int length =
+        snprintf(line, sizeof line, HOT_ABI_STAMP_FORMAT, (long long)st.st_size, mtime_ns,
+                 (unsigned long long)st.st_ino, (unsigned long long)st.st_dev, build, content);
     char *temp = NULL;
     enum gen_status status = GEN_OK;
     if (length < 0 || (size_t)length >= sizeof line || buf_append(&text, line, (size_t)length))

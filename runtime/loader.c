@@ -231,6 +231,15 @@ void hot__register(const struct hot_abi_manifest *manifest)
     unlock_loader();
 }
 
+/* 1 with what stamp text says (the library's identity, and the hash of its
+ * bytes) if it is a stamp; else 0. */
+static int parse_stamp(const char *text, struct hot__file_id *id, unsigned long long *content)
+{
+    unsigned long long build;
+    return sscanf(text, HOT_ABI_STAMP_FORMAT, &id->size, &id->mtime_ns, &id->inode, &id->device,
+                  &build, content) == 6;
+}
+
 /* Reads the stamp; returns 1 with its text and identity, 0 if there is none
  * (or it is not a stamp), and -1 with HOT_E_UNSAFE's text set when others
  * may write it. */
@@ -257,9 +266,8 @@ static int read_stamp(char *text, size_t size, struct hot__file_id *id)
             return 0;
         snprintf(L.read_text, sizeof L.read_text, "%s", text);
     }
-    unsigned long long build;
-    return sscanf(text, HOT_ABI_STAMP_FORMAT, &id->size, &id->mtime_ns, &id->inode, &id->device,
-                  &build) == 5;
+    unsigned long long content;
+    return parse_stamp(text, id, &content);
 }
 
 /* Checks the library's table against the manifest: if every hot function
@@ -676,6 +684,18 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     image = after.size > 0 ? hot__os_map_file(copy, &image_size, err, sizeof err) : NULL;
     if (!image && after.size > 0) {
         status = fail(HOT_E_IO, "%s", err);
+        goto refused;
+    }
+    /* The bytes must be the ones the stamp vouches for: damage since the
+     * build (on disk, by a tool) leaves the file's identity as it was. */
+    struct hot__file_id vouched;
+    unsigned long long content;
+    if (stamp_text && parse_stamp(stamp_text, &vouched, &content) &&
+        hot_abi_content_hash(image, image_size) != content) {
+        status = fail(HOT_E_BAD_FILE,
+                      "'%s' is not the file its stamp vouches for: its bytes changed since it "
+                      "was built (damaged on disk, or by a tool); build '%s_hot' again",
+                      L.library, L.manifest->program);
         goto refused;
     }
     int bad = hot__elf_check(image, image_size, after.size, err, sizeof err) != 0;

@@ -7,6 +7,7 @@
 #define VAIS_HOT_TEST_LAND_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <vais/hot_abi.h>
@@ -42,7 +43,25 @@ static int land_library(const char *build, const char *library)
     return land_copy(build, tmp) == 0 && rename(tmp, library) == 0 ? 0 : -1;
 }
 
-/* Writes library's stamp, as `vais-hot stamp` does. Returns the monotonic
+/* The stamp's hash of the file at path (0 if it cannot be read). */
+static unsigned long long land_content_hash(const char *path)
+{
+    FILE *file = fopen(path, "rb");
+    unsigned char *bytes = NULL;
+    long size = file && fseek(file, 0, SEEK_END) == 0 ? ftell(file) : -1;
+    if (size >= 0 && fseek(file, 0, SEEK_SET) == 0)
+        bytes = malloc(size ? (size_t)size : 1);
+    unsigned long long hash = 0;
+    if (bytes && fread(bytes, 1, (size_t)size, file) == (size_t)size)
+        hash = hot_abi_content_hash(bytes, (unsigned long long)size);
+    free(bytes);
+    if (file)
+        fclose(file);
+    return hash;
+}
+
+/* Writes library's stamp, as `vais-hot stamp` does, but for any file (that
+ * command stamps only a whole library). Returns the monotonic
  * time right before the stamp landed (the rename that makes it visible), or
  * -1: a delay measured from it is one from the landing, never less. */
 static long long land_stamp(const char *library)
@@ -61,7 +80,8 @@ static long long land_stamp(const char *library)
     fprintf(f, HOT_ABI_STAMP_FORMAT, (long long)st.st_size,
             (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
             (unsigned long long)st.st_ino, (unsigned long long)st.st_dev,
-            (unsigned long long)now.tv_sec * 1000000000ULL + (unsigned long long)now.tv_nsec);
+            (unsigned long long)now.tv_sec * 1000000000ULL + (unsigned long long)now.tv_nsec,
+            land_content_hash(library));
     if (fclose(f) != 0)
         return -1;
     long long landing = land_now_ns();

@@ -613,12 +613,14 @@ static int run_stamp(const char *exe, const char *scratch)
         char expected[256];
         stat(library, &st);
         char *written = slurp(stamp, NULL);
-        /* Every field but the build number is known; that one must be new. */
+        /* Every field but the build number is known (the content hash of the
+         * bytes written); that one must be new. */
         const char *build = written ? strstr(written, "build ") : NULL;
         builds[round] = build ? strtoull(build + 6, NULL, 10) : 0;
         snprintf(expected, sizeof expected, HOT_ABI_STAMP_FORMAT, (long long)st.st_size,
                  (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
-                 (unsigned long long)st.st_ino, (unsigned long long)st.st_dev, builds[round]);
+                 (unsigned long long)st.st_ino, (unsigned long long)st.st_dev, builds[round],
+                 hot_abi_content_hash((const unsigned char *)whole, whole_size + (size_t)round));
         if (r.status != 0 || (r.err && r.err[0]))
             failf("stamp: exit status %d, stderr: %s", r.status, r.err ? r.err : "");
         if (!written || strcmp(written, expected) != 0)

@@ -1,14 +1,20 @@
 /* tests/runtime/test_corrupt.c
  * Damaged builds of the right size: copies of a good build (v2) with a
  * range zeroed or bytes flipped, each landed and checked in a child
- * process. A check should end with the build loaded or refused, not with
- * the program ended (killed in dlopen, or in reading the file before it,
- * or made to exit by the dynamic loader); see the bound at the end.
+ * process. Damaged before the stamp (a tool that wrote a bad file, then
+ * stamped it), a check should end with the build loaded or refused, not
+ * with the program ended (killed in dlopen, or in reading the file before
+ * it, or made to exit by the dynamic loader); see the bound at the end.
+ * Damaged after it, in place with the file's identity kept (a disk, a tool
+ * that rewrote a byte), every one is refused: its bytes are not the ones
+ * the stamp vouches for.
  * The damage is drawn from a fixed seed, so a run repeats; what was
  * damaged is printed for each crash. Code is left whole, and the hot code
  * is not called: no check can tell damaged code from other code (and
  * dlopen runs some: the library's initialisers).
- * argv: the v2 build, how many trials, and (to explore) another seed. */
+ * argv: the v2 build, how many trials, and (to explore) another seed; with
+ * VAIS_HOT_TEST_KEEP set to a directory, each build that ended the program
+ * is kept there as crash-<trial>.so. */
 #define _POSIX_C_SOURCE 200809L
 #include "check.h"
 #include "land.h"
@@ -18,7 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vais/hot.h>
@@ -121,8 +129,10 @@ int main(int argc, char **argv)
     CHECK(land_library(argv[1], library) == 0 && land_stamp(library) > 0);
     CHECK_INT(hot_init(library), ==, HOT_OK);
 
-    int loaded = 0, refused = 0, killed = 0;
-    for (int t = 0; t < trials; t++) {
+    int loaded = 0, refused = 0, killed = 0, after_trials = trials / 4;
+    int after_changed = 0, after_refused = 0; /* zeroing zeros changes nothing */
+    for (int t = 0; t < trials + after_trials; t++) {
+        int after = t >= trials; /* damaged after the stamp */
         memcpy(bad, good, size);
         size_t at, length;
         const char *how;
@@ -147,8 +157,20 @@ int main(int argc, char **argv)
                 at = k == 0 ? place : at;
             }
         }
-        CHECK_INT(write_all(staged, bad, size), ==, 0);
-        CHECK(land_library(staged, library) == 0 && land_stamp(library) > 0);
+        if (after) {
+            struct stat landed;
+            CHECK(land_library(argv[1], library) == 0 && land_stamp(library) > 0);
+            CHECK_INT(stat(library, &landed), ==, 0);
+            FILE *in_place = fopen(library, "r+b");
+            CHECK(in_place && fwrite(bad, 1, size, in_place) == size);
+            if (in_place)
+                fclose(in_place);
+            const struct timespec times[2] = {landed.st_atim, landed.st_mtim};
+            CHECK_INT(utimensat(AT_FDCWD, library, times, 0), ==, 0);
+        } else {
+            CHECK_INT(write_all(staged, bad, size), ==, 0);
+            CHECK(land_library(staged, library) == 0 && land_stamp(library) > 0);
+        }
         fflush(NULL);
         pid_t pid = fork();
         if (pid == 0)
@@ -160,6 +182,15 @@ int main(int argc, char **argv)
             fprintf(stderr, "trial %d: %s %zu bytes at %zu: %s %d\n", t, how, length, at,
                     WIFSIGNALED(status) ? "killed by signal" : "ended with status",
                     WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+            const char *keep = getenv("VAIS_HOT_TEST_KEEP");
+            char kept[4200];
+            snprintf(kept, sizeof kept, "%s/crash-%d.so", keep ? keep : "", t);
+            if (keep && write_all(kept, bad, size) != 0)
+                fprintf(stderr, "cannot keep '%s'\n", kept);
+        } else if (after) {
+            int changed = memcmp(bad, good, size) != 0;
+            after_changed += changed;
+            after_refused += changed && WEXITSTATUS(status) == 1;
         } else {
             loaded += WEXITSTATUS(status) == 0;
             refused += WEXITSTATUS(status) == 1;
@@ -173,6 +204,9 @@ int main(int argc, char **argv)
      * then acts on. About 3 in 10,000 over many seeds and two compilers;
      * the bound leaves room for the layout of another build's file. */
     CHECK_INT(killed * 200, <=, trials);
+    printf("%d damaged after their stamp (%d of them changed): %d refused\n", after_trials,
+           after_changed, after_refused);
+    CHECK_INT(after_refused, ==, after_changed);
 
     /* The children's private directories, left as they ended, go with the
      * sweep of the next private directory made. */

@@ -72,14 +72,56 @@ struct hot_abi_manifest {
 
 /* The stamp file the build writes beside the hot library ("<library>.stamp")
  * after each successful link, by writing a temporary file and renaming it: the
- * identity of the library file it vouches for, as stat() saw it, and a build
+ * identity of the library file it vouches for, as stat() saw it, a build
  * number unique to this stamp (the writer's realtime clock in ns), since two
- * quick builds can share size, inode and a coarse mtime. The runtime loads a
+ * quick builds can share size, inode and a coarse mtime, and the hash of the
+ * file's bytes (hot_abi_content_hash), which damage done to the file since
+ * (on disk, by a tool) changes while its identity stays. The runtime loads a
  * library only while it still matches its stamp. One format string serves
  * printf and scanf. */
 #define HOT_ABI_STAMP_SUFFIX ".stamp"
 #define HOT_ABI_STAMP_FORMAT                                                                       \
-    "vais-hot stamp 1\nsize %lld\nmtime_ns %lld\ninode %llu\ndevice %llu\nbuild %llu\n"
+    "vais-hot stamp 2\nsize %lld\nmtime_ns %lld\ninode %llu\ndevice %llu\nbuild %llu\n"            \
+    "content %llx\n"
+
+/* The little-endian 64-bit word at p (one load on a little-endian host). */
+static inline unsigned long long hot_abi__le64(const unsigned char *p)
+{
+    return (unsigned long long)p[0] | (unsigned long long)p[1] << 8 |
+           (unsigned long long)p[2] << 16 | (unsigned long long)p[3] << 24 |
+           (unsigned long long)p[4] << 32 | (unsigned long long)p[5] << 40 |
+           (unsigned long long)p[6] << 48 | (unsigned long long)p[7] << 56;
+}
+
+/* One lane's step over word w. */
+static inline unsigned long long hot_abi__mix(unsigned long long lane, unsigned long long w)
+{
+    lane = (lane ^ w) * 0xff51afd7ed558ccdULL;
+    return lane ^ lane >> 31;
+}
+
+/* The stamp's hash of bytes[0..size): four lanes over little-endian 64-bit
+ * words (so a host and a target of either byte order agree), then the
+ * bytes left; fast, not cryptographic (whoever may write the library may
+ * run code anyway: the hash tells damage, not malice). */
+static inline unsigned long long hot_abi_content_hash(const unsigned char *bytes,
+                                                      unsigned long long size)
+{
+    const unsigned long long k = 0x9e3779b97f4a7c15ULL;
+    unsigned long long a = k ^ size, b = k * 3, c = k * 5, d = k * 7, i = 0;
+    for (; i + 32 <= size; i += 32) {
+        a = hot_abi__mix(a, hot_abi__le64(bytes + i));
+        b = hot_abi__mix(b, hot_abi__le64(bytes + i + 8));
+        c = hot_abi__mix(c, hot_abi__le64(bytes + i + 16));
+        d = hot_abi__mix(d, hot_abi__le64(bytes + i + 24));
+    }
+    unsigned long long h = a ^ (b << 1 | b >> 63) ^ (c << 2 | c >> 62) ^ (d << 3 | d >> 61);
+    for (; i < size; i++)
+        h = (h ^ bytes[i]) * 0x100000001b3ULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return h ^ h >> 33;
+}
 
 /* Called once per process by the generated stubs' constructor. */
 void hot__register(const struct hot_abi_manifest *manifest);
