@@ -24,8 +24,9 @@
 #define RELOC_ADDRESS R_X86_64_GLOB_DAT /* the symbol's address */
 #define RELOC_OF_SYMBOL(t)                                                                         \
     ((t) == R_X86_64_64 || (t) == R_X86_64_GLOB_DAT || (t) == R_X86_64_JUMP_SLOT)
-#define RELOC_RELATIVE R_X86_64_RELATIVE /* where the library was loaded plus the addend */
-#define RELOC_POINTER R_X86_64_64        /* the symbol's address plus the addend */
+#define RELOC_RELATIVE R_X86_64_RELATIVE  /* where the library was loaded plus the addend */
+#define RELOC_RESOLVED R_X86_64_IRELATIVE /* what the resolver at the addend returns */
+#define RELOC_POINTER R_X86_64_64         /* the symbol's address plus the addend */
 #define RELOC_NONE R_X86_64_NONE
 #define RELOC_KNOWN(t)                                                                             \
     ((t) == R_X86_64_64 || (t) == R_X86_64_GLOB_DAT || (t) == R_X86_64_JUMP_SLOT ||                \
@@ -36,6 +37,7 @@
 #define RELOC_OF_SYMBOL(t)                                                                         \
     ((t) == R_AARCH64_ABS64 || (t) == R_AARCH64_GLOB_DAT || (t) == R_AARCH64_JUMP_SLOT)
 #define RELOC_RELATIVE R_AARCH64_RELATIVE
+#define RELOC_RESOLVED R_AARCH64_IRELATIVE
 #define RELOC_POINTER R_AARCH64_ABS64
 #define RELOC_NONE R_AARCH64_NONE
 #define RELOC_KNOWN(t)                                                                             \
@@ -617,6 +619,36 @@ static int check_array(struct view *v, const struct hot__elf_pointers *pointers,
     return 0;
 }
 
+/* The resolvers the loader calls while it relocates, which must be code, a
+ * function's start, as an initialiser: those of the symbols of type
+ * STT_GNU_IFUNC (dlsym calls one too) and of each IRELATIVE relocation. */
+static int check_resolvers(struct view *v, const struct dynamic *d, unsigned long long count,
+                           const struct starts *starts)
+{
+    const unsigned char *table = at(v, d->symtab, count * sizeof(Elf64_Sym));
+    for (unsigned long long i = 1; i < count; i++) {
+        Elf64_Sym sym;
+        memcpy(&sym, table + i * sizeof sym, sizeof sym);
+        if (ELF64_ST_TYPE(sym.st_info) == STT_GNU_IFUNC && sym.st_shndx != SHN_UNDEF &&
+            !callable(v, starts, sym.st_value))
+            return wrong(v, "a resolver that is no function");
+    }
+    const struct {
+        unsigned long long table, size;
+    } tables[] = {{d->rela, d->relasz}, {d->jmprel, d->pltrelsz}};
+    for (size_t t = 0; t < 2; t++) {
+        const unsigned char *bytes = tables[t].size ? at(v, tables[t].table, tables[t].size) : NULL;
+        for (unsigned long long k = 0; bytes && k < tables[t].size / sizeof(Elf64_Rela); k++) {
+            Elf64_Rela r;
+            memcpy(&r, bytes + k * sizeof r, sizeof r);
+            if (ELF64_R_TYPE(r.r_info) == RELOC_RESOLVED &&
+                !callable(v, starts, (unsigned long long)r.r_addend))
+                return wrong(v, "a resolver that is no function");
+        }
+    }
+    return 0;
+}
+
 /* What dlopen runs or writes before any relocation: DT_INIT and DT_FINI
  * in executable segments, the initialiser arrays in the file, relocated,
  * and the PLT's table (the loader writes its first words) writable. */
@@ -720,7 +752,8 @@ int hot__elf_check_dynamic(const unsigned char *image, size_t size,
         return -1;
     struct starts starts = {NULL, 0};
     int status = read_starts(image, size, &starts) == 0
-                     ? check_initialisers(&v, &d, pointers, &starts)
+                     ? check_initialisers(&v, &d, pointers, &starts) ||
+                           check_resolvers(&v, &d, symbols, &starts)
                      : wrong(&v, "out of memory");
     free(starts.addresses);
     return status;

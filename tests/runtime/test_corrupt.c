@@ -92,6 +92,33 @@ static int touches_code(size_t at, size_t length)
     return 0;
 }
 
+/* Makes the table's symbol in bytes' .dynsym one of type STT_GNU_IFUNC,
+ * whose value the loader would call as a resolver; 0 if it did. */
+static int make_table_a_resolver(unsigned char *bytes, size_t size)
+{
+    Elf64_Ehdr eh;
+    memcpy(&eh, bytes, sizeof eh);
+    for (unsigned i = 0; i < eh.e_shnum; i++) {
+        Elf64_Shdr sh, strings;
+        if (eh.e_shoff + (i + 1) * sizeof sh > size)
+            return -1;
+        memcpy(&sh, bytes + eh.e_shoff + i * sizeof sh, sizeof sh);
+        if (sh.sh_type != SHT_DYNSYM || sh.sh_link >= eh.e_shnum)
+            continue;
+        memcpy(&strings, bytes + eh.e_shoff + sh.sh_link * sizeof sh, sizeof sh);
+        for (size_t k = 1; k < sh.sh_size / sizeof(Elf64_Sym); k++) {
+            Elf64_Sym sym;
+            memcpy(&sym, bytes + sh.sh_offset + k * sizeof sym, sizeof sym);
+            if (strcmp((const char *)bytes + strings.sh_offset + sym.st_name, "vais_hot__table"))
+                continue;
+            sym.st_info = ELF64_ST_INFO(ELF64_ST_BIND(sym.st_info), STT_GNU_IFUNC);
+            memcpy(bytes + sh.sh_offset + k * sizeof sym, &sym, sizeof sym);
+            return 0;
+        }
+    }
+    return -1;
+}
+
 static int write_all(const char *path, const unsigned char *bytes, size_t size)
 {
     FILE *file = fopen(path, "wb");
@@ -207,6 +234,23 @@ int main(int argc, char **argv)
     printf("%d damaged after their stamp (%d of them changed): %d refused\n", after_trials,
            after_changed, after_refused);
     CHECK_INT(after_refused, ==, after_changed);
+
+    /* One byte found to end the program this way: the table's symbol made a
+     * resolver, which dlsym would call. */
+    memcpy(bad, good, size);
+    CHECK_INT(make_table_a_resolver(bad, size), ==, 0);
+    CHECK_INT(write_all(staged, bad, size), ==, 0);
+    CHECK(land_library(staged, library) == 0 && land_stamp(library) > 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(hot_check() == HOT_E_BAD_FILE &&
+                      strstr(hot_last_error(), "(a resolver that is no function)")
+                  ? 0
+                  : 1);
+    int status = -1;
+    waitpid(pid, &status, 0);
+    CHECK_INT(status, ==, 0);
 
     /* The children's private directories, left as they ended, go with the
      * sweep of the next private directory made. */
