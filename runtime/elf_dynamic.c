@@ -59,6 +59,8 @@ struct view {
     char *err;
     size_t errlen;
     unsigned long long relro, relro_size; /* what is read-only once relocated */
+    unsigned long long dynamic,
+        dynamic_size; /* the dynamic segment, which only the loader writes */
 };
 
 static int wrong(struct view *v, const char *what)
@@ -113,6 +115,8 @@ static int read_segments(struct view *v, const Elf64_Ehdr *eh, Elf64_Phdr *dynam
         if (ph.p_type == PT_DYNAMIC) {
             *dynamic = ph;
             have_dynamic = 1;
+            v->dynamic = ph.p_vaddr;
+            v->dynamic_size = ph.p_memsz;
         }
         if (ph.p_type != PT_LOAD)
             continue;
@@ -368,9 +372,9 @@ static int count_symbols(struct view *v, const struct dynamic *d, unsigned long 
 }
 
 /* Each symbol's name lies in the string table; one from elsewhere has a
- * name and is global or weak (the loader resolves a local one to the
- * library's own start); a defined one (not absolute, not thread-local)
- * lies in a segment. */
+ * name and is global or weak, of default visibility (the loader resolves a
+ * local or hidden one to the library's own start); a defined one (not
+ * absolute, not thread-local) lies in a segment. */
 static int check_symbols(struct view *v, const struct dynamic *d, unsigned long long count)
 {
     const unsigned char *table = at(v, d->symtab, count * sizeof(Elf64_Sym));
@@ -383,6 +387,8 @@ static int check_symbols(struct view *v, const struct dynamic *d, unsigned long 
             (ELF64_ST_BIND(sym.st_info) == STB_LOCAL ||
              ((const char *)at(v, d->strtab, d->strsz))[sym.st_name] == '\0'))
             return wrong(v, "a symbol from elsewhere without a name");
+        if (sym.st_shndx == SHN_UNDEF && ELF64_ST_VISIBILITY(sym.st_other) != STV_DEFAULT)
+            return wrong(v, "a symbol from elsewhere that only this file may see");
         if (sym.st_shndx != SHN_UNDEF && sym.st_shndx != SHN_ABS &&
             ELF64_ST_TYPE(sym.st_info) != STT_TLS && !mapped(v, sym.st_value, 1))
             return wrong(v, "a symbol outside the segments");
@@ -424,10 +430,10 @@ static int check_versions(struct view *v, const struct dynamic *d, unsigned long
         if (!string_ok(v, d, need.vn_file) || !names_needed(v, d, need.vn_file))
             return wrong(v, "a version need of a library not named");
         unsigned long long aux = place + need.vn_aux;
-        for (unsigned k = 0; k < need.vn_cnt; k++) {
+        for (int k = 0;; k++) { /* vn_cnt aside: the loader follows vna_next */
             Elf64_Vernaux entry;
             const unsigned char *entry_bytes = at(v, aux, sizeof entry);
-            if (!entry_bytes)
+            if (!entry_bytes || k == MAX_ENTRIES)
                 return wrong(v, "a version need outside the file");
             memcpy(&entry, entry_bytes, sizeof entry);
             if (!string_ok(v, d, entry.vna_name))
@@ -479,10 +485,13 @@ static int check_versions(struct view *v, const struct dynamic *d, unsigned long
 
 /* A place a relocation writes: 8 bytes in a writable segment (or one made
  * read-only after relocation, which is writable until then). */
+/* May a relocation write the 8 bytes at place: in a writable segment, and
+ * not in the dynamic one, which the loader reads as it relocates? */
 static int writable(const struct view *v, unsigned long long place)
 {
     const Elf64_Phdr *ph = mapped(v, place, 8);
-    return ph && (ph->p_flags & PF_W);
+    int in_dynamic = place < v->dynamic + v->dynamic_size && place + 8 > v->dynamic;
+    return ph && (ph->p_flags & PF_W) && !in_dynamic;
 }
 
 /* Each relocation of a table: a kind this machine has, a symbol of the
@@ -675,7 +684,7 @@ static int check_initialisers(struct view *v, const struct dynamic *d,
 static int open_view(const unsigned char *image, size_t size, struct view *v, struct dynamic *d,
                      unsigned long long *symbols, char *err, size_t errlen)
 {
-    *v = (struct view){image, size, {{0}}, 0, err, errlen, 0, 0};
+    *v = (struct view){image, size, {{0}}, 0, err, errlen, 0, 0, 0, 0};
     Elf64_Ehdr eh;
     Elf64_Phdr dynamic = {0};
     *symbols = 0;
