@@ -807,23 +807,30 @@ static int same_file(const struct stat *a, const struct stat *b)
            a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
 }
 
-/* What keeps LIBRARY (whose identity is st) from being stamped: NULL if it
- * is whole and stayed the same while it was read, with the hash of its
- * bytes in *content. When two builds race, one may come to stamp the file
- * the other's linker is still writing. */
+/* What keeps LIBRARY (whose identity is st) from being stamped by this
+ * build: NULL if it is whole and stayed the same while it was read, with
+ * the hash of its bytes in *content. When two builds race, one may come to
+ * stamp the file the other's linker is still writing. A file that cannot be
+ * read at all is an error, said here, and *unreadable is set. */
 static const char *unfinished(const char *library, const struct stat *st,
-                              unsigned long long *content)
+                              unsigned long long *content, int *unreadable)
 {
     char err[512];
     size_t size = 0;
     const unsigned char *bytes =
         st->st_size > 0 ? hot__os_map_file(library, &size, err, sizeof err) : NULL;
-    if (st->st_size > 0 && !bytes)
+    struct stat again;
+    *unreadable = 0;
+    if (st->st_size > 0 && !bytes) {
+        if (stat(library, &again) != 0 || !same_file(st, &again))
+            return "changed while it was read"; /* a linker began to write it */
+        say_error("%s", err);
+        *unreadable = 1;
         return "cannot be read";
+    }
     const char *missing = elf_incomplete(bytes, size);
     *content = missing ? 0 : hot_abi_content_hash(bytes, size);
     hot__os_unmap_file(bytes, size);
-    struct stat again;
     if (!missing && (stat(library, &again) != 0 || !same_file(st, &again)))
         missing = "changed while it was read";
     return missing;
@@ -847,7 +854,10 @@ static enum gen_status run_stamp(int argc, char **argv)
         return GEN_IO;
     }
     unsigned long long content;
-    const char *missing = unfinished(library, &st, &content);
+    int unreadable;
+    const char *missing = unfinished(library, &st, &content, &unreadable);
+    if (unreadable)
+        return GEN_IO;
     if (missing) {
         fprintf(stderr,
                 "vais-hot: not stamped: '%s' %s; a build still writing it stamps it when done\n",

@@ -456,10 +456,10 @@ static int check_versions(struct view *v, const struct dynamic *d, unsigned long
         memcpy(&def, bytes, sizeof def);
         named[(def.vd_ndx & 0x7fff) / 8] |= (unsigned char)(1u << (def.vd_ndx % 8));
         unsigned long long aux = place + def.vd_aux;
-        for (unsigned k = 0; k < def.vd_cnt; k++) {
+        for (int k = 0;; k++) { /* vd_cnt aside: the loader reads the first name */
             Elf64_Verdaux entry;
             const unsigned char *entry_bytes = at(v, aux, sizeof entry);
-            if (!entry_bytes)
+            if (!entry_bytes || k == MAX_ENTRIES)
                 return wrong(v, "a version definition outside the file");
             memcpy(&entry, entry_bytes, sizeof entry);
             if (!string_ok(v, d, entry.vda_name))
@@ -483,9 +483,8 @@ static int check_versions(struct view *v, const struct dynamic *d, unsigned long
     return 0;
 }
 
-/* A place a relocation writes: 8 bytes in a writable segment (or one made
- * read-only after relocation, which is writable until then). */
-/* May a relocation write the 8 bytes at place: in a writable segment, and
+/* May a relocation write the 8 bytes at place: in a writable segment (or
+ * one made read-only after relocation, which is writable until then), and
  * not in the dynamic one, which the loader reads as it relocates? */
 static int writable(const struct view *v, unsigned long long place)
 {

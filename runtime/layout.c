@@ -649,24 +649,33 @@ static int listed(const char *path, const char *const *files, size_t count)
 }
 
 /* A declared root for each named type with a file, but those of the files
- * in private_files; once per tag, name and file (a header's types are in
- * every unit that includes it). */
+ * in private_files: in the core, once per tag, name and file (its first
+ * definition); in a hot library, once per shape of each too, as its units
+ * may see one header type two ways (a header's types are in every unit
+ * that includes it). */
 static void read_declared_roots(struct reading *r, const char *const *private_files,
                                 size_t private_count)
 {
+    enum { KEPT_MAX = 16 }; /* more views of one name are rooted again, which is harmless */
     const struct hot__dwarf *dw = r->dw;
-    size_t run = 0; /* the first of the definitions with this tag and name */
+    struct view_of_name {
+        const char *file; /* the reader makes one pointer of each path */
+        uint32_t type;
+    } kept[KEPT_MAX]; /* the roots made for this tag and name */
+    size_t kept_count = 0;
     for (size_t k = 0; k < r->complete_count && !r->failed; k++) {
         const struct named *d = &r->complete[k];
         const char *file = dw->dies[d->index].file;
         if (k > 0 && !same_named(&r->complete[k - 1], d))
-            run = k;
-        if (!file)
+            kept_count = 0;
+        if (!file || listed(file, private_files, private_count))
             continue;
-        int seen = 0; /* the reader makes one pointer of each path */
-        for (size_t j = run; j < k && !seen; j++)
-            seen = dw->dies[r->complete[j].index].file == file;
-        if (seen || listed(file, private_files, private_count))
+        int shaped = r->shape_of != NULL;
+        uint32_t type = shaped ? read_type(r, d->index) : NODE_UNKNOWN;
+        int seen = 0;
+        for (size_t j = 0; j < kept_count && !seen; j++)
+            seen = kept[j].file == file && (!shaped || kept[j].type == type);
+        if (seen)
             continue;
         char key[1024];
         int n = snprintf(key, sizeof key, "%c\n%s\n%s",
@@ -677,7 +686,10 @@ static void read_declared_roots(struct reading *r, const char *const *private_fi
                          file, d->name);
         if (n < 0 || (size_t)n >= sizeof key)
             continue; /* a path this long names no header worth a refusal */
-        uint32_t type = read_type(r, d->index);
+        if (!shaped)
+            type = read_type(r, d->index);
+        if (kept_count < KEPT_MAX)
+            kept[kept_count++] = (struct view_of_name){file, type};
         add_root(r, ROOT_DECLARED, key, &type, 1);
     }
 }
@@ -790,6 +802,13 @@ enum verdict {
     REPORTED,     /* a struct or union changed; why says how */
 };
 
+/* The file both a and b say declares them, or NULL if either does not
+ * say or they differ (two types of one name from two headers). */
+static const char *same_file(const struct node *a, const struct node *b)
+{
+    return a->file && b->file && strcmp(a->file, b->file) == 0 ? a->file : NULL;
+}
+
 struct comparison {
     const struct hot__layouts *a; /* the new build */
     const struct hot__layouts *b; /* what runs now: the core, or the running build */
@@ -801,7 +820,7 @@ struct comparison {
     int depth; /* of compare_types calls */
     char *why;
     size_t whylen;
-    const char *file; /* where the type why names is declared, once it is set */
+    const char *file; /* where both sides declare the type why names, once set */
 };
 
 /* Marks the pair compared; returns 1 if it already was (or memory ran out:
@@ -1039,7 +1058,7 @@ static enum verdict compare_aggregates(struct comparison *c, uint32_t an, uint32
                  (unsigned long long)a->size, change[0] ? ", " : "", change);
     else
         snprintf(what, sizeof what, "%s", change);
-    c->file = a->file;
+    c->file = same_file(a, b);
     snprintf(c->why, c->whylen, "%s '%s' changed layout (%s)%s%s",
              a->kind == KIND_UNION ? "union" : "struct",
              name      ? name
@@ -1139,7 +1158,8 @@ static int compare_root(struct comparison *c, uint32_t a, uint32_t b)
         spell(c->b, resolve(c->b, step_in(c->b, b, steps), &unused), was, sizeof was, 0);
         spell(c->a, resolve(c->a, step_in(c->a, a, steps), &unused), now, sizeof now, 0);
         snprintf(c->why, c->whylen, "type '%s' changed from %s to %s", label, was, now);
-        c->file = c->a->nodes[step_in(c->a, a, steps)].file;
+        c->file =
+            same_file(&c->a->nodes[step_in(c->a, a, steps)], &c->b->nodes[step_in(c->b, b, steps)]);
     }
     return v != SAME;
 }

@@ -60,8 +60,8 @@ enum hot__layouts_side {
  * may be NULL. Returns HOT_LAYOUTS_AGREE if they agree wherever both sides
  * see a type whole; otherwise the side that differs, with what changed in
  * why, e.g. "struct 'state_t' changed layout (48 -> 56 bytes)", and in
- * *file the path of the file that declares the type it names (owned by
- * next), or NULL if unknown. */
+ * *file the path of the file that declares the type it names, on both
+ * sides (owned by next), or NULL if either does not say or they differ. */
 enum hot__layouts_side hot__layouts_differ(const struct hot__layouts *next,
                                            const struct hot__layouts *core,
                                            const struct hot__layouts *running, char *why,

@@ -98,7 +98,7 @@ static struct {
     struct hot__watch *notice; /* the stamp, in manual mode; NULL: none yet */
     long long notice_tried_ns; /* when opening it last failed */
     long long looked_ns;       /* when hot_check last looked at the stamp */
-    int settled;
+    int settled;               /* the last look found nothing pending */
 } L = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 /* Sets L.error and returns status, for `return fail(...)`; the caller holds
@@ -972,7 +972,7 @@ static long check_locked(void)
         snprintf(L.refused_stamp, sizeof L.refused_stamp, "%s", text);
         report_refusal();
     }
-    L.settled = 1;
+    L.settled = status != 0; /* 0: the library changed while it was copied */
     return status;
 }
 

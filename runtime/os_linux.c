@@ -178,16 +178,18 @@ static int dirs_writable_by_others(const char *path, char *err, size_t errlen)
 
 /* Opens path to read it, without blocking (a FIFO) and only if it is a
  * regular file nobody but the user and root may write: fd and *st, 0;
- * -1 when it cannot be read (missing, or not a regular file) and -2 when
- * others may write it, with why in err. */
+ * -1 when it cannot be read (missing, or not a regular file), -3 when this
+ * machine stops it (out of descriptors or memory, no permission) and -2
+ * when others may write it, with why in err. */
 static int open_trusted(const char *path, int *fd, struct stat *st, char *err, size_t errlen)
 {
     *fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (*fd < 0) {
-        set_err(err, errlen, "cannot open", path);
         /* Missing, a build would make it; anything else (out of
          * descriptors or memory, no permission) is this machine's. */
-        return errno == ENOENT || errno == ENOTDIR ? -1 : -3;
+        int missing = errno == ENOENT || errno == ENOTDIR;
+        set_err(err, errlen, "cannot open", path);
+        return missing ? -1 : -3;
     }
     int status = 0;
     if (fstat(*fd, st) != 0) {
@@ -297,14 +299,22 @@ int hot__os_copy_file(const char *src, const char *dst, struct hot__file_id *bef
         goto done;
     }
     /* In the kernel where it can (one copy, no trip through buf); where it
-     * cannot (another file system before Linux 5.19, an old kernel), by
-     * hand from where it stopped. */
+     * cannot (another file system: EXDEV, but on Linux 5.3 to 5.18; an old
+     * kernel; a file system that copies less than there is), by hand from
+     * where it stopped. */
     int by_hand = 0;
+    long long copied = 0;
     for (;;) {
         ssize_t n = by_hand ? read(in, buf, sizeof buf)
                             : copy_file_range(in, NULL, out, NULL, (size_t)1 << 30, 0);
         if (n < 0 && errno == EINTR)
             continue;
+        if (n == 0 && !by_hand && copied < (long long)st.st_size) {
+            by_hand = 1; /* it stopped short: read on, to the end */
+            continue;
+        }
+        if (n > 0)
+            copied += n;
         if (n < 0 && !by_hand && errno != EIO && errno != ENOSPC && errno != EDQUOT) {
             by_hand = 1;
             continue;

@@ -667,6 +667,21 @@ static int run_stamp(const char *exe, const char *scratch)
             failf("stamp of a library %s changed the stamp file", unfinished[i].why);
         free_run(&r);
     }
+    /* One that cannot be read at all is an error (here a directory, which
+     * root cannot map either), not a build still writing it. */
+    char *unreadable = join(work, "dir.so");
+    make_dir(unreadable);
+    char *dir_args[] = {(char *)exe, "stamp", "dir.so", "libdemo_hot.so.stamp", NULL};
+    r = run_in(dir_args, work);
+    const char *cannot = "vais-hot: error: cannot map 'dir.so': ";
+    if (r.status != 2 || !r.err || strncmp(r.err, cannot, strlen(cannot)) != 0)
+        failf("stamp of an unreadable library: exit status %d, stderr: %s", r.status,
+              r.err ? r.err : "");
+    if (!same_identity(before, identify(stamp)))
+        failf("stamp of an unreadable library changed the stamp file");
+    free_run(&r);
+    rmdir(unreadable);
+    free(unreadable);
     free(whole);
     free(library);
     free(stamp);

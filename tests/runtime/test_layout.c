@@ -39,12 +39,14 @@ enum {
     RENAMED,
     NO_DEBUG,
     REAL,
+    SPLIT,
     BUILDS
 };
 
 /* The core's side of what world.h declares, and a struct of its own that
  * shares a name with one of hot code's (core_types.h). */
 struct stats core_stats;
+struct list core_list;
 
 int core_apply(const struct config *c)
 {
@@ -74,6 +76,8 @@ static const char *const refusals[BUILDS] = {
     [GLOBAL] = "struct 'stats' changed layout (8 -> 16 bytes, field 'misses' added)",
     [REAL] = "struct 'body' changed layout (8 -> 4 bytes, field 'mass' changed type from real "
              "(double) to real (float))",
+    /* hot_other.c's view: hot.c's agrees with the core */
+    [SPLIT] = "struct 'item' changed layout (4 -> 8 bytes, field 'b' added)",
 };
 
 /* Which of those differ from the core's types; the others (CACHE: the core
@@ -109,8 +113,9 @@ static const char prototype_refusal[] =
 int main(int argc, char **argv)
 {
     if (argc != 1 + BUILDS) {
-        fprintf(stderr, "usage: test_layout OWN BODY ADDED REORDERED RETYPED ARRAY NESTED "
-                        "BEHIND_POINTER CACHE LOCAL GLOBAL PROTOTYPE RENAMED NO_DEBUG REAL\n");
+        fprintf(stderr,
+                "usage: test_layout OWN BODY ADDED REORDERED RETYPED ARRAY NESTED "
+                "BEHIND_POINTER CACHE LOCAL GLOBAL PROTOTYPE RENAMED NO_DEBUG REAL SPLIT\n");
         return 2;
     }
     char **builds = argv + 1;
@@ -120,15 +125,19 @@ int main(int argc, char **argv)
     /* The core's types are read in the background from the start: a child
      * forked meanwhile reads them itself, and its first load is checked
      * against them too. */
-    pid_t child = fork();
+    pid_t child = CHECK_THREAD_SANITIZED ? -1 : fork();
+    if (child < 0)
+        printf("skipped: a fork while the core is read (ThreadSanitizer's allocator may hang "
+               "the child)\n");
     if (child == 0) {
         scratch_open(&s, "layout-child");
         int refused = scratch_land(&s, builds[ADDED]) && hot_init(s.library) == HOT_E_LAYOUT;
         scratch_close(&s);
         exit(refused && check_exit() == 0 ? 0 : 1);
     }
-    int child_status = -1;
-    CHECK_INT(waitpid(child, &child_status, 0), ==, child);
+    int child_status = child < 0 ? 0 : -1;
+    if (child > 0)
+        CHECK_INT(waitpid(child, &child_status, 0), ==, child);
     CHECK_INT(child_status, ==, 0);
 
     scratch_open(&s, "layout");

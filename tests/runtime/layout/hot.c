@@ -39,3 +39,9 @@ int cache_hit(struct cache *c)
 {
     return ++c->hits;
 }
+
+// #[hot]
+int list_empty(struct list *l)
+{
+    return !l->first;
+}
