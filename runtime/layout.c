@@ -663,12 +663,18 @@ static void read_declared_roots(struct reading *r, const char *const *private_fi
         uint32_t type;
     } kept[KEPT_MAX]; /* the roots made for this tag and name */
     size_t kept_count = 0;
+    const char *last_file = NULL; /* the file asked about last, and whether it is private */
+    int last_private = 0;
     for (size_t k = 0; k < r->complete_count && !r->failed; k++) {
         const struct named *d = &r->complete[k];
         const char *file = dw->dies[d->index].file;
         if (k > 0 && !same_named(&r->complete[k - 1], d))
             kept_count = 0;
-        if (!file || listed(file, private_files, private_count))
+        if (file && file != last_file) {
+            last_file = file;
+            last_private = listed(file, private_files, private_count);
+        }
+        if (!file || last_private)
             continue;
         int shaped = r->shape_of != NULL;
         uint32_t type = shaped ? read_type(r, d->index) : NODE_UNKNOWN;
