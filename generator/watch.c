@@ -3,7 +3,8 @@
  * build wrote and their headers from Ninja's deps, watches their directories,
  * and rebuilds <name>_hot on each save (the core too when signatures change);
  * with --exec it runs the program and restarts it when it must.
- * Invariant: a save is never lost and never waits out the debounce window. */
+ * Invariant: a save is never lost; it is built as soon as the build before
+ * it ends, and --debounce MS after that one began (default 0). */
 #define _POSIX_C_SOURCE 200809L
 
 #include "watch.h"
@@ -20,7 +21,7 @@
 #include "os.h"
 #include "stale_units.h"
 
-#define DEFAULT_DEBOUNCE_MS 100
+#define DEFAULT_DEBOUNCE_MS 0 /* saves during a build coalesce into one build anyway */
 #define STOP_GRACE_MS 2000 /* how long a child may take to end before SIGKILL */
 
 const char watch_help[] =
@@ -36,8 +37,9 @@ const char watch_help[] =
     "       errors. When the hot functions' signatures change it builds NAME too,\n"
     "       and with Ninja also when a file NAME compiles changed (a header it\n"
     "       shares with the hot code, whose types' layouts the program checks).\n"
-    "       A save during a build causes one more build when it ends; builds start\n"
-    "       at least MS apart (default 100), so a burst of saves costs two builds.\n"
+    "       A save during a build causes one more build when it ends, so a burst\n"
+    "       of saves costs two builds; with --debounce, builds start at least MS\n"
+    "       apart (default 0).\n"
     "       --exec also runs NAME with ARGS, restarts it when the core was rebuilt,\n"
     "       and starts it again after the next good build if it exited.\n"
     "       Ctrl-C (or SIGTERM) stops the build and the program it started, then\n"

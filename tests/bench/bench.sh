@@ -16,17 +16,13 @@ vais_hot_dir=$2
 edits=${4:-9}
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d "$3/bench.XXXXXX")
-pids=()
-groups=() # process groups (setsid), each ended whole
+pids=()    # the program under test
+helpers=() # what rebuilds it by hand, ended in this order
 
 cleanup() {
-    for p in "${pids[@]}"; do
+    for p in "${pids[@]}" "${helpers[@]}"; do
         kill -TERM "$p" 2>/dev/null || true
         wait "$p" 2>/dev/null || true
-    done
-    for g in "${groups[@]}"; do
-        kill -TERM -- "-$g" 2>/dev/null || true
-        wait "$g" 2>/dev/null || true
     done
     rm -rf "$work"
 }
@@ -114,7 +110,7 @@ ninja_last() {
 measure() {
     local out=$1 err=$2 mode=$3 value t0 t1 line built total cs ce ls le gs ge us ue
     value=1000
-    for i in $(seq 1 "$edits"); do
+    for i in $(seq 0 "$edits"); do # edit 0 warms the caches up, unrecorded
         value=$((value + 1))
         built=$(grep -c "vais-hot: reloaded" "$err" || true)
         write_hot "$value"
@@ -134,7 +130,7 @@ measure() {
         read -r ls le <<<"$(ninja_last 'libbench_hot\\.so$')"
         read -r gs ge <<<"$(ninja_last 'cmake\\.verify_globs$')"
         read -r us ue <<<"$(ninja_last 'units/hot\\.c$')"
-        echo "$total $((ce - cs)) $((le - ls)) $le $((ge - gs)) $((ue - us))" >>"$work/rows.$mode"
+        ((i > 0)) && echo "$total $((ce - cs)) $((le - ls)) $le $((ge - gs)) $((ue - us))" >>"$work/rows.$mode"
     done
 }
 
@@ -161,36 +157,47 @@ kill -INT "${pids[0]}"
 wait "${pids[0]}" || true
 pids=()
 
-# hot_start(NULL) in the program itself
-rm -f "$work/stop"
-write_hot 1000
-cmake --build "$work/build" >"$work/build.err" 2>&1 || fail "build failed"
-BENCH_HOT_START=1 "$work/build/bench" "$work/stop" >"$work/hot_start.out" 2>"$work/hot_start.err" &
-pids+=($!)
-wait_for_line "$work/hot_start.out" " value=1000$" 60 >/dev/null
-measure "$work/hot_start.out" "$work/hot_start.err" hot_start
-touch "$work/stop"
-wait "${pids[0]}" || true
-pids=()
-
-# By hand: the program in auto mode (its first hot call starts it), and a
-# loop that waits for a save of hot.c with inotifywait and then runs ninja.
-by_hand=0
-if command -v inotifywait >/dev/null; then
-    by_hand=1
+# Builds the program afresh, runs command $2 (what rebuilds it: `:` when
+# the program does), then the program (with the environment assignments
+# after $2), and makes the edits under it, reported as mode $1; then stops
+# the program.
+run_program() {
+    local mode=$1 rebuilder=$2
+    shift 2
     rm -f "$work/stop"
     write_hot 1000
     cmake --build "$work/build" >"$work/build.err" 2>&1 || fail "build failed"
-    setsid bash -c 'inotifywait -qm -e close_write,moved_to --format %f "$1" |
-        while read -r name; do [[ $name == hot.c ]] && ninja -C "$2" bench_hot >/dev/null 2>&1; done'         by_hand "$work/src" "$work/build" &
-    groups+=($!)
-    "$work/build/bench" "$work/stop" >"$work/by_hand.out" 2>"$work/by_hand.err" &
+    "$rebuilder"
+    env "$@" "$work/build/bench" "$work/stop" >"$work/$mode.out" 2>"$work/$mode.err" &
     pids+=($!)
-    wait_for_line "$work/by_hand.out" " value=1000$" 60 >/dev/null
-    measure "$work/by_hand.out" "$work/by_hand.err" by_hand
+    wait_for_line "$work/$mode.out" " value=1000$" 60 >/dev/null
+    measure "$work/$mode.out" "$work/$mode.err" "$mode"
     touch "$work/stop"
     wait "${pids[0]}" || true
     pids=()
+}
+
+# hot_start(NULL) in the program itself
+run_program hot_start : BENCH_HOT_START=1
+
+# By hand: the program in auto mode (its first hot call starts it), and a
+# loop that waits for a save of hot.c with inotifywait and then runs ninja.
+# (inotifywait first: once it ends, the loop reads the end and ends too.)
+start_hand_loop() {
+    local events
+    exec {events}< <(exec inotifywait -m -e close_write,moved_to --format %f "$work/src" \
+        2>"$work/hand_loop.log")
+    helpers+=($!)
+    wait_for_line "$work/hand_loop.log" "Watches established" 30 >/dev/null
+    while read -r name <&"$events"; do
+        [[ $name == hot.c ]] && ninja -C "$work/build" bench_hot >/dev/null 2>&1
+    done &
+    helpers+=($!)
+}
+by_hand=0
+if command -v inotifywait >/dev/null; then
+    by_hand=1
+    run_program by_hand start_hand_loop
 fi
 
 # The table: one row per edit, then the medians against the floors.
