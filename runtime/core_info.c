@@ -39,16 +39,20 @@ static void read_now(struct hot__core_info *info, const char *label)
         snprintf(info->why, sizeof info->why, "layouts not checked: %s", err);
         return;
     }
+    int functions_read = 1;
     if (hot__dwarf_read(image, size, &dw, err, sizeof err) == 0) {
         info->layouts = hot__layouts_from(&dw, NULL, err, sizeof err);
-        if (hot__functions_read(&dw, image, size, &info->functions) != 0)
-            snprintf(err, sizeof err, "could not be read: out of memory");
+        functions_read = hot__functions_read(&dw, image, size, &info->functions) == 0;
         hot__dwarf_free(&dw);
     }
     hot__os_unmap_file(image, size);
     if (!info->layouts)
         snprintf(info->why, sizeof info->why, "layouts not checked: '%s' %s (compile it with -g)",
                  label, err);
+    else if (!functions_read)
+        snprintf(info->why, sizeof info->why,
+                 "prototypes not checked: the functions of '%s' could not be read (out of memory)",
+                 label);
 }
 
 static void *reader_main(void *arg)

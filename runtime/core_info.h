@@ -10,7 +10,7 @@
 struct hot__core_info {
     struct hot__layouts *layouts;    /* NULL when they could not be read */
     struct hot__functions functions; /* empty then too */
-    char why[640];                   /* the line to say when layouts is NULL */
+    char why[640];                   /* what could not be read, to say once; "" if all was */
 };
 
 /* Starts reading it in the background, once; program names the core in

@@ -429,10 +429,13 @@ static long keep_version(void *handle, const char *path, const hot_abi_code *slo
 static void publish_locked(size_t index, const struct version *was)
 {
     const struct version *v = &L.versions[index];
+    /* The number first: a thread that runs the new code (it loaded the
+     * slots, which the store below releases) reads that number or a later
+     * one from hot_version(). */
+    atomic_store(&L.version, v->number);
     atomic_store_explicit(L.manifest->active, v->slots, memory_order_release);
     hot__code_publish(v->code, v->number, was ? was->code : NULL, was ? was->number : 0);
     L.published = index;
-    atomic_store(&L.version, v->number);
     snprintf(L.loaded_stamp, sizeof L.loaded_stamp, "%s", v->stamp);
 }
 

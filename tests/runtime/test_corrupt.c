@@ -108,7 +108,7 @@ static const unsigned char *section_of_type(const unsigned char *bytes, size_t s
 
 /* Damage the loader acted on, found by the random trials, each made on
  * purpose; 0 if it could be made, 1 if this build has nothing to damage
- * that way. */
+ * that way, -1 if the file is not as expected. */
 
 /* The table's symbol made a resolver (STT_GNU_IFUNC), which dlsym calls. */
 static int table_made_resolver(unsigned char *bytes, size_t size)
