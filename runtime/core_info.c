@@ -40,7 +40,7 @@ static void read_now(struct hot__core_info *info, const char *label)
         return;
     }
     int functions_read = 1;
-    if (hot__dwarf_read(image, size, &dw, err, sizeof err) == 0) {
+    if (hot__dwarf_read(image, size, HOT_DWARF_FIRST_COPY, &dw, err, sizeof err) == 0) {
         info->layouts = hot__layouts_from(&dw, NULL, err, sizeof err);
         functions_read = hot__functions_read(&dw, image, size, &info->functions) == 0;
         hot__dwarf_free(&dw);

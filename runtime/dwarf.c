@@ -14,6 +14,7 @@
 #include <string.h>
 
 enum {
+    DW_AT_sibling = 0x01,
     DW_AT_name = 0x03,
     DW_AT_comp_dir = 0x1b,
     DW_AT_prototyped = 0x27,
@@ -636,6 +637,10 @@ struct reader {
     const struct sections *s;
     struct hot__dwarf *out;
     size_t capacity;
+    enum hot__dwarf_copies copies;
+    uint32_t *firsts; /* HOT_DWARF_FIRST_COPY: open addressing, a kept entry's index + 1 */
+    size_t first_count, firsts_capacity; /* capacity: 0 or a power of two */
+    size_t alias_capacity;
     struct frame *stack;
     size_t stack_capacity;
     const char **files; /* the current unit's file names, as full paths */
@@ -920,6 +925,55 @@ static int read_file_names(struct reader *r, struct unit *u, const char *comp_di
     return 0;
 }
 
+/* Is an entry of this tag kept once, HOT_DWARF_FIRST_COPY? */
+static int copied_by_units(uint64_t tag)
+{
+    return tag == HOT_DW_STRUCTURE || tag == HOT_DW_UNION || tag == HOT_DW_ENUMERATION ||
+           tag == HOT_DW_TYPEDEF;
+}
+
+static size_t first_hash(const struct hot__die *d)
+{
+    size_t h = (size_t)d->tag * 31 + (size_t)(uintptr_t)d->file; /* paths are interned */
+    for (const char *p = d->name; *p; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    return h;
+}
+
+/* The index of the first kept definition with d's tag, name and file;
+ * HOT_DWARF_NONE when d (the last entry kept) is that first one, which it
+ * records; HOT_DWARF_NONE - 1 when memory ran out. */
+static uint32_t first_copy(struct reader *r, const struct hot__die *d)
+{
+    if (2 * (r->first_count + 1) > r->firsts_capacity) {
+        size_t capacity = r->firsts_capacity ? 2 * r->firsts_capacity : 1024;
+        uint32_t *grown = calloc(capacity, sizeof *grown);
+        if (!grown)
+            return HOT_DWARF_NONE - 1;
+        for (size_t k = 0; k < r->firsts_capacity; k++) {
+            if (!r->firsts[k])
+                continue;
+            size_t slot = first_hash(&r->out->dies[r->firsts[k] - 1]) & (capacity - 1);
+            while (grown[slot])
+                slot = (slot + 1) & (capacity - 1);
+            grown[slot] = r->firsts[k];
+        }
+        free(r->firsts);
+        r->firsts = grown;
+        r->firsts_capacity = capacity;
+    }
+    size_t slot = first_hash(d) & (r->firsts_capacity - 1);
+    for (; r->firsts[slot]; slot = (slot + 1) & (r->firsts_capacity - 1)) {
+        const struct hot__die *f = &r->out->dies[r->firsts[slot] - 1];
+        if (f->tag == d->tag && f->file == d->file &&
+            (f->name == d->name || strcmp(f->name, d->name) == 0))
+            return r->firsts[slot] - 1;
+    }
+    r->firsts[slot] = (uint32_t)(d - r->out->dies) + 1;
+    r->first_count++;
+    return HOT_DWARF_NONE;
+}
+
 /* Walks the entries of one unit, c positioned after its header. */
 static int read_entries(struct reader *r, struct cursor *c, struct unit *u,
                         const struct abbrev_table *abbrevs)
@@ -961,11 +1015,14 @@ static int read_entries(struct reader *r, struct cursor *c, struct unit *u,
             return corrupt(r, offset, "an unknown attribute form");
         if (top && read_file_names(r, u, comp_dir) != 0)
             return corrupt(r, offset, "out of memory");
+        uint64_t sibling = 0; /* where the next entry of this list begins, if it says */
         for (size_t i = 0; !top && i < a->count; i++) {
             const struct attribute_spec *spec = &abbrevs->specs[a->first + i];
             struct value v;
             if (read_value(c, spec->form, spec->implicit, u, r->s, &v, 0) != 0)
                 return corrupt(r, offset, "an unknown attribute form");
+            if (spec->name == DW_AT_sibling && v.kind == VALUE_REFERENCE)
+                sibling = v.number;
             if (d)
                 assign(d, spec->name, &v, u);
         }
@@ -973,6 +1030,32 @@ static int read_entries(struct reader *r, struct cursor *c, struct unit *u,
             return corrupt(r, offset, "an entry past the end of its unit");
         if (d)
             d->end = (uint32_t)r->out->count;
+        /* A later unit's copy of a type kept already: found at the first,
+         * its own members passed over (in one step where it says where its
+         * list ends). */
+        if (d && r->copies == HOT_DWARF_FIRST_COPY && depth == 1 && copied_by_units(a->tag) &&
+            d->name && d->file && !(d->flags & HOT_DIE_DECLARATION)) {
+            uint32_t first = first_copy(r, d);
+            if (first == HOT_DWARF_NONE - 1 ||
+                hot__grow(&r->out->aliases, &r->alias_capacity, r->out->alias_count + 1,
+                          sizeof *r->out->aliases))
+                return corrupt(r, offset, "out of memory");
+            if (first != HOT_DWARF_NONE) {
+                r->out->count--;
+                r->out->aliases[r->out->alias_count++] = (struct hot__dwarf_alias){offset, first};
+                const unsigned char *next = r->s->info.data + sibling;
+                if (a->children && sibling > offset && next <= c->end) {
+                    c->p = next; /* the children's list and its end, skipped whole */
+                    continue;
+                }
+                if (a->children) { /* read through, keeping nothing */
+                    if (hot__grow(&r->stack, &r->stack_capacity, depth + 1, sizeof *r->stack))
+                        return corrupt(r, offset, "out of memory");
+                    r->stack[depth++] = (struct frame){HOT_DWARF_NONE, KEEP_NONE};
+                }
+                continue;
+            }
+        }
         if (a->children) {
             if (hot__grow(&r->stack, &r->stack_capacity, depth + 1, sizeof *r->stack))
                 return corrupt(r, offset, "out of memory");
@@ -995,8 +1078,8 @@ static int read_entries(struct reader *r, struct cursor *c, struct unit *u,
     return 0;
 }
 
-int hot__dwarf_read(const unsigned char *image, size_t size, struct hot__dwarf *out, char *err,
-                    size_t errlen)
+int hot__dwarf_read(const unsigned char *image, size_t size, enum hot__dwarf_copies copies,
+                    struct hot__dwarf *out, char *err, size_t errlen)
 {
     struct sections s;
     memset(out, 0, sizeof *out);
@@ -1004,7 +1087,7 @@ int hot__dwarf_read(const unsigned char *image, size_t size, struct hot__dwarf *
     if (found != 0)
         return found;
 
-    struct reader r = {.s = &s, .out = out, .err = err, .errlen = errlen};
+    struct reader r = {.s = &s, .out = out, .copies = copies, .err = err, .errlen = errlen};
     struct abbrev_table abbrevs = {0};
     int have_abbrevs = 0, status = 0;
     struct cursor c = {s.info.data, s.info.data + s.info.size, 0};
@@ -1059,6 +1142,7 @@ int hot__dwarf_read(const unsigned char *image, size_t size, struct hot__dwarf *
     if (have_abbrevs)
         free_abbrev_table(&abbrevs);
     free(r.stack);
+    free(r.firsts);
     free(r.files);
     free(r.dirs);
     free(r.paths);
@@ -1075,8 +1159,10 @@ void hot__dwarf_free(struct hot__dwarf *dwarf)
         dwarf->text = next;
     }
     free(dwarf->dies);
+    free(dwarf->aliases);
     dwarf->dies = NULL;
-    dwarf->count = 0;
+    dwarf->aliases = NULL;
+    dwarf->count = dwarf->alias_count = 0;
 }
 
 uint32_t hot__dwarf_find(const struct hot__dwarf *dwarf, uint64_t offset)
@@ -1089,5 +1175,17 @@ uint32_t hot__dwarf_find(const struct hot__dwarf *dwarf, uint64_t offset)
         else
             high = mid;
     }
-    return low < dwarf->count && dwarf->dies[low].offset == offset ? (uint32_t)low : HOT_DWARF_NONE;
+    if (low < dwarf->count && dwarf->dies[low].offset == offset)
+        return (uint32_t)low;
+    low = 0, high = dwarf->alias_count;
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+        if (dwarf->aliases[mid].offset < offset)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low < dwarf->alias_count && dwarf->aliases[low].offset == offset
+               ? dwarf->aliases[low].index
+               : HOT_DWARF_NONE;
 }

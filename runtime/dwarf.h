@@ -79,22 +79,39 @@ struct hot__dwarf_text {
     char bytes[];
 };
 
+/* An entry left out (HOT_DWARF_FIRST_COPY), found at the one it copies. */
+struct hot__dwarf_alias {
+    uint64_t offset;
+    uint32_t index;
+};
+
 struct hot__dwarf {
     struct hot__die *dies;
     size_t count;
-    struct hot__dwarf_text *text; /* the file paths the line programs only had in pieces */
+    struct hot__dwarf_text *text;     /* the file paths the line programs only had in pieces */
+    struct hot__dwarf_alias *aliases; /* sorted by offset */
+    size_t alias_count;
+};
+
+/* Which units' copies of a header's named types to keep. */
+enum hot__dwarf_copies {
+    HOT_DWARF_EVERY_COPY, /* each unit's: a hot library, whose units may see a type two ways */
+    HOT_DWARF_FIRST_COPY  /* the first definition of each struct, union, enum and typedef
+                             by name and declaring file; later ones are found at it and
+                             their members are not read (a large core's DWARF) */
 };
 
 /* Reads the entries of the ELF file image[0..size). Returns 0 on success;
  * 1 when the file has no debug information this reader can use, and -1
  * when it is corrupt or memory ran out; both with why in err, phrased to
  * follow the file's name ("has no debug information"). */
-int hot__dwarf_read(const unsigned char *image, size_t size, struct hot__dwarf *out, char *err,
-                    size_t errlen);
+int hot__dwarf_read(const unsigned char *image, size_t size, enum hot__dwarf_copies copies,
+                    struct hot__dwarf *out, char *err, size_t errlen);
 
 void hot__dwarf_free(struct hot__dwarf *dwarf);
 
-/* The index of the kept entry at offset, or HOT_DWARF_NONE. */
+/* The index of the kept entry at offset (or of the one a left-out copy
+ * there copies), or HOT_DWARF_NONE. */
 uint32_t hot__dwarf_find(const struct hot__dwarf *dwarf, uint64_t offset);
 
 #endif

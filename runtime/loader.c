@@ -575,7 +575,7 @@ static long check_build_locked(const unsigned char *image, size_t size,
 {
     char err[512];
     struct hot__dwarf dw;
-    int have_dwarf = hot__dwarf_read(image, size, &dw, err, sizeof err) == 0;
+    int have_dwarf = hot__dwarf_read(image, size, HOT_DWARF_EVERY_COPY, &dw, err, sizeof err) == 0;
     *layouts = library_layouts_locked(have_dwarf ? &dw : NULL, err, sizeof err, table);
     int failed = have_dwarf && hot__functions_read(&dw, image, size, functions) != 0;
     if (have_dwarf)

@@ -60,11 +60,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         hot__table_file_free(&table);
     }
     hot__elf_pointers_free(pointers);
-    struct hot__dwarf dw;
+    struct hot__dwarf dw, first;
     struct hot__functions list;
-    if (hot__dwarf_read(data, size, &dw, err, sizeof err) == 0) {
+    if (hot__dwarf_read(data, size, HOT_DWARF_EVERY_COPY, &dw, err, sizeof err) == 0) {
         struct hot__layouts *library = hot__layouts_from(&dw, &roots, err, sizeof err);
-        struct hot__layouts *core = hot__layouts_from(&dw, NULL, err, sizeof err);
+        struct hot__layouts *core = NULL; /* read as the core's is, each type's first copy */
+        if (hot__dwarf_read(data, size, HOT_DWARF_FIRST_COPY, &first, err, sizeof err) == 0) {
+            core = hot__layouts_from(&first, NULL, err, sizeof err);
+            if (hot__functions_read(&first, data, size, &list) == 0)
+                hot__functions_free(&list);
+            hot__dwarf_free(&first);
+        }
         const char *file;
         if (hot__layouts_differ(library, core, library, why, sizeof why, &file) && file)
             touch_name(&sum, file);

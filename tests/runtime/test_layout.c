@@ -40,6 +40,7 @@ enum {
     NO_DEBUG,
     REAL,
     SPLIT,
+    LEVEL,
     BUILDS
 };
 
@@ -105,6 +106,12 @@ static const char definitions[] =
 #define RECORDS_PROTOTYPES 1
 #endif
 
+/* The refusal of the LEVEL build. */
+static const char level_refusal[] =
+    "'core_level' is declared int(const struct config *, const struct stats *) in the new build, "
+    "but 'runtime_layout' defines it int(const struct config *, const struct body *); rebuild "
+    "'runtime_layout' and restart to use the new code";
+
 /* The refusal of the PROTOTYPE build, with its remedy. */
 static const char prototype_refusal[] =
     "'core_scale' is declared long int(long int) in the new build, but 'runtime_layout' defines "
@@ -115,7 +122,7 @@ int main(int argc, char **argv)
     if (argc != 1 + BUILDS) {
         fprintf(stderr,
                 "usage: test_layout OWN BODY ADDED REORDERED RETYPED ARRAY NESTED "
-                "BEHIND_POINTER CACHE LOCAL GLOBAL PROTOTYPE RENAMED NO_DEBUG REAL SPLIT\n");
+                "BEHIND_POINTER CACHE LOCAL GLOBAL PROTOTYPE RENAMED NO_DEBUG REAL SPLIT LEVEL\n");
         return 2;
     }
     char **builds = argv + 1;
@@ -179,6 +186,12 @@ int main(int argc, char **argv)
         CHECK_STR(hot_last_error(), prototype_refusal);
         snprintf(line, sizeof line, "vais-hot: kept v2: %s\n", prototype_refusal);
         CHECK_INT(scratch_count(&s, line), ==, 1);
+        CHECK_INT(hot_version(), ==, 2);
+        /* One the core defines in its second unit, whose copies of
+         * world.h's types are found at the first unit's. */
+        CHECK(scratch_land(&s, builds[LEVEL]));
+        CHECK_INT(hot_check(), ==, HOT_E_PROTOTYPE);
+        CHECK_STR(hot_last_error(), level_refusal);
         CHECK_INT(hot_version(), ==, 2);
     }
 
