@@ -633,12 +633,20 @@ struct frame {
     enum keep keep;
 };
 
+/* A first copy kept: its index + 1, for a derived one the entry it names
+ * (HOT_DWARF_NONE for a named one), and its hash, looked at before it. */
+struct first {
+    uint32_t index;
+    uint32_t target;
+    uint32_t hash;
+};
+
 struct reader {
     const struct sections *s;
     struct hot__dwarf *out;
     size_t capacity;
     enum hot__dwarf_copies copies;
-    uint32_t *firsts; /* HOT_DWARF_FIRST_COPY: open addressing, a kept entry's index + 1 */
+    struct first *firsts; /* HOT_DWARF_FIRST_COPY: open addressing; index 0 is empty */
     size_t first_count, firsts_capacity; /* capacity: 0 or a power of two */
     size_t alias_capacity;
     struct frame *stack;
@@ -925,36 +933,70 @@ static int read_file_names(struct reader *r, struct unit *u, const char *comp_di
     return 0;
 }
 
-/* Is an entry of this tag kept once, HOT_DWARF_FIRST_COPY? */
-static int copied_by_units(uint64_t tag)
+/* HOT_DWARF_FIRST_COPY keeps one copy of two kinds of top-level entries:
+ * a named one (a struct, union, enum or typedef) by tag, name and declaring
+ * file; and a derived one (a pointer or a qualifier) by tag, size and the
+ * entry it names, once that one is kept or found (it comes first). */
+static int named_copy(const struct hot__die *d)
 {
-    return tag == HOT_DW_STRUCTURE || tag == HOT_DW_UNION || tag == HOT_DW_ENUMERATION ||
-           tag == HOT_DW_TYPEDEF;
+    int tag = d->tag;
+    return (tag == HOT_DW_STRUCTURE || tag == HOT_DW_UNION || tag == HOT_DW_ENUMERATION ||
+            tag == HOT_DW_TYPEDEF) &&
+           d->name && d->file && !(d->flags & HOT_DIE_DECLARATION);
 }
 
-static size_t first_hash(const struct hot__die *d)
+static int derived_copy(const struct hot__die *d)
 {
-    size_t h = (size_t)d->tag * 31 + (size_t)(uintptr_t)d->file; /* paths are interned */
-    for (const char *p = d->name; *p; p++)
-        h = (h ^ (unsigned char)*p) * 16777619u;
-    return h;
+    int tag = d->tag;
+    return (tag == HOT_DW_POINTER || tag == HOT_DW_CONST || tag == HOT_DW_VOLATILE ||
+            tag == HOT_DW_RESTRICT || tag == HOT_DW_ATOMIC) &&
+           !d->name && d->type && d->type < d->offset;
 }
 
-/* The index of the first kept definition with d's tag, name and file;
- * HOT_DWARF_NONE when d (the last entry kept) is that first one, which it
- * records; HOT_DWARF_NONE - 1 when memory ran out. */
+/* What a derived entry names, as kept or found so far; HOT_DWARF_NONE for a
+ * named one. Most often the entry just before it, or the copy just left
+ * out: those are looked at first. */
+static uint32_t named_target(const struct hot__dwarf *out, const struct hot__die *d)
+{
+    if (d->name)
+        return HOT_DWARF_NONE;
+    if (out->alias_count && out->aliases[out->alias_count - 1].offset == d->type)
+        return out->aliases[out->alias_count - 1].index;
+    if (out->count > 1 && out->dies[out->count - 2].offset == d->type)
+        return (uint32_t)out->count - 2; /* d itself is the last */
+    return hot__dwarf_find(out, d->type);
+}
+
+static size_t first_hash(const struct hot__die *d, uint32_t target)
+{
+    uint64_t h = 0xcbf29ce484222325ULL ^ d->tag;
+    if (!d->name) {
+        h = (h ^ target) * 0x100000001b3ULL;
+        h = (h ^ d->size) * 0x100000001b3ULL;
+    } else {
+        h = (h ^ (uint64_t)(uintptr_t)d->file) * 0x100000001b3ULL; /* paths are interned */
+        for (const char *p = d->name; *p; p++)
+            h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+    }
+    return (size_t)(h ^ h >> 29);
+}
+
+/* The index of the first kept entry that d (the last entry kept) copies;
+ * HOT_DWARF_NONE when d is that first one, which it records;
+ * HOT_DWARF_NONE - 1 when memory ran out. */
 static uint32_t first_copy(struct reader *r, const struct hot__die *d)
 {
+    uint32_t target = named_target(r->out, d);
     if (2 * (r->first_count + 1) > r->firsts_capacity) {
         size_t capacity = r->firsts_capacity ? 2 * r->firsts_capacity : 1024;
-        uint32_t *grown = calloc(capacity, sizeof *grown);
+        struct first *grown = calloc(capacity, sizeof *grown);
         if (!grown)
             return HOT_DWARF_NONE - 1;
         for (size_t k = 0; k < r->firsts_capacity; k++) {
-            if (!r->firsts[k])
+            if (!r->firsts[k].index)
                 continue;
-            size_t slot = first_hash(&r->out->dies[r->firsts[k] - 1]) & (capacity - 1);
-            while (grown[slot])
+            size_t slot = r->firsts[k].hash & (capacity - 1);
+            while (grown[slot].index)
                 slot = (slot + 1) & (capacity - 1);
             grown[slot] = r->firsts[k];
         }
@@ -962,14 +1004,19 @@ static uint32_t first_copy(struct reader *r, const struct hot__die *d)
         r->firsts = grown;
         r->firsts_capacity = capacity;
     }
-    size_t slot = first_hash(d) & (r->firsts_capacity - 1);
-    for (; r->firsts[slot]; slot = (slot + 1) & (r->firsts_capacity - 1)) {
-        const struct hot__die *f = &r->out->dies[r->firsts[slot] - 1];
-        if (f->tag == d->tag && f->file == d->file &&
-            (f->name == d->name || strcmp(f->name, d->name) == 0))
-            return r->firsts[slot] - 1;
+    uint32_t hash = (uint32_t)first_hash(d, target);
+    size_t slot = hash & (r->firsts_capacity - 1);
+    for (; r->firsts[slot].index; slot = (slot + 1) & (r->firsts_capacity - 1)) {
+        if (r->firsts[slot].hash != hash)
+            continue;
+        const struct hot__die *f = &r->out->dies[r->firsts[slot].index - 1];
+        if (f->tag != d->tag || !f->name != !d->name)
+            continue;
+        if (d->name ? f->file == d->file && (f->name == d->name || strcmp(f->name, d->name) == 0)
+                    : f->size == d->size && r->firsts[slot].target == target)
+            return r->firsts[slot].index - 1;
     }
-    r->firsts[slot] = (uint32_t)(d - r->out->dies) + 1;
+    r->firsts[slot] = (struct first){(uint32_t)(d - r->out->dies) + 1, target, hash};
     r->first_count++;
     return HOT_DWARF_NONE;
 }
@@ -1033,8 +1080,8 @@ static int read_entries(struct reader *r, struct cursor *c, struct unit *u,
         /* A later unit's copy of a type kept already: found at the first,
          * its own members passed over (in one step where it says where its
          * list ends). */
-        if (d && r->copies == HOT_DWARF_FIRST_COPY && depth == 1 && copied_by_units(a->tag) &&
-            d->name && d->file && !(d->flags & HOT_DIE_DECLARATION)) {
+        if (d && r->copies == HOT_DWARF_FIRST_COPY && depth == 1 &&
+            (named_copy(d) || derived_copy(d))) {
             uint32_t first = first_copy(r, d);
             if (first == HOT_DWARF_NONE - 1 ||
                 hot__grow(&r->out->aliases, &r->alias_capacity, r->out->alias_count + 1,

@@ -97,8 +97,9 @@ struct hot__dwarf {
 enum hot__dwarf_copies {
     HOT_DWARF_EVERY_COPY, /* each unit's: a hot library, whose units may see a type two ways */
     HOT_DWARF_FIRST_COPY  /* the first definition of each struct, union, enum and typedef
-                             by name and declaring file; later ones are found at it and
-                             their members are not read (a large core's DWARF) */
+                             by name and declaring file, and of each pointer or qualifier
+                             by what it names; later ones are found at it and their
+                             members are not read (a large core's DWARF) */
 };
 
 /* Reads the entries of the ELF file image[0..size). Returns 0 on success;
