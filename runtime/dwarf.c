@@ -9,6 +9,7 @@
 #include "grow.h"
 
 #include <elf.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1212,27 +1213,37 @@ void hot__dwarf_free(struct hot__dwarf *dwarf)
     dwarf->count = dwarf->alias_count = 0;
 }
 
+_Static_assert(offsetof(struct hot__die, offset) == 0 &&
+                   offsetof(struct hot__dwarf_alias, offset) == 0,
+               "at_offset reads an entry's offset at its start");
+
+/* The index in items[0..count) (each size bytes, sorted by the offset at
+ * the start of each: dies and aliases both begin with theirs) of the one at
+ * offset, or count. */
+static size_t at_offset(const void *items, size_t count, size_t size, uint64_t offset)
+{
+    const unsigned char *bytes = items;
+    size_t low = 0, high = count;
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+        uint64_t there;
+        memcpy(&there, bytes + mid * size, sizeof there);
+        if (there < offset)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    uint64_t there = 0;
+    if (low < count)
+        memcpy(&there, bytes + low * size, sizeof there);
+    return low < count && there == offset ? low : count;
+}
+
 uint32_t hot__dwarf_find(const struct hot__dwarf *dwarf, uint64_t offset)
 {
-    size_t low = 0, high = dwarf->count;
-    while (low < high) {
-        size_t mid = low + (high - low) / 2;
-        if (dwarf->dies[mid].offset < offset)
-            low = mid + 1;
-        else
-            high = mid;
-    }
-    if (low < dwarf->count && dwarf->dies[low].offset == offset)
-        return (uint32_t)low;
-    low = 0, high = dwarf->alias_count;
-    while (low < high) {
-        size_t mid = low + (high - low) / 2;
-        if (dwarf->aliases[mid].offset < offset)
-            low = mid + 1;
-        else
-            high = mid;
-    }
-    return low < dwarf->alias_count && dwarf->aliases[low].offset == offset
-               ? dwarf->aliases[low].index
-               : HOT_DWARF_NONE;
+    size_t i = at_offset(dwarf->dies, dwarf->count, sizeof *dwarf->dies, offset);
+    if (i < dwarf->count)
+        return (uint32_t)i;
+    i = at_offset(dwarf->aliases, dwarf->alias_count, sizeof *dwarf->aliases, offset);
+    return i < dwarf->alias_count ? dwarf->aliases[i].index : HOT_DWARF_NONE;
 }

@@ -81,7 +81,7 @@ struct hot__dwarf_text {
 
 /* An entry left out (HOT_DWARF_FIRST_COPY), found at the one it copies. */
 struct hot__dwarf_alias {
-    uint64_t offset;
+    uint64_t offset; /* first, as in hot__die: one search serves both */
     uint32_t index;
 };
 
