@@ -409,69 +409,86 @@ static int names_needed(const struct view *v, const struct dynamic *d, unsigned 
     return 0;
 }
 
-/* The version needs and definitions, walked as the loader walks them (to
- * the entry whose next is 0, whatever the counts say): each entry in the
- * file, its names in the string table, each need of a library the dynamic
- * segment names; and every version a symbol names (the version table) one
- * of them. */
+/* A chain of version entries as the loader follows it: from its first
+ * place, each entry says how far on the next one is (0: it is the last),
+ * whatever the counts say. */
+struct chain {
+    unsigned long long next; /* where the next entry is */
+    unsigned long long at;   /* where the entry last given is */
+    int given;               /* how many were */
+    int ended;
+};
+
+enum { MAX_CHAIN = 4096 }; /* more entries than any library has; a cycle ends here */
+
+/* The next entry of c, of size bytes with its link the 32-bit word at
+ * link_at, copied to entry: 1, or 0 at the end, or -1 when it lies outside
+ * the file or the chain runs on past MAX_CHAIN. */
+static int chain_next(const struct view *v, struct chain *c, void *entry, size_t size,
+                      size_t link_at)
+{
+    if (c->ended)
+        return 0;
+    const unsigned char *bytes = at(v, c->next, size);
+    if (!bytes || c->given == MAX_CHAIN)
+        return -1;
+    memcpy(entry, bytes, size);
+    uint32_t link;
+    memcpy(&link, bytes + link_at, sizeof link);
+    c->at = c->next;
+    c->next += link;
+    c->given++;
+    c->ended = link == 0;
+    return 1;
+}
+
+/* The version needs and definitions, walked as the loader walks them
+ * (chain_next): each entry in the file, its names in the string table,
+ * each need of a library the dynamic segment names; and every version a
+ * symbol names (the version table) one of them. */
 static int check_versions(struct view *v, const struct dynamic *d, unsigned long long symbols)
 {
-    enum { MAX_ENTRIES = 4096 };           /* more than any library has; a cycle ends here */
     unsigned char named[0x8000 / 8] = {0}; /* the version indexes defined or needed */
     if (!(d->given & GIVEN_VERSYM) != !(d->given & (GIVEN_VERNEED | GIVEN_VERDEF)))
         return wrong(v, "version tables without one another");
-    unsigned long long place = d->verneed;
-    for (int n = 0; d->given & GIVEN_VERNEED; n++) {
-        const unsigned char *bytes = at(v, place, sizeof(Elf64_Verneed));
-        Elf64_Verneed need;
-        if (!bytes || n == MAX_ENTRIES)
-            return wrong(v, "a version need outside the file");
-        memcpy(&need, bytes, sizeof need);
+    struct chain needs = {d->verneed, 0, 0, !(d->given & GIVEN_VERNEED)};
+    Elf64_Verneed need;
+    int got;
+    while ((got = chain_next(v, &needs, &need, sizeof need, offsetof(Elf64_Verneed, vn_next))) >
+           0) {
         if (!string_ok(v, d, need.vn_file) || !names_needed(v, d, need.vn_file))
             return wrong(v, "a version need of a library not named");
-        unsigned long long aux = place + need.vn_aux;
-        for (int k = 0;; k++) { /* vn_cnt aside: the loader follows vna_next */
-            Elf64_Vernaux entry;
-            const unsigned char *entry_bytes = at(v, aux, sizeof entry);
-            if (!entry_bytes || k == MAX_ENTRIES)
-                return wrong(v, "a version need outside the file");
-            memcpy(&entry, entry_bytes, sizeof entry);
-            if (!string_ok(v, d, entry.vna_name))
+        struct chain auxes = {needs.at + need.vn_aux, 0, 0, 0};
+        Elf64_Vernaux aux;
+        int more;
+        while ((more = chain_next(v, &auxes, &aux, sizeof aux, offsetof(Elf64_Vernaux, vna_next))) >
+               0) {
+            if (!string_ok(v, d, aux.vna_name))
                 return wrong(v, "a version name outside the string table");
-            named[(entry.vna_other & 0x7fff) / 8] |= (unsigned char)(1u << (entry.vna_other % 8));
-            if (entry.vna_next == 0)
-                break;
-            aux += entry.vna_next;
+            named[(aux.vna_other & 0x7fff) / 8] |= (unsigned char)(1u << (aux.vna_other % 8));
         }
-        if (need.vn_next == 0)
-            break;
-        place += need.vn_next;
+        if (more < 0)
+            return wrong(v, "a version need outside the file");
     }
-    place = d->verdef;
-    for (int n = 0; d->given & GIVEN_VERDEF; n++) {
-        const unsigned char *bytes = at(v, place, sizeof(Elf64_Verdef));
-        Elf64_Verdef def;
-        if (!bytes || n == MAX_ENTRIES)
-            return wrong(v, "a version definition outside the file");
-        memcpy(&def, bytes, sizeof def);
+    if (got < 0)
+        return wrong(v, "a version need outside the file");
+    struct chain defs = {d->verdef, 0, 0, !(d->given & GIVEN_VERDEF)};
+    Elf64_Verdef def;
+    while ((got = chain_next(v, &defs, &def, sizeof def, offsetof(Elf64_Verdef, vd_next))) > 0) {
         named[(def.vd_ndx & 0x7fff) / 8] |= (unsigned char)(1u << (def.vd_ndx % 8));
-        unsigned long long aux = place + def.vd_aux;
-        for (int k = 0;; k++) { /* vd_cnt aside: the loader reads the first name */
-            Elf64_Verdaux entry;
-            const unsigned char *entry_bytes = at(v, aux, sizeof entry);
-            if (!entry_bytes || k == MAX_ENTRIES)
-                return wrong(v, "a version definition outside the file");
-            memcpy(&entry, entry_bytes, sizeof entry);
-            if (!string_ok(v, d, entry.vda_name))
+        struct chain auxes = {defs.at + def.vd_aux, 0, 0, 0}; /* vd_cnt aside */
+        Elf64_Verdaux aux;
+        int more;
+        while ((more = chain_next(v, &auxes, &aux, sizeof aux, offsetof(Elf64_Verdaux, vda_next))) >
+               0) {
+            if (!string_ok(v, d, aux.vda_name))
                 return wrong(v, "a version name outside the string table");
-            if (entry.vda_next == 0)
-                break;
-            aux += entry.vda_next;
         }
-        if (def.vd_next == 0)
-            break;
-        place += def.vd_next;
+        if (more < 0)
+            return wrong(v, "a version definition outside the file");
     }
+    if (got < 0)
+        return wrong(v, "a version definition outside the file");
     const unsigned char *versions = d->given & GIVEN_VERSYM ? at(v, d->versym, 2 * symbols) : NULL;
     for (unsigned long long i = 0; versions && i < symbols; i++) {
         uint16_t index;
