@@ -162,7 +162,9 @@ function(vais_add_hot_executable name)
     # fails the build by name (vais-hot check), before the stamp lands; and
     # again after the core links, which a first build does last.
     # It also writes what the library needs from elsewhere as the core's
-    # link options (vais-hot needs), before the stamp lands.
+    # link options (vais-hot needs), before the stamp lands. The stamp step
+    # writes the summary of the library's debug information beside it, then
+    # the stamp, which vouches for both.
     set(needs "${gen_dir}/needs.rsp")
     add_custom_command(TARGET ${name}_hot POST_BUILD
         COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" check "${description}"

@@ -25,6 +25,7 @@
 #include "emit.h"
 #include "parse.h"
 #include "status.h"
+#include "summarize.h"
 #include "templates.h"
 #include "watch.h"
 #include "os.h"
@@ -52,10 +53,13 @@ static const char help[] =
     "       link names when the core's link fails for calling them.\n"
     "       NAME is the program's target name. A file whose content would not\n"
     "       change is left untouched; nothing is written if any source has an error.\n"
-    "stamp  Writes the identity of LIBRARY (size, mtime, inode, device) to\n"
-    "       STAMPFILE, atomically, for the runtime to watch. A library not yet\n"
-    "       whole (empty, or ending before a part its ELF header places) is not\n"
-    "       stamped: a build still writing it stamps it when done.\n"
+    "stamp  Writes the identity of LIBRARY (size, mtime, inode, device) and the\n"
+    "       hash of its bytes to STAMPFILE, atomically, for the runtime to watch;\n"
+    "       and before it LIBRARY.summary, what its debug information tells the\n"
+    "       runtime (the layouts of its types, its functions), so a running\n"
+    "       program need not read it. A library not yet whole (empty, or ending\n"
+    "       before a part its ELF header places) is not stamped: a build still\n"
+    "       writing it stamps it when done.\n"
     "needs  Writes to OPTIONSFILE, when its content changes, one compiler driver\n"
     "       option '-u SYMBOL' for each symbol LIBRARY needs from elsewhere; the\n"
     "       core links with @OPTIONSFILE, so the static libraries it links give it\n"
@@ -809,11 +813,12 @@ static int same_file(const struct stat *a, const struct stat *b)
 
 /* What keeps LIBRARY (whose identity is st) from being stamped by this
  * build: NULL if it is whole and stayed the same while it was read, with
- * the hash of its bytes in *content. When two builds race, one may come to
- * stamp the file the other's linker is still writing. A file that cannot be
- * read at all is an error, said here, and *unreadable is set. */
+ * the hash of its bytes in *content and its summary in *summary (nothing if
+ * it gives none). When two builds race, one may come to stamp the file the
+ * other's linker is still writing. A file that cannot be read at all is an
+ * error, said here, and *unreadable is set; so is memory running out. */
 static const char *unfinished(const char *library, const struct stat *st,
-                              unsigned long long *content, int *unreadable)
+                              unsigned long long *content, struct buf *summary, int *unreadable)
 {
     char err[512];
     size_t size = 0;
@@ -830,15 +835,39 @@ static const char *unfinished(const char *library, const struct stat *st,
     }
     const char *missing = elf_incomplete(bytes, size);
     *content = missing ? 0 : hot_abi_content_hash(bytes, size);
+    if (!missing && summarize_library(bytes, size, summary) != 0) {
+        say_error("%s", gen_status_text(GEN_NO_MEMORY));
+        *unreadable = 1;
+        missing = "cannot be summarized";
+    }
     hot__os_unmap_file(bytes, size);
     if (!missing && (stat(library, &again) != 0 || !same_file(st, &again)))
         missing = "changed while it was read";
     return missing;
 }
 
-/* stamp: writes STAMPFILE from stat(LIBRARY), through a temporary file and
- * a rename, so a reader sees the old stamp or the new one. A library not
- * yet whole is not stamped: the build writing it stamps it once done. */
+/* Replaces path with data through a temporary file and a rename, so a
+ * reader sees the old file or the new one. Returns GEN_OK or GEN_IO, said. */
+static enum gen_status replace_file(const char *path, const struct buf *data)
+{
+    char *temp = NULL;
+    enum gen_status status = GEN_OK;
+    if (write_temp(path, data, &temp) != 0)
+        status = GEN_IO;
+    else if (rename(temp, path) != 0) {
+        say_error("cannot replace '%s': %s", path, strerror(errno));
+        status = GEN_IO;
+    }
+    if (status != GEN_OK && temp)
+        remove(temp);
+    free(temp);
+    return status;
+}
+
+/* stamp: writes LIBRARY's summary beside it ("<LIBRARY>.summary"), then
+ * STAMPFILE from stat(LIBRARY), vouching for both, each by replace_file.
+ * A library not yet whole is not stamped: the build writing it stamps it
+ * once done. */
 static enum gen_status run_stamp(int argc, char **argv)
 {
     if (argc == 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
@@ -855,37 +884,45 @@ static enum gen_status run_stamp(int argc, char **argv)
     }
     unsigned long long content;
     int unreadable;
-    const char *missing = unfinished(library, &st, &content, &unreadable);
-    if (unreadable)
+    struct buf summary = {0};
+    const char *missing = unfinished(library, &st, &content, &summary, &unreadable);
+    if (unreadable) {
+        buf_free(&summary);
         return GEN_IO;
+    }
     if (missing) {
         fprintf(stderr,
                 "vais-hot: not stamped: '%s' %s; a build still writing it stamps it when done\n",
                 library, missing);
+        buf_free(&summary);
         return GEN_OK;
     }
     long long mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
     struct buf text = {0};
-    char line[256];
+    char line[384];
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     unsigned long long build = (unsigned long long)now.tv_sec * 1000000000ULL + now.tv_nsec;
-    int length =
-        snprintf(line, sizeof line, HOT_ABI_STAMP_FORMAT, (long long)st.st_size, mtime_ns,
-                 (unsigned long long)st.st_ino, (unsigned long long)st.st_dev, build, content);
-    char *temp = NULL;
+    unsigned long long summary_hash =
+        summary.size ? hot_abi_content_hash((const unsigned char *)summary.data, summary.size) : 0;
+    int length = snprintf(line, sizeof line, HOT_ABI_STAMP_FORMAT, (long long)st.st_size, mtime_ns,
+                          (unsigned long long)st.st_ino, (unsigned long long)st.st_dev, build,
+                          content, (unsigned long long)summary.size, summary_hash);
+    char *summary_path = buf_format("%s%s", library, HOT_ABI_SUMMARY_SUFFIX);
     enum gen_status status = GEN_OK;
-    if (length < 0 || (size_t)length >= sizeof line || buf_append(&text, line, (size_t)length))
+    if (!summary_path || length < 0 || (size_t)length >= sizeof line ||
+        buf_append(&text, line, (size_t)length))
         status = GEN_NO_MEMORY;
-    else if (write_temp(stamp, &text, &temp) != 0)
-        status = GEN_IO;
-    else if (rename(temp, stamp) != 0) {
-        say_error("cannot replace '%s': %s", stamp, strerror(errno));
-        status = GEN_IO;
-    }
-    if (status != GEN_OK && temp)
-        remove(temp);
-    free(temp);
+    else if (summary.size)
+        status = replace_file(summary_path, &summary);
+    else if (remove(summary_path) != 0 && errno != ENOENT)
+        say_error("cannot remove the stale '%s': %s", summary_path, strerror(errno));
+    if (status == GEN_OK)
+        status = replace_file(stamp, &text);
+    if (status == GEN_NO_MEMORY)
+        say_error("%s", gen_status_text(GEN_NO_MEMORY));
+    free(summary_path);
+    buf_free(&summary);
     buf_free(&text);
     return status;
 }

@@ -7,6 +7,8 @@
  * is compared once, which also ends the walk around cyclic types. */
 #include "layout.h"
 
+#include "layout_graph.h"
+
 #include "dwarf.h"
 #include "grow.h"
 
@@ -15,71 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_DEPTH 256 /* deeper type chains than this are taken on trust */
-
-enum kind {
-    KIND_VOID,
-    KIND_UNKNOWN, /* nothing to compare: what the reader could not follow */
-    KIND_BASE,
-    KIND_ENUM,
-    KIND_POINTER,
-    KIND_ARRAY,
-    KIND_STRUCT,
-    KIND_UNION,
-    KIND_TYPEDEF,
-    KIND_FUNCTION,
-    KIND_OPAQUE, /* a struct or union seen only as incomplete */
-};
-
-enum { NODE_VOID, NODE_UNKNOWN }; /* every graph starts with these two */
-
-struct node {
-    enum kind kind;
-    const char *name; /* tag, typedef or base type name; NULL if none */
-    const char *file; /* where a struct, union, enum or typedef is declared; NULL if unknown */
-    uint64_t size;
-    uint64_t count;       /* array: elements, if counted */
-    uint32_t target;      /* pointer, array, typedef: what it points to, holds or names */
-    uint32_t first, span; /* struct, union: its members */
-    uint8_t encoding;     /* base types */
-    uint8_t counted;      /* array: whether count is known */
-};
-
-struct member {
-    const char *name; /* NULL for an unnamed struct or union member */
-    uint64_t place, bit_size, bit_offset;
-    uint32_t type;
-    int place_unknown;
-};
-
-/* Declared roots are named "<tag letter>\n<file>\n<name>": a type known by
- * its name and the file it is declared in, whoever uses it. */
-enum root_kind { ROOT_FUNCTION, ROOT_VARIABLE, ROOT_TYPEDEF, ROOT_TAG, ROOT_DECLARED };
-
-struct root {
-    enum root_kind kind;
-    const char *name;
-    uint32_t first, count; /* in types: a function's result then parameters, else one */
-};
-
-struct chunk {
-    struct chunk *next;
-    size_t used, size;
-    char bytes[];
-};
-
-struct hot__layouts {
-    struct node *nodes;
-    size_t node_count, node_capacity;
-    struct member *members;
-    size_t member_count, member_capacity;
-    struct root *roots; /* sorted by kind, then name */
-    size_t root_count, root_capacity;
-    uint32_t *types;
-    size_t type_count, type_capacity;
-    struct chunk *names;
-};
 
 /* ---- reading ------------------------------------------------------------ */
 
@@ -638,23 +575,11 @@ static void read_library_roots(struct reading *r, const struct hot__layout_roots
     free(variables.read);
 }
 
-/* 1 if path is one of files[0..count). */
-static int listed(const char *path, const char *const *files, size_t count)
-{
-    for (size_t i = 0; i < count; i++) {
-        if (strcmp(path, files[i]) == 0)
-            return 1;
-    }
-    return 0;
-}
-
-/* A declared root for each named type with a file, but those of the files
- * in private_files: in the core, once per tag, name and file (its first
- * definition); in a hot library, once per shape of each too, as its units
- * may see one header type two ways (a header's types are in every unit
- * that includes it). */
-static void read_declared_roots(struct reading *r, const char *const *private_files,
-                                size_t private_count)
+/* A declared root for each named type with a file: in the core, once per
+ * tag, name and file (its first definition); in a hot library, once per
+ * shape of each too, as its units may see one header type two ways (a
+ * header's types are in every unit that includes it). */
+static void read_declared_roots(struct reading *r)
 {
     enum { KEPT_MAX = 16 }; /* more views of one name are rooted again, which is harmless */
     const struct hot__dwarf *dw = r->dw;
@@ -663,18 +588,12 @@ static void read_declared_roots(struct reading *r, const char *const *private_fi
         uint32_t type;
     } kept[KEPT_MAX]; /* the roots made for this tag and name */
     size_t kept_count = 0;
-    const char *last_file = NULL; /* the file asked about last, and whether it is private */
-    int last_private = 0;
     for (size_t k = 0; k < r->complete_count && !r->failed; k++) {
         const struct named *d = &r->complete[k];
         const char *file = dw->dies[d->index].file;
         if (k > 0 && !same_named(&r->complete[k - 1], d))
             kept_count = 0;
-        if (file && file != last_file) {
-            last_file = file;
-            last_private = listed(file, private_files, private_count);
-        }
-        if (!file || last_private)
+        if (!file)
             continue;
         int shaped = r->shape_of != NULL;
         uint32_t type = shaped ? read_type(r, d->index) : NODE_UNKNOWN;
@@ -714,7 +633,7 @@ static void read_core_roots(struct reading *r)
     }
 }
 
-static int by_kind_and_name(const void *pa, const void *pb)
+int hot__layout_root_order(const void *pa, const void *pb)
 {
     const struct root *a = pa, *b = pb;
     if (a->kind != b->kind)
@@ -765,10 +684,9 @@ struct hot__layouts *hot__layouts_from(const struct hot__dwarf *dwarf,
             read_library_roots(&r, roots);
         else
             read_core_roots(&r);
-        read_declared_roots(&r, roots ? roots->private_files : NULL,
-                            roots ? roots->private_count : 0);
+        read_declared_roots(&r);
         if (!r.failed && l->root_count)
-            qsort(l->roots, l->root_count, sizeof *l->roots, by_kind_and_name);
+            qsort(l->roots, l->root_count, sizeof *l->roots, hot__layout_root_order);
     }
     free(r.node_of);
     free(r.complete);
@@ -782,6 +700,49 @@ struct hot__layouts *hot__layouts_from(const struct hot__dwarf *dwarf,
         return NULL;
     }
     return l;
+}
+
+/* The file in declared root name "<tag letter>\n<file>\n<name>", as
+ * file_length bytes at the returned place. */
+static const char *declared_file(const char *name, size_t *file_length)
+{
+    const char *file = name + 2, *end = strchr(file, '\n');
+    *file_length = end ? (size_t)(end - file) : strlen(file);
+    return file;
+}
+
+static int by_path(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int hot__layouts_drop_declared(struct hot__layouts *l, const char *const *files, size_t count)
+{
+    if (!l || count == 0)
+        return 0;
+    const char **sorted = malloc(count * sizeof *sorted);
+    if (!sorted)
+        return -1;
+    memcpy(sorted, files, count * sizeof *sorted);
+    qsort(sorted, count, sizeof *sorted, by_path);
+    char path[1024];
+    size_t kept = 0;
+    for (size_t i = 0; i < l->root_count; i++) {
+        const struct root *r = &l->roots[i];
+        size_t length;
+        const char *file = r->kind == ROOT_DECLARED ? declared_file(r->name, &length) : NULL;
+        const char *key = path;
+        if (file && length < sizeof path) {
+            memcpy(path, file, length);
+            path[length] = '\0';
+            if (bsearch(&key, sorted, count, sizeof *sorted, by_path))
+                continue;
+        }
+        l->roots[kept++] = *r;
+    }
+    l->root_count = kept;
+    free(sorted);
+    return 0;
 }
 
 void hot__layouts_free(struct hot__layouts *l)
@@ -1174,8 +1135,9 @@ static const struct root *find_root(const struct hot__layouts *l, enum root_kind
                                     const char *name)
 {
     struct root key = {kind, name, 0, 0};
-    return l->root_count ? bsearch(&key, l->roots, l->root_count, sizeof key, by_kind_and_name)
-                         : NULL;
+    return l->root_count
+               ? bsearch(&key, l->roots, l->root_count, sizeof key, hot__layout_root_order)
+               : NULL;
 }
 
 /* The core's counterpart of type n of the new build: the first typedef or

@@ -27,15 +27,12 @@
 struct hot__layouts; /* self-contained: owns its names */
 
 /* Whose layouts to read from a hot library: the types of these functions
- * and variables, and every named type declared in a file that is not one of
- * private_files (the hot sources: what they declare is their own). */
+ * and variables, and every named type declared in a file. */
 struct hot__layout_roots {
     const char *const *functions;
     size_t function_count;
     const char *const *variables;
     size_t variable_count;
-    const char *const *private_files;
-    size_t private_count;
 };
 
 /* Reads the layouts in debug information dw (read from an ELF file, which
@@ -46,6 +43,12 @@ struct hot__layout_roots {
 struct hot__layouts *hot__layouts_from(const struct hot__dwarf *dw,
                                        const struct hot__layout_roots *roots, char *err,
                                        size_t errlen);
+
+/* Forgets the named types declared in files[0..count) (a hot library's own
+ * sources: what they declare is theirs to change). Returns 0, or -1 when
+ * memory ran out (then nothing changed). */
+int hot__layouts_drop_declared(struct hot__layouts *layouts, const char *const *files,
+                               size_t count);
 
 void hot__layouts_free(struct hot__layouts *layouts);
 

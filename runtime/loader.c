@@ -18,6 +18,7 @@
 #include "os.h"
 #include "persist.h"
 #include "redirect.h"
+#include "summary.h"
 #include "table_file.h"
 
 #include <pthread.h>
@@ -27,7 +28,7 @@
 #include <string.h>
 
 #define PATH_CAPACITY 4096
-#define STAMP_CAPACITY 256
+#define STAMP_CAPACITY 320
 #define NOT_READY_WAIT_NS 2000000000LL /* how long a load waits out a build */
 #define FIRST_LOAD_WAIT_MS 120000      /* how long the first load waits for a build to land */
 #define LANDING_MS 30000               /* a build stamps its library sooner after writing it */
@@ -70,6 +71,7 @@ static struct {
     enum mode mode;
     char library[PATH_CAPACITY];        /* the hot library in use */
     char stamp[PATH_CAPACITY];          /* library + HOT_ABI_STAMP_SUFFIX */
+    char summary[PATH_CAPACITY];        /* library + HOT_ABI_SUMMARY_SUFFIX */
     char loaded_stamp[STAMP_CAPACITY];  /* stamp text of the published build */
     char refused_stamp[STAMP_CAPACITY]; /* stamp text of the last refused build */
     char read_text[STAMP_CAPACITY];     /* the stamp as last read, while read_file says */
@@ -172,6 +174,7 @@ static void use_library(const char *path)
     close_notice();
     snprintf(L.library, sizeof L.library, "%s", path);
     snprintf(L.stamp, sizeof L.stamp, "%s%s", path, HOT_ABI_STAMP_SUFFIX);
+    snprintf(L.summary, sizeof L.summary, "%s%s", path, HOT_ABI_SUMMARY_SUFFIX);
     L.read_file = (struct hot__file_id){0};
     L.loaded_stamp[0] = L.refused_stamp[0] = '\0';
 }
@@ -231,19 +234,26 @@ void hot__register(const struct hot_abi_manifest *manifest)
     unlock_loader();
 }
 
-/* 1 with what stamp text says (the library's identity, and the hash of its
- * bytes) if it is a stamp; else 0. */
-static int parse_stamp(const char *text, struct hot__file_id *id, unsigned long long *content)
+/* What a stamp vouches for. */
+struct stamp {
+    struct hot__file_id id;                        /* the library's identity */
+    unsigned long long content;                    /* the hash of its bytes */
+    unsigned long long summary_size, summary_hash; /* its summary's; size 0: none */
+};
+
+/* 1 with what stamp text says if it is a stamp; else 0. */
+static int parse_stamp(const char *text, struct stamp *stamp)
 {
     unsigned long long build;
+    struct hot__file_id *id = &stamp->id;
     return sscanf(text, HOT_ABI_STAMP_FORMAT, &id->size, &id->mtime_ns, &id->inode, &id->device,
-                  &build, content) == 6;
+                  &build, &stamp->content, &stamp->summary_size, &stamp->summary_hash) == 8;
 }
 
-/* Reads the stamp; returns 1 with its text and identity, 0 if there is none
- * (or it is not a stamp), and -1 with HOT_E_UNSAFE's text set when others
- * may write it. */
-static int read_stamp(char *text, size_t size, struct hot__file_id *id)
+/* Reads the stamp; returns 1 with its text and what it says, 0 if there is
+ * none (or it is not a stamp), and -1 with HOT_E_UNSAFE's text set when
+ * others may write it. */
+static int read_stamp(char *text, size_t size, struct stamp *stamp)
 {
     /* A stamp is replaced whole (by rename), never rewritten in place: while
      * the path names the file last read, its text is the same, and a stat
@@ -266,8 +276,7 @@ static int read_stamp(char *text, size_t size, struct hot__file_id *id)
             return 0;
         snprintf(L.read_text, sizeof L.read_text, "%s", text);
     }
-    unsigned long long content;
-    return parse_stamp(text, id, &content);
+    return parse_stamp(text, stamp);
 }
 
 /* Checks the library's table against the manifest: if every hot function
@@ -340,36 +349,61 @@ static long check_prototypes_locked(const struct hot__functions *next)
     return HOT_OK;
 }
 
-/* The layouts of the build whose debug information is dw (NULL: it has
- * none, why is in err) and whose table is table, for its hot functions and
- * #[persist] variables; NULL, said once per program run, if it has no debug
- * information to read them from. */
-static struct hot__layouts *library_layouts_locked(const struct hot__dwarf *dw, char *err,
-                                                   size_t errlen, const struct hot_abi_table *table)
+/* The summary of the checked image[0..size), whose table is table: the one
+ * stamp vouches for, read from the file beside the library, or, with no
+ * stamp or none in it, read from the image's debug information here. The
+ * named types declared in the hot sources are dropped: they are the
+ * build's own. Returns HOT_OK, or a refusal with *out empty. */
+static long read_summary_locked(const struct stamp *stamp, const unsigned char *image, size_t size,
+                                const struct hot_abi_table *table, struct hot__summary *out)
 {
-    size_t variables = table->variables ? table->variable_count : 0;
-    const char **names = malloc((table->count + variables + 1) * sizeof *names);
-    struct hot__layouts *layouts = NULL;
-    if (names) {
-        for (uint32_t i = 0; i < table->count; i++)
-            names[i] = table->functions[i]->name;
-        for (size_t i = 0; i < variables; i++)
-            names[table->count + i] = table->variables[i]->name;
-        size_t sources = 0;
-        while (L.manifest->sources[sources])
-            sources++;
-        struct hot__layout_roots roots = {names,     table->count,        names + table->count,
-                                          variables, L.manifest->sources, sources};
-        layouts = dw ? hot__layouts_from(dw, &roots, err, errlen) : NULL;
+    char err[512];
+    int got;
+    memset(out, 0, sizeof *out);
+    if (stamp && stamp->summary_size > 0) {
+        struct hot__file_id id;
+        size_t want = (size_t)stamp->summary_size;
+        unsigned char *bytes = want < SIZE_MAX ? malloc(want + 1) : NULL;
+        if (!bytes)
+            return fail(HOT_E_IO, "out of memory");
+        long read = hot__os_read_prefix(L.summary, bytes, want + 1, &id, err, sizeof err);
+        if (read == -2) {
+            free(bytes);
+            return fail(HOT_E_UNSAFE,
+                        "%s; refused, as whoever can write it could run code in this program", err);
+        }
+        if (read < 0 || (size_t)read != want ||
+            hot_abi_content_hash(bytes, want) != stamp->summary_hash) {
+            free(bytes);
+            return fail(HOT_E_BAD_FILE,
+                        "'%s' is not the summary its stamp vouches for (%s); build '%s_hot' again",
+                        L.summary, read < 0 ? err : "its bytes differ", L.manifest->program);
+        }
+        got = hot__summary_decode(bytes, want, out, err, sizeof err);
+        free(bytes);
+        if (got == 0 && !hot__summary_fits(out, image, size)) {
+            hot__summary_free(out);
+            snprintf(err, sizeof err, "places a function where the library has no code");
+            got = -1;
+        }
+        if (got == -1)
+            return fail(HOT_E_BAD_FILE, "'%s' %s; build '%s_hot' again", L.summary, err,
+                        L.manifest->program);
     } else {
-        snprintf(err, errlen, "out of memory");
+        got = hot__summary_from_image(image, size, table, out, err, sizeof err);
+        if (got == 1 && !L.library_layouts_missing) {
+            L.library_layouts_missing = 1;
+            hot__say("layouts not checked: '%s' %s (compile it with -g)", L.library, err);
+        }
     }
-    free(names);
-    if (!layouts && !L.library_layouts_missing) {
-        L.library_layouts_missing = 1;
-        hot__say("layouts not checked: '%s' %s (compile it with -g)", L.library, err);
+    size_t sources = 0;
+    while (L.manifest->sources[sources])
+        sources++;
+    if (got < 0 || hot__layouts_drop_declared(out->layouts, L.manifest->sources, sources) != 0) {
+        hot__summary_free(out);
+        return fail(HOT_E_IO, "out of memory");
     }
-    return layouts;
+    return HOT_OK;
 }
 
 /* HOT_OK if every type the new build shares with the core and with the
@@ -562,30 +596,24 @@ static const hot_abi_code *make_slots(const struct hot_abi_table *table, const u
     return slots;
 }
 
-/* Reads what the new build's file says beyond its table: the layouts of
+/* Checks what the new build's file says beyond its table: the layouts of
  * the types it shares, which must agree with the core's and the running
  * build's; its functions, whose declared prototypes of core functions must
  * be the core's; and where its #[persist] variables are reached. All from
- * the checked image, before any of its code is mapped. Returns HOT_OK or a
- * refusal, with the layouts, functions and places made either way. */
-static long check_build_locked(const unsigned char *image, size_t size,
-                               const struct hot_abi_table *table, struct hot__layouts **layouts,
-                               struct hot__functions *functions,
+ * the checked image and its summary, before any of its code is mapped.
+ * Returns HOT_OK or a refusal, with the summary and places made either
+ * way. */
+static long check_build_locked(const struct stamp *stamp, const unsigned char *image, size_t size,
+                               const struct hot_abi_table *table, struct hot__summary *summary,
                                struct hot__persist_places **places)
 {
-    char err[512];
-    struct hot__dwarf dw;
-    int have_dwarf = hot__dwarf_read(image, size, HOT_DWARF_EVERY_COPY, &dw, err, sizeof err) == 0;
-    *layouts = library_layouts_locked(have_dwarf ? &dw : NULL, err, sizeof err, table);
-    int failed = have_dwarf && hot__functions_read(&dw, image, size, functions) != 0;
-    if (have_dwarf)
-        hot__dwarf_free(&dw);
-    if (!failed)
-        *places = hot__persist_find(image, size, table);
-    if (failed || !*places)
+    long status = read_summary_locked(stamp, image, size, table, summary);
+    if (status != HOT_OK)
+        return status;
+    if (!(*places = hot__persist_find(image, size, table)))
         return fail(HOT_E_IO, "out of memory");
-    long status = check_prototypes_locked(functions);
-    return status == HOT_OK ? check_layouts_locked(*layouts) : status;
+    status = check_prototypes_locked(&summary->functions);
+    return status == HOT_OK ? check_layouts_locked(summary->layouts) : status;
 }
 
 /* Names gathered from a library file. */
@@ -639,7 +667,7 @@ static enum hot_status check_needs(const unsigned char *image, size_t size)
  * code of a refused build ever runs. Returns 1 published, 0 not ready (a
  * build is still writing the file), or a negative status with L.error
  * set. */
-static long load_locked(const char *stamp_text, const struct hot__file_id *stamp_id)
+static long load_locked(const char *stamp_text, const struct stamp *stamp)
 {
     char err[768], copy[PATH_CAPACITY + 64];
     struct hot__file_id before, after;
@@ -648,13 +676,12 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     void *handle = NULL;
     const unsigned char *image = NULL; /* the private copy, read once for every check */
     size_t image_size = 0;
-    struct hot__layouts *layouts = NULL;
+    struct hot__summary summary = {0}; /* its layouts and functions */
     struct hot__code *code = NULL;
     struct hot__persist_places *places = NULL;
     struct hot__table_file file_table = {0};
     uint32_t *entry_of = NULL;                 /* per manifest function: its entry in the table */
     struct hot__elf_pointers *pointers = NULL; /* of image: what its relocations make */
-    struct hot__functions functions = {0};
     long status;
 
     if (!private_dir_ours()) {
@@ -679,7 +706,7 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     if (copied != 0)
         return fail(HOT_E_IO, "%s; build '%s_hot'", err, L.manifest->program);
     if (!hot__file_id_equal(&before, &after) ||
-        (stamp_id && !hot__file_id_equal(&before, stamp_id))) {
+        (stamp && !hot__file_id_equal(&before, &stamp->id))) {
         status = 0;
         goto refused;
     }
@@ -691,10 +718,7 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     }
     /* The bytes must be the ones the stamp vouches for: damage since the
      * build (on disk, by a tool) leaves the file's identity as it was. */
-    struct hot__file_id vouched;
-    unsigned long long content;
-    if (stamp_text && parse_stamp(stamp_text, &vouched, &content) &&
-        hot_abi_content_hash(image, image_size) != content) {
+    if (stamp && hot_abi_content_hash(image, image_size) != stamp->content) {
         status = fail(HOT_E_BAD_FILE,
                       "'%s' is not the file its stamp vouches for: its bytes changed since it "
                       "was built (damaged on disk, or by a tool); build '%s_hot' again",
@@ -727,8 +751,7 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
     if (status == HOT_OK)
         status = check_needs(image, image_size);
     if (status == HOT_OK)
-        status =
-            check_build_locked(image, image_size, &file_table.table, &layouts, &functions, &places);
+        status = check_build_locked(stamp, image, image_size, &file_table.table, &summary, &places);
     hot__elf_pointers_free(pointers);
     pointers = NULL;
     hot__os_unmap_file(image, image_size);
@@ -752,16 +775,16 @@ static long load_locked(const char *stamp_text, const struct hot__file_id *stamp
                  L.library, L.manifest->program);
     else if (!(slots = make_slots(table, entry_of)))
         status = fail(HOT_E_IO, "out of memory");
-    if (status == HOT_OK && !(code = hot__code_new(&functions, bias)))
+    if (status == HOT_OK && !(code = hot__code_new(&summary.functions, bias)))
         status = fail(HOT_E_IO, "out of memory");
-    hot__functions_free(&functions);
+    hot__functions_free(&summary.functions);
     if (status == HOT_OK)
-        status = bind_variables_locked(table, layouts, places, handle);
+        status = bind_variables_locked(table, summary.layouts, places, handle);
     hot__persist_places_free(places);
     places = NULL;
     if (status != HOT_OK)
         goto refused;
-    status = keep_version(handle, copy, slots, table, layouts, code, stamp_text);
+    status = keep_version(handle, copy, slots, table, summary.layouts, code, stamp_text);
     if (status != HOT_OK)
         goto refused;
     hot__table_file_free(&file_table);
@@ -787,9 +810,8 @@ refused:
     hot__table_file_free(&file_table);
     free(entry_of);
     hot__os_unmap_file(image, image_size);
-    hot__functions_free(&functions);
     free((void *)slots);
-    hot__layouts_free(layouts);
+    hot__summary_free(&summary);
     hot__code_free(code);
     hot__persist_places_free(places);
     if (handle)
@@ -840,16 +862,17 @@ static long first_load_locked(void)
     int said = 0;
     for (;;) {
         char text[STAMP_CAPACITY], err[512];
-        struct hot__file_id stamp_id, now;
-        int stamped = read_stamp(text, sizeof text, &stamp_id);
+        struct stamp stamp;
+        struct hot__file_id now;
+        int stamped = read_stamp(text, sizeof text, &stamp);
         if (stamped < 0) {
             report_refusal();
             return HOT_E_UNSAFE;
         }
         int missing = hot__os_file_id(L.library, &now, err, sizeof err) != 0;
-        int unvouched = !missing && stamped && !hot__file_id_equal(&now, &stamp_id);
+        int unvouched = !missing && stamped && !hot__file_id_equal(&now, &stamp.id);
         if (!missing && !unvouched) {
-            long status = load_locked(stamped ? text : NULL, stamped ? &stamp_id : NULL);
+            long status = load_locked(stamped ? text : NULL, stamped ? &stamp : NULL);
             if (status < 0)
                 report_refusal();
             if (status != 0)
@@ -904,16 +927,17 @@ static long load_now_locked(void)
     long long deadline = hot__os_now_ns() + NOT_READY_WAIT_NS;
     for (;;) {
         char text[STAMP_CAPACITY];
-        struct hot__file_id stamp_id, now;
+        struct stamp stamp;
+        struct hot__file_id now;
         char err[512];
-        int stamped = read_stamp(text, sizeof text, &stamp_id);
+        int stamped = read_stamp(text, sizeof text, &stamp);
         if (stamped < 0) {
             report_refusal();
             return HOT_E_UNSAFE;
         }
         stamped = stamped && hot__os_file_id(L.library, &now, err, sizeof err) == 0 &&
-                  hot__file_id_equal(&now, &stamp_id);
-        long status = load_locked(stamped ? text : NULL, stamped ? &stamp_id : NULL);
+                  hot__file_id_equal(&now, &stamp.id);
+        long status = load_locked(stamped ? text : NULL, stamped ? &stamp : NULL);
         if (status != 0) {
             if (status < 0)
                 report_refusal();
@@ -936,8 +960,8 @@ static long check_locked(void)
 {
     L.settled = 0;
     char text[STAMP_CAPACITY];
-    struct hot__file_id stamp_id;
-    int stamped = read_stamp(text, sizeof text, &stamp_id);
+    struct stamp stamp;
+    int stamped = read_stamp(text, sizeof text, &stamp);
     if (stamped < 0) { /* said once, until it is fixed */
         char why[STAMP_CAPACITY];
         snprintf(why, sizeof why, "%.*s", (int)sizeof why - 1, L.error);
@@ -968,9 +992,9 @@ static long check_locked(void)
     struct hot__file_id now;
     char err[512];
     if (hot__os_file_id(L.library, &now, err, sizeof err) != 0 ||
-        !hot__file_id_equal(&now, &stamp_id))
+        !hot__file_id_equal(&now, &stamp.id))
         return 0; /* a build is still writing the library, or the stamp is stale */
-    long status = load_locked(text, &stamp_id);
+    long status = load_locked(text, &stamp);
     if (status < 0) {
         snprintf(L.refused_stamp, sizeof L.refused_stamp, "%s", text);
         report_refusal();

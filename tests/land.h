@@ -2,7 +2,8 @@
  * Landing a build by hand, as the linker and the build's stamp step do:
  * the library is replaced by rename, then its stamp (HOT_ABI_STAMP_FORMAT)
  * is written to a temporary file and renamed into place. Header-only, for
- * the runtime tests and the benchmarks. */
+ * the runtime tests and the benchmarks (each function inline: a test uses
+ * what it needs). */
 #ifndef VAIS_HOT_TEST_LAND_H
 #define VAIS_HOT_TEST_LAND_H
 
@@ -12,7 +13,7 @@
 #include <time.h>
 #include <vais/hot_abi.h>
 
-static long long land_now_ns(void)
+static inline long long land_now_ns(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -20,7 +21,7 @@ static long long land_now_ns(void)
 }
 
 /* Copies from to a new file to; 0 on success. */
-static int land_copy(const char *from, const char *to)
+static inline int land_copy(const char *from, const char *to)
 {
     FILE *in = fopen(from, "rb"), *out = fopen(to, "wb");
     char buf[1 << 14];
@@ -36,7 +37,7 @@ static int land_copy(const char *from, const char *to)
 }
 
 /* Replaces library with a copy of build (by rename). 0 on success. */
-static int land_library(const char *build, const char *library)
+static inline int land_library(const char *build, const char *library)
 {
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.landing", library);
@@ -44,7 +45,7 @@ static int land_library(const char *build, const char *library)
 }
 
 /* The stamp's hash of the file at path (0 if it cannot be read). */
-static unsigned long long land_content_hash(const char *path)
+static inline unsigned long long land_content_hash(const char *path)
 {
     FILE *file = fopen(path, "rb");
     unsigned char *bytes = NULL;
@@ -61,17 +62,22 @@ static unsigned long long land_content_hash(const char *path)
 }
 
 /* Writes library's stamp, as `vais-hot stamp` does, but for any file (that
- * command stamps only a whole library). Returns the monotonic
+ * command stamps only a whole library), vouching for "<library>.summary"
+ * if summarized, else for no summary (the runtime then reads what it
+ * needs from the library's own debug information). Returns the monotonic
  * time right before the stamp landed (the rename that makes it visible), or
  * -1: a delay measured from it is one from the landing, never less. */
-static long long land_stamp(const char *library)
+static inline long long land_stamp_vouching(const char *library, int summarized)
 {
-    char stamp[4200], tmp[4300];
-    struct stat st;
+    char stamp[4200], tmp[4300], summary[4200];
+    struct stat st, summary_st;
     if (stat(library, &st) != 0)
         return -1;
     snprintf(stamp, sizeof stamp, "%s%s", library, HOT_ABI_STAMP_SUFFIX);
+    snprintf(summary, sizeof summary, "%s%s", library, HOT_ABI_SUMMARY_SUFFIX);
     snprintf(tmp, sizeof tmp, "%s.tmp", stamp);
+    if (summarized && stat(summary, &summary_st) != 0)
+        return -1;
     FILE *f = fopen(tmp, "w");
     if (!f)
         return -1;
@@ -81,11 +87,35 @@ static long long land_stamp(const char *library)
             (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
             (unsigned long long)st.st_ino, (unsigned long long)st.st_dev,
             (unsigned long long)now.tv_sec * 1000000000ULL + (unsigned long long)now.tv_nsec,
-            land_content_hash(library));
+            land_content_hash(library), summarized ? (unsigned long long)summary_st.st_size : 0ULL,
+            summarized ? land_content_hash(summary) : 0ULL);
     if (fclose(f) != 0)
         return -1;
     long long landing = land_now_ns();
     return rename(tmp, stamp) == 0 ? landing : -1;
+}
+
+/* land_stamp_vouching for no summary. */
+static inline long long land_stamp(const char *library)
+{
+    return land_stamp_vouching(library, 0);
+}
+
+/* Lands build as library the way a build's link and stamp step do: the
+ * library, then the summary the build's own stamp step wrote beside it
+ * ("<build>.summary", if there is one), then a stamp vouching for both.
+ * Returns as land_stamp does. */
+static inline long long land_with_summary(const char *build, const char *library)
+{
+    char from[4200], to[4200];
+    snprintf(from, sizeof from, "%s%s", build, HOT_ABI_SUMMARY_SUFFIX);
+    snprintf(to, sizeof to, "%s%s", library, HOT_ABI_SUMMARY_SUFFIX);
+    FILE *summary = fopen(from, "rb");
+    if (summary)
+        fclose(summary);
+    if (land_library(build, library) != 0 || (summary && land_library(from, to) != 0))
+        return -1;
+    return land_stamp_vouching(library, summary != NULL);
 }
 
 #endif

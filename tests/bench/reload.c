@@ -2,9 +2,10 @@
  * The runtime's cost in manual mode, for a program with many hot functions,
  * each beside the baseline the same run measures:
  *   reload  the time from a stamp landing to the new table being live, which
- *           is one hot_check() (read the stamp, check the file, copy, load,
- *           check every function, publish); against copying the same
- *           library, dlopen and one dlsym per function, and nothing else.
+ *           is one hot_check() (read the stamp, copy and check the file,
+ *           read the summary its build wrote, check every function and
+ *           shared type, load, publish); against copying the same library,
+ *           dlopen and one dlsym per function, and nothing else.
  *           Then hot_cleanup() with those 51 versions mapped.
  *   idle    one hot_check() with nothing new, against one stat() of the
  *           stamp.
@@ -65,7 +66,7 @@ static int reload(const char *build, const char *library, int count, const char 
 {
     long long took[RELOADS], bare[RELOADS];
     for (int i = 0; i < RELOADS; i++) {
-        if (land_library(build, library) != 0 || land_stamp(library) < 0) {
+        if (land_with_summary(build, library) < 0) {
             fprintf(stderr, "bench_reload: cannot land '%s'\n", library);
             return 1;
         }
@@ -132,8 +133,7 @@ int main(int argc, char **argv)
         nanosleep(&work, NULL);
     }
     long long start = land_now_ns();
-    if (land_library(build, library) != 0 || land_stamp(library) < 0 ||
-        (start = land_now_ns(), hot_init(library)) != 0) {
+    if (land_with_summary(build, library) < 0 || (start = land_now_ns(), hot_init(library)) != 0) {
         fprintf(stderr, "bench_reload: cannot load '%s': %s\n", library, hot_last_error());
         return 1;
     }

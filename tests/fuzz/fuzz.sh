@@ -4,9 +4,10 @@
 # (default 30); with INPUTs instead, runs just those (to reproduce a finding).
 #   generator  lex, parse and emit (fuzz_generator.c), seeded with the hot
 #              sources of tests/generator/cases
-#   layouts    the runtime's debug-information reader, layouts and functions
-#              (fuzz_layouts.c), seeded with real builds of tests/runtime/layout
-#              and tests/runtime/stored
+#   layouts    the runtime's readers of a library's file: debug information,
+#              layouts, functions and summaries (fuzz_layouts.c), seeded with
+#              real builds of tests/runtime/layout and tests/runtime/stored and
+#              their summaries
 # Builds with clang in a scratch directory under SCRATCH-PARENT, removed on
 # exit; any finding fails the run and is kept in SCRATCH-PARENT/fuzz-findings.
 # Needs clang and libclang-rt-14-dev (libFuzzer).
@@ -65,9 +66,12 @@ if [[ $target == generator ]]; then
     done
     options=(-dict="$here/generator.dict" -max_len=65536)
 else
-    # A core and hot libraries, with the debug information clang wrote.
+    # A core and hot libraries, with the debug information clang wrote, and
+    # the summaries `vais-hot stamp` wrote of the libraries.
     built=$work/build/tests/runtime
-    for file in "$built/runtime_layout" "$built"/libruntime_{layout_hot,layout_nested,layout_cache,stored_hot}.so; do
+    for file in "$built/runtime_layout" "$built"/libruntime_{layout_hot,layout_nested,layout_cache,stored_hot}.so \
+        "$built"/libruntime_{layout_hot,stored_hot}.so.summary; do
+        [[ -f $file ]] || { echo "FAIL: no seed '$file'" >&2; exit 1; }
         cp "$file" "$work/corpus/"
         seeds=$((seeds + 1))
     done

@@ -1,20 +1,24 @@
 /* tests/fuzz/fuzz_layouts.c
- * libFuzzer target: the runtime's debug-information reader, layout
- * comparison, function list, relocation, needs and table readers, and the
- * check of what the dynamic loader trusts (runtime/dwarf.c, layout.c,
- * functions.c, elf_check.c, elf_dynamic.c, table_file.c) on
- * arbitrary bytes, read as a hot library and as a core, and compared with
- * themselves; and the vais-hot command's symbol tables and its check that a
- * library is whole (generator/elf_symbols.c). A library can be corrupt in
- * any way; both must refuse it, never crash on it. */
+ * libFuzzer target: the runtime's readers of a library's file
+ * (VaisHot::image: the debug-information reader, layout comparison,
+ * function list, relocation, needs and table readers, the check of what
+ * the dynamic loader trusts, and the summary) on arbitrary bytes, read as a
+ * hot library and as a core, and compared with themselves; and the vais-hot
+ * command's symbol tables and its check that a library is whole
+ * (generator/elf_symbols.c). A library can be corrupt in any way; both must
+ * refuse it, never crash on it. Bytes that are a summary are decoded and
+ * compared as one; a library's summary must decode to what it encoded. */
 #include "elf_check.h"
 #include "elf_symbols.h"
 #include "functions.h"
 #include "layout.h"
+#include "summary.h"
 #include "table_file.h"
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -31,13 +35,50 @@ static void touch_symbol(void *ctx, const struct elf_symbol *symbol)
     touch_name(ctx, symbol->name);
 }
 
+/* Decodes bytes as a summary and, if they are one, compares its layouts
+ * with themselves, as the loader would with a running build's. */
+static void decode_summary(const uint8_t *bytes, size_t size, const uint8_t *image,
+                           size_t image_size)
+{
+    char err[256], why[512];
+    struct hot__summary s;
+    if (hot__summary_decode(bytes, size, &s, err, sizeof err) != 0)
+        return;
+    const char *file;
+    hot__summary_fits(&s, image, image_size);
+    hot__layouts_differ(s.layouts, s.layouts, s.layouts, why, sizeof why, &file);
+    hot__layouts_variable_differs(s.layouts, s.layouts, "counter", why, sizeof why);
+    hot__summary_free(&s);
+}
+
+/* A summary read from a library must decode to what was encoded. */
+static void round_trip(const struct hot__summary *read, const uint8_t *image, size_t size)
+{
+    unsigned char *once = NULL, *twice = NULL;
+    size_t once_size = 0, twice_size = 0;
+    char err[256];
+    struct hot__summary decoded;
+    if (hot__summary_encode(read, &once, &once_size) != 0)
+        return;
+    if (hot__summary_decode(once, once_size, &decoded, err, sizeof err) != 0 ||
+        !hot__summary_fits(&decoded, image, size))
+        abort(); /* its own summary refused */
+    if (hot__summary_encode(&decoded, &twice, &twice_size) == 0 &&
+        (twice_size != once_size || memcmp(once, twice, once_size) != 0))
+        abort(); /* decoded to something else */
+    hot__summary_free(&decoded);
+    free(once);
+    free(twice);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    decode_summary(data, size, data, size);
     /* The hot functions and variable of tests/runtime/layout and persist. */
     static const char *const functions[] = {"cache_hit", "cache_new", "step", "bump"};
     static const char *const variables[] = {"counter", "label_text"};
     static const char *const sources[] = {"hot.c"};
-    const struct hot__layout_roots roots = {functions, 4, variables, 2, sources, 1};
+    const struct hot__layout_roots roots = {functions, 4, variables, 2};
     char err[256], why[512];
     struct hot__elf_slot slots[8];
     hot__elf_symbol_slots(data, size, "counter", slots, 8);
@@ -75,13 +116,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (hot__layouts_differ(library, core, library, why, sizeof why, &file) && file)
             touch_name(&sum, file);
         hot__layouts_variable_differs(library, library, "counter", why, sizeof why);
-        hot__layouts_free(library);
+        hot__layouts_drop_declared(library, sources, 1);
         hot__layouts_free(core);
-        if (hot__functions_read(&dw, data, size, &list) == 0) {
-            for (size_t i = 0; i < list.count; i++)
-                hot__functions_find(&list, list.list[i].key);
-            hot__functions_free(&list);
+        struct hot__summary read = {library, {0}};
+        if (library && hot__functions_read(&dw, data, size, &read.functions) == 0) {
+            for (size_t i = 0; i < read.functions.count; i++)
+                hot__functions_find(&read.functions, read.functions.list[i].key);
+            round_trip(&read, data, size);
         }
+        hot__summary_free(&read);
         hot__dwarf_free(&dw);
     }
     return 0;

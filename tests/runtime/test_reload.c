@@ -101,6 +101,41 @@ static int patch_machine(const char *path, unsigned machine)
     return status;
 }
 
+/* Flips a bit of the byte at offset of path, keeping the file's times. */
+static int flip_byte(const char *path, long offset)
+{
+    struct stat st;
+    FILE *f = stat(path, &st) == 0 ? fopen(path, "r+b") : NULL;
+    int byte = f && fseek(f, offset, SEEK_SET) == 0 ? fgetc(f) : EOF;
+    int status = byte != EOF && fseek(f, offset, SEEK_SET) == 0 && fputc(byte ^ 0x40, f) != EOF;
+    if (f && fclose(f) != 0)
+        status = 0;
+    const struct timespec times[2] = {st.st_atim, st.st_mtim};
+    return status && utimensat(AT_FDCWD, path, times, 0) == 0 ? 0 : -1;
+}
+
+/* Rewrites the library's stamp to vouch for its summary as it is now. */
+static int vouch_for_summary(void)
+{
+    char stamp[600], summary[600], text[512], *line;
+    snprintf(stamp, sizeof stamp, "%s%s", library, HOT_ABI_STAMP_SUFFIX);
+    snprintf(summary, sizeof summary, "%s%s", library, HOT_ABI_SUMMARY_SUFFIX);
+    FILE *f = fopen(stamp, "rb");
+    size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
+    if (f)
+        fclose(f);
+    text[n] = '\0';
+    if (!(line = strstr(text, "summary ")))
+        return -1;
+    snprintf(line, sizeof text - (size_t)(line - text), "summary %ld %llx\n", file_size(summary),
+             land_content_hash(summary));
+    f = fopen(stamp, "wb");
+    int status = f && fputs(text, f) >= 0 ? 0 : -1;
+    if (f && fclose(f) != 0)
+        status = -1;
+    return status;
+}
+
 /* Lands a build with a stamp written by hand: `vais-hot stamp` declines a
  * file no linker finished (generator_stamp), but a stamp from elsewhere
  * may still vouch for one, which the runtime then refuses itself. */
@@ -297,6 +332,31 @@ int main(int argc, char **argv)
              library);
     CHECK_STR(hot_last_error(), expected);
 
+    /* The summary the stamp vouches for stands in for the build's debug
+     * information: damaged after the stamp, or damaged before it (the
+     * stamp vouching for the damage), it is refused by name, and the
+     * running build (v2) stays. */
+    land(v1);
+    char summary[600];
+    snprintf(summary, sizeof summary, "%s%s", library, HOT_ABI_SUMMARY_SUFFIX);
+    CHECK(flip_byte(summary, 40) == 0);
+    CHECK_INT(hot_check(), ==, HOT_E_BAD_FILE);
+    snprintf(expected, sizeof expected,
+             "'%s' is not the summary its stamp vouches for (its bytes differ); build "
+             "'runtime_reload_hot' again",
+             summary);
+    CHECK_STR(hot_last_error(), expected);
+    land(v1);
+    CHECK(flip_byte(summary, 12) == 0); /* the strings' length */
+    CHECK(vouch_for_summary() == 0);
+    CHECK_INT(hot_check(), ==, HOT_E_BAD_FILE);
+    snprintf(expected, sizeof expected,
+             "'%s' is a damaged summary: it has an unterminated string; build "
+             "'runtime_reload_hot' again",
+             summary);
+    CHECK_STR(hot_last_error(), expected);
+    CHECK_INT(add(2, 3), ==, 50);
+
     land(format99);
     CHECK_INT(hot_check(), ==, HOT_E_FORMAT);
     snprintf(expected, sizeof expected,
@@ -433,7 +493,7 @@ int main(int argc, char **argv)
     }
     CHECK_INT(loaded, ==, 1);
     CHECK_INT(reloaded, ==, 4);
-    CHECK_INT(kept, ==, 11 + unsafe);
+    CHECK_INT(kept, ==, 13 + unsafe);
     CHECK_INT(other_lines, ==, 0);
 
     /* hot_check with nothing new looks at nothing until a notice says the
@@ -459,6 +519,7 @@ int main(int argc, char **argv)
     CHECK_INT(hot_check(), ==, 0);
     remove_in_scratch("sub/libcalc.so");
     remove_in_scratch("sub/libcalc.so.stamp");
+    remove_in_scratch("sub/libcalc.so.summary");
     remove_in_scratch("sub");
     CHECK_INT(mkdir(sub, 0700), ==, 0);
     land(v1);
@@ -476,9 +537,11 @@ int main(int argc, char **argv)
     CHECK_INT(add(2, 3), ==, 50);
     remove_in_scratch("sub/libcalc.so");
     remove_in_scratch("sub/libcalc.so.stamp");
+    remove_in_scratch("sub/libcalc.so.summary");
     remove_in_scratch("sub");
     remove_in_scratch("sub.old/libcalc.so");
     remove_in_scratch("sub.old/libcalc.so.stamp");
+    remove_in_scratch("sub.old/libcalc.so.summary");
     remove_in_scratch("sub.old");
     memcpy(library, main_library, sizeof library);
     CHECK_INT(hot_init(library), ==, HOT_OK);
@@ -533,6 +596,7 @@ int main(int argc, char **argv)
     CHECK(dir_is_empty(tmp));
     remove_in_scratch("libcalc.so");
     remove_in_scratch("libcalc.so.stamp");
+    remove_in_scratch("libcalc.so.summary");
     remove_in_scratch("text");
     remove_in_scratch("build.so");
     remove_in_scratch("tmp");

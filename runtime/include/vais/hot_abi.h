@@ -74,15 +74,18 @@ struct hot_abi_manifest {
  * after each successful link, by writing a temporary file and renaming it: the
  * identity of the library file it vouches for, as stat() saw it, a build
  * number unique to this stamp (the writer's realtime clock in ns), since two
- * quick builds can share size, inode and a coarse mtime, and the hash of the
+ * quick builds can share size, inode and a coarse mtime, the hash of the
  * file's bytes (hot_abi_content_hash), which damage done to the file since
- * (on disk, by a tool) changes while its identity stays. The runtime loads a
- * library only while it still matches its stamp. One format string serves
- * printf and scanf. */
+ * (on disk, by a tool) changes while its identity stays, and the size and
+ * hash of the library's summary ("<library>.summary", written before the
+ * stamp; size 0: none), what its debug information tells the loader, read
+ * once by the build. The runtime loads a library only while it still
+ * matches its stamp. One format string serves printf and scanf. */
 #define HOT_ABI_STAMP_SUFFIX ".stamp"
+#define HOT_ABI_SUMMARY_SUFFIX ".summary"
 #define HOT_ABI_STAMP_FORMAT                                                                       \
-    "vais-hot stamp 2\nsize %lld\nmtime_ns %lld\ninode %llu\ndevice %llu\nbuild %llu\n"            \
-    "content %llx\n"
+    "vais-hot stamp 3\nsize %lld\nmtime_ns %lld\ninode %llu\ndevice %llu\nbuild %llu\n"            \
+    "content %llx\nsummary %llu %llx\n"
 
 /* The little-endian 64-bit word at p (one load on a little-endian host). */
 static inline unsigned long long hot_abi__le64(const unsigned char *p)

@@ -1,0 +1,145 @@
+/* tests/runtime/test_summary.c
+ * The summary `vais-hot stamp` writes beside each real build given is the
+ * one the runtime reads from that build's debug information itself: byte
+ * for byte the same, and it decodes to what it encodes. Built with every
+ * layout case, optimised builds and persist variables, so that a running
+ * program trusting a summary checks exactly what it would check without
+ * one. A library built with -g0 gets no summary, and the one stamped before
+ * it in the same place does not stay. argv: vais-hot, the builds. */
+#define _POSIX_C_SOURCE 200809L
+#include "../check.h"
+#include "../land.h"
+
+#include "elf_check.h"
+#include "summary.h"
+#include "table_file.h"
+
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static const char *tool;
+static char library_path[128]; /* each build is stamped here, in turn */
+
+/* The whole of path in a new buffer, its size in *size; NULL if missing. */
+static unsigned char *slurp(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    unsigned char *bytes = NULL;
+    size_t used = 0, capacity = 0, got;
+    do {
+        if (used == capacity) {
+            capacity = capacity ? 2 * capacity : 65536;
+            unsigned char *bigger = realloc(bytes, capacity);
+            if (!bigger)
+                break;
+            bytes = bigger;
+        }
+        got = fread(bytes + used, 1, capacity - used, f);
+        used += got;
+    } while (got > 0);
+    fclose(f);
+    *size = used;
+    return bytes;
+}
+
+/* The summary the runtime reads from library[0..size) itself, encoded; NULL
+ * if it has no debug information. */
+static unsigned char *summary_of(const unsigned char *library, size_t size, size_t *out_size)
+{
+    char err[512];
+    unsigned char *bytes = NULL;
+    struct hot__table_file table;
+    struct hot__summary summary;
+    struct hot__elf_pointers *pointers = hot__elf_pointers_new(library, size);
+    CHECK(pointers != NULL);
+    CHECK_INT(hot__elf_check(library, size, (long long)size, err, sizeof err), ==, 0);
+    CHECK_INT(hot__table_file_read(library, size, pointers, &table, err, sizeof err), ==, 0);
+    int read = hot__summary_from_image(library, size, &table.table, &summary, err, sizeof err);
+    CHECK(read == 0 || read == 1);
+    if (read == 0)
+        CHECK_INT(hot__summary_encode(&summary, &bytes, out_size), ==, 0);
+    hot__summary_free(&summary);
+    hot__table_file_free(&table);
+    hot__elf_pointers_free(pointers);
+    return bytes;
+}
+
+/* Lands build at library_path and runs `vais-hot stamp` on it. */
+static void stamp(const char *build)
+{
+    char stamp_path[160];
+    snprintf(stamp_path, sizeof stamp_path, "%s%s", library_path, HOT_ABI_STAMP_SUFFIX);
+    CHECK_INT(land_library(build, library_path), ==, 0);
+    char *argv[] = {(char *)tool, "stamp", library_path, stamp_path, NULL};
+    pid_t pid;
+    int status = -1;
+    CHECK_INT(posix_spawn(&pid, tool, NULL, NULL, argv, environ), ==, 0);
+    waitpid(pid, &status, 0);
+    CHECK_INT(status, ==, 0);
+}
+
+static void check_build(const char *build)
+{
+    char path[200], err[512];
+    size_t library_size = 0, written_size = 0, own_size = 0;
+    stamp(build);
+    unsigned char *library = slurp(library_path, &library_size);
+    CHECK(library != NULL);
+    if (!library)
+        return;
+    snprintf(path, sizeof path, "%s%s", library_path, HOT_ABI_SUMMARY_SUFFIX);
+    unsigned char *written = slurp(path, &written_size);
+    unsigned char *own = summary_of(library, library_size, &own_size);
+    if (!own) { /* no debug information: no summary, none left from before */
+        if (written)
+            fprintf(stderr, "'%s' has a summary but no debug information\n", build);
+        CHECK(written == NULL);
+    } else if (!written) {
+        fprintf(stderr, "'%s' got no summary\n", build);
+        CHECK(written != NULL);
+    } else {
+        if (written_size != own_size || memcmp(written, own, own_size) != 0)
+            fprintf(stderr, "'%s': the stamp's summary is not the runtime's own\n", build);
+        CHECK_INT(written_size, ==, own_size);
+        CHECK(written_size == own_size && memcmp(written, own, own_size) == 0);
+        struct hot__summary decoded;
+        CHECK_INT(hot__summary_decode(written, written_size, &decoded, err, sizeof err), ==, 0);
+        CHECK(hot__summary_fits(&decoded, library, library_size));
+        unsigned char *again = NULL;
+        size_t again_size = 0;
+        CHECK_INT(hot__summary_encode(&decoded, &again, &again_size), ==, 0);
+        CHECK(again_size == own_size && memcmp(again, own, own_size) == 0);
+        hot__summary_free(&decoded);
+        free(again);
+    }
+    free(library);
+    free(written);
+    free(own);
+}
+
+int main(int argc, char **argv)
+{
+    char dir[] = "/tmp/vais-hot-summary-XXXXXX";
+    CHECK(argc > 3);
+    CHECK(mkdtemp(dir) != NULL);
+    tool = argv[1];
+    snprintf(library_path, sizeof library_path, "%s/lib.so", dir);
+    for (int i = 2; i < argc; i++)
+        check_build(argv[i]);
+    static const char *const made[] = {"", HOT_ABI_STAMP_SUFFIX, HOT_ABI_SUMMARY_SUFFIX};
+    for (size_t i = 0; i < sizeof made / sizeof made[0]; i++) {
+        char path[200];
+        snprintf(path, sizeof path, "%s%s", library_path, made[i]);
+        remove(path);
+    }
+    CHECK_INT(rmdir(dir), ==, 0);
+    return check_exit();
+}
