@@ -361,9 +361,16 @@ static long read_summary_locked(const struct stamp *stamp, const unsigned char *
     int got;
     memset(out, 0, sizeof *out);
     if (stamp && stamp->summary_size > 0) {
+        /* Its size first: the bytes are read only if they may be the ones
+         * vouched for, and then hashed. */
         struct hot__file_id id;
         size_t want = (size_t)stamp->summary_size;
-        unsigned char *bytes = want < SIZE_MAX ? malloc(want + 1) : NULL;
+        int unseen = hot__os_file_id(L.summary, &id, err, sizeof err) != 0;
+        if (unseen || (unsigned long long)id.size != stamp->summary_size)
+            return fail(HOT_E_BAD_FILE,
+                        "'%s' is not the summary its stamp vouches for (%s); build '%s_hot' again",
+                        L.summary, unseen ? err : "its size differs", L.manifest->program);
+        unsigned char *bytes = malloc(want + 1);
         if (!bytes)
             return fail(HOT_E_IO, "out of memory");
         long read = hot__os_read_prefix(L.summary, bytes, want + 1, &id, err, sizeof err);

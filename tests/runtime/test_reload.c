@@ -355,6 +355,20 @@ int main(int argc, char **argv)
              "'runtime_reload_hot' again",
              summary);
     CHECK_STR(hot_last_error(), expected);
+    land(v1);
+    FILE *longer = fopen(summary, "ab");
+    CHECK(longer != NULL && fputc(0, longer) == 0 && fclose(longer) == 0);
+    CHECK_INT(hot_check(), ==, HOT_E_BAD_FILE);
+    snprintf(expected, sizeof expected,
+             "'%s' is not the summary its stamp vouches for (its size differs); build "
+             "'runtime_reload_hot' again",
+             summary);
+    CHECK_STR(hot_last_error(), expected);
+    land(v1);
+    CHECK_INT(remove(summary), ==, 0);
+    CHECK_INT(hot_check(), ==, HOT_E_BAD_FILE);
+    CHECK(strstr(hot_last_error(), "is not the summary its stamp vouches for (cannot stat") !=
+          NULL);
     CHECK_INT(add(2, 3), ==, 50);
 
     land(format99);
@@ -493,7 +507,7 @@ int main(int argc, char **argv)
     }
     CHECK_INT(loaded, ==, 1);
     CHECK_INT(reloaded, ==, 4);
-    CHECK_INT(kept, ==, 13 + unsafe);
+    CHECK_INT(kept, ==, 15 + unsafe);
     CHECK_INT(other_lines, ==, 0);
 
     /* hot_check with nothing new looks at nothing until a notice says the
