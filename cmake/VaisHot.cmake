@@ -65,19 +65,34 @@ function(vais_add_hot_executable name)
             "hold #[hot] functions, e.g. HOT_SOURCES update.c")
     endif()
 
-    # HOT: ON unless the build type is one meant to ship.
+    # HOT: ON unless the build type is one meant to ship (named in any case,
+    # as CMake reads build types).
+    string(TOUPPER "${CMAKE_BUILD_TYPE}" build_type)
     if(NOT DEFINED arg_HOT)
-        if(CMAKE_BUILD_TYPE MATCHES "^(Release|MinSizeRel)$")
+        if(build_type MATCHES "^(RELEASE|MINSIZEREL)$")
             set(arg_HOT OFF)
+            set(why "build type '${CMAKE_BUILD_TYPE}', which ships")
         else()
             set(arg_HOT ON)
+            if(CMAKE_BUILD_TYPE)
+                set(why "build type '${CMAKE_BUILD_TYPE}'")
+            else()
+                set(why "no build type")
+            endif()
         endif()
     elseif(NOT arg_HOT MATCHES "^(ON|OFF|TRUE|FALSE|YES|NO|1|0|on|off|true|false|yes|no)$")
         message(FATAL_ERROR "${fn}(${name}): HOT takes ON or OFF, not '${arg_HOT}'")
+    else()
+        set(why "HOT ${arg_HOT} given")
     endif()
     if(arg_HOT AND NOT TARGET VaisHot::runtime)
         message(FATAL_ERROR "${fn}(${name}): HOT ON is not available for processor "
             "'${CMAKE_SYSTEM_PROCESSOR}' yet (x86_64 only); pass HOT OFF")
+    endif()
+    if(arg_HOT)
+        message(STATUS "vais-hot: ${name}: HOT ON, #[hot] functions reload (${why})")
+    else()
+        message(STATUS "vais-hot: ${name}: HOT OFF, one plain program with direct calls (${why})")
     endif()
 
     # Hot sources: absolute, existing, not also in SOURCES.
@@ -223,7 +238,10 @@ function(vais_add_hot_executable name)
     else()
         _vais_hot_c_strings(rebuild "${CMAKE_COMMAND}" --build "${CMAKE_BINARY_DIR}" --target "${name}_hot")
     endif()
-    set_source_files_properties("${stubs}" PROPERTIES GENERATED TRUE COMPILE_DEFINITIONS
+    # The stubs are assembly that calls the lazy entry: a link-time
+    # optimiser, if the project uses one, would not see what they define.
+    set_source_files_properties("${stubs}" PROPERTIES GENERATED TRUE
+        COMPILE_OPTIONS "$<$<C_COMPILER_ID:GNU,Clang,AppleClang>:-fno-lto>" COMPILE_DEFINITIONS
         "VAIS_HOT_LIBRARY=\"$<TARGET_FILE:${name}_hot>\";VAIS_HOT_SOURCES=${quoted_sources};VAIS_HOT_UNITS=${quoted_units};VAIS_HOT_REBUILD=${rebuild}")
 endfunction()
 

@@ -17,6 +17,7 @@ enum {
     SHT_NOBITS = 8,   /* a section that takes no room in the file (.bss) */
     SHT_DYNSYM = 11,  /* .dynsym */
     PHDR_SIZE = 56,   /* a program header */
+    PT_INTERP = 3,    /* names the program's dynamic loader */
     SHN_UNDEF = 0,    /* not defined here */
     STB_LOCAL = 0,    /* local binding */
     STB_WEAK = 2,     /* weak binding */
@@ -118,4 +119,23 @@ const char *elf_incomplete(const unsigned char *bytes, size_t size)
             return "ends before its sections";
     }
     return NULL;
+}
+
+int elf_linked_dynamically(const unsigned char *bytes, size_t size)
+{
+    if (size < EHDR_SIZE ||
+        memcmp(bytes,
+               "\x7f"
+               "ELF",
+               4) != 0 ||
+        bytes[4] != 2 || bytes[5] != 1)
+        return -1;
+    uint64_t phoff = le(bytes + 32, 8), phnum = le(bytes + 56, 2);
+    if (!within(phoff, phnum * PHDR_SIZE, size))
+        return -1;
+    for (uint64_t p = 0; p < phnum; p++) {
+        if (le(bytes + phoff + p * PHDR_SIZE, 4) == PT_INTERP)
+            return 1;
+    }
+    return 0;
 }

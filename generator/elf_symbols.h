@@ -40,4 +40,10 @@ int elf_each_symbol(const unsigned char *bytes, size_t size, enum elf_table tabl
  * what it is. */
 const char *elf_incomplete(const unsigned char *bytes, size_t size);
 
+/* 1 if the program bytes[0..size) is linked dynamically: it names a
+ * dynamic loader (PT_INTERP), which then runs it and can load a hot library
+ * into it; 0 if it is linked statically (-static, -static-pie); -1 if it is
+ * no whole ELF64 little-endian file. */
+int elf_linked_dynamically(const unsigned char *bytes, size_t size);
+
 #endif

@@ -251,6 +251,27 @@ static int read_needs(const struct description *d, struct halves *h, struct need
     return 0;
 }
 
+/* 1, said, if the core is linked statically: no dynamic loader runs it, so
+ * none can load its hot library (glibc's dlopen in a static program cannot
+ * give the library the core's symbols), and a static PIE ends before main.
+ * Else 0. */
+static int check_dynamic(const struct description *d)
+{
+    char err[512];
+    size_t size = 0;
+    const unsigned char *core = hot__os_map_file(d->executable, &size, err, sizeof err);
+    int linked = core ? elf_linked_dynamically(core, size) : 1;
+    hot__os_unmap_file(core, size);
+    if (linked != 0)
+        return 0;
+    fprintf(stderr,
+            "vais-hot: error: '%s' is linked statically (-static or -static-pie), so no hot "
+            "library can load into it; link it dynamically (drop -static for HOT ON builds), or "
+            "build '%s' HOT OFF (HOT OFF, or a Release build)\n",
+            d->executable, d->program);
+    return 1;
+}
+
 /* Reads the arguments into *path and *after_core. Returns -1 to go on, else
  * the exit status (0 after --help). */
 static int read_arguments(int argc, char **argv, const char **path, int *after_core)
@@ -288,6 +309,10 @@ int exports_main(int argc, char **argv)
                 read == -1 ? strerror(errno) : "not a description this vais-hot can read");
         description_free(&d);
         return 2;
+    }
+    if (after_core && (status = check_dynamic(&d)) != 0) {
+        description_free(&d);
+        return status;
     }
     struct halves h = {0};
     struct needs needs = {0};

@@ -85,6 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hot__elf_symbol_slots(data, size, "vais_hot__persist_counter", slots, 8);
     size_t sum = 0;
     const char *missing = elf_incomplete(data, size);
+    sum += (size_t)elf_linked_dynamically(data, size);
     if (missing)
         touch_name(&sum, missing);
     elf_each_symbol(data, size, ELF_DYNAMIC, touch_symbol, &sum, err, sizeof err);

@@ -1,4 +1,6 @@
 #include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
 #include <vais/hot.h>
 
 int answer(int base);
@@ -11,9 +13,22 @@ int core_double(int x)
     return 2 * x;
 }
 
-int main(void)
+/* With an argument WANT: prints each new answer, as the running program
+ * reloads, until it is WANT (exit 0) or 60 s have passed (exit 1). */
+int main(int argc, char **argv)
 {
     int value = answer(40);
     printf("version=%ld value=%d\n", hot_version(), value);
-    return 0;
+    if (argc < 2)
+        return 0;
+    fflush(stdout);
+    const struct timespec tick = {0, 10000000};
+    for (int i = 0; i < 6000 && value != atoi(argv[1]); i++) {
+        int now = answer(40);
+        if (now != value)
+            printf("version=%ld value=%d\n", hot_version(), now), fflush(stdout);
+        value = now;
+        nanosleep(&tick, NULL);
+    }
+    return value == atoi(argv[1]) ? 0 : 1;
 }

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# tests/cmake/setups.sh CASE VAIS-HOT-DIR SCRATCH-PARENT
+# The plain consumer project (tests/cmake/plain) in the setups real projects
+# have, one CASE per run:
+#   build_type_case  build types in any case: 'release' is HOT OFF (one
+#                    plain program), 'relwithdebinfo' HOT ON; configure says
+#                    which, and why, per program
+#   lto              link-time optimisation for the whole project (gcc: the
+#                    IPO property, and -flto in the flags): it builds, and a
+#                    running program reloads an edit
+#   static_core      a core linked with -static or -static-pie: the build
+#                    fails, saying why and what to do
+#   include_hygiene  only vais-hot's public headers (the include/ trees)
+#                    reach a consumer's targets: a user's <dwarf.h> is theirs
+set -euo pipefail
+case_name=$1
+vais_hot_dir=$(cd "$2" && pwd)
+work=$(mktemp -d "$3/setups.XXXXXX")
+pid=""
+cleanup() {
+    if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
+        kill -KILL "$pid" 2>/dev/null || true
+        wait "$pid" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+cp -r "$(dirname "$0")/plain" "$work/src"
+src=$work/src
+
+fail() { echo "FAIL: $case_name: $*" >&2; exit 1; }
+configure() { # configure DIR [cmake args...]
+    local dir=$1; shift
+    cmake -S "$src" -B "$dir" -G Ninja -DVAIS_HOT_DIR="$vais_hot_dir" "$@" >"$dir.log" 2>&1 ||
+        { cat "$dir.log"; fail "could not configure $dir"; }
+}
+build() { # build DIR [cmake args...]
+    local dir=$1; shift
+    configure "$dir" "$@"
+    cmake --build "$dir" >>"$dir.log" 2>&1 || { cat "$dir.log"; fail "could not build $dir"; }
+}
+
+# Runs the program of build DIR until an edit of hot.c, built, makes it
+# answer 43 (it answers 42 first): a reload in the running program.
+reloads() {
+    local dir=$1
+    "$dir/app" 43 >"$work/out" 2>"$work/err" &
+    pid=$!
+    local deadline=$((SECONDS + 60))
+    until grep -q "version=1 value=42" "$work/out"; do
+        ((SECONDS < deadline)) && kill -0 "$pid" 2>/dev/null ||
+            { cat "$work/err"; fail "$dir/app never answered 42"; }
+        sleep 0.05
+    done
+    sed -i 's|- base / 2;|- base / 2 + 1;|' "$src/hot.c"
+    cmake --build "$dir" --target app_hot >>"$dir.log" 2>&1 || { cat "$dir.log"; fail "edit did not build"; }
+    local status=0
+    wait "$pid" || status=$?
+    pid=""
+    sed -i 's|- base / 2 + 1;|- base / 2;|' "$src/hot.c"
+    ((status == 0)) && grep -q "version=2 value=43" "$work/out" ||
+        { cat "$work/out" "$work/err"; fail "$dir/app did not reload the edit (exit $status)"; }
+}
+
+case $case_name in
+build_type_case)
+    build "$work/release" -DCMAKE_BUILD_TYPE=release
+    grep -qF "vais-hot: app: HOT OFF, one plain program with direct calls (build type 'release', which ships)" \
+        "$work/release.log" || { cat "$work/release.log"; fail "configure did not say HOT OFF and why"; }
+    [[ ! -e $work/release/libapp_hot.so ]] || fail "'release' built a hot library"
+    ! nm "$work/release/app" | grep -q vais_hot__ || fail "'release' has vais-hot stubs"
+    [[ $("$work/release/app") == "version=0 value=42" ]] || fail "'release' run"
+    configure "$work/relwithdebinfo" -DCMAKE_BUILD_TYPE=relwithdebinfo
+    grep -qF "vais-hot: app: HOT ON, #[hot] functions reload (build type 'relwithdebinfo')" \
+        "$work/relwithdebinfo.log" || { cat "$work/relwithdebinfo.log"; fail "configure did not say HOT ON"; }
+    ;;
+lto)
+    build "$work/ipo" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INTERPROCEDURAL_OPTIMIZATION=ON
+    grep -q -- "-flto" "$work/ipo/build.ninja" || fail "the IPO build does not use LTO"
+    reloads "$work/ipo"
+    build "$work/flags" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_FLAGS=-flto=auto
+    [[ $("$work/flags/app" 2>/dev/null) == "version=1 value=42" ]] || fail "-flto run"
+    ;;
+static_core)
+    for flag in -static -static-pie; do
+        configure "$work/$flag" -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_EXE_LINKER_FLAGS=$flag"
+        ! cmake --build "$work/$flag" >>"$work/$flag.log" 2>&1 || fail "a $flag core built"
+        grep -qF "vais-hot: error: '$work/$flag/app' is linked statically (-static or -static-pie), so no hot library can load into it; link it dynamically (drop -static for HOT ON builds), or build 'app' HOT OFF" \
+            "$work/$flag.log" || { cat "$work/$flag.log"; fail "$flag: no message saying why"; }
+    done
+    ;;
+include_hygiene)
+    configure "$work/debug" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
+    # The commands that compile the consumer's files (its sources, and the
+    # units and stubs made of them), not vais-hot's own; then every include
+    # directory of vais-hot's among them.
+    awk -v src="\"$src/" -v gen="\"$work/debug/vais_hot/" '
+        /"command":/ { command = $0 }
+        /"file":/ && (index($0, src) || index($0, gen)) { print command }' \
+        "$work/debug/compile_commands.json" >"$work/commands"
+    [[ $(wc -l <"$work/commands") -ge 4 ]] || fail "the consumer's compile commands are not all there"
+    grep -oE -- "-(I|isystem) ?$vais_hot_dir[^ \"]*" "$work/commands" |
+        sed -E 's/^-(I|isystem) ?//' | sort -u >"$work/includes"
+    [[ -s $work/includes ]] || fail "no include directory of vais-hot's found"
+    if grep -vE '/include$' "$work/includes"; then
+        fail "private include directories (above) reach the consumer's files"
+    fi
+    ;;
+*)
+    fail "no such case"
+    ;;
+esac
+echo "setups: $case_name behaves"
