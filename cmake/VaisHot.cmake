@@ -1,7 +1,9 @@
 # cmake/VaisHot.cmake
-# vais_add_hot_executable(): one call makes a program whose #[hot] functions
-# reload while it runs. Included by vais-hot's own CMakeLists.txt and by the
-# package config; expects the VaisHot:: targets to exist (built or imported).
+# vais_add_hot_executable() makes a program whose #[hot] functions reload
+# while it runs; vais_target_hot_sources() makes files of an existing
+# executable its reloadable part. Included by vais-hot's own CMakeLists.txt
+# and by the package config; expects the VaisHot:: targets to exist (built
+# or imported).
 include_guard(GLOBAL)
 
 #[=======================================================================[
@@ -16,17 +18,29 @@ runtime), and <name>_hot, the shared library (the hot sources and the
 generated table). Building <name> builds both; after each successful link of
 <name>_hot a stamp file beside it tells the running program to reload.
 With HOT OFF, <name> is one plain executable with direct calls and
-<name>_hot a target that builds nothing.
+<name>_hot a target that builds nothing. It is add_executable(<name>
+SOURCES), target_link_libraries(<name> PRIVATE LINK_LIBRARIES), then
+vais_target_hot_sources(<name> HOT_SOURCES).
 
-Every library in LINK_LIBRARIES is linked into <name> only; <name>_hot takes
+vais_target_hot_sources(<target> [HOT ON|OFF] <file>...)
+
+Makes <file>... the reloadable part of <target>, an executable made by
+add_executable (listing them there or not), with everything it has: its
+properties, options and install rules stay, its include directories,
+compile definitions, options and C standard reach <target>_hot too, as do
+those of what it links, whenever the target gets them (also after this
+call, in this directory, with target_link_libraries in either form).
+
+Every library the core links is linked into <name> only; <name>_hot takes
 the include directories, definitions, options and features of each target
-among them, and links none. So each library exists once in the process, and
-hot code calls the core's copy and sees its state. A static library listed
-there (a STATIC target, imported or not, an UNKNOWN imported one whose file
-is a .a with CMake 3.24 or later, or a path to a .a) is linked whole, so
-that hot code may call any of its functions, also after an edit; one that
-comes through another library gives the core each function hot code calls
-when it is built. Link flags and generator expressions go to both halves.
+among them, and links none. So each library exists once in the process,
+and hot code calls the core's copy and sees its state. A static library
+among them (a STATIC target, imported or not, an UNKNOWN imported one whose
+file is a .a with CMake 3.24 or later, or a path to a .a) is linked whole,
+so that hot code may call any of its functions, also after an edit; one
+that comes through another library gives the core each function hot code
+calls when it is built. Link flags and generator expressions go to both
+halves.
 #]=======================================================================]
 function(vais_add_hot_executable name)
     set(fn "vais_add_hot_executable")
@@ -48,10 +62,7 @@ function(vais_add_hot_executable name)
             "a value; list files after SOURCES/HOT_SOURCES, libraries after LINK_LIBRARIES, "
             "ON or OFF after HOT")
     endif()
-    if(NOT name MATCHES "^[A-Za-z_][A-Za-z0-9_]*$")
-        message(FATAL_ERROR "${fn}(${name}): the name must be a C identifier "
-            "(letters, digits, '_'), since it names the program in its hot library")
-    endif()
+    _vais_hot_check_name("${fn}" "${name}")
     if(TARGET ${name} OR TARGET ${name}_hot)
         message(FATAL_ERROR "${fn}(${name}): a target '${name}' or '${name}_hot' already "
             "exists; choose another name")
@@ -64,52 +75,9 @@ function(vais_add_hot_executable name)
         message(FATAL_ERROR "${fn}(${name}): HOT_SOURCES is missing; list the files that "
             "hold #[hot] functions, e.g. HOT_SOURCES update.c")
     endif()
-
-    # HOT: ON unless the build type is one meant to ship (named in any case,
-    # as CMake reads build types).
-    string(TOUPPER "${CMAKE_BUILD_TYPE}" build_type)
-    if(NOT DEFINED arg_HOT)
-        if(build_type MATCHES "^(RELEASE|MINSIZEREL)$")
-            set(arg_HOT OFF)
-            set(why "build type '${CMAKE_BUILD_TYPE}', which ships")
-        else()
-            set(arg_HOT ON)
-            if(CMAKE_BUILD_TYPE)
-                set(why "build type '${CMAKE_BUILD_TYPE}'")
-            else()
-                set(why "no build type")
-            endif()
-        endif()
-    elseif(NOT arg_HOT MATCHES "^(ON|OFF|TRUE|FALSE|YES|NO|1|0|on|off|true|false|yes|no)$")
-        message(FATAL_ERROR "${fn}(${name}): HOT takes ON or OFF, not '${arg_HOT}'")
-    else()
-        set(why "HOT ${arg_HOT} given")
-    endif()
-    if(arg_HOT AND NOT TARGET VaisHot::runtime)
-        message(FATAL_ERROR "${fn}(${name}): HOT ON is not available for processor "
-            "'${CMAKE_SYSTEM_PROCESSOR}' yet (x86_64 only); pass HOT OFF")
-    endif()
-    if(arg_HOT)
-        message(STATUS "vais-hot: ${name}: HOT ON, #[hot] functions reload (${why})")
-    else()
-        message(STATUS "vais-hot: ${name}: HOT OFF, one plain program with direct calls (${why})")
-    endif()
-
-    # Hot sources: absolute, existing, not also in SOURCES.
-    set(gen_dir "${CMAKE_CURRENT_BINARY_DIR}/vais_hot/${name}")
-    set(hot_sources "")
-    set(units "")
-    set(unit_args "")
     foreach(src IN LISTS arg_HOT_SOURCES)
-        cmake_path(ABSOLUTE_PATH src BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
-            NORMALIZE OUTPUT_VARIABLE abs)
-        if(NOT EXISTS "${abs}" OR IS_DIRECTORY "${abs}")
-            message(FATAL_ERROR "${fn}(${name}): hot source '${src}' does not exist "
-                "(looked for '${abs}'); fix the path in HOT_SOURCES")
-        endif()
-        if(abs IN_LIST hot_sources)
-            message(FATAL_ERROR "${fn}(${name}): hot source '${src}' is listed twice")
-        endif()
+        cmake_path(ABSOLUTE_PATH src BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE
+            OUTPUT_VARIABLE abs)
         foreach(core_src IN LISTS arg_SOURCES)
             cmake_path(ABSOLUTE_PATH core_src BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
                 NORMALIZE OUTPUT_VARIABLE core_abs)
@@ -118,6 +86,129 @@ function(vais_add_hot_executable name)
                     "HOT_SOURCES; a file belongs to the core or to the hot library, not both")
             endif()
         endforeach()
+    endforeach()
+    _vais_hot_check_hot("${fn}(${name})" arg_HOT)
+    add_executable(${name} ${arg_SOURCES})
+    if(arg_LINK_LIBRARIES)
+        target_link_libraries(${name} PRIVATE ${arg_LINK_LIBRARIES})
+    endif()
+    _vais_hot_make("${fn}(${name})" ${name} "${arg_HOT}" ${arg_HOT_SOURCES})
+endfunction()
+
+function(vais_target_hot_sources target)
+    set(fn "vais_target_hot_sources(${target})")
+    cmake_parse_arguments(PARSE_ARGV 1 arg "" "HOT" "")
+    if(NOT TARGET ${target})
+        message(FATAL_ERROR "${fn}: there is no target '${target}'; call it after "
+            "add_executable(${target} ...)")
+    endif()
+    get_target_property(type ${target} TYPE)
+    get_target_property(imported ${target} IMPORTED)
+    get_target_property(aliased ${target} ALIASED_TARGET)
+    if(NOT type STREQUAL "EXECUTABLE" OR imported OR aliased)
+        message(FATAL_ERROR "${fn}: '${target}' is not an executable this project builds; hot "
+            "sources belong to one made by add_executable")
+    endif()
+    get_target_property(already ${target} VAIS_HOT)
+    if(NOT already STREQUAL "already-NOTFOUND")
+        message(FATAL_ERROR "${fn}: '${target}' has its hot sources already; list them all in "
+            "one call")
+    endif()
+    _vais_hot_check_name("vais_target_hot_sources" "${target}")
+    if(TARGET ${target}_hot)
+        message(FATAL_ERROR "${fn}: a target '${target}_hot' already exists; it is the name "
+            "of the hot library")
+    endif()
+    if(NOT arg_UNPARSED_ARGUMENTS)
+        message(FATAL_ERROR "${fn}: no files given; list the files that hold #[hot] "
+            "functions, e.g. vais_target_hot_sources(${target} update.c)")
+    endif()
+    _vais_hot_check_hot("${fn}" arg_HOT)
+    # The target loses the hot sources it lists: they become the library's.
+    set(hot_abs "")
+    foreach(src IN LISTS arg_UNPARSED_ARGUMENTS)
+        cmake_path(ABSOLUTE_PATH src BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}" NORMALIZE
+            OUTPUT_VARIABLE abs)
+        list(APPEND hot_abs "${abs}")
+    endforeach()
+    get_target_property(target_dir ${target} SOURCE_DIR)
+    get_target_property(sources ${target} SOURCES)
+    set(kept "")
+    foreach(src IN LISTS sources)
+        cmake_path(ABSOLUTE_PATH src BASE_DIRECTORY "${target_dir}" NORMALIZE
+            OUTPUT_VARIABLE abs)
+        if(NOT abs IN_LIST hot_abs)
+            list(APPEND kept "${src}")
+        endif()
+    endforeach()
+    set_property(TARGET ${target} PROPERTY SOURCES "${kept}")
+    _vais_hot_make("${fn}" ${target} "${arg_HOT}" ${arg_UNPARSED_ARGUMENTS})
+endfunction()
+
+# The program's name names it in its hot library: it must be a C identifier.
+function(_vais_hot_check_name fn name)
+    if(NOT name MATCHES "^[A-Za-z_][A-Za-z0-9_]*$")
+        message(FATAL_ERROR "${fn}(${name}): the name must be a C identifier "
+            "(letters, digits, '_'), since it names the program in its hot library")
+    endif()
+endfunction()
+
+# Checks HOT's value in the variable named var, if given.
+function(_vais_hot_check_hot where var)
+    if(DEFINED ${var} AND
+       NOT ${var} MATCHES "^(ON|OFF|TRUE|FALSE|YES|NO|1|0|on|off|true|false|yes|no)$")
+        message(FATAL_ERROR "${where}: HOT takes ON or OFF, not '${${var}}'")
+    endif()
+endfunction()
+
+# Makes the existing executable name hot, with its hot sources ARGN (as
+# given, relative to this directory), HOT as given or "" for the build
+# type's; where names the call in messages.
+function(_vais_hot_make where name hot)
+    set(fn "${where}")
+    # HOT: ON unless the build type is one meant to ship (named in any case,
+    # as CMake reads build types).
+    string(TOUPPER "${CMAKE_BUILD_TYPE}" build_type)
+    if(hot STREQUAL "")
+        if(build_type MATCHES "^(RELEASE|MINSIZEREL)$")
+            set(hot OFF)
+            set(why "build type '${CMAKE_BUILD_TYPE}', which ships")
+        else()
+            set(hot ON)
+            if(CMAKE_BUILD_TYPE)
+                set(why "build type '${CMAKE_BUILD_TYPE}'")
+            else()
+                set(why "no build type")
+            endif()
+        endif()
+    else()
+        set(why "HOT ${hot} given")
+    endif()
+    if(hot AND NOT TARGET VaisHot::runtime)
+        message(FATAL_ERROR "${fn}: HOT ON is not available for processor "
+            "'${CMAKE_SYSTEM_PROCESSOR}' yet (x86_64 only); pass HOT OFF")
+    endif()
+    if(hot)
+        message(STATUS "vais-hot: ${name}: HOT ON, #[hot] functions reload (${why})")
+    else()
+        message(STATUS "vais-hot: ${name}: HOT OFF, one plain program with direct calls (${why})")
+    endif()
+
+    # Hot sources: absolute, existing, once each.
+    set(gen_dir "${CMAKE_CURRENT_BINARY_DIR}/vais_hot/${name}")
+    set(hot_sources "")
+    set(units "")
+    set(unit_args "")
+    foreach(src IN LISTS ARGN)
+        cmake_path(ABSOLUTE_PATH src BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
+            NORMALIZE OUTPUT_VARIABLE abs)
+        if(NOT EXISTS "${abs}" OR IS_DIRECTORY "${abs}")
+            message(FATAL_ERROR "${fn}: hot source '${src}' does not exist "
+                "(looked for '${abs}'); fix its path")
+        endif()
+        if(abs IN_LIST hot_sources)
+            message(FATAL_ERROR "${fn}: hot source '${src}' is listed twice")
+        endif()
         list(APPEND hot_sources "${abs}")
         # Each hot source compiles from a unit: its text with bare markers
         # blanked under #line, so diagnostics point at the user's file.
@@ -135,7 +226,7 @@ function(vais_add_hot_executable name)
     endforeach()
 
     set(gen_target "${name}_vais_hot_gen")
-    if(arg_HOT)
+    if(hot)
         set(stubs "${gen_dir}/stubs.c")
         set(table "${gen_dir}/table.c")
         set(unmarked "${gen_dir}/unmarked.txt")
@@ -157,13 +248,15 @@ function(vais_add_hot_executable name)
     # One target owns the generated files, so that both halves, built in
     # parallel, never run the generator twice.
     add_custom_target(${gen_target} DEPENDS ${outputs})
-    _vais_hot_describe("${name}" "${arg_HOT}" "${gen_dir}" "${hot_sources}" "${units}" description)
-    _vais_hot_ide_sources("${name}" "${arg_HOT}" "${hot_sources}" "${arg_LINK_LIBRARIES}")
+    _vais_hot_describe("${name}" "${hot}" "${gen_dir}" "${hot_sources}" "${units}" description)
+    _vais_hot_ide_sources("${name}" "${hot}" "${hot_sources}")
 
-    if(NOT arg_HOT)
-        add_executable(${name} ${arg_SOURCES} ${units})
+    # The core's own links are the user's, in whichever form of
+    # target_link_libraries they use: vais-hot's go in by the property.
+    if(NOT hot)
+        target_sources(${name} PRIVATE ${units})
         add_dependencies(${name} ${gen_target})
-        target_link_libraries(${name} PRIVATE VaisHot::std_off ${arg_LINK_LIBRARIES})
+        set_property(TARGET ${name} APPEND PROPERTY LINK_LIBRARIES VaisHot::std_off)
         add_custom_target(${name}_hot COMMENT "vais-hot: '${name}' is built with HOT OFF; nothing to reload")
         set_target_properties(${name} PROPERTIES VAIS_HOT OFF)
         return()
@@ -189,7 +282,7 @@ function(vais_add_hot_executable name)
         BYPRODUCTS "${needs}"
         VERBATIM)
 
-    add_executable(${name} ${arg_SOURCES} "${stubs}")
+    target_sources(${name} PRIVATE "${stubs}")
     add_dependencies(${name} ${gen_target} ${name}_hot)
     # Hot code calls back into the core (its functions and globals) by name,
     # and into the shared libraries the core links, which the hot library
@@ -197,8 +290,11 @@ function(vais_add_hot_executable name)
     # each one even when it calls nothing of it (--as-needed is a default).
     set_target_properties(${name} PROPERTIES ENABLE_EXPORTS ON VAIS_HOT ON)
     target_link_options(${name} PRIVATE "LINKER:--no-as-needed")
-    target_link_libraries(${name} PRIVATE VaisHot::std)
-    _vais_hot_link_libraries(${name} ${arg_LINK_LIBRARIES})
+    set_property(TARGET ${name} APPEND PROPERTY LINK_LIBRARIES VaisHot::std)
+    # What the core is compiled with and links reaches the hot library once
+    # the directory is done with the core: calls after this one count too.
+    # (A deferred call reads its arguments when it runs: name goes in now.)
+    cmake_language(EVAL CODE "cmake_language(DEFER CALL _vais_hot_share [[${name}]])")
     # Each symbol hot code needs is one the core's link must resolve, so a
     # static library it reaches (also through another library or an
     # INTERFACE target) gives the core that function, once. The file is
@@ -245,53 +341,72 @@ function(vais_add_hot_executable name)
         "VAIS_HOT_LIBRARY=\"$<TARGET_FILE:${name}_hot>\";VAIS_HOT_SOURCES=${quoted_sources};VAIS_HOT_UNITS=${quoted_units};VAIS_HOT_REBUILD=${rebuild}")
 endfunction()
 
-# Links the LINK_LIBRARIES items into <name>, and gives <name>_hot what
-# compiling needs of them, so that each library exists once in the process,
-# in the core: <name> links every item as given, and each static library
-# among them whole as well (once, before the objects), so that every
-# function in it is there and exported for hot code to call, also one that
-# only a later edit calls. <name>_hot links no library (hot code uses the
-# core's, and the core links every shared one it is given, used or not): of
-# each target it takes the include directories, definitions, options and
-# features, transitively, and no code. A static library is a STATIC target,
-# an UNKNOWN (imported) one whose file is a .a (CMake 3.24 and later), or a
-# path to a .a. Static libraries the items bring with them (a STATIC
-# target's own links, an INTERFACE target's) are linked as CMake links them,
-# and the core's needs file (vais-hot needs) makes the link take from them
-# each function hot code calls.
+# At the end of the directory that made <name> hot (cmake_language(DEFER)),
+# when <name> has all its properties and libraries: gives <name>_hot what
+# compiling needs of <name> itself (its include directories, definitions,
+# options, features and C standard), and of the libraries it links. Those
+# are linked into <name> only, and each static library among them whole as
+# well (once, before the objects), so that every function in it is there
+# and exported for hot code to call, also one that only a later edit calls.
+# <name>_hot links no library (hot code uses the core's, and the core links
+# every shared one it is given, used or not): of each target it takes the
+# include directories, definitions, options and features, transitively,
+# and no code. A static library is a STATIC target, an UNKNOWN (imported)
+# one whose file is a .a (CMake 3.24 and later), or a path to a .a. Static
+# libraries the items bring with them (a STATIC target's own links, an
+# INTERFACE target's) are linked as CMake links them, and the core's needs
+# file (vais-hot needs) makes the link take from them each function hot
+# code calls.
 #
-# A target's TYPE is read at generate time, as the target may be defined
-# after this call. $<TARGET_PROPERTY:x,...> is an error unless x is a target
-# and $<TARGET_EXISTS:x> unless x is spelt as one, and only $<cond:...> leaves
-# its text unevaluated ($<IF>, $<AND> and $<OR> evaluate every argument): so
-# only items spelt as a target are looked up, each lookup behind a $<cond:>.
-# Link flags and generator expressions, which cannot be looked into, go to
-# both halves as given; other items (-l flags and paths) to the core only.
-function(_vais_hot_link_libraries name)
+# LINK_LIBRARIES records target_link_libraries' debug and optimized items
+# as $<$<CONFIG:...>:item> and $<$<NOT:$<CONFIG:...>>:item>, a target as
+# $<TARGET_NAME:item>, and calls from another directory between ::@ marks;
+# each is read back as what was given. A target's TYPE is read at generate
+# time, as the target may be defined later still. $<TARGET_PROPERTY:x,...>
+# is an error unless x is a target and $<TARGET_EXISTS:x> unless x is spelt
+# as one, and only $<cond:...> leaves its text unevaluated ($<IF>, $<AND> and
+# $<OR> evaluate every argument): so only items spelt as a target are looked
+# up, each lookup behind a $<cond:>. Link flags and generator expressions,
+# which cannot be looked into, go to both halves as given; other items (-l
+# flags and paths) to the core only.
+function(_vais_hot_share name)
     set(hot ${name}_hot)
-    target_link_libraries(${name} PRIVATE ${ARGN})
-    get_property(debug_configs GLOBAL PROPERTY DEBUG_CONFIGURATIONS)
-    if(NOT debug_configs)
-        set(debug_configs Debug)
+    foreach(property INCLUDE_DIRECTORIES COMPILE_DEFINITIONS COMPILE_OPTIONS COMPILE_FEATURES)
+        get_target_property(values ${name} ${property})
+        if(values)
+            set_property(TARGET ${hot} APPEND PROPERTY ${property} ${values})
+        endif()
+    endforeach()
+    foreach(property C_STANDARD C_STANDARD_REQUIRED C_EXTENSIONS)
+        get_target_property(value ${name} ${property})
+        get_target_property(own ${hot} ${property})
+        if(NOT value MATCHES "-NOTFOUND$" AND own MATCHES "-NOTFOUND$")
+            set_property(TARGET ${hot} PROPERTY ${property} "${value}")
+        endif()
+    endforeach()
+    get_target_property(libraries ${name} LINK_LIBRARIES)
+    if(NOT libraries)
+        return()
     endif()
-    list(JOIN debug_configs "," debug_configs)
-    set(keyword "") # debug, optimized or general: for the next item only
-    foreach(item IN LISTS ARGN)
-        if(item MATCHES "^(debug|optimized|general)$")
-            set(keyword ${item})
+    foreach(entry IN LISTS libraries)
+        if(entry MATCHES "^::@" OR entry MATCHES "^VaisHot::")
             continue()
         endif()
-        # The configurations the item is linked in, as target_link_libraries
-        # reads the keyword.
-        if(keyword STREQUAL "debug")
-            set(when "$<CONFIG:${debug_configs}>")
-        elseif(keyword STREQUAL "optimized")
-            set(when "$<NOT:$<CONFIG:${debug_configs}>>")
-        else()
-            set(when 1)
+        # The configurations the item is linked in.
+        set(when 1)
+        set(item "${entry}")
+        if(entry MATCHES "^\\$<\\$<CONFIG:([^>]*)>:(.*)>$")
+            set(when "$<CONFIG:${CMAKE_MATCH_1}>")
+            set(item "${CMAKE_MATCH_2}")
+        elseif(entry MATCHES "^\\$<\\$<NOT:\\$<CONFIG:([^>]*)>>:(.*)>$")
+            set(when "$<NOT:$<CONFIG:${CMAKE_MATCH_1}>>")
+            set(item "${CMAKE_MATCH_2}")
+        endif()
+        if(item MATCHES "^\\$<TARGET_NAME:([^>]*)>$")
+            set(item "${CMAKE_MATCH_1}")
         endif()
         if(item MATCHES "\\$<" OR (item MATCHES "^-" AND NOT item MATCHES "^-l"))
-            target_link_libraries(${hot} PRIVATE ${keyword} "${item}")
+            target_link_libraries(${hot} PRIVATE "${entry}")
         elseif(item MATCHES "\\.a$")
             target_link_options(${name} PRIVATE "$<${when}:LINKER:--whole-archive,${item},--no-whole-archive>")
         elseif(item MATCHES "^[A-Za-z0-9_.+][A-Za-z0-9_.:+-]*$")
@@ -320,7 +435,6 @@ function(_vais_hot_link_libraries name)
             target_compile_features(${hot} PRIVATE
                 "$<${take}:$<TARGET_PROPERTY:${item},INTERFACE_COMPILE_FEATURES>>")
         endif()
-        set(keyword "")
     endforeach()
 endfunction()
 
@@ -428,7 +542,7 @@ endfunction()
 # place in IDEs' target models, give clangd and CLion the right flags for the
 # user's own files. Bare `#[hot]` lines show there as an "invalid
 # preprocessing directive" (skipped; the rest is analysed normally).
-function(_vais_hot_ide_sources name hot hot_sources link_libraries)
+function(_vais_hot_ide_sources name hot hot_sources)
     if(hot)
         set(like ${name}_hot)
         set(api VaisHot::api)
@@ -442,7 +556,7 @@ function(_vais_hot_ide_sources name hot hot_sources link_libraries)
         set_property(TARGET ${ide} PROPERTY POSITION_INDEPENDENT_CODE ON)
         target_compile_definitions(${ide} PRIVATE ${name}_hot_EXPORTS)
     endif()
-    target_link_libraries(${ide} PRIVATE ${api} ${link_libraries})
+    target_link_libraries(${ide} PRIVATE ${api})
     foreach(property INCLUDE_DIRECTORIES COMPILE_DEFINITIONS COMPILE_OPTIONS)
         set_property(TARGET ${ide} APPEND PROPERTY ${property}
             "$<TARGET_PROPERTY:${like},${property}>")

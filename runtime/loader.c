@@ -433,10 +433,10 @@ static long check_layouts_locked(const struct hot__layouts *next)
     if (side == HOT_LAYOUTS_CORE && file && hot__os_older_than_program(file))
         return fail(HOT_E_LAYOUT,
                     "%s; '%s' has not changed since '%s' was built, so its two halves were "
-                    "compiled with different definitions or options: give '%s_hot' those of "
-                    "'%s' (target_compile_definitions, target_compile_options) and build it "
-                    "again",
-                    why, base_name(file), program, program, program);
+                    "compiled with different definitions or options: one set on '%s_hot' "
+                    "alone, or on single files, reaches one half only; give both the same and "
+                    "build again",
+                    why, base_name(file), program, program);
     if (version > 0)
         return fail(HOT_E_LAYOUT, "%s; restart to use the new code", why);
     return fail(HOT_E_LAYOUT, "%s; rebuild '%s' and restart", why, program);

@@ -12,6 +12,9 @@
 #                    fails, saying why and what to do
 #   include_hygiene  only vais-hot's public headers (the include/ trees)
 #                    reach a consumer's targets: a user's <dwarf.h> is theirs
+#   existing_target  vais_target_hot_sources on an add_executable target
+#                    (tests/cmake/existing): what the target has reaches the
+#                    hot code, it reloads, installs, and is plain in Release
 set -euo pipefail
 case_name=$1
 vais_hot_dir=$(cd "$2" && pwd)
@@ -25,8 +28,11 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-cp -r "$(dirname "$0")/plain" "$work/src"
-src=$work/src
+projects=$(cd "$(dirname "$0")" && pwd)
+mkdir "$work/projects"
+cp -r "$projects/plain" "$projects/existing" "$work/projects/"
+src=$work/projects/plain
+[[ $case_name == existing_target ]] && src=$work/projects/existing
 
 fail() { echo "FAIL: $case_name: $*" >&2; exit 1; }
 configure() { # configure DIR [cmake args...]
@@ -105,6 +111,23 @@ include_hygiene)
     if grep -vE '/include$' "$work/includes"; then
         fail "private include directories (above) reach the consumer's files"
     fi
+    ;;
+existing_target)
+    build "$work/debug" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
+    grep -qF "vais-hot: app: HOT ON" "$work/debug.log" || fail "configure did not say HOT ON"
+    # The unit of hot.c compiles as the target's own files do.
+    unit_command=$(awk '/"command":/ { command = $0 } /"file":.*units\/hot\.c"/ { print command }' \
+        "$work/debug/compile_commands.json")
+    for flag in -DCORE_OFFSET=2 -std=c11 -Wall "$src/include"; do
+        [[ $unit_command == *"$flag"* ]] || fail "hot.c's unit is compiled without $flag: $unit_command"
+    done
+    reloads "$work/debug"
+    cmake --install "$work/debug" --prefix "$work/prefix" >>"$work/debug.log" 2>&1 ||
+        { cat "$work/debug.log"; fail "could not install"; }
+    [[ -x $work/prefix/bin/app ]] || fail "the target's install rule installed nothing"
+    build "$work/release" -DCMAKE_BUILD_TYPE=Release
+    [[ ! -e $work/release/libapp_hot.so ]] || fail "Release built a hot library"
+    [[ $("$work/release/app") == "version=0 value=42" ]] || fail "Release run: $("$work/release/app")"
     ;;
 *)
     fail "no such case"

@@ -93,8 +93,8 @@ static int from_core(int build)
  * definition of its own. */
 static const char definitions[] =
     "; 'world.h' has not changed since 'runtime_layout' was built, so its two halves were "
-    "compiled with different definitions or options: give 'runtime_layout_hot' those of "
-    "'runtime_layout' (target_compile_definitions, target_compile_options) and build it again";
+    "compiled with different definitions or options: one set on 'runtime_layout_hot' alone, "
+    "or on single files, reaches one half only; give both the same and build again";
 
 /* gcc's debug information records the prototypes of the functions hot
  * code calls; clang's does not without optimisation (README: changed
