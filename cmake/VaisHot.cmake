@@ -266,6 +266,7 @@ function(_vais_hot_make where name hot)
     add_dependencies(${name}_hot ${gen_target})
     _vais_hot_library(${name}_hot)
     _vais_hot_color(${name}_hot)
+    _vais_hot_color(${name})
     # Hot code may use only what the core exports: a symbol the core hides
     # fails the build by name (vais-hot check), before the stamp lands; and
     # again after the core links, which a first build does last.

@@ -18,7 +18,9 @@
 #include <string.h>
 
 const char link_help[] =
-    "link   Runs the core's link, given as a linker launcher: vais-hot link LIST -- COMMAND...\n"
+    "usage: vais-hot link LIST -- COMMAND...\n"
+    "\n"
+    "link   Runs the core's link COMMAND, given as a linker launcher.\n"
     "       If the link fails because the core calls functions that hot sources define\n"
     "       without '#[hot]' (LIST, from gen --unmarked), one line names each, and the\n"
     "       linker's own errors about them are left out. Exits with the link's status.\n";
@@ -101,6 +103,10 @@ static struct unmarked *about(const struct list *l, const char *line, size_t len
 
 int link_main(int argc, char **argv)
 {
+    if (argc == 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+        fputs(link_help, stdout);
+        return 0;
+    }
     if (argc < 5 || strcmp(argv[3], "--") != 0) {
         fprintf(stderr, "usage: vais-hot link LIST -- COMMAND...\n");
         return 2;

@@ -1,7 +1,9 @@
 /* generator/main.c
- * The vais-hot command: arguments, file I/O and the subcommands that write
- * build files: gen (hot sources -> units, stubs, table), stamp (a library's
- * identity) and needs (what the core must define for the library).
+ * The vais-hot command: its table of commands (watch, gen, stamp, needs,
+ * check, link), from which dispatch, the overview and each command's help
+ * come; and the commands that write build files: gen (hot sources ->
+ * units, stubs, table), stamp (a library's identity and summary) and needs
+ * (what the core must define for the library).
  * Invariant: the only stage that touches files; gen writes nothing unless
  * every source is good, and replaces a file only when its content changes. */
 #define _POSIX_C_SOURCE 200809L
@@ -30,19 +32,15 @@
 #include "watch.h"
 #include "os.h"
 
-static const char top_usage[] =
-    "usage: vais-hot gen|stamp|needs|check|link|watch ... (see 'vais-hot --help')";
 static const char gen_usage[] = "usage: vais-hot gen --program NAME [--stubs OUT.c --table OUT.c "
                                 "[--unmarked OUT.txt]] [--arch ARCH] --unit SRC OUT [--unit SRC "
                                 "OUT]...";
 static const char stamp_usage[] = "usage: vais-hot stamp LIBRARY STAMPFILE";
 static const char needs_usage[] = "usage: vais-hot needs LIBRARY OPTIONSFILE";
 
-static const char help[] =
+static const char gen_help[] =
     "usage: vais-hot gen --program NAME [--stubs OUT.c --table OUT.c [--unmarked OUT.txt]]\n"
     "                    [--arch ARCH] --unit SRC OUT [--unit SRC OUT]...\n"
-    "       vais-hot stamp LIBRARY STAMPFILE\n"
-    "       vais-hot needs LIBRARY OPTIONSFILE\n"
     "\n"
     "gen    Reads each hot source SRC, finds the functions marked '#[hot]' (a line\n"
     "       holding only '#[hot]' or '// #[hot]' right before a definition) and\n"
@@ -53,19 +51,26 @@ static const char help[] =
     "       link names when the core's link fails for calling them.\n"
     "       NAME is the program's target name. A file whose content would not\n"
     "       change is left untouched; nothing is written if any source has an error.\n"
+    "       Exits 1 when a hot source has an error.\n";
+
+static const char stamp_help[] =
+    "usage: vais-hot stamp LIBRARY STAMPFILE\n"
+    "\n"
     "stamp  Writes the identity of LIBRARY (size, mtime, inode, device) and the\n"
     "       hash of its bytes to STAMPFILE, atomically, for the runtime to watch;\n"
     "       and before it LIBRARY.summary, what its debug information tells the\n"
     "       runtime (the layouts of its types, its functions), so a running\n"
     "       program need not read it. A library not yet whole (empty, or ending\n"
     "       before a part its ELF header places) is not stamped: a build still\n"
-    "       writing it stamps it when done.\n"
+    "       writing it stamps it when done.\n";
+
+static const char needs_help[] =
+    "usage: vais-hot needs LIBRARY OPTIONSFILE\n"
+    "\n"
     "needs  Writes to OPTIONSFILE, when its content changes, one compiler driver\n"
     "       option '-u SYMBOL' for each symbol LIBRARY needs from elsewhere; the\n"
     "       core links with @OPTIONSFILE, so the static libraries it links give it\n"
-    "       every function hot code calls, also one the core itself never calls.\n"
-    "\n"
-    "Exit status: 0 ok, 1 bad input in a hot source, 2 usage or I/O error.\n";
+    "       every function hot code calls, also one the core itself never calls.\n";
 
 /* A hot source and the file that replaces it in the build. */
 struct unit_arg {
@@ -795,7 +800,7 @@ static enum gen_status run_gen(int argc, char **argv)
     int help_only = 0;
     enum gen_status status = read_options(argc, argv, &options, &help_only);
     if (status == GEN_OK && help_only)
-        fputs(help, stdout);
+        fputs(gen_help, stdout);
     else if (status == GEN_OK)
         status = check_options(&options);
     if (status == GEN_OK && !help_only)
@@ -871,7 +876,7 @@ static enum gen_status replace_file(const char *path, const struct buf *data)
 static enum gen_status run_stamp(int argc, char **argv)
 {
     if (argc == 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
-        fputs(help, stdout);
+        fputs(stamp_help, stdout);
         return GEN_OK;
     }
     if (argc != 4)
@@ -953,7 +958,7 @@ static void add_needed(void *ctx, const struct elf_symbol *symbol)
 static enum gen_status run_needs(int argc, char **argv)
 {
     if (argc == 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
-        fputs(help, stdout);
+        fputs(needs_help, stdout);
         return GEN_OK;
     }
     if (argc != 4)
@@ -991,34 +996,10 @@ static enum gen_status run_needs(int argc, char **argv)
     return status;
 }
 
-int main(int argc, char **argv)
+/* The exit status of a subcommand that ended with status, said if it ran
+ * out of memory or could not write its output. */
+static int finish(enum gen_status status)
 {
-    enum gen_status status;
-    if (argc < 2)
-        status = usage_error(top_usage, "missing command");
-    else if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        fputs(help, stdout);
-        fputs("\n", stdout);
-        fputs(exports_help, stdout);
-        fputs("\n", stdout);
-        fputs(link_help, stdout);
-        fputs("\n", stdout);
-        fputs(watch_help, stdout);
-        status = GEN_OK;
-    } else if (strcmp(argv[1], "gen") == 0)
-        status = run_gen(argc, argv);
-    else if (strcmp(argv[1], "stamp") == 0)
-        status = run_stamp(argc, argv);
-    else if (strcmp(argv[1], "needs") == 0)
-        status = run_needs(argc, argv);
-    else if (strcmp(argv[1], "watch") == 0)
-        return watch_main(argc, argv);
-    else if (strcmp(argv[1], "check") == 0)
-        return exports_main(argc, argv);
-    else if (strcmp(argv[1], "link") == 0)
-        return link_main(argc, argv);
-    else
-        status = usage_error(top_usage, "unknown command '%s'", argv[1]);
     if (status == GEN_NO_MEMORY)
         say_error("%s", gen_status_text(status));
     if (fflush(stdout) != 0 && status == GEN_OK) {
@@ -1026,4 +1007,115 @@ int main(int argc, char **argv)
         status = GEN_IO;
     }
     return gen_status_exit(status);
+}
+
+static int gen_main(int argc, char **argv)
+{
+    return finish(run_gen(argc, argv));
+}
+
+static int stamp_main(int argc, char **argv)
+{
+    return finish(run_stamp(argc, argv));
+}
+
+static int needs_main(int argc, char **argv)
+{
+    return finish(run_needs(argc, argv));
+}
+
+/* The commands, in the order the overview lists them: watch, the one
+ * people type, then those the build runs. The one table dispatch, the
+ * overview and `vais-hot help COMMAND` read. */
+static const struct command {
+    const char *name;
+    const char *summary;               /* one line in the overview */
+    const char *help;                  /* its own --help */
+    int (*run)(int argc, char **argv); /* argv[1] is the command; returns the exit status */
+} commands[] = {
+    {"watch", "rebuild a program's hot library on every save, so it reloads", watch_help,
+     watch_main},
+    {"gen", "write the units, stubs and table of hot sources (the build runs it)", gen_help,
+     gen_main},
+    {"stamp", "vouch for a built hot library, with its summary (the build runs it)", stamp_help,
+     stamp_main},
+    {"needs", "write what a hot library needs from the core's link (the build runs it)", needs_help,
+     needs_main},
+    {"check", "fail the build if hot code uses what the core hides (the build runs it)",
+     exports_help, exports_main},
+    {"link", "run the core's link, naming unmarked functions it calls (the build runs it)",
+     link_help, link_main},
+};
+#define COMMAND_COUNT (sizeof commands / sizeof commands[0])
+
+static const char usage[] = "usage: vais-hot [--version] [--help] <command> [<args>]";
+
+/* The overview: every command, the options, the exit statuses. */
+static void overview(FILE *out)
+{
+    fprintf(out, "%s\n\nCommands:\n", usage);
+    for (size_t i = 0; i < COMMAND_COUNT; i++)
+        fprintf(out, "  %-7s%s\n", commands[i].name, commands[i].summary);
+    fputs("\n"
+          "'vais-hot help <command>' or 'vais-hot <command> --help' tells one command's\n"
+          "arguments. Options:\n"
+          "  -h, --help  this overview\n"
+          "  --version   vais-hot's version\n"
+          "\n"
+          "Exit status: 0 done; 1 a finding (a hot source with an error, a symbol the core\n"
+          "hides); 2 a usage or I/O error; link exits with the link's own status, watch\n"
+          "with 128 + the signal that stopped it.\n",
+          out);
+}
+
+static const struct command *find_command(const char *name)
+{
+    for (size_t i = 0; i < COMMAND_COUNT; i++) {
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    }
+    return NULL;
+}
+
+/* The names of the commands, for an error: "watch, gen, ..., link". */
+static void list_commands(FILE *out)
+{
+    for (size_t i = 0; i < COMMAND_COUNT; i++)
+        fprintf(out, "%s%s", i ? ", " : "", commands[i].name);
+}
+
+static int unknown_command(const char *name)
+{
+    fprintf(stderr, "vais-hot: error: unknown command '%s'; the commands are ", name);
+    list_commands(stderr);
+    fprintf(stderr, "\n%s\n", usage);
+    return gen_status_exit(GEN_USAGE);
+}
+
+int main(int argc, char **argv)
+{
+    const char *first = argc > 1 ? argv[1] : NULL;
+    if (!first) {
+        fprintf(stderr, "vais-hot: error: missing command\n");
+        overview(stderr);
+        return gen_status_exit(GEN_USAGE);
+    }
+    if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0 ||
+        (strcmp(first, "help") == 0 && argc == 2)) {
+        overview(stdout);
+        return finish(GEN_OK);
+    }
+    if (strcmp(first, "--version") == 0) {
+        printf("vais-hot %s\n", VAIS_HOT_VERSION);
+        return finish(GEN_OK);
+    }
+    if (strcmp(first, "help") == 0) {
+        const struct command *c = find_command(argv[2]);
+        if (!c)
+            return unknown_command(argv[2]);
+        fputs(c->help, stdout);
+        return finish(GEN_OK);
+    }
+    const struct command *c = find_command(first);
+    return c ? c->run(argc, argv) : unknown_command(first);
 }
