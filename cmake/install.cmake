@@ -11,11 +11,17 @@ set(vais_hot_install_targets vais-hot vais_hot_abi vais_hot_api vais_hot_std_off
 if(TARGET vais_hot_runtime)
     list(APPEND vais_hot_install_targets vais_hot_runtime vais_hot_std)
 endif()
+# Three components: tool (the vais-hot command), runtime (the static
+# libraries a program links) and development (headers, the package config
+# and VaisHot.cmake); a plain `cmake --install` installs all three.
 install(TARGETS ${vais_hot_install_targets} EXPORT VaisHotTargets
-    RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
-    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
-install(DIRECTORY runtime/include/ std/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(EXPORT VaisHotTargets NAMESPACE VaisHot:: DESTINATION ${VAIS_HOT_INSTALL_CMAKEDIR})
+    RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT tool
+    ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT runtime)
+install(DIRECTORY runtime/include/ std/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
+    COMPONENT development)
+install(EXPORT VaisHotTargets NAMESPACE VaisHot:: DESTINATION ${VAIS_HOT_INSTALL_CMAKEDIR}
+    COMPONENT development)
+install(FILES LICENSE DESTINATION ${CMAKE_INSTALL_DOCDIR} COMPONENT development)
 
 configure_package_config_file(cmake/VaisHotConfig.cmake.in
     "${PROJECT_BINARY_DIR}/VaisHotConfig.cmake"
@@ -24,4 +30,4 @@ write_basic_package_version_file("${PROJECT_BINARY_DIR}/VaisHotConfigVersion.cma
     COMPATIBILITY SameMinorVersion)
 install(FILES "${PROJECT_BINARY_DIR}/VaisHotConfig.cmake"
     "${PROJECT_BINARY_DIR}/VaisHotConfigVersion.cmake" cmake/VaisHot.cmake
-    DESTINATION ${VAIS_HOT_INSTALL_CMAKEDIR})
+    DESTINATION ${VAIS_HOT_INSTALL_CMAKEDIR} COMPONENT development)

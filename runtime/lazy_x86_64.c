@@ -14,6 +14,7 @@
 
 /* Bytes XSAVE needs for the state the OS enabled; 0 without XSAVE, when
  * saving xmm0-7 is enough (no wider vectors can be live). */
+extern unsigned hot__xsave_size;
 __attribute__((visibility("hidden"))) unsigned hot__xsave_size;
 
 __attribute__((constructor)) static void measure_xsave(void)

@@ -692,8 +692,6 @@ void hot__os_watch_close(struct hot__watch *watch)
     free(watch);
 }
 
-extern char **environ;
-
 int hot__os_run(const char *const *argv, char *err, size_t errlen)
 {
     posix_spawn_file_actions_t actions;

@@ -18,8 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-extern char **environ;
-
 /* Spawns argv with stdout sent to stdout_fd (-1: ours), in a new process
  * group when own_group, with an empty signal mask. Returns the pid or -1. */
 static long spawn(const char *const *argv, int own_group, int stdout_fd, int stderr_too, char *err,

@@ -4,7 +4,8 @@
 # OFF by default: one plain program, no library, no stubs), Debug (HOT ON)
 # with Ninja (also from a source directory with a '"' in its name) and with
 # Unix Makefiles, through FetchContent, and through
-# find_package after `cmake --install`. As a subproject, vais-hot must add
+# find_package after `cmake --install` (whose three components also install
+# apart). As a subproject, vais-hot must add
 # no tests and no examples of its own.
 set -euo pipefail
 vais_hot_dir=$1
@@ -57,6 +58,19 @@ cmake -S "$vais_hot_dir" -B "$work/vais-hot" -G Ninja -DBUILD_TESTING=OFF >"$wor
     cmake --build "$work/vais-hot" >>"$work/install.log" 2>&1 &&
     cmake --install "$work/vais-hot" --prefix "$work/prefix" >>"$work/install.log" 2>&1 ||
     { cat "$work/install.log"; fail "could not install vais-hot"; }
+# Each component alone installs its own part: the command, the libraries,
+# the headers and package files.
+for component in tool runtime development; do
+    cmake --install "$work/vais-hot" --prefix "$work/$component" --component $component \
+        >>"$work/install.log" 2>&1 || { cat "$work/install.log"; fail "could not install $component"; }
+done
+[[ -x $work/tool/bin/vais-hot && ! -e $work/tool/include && ! -e $work/tool/lib ]] ||
+    fail "the tool component is not the command alone"
+[[ -n $(find "$work/runtime" -name 'libvais_hot_runtime.a') && ! -e $work/runtime/bin && ! -e $work/runtime/include ]] ||
+    fail "the runtime component is not the libraries alone"
+[[ -f $work/development/include/vais/hot.h && -n $(find "$work/development" -name VaisHotConfig.cmake) &&
+    -n $(find "$work/development" -name LICENSE) && ! -e $work/development/bin ]] ||
+    fail "the development component lacks the headers, the package config or the licence"
 build "$work/package" -DCMAKE_BUILD_TYPE=Debug -DUSE_FIND_PACKAGE=ON -DCMAKE_PREFIX_PATH="$work/prefix"
 out=$("$work/package/app" 2>"$work/package.err")
 [[ $out == "version=1 value=42" ]] || fail "find_package run: $out"

@@ -12,6 +12,11 @@
 #                    fails, saying why and what to do
 #   include_hygiene  only vais-hot's public headers (the include/ trees)
 #                    reach a consumer's targets: a user's <dwarf.h> is theirs
+#   strict_flags     a project built as C99 with -pedantic -Werror and strict
+#                    warnings (-Wredundant-decls; clang's
+#                    -Wmissing-variable-declarations): vais-hot's code and what
+#                    it generates build, and clang-tidy passes a hot source
+#                    written with the '// #[hot]' marker the README advises
 #   existing_target  vais_target_hot_sources on an add_executable target
 #                    (tests/cmake/existing): what the target has reaches the
 #                    hot code, it reloads, installs, and is plain in Release
@@ -111,6 +116,19 @@ include_hygiene)
     if grep -vE '/include$' "$work/includes"; then
         fail "private include directories (above) reach the consumer's files"
     fi
+    ;;
+strict_flags)
+    strict="-pedantic -Werror -Wall -Wextra -Wredundant-decls"
+    c99=(-DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_STANDARD=99 -DCMAKE_C_EXTENSIONS=OFF)
+    CC=gcc build "$work/gcc" "${c99[@]}" "-DCMAKE_C_FLAGS=$strict"
+    [[ $("$work/gcc/app" 2>/dev/null) == "version=1 value=42" ]] || fail "gcc C99 run"
+    CC=clang build "$work/clang" "${c99[@]}" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON \
+        "-DCMAKE_C_FLAGS=$strict -Wmissing-variable-declarations"
+    [[ $("$work/clang/app" 2>/dev/null) == "version=1 value=42" ]] || fail "clang C99 run"
+    sed -i 's|^#\[hot\]$|// #[hot]|' "$src/hot.c"
+    grep -qF "// #[hot]" "$src/hot.c" || fail "hot.c has no marker to rewrite"
+    clang-tidy -p "$work/clang" "$src/hot.c" --checks='-*,bugprone-*,clang-analyzer-*' \
+        >"$work/tidy.log" 2>&1 || { cat "$work/tidy.log"; fail "clang-tidy failed on hot.c"; }
     ;;
 existing_target)
     build "$work/debug" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_EXPORT_COMPILE_COMMANDS=ON

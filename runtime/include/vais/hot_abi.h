@@ -16,6 +16,16 @@
  * point every build's relocations of it at one storage. */
 #define HOT_ABI_PERSIST_PREFIX "vais_hot__persist_"
 
+/* _Atomic where the language has it. Code compiled as C99 (the stubs, in a
+ * core built with -std=c99) sees a plain pointer of the same representation
+ * on every target: the stubs read it in assembly, and only the runtime, in
+ * C11, reads and writes it from C, atomically. */
+#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L && !defined(__STDC_NO_ATOMICS__)
+#define HOT_ABI_ATOMIC _Atomic
+#else
+#define HOT_ABI_ATOMIC
+#endif
+
 /* An entry point of any signature; cast back only by the stubs' jump. */
 typedef void (*hot_abi_code)(void);
 
@@ -64,7 +74,7 @@ struct hot_abi_manifest {
     const char *program;                        /* must equal the library's */
     const char *library;                        /* the hot library as built */
     const struct hot_abi_signature *signatures; /* sorted by name, unique */
-    const hot_abi_code *_Atomic *active;        /* the slot array the stubs use */
+    const hot_abi_code *HOT_ABI_ATOMIC *active; /* the slot array the stubs use */
     const char *const *sources;                 /* the hot sources; NULL-terminated */
     const char *const *rebuild;                 /* argv that builds the library; NULL-terminated */
     const char *const *units;                   /* sources[i]'s generated unit at i; likewise */

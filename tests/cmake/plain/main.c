@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L /* nanosleep, under -std=c99 too */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -6,6 +7,7 @@
 int answer(int base);
 
 /* Used by the hot code: the core's functions and globals are its to call. */
+extern int core_offset;
 int core_offset = 2;
 
 int core_double(int x)

@@ -35,8 +35,9 @@ static const hot_abi_code vais_hot__lazy[7] = {
     vais_hot__lazy_6,
 };
 
+extern const hot_abi_code *HOT_ABI_ATOMIC vais_hot__active;
 __attribute__((visibility("hidden"), used))
-const hot_abi_code *_Atomic vais_hot__active = vais_hot__lazy;
+const hot_abi_code *HOT_ABI_ATOMIC vais_hot__active = vais_hot__lazy;
 
 static const struct hot_abi_signature vais_hot__signatures[7] = {
     {"after_else", "int(int)"},

@@ -31,8 +31,9 @@ static const hot_abi_code vais_hot__lazy[5] = {
     vais_hot__lazy_4,
 };
 
+extern const hot_abi_code *HOT_ABI_ATOMIC vais_hot__active;
 __attribute__((visibility("hidden"), used))
-const hot_abi_code *_Atomic vais_hot__active = vais_hot__lazy;
+const hot_abi_code *HOT_ABI_ATOMIC vais_hot__active = vais_hot__lazy;
 
 static const struct hot_abi_signature vais_hot__signatures[5] = {
     {"game_update", "int(GameState *)"},

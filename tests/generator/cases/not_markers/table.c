@@ -10,6 +10,7 @@ static const struct hot_abi_function *const vais_hot__functions[1] = {
     &vais_hot__entry_real,
 };
 
+extern const struct hot_abi_table vais_hot__table;
 __attribute__((visibility("default")))
 const struct hot_abi_table vais_hot__table = {
     HOT_ABI_MAGIC, HOT_ABI_FORMAT, 1, "demo", vais_hot__functions, 0, 0,
