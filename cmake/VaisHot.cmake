@@ -246,8 +246,13 @@ function(_vais_hot_make where name hot)
         COMMENT "vais-hot: scanning hot sources of '${name}'"
         VERBATIM)
     # One target owns the generated files, so that both halves, built in
-    # parallel, never run the generator twice.
+    # parallel, never run the generator twice. In a cross build it waits
+    # for the build machine's vais-hot (cmake/host_tool.cmake).
     add_custom_target(${gen_target} DEPENDS ${outputs})
+    get_property(tool_target GLOBAL PROPERTY VAIS_HOT_TOOL_TARGET)
+    if(tool_target)
+        add_dependencies(${gen_target} ${tool_target})
+    endif()
     _vais_hot_describe("${name}" "${hot}" "${gen_dir}" "${hot_sources}" "${units}" description)
     _vais_hot_ide_sources("${name}" "${hot}" "${hot_sources}")
 

@@ -6,8 +6,11 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set(VAIS_HOT_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/VaisHot")
-set(vais_hot_install_targets vais-hot vais_hot_abi vais_hot_api vais_hot_std_off vais_hot_os
+set(vais_hot_install_targets vais_hot_abi vais_hot_api vais_hot_std_off vais_hot_os
     vais_hot_image)
+if(TARGET vais-hot) # a cross build installs no command: it made none for its target
+    list(APPEND vais_hot_install_targets vais-hot)
+endif()
 if(TARGET vais_hot_runtime)
     list(APPEND vais_hot_install_targets vais_hot_runtime vais_hot_std)
 endif()

@@ -17,6 +17,11 @@
 #                    -Wmissing-variable-declarations): vais-hot's code and what
 #                    it generates build, and clang-tidy passes a hot source
 #                    written with the '// #[hot]' marker the README advises
+#   cross_aarch64    a cross build for aarch64 with only a toolchain file:
+#                    vais-hot builds the build machine's vais-hot by itself
+#                    (or runs an installed one, VAIS_HOT_HOST_TOOL), the
+#                    program is aarch64's and runs under qemu; HOT ON, which
+#                    the runtime does not have for aarch64 yet, says so
 #   existing_target  vais_target_hot_sources on an add_executable target
 #                    (tests/cmake/existing): what the target has reaches the
 #                    hot code, it reloads, installs, and is plain in Release
@@ -44,6 +49,10 @@ configure() { # configure DIR [cmake args...]
     local dir=$1; shift
     cmake -S "$src" -B "$dir" -G Ninja -DVAIS_HOT_DIR="$vais_hot_dir" "$@" >"$dir.log" 2>&1 ||
         { cat "$dir.log"; fail "could not configure $dir"; }
+}
+configure_fails() { # configure_fails DIR [cmake args...]: true if the configure fails
+    local dir=$1; shift
+    ! cmake -S "$src" -B "$dir" -G Ninja -DVAIS_HOT_DIR="$vais_hot_dir" "$@" >"$dir.log" 2>&1
 }
 build() { # build DIR [cmake args...]
     local dir=$1; shift
@@ -129,6 +138,47 @@ strict_flags)
     grep -qF "// #[hot]" "$src/hot.c" || fail "hot.c has no marker to rewrite"
     clang-tidy -p "$work/clang" "$src/hot.c" --checks='-*,bugprone-*,clang-analyzer-*' \
         >"$work/tidy.log" 2>&1 || { cat "$work/tidy.log"; fail "clang-tidy failed on hot.c"; }
+    ;;
+cross_aarch64)
+    for tool in aarch64-linux-gnu-gcc qemu-aarch64; do
+        command -v $tool >/dev/null ||
+            fail "no $tool: install gcc-aarch64-linux-gnu and qemu-user (as .ci/run does)"
+    done
+    toolchain=$work/aarch64.cmake
+    cat >"$toolchain" <<'TOOLCHAIN'
+set(CMAKE_SYSTEM_NAME Linux)
+set(CMAKE_SYSTEM_PROCESSOR aarch64)
+set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)
+set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64 -L /usr/aarch64-linux-gnu)
+TOOLCHAIN
+    # The program of build $1 is aarch64's (e_machine 183) and runs, under
+    # the emulator the toolchain names, as a plain one.
+    runs_on_aarch64() {
+        [[ $(od -An -tu2 -j18 -N2 "$1/app" | tr -d ' ') == 183 ]] || fail "$1/app is not aarch64's"
+        [[ $(qemu-aarch64 -L /usr/aarch64-linux-gnu "$1/app") == "version=0 value=42" ]] ||
+            fail "$1/app under qemu"
+    }
+    build "$work/built" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCMAKE_BUILD_TYPE=Release
+    [[ -x $work/built/vais-hot/vais-hot-host/build/generator/vais-hot ]] ||
+        fail "no vais-hot was built for the build machine"
+    runs_on_aarch64 "$work/built"
+    # HOT ON (a Debug build's default) needs the runtime, not there yet.
+    configure_fails "$work/hot" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCMAKE_BUILD_TYPE=Debug ||
+        fail "a HOT ON aarch64 build configured"
+    grep -qF "HOT ON is not available for processor" "$work/hot.log" || fail "HOT ON: no reason given"
+    # An installed vais-hot of the build machine, named.
+    cmake -S "$vais_hot_dir" -B "$work/native" -G Ninja -DBUILD_TESTING=OFF -DVAIS_HOT_TOOL_ONLY=ON \
+        >"$work/native.log" 2>&1 && cmake --build "$work/native" >>"$work/native.log" 2>&1 ||
+        { cat "$work/native.log"; fail "could not build a native vais-hot"; }
+    build "$work/named" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCMAKE_BUILD_TYPE=Release \
+        -DVAIS_HOT_HOST_TOOL="$work/native/generator/vais-hot"
+    [[ ! -e $work/named/vais-hot/vais-hot-host ]] || fail "VAIS_HOT_HOST_TOOL given, and one was built"
+    runs_on_aarch64 "$work/named"
+    configure_fails "$work/wrong" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCMAKE_BUILD_TYPE=Release \
+        -DVAIS_HOT_HOST_TOOL="$work/nowhere/vais-hot" || fail "a missing host tool configured"
+    tr -s ' \n' ' ' <"$work/wrong.log" |
+        grep -qF "VAIS_HOT_HOST_TOOL is '$work/nowhere/vais-hot', which is no file" ||
+        { cat "$work/wrong.log"; fail "a missing host tool: no message"; }
     ;;
 existing_target)
     build "$work/debug" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
