@@ -153,11 +153,14 @@ function(_vais_hot_check_name fn name)
     endif()
 endfunction()
 
-# Checks HOT's value in the variable named var, if given.
+# Checks HOT's value in the variable named var, if given: ON, OFF, or a
+# generator expression on the configuration, e.g. $<CONFIG:Debug>.
 function(_vais_hot_check_hot where var)
     if(DEFINED ${var} AND
-       NOT ${var} MATCHES "^(ON|OFF|TRUE|FALSE|YES|NO|1|0|on|off|true|false|yes|no)$")
-        message(FATAL_ERROR "${where}: HOT takes ON or OFF, not '${${var}}'")
+       NOT ${var} MATCHES "^(ON|OFF|TRUE|FALSE|YES|NO|1|0|on|off|true|false|yes|no)$" AND
+       NOT ${var} MATCHES "^\\$<.*>$")
+        message(FATAL_ERROR "${where}: HOT takes ON or OFF (or a generator expression such as "
+            "$<CONFIG:Debug>), not '${${var}}'")
     endif()
 endfunction()
 
@@ -167,9 +170,20 @@ endfunction()
 function(_vais_hot_make where name hot)
     set(fn "${where}")
     # HOT: ON unless the build type is one meant to ship (named in any case,
-    # as CMake reads build types).
+    # as CMake reads build types). A multi-config generator's tree builds
+    # every configuration, so there HOT is a condition on the configuration
+    # (also given so: HOT $<CONFIG:Debug>), and `on` the generator
+    # expression of it; else `on` is 1 or 0.
     string(TOUPPER "${CMAKE_BUILD_TYPE}" build_type)
-    if(hot STREQUAL "")
+    get_property(multi GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+    set(on "")
+    if(hot MATCHES "\\$<")
+        set(on "$<BOOL:${hot}>")
+        set(why "HOT ${hot} given")
+    elseif(hot STREQUAL "" AND multi)
+        set(on "$<NOT:$<CONFIG:Release,MinSizeRel>>")
+        set(why "a multi-config tree: Release and MinSizeRel are plain programs")
+    elseif(hot STREQUAL "")
         if(build_type MATCHES "^(RELEASE|MINSIZEREL)$")
             set(hot OFF)
             set(why "build type '${CMAKE_BUILD_TYPE}', which ships")
@@ -184,11 +198,24 @@ function(_vais_hot_make where name hot)
     else()
         set(why "HOT ${hot} given")
     endif()
+    if(on STREQUAL "")
+        if(hot)
+            set(on 1)
+            set(hot ON)
+        else()
+            set(on 0)
+            set(hot OFF)
+        endif()
+    else()
+        set(hot PER_CONFIG)
+    endif()
     if(hot AND NOT TARGET VaisHot::runtime)
         message(FATAL_ERROR "${fn}: HOT ON is not available for processor "
             "'${CMAKE_SYSTEM_PROCESSOR}' yet (x86_64 only); pass HOT OFF")
     endif()
-    if(hot)
+    if(hot STREQUAL "PER_CONFIG")
+        message(STATUS "vais-hot: ${name}: HOT per configuration, hot ones reload (${why})")
+    elseif(hot)
         message(STATUS "vais-hot: ${name}: HOT ON, #[hot] functions reload (${why})")
     else()
         message(STATUS "vais-hot: ${name}: HOT OFF, one plain program with direct calls (${why})")
@@ -199,6 +226,8 @@ function(_vais_hot_make where name hot)
     set(hot_sources "")
     set(units "")
     set(unit_args "")
+    set(plain_units "")
+    set(plain_unit_args "")
     foreach(src IN LISTS ARGN)
         cmake_path(ABSOLUTE_PATH src BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
             NORMALIZE OUTPUT_VARIABLE abs)
@@ -223,6 +252,11 @@ function(_vais_hot_make where name hot)
         list(APPEND units "${unit}")
         list(APPEND unit_args --unit "${abs}" "${unit}")
         _vais_hot_unit("${abs}" "${unit}")
+        # A tree with hot and plain configurations has plain units too.
+        set(unit "${gen_dir}/plain/units/${rel}")
+        list(APPEND plain_units "${unit}")
+        list(APPEND plain_unit_args --unit "${abs}" "${unit}")
+        _vais_hot_unit("${abs}" "${unit}")
     endforeach()
 
     set(gen_target "${name}_vais_hot_gen")
@@ -245,6 +279,15 @@ function(_vais_hot_make where name hot)
         DEPENDS ${hot_sources} VaisHot::vais-hot
         COMMENT "vais-hot: scanning hot sources of '${name}'"
         VERBATIM)
+    if(hot STREQUAL "PER_CONFIG")
+        add_custom_command(
+            OUTPUT ${plain_units}
+            COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" gen --program "${name}" ${plain_unit_args}
+            DEPENDS ${hot_sources} VaisHot::vais-hot
+            COMMENT "vais-hot: scanning hot sources of '${name}' (plain configurations)"
+            VERBATIM)
+        list(APPEND outputs ${plain_units})
+    endif()
     # One target owns the generated files, so that both halves, built in
     # parallel, never run the generator twice. In a cross build it waits
     # for the build machine's vais-hot (cmake/host_tool.cmake).
@@ -253,7 +296,12 @@ function(_vais_hot_make where name hot)
     if(tool_target)
         add_dependencies(${gen_target} ${tool_target})
     endif()
-    _vais_hot_describe("${name}" "${hot}" "${gen_dir}" "${hot_sources}" "${units}" description)
+    if(hot STREQUAL "PER_CONFIG")
+        _vais_hot_describe("${name}" "$<IF:${on},ON,OFF>" "${gen_dir}" "${hot_sources}" "${units}"
+            description)
+    else()
+        _vais_hot_describe("${name}" "${hot}" "${gen_dir}" "${hot_sources}" "${units}" description)
+    endif()
     _vais_hot_ide_sources("${name}" "${hot}" "${hot_sources}")
 
     # The core's own links are the user's, in whichever form of
@@ -279,7 +327,11 @@ function(_vais_hot_make where name hot)
     # link options (vais-hot needs), before the stamp lands. The stamp step
     # writes the summary of the library's debug information beside it, then
     # the stamp, which vouches for both.
-    set(needs "${gen_dir}/needs.rsp")
+    if(multi) # each configuration's library needs its own
+        set(needs "${gen_dir}/needs-$<CONFIG>.rsp")
+    else()
+        set(needs "${gen_dir}/needs.rsp")
+    endif()
     add_custom_command(TARGET ${name}_hot POST_BUILD
         COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" check "${description}"
         COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" needs "$<TARGET_FILE:${name}_hot>" "${needs}"
@@ -288,15 +340,20 @@ function(_vais_hot_make where name hot)
         BYPRODUCTS "${needs}"
         VERBATIM)
 
-    target_sources(${name} PRIVATE "${stubs}")
+    # A configuration that is not hot has its plain units where the stubs go.
+    target_sources(${name} PRIVATE "$<${on}:${stubs}>")
+    if(hot STREQUAL "PER_CONFIG")
+        target_sources(${name} PRIVATE "$<$<NOT:${on}>:${plain_units}>")
+    endif()
     add_dependencies(${name} ${gen_target} ${name}_hot)
     # Hot code calls back into the core (its functions and globals) by name,
     # and into the shared libraries the core links, which the hot library
     # may not link itself (a static library's dependencies): the core keeps
     # each one even when it calls nothing of it (--as-needed is a default).
     set_target_properties(${name} PROPERTIES ENABLE_EXPORTS ON VAIS_HOT ON)
-    target_link_options(${name} PRIVATE "LINKER:--no-as-needed")
-    set_property(TARGET ${name} APPEND PROPERTY LINK_LIBRARIES VaisHot::std)
+    target_link_options(${name} PRIVATE "$<${on}:LINKER:--no-as-needed>")
+    set_property(TARGET ${name} APPEND PROPERTY LINK_LIBRARIES
+        "$<IF:${on},VaisHot::std,VaisHot::std_off>")
     # What the core is compiled with and links reaches the hot library once
     # the directory is done with the core: calls after this one count too.
     # (A deferred call reads its arguments when it runs: name goes in now.)
@@ -305,14 +362,21 @@ function(_vais_hot_make where name hot)
     # static library it reaches (also through another library or an
     # INTERFACE target) gives the core that function, once. The file is
     # replaced only when the needs change; it exists before the first link.
-    if(NOT EXISTS "${needs}")
+    if(multi)
+        foreach(config IN LISTS CMAKE_CONFIGURATION_TYPES)
+            string(REPLACE "$<CONFIG>" "${config}" file "${needs}")
+            if(NOT EXISTS "${file}")
+                file(WRITE "${file}" "")
+            endif()
+        endforeach()
+    elseif(NOT EXISTS "${needs}")
         file(WRITE "${needs}" "")
     endif()
-    target_link_options(${name} PRIVATE "@${needs}")
+    target_link_options(${name} PRIVATE "$<${on}:@${needs}>")
     set_property(TARGET ${name} APPEND PROPERTY LINK_DEPENDS "${needs}")
     # The runtime refuses a build whose types shared with the core changed
     # layout; it reads both halves' layouts from their debug information.
-    target_compile_options(${name} PRIVATE $<$<COMPILE_LANGUAGE:C,CXX>:-g>)
+    target_compile_options(${name} PRIVATE $<$<AND:$<COMPILE_LANGUAGE:C,CXX>,${on}>:-g>)
     # When the core's link fails because it calls a function a hot source
     # defines without its marker, `vais-hot link` names each one (see
     # generator/link.h). A launcher, not an input: a new helper in a hot
@@ -326,17 +390,29 @@ function(_vais_hot_make where name hot)
         endif()
         set_target_properties(${name} PROPERTIES C_LINKER_LAUNCHER "${ours}")
     endif()
-    add_custom_command(TARGET ${name} POST_BUILD
-        COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" check "${description}" --after-core
-        VERBATIM)
+    if(hot STREQUAL "PER_CONFIG") # a plain configuration checks nothing
+        add_custom_command(TARGET ${name} POST_BUILD
+            COMMAND "$<IF:${on},$<TARGET_FILE:VaisHot::vais-hot>,${CMAKE_COMMAND}>"
+                    "$<IF:${on},check,-E>" "$<IF:${on},${description},true>"
+                    "$<${on}:--after-core>"
+            COMMAND_EXPAND_LISTS VERBATIM)
+    else()
+        add_custom_command(TARGET ${name} POST_BUILD
+            COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" check "${description}" --after-core
+            VERBATIM)
+    endif()
 
     # Machine paths reach the stubs as definitions, never as generated text.
     _vais_hot_c_strings(quoted_sources ${hot_sources})
     _vais_hot_c_strings(quoted_units ${units})
     # hot_start's rebuild: Ninja itself where it is the generator, which saves
     # cmake's start-up on every save; the portable cmake --build elsewhere.
+    # A multi-config tree rebuilds the program's own configuration.
     if(CMAKE_GENERATOR STREQUAL "Ninja")
         _vais_hot_c_strings(rebuild "${CMAKE_MAKE_PROGRAM}" -C "${CMAKE_BINARY_DIR}" "${name}_hot")
+    elseif(multi)
+        _vais_hot_c_strings(rebuild "${CMAKE_COMMAND}" --build "${CMAKE_BINARY_DIR}" --config
+            "$<CONFIG>" --target "${name}_hot")
     else()
         _vais_hot_c_strings(rebuild "${CMAKE_COMMAND}" --build "${CMAKE_BINARY_DIR}" --target "${name}_hot")
     endif()
@@ -510,9 +586,10 @@ endfunction()
 # paths or names; "source" and "unit" repeat); sets out to its path. Its
 # generator expressions name both halves' files without making either depend
 # on the other. Multi-config generators get one file per configuration,
-# <name>-<CONFIG>.watch, which watch does not read.
+# <name>-<CONFIG>.watch, with a "config" line: what `watch --config` reads.
 function(_vais_hot_describe name hot gen_dir hot_sources units out)
-    if(hot)
+    if(hot MATCHES "^\\$<") # ON or OFF per configuration
+    elseif(hot)
         set(hot ON)
     else()
         set(hot OFF)
@@ -534,6 +611,8 @@ function(_vais_hot_describe name hot gen_dir hot_sources units out)
     list(JOIN lines "\n" content)
     get_property(multi GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
     if(multi)
+        list(APPEND lines "config $<CONFIG>")
+        list(JOIN lines "\n" content)
         set(file "${CMAKE_BINARY_DIR}/vais_hot/${name}-$<CONFIG>.watch")
     else()
         set(file "${CMAKE_BINARY_DIR}/vais_hot/${name}.watch")

@@ -66,6 +66,7 @@ static int take_field(struct description *d, const char *key, const char *value)
         {"make", offsetof(struct description, make)},
         {"build_dir", offsetof(struct description, build_dir)},
         {"project_dir", offsetof(struct description, project_dir)},
+        {"config", offsetof(struct description, config)},
     };
     if (strcmp(key, "source") == 0)
         return list_add(&d->sources, &d->source_count, value);

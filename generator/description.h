@@ -22,6 +22,7 @@ struct description {
     const char *make;         /* CMAKE_MAKE_PROGRAM */
     const char *build_dir;    /* CMAKE_BINARY_DIR */
     const char *project_dir;  /* CMAKE_SOURCE_DIR, or NULL */
+    const char *config;       /* a multi-config tree's configuration it describes, or NULL */
     const char **sources;     /* owned array: the hot sources, absolute */
     size_t source_count;
     const char **units; /* owned array: the generated copies they compile from */

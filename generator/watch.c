@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "description.h"
@@ -22,10 +23,11 @@
 #include "stale_units.h"
 
 #define DEFAULT_DEBOUNCE_MS 0 /* saves during a build coalesce into one build anyway */
-#define STOP_GRACE_MS 2000 /* how long a child may take to end before SIGKILL */
+#define STOP_GRACE_MS 2000    /* how long a child may take to end before SIGKILL */
 
 const char watch_help[] =
-    "usage: vais-hot watch [--debounce MS] [--exec] BUILD-DIR NAME [-- ARGS...]\n"
+    "usage: vais-hot watch [--config CFG] [--debounce MS] [--exec] BUILD-DIR NAME\n"
+    "                      [-- ARGS...]\n"
     "\n"
     "watch  Rebuilds NAME_hot whenever a hot source of NAME, or a header one of\n"
     "       them includes, is saved (in place, by rename, or deleted and created\n"
@@ -40,13 +42,15 @@ const char watch_help[] =
     "       A save during a build causes one more build when it ends, so a burst\n"
     "       of saves costs two builds; with --debounce, builds start at least MS\n"
     "       apart (default 0).\n"
+    "       In a multi-config tree (Ninja Multi-Config), --config names the\n"
+    "       configuration to build and run, one whose HOT is on (Debug).\n"
     "       --exec also runs NAME with ARGS, restarts it when the core was rebuilt,\n"
     "       and starts it again after the next good build if it exited.\n"
     "       Ctrl-C (or SIGTERM) stops the build and the program it started, then\n"
     "       exits with 128 + the signal (130 after Ctrl-C).\n";
 
 static const char watch_usage[] =
-    "usage: vais-hot watch [--debounce MS] [--exec] BUILD-DIR NAME [-- ARGS...]";
+    "usage: vais-hot watch [--config CFG] [--debounce MS] [--exec] BUILD-DIR NAME [-- ARGS...]";
 
 /* A sorted set of paths, each owned. */
 struct paths {
@@ -138,15 +142,33 @@ static int paths_equal(const struct paths *a, const struct paths *b)
     return 1;
 }
 
-/* Reads <build_dir>/vais_hot/<name>.watch into *d. Returns 0, or 2 after
- * saying what is wrong and what to do. */
-static int read_description(const char *build_dir, const char *name, struct description *d)
+/* Reads <build_dir>/vais_hot/<name>.watch, or <name>-<config>.watch of a
+ * multi-config tree, into *d. Returns 0, or 2 after saying what is wrong
+ * and what to do. */
+static int read_description(const char *build_dir, const char *name, const char *config,
+                            struct description *d)
 {
-    char *path = buf_format("%s/vais_hot/%s.watch", build_dir, name);
-    if (!path)
+    char *path = config ? buf_format("%s/vais_hot/%s-%s.watch", build_dir, name, config)
+                        : buf_format("%s/vais_hot/%s.watch", build_dir, name);
+    char *debug = buf_format("%s/vais_hot/%s-Debug.watch", build_dir, name);
+    if (!path || !debug) {
+        free(path);
+        free(debug);
         return usage_error("out of memory");
+    }
     int read = description_read(path, d), status = read == 0 ? 0 : 2;
-    if (read == -1)
+    struct stat st;
+    if (read == -1 && !config && stat(debug, &st) == 0)
+        fprintf(stderr,
+                "vais-hot: error: '%s' is a multi-config build tree: name the configuration "
+                "to build, e.g. --config Debug\n",
+                build_dir);
+    else if (read == -1 && config)
+        fprintf(stderr,
+                "vais-hot: error: cannot read '%s': %s; is '%s' a configuration of the "
+                "multi-config build tree '%s'?\n",
+                path, strerror(errno), config, build_dir);
+    else if (read == -1)
         fprintf(stderr,
                 "vais-hot: error: cannot read '%s': %s; is '%s' a program made by "
                 "vais_add_hot_executable in the build tree '%s' (configured, single-config)?\n",
@@ -160,12 +182,14 @@ static int read_description(const char *build_dir, const char *name, struct desc
         fprintf(stderr, "vais-hot: error: out of memory\n");
     else if (strcmp(d->hot, "ON") != 0) {
         fprintf(stderr,
-                "vais-hot: error: '%s' is built with HOT OFF, so nothing can reload; configure "
-                "a Debug build (or pass HOT ON to vais_add_hot_executable)\n",
-                name);
+                "vais-hot: error: '%s' is built with HOT OFF%s%s, so nothing can reload; %s\n",
+                name, config ? " in " : "", config ? config : "",
+                config ? "name a configuration whose HOT is on, e.g. --config Debug"
+                       : "configure a Debug build (or pass HOT ON to vais_add_hot_executable)");
         status = 2;
     }
     free(path);
+    free(debug);
     return status;
 }
 
@@ -317,7 +341,9 @@ static int build(struct watcher *w, const char *target)
 {
     const struct description *d = &w->d;
     const char *ninja[] = {d->make, "-C", d->build_dir, target, NULL};
-    const char *cmake[] = {d->cmake, "--build", d->build_dir, "--target", target, NULL};
+    const char *cmake[] = {d->cmake,   "--build", d->build_dir,
+                           "--target", target,    d->config ? "--config" : NULL,
+                           d->config,  NULL};
     char err[512];
     int status = -1;
     long long start = hot__os_now_ns();
@@ -475,7 +501,7 @@ static void rebuild(struct watcher *w, int *pending)
 /* Reads the arguments into w and *build_dir, *name. Returns 0, or the exit
  * status of a usage error (said why), or -1 after --help. */
 static int read_arguments(int argc, char **argv, struct watcher *w, const char **build_dir,
-                          const char **name, int *dash)
+                          const char **name, const char **config, int *dash)
 {
     int positional = 0, i = 2;
     w->debounce_ms = DEFAULT_DEBOUNCE_MS;
@@ -493,6 +519,10 @@ static int read_arguments(int argc, char **argv, struct watcher *w, const char *
                 return usage_error("'--debounce' needs a number of milliseconds, 0 to 60000");
             w->debounce_ms = (int)ms;
             i++;
+        } else if (strcmp(a, "--config") == 0) {
+            if (i + 1 >= argc || !argv[i + 1][0])
+                return usage_error("'--config' needs a configuration, e.g. Debug");
+            *config = argv[++i];
         } else if (a[0] == '-' && a[1])
             return usage_error("unknown option '%s'", a);
         else if (positional == 0)
@@ -514,15 +544,15 @@ static int read_arguments(int argc, char **argv, struct watcher *w, const char *
 int watch_main(int argc, char **argv)
 {
     struct watcher w = {0};
-    const char *build_dir = NULL, *name = NULL;
+    const char *build_dir = NULL, *name = NULL, *config = NULL;
     int dash = argc;
-    int status = read_arguments(argc, argv, &w, &build_dir, &name, &dash);
+    int status = read_arguments(argc, argv, &w, &build_dir, &name, &config, &dash);
     if (status != 0)
         return status < 0 ? 0 : status;
     /* The program's argv: "--" (or a slot of our own) becomes its argv[0]. */
     char *no_arguments[2] = {NULL, NULL};
     w.program_argv = dash < argc ? argv + dash : no_arguments;
-    status = read_description(build_dir, name, &w.d);
+    status = read_description(build_dir, name, config, &w.d);
     if (status != 0) {
         description_free(&w.d);
         return status;

@@ -545,7 +545,7 @@ static void read_function_root(struct reading *r, uint32_t i, const char *name)
 static void read_library_roots(struct reading *r, const struct hot__layout_roots *roots)
 {
     const struct hot__dwarf *dw = r->dw;
-    struct wanted functions, variables;
+    struct wanted functions = {0}, variables = {0};
     if (want(&functions, roots->functions, roots->function_count) ||
         want(&variables, roots->variables, roots->variable_count)) {
         r->failed = 1;

@@ -22,6 +22,12 @@
 #                    (or runs an installed one, VAIS_HOT_HOST_TOOL), the
 #                    program is aarch64's and runs under qemu; HOT ON, which
 #                    the runtime does not have for aarch64 yet, says so
+#   multi_config     one Ninja Multi-Config tree: Debug and RelWithDebInfo
+#                    hot, Release a plain program; HOT given per
+#                    configuration; the Debug program reloads an edit built
+#                    by `cmake --build --config Debug` and one built by
+#                    `vais-hot watch --config Debug`; hot_start rebuilds the
+#                    program's own configuration
 #   existing_target  vais_target_hot_sources on an add_executable target
 #                    (tests/cmake/existing): what the target has reaches the
 #                    hot code, it reloads, installs, and is plain in Release
@@ -45,9 +51,11 @@ src=$work/projects/plain
 [[ $case_name == existing_target ]] && src=$work/projects/existing
 
 fail() { echo "FAIL: $case_name: $*" >&2; exit 1; }
-configure() { # configure DIR [cmake args...]
+configure() { # configure DIR [cmake args...]; Ninja unless the args say otherwise
     local dir=$1; shift
-    cmake -S "$src" -B "$dir" -G Ninja -DVAIS_HOT_DIR="$vais_hot_dir" "$@" >"$dir.log" 2>&1 ||
+    local generator=(-G Ninja)
+    [[ " $* " == *" -G "* ]] && generator=()
+    cmake -S "$src" -B "$dir" "${generator[@]}" -DVAIS_HOT_DIR="$vais_hot_dir" "$@" >"$dir.log" 2>&1 ||
         { cat "$dir.log"; fail "could not configure $dir"; }
 }
 configure_fails() { # configure_fails DIR [cmake args...]: true if the configure fails
@@ -60,26 +68,35 @@ build() { # build DIR [cmake args...]
     cmake --build "$dir" >>"$dir.log" 2>&1 || { cat "$dir.log"; fail "could not build $dir"; }
 }
 
-# Runs the program of build DIR until an edit of hot.c, built, makes it
-# answer 43 (it answers 42 first): a reload in the running program.
+# Runs the program of build DIR (its file: PROGRAM, default DIR/app)
+# until an edit of hot.c, built (by `cmake --build DIR` with the rest of the
+# arguments, default --target app_hot; none: by something else, already
+# watching), makes it answer 43 (it answers 42 first): a reload in the
+# running program.
 reloads() {
-    local dir=$1
-    "$dir/app" 43 >"$work/out" 2>"$work/err" &
+    local dir=$1 program=${2:-$1/app}
+    shift $(($# < 2 ? $# : 2))
+    local build_args=("$@")
+    (($#)) || build_args=(--target app_hot)
+    "$program" 43 >"$work/out" 2>"$work/err" &
     pid=$!
     local deadline=$((SECONDS + 60))
     until grep -q "version=1 value=42" "$work/out"; do
         ((SECONDS < deadline)) && kill -0 "$pid" 2>/dev/null ||
-            { cat "$work/err"; fail "$dir/app never answered 42"; }
+            { cat "$work/err"; fail "$program never answered 42"; }
         sleep 0.05
     done
     sed -i 's|- base / 2;|- base / 2 + 1;|' "$src/hot.c"
-    cmake --build "$dir" --target app_hot >>"$dir.log" 2>&1 || { cat "$dir.log"; fail "edit did not build"; }
+    if [[ ${build_args[0]} != watched ]]; then
+        cmake --build "$dir" "${build_args[@]}" >>"$dir.log" 2>&1 ||
+            { cat "$dir.log"; fail "edit did not build"; }
+    fi
     local status=0
     wait "$pid" || status=$?
     pid=""
     sed -i 's|- base / 2 + 1;|- base / 2;|' "$src/hot.c"
     ((status == 0)) && grep -q "version=2 value=43" "$work/out" ||
-        { cat "$work/out" "$work/err"; fail "$dir/app did not reload the edit (exit $status)"; }
+        { cat "$work/out" "$work/err"; fail "$program did not reload the edit (exit $status)"; }
 }
 
 case $case_name in
@@ -179,6 +196,47 @@ TOOLCHAIN
     tr -s ' \n' ' ' <"$work/wrong.log" |
         grep -qF "VAIS_HOT_HOST_TOOL is '$work/nowhere/vais-hot', which is no file" ||
         { cat "$work/wrong.log"; fail "a missing host tool: no message"; }
+    ;;
+multi_config)
+    configure "$work/multi" -G "Ninja Multi-Config"
+    grep -qF "vais-hot: app: HOT per configuration" "$work/multi.log" ||
+        { cat "$work/multi.log"; fail "configure did not say HOT per configuration"; }
+    for config in Release Debug RelWithDebInfo; do
+        cmake --build "$work/multi" --config $config >>"$work/multi.log" 2>&1 ||
+            { cat "$work/multi.log"; fail "could not build $config"; }
+    done
+    [[ $("$work/multi/Release/app" 2>/dev/null) == "version=0 value=42" ]] || fail "Release run"
+    ! nm "$work/multi/Release/app" | grep -q vais_hot__ || fail "Release has vais-hot stubs"
+    [[ $("$work/multi/RelWithDebInfo/app" 2>/dev/null) == "version=1 value=42" ]] ||
+        fail "RelWithDebInfo is not hot"
+    reloads "$work/multi" "$work/multi/Debug/app" --config Debug --target app_hot
+    # hot_start in a program rebuilds that program's own configuration.
+    grep -qF 'VAIS_HOT_REBUILD=\"'"$(command -v cmake)"'\",\"--build\",\"'"$work/multi"'\",\"--config\",\"RelWithDebInfo\"' \
+        "$work/multi/CMakeFiles/impl-RelWithDebInfo.ninja" || fail "hot_start rebuilds another configuration"
+    # watch builds the configuration it is given, and only a hot one.
+    tool=$work/multi/vais-hot/generator/Debug/vais-hot
+    ! "$tool" watch "$work/multi" app 2>"$work/watch.err" &&
+        grep -qF "is a multi-config build tree: name the configuration to build, e.g. --config Debug" \
+            "$work/watch.err" || { cat "$work/watch.err"; fail "watch without --config"; }
+    ! "$tool" watch --config Release "$work/multi" app 2>"$work/watch.err" &&
+        grep -qF "'app' is built with HOT OFF in Release" "$work/watch.err" ||
+        { cat "$work/watch.err"; fail "watch --config Release"; }
+    "$tool" watch --config Debug "$work/multi" app >"$work/watch.out" 2>&1 &
+    watcher=$!
+    deadline=$((SECONDS + 60))
+    until grep -q "vais-hot: watching" "$work/watch.out"; do
+        ((SECONDS < deadline)) && kill -0 $watcher 2>/dev/null ||
+            { cat "$work/watch.out"; fail "watch --config Debug never watched"; }
+        sleep 0.05
+    done
+    reloads "$work/multi" "$work/multi/Debug/app" watched
+    kill -INT $watcher && wait $watcher || true
+    # HOT given per configuration: RelWithDebInfo plain too.
+    configure "$work/given" -G "Ninja Multi-Config" '-DAPP_HOT=$<CONFIG:Debug>'
+    cmake --build "$work/given" --config RelWithDebInfo >>"$work/given.log" 2>&1 ||
+        { cat "$work/given.log"; fail "could not build RelWithDebInfo with HOT given"; }
+    [[ $("$work/given/RelWithDebInfo/app" 2>/dev/null) == "version=0 value=42" ]] ||
+        fail "HOT \$<CONFIG:Debug>: RelWithDebInfo is hot"
     ;;
 existing_target)
     build "$work/debug" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_EXPORT_COMPILE_COMMANDS=ON
