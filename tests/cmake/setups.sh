@@ -11,7 +11,8 @@
 #   static_core      a core linked with -static or -static-pie: the build
 #                    fails, saying why and what to do
 #   include_hygiene  only vais-hot's public headers (the include/ trees)
-#                    reach a consumer's targets: a user's <dwarf.h> is theirs
+#                    reach a consumer's targets: a user's <dwarf.h> is theirs;
+#                    and the core's errors are in colour, as the hot code's
 #   strict_flags     a project built as C99 with -pedantic -Werror and strict
 #                    warnings (-Wredundant-decls; clang's
 #                    -Wmissing-variable-declarations): vais-hot's code and what
@@ -139,6 +140,9 @@ include_hygiene)
     grep -oE -- "-(I|isystem) ?$vais_hot_dir[^ \"]*" "$work/commands" |
         sed -E 's/^-(I|isystem) ?//' | sort -u >"$work/includes"
     [[ -s $work/includes ]] || fail "no include directory of vais-hot's found"
+    # The core's compile errors are in colour as the hot library's are.
+    grep -F "$src/main.c" "$work/commands" | grep -qF -- "-fdiagnostics-color=always" ||
+        fail "the core's files are compiled without colour"
     if grep -vE '/include$' "$work/includes"; then
         fail "private include directories (above) reach the consumer's files"
     fi
