@@ -243,6 +243,24 @@ static int write_temp(const char *path, const struct buf *data, char **temp)
     return 0;
 }
 
+/* Replaces path with data through a temporary file and a rename, so a
+ * reader sees the old file or the new one. Returns GEN_OK or GEN_IO, said. */
+static enum gen_status replace_file(const char *path, const struct buf *data)
+{
+    char *temp = NULL;
+    enum gen_status status = GEN_OK;
+    if (write_temp(path, data, &temp) != 0)
+        status = GEN_IO;
+    else if (rename(temp, path) != 0) {
+        say_error("cannot replace '%s': %s", path, strerror(errno));
+        status = GEN_IO;
+    }
+    if (status != GEN_OK && temp)
+        remove(temp);
+    free(temp);
+    return status;
+}
+
 /* Writes the outputs whose files do not already hold their content: all to
  * temporary files first, then renamed into place, so a failure to write
  * leaves every output as it was. Returns GEN_OK or GEN_IO (said why). */
@@ -851,24 +869,6 @@ static const char *unfinished(const char *library, const struct stat *st,
     return missing;
 }
 
-/* Replaces path with data through a temporary file and a rename, so a
- * reader sees the old file or the new one. Returns GEN_OK or GEN_IO, said. */
-static enum gen_status replace_file(const char *path, const struct buf *data)
-{
-    char *temp = NULL;
-    enum gen_status status = GEN_OK;
-    if (write_temp(path, data, &temp) != 0)
-        status = GEN_IO;
-    else if (rename(temp, path) != 0) {
-        say_error("cannot replace '%s': %s", path, strerror(errno));
-        status = GEN_IO;
-    }
-    if (status != GEN_OK && temp)
-        remove(temp);
-    free(temp);
-    return status;
-}
-
 /* stamp: writes LIBRARY's summary beside it ("<LIBRARY>.summary"), then
  * STAMPFILE from stat(LIBRARY), vouching for both, each by replace_file.
  * A library not yet whole is not stamped: the build writing it stamps it
@@ -973,24 +973,14 @@ static enum gen_status run_needs(int argc, char **argv)
     }
     struct needs_text needs = {{0}, 0};
     enum gen_status status = GEN_OK;
-    char *temp = NULL;
     if (elf_each_symbol(bytes, size, ELF_DYNAMIC, add_needed, &needs, problem, sizeof problem) !=
         0) {
         say_error("'%s' %s", library, problem);
         status = GEN_IO;
     } else if (needs.failed)
         status = GEN_NO_MEMORY;
-    else if (!file_holds(options, &needs.text)) {
-        if (write_temp(options, &needs.text, &temp) != 0)
-            status = GEN_IO;
-        else if (rename(temp, options) != 0) {
-            say_error("cannot replace '%s': %s", options, strerror(errno));
-            status = GEN_IO;
-        }
-    }
-    if (status != GEN_OK && temp)
-        remove(temp);
-    free(temp);
+    else if (!file_holds(options, &needs.text))
+        status = replace_file(options, &needs.text);
     buf_free(&needs.text);
     hot__os_unmap_file(bytes, size);
     return status;
