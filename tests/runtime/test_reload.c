@@ -347,11 +347,11 @@ int main(int argc, char **argv)
              summary);
     CHECK_STR(hot_last_error(), expected);
     land(v1);
-    CHECK(flip_byte(summary, 12) == 0); /* the strings' length */
+    CHECK(flip_byte(summary, 15) == 0); /* the strings' length, now over 1 GB */
     CHECK(vouch_for_summary() == 0);
     CHECK_INT(hot_check(), ==, HOT_E_BAD_FILE);
     snprintf(expected, sizeof expected,
-             "'%s' is a damaged summary: it has an unterminated string; build "
+             "'%s' is a damaged summary: it claims more records than it holds; build "
              "'runtime_reload_hot' again",
              summary);
     CHECK_STR(hot_last_error(), expected);
