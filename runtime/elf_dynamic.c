@@ -794,9 +794,13 @@ struct pointer_place {
 /* Places sorted by place: a linker writes relative relocations in order,
  * so those are sorted only if they come otherwise. */
 struct place_list {
-    struct pointer_place *items;
+    struct pointer_place *items; /* sorted by place once read */
     size_t count, capacity;
     int unsorted;
+    /* Open addressing by place, for the table reader's thousands of
+     * lookups: the first index of each place's run + 1; 0 empty. */
+    uint32_t *slots;
+    size_t mask; /* the slots' count - 1 */
 };
 
 struct hot__elf_pointers {
@@ -865,23 +869,50 @@ static int by_place(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static void sort_places(struct place_list *list)
+static size_t place_slot(const struct place_list *list, unsigned long long place)
+{
+    return (size_t)((place >> 3) * 0x9e3779b97f4a7c15ULL >> 17) & list->mask;
+}
+
+/* Sorts list by place and indexes each place's run. Returns 0, or -1 when
+ * memory ran out. */
+static int index_places(struct place_list *list)
 {
     if (list->unsorted)
         qsort(list->items, list->count, sizeof *list->items, by_place);
+    if (list->count == 0)
+        return 0;
+    if (list->count >= UINT32_MAX / 4)
+        return -1;
+    size_t capacity = 16;
+    while (capacity < 2 * list->count)
+        capacity *= 2;
+    list->slots = calloc(capacity, sizeof *list->slots);
+    if (!list->slots)
+        return -1;
+    list->mask = capacity - 1;
+    for (size_t k = 0; k < list->count; k++) {
+        if (k > 0 && list->items[k].place == list->items[k - 1].place)
+            continue;
+        size_t i = place_slot(list, list->items[k].place);
+        while (list->slots[i])
+            i = (i + 1) & list->mask;
+        list->slots[i] = (uint32_t)k + 1;
+    }
+    return 0;
 }
 
 /* How many of list's places are address, the first of them in *first. */
 static size_t find_places(const struct place_list *list, unsigned long long address,
                           const struct pointer_place **first)
 {
-    size_t low = 0, high = list->count;
-    while (low < high) {
-        size_t mid = low + (high - low) / 2;
-        if (list->items[mid].place < address)
-            low = mid + 1;
-        else
-            high = mid;
+    size_t low = list->count;
+    for (size_t i = list->slots ? place_slot(list, address) : 0; list->slots && list->slots[i];
+         i = (i + 1) & list->mask) {
+        if (list->items[list->slots[i] - 1].place == address) {
+            low = list->slots[i] - 1;
+            break;
+        }
     }
     size_t found = 0;
     while (low + found < list->count && list->items[low + found].place == address)
@@ -918,12 +949,10 @@ struct hot__elf_pointers *hot__elf_pointers_new(const unsigned char *image, size
         each_relocation(&v, &d, symbols, add_relocation, p);
         each_relr_place(&v, &d, add_relr_place, p);
     }
-    if (p->failed) {
+    if (p->failed || index_places(&p->relative) != 0 || index_places(&p->other) != 0) {
         hot__elf_pointers_free(p);
         return NULL;
     }
-    sort_places(&p->relative);
-    sort_places(&p->other);
     return p;
 }
 
@@ -931,7 +960,9 @@ void hot__elf_pointers_free(struct hot__elf_pointers *p)
 {
     if (p) {
         free(p->relative.items);
+        free(p->relative.slots);
         free(p->other.items);
+        free(p->other.slots);
     }
     free(p);
 }

@@ -178,7 +178,6 @@ int hot__os_run(const char *const *argv, char *err, size_t errlen);
 
 /* The signals the watcher sends. */
 enum hot__os_signal {
-    HOT__OS_INTERRUPT, /* SIGINT */
     HOT__OS_TERMINATE, /* SIGTERM */
     HOT__OS_KILL       /* SIGKILL */
 };

@@ -132,7 +132,7 @@ int hot__os_wait(long pid, int timeout_ms, int *status)
 
 void hot__os_signal(long pid, int group, enum hot__os_signal sig)
 {
-    static const int numbers[] = {SIGINT, SIGTERM, SIGKILL};
+    static const int numbers[] = {SIGTERM, SIGKILL};
     if (pid > 0)
         kill(group ? -(pid_t)pid : (pid_t)pid, numbers[sig]);
 }
