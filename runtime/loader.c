@@ -379,6 +379,10 @@ static long read_summary_locked(const struct stamp *stamp, const unsigned char *
             return fail(HOT_E_UNSAFE,
                         "%s; refused, as whoever can write it could run code in this program", err);
         }
+        if (read == -3) { /* out of descriptors, say: a build would not help */
+            free(bytes);
+            return fail(HOT_E_IO, "%s", err);
+        }
         if (read < 0 || (size_t)read != want ||
             hot_abi_content_hash(bytes, want) != stamp->summary_hash) {
             free(bytes);
