@@ -67,7 +67,11 @@ long hot_call_guarded(long (*fn)(void *arg), void *arg, long *result);
  * may be running hot code; the next hot call loads afresh. */
 long hot_cleanup(void);
 
-/* Auto mode: load now and reload in the background as builds land. */
+/* Auto mode (load now, reload in the background as builds land), and a
+ * builder thread that rebuilds the hot library, in the program's own
+ * configuration, whenever one of its hot sources, or the file at
+ * source_path (NULL: none), is saved. HOT_OK, or HOT_E_WATCH when the
+ * builder cannot start (auto mode runs all the same). */
 long hot_start(const char *source_path);
 
 /* Calls update until it returns non-zero, checking for a new build before
