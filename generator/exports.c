@@ -38,7 +38,9 @@ const char exports_help[] =
     "       The build runs it after each link of the library, and after each link\n"
     "       of the core (--after-core). If the core is older than a file of the\n"
     "       project (not a hot source), the build may be about to relink it: then\n"
-    "       it only warns, unless --after-core. A core not built yet is no error.\n";
+    "       it only warns, unless --after-core. A core not built yet is no error,\n"
+    "       nor is a program built HOT OFF (a plain configuration of a\n"
+    "       multi-config tree).\n";
 
 static const char check_usage[] = "usage: vais-hot check DESCRIPTION [--after-core]";
 
@@ -309,6 +311,12 @@ int exports_main(int argc, char **argv)
                 read == -1 ? strerror(errno) : "not a description this vais-hot can read");
         description_free(&d);
         return 2;
+    }
+    /* A configuration of a multi-config tree that is a plain program has no
+     * hot library to check. */
+    if (d.hot && strcmp(d.hot, "ON") != 0) {
+        description_free(&d);
+        return 0;
     }
     if (after_core && (status = check_dynamic(&d)) != 0) {
         description_free(&d);
