@@ -299,6 +299,20 @@ static uint32_t get_count(struct reader *r, size_t record_bytes)
     return r->bad ? 0 : count;
 }
 
+/* A table's count, read as get_count does, and a zeroed array of that many
+ * items of item_size bytes in *items (a T **), its size in *capacity.
+ * Returns the count; 0, with r->bad or r->no_memory set, when it cannot. */
+static uint32_t get_table(struct reader *r, size_t record_bytes, void *items, size_t item_size,
+                          size_t *capacity)
+{
+    uint32_t count = r->no_memory ? 0 : get_count(r, record_bytes);
+    void *array = r->bad || r->no_memory ? NULL : calloc(count ? count : 1, item_size);
+    r->no_memory |= !r->bad && !array;
+    memcpy(items, &array, sizeof array);
+    *capacity = array ? count : 0;
+    return array ? count : 0;
+}
+
 /* The string named ref, or NULL; required: it must name one. */
 static const char *get_string(struct reader *r, int required)
 {
@@ -400,15 +414,11 @@ static void read_types(struct reader *r, struct hot__layouts *l, uint32_t count)
     }
 }
 
-/* Reads count functions into *list, sorted by key, keys unique. */
+/* Reads a table of functions into *list, sorted by key, keys unique. */
 static void read_functions(struct reader *r, struct hot__function **list, size_t *count_out)
 {
-    uint32_t count = get_count(r, FUNCTION_BYTES);
-    *list = calloc(count ? count : 1, sizeof **list);
-    if (!*list) {
-        r->no_memory = 1;
-        return;
-    }
+    size_t capacity;
+    uint32_t count = get_table(r, FUNCTION_BYTES, list, sizeof **list, &capacity);
     for (uint32_t i = 0; i < count && !r->bad; i++) {
         struct hot__function *f = &(*list)[i];
         f->key = get_string(r, 1);
@@ -423,14 +433,6 @@ static void read_functions(struct reader *r, struct hot__function **list, size_t
             r->bad = "has its functions out of order";
         *count_out = i + 1;
     }
-}
-
-/* Allocates the graph's arrays for the counts the bytes claim. */
-static int allocate(struct hot__layouts *l, uint32_t nodes)
-{
-    l->nodes = calloc(nodes ? nodes : 1, sizeof *l->nodes);
-    l->node_capacity = nodes;
-    return l->nodes ? 0 : -1;
 }
 
 int hot__summary_decode(const unsigned char *bytes, size_t size, struct hot__summary *out,
@@ -472,45 +474,28 @@ int hot__summary_decode(const unsigned char *bytes, size_t size, struct hot__sum
     free(text);
     /* The layouts point into their chunk; read them, then the functions,
      * which point into their own copy of the strings. */
+    r.no_memory = no_memory;
     if (!no_memory) {
         r.strings = l->names->bytes;
-        uint32_t count = get_count(&r, NODE_BYTES);
-        if (!r.bad && count < 2)
+        uint32_t nodes = get_table(&r, NODE_BYTES, &l->nodes, sizeof *l->nodes, &l->node_capacity);
+        if (!r.bad && !r.no_memory && nodes < 2)
             r.bad = "has no void and unknown types";
-        no_memory = !r.bad && allocate(l, count) != 0;
-        read_nodes(&r, l, r.bad || no_memory ? 0 : count);
-    }
-    if (!no_memory && !r.bad) {
-        uint32_t count = get_count(&r, MEMBER_BYTES);
-        l->members = calloc(count ? count : 1, sizeof *l->members);
-        l->member_capacity = count;
-        no_memory = !l->members;
-        read_members(&r, l, no_memory ? 0 : count);
-    }
-    if (!no_memory && !r.bad) {
-        uint32_t count = get_count(&r, ROOT_BYTES);
-        l->roots = calloc(count ? count : 1, sizeof *l->roots);
-        l->root_capacity = count;
-        no_memory = !l->roots;
-        read_roots(&r, l, no_memory ? 0 : count);
-    }
-    if (!no_memory && !r.bad) {
-        uint32_t count = get_count(&r, TYPE_BYTES);
-        l->types = calloc(count ? count : 1, sizeof *l->types);
-        l->type_capacity = count;
-        no_memory = !l->types;
-        read_types(&r, l, no_memory ? 0 : count);
-    }
-    if (!no_memory && !r.bad) {
+        read_nodes(&r, l, r.bad ? 0 : nodes);
+        read_members(
+            &r, l,
+            get_table(&r, MEMBER_BYTES, &l->members, sizeof *l->members, &l->member_capacity));
+        read_roots(&r, l,
+                   get_table(&r, ROOT_BYTES, &l->roots, sizeof *l->roots, &l->root_capacity));
+        read_types(&r, l,
+                   get_table(&r, TYPE_BYTES, &l->types, sizeof *l->types, &l->type_capacity));
         struct hot__functions *f = &out->functions;
         r.strings = f->text;
         read_functions(&r, &f->list, &f->count);
-        if (!r.bad && !r.no_memory)
-            read_functions(&r, &f->declared, &f->declared_count);
-        no_memory = r.no_memory;
-        if (!r.bad && !no_memory && r.at != r.end)
+        read_functions(&r, &f->declared, &f->declared_count);
+        if (!r.bad && !r.no_memory && r.at != r.end)
             r.bad = "goes on past its end";
     }
+    no_memory = r.no_memory;
     if (no_memory || r.bad) {
         hot__summary_free(out);
         if (no_memory) {
