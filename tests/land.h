@@ -7,9 +7,11 @@
 #ifndef VAIS_HOT_TEST_LAND_H
 #define VAIS_HOT_TEST_LAND_H
 
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <vais/hot_abi.h>
 
@@ -93,6 +95,23 @@ static inline long long land_stamp_vouching(const char *library, int summarized)
         return -1;
     long long landing = land_now_ns();
     return rename(tmp, stamp) == 0 ? landing : -1;
+}
+
+extern char **environ;
+
+/* Runs the vais-hot command tool's stamp step on library, as a build does
+ * (the summary, then "<library>.stamp"). Returns its exit status, or -1 if
+ * it could not run. */
+static inline int land_run_stamp(const char *tool, const char *library)
+{
+    char stamp[4200];
+    snprintf(stamp, sizeof stamp, "%s%s", library, HOT_ABI_STAMP_SUFFIX);
+    char *argv[] = {(char *)tool, "stamp", (char *)library, stamp, NULL};
+    pid_t pid;
+    int status = -1;
+    if (posix_spawn(&pid, tool, NULL, NULL, argv, environ) != 0 || waitpid(pid, &status, 0) != pid)
+        return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 /* land_stamp_vouching for no summary. */

@@ -12,7 +12,6 @@
 
 #include <dirent.h>
 #include <grp.h>
-#include <spawn.h>
 #include <stdlib.h>
 #include <fcntl.h>
 #include <sys/resource.h>
@@ -27,8 +26,6 @@ int add(int a, int b);
 /* Set by the constructor of the refused build calc/sig.c, if it ever ran. */
 int refused_code_ran;
 const char *name(void);
-
-extern char **environ;
 
 static const char *tool;
 static char library[512];
@@ -45,18 +42,6 @@ static void copy_file(const char *from, const char *to)
     CHECK_INT(land_copy(from, to), ==, 0);
 }
 
-static void run_stamp(void)
-{
-    char stamp[600];
-    snprintf(stamp, sizeof stamp, "%s.stamp", library);
-    char *argv[] = {(char *)tool, "stamp", library, stamp, NULL};
-    pid_t pid;
-    int status = -1;
-    CHECK_INT(posix_spawn(&pid, tool, NULL, NULL, argv, environ), ==, 0);
-    waitpid(pid, &status, 0);
-    CHECK_INT(status, ==, 0);
-}
-
 /* Lands a build the way the linker and the build do: the file is replaced
  * by rename, then the stamp is written. */
 static void land(const char *build)
@@ -65,7 +50,7 @@ static void land(const char *build)
     snprintf(tmp, sizeof tmp, "%s.new", library);
     copy_file(build, tmp);
     CHECK_INT(rename(tmp, library), ==, 0);
-    run_stamp();
+    CHECK_INT(land_run_stamp(tool, library), ==, 0);
 }
 
 static long file_size(const char *path)
@@ -475,7 +460,7 @@ int main(int argc, char **argv)
     CHECK_INT(rename(tmp_lib, library), ==, 0);
     CHECK_INT(hot_check(), ==, 0);
     CHECK_INT(add(2, 3), ==, 50);
-    run_stamp();
+    CHECK_INT(land_run_stamp(tool, library), ==, 0);
     CHECK_INT(hot_check(), ==, 1);
     CHECK_INT(hot_version(), ==, 3);
     CHECK_INT(add(2, 3), ==, 5);

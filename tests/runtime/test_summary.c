@@ -14,14 +14,10 @@
 #include "summary.h"
 #include "table_file.h"
 
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-extern char **environ;
 
 static const char *tool;
 static char library_path[128]; /* each build is stamped here, in turn */
@@ -75,15 +71,8 @@ static unsigned char *summary_of(const unsigned char *library, size_t size, size
 /* Lands build at library_path and runs `vais-hot stamp` on it. */
 static void stamp(const char *build)
 {
-    char stamp_path[160];
-    snprintf(stamp_path, sizeof stamp_path, "%s%s", library_path, HOT_ABI_STAMP_SUFFIX);
     CHECK_INT(land_library(build, library_path), ==, 0);
-    char *argv[] = {(char *)tool, "stamp", library_path, stamp_path, NULL};
-    pid_t pid;
-    int status = -1;
-    CHECK_INT(posix_spawn(&pid, tool, NULL, NULL, argv, environ), ==, 0);
-    waitpid(pid, &status, 0);
-    CHECK_INT(status, ==, 0);
+    CHECK_INT(land_run_stamp(tool, library_path), ==, 0);
 }
 
 static void check_build(const char *build)
