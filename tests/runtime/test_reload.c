@@ -423,6 +423,15 @@ int main(int argc, char **argv)
     } else {
         printf("skipped: this file system keeps no access control lists\n");
     }
+    /* A summary others may write is refused as the library is: it says
+     * what the loader checks the build against. */
+    land(v1);
+    chmod(summary, 0666);
+    CHECK_INT(hot_check(), ==, HOT_E_UNSAFE);
+    snprintf(expected, sizeof expected, "'%s' can be written by every user (chmod o-w it)%s",
+             summary, unsafe_tail);
+    CHECK_STR(hot_last_error(), expected);
+    unsafe++;
     /* A stamp others may write is refused once, not on every check. */
     land(v1);
     char stamp[600];
