@@ -121,6 +121,7 @@ void *hot__os_pages_new(size_t size, char *err, size_t errlen);
 /* Makes pages from hot__os_pages_new executable and read-only. 0, or -1. */
 int hot__os_pages_seal(void *start, size_t size, char *err, size_t errlen);
 void hot__os_pages_free(void *start, size_t size);
+/* The page size (asked of the system once). */
 size_t hot__os_page_size(void);
 
 /* This process's id. */

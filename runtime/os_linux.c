@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -487,7 +488,13 @@ void hot__os_pages_free(void *start, size_t size)
 
 size_t hot__os_page_size(void)
 {
-    return (size_t)sysconf(_SC_PAGESIZE);
+    static _Atomic size_t page; /* the same for the process's life; 0: not asked yet */
+    size_t size = atomic_load_explicit(&page, memory_order_relaxed);
+    if (size == 0) {
+        size = (size_t)sysconf(_SC_PAGESIZE);
+        atomic_store_explicit(&page, size, memory_order_relaxed);
+    }
+    return size;
 }
 
 long hot__os_pid(void)
