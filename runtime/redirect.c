@@ -299,12 +299,17 @@ static void label(const struct hot__function *f, char *out, size_t size)
         snprintf(out, size, "'%s'", f->name);
 }
 
-/* One line for each function of was that next lacks or retyped. */
+/* One line for each function of was that next lacks or retyped. Called
+ * right after next took every slot of its identities: a function of was
+ * whose identity next holds is one next has with the same type. */
 static void report(const struct hot__code *next, long next_number, const struct hot__code *was,
                    long was_number)
 {
     size_t said = 0, unsaid = 0;
     for (size_t i = 0; i < was->functions.count; i++) {
+        uint32_t id = was->entries[i].identity;
+        if (id != NO_IDENTITY && R.list[id].holder == next)
+            continue;
         const struct hot__function *f = &was->functions.list[i];
         const struct hot__function *g = hot__functions_find(&next->functions, f->key);
         if (g && strcmp(f->type, g->type) == 0)
