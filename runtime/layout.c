@@ -1140,6 +1140,18 @@ static const struct root *find_root(const struct hot__layouts *l, enum root_kind
                : NULL;
 }
 
+/* The root of l with key's kind and name, looking on from *cursor, which
+ * it advances: keys asked in root order walk l once. */
+static const struct root *find_root_from(const struct hot__layouts *l, size_t *cursor,
+                                         const struct root *key)
+{
+    while (*cursor < l->root_count && hot__layout_root_order(&l->roots[*cursor], key) < 0)
+        ++*cursor;
+    if (*cursor < l->root_count && hot__layout_root_order(&l->roots[*cursor], key) == 0)
+        return &l->roots[*cursor];
+    return NULL;
+}
+
 /* The core's counterpart of type n of the new build: the first typedef or
  * tag the core also names, looking through pointers and arrays. */
 static uint32_t in_core(const struct hot__layouts *next, const struct hot__layouts *core,
@@ -1204,11 +1216,12 @@ enum hot__layouts_side hot__layouts_differ(const struct hot__layouts *next,
     }
     if (running && !differ) {
         struct comparison c = {.a = next, .b = running, .why = why, .whylen = whylen};
+        size_t cursor = 0; /* next's roots are in root order: running's are walked once */
         for (size_t i = 0; i < next->root_count && !differ; i++) {
             const struct root *r = &next->roots[i];
             if (r->kind != ROOT_FUNCTION)
                 continue;
-            const struct root *was = find_root(running, r->kind, r->name);
+            const struct root *was = find_root_from(running, &cursor, r);
             uint32_t count = was && was->count < r->count ? was->count : r->count;
             for (uint32_t k = 0; was && k < count && !differ; k++)
                 differ =
@@ -1225,10 +1238,11 @@ enum hot__layouts_side hot__layouts_differ(const struct hot__layouts *next,
         if (!side)
             continue;
         struct comparison c = {.a = next, .b = side, .why = why, .whylen = whylen};
+        size_t cursor = 0;
         for (size_t i = 0; i < next->root_count && !differ; i++) {
             const struct root *r = &next->roots[i];
             const struct root *was =
-                r->kind == ROOT_DECLARED ? find_root(side, r->kind, r->name) : NULL;
+                r->kind == ROOT_DECLARED ? find_root_from(side, &cursor, r) : NULL;
             if (was)
                 differ = compare_root(&c, next->types[r->first], side->types[was->first]);
         }
