@@ -583,11 +583,17 @@ static int check_relr(struct view *v, const struct dynamic *d)
     return each_relr_place(v, d, relr_place_wrong, NULL);
 }
 
-/* The functions of the file's symbol table, sorted by address, to tell
- * where a function starts; none when it was stripped. */
-struct starts {
-    unsigned long long *addresses;
-    size_t count;
+/* The addresses dlopen calls (initialisers, finalisers, resolvers), each
+ * of which must be where a function starts. They are gathered while the
+ * file is checked and then looked up in its symbol table in one pass: a
+ * file has a few of them and thousands of functions. */
+struct calls {
+    struct call {
+        unsigned long long address;
+        const char *what; /* what is wrong if no function starts there */
+    } * items;
+    size_t count, capacity;
+    int failed; /* out of memory */
 };
 
 static int by_address(const void *a, const void *b)
@@ -596,50 +602,72 @@ static int by_address(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static int read_starts(const unsigned char *image, size_t size, struct starts *starts)
+/* Code that dlopen calls: in an executable segment (checked now) and the
+ * start of a function (checked by start_functions). 0, or -1 with what
+ * in v's err. */
+static int callable(struct view *v, struct calls *calls, unsigned long long address,
+                    const char *what)
 {
-    size_t count = hot__elf_functions(image, size, NULL, 0);
-    struct hot__elf_function *functions = malloc((count ? count : 1) * sizeof *functions);
-    starts->addresses = malloc((count ? count : 1) * sizeof *starts->addresses);
-    starts->count = 0;
-    if (!functions || !starts->addresses) {
-        free(functions);
-        return -1;
-    }
-    count = hot__elf_functions(image, size, functions, count);
-    for (size_t i = 0; i < count; i++)
-        starts->addresses[starts->count++] = functions[i].address;
-    free(functions);
-    qsort(starts->addresses, starts->count, sizeof *starts->addresses, by_address);
+    const Elf64_Phdr *ph = mapped(v, address, 1);
+    if (!ph || !(ph->p_flags & PF_X))
+        return wrong(v, what);
+    if (hot__grow(&calls->items, &calls->capacity, calls->count + 1, sizeof *calls->items) != 0)
+        calls->failed = 1;
+    else
+        calls->items[calls->count++] = (struct call){address, what};
     return 0;
 }
 
-/* Does a function start at address? (Yes, when there is no symbol table.) */
-static int starts_function(const struct starts *starts, unsigned long long address)
+/* Does a function of the file's symbol table start at each of calls? (Yes,
+ * when there is no symbol table.) 0, or -1 with what in v's err. */
+static int start_functions(struct view *v, const unsigned char *image, size_t size,
+                           struct calls *calls)
 {
-    return starts->count == 0 || bsearch(&address, starts->addresses, starts->count,
-                                         sizeof *starts->addresses, by_address) != NULL;
-}
-
-/* Code that dlopen calls: the start of a function in an executable segment. */
-static int callable(const struct view *v, const struct starts *starts, unsigned long long address)
-{
-    const Elf64_Phdr *ph = mapped(v, address, 1);
-    return ph && (ph->p_flags & PF_X) && starts_function(starts, address);
+    if (calls->failed)
+        return wrong(v, "out of memory");
+    size_t count = calls->count ? hot__elf_functions(image, size, NULL, 0) : 0;
+    if (count == 0)
+        return 0;
+    struct hot__elf_function *functions = malloc(count * sizeof *functions);
+    unsigned char *started = calloc(calls->count, 1);
+    if (!functions || !started) {
+        free(functions);
+        free(started);
+        return wrong(v, "out of memory");
+    }
+    count = hot__elf_functions(image, size, functions, count);
+    qsort(calls->items, calls->count, sizeof *calls->items, by_address);
+    size_t unique = 0; /* one call per address */
+    for (size_t k = 0; k < calls->count; k++) {
+        if (unique == 0 || calls->items[unique - 1].address != calls->items[k].address)
+            calls->items[unique++] = calls->items[k];
+    }
+    calls->count = unique;
+    for (size_t i = 0; i < count; i++) {
+        const struct call *c = bsearch(&functions[i].address, calls->items, calls->count,
+                                       sizeof *calls->items, by_address);
+        if (c)
+            started[c - calls->items] = 1;
+    }
+    const char *missing = NULL;
+    for (size_t k = 0; k < calls->count && !missing; k++)
+        missing = started[k] ? NULL : calls->items[k].what;
+    free(functions);
+    free(started);
+    return missing ? wrong(v, missing) : 0;
 }
 
 /* Each entry of an initialiser array, which dlopen calls, every one: a
  * function that a relocation puts there. */
 static int check_array(struct view *v, const struct hot__elf_pointers *pointers,
-                       const struct starts *starts, unsigned long long array,
-                       unsigned long long size)
+                       struct calls *calls, unsigned long long array, unsigned long long size)
 {
     for (unsigned long long k = 0; k < size / 8; k++) {
         unsigned long long value = 0;
         if (hot__elf_pointer_at(pointers, array + 8 * k, &value) != 0 || value == 0)
             return wrong(v, "an initialiser that is not relocated");
-        if (!callable(v, starts, value))
-            return wrong(v, "an initialiser that is no function");
+        if (callable(v, calls, value, "an initialiser that is no function"))
+            return -1;
     }
     return 0;
 }
@@ -648,15 +676,15 @@ static int check_array(struct view *v, const struct hot__elf_pointers *pointers,
  * function's start, as an initialiser: those of the symbols of type
  * STT_GNU_IFUNC (dlsym calls one too) and of each IRELATIVE relocation. */
 static int check_resolvers(struct view *v, const struct dynamic *d, unsigned long long count,
-                           const struct starts *starts)
+                           struct calls *calls)
 {
     const unsigned char *table = at(v, d->symtab, count * sizeof(Elf64_Sym));
     for (unsigned long long i = 1; i < count; i++) {
         Elf64_Sym sym;
         memcpy(&sym, table + i * sizeof sym, sizeof sym);
         if (ELF64_ST_TYPE(sym.st_info) == STT_GNU_IFUNC && sym.st_shndx != SHN_UNDEF &&
-            !callable(v, starts, sym.st_value))
-            return wrong(v, "a resolver that is no function");
+            callable(v, calls, sym.st_value, "a resolver that is no function"))
+            return -1;
     }
     const struct {
         unsigned long long table, size;
@@ -667,8 +695,9 @@ static int check_resolvers(struct view *v, const struct dynamic *d, unsigned lon
             Elf64_Rela r;
             memcpy(&r, bytes + k * sizeof r, sizeof r);
             if (ELF64_R_TYPE(r.r_info) == RELOC_RESOLVED &&
-                !callable(v, starts, (unsigned long long)r.r_addend))
-                return wrong(v, "a resolver that is no function");
+                callable(v, calls, (unsigned long long)r.r_addend,
+                         "a resolver that is no function"))
+                return -1;
         }
     }
     return 0;
@@ -678,20 +707,21 @@ static int check_resolvers(struct view *v, const struct dynamic *d, unsigned lon
  * in executable segments, the initialiser arrays in the file, relocated,
  * and the PLT's table (the loader writes its first words) writable. */
 static int check_initialisers(struct view *v, const struct dynamic *d,
-                              const struct hot__elf_pointers *pointers, const struct starts *starts)
+                              const struct hot__elf_pointers *pointers, struct calls *calls)
 {
     if ((d->given & GIVEN_PLTGOT) && !(writable(v, d->pltgot) && writable(v, d->pltgot + 16)))
         return wrong(v, "a PLT table outside the writable segments");
-    if ((d->given & GIVEN_INIT) && !callable(v, starts, d->init))
-        return wrong(v, "an initialiser that is no function");
-    if ((d->given & GIVEN_FINI) && !callable(v, starts, d->fini))
-        return wrong(v, "a finaliser that is no function");
+    if ((d->given & GIVEN_INIT) &&
+        callable(v, calls, d->init, "an initialiser that is no function"))
+        return -1;
+    if ((d->given & GIVEN_FINI) && callable(v, calls, d->fini, "a finaliser that is no function"))
+        return -1;
     if (((d->given & GIVEN_INIT_ARRAY) && !mapped(v, d->init_array, d->init_arraysz)) ||
         ((d->given & GIVEN_FINI_ARRAY) && !mapped(v, d->fini_array, d->fini_arraysz)) ||
         d->init_arraysz % 8 || d->fini_arraysz % 8)
         return wrong(v, "an initialiser array outside the segments");
-    return check_array(v, pointers, starts, d->init_array, d->init_arraysz) ||
-           check_array(v, pointers, starts, d->fini_array, d->fini_arraysz);
+    return check_array(v, pointers, calls, d->init_array, d->init_arraysz) ||
+           check_array(v, pointers, calls, d->fini_array, d->fini_arraysz);
 }
 
 /* Reads image[0..size) as the loader does: its segments into *v, its
@@ -775,12 +805,13 @@ int hot__elf_check_dynamic(const unsigned char *image, size_t size,
         check_relocations(&v, d.rela, d.relasz, symbols, d.relacount) ||
         check_relocations(&v, d.jmprel, d.pltrelsz, symbols, 0) || check_relr(&v, &d))
         return -1;
-    struct starts starts = {NULL, 0};
-    int status = read_starts(image, size, &starts) == 0
-                     ? check_initialisers(&v, &d, pointers, &starts) ||
-                           check_resolvers(&v, &d, symbols, &starts)
-                     : wrong(&v, "out of memory");
-    free(starts.addresses);
+    struct calls calls = {0};
+    int status = check_initialisers(&v, &d, pointers, &calls) ||
+                         check_resolvers(&v, &d, symbols, &calls) ||
+                         start_functions(&v, image, size, &calls)
+                     ? -1
+                     : 0;
+    free(calls.items);
     return status;
 }
 
