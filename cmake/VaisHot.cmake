@@ -379,6 +379,10 @@ function(_vais_hot_make where name hot)
     # The runtime refuses a build whose types shared with the core changed
     # layout; it reads both halves' layouts from their debug information.
     target_compile_options(${name} PRIVATE $<$<AND:$<COMPILE_LANGUAGE:C,CXX>,${on}>:-g>)
+    # The core's summary (written after its link) names the core's build ID,
+    # which most toolchains write anyway: a start reads the summary only
+    # when the ID is its own.
+    target_link_options(${name} PRIVATE "$<${on}:LINKER:--build-id>")
     # When the core's link fails because it calls a function a hot source
     # defines without its marker, `vais-hot link` names each one (see
     # generator/link.h). A launcher, not an input: a new helper in a hot
@@ -393,8 +397,11 @@ function(_vais_hot_make where name hot)
         set_target_properties(${name} PROPERTIES C_LINKER_LAUNCHER "${ours}")
     endif()
     # (A plain configuration's description says HOT OFF: check passes it.)
+    # Then its summary, so that each start reads that, not its debug
+    # information (which takes long for a large core).
     add_custom_command(TARGET ${name} POST_BUILD
         COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" check "${description}" --after-core
+        COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" summarize "${description}"
         VERBATIM)
 
     # Machine paths reach the stubs as definitions, never as generated text.

@@ -21,6 +21,7 @@
 #include <vais/hot_abi.h>
 
 #include "buf.h"
+#include "description.h"
 #include "elf_symbols.h"
 #include "exports.h"
 #include "link.h"
@@ -63,6 +64,19 @@ static const char stamp_help[] =
     "       program need not read it. A library not yet whole (empty, or ending\n"
     "       before a part its ELF header places) is not stamped: a build still\n"
     "       writing it stamps it when done.\n";
+
+static const char summarize_usage[] = "usage: vais-hot summarize DESCRIPTION";
+static const char summarize_help[] =
+    "usage: vais-hot summarize DESCRIPTION\n"
+    "\n"
+    "summarize  Writes PROGRAM.summary beside the core that DESCRIPTION\n"
+    "           (<build>/vais_hot/<name>.watch) names: what the core's debug\n"
+    "           information tells the runtime (the layouts of its types, its\n"
+    "           functions), naming the core's build ID, so that each start of\n"
+    "           the program reads it instead. The build runs it after each link\n"
+    "           of the core. A core without a build ID or debug information gets\n"
+    "           none (a stale one is removed); a program built HOT OFF is left\n"
+    "           alone.\n";
 
 static const char needs_help[] =
     "usage: vais-hot needs LIBRARY OPTIONSFILE\n"
@@ -932,6 +946,52 @@ static enum gen_status run_stamp(int argc, char **argv)
     return status;
 }
 
+/* summarize: writes the core's summary beside it, as summarize_core makes
+ * it, by replace_file; removes a stale one when it gives none. */
+static enum gen_status run_summarize(int argc, char **argv)
+{
+    if (argc == 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
+        fputs(summarize_help, stdout);
+        return GEN_OK;
+    }
+    if (argc != 3)
+        return usage_error(summarize_usage, "'summarize' takes one argument, DESCRIPTION");
+    struct description d = {0};
+    int read = description_read(argv[2], &d);
+    if (read != 0 || !d.executable) {
+        say_error("cannot read '%s': %s; configure the build again", argv[2],
+                  read == -1 ? strerror(errno) : "not a description this vais-hot can read");
+        description_free(&d);
+        return GEN_IO;
+    }
+    if (d.hot && strcmp(d.hot, "ON") != 0) { /* a plain configuration: nothing to load */
+        description_free(&d);
+        return GEN_OK;
+    }
+    char err[512];
+    size_t size = 0;
+    struct buf summary = {0};
+    enum gen_status status = GEN_OK;
+    char *path = buf_format("%s%s", d.executable, HOT_ABI_SUMMARY_SUFFIX);
+    const unsigned char *bytes = hot__os_map_file(d.executable, &size, err, sizeof err);
+    if (!path || (bytes && summarize_core(bytes, size, &summary) != 0))
+        status = GEN_NO_MEMORY;
+    else if (!bytes) {
+        say_error("%s", err);
+        status = GEN_IO;
+    } else if (summary.size)
+        status = replace_file(path, &summary);
+    else if (remove(path) != 0 && errno != ENOENT)
+        say_error("cannot remove the stale '%s': %s", path, strerror(errno));
+    if (status == GEN_NO_MEMORY)
+        say_error("%s", gen_status_text(GEN_NO_MEMORY));
+    hot__os_unmap_file(bytes, size);
+    free(path);
+    buf_free(&summary);
+    description_free(&d);
+    return status;
+}
+
 /* The text of `vais-hot needs`: a driver option per symbol, in table order. */
 struct needs_text {
     struct buf text;
@@ -1009,6 +1069,11 @@ static int stamp_main(int argc, char **argv)
     return finish(run_stamp(argc, argv));
 }
 
+static int summarize_main(int argc, char **argv)
+{
+    return finish(run_summarize(argc, argv));
+}
+
 static int needs_main(int argc, char **argv)
 {
     return finish(run_needs(argc, argv));
@@ -1029,12 +1094,14 @@ static const struct command {
      gen_main},
     {"stamp", "vouch for a built hot library, with its summary (the build runs it)", stamp_help,
      stamp_main},
-    {"needs", "write what a hot library needs from the core's link (the build runs it)", needs_help,
+    {"summarize", "write what a core's debug information tells (the build runs it)", summarize_help,
+     summarize_main},
+    {"needs", "write what a hot library needs from the core (the build runs it)", needs_help,
      needs_main},
-    {"check", "fail the build if hot code uses what the core hides (the build runs it)",
-     exports_help, exports_main},
-    {"link", "run the core's link, naming unmarked functions it calls (the build runs it)",
-     link_help, link_main},
+    {"check", "fail if hot code uses what the core hides (the build runs it)", exports_help,
+     exports_main},
+    {"link", "run the core's link, naming unmarked calls (the build runs it)", link_help,
+     link_main},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
@@ -1045,7 +1112,7 @@ static void overview(FILE *out)
 {
     fprintf(out, "%s\n\nCommands:\n", usage);
     for (size_t i = 0; i < COMMAND_COUNT; i++)
-        fprintf(out, "  %-7s%s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-11s%s\n", commands[i].name, commands[i].summary);
     fputs("\n"
           "'vais-hot help <command>' or 'vais-hot <command> --help' tells one command's\n"
           "arguments. Options:\n"

@@ -1,6 +1,7 @@
 /* generator/summarize.c
- * A library's summary, by the runtime's own readers (VaisHot::image): the
- * checks that make its file safe to read, its table, then the summary. */
+ * Summaries, by the runtime's own readers (VaisHot::image). A library's:
+ * the checks that make its file safe to read, its table, then the summary.
+ * A core's: its build ID, then the summary of every type it names. */
 #include "summarize.h"
 
 #include "elf_check.h"
@@ -34,5 +35,23 @@ int summarize_library(const unsigned char *bytes, size_t size, struct buf *out)
     hot__summary_free(&summary);
     hot__table_file_free(&table);
     hot__elf_pointers_free(pointers);
+    return failed ? -1 : 0;
+}
+
+int summarize_core(const unsigned char *bytes, size_t size, struct buf *out)
+{
+    char err[512];
+    const unsigned char *id;
+    struct hot__summary summary;
+    unsigned char *encoded = NULL;
+    size_t encoded_size = 0, length = hot__elf_build_id(bytes, size, &id);
+    if (length == 0 || length > HOT_SUMMARY_MAX_BUILD_ID)
+        return 0;
+    int read = hot__summary_of_core(bytes, size, &summary, err, sizeof err);
+    int failed = read < 0 || (read == 0 && (hot__summary_encode_core(&summary, id, length, &encoded,
+                                                                     &encoded_size) != 0 ||
+                                            buf_append(out, encoded, encoded_size) != 0));
+    free(encoded);
+    hot__summary_free(&summary);
     return failed ? -1 : 0;
 }

@@ -1,8 +1,10 @@
 /* runtime/core_info.c
- * The core's named types and functions, from its own debug information,
- * read once per process on a thread of their own that starts when the
- * program registers its stubs (before main): a large core's DWARF takes
- * its time, which the program's own start-up hides from its first load.
+ * The core's named types and functions, read once per process on a thread
+ * of their own that starts when the program registers its stubs (before
+ * main): from the summary `vais-hot summarize` wrote beside the program's
+ * file after its link, when it names the program's own build ID, and else
+ * from its debug information, which for a large core takes its time (the
+ * program's own start-up hides it from the first load).
  * Invariants: the reading thread touches nothing but R.read (its result)
  * and R.done, never the loader's lock, and blocks every signal; whoever
  * calls hot__core_info joins it first, so the result is whole when read.
@@ -11,13 +13,19 @@
 #define _POSIX_C_SOURCE 200809L
 #include "core_info.h"
 
+#include "elf_check.h"
 #include "os.h"
+#include "summary.h"
 
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* The largest core summary read: far beyond what any core describes. */
+#define MAX_SUMMARY_BYTES ((size_t)1 << 30)
 
 static struct {
     struct hot__core_info read;
@@ -28,31 +36,60 @@ static struct {
     const char *label; /* the program's name, for messages */
 } R;
 
+/* The summary `vais-hot summarize` wrote beside the program's file for the
+ * build whose build ID is id[0..length), into *info. Returns 0; or -1 when
+ * there is none of this build that may be trusted, with why in info->why
+ * when that is worth a line (one that others may write, or damaged). */
+static int read_summary(struct hot__core_info *info, const unsigned char *id, size_t length)
+{
+    char path[4096 + sizeof HOT_ABI_SUMMARY_SUFFIX], err[512];
+    struct hot__file_id file;
+    struct hot__summary summary;
+    unsigned char *bytes;
+    if (length == 0 || hot__os_program_file(path, sizeof path - sizeof HOT_ABI_SUMMARY_SUFFIX) != 0)
+        return -1;
+    strcat(path, HOT_ABI_SUMMARY_SUFFIX);
+    long read = hot__os_read_file(path, MAX_SUMMARY_BYTES, &bytes, &file, err, sizeof err);
+    if (read == -2)
+        snprintf(info->why, sizeof info->why, "%s; its debug information is read instead", err);
+    if (read < 0)
+        return -1;
+    int got = hot__summary_decode_core(bytes, (size_t)read, id, length, &summary, err, sizeof err);
+    free(bytes);
+    if (got == -1)
+        snprintf(info->why, sizeof info->why, "'%s' %s; its debug information is read instead",
+                 path, err);
+    if (got != 0)
+        return -1;
+    info->layouts = summary.layouts;
+    info->functions = summary.functions;
+    return 0;
+}
+
 static void read_now(struct hot__core_info *info, const char *label)
 {
     char err[512];
     size_t size;
-    struct hot__dwarf dw;
+    const unsigned char *id;
+    struct hot__summary summary;
     memset(info, 0, sizeof *info);
     const unsigned char *image = hot__os_map_file(hot__os_program_path(), &size, err, sizeof err);
     if (!image) {
         snprintf(info->why, sizeof info->why, "layouts not checked: %s", err);
         return;
     }
-    int functions_read = 1;
-    if (hot__dwarf_read(image, size, HOT_DWARF_FIRST_COPY, &dw, err, sizeof err) == 0) {
-        info->layouts = hot__layouts_from(&dw, NULL, err, sizeof err);
-        functions_read = hot__functions_read(&dw, image, size, &info->functions) == 0;
-        hot__dwarf_free(&dw);
+    size_t id_length = hot__elf_build_id(image, size, &id);
+    if (read_summary(info, id, id_length) == 0) {
+        hot__os_unmap_file(image, size);
+        return;
     }
+    int got = hot__summary_of_core(image, size, &summary, err, sizeof err);
     hot__os_unmap_file(image, size);
-    if (!info->layouts)
-        snprintf(info->why, sizeof info->why, "layouts not checked: '%s' %s (compile it with -g)",
-                 label, err);
-    else if (!functions_read)
-        snprintf(info->why, sizeof info->why,
-                 "prototypes not checked: the functions of '%s' could not be read (out of memory)",
-                 label);
+    info->layouts = summary.layouts;
+    info->functions = summary.functions;
+    if (got != 0) /* says more than what was wrong with the summary */
+        snprintf(info->why, sizeof info->why, "layouts not checked: '%s' %s%s", label, err,
+                 got == 1 ? " (compile it with -g)" : "");
 }
 
 static void *reader_main(void *arg)

@@ -200,3 +200,40 @@ const char *hot__elf_string_at(const unsigned char *image, size_t size, unsigned
     const unsigned char *at = image + ph.p_offset + (address - ph.p_vaddr);
     return memchr(at, '\0', ph.p_filesz - (address - ph.p_vaddr)) ? (const char *)at : NULL;
 }
+
+size_t hot__elf_build_id(const unsigned char *image, size_t size, const unsigned char **id)
+{
+    Elf64_Ehdr eh;
+    *id = NULL;
+    if (size < sizeof eh || memcmp(image, ELFMAG, SELFMAG) != 0)
+        return 0;
+    memcpy(&eh, image, sizeof eh);
+    unsigned long long phsize = (unsigned long long)eh.e_phnum * sizeof(Elf64_Phdr);
+    if (eh.e_phentsize != sizeof(Elf64_Phdr) || !within(eh.e_phoff, phsize, size))
+        return 0;
+    for (unsigned i = 0; i < eh.e_phnum; i++) {
+        Elf64_Phdr ph;
+        memcpy(&ph, image + eh.e_phoff + i * sizeof ph, sizeof ph);
+        if (ph.p_type != PT_NOTE || !within(ph.p_offset, ph.p_filesz, size))
+            continue;
+        /* Notes: a header, then name and description, each padded to 4. */
+        const unsigned char *notes = image + ph.p_offset;
+        for (unsigned long long at = 0; at + sizeof(Elf64_Nhdr) <= ph.p_filesz;) {
+            Elf64_Nhdr nh;
+            memcpy(&nh, notes + at, sizeof nh);
+            unsigned long long name = at + sizeof nh, name_size = (nh.n_namesz + 3ull) & ~3ull;
+            if (!within(name, name_size, ph.p_filesz))
+                break;
+            unsigned long long desc = name + name_size, desc_size = (nh.n_descsz + 3ull) & ~3ull;
+            if (!within(desc, desc_size, ph.p_filesz))
+                break;
+            if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+                memcmp(notes + name, "GNU", 4) == 0 && nh.n_descsz > 0) {
+                *id = notes + desc;
+                return nh.n_descsz;
+            }
+            at = desc + desc_size;
+        }
+    }
+    return 0;
+}

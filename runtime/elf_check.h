@@ -44,6 +44,11 @@ struct hot__elf_function {
 size_t hot__elf_functions(const unsigned char *image, size_t size,
                           struct hot__elf_function *functions, size_t max);
 
+/* The build ID the linker wrote into the ELF file image[0..size) (any
+ * kind: a program or a library; --build-id), a digest of what it linked:
+ * sets *id to it in the image and returns its length, or 0 if it has none. */
+size_t hot__elf_build_id(const unsigned char *image, size_t size, const unsigned char **id);
+
 /* A place the dynamic loader fills with a symbol's address (plus addend). */
 struct hot__elf_slot {
     unsigned long long place; /* its address as linked */

@@ -361,34 +361,26 @@ static long read_summary_locked(const struct stamp *stamp, const unsigned char *
     int got;
     memset(out, 0, sizeof *out);
     if (stamp && stamp->summary_size > 0) {
-        /* Its size first: the bytes are read only if they may be the ones
-         * vouched for, and then hashed. */
+        /* Never more than the bytes vouched for, which are then hashed. */
         struct hot__file_id id;
         size_t want = (size_t)stamp->summary_size;
-        int unseen = hot__os_file_id(L.summary, &id, err, sizeof err) != 0;
-        if (unseen || (unsigned long long)id.size != stamp->summary_size)
-            return fail(HOT_E_BAD_FILE,
-                        "'%s' is not the summary its stamp vouches for (%s); build '%s_hot' again",
-                        L.summary, unseen ? err : "its size differs", L.manifest->program);
-        unsigned char *bytes = malloc(want + 1);
-        if (!bytes)
-            return fail(HOT_E_IO, "out of memory");
-        long read = hot__os_read_prefix(L.summary, bytes, want + 1, &id, err, sizeof err);
-        if (read == -2) {
-            free(bytes);
+        unsigned char *bytes;
+        long read = hot__os_read_file(L.summary, want, &bytes, &id, err, sizeof err);
+        if (read == -2)
             return fail(HOT_E_UNSAFE,
                         "%s; refused, as whoever can write it could run code in this program", err);
-        }
-        if (read == -3) { /* out of descriptors, say: a build would not help */
-            free(bytes);
+        if (read == -3) /* out of descriptors, say: a build would not help */
             return fail(HOT_E_IO, "%s", err);
-        }
-        if (read < 0 || (size_t)read != want ||
-            hot_abi_content_hash(bytes, want) != stamp->summary_hash) {
+        const char *differs = read == -1                           ? err
+                              : read == -4 || (size_t)read != want ? "its size differs"
+                              : hot_abi_content_hash(bytes, want) != stamp->summary_hash
+                                  ? "its bytes differ"
+                                  : NULL;
+        if (differs) {
             free(bytes);
             return fail(HOT_E_BAD_FILE,
                         "'%s' is not the summary its stamp vouches for (%s); build '%s_hot' again",
-                        L.summary, read < 0 ? err : "its bytes differ", L.manifest->program);
+                        L.summary, differs, L.manifest->program);
         }
         got = hot__summary_decode(bytes, want, out, err, sizeof err);
         free(bytes);

@@ -40,6 +40,14 @@ int hot__os_older_than_program(const char *path);
 long hot__os_read_prefix(const char *path, void *buf, size_t size, struct hot__file_id *id,
                          char *err, size_t errlen);
 
+/* Reads the whole of path, if it holds at most max bytes, into a new
+ * *bytes (with a NUL after them), from the file it opened once and checked
+ * as hot__os_read_prefix does; its identity goes to *id. Returns how many
+ * bytes; -4 when it holds more than max (*id tells how many); else as
+ * hot__os_read_prefix, with why in err. */
+long hot__os_read_file(const char *path, size_t max, unsigned char **bytes, struct hot__file_id *id,
+                       char *err, size_t errlen);
+
 /* Maps path read-only. Returns its bytes, with their count in *size, or
  * NULL with errno's text in err. Nothing may truncate the file meanwhile:
  * use it on files no one else writes (a private copy, the running program). */
@@ -49,6 +57,12 @@ void hot__os_unmap_file(const unsigned char *bytes, size_t size);
 
 /* A path the running program's own executable file can be opened by. */
 const char *hot__os_program_path(void);
+
+/* The path of the file the running program was started from, where files
+ * beside it are found, in path[0..size). Returns 0, or -1 if it cannot be
+ * told or does not fit. (On Linux, a program whose file was replaced
+ * since it started has " (deleted)" after its path.) */
+int hot__os_program_file(char *path, size_t size);
 
 /* Copies src to a new file dst (mode 0700), from the file it opened once
  * and checked as hot__os_read_prefix does, and reports the identity of src

@@ -232,6 +232,52 @@ long hot__os_read_prefix(const char *path, void *buffer, size_t size, struct hot
     return (long)len;
 }
 
+long hot__os_read_file(const char *path, size_t max, unsigned char **bytes, struct hot__file_id *id,
+                       char *err, size_t errlen)
+{
+    struct stat st;
+    int fd, status = open_trusted(path, &fd, &st, err, errlen);
+    *bytes = NULL;
+    if (status != 0)
+        return status;
+    id_from_stat(&st, id);
+    size_t size = (size_t)st.st_size;
+    if ((unsigned long long)st.st_size > max) {
+        snprintf(err, errlen, "'%s' holds %lld bytes, more than the %zu expected", path,
+                 (long long)st.st_size, max);
+        close(fd);
+        return -4;
+    }
+    unsigned char *buf = malloc(size + 1);
+    if (!buf) {
+        snprintf(err, errlen, "cannot read '%s': out of memory", path);
+        close(fd);
+        return -3;
+    }
+    size_t len = 0;
+    while (len < size) {
+        ssize_t n = read(fd, buf + len, size - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    close(fd);
+    buf[len] = '\0';
+    *bytes = buf;
+    return (long)len;
+}
+
+int hot__os_program_file(char *path, size_t size)
+{
+    ssize_t n = readlink("/proc/self/exe", path, size);
+    if (n <= 0 || (size_t)n >= size)
+        return -1;
+    path[n] = '\0';
+    return 0;
+}
+
 const unsigned char *hot__os_map_file(const char *path, size_t *size, char *err, size_t errlen)
 {
     struct stat st;

@@ -14,7 +14,8 @@
  *   u32 count, then the functions the build defines, and again those it
  *     only declares:               u32 key, u32 name, u32 file, u32 type,
  *                                  u64 address, u32 prototyped
- * and nothing after. */
+ * and nothing after. A core's summary file is "VAISCORE", u32 length and
+ * the core's build ID, then such bytes. */
 #include "summary.h"
 
 #include "dwarf.h"
@@ -28,6 +29,7 @@
 #include <string.h>
 
 #define MAGIC "VAISSUM1"
+#define CORE_MAGIC "VAISCORE"
 #define VERSION 1u
 
 enum {
@@ -64,6 +66,24 @@ int hot__summary_from_image(const unsigned char *image, size_t size,
     hot__dwarf_free(&dw);
     if (failed) {
         hot__summary_free(out);
+        return -1;
+    }
+    return 0;
+}
+
+int hot__summary_of_core(const unsigned char *image, size_t size, struct hot__summary *out,
+                         char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    struct hot__dwarf dw;
+    if (hot__dwarf_read(image, size, HOT_DWARF_FIRST_COPY, &dw, err, errlen) != 0)
+        return 1;
+    out->layouts = hot__layouts_from(&dw, NULL, err, errlen);
+    int failed = !out->layouts || hot__functions_read(&dw, image, size, &out->functions) != 0;
+    hot__dwarf_free(&dw);
+    if (failed) {
+        hot__summary_free(out);
+        snprintf(err, errlen, "could not be read: out of memory");
         return -1;
     }
     return 0;
@@ -259,6 +279,31 @@ int hot__summary_encode(const struct hot__summary *summary, unsigned char **byte
     free(body.strings);
     free(body.slots);
     if (failed) {
+        free(whole.bytes);
+        return -1;
+    }
+    *bytes = whole.bytes;
+    *size = whole.length;
+    return 0;
+}
+
+int hot__summary_encode_core(const struct hot__summary *summary, const unsigned char *build_id,
+                             size_t id_length, unsigned char **bytes, size_t *size)
+{
+    unsigned char *inner;
+    size_t inner_size;
+    *bytes = NULL;
+    *size = 0;
+    if (id_length == 0 || id_length > HOT_SUMMARY_MAX_BUILD_ID ||
+        hot__summary_encode(summary, &inner, &inner_size) != 0)
+        return -1;
+    struct writer whole = {0};
+    put(&whole, CORE_MAGIC, 8);
+    put_u32(&whole, id_length);
+    put(&whole, build_id, id_length);
+    put(&whole, inner, inner_size);
+    free(inner);
+    if (whole.failed) {
         free(whole.bytes);
         return -1;
     }
@@ -506,6 +551,28 @@ int hot__summary_decode(const unsigned char *bytes, size_t size, struct hot__sum
         return -1;
     }
     return 0;
+}
+
+int hot__summary_decode_core(const unsigned char *bytes, size_t size, const unsigned char *build_id,
+                             size_t id_length, struct hot__summary *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    if (size < 12 || memcmp(bytes, CORE_MAGIC, 8) != 0) {
+        snprintf(err, errlen, "is not a vais-hot summary of a core");
+        return -1;
+    }
+    struct reader r = {bytes + 8, bytes + size, NULL, 0, NULL, 0};
+    uint64_t length = get(&r, 4);
+    if (length == 0 || length > HOT_SUMMARY_MAX_BUILD_ID || length > (size_t)(r.end - r.at)) {
+        snprintf(err, errlen, "is a damaged summary: it %s", "has no build ID");
+        return -1;
+    }
+    if (length != id_length || memcmp(r.at, build_id, id_length) != 0) {
+        snprintf(err, errlen, "describes another build");
+        return 1;
+    }
+    r.at += length;
+    return hot__summary_decode(r.at, (size_t)(r.end - r.at), out, err, errlen);
 }
 
 int hot__summary_fits(const struct hot__summary *summary, const unsigned char *image, size_t size)

@@ -99,6 +99,18 @@ static inline long long land_stamp_vouching(const char *library, int summarized)
 
 extern char **environ;
 
+/* Runs argv[0] (a path, or a name looked up in PATH) with argv and waits
+ * for it: its exit status, or -1 if it could not run or did not exit. */
+static inline int land_run(char *const argv[])
+{
+    pid_t pid;
+    int status = -1;
+    if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ) != 0 ||
+        waitpid(pid, &status, 0) != pid)
+        return -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 /* Runs the vais-hot command tool's stamp step on library, as a build does
  * (the summary, then "<library>.stamp"). Returns its exit status, or -1 if
  * it could not run. */
@@ -107,11 +119,7 @@ static inline int land_run_stamp(const char *tool, const char *library)
     char stamp[4200];
     snprintf(stamp, sizeof stamp, "%s%s", library, HOT_ABI_STAMP_SUFFIX);
     char *argv[] = {(char *)tool, "stamp", (char *)library, stamp, NULL};
-    pid_t pid;
-    int status = -1;
-    if (posix_spawn(&pid, tool, NULL, NULL, argv, environ) != 0 || waitpid(pid, &status, 0) != pid)
-        return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return land_run(argv);
 }
 
 /* land_stamp_vouching for no summary. */

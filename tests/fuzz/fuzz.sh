@@ -66,11 +66,12 @@ if [[ $target == generator ]]; then
     done
     options=(-dict="$here/generator.dict" -max_len=65536)
 else
-    # A core and hot libraries, with the debug information clang wrote, and
-    # the summaries `vais-hot stamp` wrote of the libraries.
+    # A core and hot libraries, with the debug information clang wrote, the
+    # summaries `vais-hot stamp` wrote of the libraries and the one
+    # `vais-hot summarize` wrote of the core.
     built=$work/build/tests/runtime
     for file in "$built/runtime_layout" "$built"/libruntime_{layout_hot,layout_nested,layout_cache,stored_hot}.so \
-        "$built"/libruntime_{layout_hot,stored_hot}.so.summary; do
+        "$built"/libruntime_{layout_hot,stored_hot}.so.summary "$built/runtime_layout.summary"; do
         [[ -f $file ]] || { echo "FAIL: no seed '$file'" >&2; exit 1; }
         cp "$file" "$work/corpus/"
         seeds=$((seeds + 1))

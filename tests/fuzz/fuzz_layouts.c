@@ -7,7 +7,9 @@
  * command's symbol tables and its check that a library is whole
  * (generator/elf_symbols.c). A library can be corrupt in any way; both must
  * refuse it, never crash on it. Bytes that are a summary are decoded and
- * compared as one; a library's summary must decode to what it encoded. */
+ * compared as one, and so are those that are a core's summary file; a
+ * library's summary must decode to what it encoded, a core's for its own
+ * build ID. */
 #include "elf_check.h"
 #include "elf_symbols.h"
 #include "functions.h"
@@ -51,6 +53,23 @@ static void decode_summary(const uint8_t *bytes, size_t size, const uint8_t *ima
     hot__summary_free(&s);
 }
 
+/* Decodes bytes as a core's summary file, for the build ID it names (so
+ * that the summary after it is read), and compares as decode_summary. */
+static void decode_core_summary(const uint8_t *bytes, size_t size)
+{
+    char err[256], why[512];
+    struct hot__summary s;
+    size_t length = size >= 12 ? (size_t)bytes[8] | (size_t)bytes[9] << 8 |
+                                     (size_t)bytes[10] << 16 | (size_t)bytes[11] << 24
+                               : 0;
+    if (length == 0 || length > HOT_SUMMARY_MAX_BUILD_ID || length > size - 12 ||
+        hot__summary_decode_core(bytes, size, bytes + 12, length, &s, err, sizeof err) != 0)
+        return;
+    const char *file;
+    hot__layouts_differ(s.layouts, s.layouts, NULL, why, sizeof why, &file);
+    hot__summary_free(&s);
+}
+
 /* A summary read from a library must decode to what was encoded. */
 static void round_trip(const struct hot__summary *read, const uint8_t *image, size_t size)
 {
@@ -74,6 +93,7 @@ static void round_trip(const struct hot__summary *read, const uint8_t *image, si
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     decode_summary(data, size, data, size);
+    decode_core_summary(data, size);
     /* The hot functions and variable of tests/runtime/layout and persist. */
     static const char *const functions[] = {"cache_hit", "cache_new", "step", "bump"};
     static const char *const variables[] = {"counter", "label_text"};
@@ -102,23 +122,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         hot__table_file_free(&table);
     }
     hot__elf_pointers_free(pointers);
-    struct hot__dwarf dw, first;
-    struct hot__functions list;
+    struct hot__dwarf dw;
     if (hot__dwarf_read(data, size, HOT_DWARF_EVERY_COPY, &dw, err, sizeof err) == 0) {
         struct hot__layouts *library = hot__layouts_from(&dw, &roots, err, sizeof err);
-        struct hot__layouts *core = NULL; /* read as the core's is, each type's first copy */
-        if (hot__dwarf_read(data, size, HOT_DWARF_FIRST_COPY, &first, err, sizeof err) == 0) {
-            core = hot__layouts_from(&first, NULL, err, sizeof err);
-            if (hot__functions_read(&first, data, size, &list) == 0)
-                hot__functions_free(&list);
-            hot__dwarf_free(&first);
+        struct hot__summary core; /* read as the core's is, each type's first copy */
+        hot__summary_of_core(data, size, &core, err, sizeof err);
+        const unsigned char *id;
+        size_t id_length = hot__elf_build_id(data, size, &id);
+        unsigned char *core_bytes = NULL;
+        size_t core_size = 0;
+        if (core.layouts && id_length &&
+            hot__summary_encode_core(&core, id, id_length, &core_bytes, &core_size) == 0) {
+            struct hot__summary decoded;
+            if (hot__summary_decode_core(core_bytes, core_size, id, id_length, &decoded, err,
+                                         sizeof err) != 0)
+                abort(); /* a core's own summary refused */
+            hot__summary_free(&decoded);
+            free(core_bytes);
         }
         const char *file;
-        if (hot__layouts_differ(library, core, library, why, sizeof why, &file) && file)
+        if (hot__layouts_differ(library, core.layouts, library, why, sizeof why, &file) && file)
             touch_name(&sum, file);
         hot__layouts_variable_differs(library, library, "counter", why, sizeof why);
         hot__layouts_drop_declared(library, sources, 1);
-        hot__layouts_free(core);
+        hot__summary_free(&core);
         struct hot__summary read = {library, {0}};
         if (library && hot__functions_read(&dw, data, size, &read.functions) == 0) {
             for (size_t i = 0; i < read.functions.count; i++)

@@ -7,7 +7,8 @@
  * type of the same name in another file is not the same type. A type that
  * differs from the core's while its header is older than the core is said
  * to come from different definitions; once the header is newer, from an
- * edit. argv: the builds, in the order of the enum below. */
+ * edit. A core stripped of its debug information is checked by the summary
+ * its build wrote. argv: the builds, in the order of the enum below. */
 #define _POSIX_C_SOURCE 200809L
 #include "../check.h"
 #include "../land.h"
@@ -117,8 +118,62 @@ static const char prototype_refusal[] =
     "'core_scale' is declared long int(long int) in the new build, but 'runtime_layout' defines "
     "it int(int); rebuild 'runtime_layout' and restart to use the new code";
 
+/* In a copy of this program (argv: --stripped BUILD refused|unchecked):
+ * the first load of BUILD, which adds a field to a type the core has, is
+ * refused, or loads and says layouts are not checked. 0 if so. */
+static int stripped_first_load(const char *build, const char *expect)
+{
+    struct scratch s;
+    scratch_open(&s, "layout-stripped");
+    CHECK(scratch_land(&s, build));
+    long status = hot_init(s.library);
+    if (strcmp(expect, "refused") == 0) {
+        CHECK_INT(status, ==, HOT_E_LAYOUT);
+        CHECK(strstr(hot_last_error(), refusals[ADDED]) != NULL);
+    } else {
+        char line[200];
+        CHECK_INT(status, ==, HOT_OK);
+        snprintf(line, sizeof line,
+                 "vais-hot: layouts not checked: 'runtime_layout' has no debug information "
+                 "(compile it with -g)\n");
+        CHECK_INT(scratch_count(&s, line), ==, 1);
+    }
+    scratch_close(&s);
+    return check_exit();
+}
+
+/* A core whose debug information was stripped after its build still has
+ * its layouts checked, by the summary its build wrote beside it (which
+ * names its build ID); without that summary it cannot be. Runs a stripped
+ * copy of this program both ways. */
+static void stripped_core(const char *added)
+{
+    char dir[] = "/tmp/vais-hot-stripped-XXXXXX", self[4096], core[128], summary[160];
+    CHECK(mkdtemp(dir) != NULL);
+    ssize_t length = readlink("/proc/self/exe", self, sizeof self - 16);
+    CHECK(length > 0);
+    self[length > 0 ? length : 0] = '\0';
+    snprintf(core, sizeof core, "%s/core", dir);
+    snprintf(summary, sizeof summary, "%s%s", core, HOT_ABI_SUMMARY_SUFFIX);
+    CHECK_INT(land_copy(self, core), ==, 0);
+    CHECK_INT(chmod(core, 0700), ==, 0);
+    char *strip[] = {"strip", "--strip-debug", core, NULL};
+    CHECK_INT(land_run(strip), ==, 0);
+    strcat(self, HOT_ABI_SUMMARY_SUFFIX);
+    CHECK_INT(land_copy(self, summary), ==, 0);
+    char *refused[] = {core, "--stripped", (char *)added, "refused", NULL};
+    CHECK_INT(land_run(refused), ==, 0);
+    CHECK_INT(remove(summary), ==, 0);
+    char *unchecked[] = {core, "--stripped", (char *)added, "unchecked", NULL};
+    CHECK_INT(land_run(unchecked), ==, 0);
+    CHECK_INT(remove(core), ==, 0);
+    CHECK_INT(rmdir(dir), ==, 0);
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "--stripped") == 0)
+        return stripped_first_load(argv[2], argv[3]);
     if (argc != 1 + BUILDS) {
         fprintf(stderr,
                 "usage: test_layout OWN BODY ADDED REORDERED RETYPED ARRAY NESTED "
@@ -150,6 +205,8 @@ int main(int argc, char **argv)
     if (child > 0)
         CHECK_INT(waitpid(child, &child_status, 0), ==, child);
     CHECK_INT(child_status, ==, 0);
+
+    stripped_core(builds[ADDED]);
 
     scratch_open(&s, "layout");
 

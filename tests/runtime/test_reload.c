@@ -352,7 +352,7 @@ int main(int argc, char **argv)
     land(v1);
     CHECK_INT(remove(summary), ==, 0);
     CHECK_INT(hot_check(), ==, HOT_E_BAD_FILE);
-    CHECK(strstr(hot_last_error(), "is not the summary its stamp vouches for (cannot stat") !=
+    CHECK(strstr(hot_last_error(), "is not the summary its stamp vouches for (cannot open") !=
           NULL);
     CHECK_INT(add(2, 3), ==, 50);
 

@@ -5,7 +5,9 @@
  * layout case, optimised builds and persist variables, so that a running
  * program trusting a summary checks exactly what it would check without
  * one. A library built with -g0 gets no summary, and the one stamped before
- * it in the same place does not stay. argv: vais-hot, the builds. */
+ * it in the same place does not stay. The summary the build writes beside
+ * each core given is the runtime's own reading of that core, for its build
+ * ID only. argv: vais-hot, the builds, --cores, the cores. */
 #define _POSIX_C_SOURCE 200809L
 #include "../check.h"
 #include "../land.h"
@@ -114,6 +116,52 @@ static void check_build(const char *build)
     free(own);
 }
 
+/* The summary the build wrote beside core after its link is the one the
+ * runtime reads from the core's debug information itself, naming the core's
+ * build ID; it decodes for that ID only. */
+static void check_core(const char *core)
+{
+    char path[4200], err[512];
+    size_t core_size = 0, written_size = 0, own_size = 0, again_size = 0;
+    unsigned char *image = slurp(core, &core_size), *written, *own = NULL, *again = NULL;
+    snprintf(path, sizeof path, "%s%s", core, HOT_ABI_SUMMARY_SUFFIX);
+    written = slurp(path, &written_size);
+    CHECK(image != NULL && written != NULL);
+    if (!image || !written) {
+        free(image);
+        free(written);
+        return;
+    }
+    const unsigned char *id;
+    size_t id_length = hot__elf_build_id(image, core_size, &id);
+    struct hot__summary summary, decoded;
+    CHECK(id_length > 0);
+    CHECK_INT(hot__summary_of_core(image, core_size, &summary, err, sizeof err), ==, 0);
+    CHECK_INT(hot__summary_encode_core(&summary, id, id_length, &own, &own_size), ==, 0);
+    if (written_size != own_size || memcmp(written, own, own_size) != 0)
+        fprintf(stderr, "'%s': the build's summary is not the runtime's own\n", core);
+    CHECK(written_size == own_size && memcmp(written, own, own_size) == 0);
+    CHECK_INT(
+        hot__summary_decode_core(written, written_size, id, id_length, &decoded, err, sizeof err),
+        ==, 0);
+    CHECK_INT(hot__summary_encode_core(&decoded, id, id_length, &again, &again_size), ==, 0);
+    CHECK(again_size == own_size && memcmp(again, own, own_size) == 0);
+    hot__summary_free(&decoded);
+    /* Another build of the core has another ID. */
+    unsigned char other[HOT_SUMMARY_MAX_BUILD_ID];
+    memcpy(other, id, id_length);
+    other[0] ^= 1;
+    CHECK_INT(hot__summary_decode_core(written, written_size, other, id_length, &decoded, err,
+                                       sizeof err),
+              ==, 1);
+    CHECK_STR(err, "describes another build");
+    hot__summary_free(&summary);
+    free(image);
+    free(written);
+    free(own);
+    free(again);
+}
+
 int main(int argc, char **argv)
 {
     char dir[] = "/tmp/vais-hot-summary-XXXXXX";
@@ -121,8 +169,16 @@ int main(int argc, char **argv)
     CHECK(mkdtemp(dir) != NULL);
     tool = argv[1];
     snprintf(library_path, sizeof library_path, "%s/lib.so", dir);
-    for (int i = 2; i < argc; i++)
-        check_build(argv[i]);
+    int cores = 0;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--cores") == 0)
+            cores = 1;
+        else if (cores)
+            check_core(argv[i]);
+        else
+            check_build(argv[i]);
+    }
+    CHECK(cores);
     static const char *const made[] = {"", HOT_ABI_STAMP_SUFFIX, HOT_ABI_SUMMARY_SUFFIX};
     for (size_t i = 0; i < sizeof made / sizeof made[0]; i++) {
         char path[200];
