@@ -82,10 +82,11 @@ static int own_group(gid_t gid)
     return 1;
 }
 
-/* Says in err who besides the user and root may write the open file fd
- * (named path) and returns 1, or returns 0 if nobody may: it belongs to
- * another user, everyone may write it, a group other than the user's own
- * may, or an access control list lets another user or group write it. */
+/* Says in err who besides the user and root may write the file path (st
+ * its status, fd the file opened, or -1 to read its access control list by
+ * path) and returns 1, or returns 0 if nobody may: it belongs to another
+ * user, everyone may write it, a group other than the user's own may, or
+ * an access control list lets another user or group write it. */
 static int writable_by_others(int fd, const struct stat *st, const char *path, char *err,
                               size_t errlen)
 {
@@ -108,9 +109,14 @@ static int writable_by_others(int fd, const struct stat *st, const char *path, c
                  found ? found->gr_name : "?", (unsigned)st->st_gid);
         return 1;
     }
-    /* An access control list: a header, then tag, permissions and id. */
+    /* An access control list lets named users and groups write only
+     * through its mask, which the group bits show: none without them. */
+    if (!(st->st_mode & S_IWGRP))
+        return 0;
+    /* The list: a header, then tag, permissions and id per entry. */
     unsigned char acl[1024];
-    ssize_t length = fgetxattr(fd, "system.posix_acl_access", acl, sizeof acl);
+    ssize_t length = fd >= 0 ? fgetxattr(fd, "system.posix_acl_access", acl, sizeof acl)
+                             : getxattr(path, "system.posix_acl_access", acl, sizeof acl);
     for (ssize_t at = 4; at + 8 <= length; at += 8) {
         uint16_t tag, permissions;
         uint32_t id;
@@ -135,15 +141,11 @@ static int writable_by_others(int fd, const struct stat *st, const char *path, c
  * and not sticky: says who in err. */
 static int dir_writable_by_others(const char *dir, char *err, size_t errlen)
 {
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) { /* one we cannot see holds nothing we read */
-        if (fd >= 0)
-            close(fd);
-        return 0;
-    }
+    if (stat(dir, &st) != 0)
+        return 0; /* one we cannot see holds nothing we read */
     int others = (st.st_uid != geteuid() && st.st_uid != 0) ||
-                 (!(st.st_mode & S_ISVTX) && writable_by_others(fd, &st, dir, err, errlen));
+                 (!(st.st_mode & S_ISVTX) && writable_by_others(-1, &st, dir, err, errlen));
     if (others && st.st_uid != geteuid() && st.st_uid != 0) {
         char names[1024];
         struct passwd pw, *found = NULL;
@@ -151,7 +153,6 @@ static int dir_writable_by_others(const char *dir, char *err, size_t errlen)
         snprintf(err, errlen, "'%s' belongs to user '%s' (uid %u), who could replace what is in it",
                  dir, found ? found->pw_name : "?", (unsigned)st.st_uid);
     }
-    close(fd);
     return others;
 }
 
@@ -164,7 +165,8 @@ static int dirs_writable_by_others(const char *path, char *err, size_t errlen)
     snprintf(chains[0], sizeof chains[0], "%s", path);
     if (!realpath(path, chains[1]))
         chains[1][0] = '\0';
-    for (int c = 0; c < 2; c++) {
+    int count = strcmp(chains[0], chains[1]) == 0 ? 1 : 2; /* no link on the way */
+    for (int c = 0; c < count; c++) {
         char *dir = chains[c];
         for (char *slash = strrchr(dir, '/'); slash; slash = strrchr(dir, '/')) {
             *slash = '\0'; /* the directory above what was there */
@@ -218,9 +220,11 @@ long hot__os_read_prefix(const char *path, void *buffer, size_t size, struct hot
     if (status != 0)
         return status;
     id_from_stat(&st, id);
-    size_t len = 0;
-    while (len + 1 < size) {
-        ssize_t n = read(fd, buf + len, size - 1 - len);
+    size_t len = 0, want = size - 1;
+    if ((unsigned long long)st.st_size < want) /* as it was opened: no read to find the end */
+        want = (size_t)st.st_size;
+    while (len < want) {
+        ssize_t n = read(fd, buf + len, want - len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
