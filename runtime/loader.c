@@ -35,6 +35,7 @@
 #define WATCH_TIMEOUT_MS 1000          /* the watcher re-checks this often anyway */
 #define RECHECK_NS 250000000LL         /* hot_check looks at the stamp this often anyway */
 #define COPIES_ON_DISK 8               /* newest versions whose private copies stay on disk */
+#define KEEP_IMAGE_BYTES (16u << 20)   /* a copy's bytes kept in memory for the next load */
 
 /* Auto mode's background thread and what it watches. Owned by L.watcher
  * until stopped; a watcher stopped from its own thread (a program callback
@@ -78,6 +79,8 @@ static struct {
     struct hot__file_id read_file;      /* its identity then; all zero: read it again */
     char private_dir[PATH_CAPACITY];    /* "" until the first load */
     unsigned long attempts;             /* names private copies uniquely */
+    unsigned char *image;               /* the bytes of the last private copy, checked */
+    size_t image_capacity;              /* kept between loads up to KEEP_IMAGE_BYTES */
     struct version *versions;           /* every version kept mapped, oldest first */
     size_t version_count;
     size_t published;                    /* index in versions of the one published */
@@ -662,6 +665,17 @@ static enum hot_status check_needs(const unsigned char *image, size_t size)
     return status;
 }
 
+/* Lets go of the bytes of the last copy once its checks are done, keeping
+ * the memory for the next load unless it is large. */
+static void forget_image(void)
+{
+    if (L.image_capacity > KEEP_IMAGE_BYTES) {
+        free(L.image);
+        L.image = NULL;
+        L.image_capacity = 0;
+    }
+}
+
 /* Copies, checks, opens and publishes the library as it is now. When
  * stamp_text is given, the library must be the very file it vouches for.
  * Every check (the file, the symbols it needs, its table and signatures,
@@ -677,7 +691,7 @@ static long load_locked(const char *stamp_text, const struct stamp *stamp)
     long long start = hot__os_now_ns();
     const hot_abi_code *slots = NULL;
     void *handle = NULL;
-    const unsigned char *image = NULL; /* the private copy, read once for every check */
+    const unsigned char *image = NULL; /* the private copy's bytes, read once for every check */
     size_t image_size = 0;
     struct hot__summary summary = {0}; /* its layouts and functions */
     struct hot__code *code = NULL;
@@ -700,7 +714,8 @@ static long load_locked(const char *stamp_text, const struct stamp *stamp)
         snprintf(copy, sizeof copy, "%s/%lu-%s", L.private_dir, ++L.attempts, base_name(L.library));
     if (length < 0 || (size_t)length >= sizeof copy)
         return fail(HOT_E_IO, "the private copy of '%s' would have too long a path", L.library);
-    int copied = hot__os_copy_file(L.library, copy, &before, &after, err, sizeof err);
+    int copied = hot__os_copy_file(L.library, copy, &L.image, &L.image_capacity, &image_size,
+                                   &before, &after, err, sizeof err);
     if (copied == -2)
         return fail(HOT_E_UNSAFE,
                     "%s; refused, as whoever can write it could run code in this program", err);
@@ -713,12 +728,7 @@ static long load_locked(const char *stamp_text, const struct stamp *stamp)
         status = 0;
         goto refused;
     }
-    /* An empty file cannot be mapped; the check says what it is. */
-    image = after.size > 0 ? hot__os_map_file(copy, &image_size, err, sizeof err) : NULL;
-    if (!image && after.size > 0) {
-        status = fail(HOT_E_IO, "%s", err);
-        goto refused;
-    }
+    image = L.image;
     /* The bytes must be the ones the stamp vouches for: damage since the
      * build (on disk, by a tool) leaves the file's identity as it was. */
     if (stamp && hot_abi_content_hash(image, image_size) != stamp->content) {
@@ -757,8 +767,7 @@ static long load_locked(const char *stamp_text, const struct stamp *stamp)
         status = check_build_locked(stamp, image, image_size, &file_table.table, &summary, &places);
     hot__elf_pointers_free(pointers);
     pointers = NULL;
-    hot__os_unmap_file(image, image_size);
-    image = NULL;
+    forget_image();
     if (status != HOT_OK)
         goto refused;
     handle = hot__os_library_open(copy, err, sizeof err);
@@ -812,7 +821,7 @@ refused:
     hot__elf_pointers_free(pointers);
     hot__table_file_free(&file_table);
     free(entry_of);
-    hot__os_unmap_file(image, image_size);
+    forget_image();
     free((void *)slots);
     hot__summary_free(&summary);
     hot__code_free(code);
@@ -1275,6 +1284,9 @@ long hot__cleanup(void)
     hot__persist_reset();
     free(L.versions);
     L.versions = NULL;
+    free(L.image);
+    L.image = NULL;
+    L.image_capacity = 0;
     if (private_dir_ours())
         hot__os_private_dir_remove();
     L.private_dir[0] = L.loaded_stamp[0] = L.refused_stamp[0] = '\0';

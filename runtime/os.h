@@ -64,17 +64,21 @@ const char *hot__os_program_path(void);
  * since it started has " (deleted)" after its path.) */
 int hot__os_program_file(char *path, size_t size);
 
-/* Copies src to a new file dst (mode 0700), from the file it opened once
- * and checked as hot__os_read_prefix does, and reports the identity of src
- * before the copy began in *before and once it ended in *after; they differ
- * when src was rewritten meanwhile. Returns 0; -1 when src cannot be
- * read (missing, not a regular file: a build would help), and -3 when this
- * machine stops the copy (a full disk, too many open files, no permission),
- * with why in err; or -2 when others may write src, or rearrange a
- * directory above it (one not the user's or root's, or writable by others
- * and not sticky), with who in err. */
-int hot__os_copy_file(const char *src, const char *dst, struct hot__file_id *before,
-                      struct hot__file_id *after, char *err, size_t errlen);
+/* Copies src to a new file dst (mode 0700) through memory: reads the file
+ * it opened once and checked as hot__os_read_prefix does whole into
+ * *bytes (grown as needed to *capacity, which the caller keeps or frees),
+ * then writes those *size bytes to dst, so they are what dst holds. Reports
+ * the identity of src before the copy began in *before and once it ended
+ * in *after; they differ when src was rewritten meanwhile. Returns 0; -1
+ * when src cannot be read (missing, not a regular file: a build would
+ * help), and -3 when this machine stops the copy (a full disk, too many
+ * open files, no permission, no memory), with why in err; or -2 when
+ * others may write src, or rearrange a directory above it (one not the
+ * user's or root's, or writable by others and not sticky), with who in
+ * err. */
+int hot__os_copy_file(const char *src, const char *dst, unsigned char **bytes, size_t *capacity,
+                      size_t *size, struct hot__file_id *before, struct hot__file_id *after,
+                      char *err, size_t errlen);
 
 /* Creates this process's private directory, one only the user can enter,
  * named "<prefix><pid>-XXXXXX", for the copies of library, and writes its

@@ -328,12 +328,13 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
-int hot__os_copy_file(const char *src, const char *dst, struct hot__file_id *before,
-                      struct hot__file_id *after, char *err, size_t errlen)
+int hot__os_copy_file(const char *src, const char *dst, unsigned char **bytes, size_t *capacity,
+                      size_t *size, struct hot__file_id *before, struct hot__file_id *after,
+                      char *err, size_t errlen)
 {
-    static char buf[1 << 16]; /* callers hold the loader lock */
     int out = -1, in;
     struct stat st;
+    *size = 0;
     int status = open_trusted(src, &in, &st, err, errlen);
     if (status == 0 && dirs_writable_by_others(src, err, errlen)) {
         close(in);
@@ -341,57 +342,43 @@ int hot__os_copy_file(const char *src, const char *dst, struct hot__file_id *bef
     }
     if (status != 0)
         return status;
-    status = -1;
     id_from_stat(&st, before);
-    out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
-    if (out < 0) {
-        set_err(err, errlen, "cannot create", dst);
-        status = -3;
-        goto done;
-    }
-    /* In the kernel where it can (one copy, no trip through buf); where it
-     * cannot (another file system: EXDEV, but on Linux 5.3 to 5.18; an old
-     * kernel; a file system that copies less than there is), by hand from
-     * where it stopped. */
-    int by_hand = 0;
-    long long copied = 0;
-    for (;;) {
-        ssize_t n = by_hand ? read(in, buf, sizeof buf)
-                            : copy_file_range(in, NULL, out, NULL, (size_t)1 << 30, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n == 0 && !by_hand && copied < (long long)st.st_size) {
-            by_hand = 1; /* it stopped short: read on, to the end */
-            continue;
-        }
-        if (n > 0)
-            copied += n;
-        if (n < 0 && !by_hand && errno != EIO && errno != ENOSPC && errno != EDQUOT) {
-            by_hand = 1;
-            continue;
-        }
-        if (n < 0 && !by_hand) {
-            set_err(err, errlen, "cannot write", dst);
+    /* One more byte than the file had: a read that fills it, the file grew. */
+    size_t want = (size_t)st.st_size + 1;
+    if (want > *capacity) {
+        unsigned char *grown = realloc(*bytes, want);
+        if (!grown) {
+            snprintf(err, errlen, "cannot copy '%s': out of memory", src);
             status = -3;
             goto done;
         }
+        *bytes = grown;
+        *capacity = want;
+    }
+    status = -1;
+    while (*size < want) {
+        ssize_t n = read(in, *bytes + *size, want - *size);
+        if (n < 0 && errno == EINTR)
+            continue;
         if (n < 0) {
             set_err(err, errlen, "cannot read", src);
             goto done;
         }
         if (n == 0)
             break;
-        if (by_hand && write_all(out, buf, (size_t)n) != 0) {
-            set_err(err, errlen, "cannot write", dst);
-            status = -3;
-            goto done;
-        }
+        *size += (size_t)n;
     }
     if (fstat(in, &st) != 0) {
         set_err(err, errlen, "cannot stat", src);
         goto done;
     }
     id_from_stat(&st, after);
+    out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
+    if (out < 0 || write_all(out, (const char *)*bytes, *size) != 0) {
+        set_err(err, errlen, out < 0 ? "cannot create" : "cannot write", dst);
+        status = -3;
+        goto done;
+    }
     status = 0;
 done:
     if (out >= 0 && close(out) != 0 && status == 0) {
