@@ -716,15 +716,10 @@ static int by_path(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-int hot__layouts_drop_declared(struct hot__layouts *l, const char *const *files, size_t count)
+void hot__layouts_drop_declared(struct hot__layouts *l, const char *const *files, size_t count)
 {
     if (!l || count == 0)
-        return 0;
-    const char **sorted = malloc(count * sizeof *sorted);
-    if (!sorted)
-        return -1;
-    memcpy(sorted, files, count * sizeof *sorted);
-    qsort(sorted, count, sizeof *sorted, by_path);
+        return;
     char path[1024];
     size_t kept = 0;
     for (size_t i = 0; i < l->root_count; i++) {
@@ -735,14 +730,12 @@ int hot__layouts_drop_declared(struct hot__layouts *l, const char *const *files,
         if (file && length < sizeof path) {
             memcpy(path, file, length);
             path[length] = '\0';
-            if (bsearch(&key, sorted, count, sizeof *sorted, by_path))
+            if (bsearch(&key, files, count, sizeof *files, by_path))
                 continue;
         }
         l->roots[kept++] = *r;
     }
     l->root_count = kept;
-    free(sorted);
-    return 0;
 }
 
 void hot__layouts_free(struct hot__layouts *l)

@@ -45,10 +45,10 @@ struct hot__layouts *hot__layouts_from(const struct hot__dwarf *dw,
                                        size_t errlen);
 
 /* Forgets the named types declared in files[0..count) (a hot library's own
- * sources: what they declare is theirs to change). Returns 0, or -1 when
- * memory ran out (then nothing changed). */
-int hot__layouts_drop_declared(struct hot__layouts *layouts, const char *const *files,
-                               size_t count);
+ * sources: what they declare is theirs to change), which are sorted in
+ * strcmp order. */
+void hot__layouts_drop_declared(struct hot__layouts *layouts, const char *const *files,
+                                size_t count);
 
 void hot__layouts_free(struct hot__layouts *layouts);
 

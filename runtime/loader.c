@@ -95,6 +95,8 @@ static struct {
     int refused_before_load;             /* refused_stamp was refused with nothing loaded */
     const struct hot__core_info *core;   /* the core's types and functions; NULL until used */
     int library_layouts_missing;         /* said once that a build had no debug information */
+    const char **sorted_sources;         /* the manifest's hot sources in strcmp order, once used */
+    size_t source_count;
     /* hot_check with nothing new: the last look at the stamp found nothing
      * pending (settled), and the notice has seen no change to it since, so
      * there is nothing to look at until RECHECK_NS has passed (a change the
@@ -352,6 +354,28 @@ static long check_prototypes_locked(const struct hot__functions *next)
     return HOT_OK;
 }
 
+static int by_path(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sorts the manifest's hot sources into L.sorted_sources, once. 0, or -1
+ * when memory ran out. */
+static int sort_sources_locked(void)
+{
+    size_t count = 0;
+    while (L.manifest->sources[count])
+        count++;
+    const char **sorted = malloc((count ? count : 1) * sizeof *sorted);
+    if (!sorted)
+        return -1;
+    memcpy(sorted, L.manifest->sources, count * sizeof *sorted);
+    qsort(sorted, count, sizeof *sorted, by_path);
+    L.sorted_sources = sorted;
+    L.source_count = count;
+    return 0;
+}
+
 /* The summary of the checked image[0..size), whose table is table: the one
  * stamp vouches for, read from the file beside the library, or, with no
  * stamp or none in it, read from the image's debug information here. The
@@ -402,13 +426,11 @@ static long read_summary_locked(const struct stamp *stamp, const unsigned char *
             hot__say("layouts not checked: '%s' %s (compile it with -g)", L.library, err);
         }
     }
-    size_t sources = 0;
-    while (L.manifest->sources[sources])
-        sources++;
-    if (got < 0 || hot__layouts_drop_declared(out->layouts, L.manifest->sources, sources) != 0) {
+    if (got < 0 || (out->layouts && !L.sorted_sources && sort_sources_locked() != 0)) {
         hot__summary_free(out);
         return fail(HOT_E_IO, "out of memory");
     }
+    hot__layouts_drop_declared(out->layouts, L.sorted_sources, L.source_count);
     return HOT_OK;
 }
 
@@ -1287,6 +1309,8 @@ long hot__cleanup(void)
     free(L.image);
     L.image = NULL;
     L.image_capacity = 0;
+    free(L.sorted_sources);
+    L.sorted_sources = NULL;
     if (private_dir_ours())
         hot__os_private_dir_remove();
     L.private_dir[0] = L.loaded_stamp[0] = L.refused_stamp[0] = '\0';
