@@ -15,8 +15,10 @@
 
 #include "elf_check.h"
 #include "os.h"
+#include "runtime.h"
 #include "summary.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -114,6 +116,7 @@ void hot__core_info_start(const char *program)
 
 const struct hot__core_info *hot__core_info(const char *program)
 {
+    assert(hot__loader_locked());
     if (R.started) {
         pthread_join(R.thread, NULL);
         R.started = 0;

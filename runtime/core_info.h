@@ -18,7 +18,7 @@ struct hot__core_info {
 void hot__core_info_start(const char *program);
 
 /* It, read whole: waits for the background read, or reads it now when
- * none ran. The caller serializes calls (the loader's lock). */
+ * none ran. The caller holds the loader's lock (asserted). */
 const struct hot__core_info *hot__core_info(const char *program);
 
 /* In a forked child: forgets a read the fork cut short. */

@@ -22,6 +22,7 @@
 #include "table_file.h"
 
 #include <pthread.h>
+#include <assert.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -128,6 +129,7 @@ __attribute__((format(printf, 2, 3))) static long fail(long status, const char *
 static _Thread_local struct {
     struct hot__os_signal_mask mask; /* as it was before lock_loader */
     int blocked;
+    int held; /* this thread holds the lock (by lock_loader) */
 } locker;
 
 static void lock_loader(void)
@@ -136,14 +138,22 @@ static void lock_loader(void)
     if (locker.blocked)
         hot__os_block_signals(&locker.mask);
     pthread_mutex_lock(&L.lock);
+    locker.held = 1;
 }
 
 static void unlock_loader(void)
 {
+    assert(locker.held);
+    locker.held = 0;
     pthread_mutex_unlock(&L.lock);
     if (locker.blocked)
         hot__os_restore_signals(&locker.mask);
     locker.blocked = 0;
+}
+
+int hot__loader_locked(void)
+{
+    return locker.held;
 }
 
 long hot__fail(long status, const char *format, ...)
@@ -328,6 +338,7 @@ static long validate(const struct hot_abi_table *table, uint32_t *entry_of)
  * empty, and a line says so, once. */
 static void read_core_locked(void)
 {
+    assert(locker.held);
     if (L.core)
         return;
     L.core = hot__core_info(L.manifest->program);
@@ -339,6 +350,7 @@ static void read_core_locked(void)
  * the core defines it (where both sides' debug information tells). */
 static long check_prototypes_locked(const struct hot__functions *next)
 {
+    assert(locker.held);
     read_core_locked();
     for (size_t i = 0; i < next->declared_count; i++) {
         const struct hot__function *call = &next->declared[i];
@@ -363,6 +375,7 @@ static int by_path(const void *a, const void *b)
  * when memory ran out. */
 static int sort_sources_locked(void)
 {
+    assert(locker.held);
     size_t count = 0;
     while (L.manifest->sources[count])
         count++;
@@ -384,6 +397,8 @@ static int sort_sources_locked(void)
 static long read_summary_locked(const struct stamp *stamp, const unsigned char *image, size_t size,
                                 const struct hot_abi_table *table, struct hot__summary *out)
 {
+    assert(locker.held);
+    assert(locker.held);
     char err[512];
     int got;
     memset(out, 0, sizeof *out);
@@ -438,6 +453,7 @@ static long read_summary_locked(const struct stamp *stamp, const unsigned char *
  * running build is laid out as they have it. */
 static long check_layouts_locked(const struct hot__layouts *next)
 {
+    assert(locker.held);
     if (!next)
         return HOT_OK; /* no debug information: said, and nothing to compare */
     char why[640];
@@ -490,6 +506,7 @@ static long keep_version(void *handle, const char *path, const hot_abi_code *slo
  * none (the first load, a rollback). */
 static void publish_locked(size_t index, const struct version *was)
 {
+    assert(locker.held);
     const struct version *v = &L.versions[index];
     /* The number first: a thread that runs the new code (it loaded the
      * slots, which the store below releases) reads that number or a later
@@ -521,6 +538,8 @@ static long bind_variables_locked(const struct hot_abi_table *table,
                                   const struct hot__layouts *layouts,
                                   const struct hot__persist_places *places, void *handle)
 {
+    assert(locker.held);
+    assert(locker.held);
     const struct version *running = atomic_load(&L.version) > 0 ? &L.versions[L.published] : NULL;
     size_t count = table->variables ? table->variable_count : 0;
     const struct hot_abi_variable **from = calloc(count ? count : 1, sizeof *from);
@@ -569,6 +588,7 @@ static void remove_copy(struct version *v)
  * running program's disk use is bounded however often it reloads. */
 static void bound_copies_locked(void)
 {
+    assert(locker.held);
     for (size_t i = 0; i + COPIES_ON_DISK < L.version_count; i++)
         remove_copy(&L.versions[i]);
 }
@@ -587,6 +607,7 @@ static void unload(struct version *v)
  * older one that did not crash; L.version_count if there is none. */
 static size_t rollback_target_locked(void)
 {
+    assert(locker.held);
     size_t good = L.published;
     while (good > 0 && L.versions[good - 1].crashed)
         good--;
@@ -598,6 +619,7 @@ static size_t rollback_target_locked(void)
  * to. Returns how many it unloaded. */
 static long retire_locked(void)
 {
+    assert(locker.held);
     long retired = 0;
     size_t i = 0;
     while (L.keep > 0 && L.version_count > L.keep && i < L.version_count) {
@@ -635,6 +657,8 @@ static long check_build_locked(const struct stamp *stamp, const unsigned char *i
                                const struct hot_abi_table *table, struct hot__summary *summary,
                                struct hot__persist_places **places)
 {
+    assert(locker.held);
+    assert(locker.held);
     long status = read_summary_locked(stamp, image, size, table, summary);
     if (status != HOT_OK)
         return status;
@@ -708,6 +732,7 @@ static void forget_image(void)
  * set. */
 static long load_locked(const char *stamp_text, const struct stamp *stamp)
 {
+    assert(locker.held);
     char err[768], copy[PATH_CAPACITY + 64];
     struct hot__file_id before, after;
     long long start = hot__os_now_ns();
@@ -887,6 +912,7 @@ static long long first_load_wait_ms(void)
  * the wait ends there. Returns 1 or a negative status, reported. */
 static long first_load_locked(void)
 {
+    assert(locker.held);
     const char *program = L.manifest->program;
     long long wait_ms = first_load_wait_ms();
     long long settle_ms = wait_ms / 4 < LANDING_MS ? wait_ms / 4 : LANDING_MS;
@@ -956,6 +982,7 @@ static long first_load_locked(void)
  * for. Returns 1 or a negative status. */
 static long load_now_locked(void)
 {
+    assert(locker.held);
     if (atomic_load(&L.version) == 0)
         return first_load_locked();
     long long deadline = hot__os_now_ns() + NOT_READY_WAIT_NS;
@@ -992,6 +1019,7 @@ static long load_now_locked(void)
  * the one already loaded, no stamp, or a stamp others may write. */
 static long check_locked(void)
 {
+    assert(locker.held);
     L.settled = 0;
     char text[STAMP_CAPACITY];
     struct stamp stamp;
@@ -1041,6 +1069,7 @@ static long check_locked(void)
  * first, so that a stamp landing after the look that follows is seen. */
 static int nothing_new_locked(void)
 {
+    assert(locker.held);
     long long now = hot__os_now_ns();
     if (!L.notice && L.mode == MODE_MANUAL && now - L.notice_tried_ns >= RECHECK_NS) {
         char err[512];
@@ -1066,6 +1095,7 @@ struct callback {
 
 static struct callback callback_for_locked(long status)
 {
+    assert(locker.held);
     struct callback c = {NULL, atomic_load(&L.version)};
     if (status == 1 && c.version > 1)
         c.cb = L.on_reload;
@@ -1104,6 +1134,7 @@ static void *watcher_main(void *arg)
 /* Starts the auto-mode watcher unless it runs. */
 static long start_watcher_locked(void)
 {
+    assert(locker.held);
     char err[512];
     if (L.watcher)
         return HOT_OK;
@@ -1146,6 +1177,7 @@ static void stop_watcher(void)
 
 static long require_program_locked(void)
 {
+    assert(locker.held);
     return L.manifest ? HOT_OK : fail(HOT_E_NO_PROGRAM, "this program has no hot functions");
 }
 

@@ -10,7 +10,9 @@
 #include "grow.h"
 #include "log.h"
 #include "os.h"
+#include "runtime.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +152,7 @@ int hot__persist_bind(const struct hot_abi_table *table, const struct hot__persi
                       uintptr_t bias, const struct hot_abi_variable *const *from, char *err,
                       size_t errlen)
 {
+    assert(hot__loader_locked());
     /* Storage first, then every place, then the initial values: a value
      * that points at another variable (int *p = &x) holds x's storage only
      * once x's places were set, and in the build's own copy of p. */
@@ -189,6 +192,7 @@ int hot__persist_bind(const struct hot_abi_table *table, const struct hot__persi
 
 void hot__persist_reset(void)
 {
+    assert(hot__loader_locked());
     for (size_t i = 0; i < S.count; i++)
         free(S.list[i]);
     for (size_t i = 0; i < S.unshared_count; i++)

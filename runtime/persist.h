@@ -8,7 +8,7 @@
  * storage holding its new initial value, while older versions keep theirs.
  * A build that reaches a variable without such places (hidden visibility)
  * gets the value copied into its own, and a line says writes can be lost.
- * Callers hold the loader's lock. */
+ * Callers hold the loader's lock (asserted). */
 #ifndef VAIS_HOT_PERSIST_H
 #define VAIS_HOT_PERSIST_H
 

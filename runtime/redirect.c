@@ -13,7 +13,9 @@
 #include "log.h"
 #include "os.h"
 #include "patch.h"
+#include "runtime.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +175,7 @@ static long intern(const char *key, const char *type)
 
 struct hot__code *hot__code_new(struct hot__functions *functions, uintptr_t bias)
 {
+    assert(hot__loader_locked());
     struct hot__code *code = calloc(1, sizeof *code);
     if (!code)
         return NULL;
@@ -337,6 +340,7 @@ static void report(const struct hot__code *next, long next_number, const struct 
 void hot__code_publish(struct hot__code *next, long next_number, const struct hot__code *was,
                        long was_number)
 {
+    assert(hot__loader_locked());
     struct hot__code *open = NULL;
     for (size_t i = 0; i < next->functions.count; i++)
         hold(next, i, &open);
@@ -363,6 +367,7 @@ static struct hot__code *heir(uint32_t id, const struct hot__code *gone, size_t 
 
 void hot__code_free(struct hot__code *code)
 {
+    assert(hot__loader_locked());
     if (!code)
         return;
     struct hot__code **link = &R.codes;
@@ -394,6 +399,7 @@ void hot__code_free(struct hot__code *code)
 
 void hot__redirect_reset(void)
 {
+    assert(hot__loader_locked());
     for (size_t i = 0; i < R.count; i++) {
         free(R.list[i].key);
         free(R.list[i].type);

@@ -8,7 +8,7 @@
  * call in the old code; its next call, through any pointer, runs the new.
  * Invariant: an identity's slot holds the code of the one version whose
  * entry for it is not redirected, so no jump ever loops. Callers hold the
- * loader's lock. */
+ * loader's lock (asserted). */
 #ifndef VAIS_HOT_REDIRECT_H
 #define VAIS_HOT_REDIRECT_H
 

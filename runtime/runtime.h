@@ -95,6 +95,10 @@ const char *hot__private_dir(void);
  * hot call loads afresh. No thread may be running hot code. */
 long hot__cleanup(void);
 
+/* 1 if this thread holds the loader's lock: what the functions that need
+ * it assert (redirect.h, persist.h), in builds with assertions. */
+int hot__loader_locked(void);
+
 /* Sets the text hot__last_error returns, for failures found outside the
  * loader; returns status. */
 long hot__fail(long status, const char *format, ...) __attribute__((format(printf, 2, 3)));
