@@ -52,7 +52,7 @@ static int read_summary(struct hot__core_info *info, const unsigned char *id, si
         return -1;
     strcat(path, HOT_ABI_SUMMARY_SUFFIX);
     long read = hot__os_read_file(path, MAX_SUMMARY_BYTES, &bytes, &file, err, sizeof err);
-    if (read == -2)
+    if (read == HOT_OS_FILE_UNSAFE)
         snprintf(info->why, sizeof info->why, "%s; its debug information is read instead", err);
     if (read < 0)
         return -1;

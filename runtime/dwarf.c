@@ -226,6 +226,8 @@ struct abbrev_table {
     size_t spec_count;
 };
 
+/* Reads the abbreviation table at offset into *t: 0; -1 if it is corrupt;
+ * -2 when memory ran out. */
 static int read_abbrev_table(const struct section *abbrev, uint64_t offset, struct abbrev_table *t)
 {
     size_t list_capacity = 0, spec_capacity = 0;
@@ -241,7 +243,7 @@ static int read_abbrev_table(const struct section *abbrev, uint64_t offset, stru
         if (code == 0)
             return 0;
         if (hot__grow(&t->list, &list_capacity, t->count + 1, sizeof *t->list))
-            return -1;
+            return -2;
         struct abbrev *a = &t->list[t->count++];
         a->code = code;
         a->tag = read_uleb(&c);
@@ -256,7 +258,7 @@ static int read_abbrev_table(const struct section *abbrev, uint64_t offset, stru
             if (s.name == 0 && s.form == 0)
                 break;
             if (hot__grow(&t->specs, &spec_capacity, t->spec_count + 1, sizeof *t->specs))
-                return -1;
+                return -2;
             t->specs[t->spec_count++] = s;
         }
         a->count = t->spec_count - a->first;
@@ -660,12 +662,20 @@ struct reader {
     size_t path_count, paths_capacity; /* capacity: 0 or a power of two */
     char *err;
     size_t errlen;
+    int no_memory; /* the failure was memory running out, not the file */
 };
 
 static int corrupt(struct reader *r, uint64_t offset, const char *what)
 {
     snprintf(r->err, r->errlen, "has corrupt debug information (%s at .debug_info+0x%llx)", what,
              (unsigned long long)offset);
+    return -1;
+}
+
+static int out_of_memory(struct reader *r)
+{
+    snprintf(r->err, r->errlen, "could not be read: out of memory");
+    r->no_memory = 1;
     return -1;
 }
 
@@ -699,13 +709,13 @@ static int read_unit_entry(struct cursor *c, struct unit *u, const struct abbrev
 /* Rewrites path in place without "." components, empty ones ("//") and
  * "name/.." pairs, as the file system would see it but for symbolic links,
  * so that one header included by different relative paths has one name.
- * Left as it is when memory runs out. */
-static void normalize(char *path)
+ * Returns 0, or -1 (the path as it was) when memory ran out. */
+static int normalize(char *path)
 {
     size_t size = strlen(path) + 1;
     char *out = malloc(size);
     if (!out)
-        return;
+        return -1;
     size_t used = 0, floor = 0; /* ".." never climbs above out[0..floor) */
     if (*path == '/')
         out[used++] = '/', floor = 1;
@@ -734,6 +744,7 @@ static void normalize(char *path)
     out[used] = '\0';
     memcpy(path, out, used + 1);
     free(out);
+    return 0;
 }
 
 static size_t path_hash(const char *path)
@@ -805,8 +816,7 @@ static const char *join_path(struct reader *r, const char *dir, const char *name
     }
     memcpy(path + dir_length + joined, name, length + 1);
     t->used += need;
-    normalize(path);
-    return intern_path(r, path, need);
+    return normalize(path) == 0 ? intern_path(r, path, need) : NULL;
 }
 
 /* Adds file name (NULL: unknown) in directory number dir to the unit's
@@ -818,8 +828,9 @@ static int add_file(struct reader *r, const char *name, uint64_t dir)
     const char *path = NULL;
     if (name) {
         const char *directory = dir < r->dir_count ? r->dirs[dir] : NULL;
-        if (directory && directory[0] != '/' && r->dir_count > 0 && r->dirs[0])
-            directory = join_path(r, r->dirs[0], directory); /* relative to the unit's */
+        if (directory && directory[0] != '/' && r->dir_count > 0 && r->dirs[0] &&
+            !(directory = join_path(r, r->dirs[0], directory))) /* relative to the unit's */
+            return -1;
         path = join_path(r, directory, name);
         if (!path)
             return -1;
@@ -1048,7 +1059,7 @@ static int read_entries(struct reader *r, struct cursor *c, struct unit *u,
             if (r->out->count >= HOT_DWARF_NONE - 1)
                 return corrupt(r, offset, "too many entries");
             if (hot__grow(&r->out->dies, &r->capacity, r->out->count + 1, sizeof *d))
-                return corrupt(r, offset, "out of memory");
+                return out_of_memory(r);
             d = &r->out->dies[r->out->count];
             memset(d, 0, sizeof *d);
             d->offset = offset;
@@ -1062,7 +1073,7 @@ static int read_entries(struct reader *r, struct cursor *c, struct unit *u,
         if (top && read_unit_entry(c, u, abbrevs, a, r->s, &comp_dir) != 0)
             return corrupt(r, offset, "an unknown attribute form");
         if (top && read_file_names(r, u, comp_dir) != 0)
-            return corrupt(r, offset, "out of memory");
+            return out_of_memory(r);
         uint64_t sibling = 0; /* where the next entry of this list begins, if it says */
         for (size_t i = 0; !top && i < a->count; i++) {
             const struct attribute_spec *spec = &abbrevs->specs[a->first + i];
@@ -1087,7 +1098,7 @@ static int read_entries(struct reader *r, struct cursor *c, struct unit *u,
             if (first == HOT_DWARF_NONE - 1 ||
                 hot__grow(&r->out->aliases, &r->alias_capacity, r->out->alias_count + 1,
                           sizeof *r->out->aliases))
-                return corrupt(r, offset, "out of memory");
+                return out_of_memory(r);
             if (first != HOT_DWARF_NONE) {
                 r->out->count--;
                 r->out->aliases[r->out->alias_count++] = (struct hot__dwarf_alias){offset, first};
@@ -1098,7 +1109,7 @@ static int read_entries(struct reader *r, struct cursor *c, struct unit *u,
                 }
                 if (a->children) { /* read through, keeping nothing */
                     if (hot__grow(&r->stack, &r->stack_capacity, depth + 1, sizeof *r->stack))
-                        return corrupt(r, offset, "out of memory");
+                        return out_of_memory(r);
                     r->stack[depth++] = (struct frame){HOT_DWARF_NONE, KEEP_NONE};
                 }
                 continue;
@@ -1106,7 +1117,7 @@ static int read_entries(struct reader *r, struct cursor *c, struct unit *u,
         }
         if (a->children) {
             if (hot__grow(&r->stack, &r->stack_capacity, depth + 1, sizeof *r->stack))
-                return corrupt(r, offset, "out of memory");
+                return out_of_memory(r);
             uint64_t tag = a->tag;
             enum keep kids = top && (tag == DW_TAG_compile_unit || tag == DW_TAG_partial_unit ||
                                      tag == DW_TAG_type_unit)
@@ -1180,8 +1191,10 @@ int hot__dwarf_read(const unsigned char *image, size_t size, enum hot__dwarf_cop
             if (have_abbrevs)
                 free_abbrev_table(&abbrevs);
             have_abbrevs = 1;
-            if (read_abbrev_table(&s.abbrev, abbrev_offset, &abbrevs) != 0) {
-                status = corrupt(&r, u.start, "a corrupt abbreviation table");
+            int read = read_abbrev_table(&s.abbrev, abbrev_offset, &abbrevs);
+            if (read != 0) {
+                status = read == -2 ? out_of_memory(&r)
+                                    : corrupt(&r, u.start, "a corrupt abbreviation table");
                 break;
             }
         }
@@ -1196,7 +1209,7 @@ int hot__dwarf_read(const unsigned char *image, size_t size, enum hot__dwarf_cop
     free(r.paths);
     if (status != 0)
         hot__dwarf_free(out);
-    return status;
+    return status != 0 && r.no_memory ? -2 : status;
 }
 
 void hot__dwarf_free(struct hot__dwarf *dwarf)

@@ -22,7 +22,8 @@ struct hot__elf_pointers;
  * symbol, hash and version tables, each relocation's kind, symbol and
  * place, and the initialisers it runs (read through pointers, the file's
  * hot__elf_pointers_new). Returns 0, or -1 with what is wrong in err,
- * phrased to follow the file's name. Code bytes are not checked. */
+ * phrased to follow the file's name; -2 when memory ran out. Code bytes
+ * are not checked. */
 int hot__elf_check_dynamic(const unsigned char *image, size_t size,
                            const struct hot__elf_pointers *pointers, char *err, size_t errlen);
 

@@ -69,6 +69,12 @@ static int wrong(struct view *v, const char *what)
     return -1;
 }
 
+static int no_memory(struct view *v)
+{
+    snprintf(v->err, v->errlen, "could not be checked: out of memory");
+    return -2;
+}
+
 /* 1 if [offset, offset + size) lies within limit. */
 static int within(unsigned long long offset, unsigned long long size, unsigned long long limit)
 {
@@ -619,12 +625,13 @@ static int callable(struct view *v, struct calls *calls, unsigned long long addr
 }
 
 /* Does a function of the file's symbol table start at each of calls? (Yes,
- * when there is no symbol table.) 0, or -1 with what in v's err. */
+ * when there is no symbol table.) 0, or -1 with what in v's err; -2 when
+ * memory ran out. */
 static int start_functions(struct view *v, const unsigned char *image, size_t size,
                            struct calls *calls)
 {
     if (calls->failed)
-        return wrong(v, "out of memory");
+        return no_memory(v);
     size_t count = calls->count ? hot__elf_functions(image, size, NULL, 0) : 0;
     if (count == 0)
         return 0;
@@ -633,7 +640,7 @@ static int start_functions(struct view *v, const unsigned char *image, size_t si
     if (!functions || !started) {
         free(functions);
         free(started);
-        return wrong(v, "out of memory");
+        return no_memory(v);
     }
     count = hot__elf_functions(image, size, functions, count);
     qsort(calls->items, calls->count, sizeof *calls->items, by_address);
@@ -806,11 +813,10 @@ int hot__elf_check_dynamic(const unsigned char *image, size_t size,
         check_relocations(&v, d.jmprel, d.pltrelsz, symbols, 0) || check_relr(&v, &d))
         return -1;
     struct calls calls = {0};
-    int status = check_initialisers(&v, &d, pointers, &calls) ||
-                         check_resolvers(&v, &d, symbols, &calls) ||
-                         start_functions(&v, image, size, &calls)
-                     ? -1
-                     : 0;
+    int status =
+        check_initialisers(&v, &d, pointers, &calls) || check_resolvers(&v, &d, symbols, &calls)
+            ? -1
+            : start_functions(&v, image, size, &calls);
     free(calls.items);
     return status;
 }

@@ -781,17 +781,20 @@ struct comparison {
     char *why;
     size_t whylen;
     const char *file; /* where both sides declare the type why names, once set */
+    int no_memory;    /* memory ran out: nothing compared can be trusted */
 };
 
-/* Marks the pair compared; returns 1 if it already was (or memory ran out:
- * then the pair is taken on trust). */
+/* Marks the pair compared; returns 1 if it already was, or memory ran out
+ * (c->no_memory, which compare_root reports). */
 static int seen_before(struct comparison *c, uint32_t a, uint32_t b)
 {
     if (c->seen_count * 2 >= c->seen_capacity) {
         size_t capacity = c->seen_capacity ? c->seen_capacity * 2 : 64;
         uint64_t *bigger = calloc(capacity, sizeof *bigger);
-        if (!bigger)
+        if (!bigger) {
+            c->no_memory = 1;
             return 1;
+        }
         for (size_t i = 0; i < c->seen_capacity; i++) {
             uint64_t key = c->seen[i];
             size_t slot = (size_t)(key * 0x9e3779b97f4a7c15u >> 7) & (capacity - 1);
@@ -1104,12 +1107,17 @@ static void root_label(const struct hot__layouts *l, uint32_t n, char *out, size
     spell(l, start, out, size, 0);
 }
 
-/* Compares one root's type; 1 with c->why set if it changed. */
+/* Compares one root's type; 1 with c->why set if it changed, or if memory
+ * ran out (c->no_memory). */
 static int compare_root(struct comparison *c, uint32_t a, uint32_t b)
 {
     c->root = a;
     c->trail_length = 0;
     enum verdict v = compare_types(c, a, b);
+    if (c->no_memory) {
+        snprintf(c->why, c->whylen, "the layouts could not be compared: out of memory");
+        return 1;
+    }
     if (v == CHANGED_TYPE) { /* a scalar type behind a typedef changed */
         char label[128], was[128] = "", now[128] = "";
         int steps;
@@ -1185,7 +1193,7 @@ enum hot__layouts_side hot__layouts_differ(const struct hot__layouts *next,
                                            const struct hot__layouts *running, char *why,
                                            size_t whylen, const char **file)
 {
-    int differ = 0;
+    int differ = 0, no_memory = 0;
     const struct hot__layouts *side = NULL; /* the one that differs */
     *file = NULL;
     if (!next)
@@ -1204,6 +1212,7 @@ enum hot__layouts_side hot__layouts_differ(const struct hot__layouts *next,
             }
         }
         free(c.seen);
+        no_memory |= c.no_memory;
         side = core;
         *file = c.file;
     }
@@ -1221,6 +1230,7 @@ enum hot__layouts_side hot__layouts_differ(const struct hot__layouts *next,
                     compare_root(&c, next->types[r->first + k], running->types[was->first + k]);
         }
         free(c.seen);
+        no_memory |= c.no_memory;
         side = running;
         *file = c.file;
     }
@@ -1240,12 +1250,15 @@ enum hot__layouts_side hot__layouts_differ(const struct hot__layouts *next,
                 differ = compare_root(&c, next->types[r->first], side->types[was->first]);
         }
         free(c.seen);
+        no_memory |= c.no_memory;
         *file = c.file;
     }
     if (!differ) {
         *file = NULL;
         return HOT_LAYOUTS_AGREE;
     }
+    if (no_memory)
+        return HOT_LAYOUTS_NO_MEMORY;
     return side == core ? HOT_LAYOUTS_CORE : HOT_LAYOUTS_RUNNING;
 }
 
@@ -1262,5 +1275,5 @@ int hot__layouts_variable_differs(const struct hot__layouts *next,
     struct comparison c = {.a = next, .b = running, .why = why, .whylen = whylen};
     int differ = compare_root(&c, next->types[now->first], running->types[was->first]);
     free(c.seen);
-    return differ;
+    return c.no_memory ? -1 : differ;
 }

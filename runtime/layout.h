@@ -54,8 +54,9 @@ void hot__layouts_free(struct hot__layouts *layouts);
 
 enum hot__layouts_side {
     HOT_LAYOUTS_AGREE,
-    HOT_LAYOUTS_CORE,    /* a type differs from the core's */
-    HOT_LAYOUTS_RUNNING, /* a type differs from the running build's */
+    HOT_LAYOUTS_CORE,      /* a type differs from the core's */
+    HOT_LAYOUTS_RUNNING,   /* a type differs from the running build's */
+    HOT_LAYOUTS_NO_MEMORY, /* memory ran out before all could be compared */
 };
 
 /* Compares a new library build with the core's layouts (types found by
@@ -64,7 +65,8 @@ enum hot__layouts_side {
  * see a type whole; otherwise the side that differs, with what changed in
  * why, e.g. "struct 'state_t' changed layout (48 -> 56 bytes)", and in
  * *file the path of the file that declares the type it names, on both
- * sides (owned by next), or NULL if either does not say or they differ. */
+ * sides (owned by next), or NULL if either does not say or they differ;
+ * or HOT_LAYOUTS_NO_MEMORY, with that in why. */
 enum hot__layouts_side hot__layouts_differ(const struct hot__layouts *next,
                                            const struct hot__layouts *core,
                                            const struct hot__layouts *running, char *why,
@@ -72,7 +74,7 @@ enum hot__layouts_side hot__layouts_differ(const struct hot__layouts *next,
 
 /* For #[persist] variable name, known to both: 1 if its layout differs
  * between the builds, with what changed in why; 0 if it is the same or
- * either build has no layout for it. */
+ * either build has no layout for it; -1 when memory ran out. */
 int hot__layouts_variable_differs(const struct hot__layouts *next,
                                   const struct hot__layouts *running, const char *name, char *why,
                                   size_t whylen);

@@ -282,7 +282,7 @@ static int read_stamp(char *text, size_t size, struct stamp *stamp)
         long read = hot__os_read_prefix(L.stamp, text, size, &L.read_file, why, sizeof why);
         if (read < 0)
             L.read_file = (struct hot__file_id){0};
-        if (read == -2) {
+        if (read == HOT_OS_FILE_UNSAFE) {
             fail(HOT_E_UNSAFE,
                  "%s; refused, as whoever can write it could run code in this program", why);
             return -1;
@@ -398,7 +398,6 @@ static long read_summary_locked(const struct stamp *stamp, const unsigned char *
                                 const struct hot_abi_table *table, struct hot__summary *out)
 {
     assert(locker.held);
-    assert(locker.held);
     char err[512];
     int got;
     memset(out, 0, sizeof *out);
@@ -408,16 +407,18 @@ static long read_summary_locked(const struct stamp *stamp, const unsigned char *
         size_t want = (size_t)stamp->summary_size;
         unsigned char *bytes;
         long read = hot__os_read_file(L.summary, want, &bytes, &id, err, sizeof err);
-        if (read == -2)
+        if (read == HOT_OS_FILE_UNSAFE)
             return fail(HOT_E_UNSAFE,
                         "%s; refused, as whoever can write it could run code in this program", err);
-        if (read == -3) /* out of descriptors, say: a build would not help */
+        if (read == HOT_OS_FILE_STOPPED) /* out of descriptors, say: a build would not help */
             return fail(HOT_E_IO, "%s", err);
-        const char *differs = read == -1                           ? err
-                              : read == -4 || (size_t)read != want ? "its size differs"
-                              : hot_abi_content_hash(bytes, want) != stamp->summary_hash
-                                  ? "its bytes differ"
-                                  : NULL;
+        if (read == HOT_OS_FILE_NO_MEMORY)
+            return fail(HOT_E_NO_MEMORY, "%s", err);
+        const char *differs =
+            read == HOT_OS_FILE_MISSING                                ? err
+            : read == HOT_OS_FILE_TOO_LARGE || (size_t)read != want    ? "its size differs"
+            : hot_abi_content_hash(bytes, want) != stamp->summary_hash ? "its bytes differ"
+                                                                       : NULL;
         if (differs) {
             free(bytes);
             return fail(HOT_E_BAD_FILE,
@@ -443,7 +444,7 @@ static long read_summary_locked(const struct stamp *stamp, const unsigned char *
     }
     if (got < 0 || (out->layouts && !L.sorted_sources && sort_sources_locked() != 0)) {
         hot__summary_free(out);
-        return fail(HOT_E_IO, "out of memory");
+        return fail(HOT_E_NO_MEMORY, "out of memory");
     }
     hot__layouts_drop_declared(out->layouts, L.sorted_sources, L.source_count);
     return HOT_OK;
@@ -465,6 +466,8 @@ static long check_layouts_locked(const struct hot__layouts *next)
         hot__layouts_differ(next, L.core->layouts, running, why, sizeof why, &file);
     if (side == HOT_LAYOUTS_AGREE)
         return HOT_OK;
+    if (side == HOT_LAYOUTS_NO_MEMORY)
+        return fail(HOT_E_NO_MEMORY, "%s", why);
     /* The core and this build read one file two ways: not an edit since
      * the core was built, but each half compiled its own way. */
     if (side == HOT_LAYOUTS_CORE && file && hot__os_older_than_program(file))
@@ -491,7 +494,7 @@ static long keep_version(void *handle, const char *path, const hot_abi_code *slo
         free(copy);
         if (grown)
             L.versions = grown;
-        return fail(HOT_E_IO, "out of memory");
+        return fail(HOT_E_NO_MEMORY, "out of memory");
     }
     L.versions = grown;
     struct version *v = &L.versions[L.version_count++];
@@ -539,13 +542,13 @@ static long bind_variables_locked(const struct hot_abi_table *table,
                                   const struct hot__persist_places *places, void *handle)
 {
     assert(locker.held);
-    assert(locker.held);
     const struct version *running = atomic_load(&L.version) > 0 ? &L.versions[L.published] : NULL;
     size_t count = table->variables ? table->variable_count : 0;
     const struct hot_abi_variable **from = calloc(count ? count : 1, sizeof *from);
     if (!from)
-        return fail(HOT_E_IO, "out of memory");
+        return fail(HOT_E_NO_MEMORY, "out of memory");
     char why[640];
+    int differs;
     for (size_t i = 0; running && i < count; i++) {
         const struct hot_abi_variable *to = table->variables[i];
         const struct hot_abi_variable *was = find_variable(running->table, to->name);
@@ -556,18 +559,24 @@ static long bind_variables_locked(const struct hot_abi_table *table,
                      "initial value",
                      to->name, was->type, (unsigned long long)was->size, to->type,
                      (unsigned long long)to->size);
-        else if (hot__layouts_variable_differs(layouts, running->layouts, to->name, why,
-                                               sizeof why))
+        else if ((differs = hot__layouts_variable_differs(layouts, running->layouts, to->name, why,
+                                                          sizeof why)) > 0)
             hot__say("'%s' is of a type that changed: %s; it starts from its initial value",
                      to->name, why);
-        else
+        else if (differs < 0) { /* its value would be lost */
+            free(from);
+            return fail(HOT_E_NO_MEMORY, "out of memory");
+        } else
             from[i] = was;
     }
     char err[256];
     long status = HOT_OK;
-    if (hot__persist_bind(table, places, hot__os_library_bias(handle), from, err, sizeof err))
-        status = fail(HOT_E_IO, "cannot give the #[persist] variables of '%s' their storage: %s",
-                      L.library, err);
+    int bound =
+        hot__persist_bind(table, places, hot__os_library_bias(handle), from, err, sizeof err);
+    if (bound != 0)
+        status =
+            fail(bound == -2 ? HOT_E_NO_MEMORY : HOT_E_IO,
+                 "cannot give the #[persist] variables of '%s' their storage: %s", L.library, err);
     free(from);
     return status;
 }
@@ -658,12 +667,11 @@ static long check_build_locked(const struct stamp *stamp, const unsigned char *i
                                struct hot__persist_places **places)
 {
     assert(locker.held);
-    assert(locker.held);
     long status = read_summary_locked(stamp, image, size, table, summary);
     if (status != HOT_OK)
         return status;
     if (!(*places = hot__persist_find(image, size, table)))
-        return fail(HOT_E_IO, "out of memory");
+        return fail(HOT_E_NO_MEMORY, "out of memory");
     status = check_prototypes_locked(&summary->functions);
     return status == HOT_OK ? check_layouts_locked(summary->layouts) : status;
 }
@@ -696,7 +704,7 @@ static enum hot_status check_needs(const unsigned char *image, size_t size)
     hot__elf_each_need(image, size, HOT_ELF_LIBRARY, add_name, &libraries);
     enum hot_status status = HOT_OK;
     if (symbols.failed || libraries.failed)
-        status = fail(HOT_E_IO, "out of memory");
+        status = fail(HOT_E_NO_MEMORY, "out of memory");
     else if (symbols.count > 0) {
         size_t first =
             hot__os_first_undefined(symbols.items, symbols.count, libraries.items, libraries.count);
@@ -763,11 +771,13 @@ static long load_locked(const char *stamp_text, const struct stamp *stamp)
         return fail(HOT_E_IO, "the private copy of '%s' would have too long a path", L.library);
     int copied = hot__os_copy_file(L.library, copy, &L.image, &L.image_capacity, &image_size,
                                    &before, &after, err, sizeof err);
-    if (copied == -2)
+    if (copied == HOT_OS_FILE_UNSAFE)
         return fail(HOT_E_UNSAFE,
                     "%s; refused, as whoever can write it could run code in this program", err);
-    if (copied == -3) /* a full disk, say: a build would not help */
+    if (copied == HOT_OS_FILE_STOPPED) /* a full disk, say: a build would not help */
         return fail(HOT_E_IO, "%s", err);
+    if (copied == HOT_OS_FILE_NO_MEMORY)
+        return fail(HOT_E_NO_MEMORY, "%s", err);
     if (copied != 0)
         return fail(HOT_E_IO, "%s; build '%s_hot'", err, L.manifest->program);
     if (!hot__file_id_equal(&before, &after) ||
@@ -787,10 +797,15 @@ static long load_locked(const char *stamp_text, const struct stamp *stamp)
     }
     int bad = hot__elf_check(image, image_size, after.size, err, sizeof err) != 0;
     if (!bad && !(pointers = hot__elf_pointers_new(image, image_size))) {
-        status = fail(HOT_E_IO, "out of memory");
+        status = fail(HOT_E_NO_MEMORY, "out of memory");
         goto refused;
     }
-    if (bad || hot__elf_check_dynamic(image, image_size, pointers, err, sizeof err)) {
+    int checked = bad ? -1 : hot__elf_check_dynamic(image, image_size, pointers, err, sizeof err);
+    if (checked == -2) {
+        status = fail(HOT_E_NO_MEMORY, "'%s' %s", L.library, err);
+        goto refused;
+    }
+    if (checked != 0) {
         status = fail(HOT_E_BAD_FILE, "'%s' %s; build '%s_hot' again", L.library, err,
                       L.manifest->program);
         goto refused;
@@ -801,11 +816,13 @@ static long load_locked(const char *stamp_text, const struct stamp *stamp)
         hot__table_file_read(image, image_size, pointers, &file_table, err, sizeof err);
     if (table_read == -1)
         status = fail(HOT_E_NOT_HOT, "'%s' %s", L.library, err);
+    else if (table_read == -3)
+        status = fail(HOT_E_NO_MEMORY, "'%s' %s", L.library, err);
     else if (table_read != 0)
         status = fail(HOT_E_NOT_HOT, "'%s' %s; build '%s_hot' again", L.library, err,
                       L.manifest->program);
     else if (!(entry_of = calloc(L.manifest->count ? L.manifest->count : 1, sizeof *entry_of)))
-        status = fail(HOT_E_IO, "out of memory");
+        status = fail(HOT_E_NO_MEMORY, "out of memory");
     else
         status = validate(&file_table.table, entry_of);
     if (status == HOT_OK)
@@ -833,9 +850,9 @@ static long load_locked(const char *stamp_text, const struct stamp *stamp)
             fail(HOT_E_BAD_FILE, "'%s' as loaded is not what its file said; build '%s_hot' again",
                  L.library, L.manifest->program);
     else if (!(slots = make_slots(table, entry_of)))
-        status = fail(HOT_E_IO, "out of memory");
+        status = fail(HOT_E_NO_MEMORY, "out of memory");
     if (status == HOT_OK && !(code = hot__code_new(&summary.functions, bias)))
-        status = fail(HOT_E_IO, "out of memory");
+        status = fail(HOT_E_NO_MEMORY, "out of memory");
     hot__functions_free(&summary.functions);
     if (status == HOT_OK)
         status = bind_variables_locked(table, summary.layouts, places, handle);
@@ -1141,7 +1158,7 @@ static long start_watcher_locked(void)
     struct watcher *w = calloc(1, sizeof *w);
     const char *stamp = L.stamp;
     if (!w)
-        return fail(HOT_E_WATCH, "out of memory");
+        return fail(HOT_E_NO_MEMORY, "out of memory");
     w->watch = hot__os_watch_open(&stamp, 1, err, sizeof err);
     if (!w->watch) {
         free(w);

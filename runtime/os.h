@@ -30,21 +30,28 @@ int hot__os_file_id(const char *path, struct hot__file_id *id, char *err, size_t
  * file (as it was when this process started); 0 if later or unknown. */
 int hot__os_older_than_program(const char *path);
 
+/* What reading or copying a file that must be trusted comes to when it
+ * does not succeed, with why in err. */
+enum hot__os_file_failure {
+    HOT_OS_FILE_MISSING = -1,   /* missing, or not a regular file: a build would make it */
+    HOT_OS_FILE_UNSAFE = -2,    /* others may write it, or rearrange a directory above it */
+    HOT_OS_FILE_STOPPED = -3,   /* this machine stops it: descriptors, permission, a full disk */
+    HOT_OS_FILE_TOO_LARGE = -4, /* it holds more than was asked for */
+    HOT_OS_FILE_NO_MEMORY = -5,
+};
+
 /* Reads at most size-1 bytes from the start of path into buf and puts a NUL
  * after them, from the file it opened once and checked: a regular file
  * (opening never blocks) that nobody but the user and root may write; its
- * identity goes to *id. Returns how many; -1 when it cannot be read
- * (missing, or not a regular file), -3 when this machine stops it (out of
- * descriptors or memory, no permission) and -2 when others may write it,
- * with why in err. */
+ * identity goes to *id. Returns how many, or an hot__os_file_failure. */
 long hot__os_read_prefix(const char *path, void *buf, size_t size, struct hot__file_id *id,
                          char *err, size_t errlen);
 
 /* Reads the whole of path, if it holds at most max bytes, into a new
  * *bytes (with a NUL after them), from the file it opened once and checked
  * as hot__os_read_prefix does; its identity goes to *id. Returns how many
- * bytes; -4 when it holds more than max (*id tells how many); else as
- * hot__os_read_prefix, with why in err. */
+ * bytes, or an hot__os_file_failure (HOT_OS_FILE_TOO_LARGE: *id tells how
+ * many it holds). */
 long hot__os_read_file(const char *path, size_t max, unsigned char **bytes, struct hot__file_id *id,
                        char *err, size_t errlen);
 
@@ -69,13 +76,10 @@ int hot__os_program_file(char *path, size_t size);
  * *bytes (grown as needed to *capacity, which the caller keeps or frees),
  * then writes those *size bytes to dst, so they are what dst holds. Reports
  * the identity of src before the copy began in *before and once it ended
- * in *after; they differ when src was rewritten meanwhile. Returns 0; -1
- * when src cannot be read (missing, not a regular file: a build would
- * help), and -3 when this machine stops the copy (a full disk, too many
- * open files, no permission, no memory), with why in err; or -2 when
- * others may write src, or rearrange a directory above it (one not the
- * user's or root's, or writable by others and not sticky), with who in
- * err. */
+ * in *after; they differ when src was rewritten meanwhile. Returns 0, or
+ * an hot__os_file_failure (HOT_OS_FILE_UNSAFE also for a directory above
+ * src that is not the user's or root's, or writable by others and not
+ * sticky; HOT_OS_FILE_STOPPED also when dst cannot be written). */
 int hot__os_copy_file(const char *src, const char *dst, unsigned char **bytes, size_t *capacity,
                       size_t *size, struct hot__file_id *before, struct hot__file_id *after,
                       char *err, size_t errlen);

@@ -180,10 +180,8 @@ static int dirs_writable_by_others(const char *path, char *err, size_t errlen)
 }
 
 /* Opens path to read it, without blocking (a FIFO) and only if it is a
- * regular file nobody but the user and root may write: fd and *st, 0;
- * -1 when it cannot be read (missing, or not a regular file), -3 when this
- * machine stops it (out of descriptors or memory, no permission) and -2
- * when others may write it, with why in err. */
+ * regular file nobody but the user and root may write: fd and *st, 0; or
+ * an hot__os_file_failure with why in err. */
 static int open_trusted(const char *path, int *fd, struct stat *st, char *err, size_t errlen)
 {
     *fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -192,17 +190,17 @@ static int open_trusted(const char *path, int *fd, struct stat *st, char *err, s
          * descriptors or memory, no permission) is this machine's. */
         int missing = errno == ENOENT || errno == ENOTDIR;
         set_err(err, errlen, "cannot open", path);
-        return missing ? -1 : -3;
+        return missing ? HOT_OS_FILE_MISSING : HOT_OS_FILE_STOPPED;
     }
     int status = 0;
     if (fstat(*fd, st) != 0) {
         set_err(err, errlen, "cannot stat", path);
-        status = -1;
+        status = HOT_OS_FILE_MISSING;
     } else if (!S_ISREG(st->st_mode)) {
         snprintf(err, errlen, "'%s' is not a regular file", path);
-        status = -1;
+        status = HOT_OS_FILE_MISSING;
     } else if (writable_by_others(*fd, st, path, err, errlen)) {
-        status = -2;
+        status = HOT_OS_FILE_UNSAFE;
     }
     if (status != 0) {
         close(*fd);
@@ -250,13 +248,13 @@ long hot__os_read_file(const char *path, size_t max, unsigned char **bytes, stru
         snprintf(err, errlen, "'%s' holds %lld bytes, more than the %zu expected", path,
                  (long long)st.st_size, max);
         close(fd);
-        return -4;
+        return HOT_OS_FILE_TOO_LARGE;
     }
     unsigned char *buf = malloc(size + 1);
     if (!buf) {
         snprintf(err, errlen, "cannot read '%s': out of memory", path);
         close(fd);
-        return -3;
+        return HOT_OS_FILE_NO_MEMORY;
     }
     size_t len = 0;
     while (len < size) {
@@ -338,7 +336,7 @@ int hot__os_copy_file(const char *src, const char *dst, unsigned char **bytes, s
     int status = open_trusted(src, &in, &st, err, errlen);
     if (status == 0 && dirs_writable_by_others(src, err, errlen)) {
         close(in);
-        status = -2;
+        status = HOT_OS_FILE_UNSAFE;
     }
     if (status != 0)
         return status;
@@ -349,13 +347,13 @@ int hot__os_copy_file(const char *src, const char *dst, unsigned char **bytes, s
         unsigned char *grown = realloc(*bytes, want);
         if (!grown) {
             snprintf(err, errlen, "cannot copy '%s': out of memory", src);
-            status = -3;
+            status = HOT_OS_FILE_NO_MEMORY;
             goto done;
         }
         *bytes = grown;
         *capacity = want;
     }
-    status = -1;
+    status = HOT_OS_FILE_MISSING; /* unless it is read whole */
     while (*size < want) {
         ssize_t n = read(in, *bytes + *size, want - *size);
         if (n < 0 && errno == EINTR)
@@ -376,14 +374,14 @@ int hot__os_copy_file(const char *src, const char *dst, unsigned char **bytes, s
     out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
     if (out < 0 || write_all(out, (const char *)*bytes, *size) != 0) {
         set_err(err, errlen, out < 0 ? "cannot create" : "cannot write", dst);
-        status = -3;
+        status = HOT_OS_FILE_STOPPED;
         goto done;
     }
     status = 0;
 done:
     if (out >= 0 && close(out) != 0 && status == 0) {
         set_err(err, errlen, "cannot write", dst);
-        status = -3;
+        status = HOT_OS_FILE_STOPPED;
     }
     close(in);
     if (status != 0 && out >= 0)

@@ -159,7 +159,7 @@ int hot__persist_bind(const struct hot_abi_table *table, const struct hot__persi
     size_t count = places->count;
     void **storage = calloc(count ? count : 1, sizeof *storage), **own;
     own = calloc(count ? count : 1, sizeof *own);
-    int status = storage && own ? 0 : -1;
+    int status = storage && own ? 0 : -2;
     for (size_t i = 0; status == 0 && i < count; i++) {
         const struct hot_abi_variable *v = table->variables[i];
         own[i] = v->address; /* before its table entry, one of its places, is set */
@@ -167,7 +167,7 @@ int hot__persist_bind(const struct hot_abi_table *table, const struct hot__persi
             continue;
         const void *was = from[i] ? from[i]->address : NULL;
         storage[i] = was && owned(was) ? (void *)was : new_storage(v->address, v->size);
-        status = storage[i] ? 0 : -1;
+        status = storage[i] ? 0 : -2;
     }
     if (status != 0)
         snprintf(err, errlen, "out of memory");

@@ -29,8 +29,9 @@ void hot__persist_places_free(struct hot__persist_places *places);
 /* Gives each variable i of table (a build loaded with load bias bias) its
  * storage: the running build's variable of the same name, from[i], when
  * not NULL (same type and layout), else new storage with the build's own
- * initial value. Returns 0, or -1 with why in err (memory, or a system
- * that refuses to write relocated data); the build must not run then. */
+ * initial value. Returns 0; or -1 with why in err (a system that refuses
+ * to write relocated data), or -2 when memory ran out; the build must not
+ * run then. */
 int hot__persist_bind(const struct hot_abi_table *table, const struct hot__persist_places *places,
                       uintptr_t bias, const struct hot_abi_variable *const *from, char *err,
                       size_t errlen);

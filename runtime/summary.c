@@ -48,8 +48,9 @@ int hot__summary_from_image(const unsigned char *image, size_t size,
 {
     memset(out, 0, sizeof *out);
     struct hot__dwarf dw;
-    if (hot__dwarf_read(image, size, HOT_DWARF_EVERY_COPY, &dw, err, errlen) != 0)
-        return 1;
+    int read = hot__dwarf_read(image, size, HOT_DWARF_EVERY_COPY, &dw, err, errlen);
+    if (read != 0)
+        return read == -2 ? -1 : 1;
     size_t variables = table->variables ? table->variable_count : 0;
     const char **names = malloc((table->count + variables + 1) * sizeof *names);
     int failed = !names;
@@ -76,8 +77,9 @@ int hot__summary_of_core(const unsigned char *image, size_t size, struct hot__su
 {
     memset(out, 0, sizeof *out);
     struct hot__dwarf dw;
-    if (hot__dwarf_read(image, size, HOT_DWARF_FIRST_COPY, &dw, err, errlen) != 0)
-        return 1;
+    int read = hot__dwarf_read(image, size, HOT_DWARF_FIRST_COPY, &dw, err, errlen);
+    if (read != 0)
+        return read == -2 ? -1 : 1;
     out->layouts = hot__layouts_from(&dw, NULL, err, errlen);
     int failed = !out->layouts || hot__functions_read(&dw, image, size, &out->functions) != 0;
     hot__dwarf_free(&dw);

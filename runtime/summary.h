@@ -25,8 +25,8 @@ struct hot__summary {
 /* Reads the summary of the checked ELF file image[0..size), whose table is
  * table: the layouts of its hot functions' and #[persist] variables' types
  * and of every named type it declares, and its functions. Returns 0; 1 if
- * it has no debug information to read them from, with why in err (the
- * summary is then empty); or -1 when memory ran out. */
+ * it has no debug information to read them from (none, or corrupt), with
+ * why in err (the summary is then empty); or -1 when memory ran out. */
 int hot__summary_from_image(const unsigned char *image, size_t size,
                             const struct hot_abi_table *table, struct hot__summary *out, char *err,
                             size_t errlen);

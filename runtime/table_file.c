@@ -129,8 +129,11 @@ int hot__table_file_read(const unsigned char *image, size_t size,
         out->variable_at =
             calloc(3 * (t->variable_count ? t->variable_count : 1), sizeof *out->variable_at);
         if (!out->functions || !out->function_list || !out->variables || !out->variable_list ||
-            !out->function_at || !out->variable_at)
-            r.problem = "out of memory";
+            !out->function_at || !out->variable_at) {
+            snprintf(err, errlen, "could not be read: out of memory");
+            hot__table_file_free(out);
+            return -3;
+        }
     }
     for (uint32_t i = 0; !r.problem && i < t->count; i++) {
         read_function(&r, read_pointer(&r, functions + sizeof(uint64_t) * i), &out->functions[i],
