@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "build_round.h"
 #include "description.h"
 #include "os.h"
 #include "stale_units.h"
@@ -320,23 +321,14 @@ static void refresh_watch(struct watcher *w, int *pending)
         w->d.source_count == 1 ? "" : "s");
 }
 
-/* Stops the child pid (its group too when group): SIGTERM, then SIGKILL
- * after STOP_GRACE_MS. Returns once it has ended. */
-static void stop_child(long pid, int group)
+static void say_line(const char *line)
 {
-    int status;
-    hot__os_signal(pid, group, HOT__OS_TERMINATE);
-    if (hot__os_wait(pid, STOP_GRACE_MS, &status) == 0) {
-        hot__os_signal(pid, group, HOT__OS_KILL);
-        hot__os_wait(pid, STOP_GRACE_MS, &status);
-    }
-    if (group) /* what the group's leader left behind */
-        hot__os_signal(pid, 1, HOT__OS_KILL);
+    say("%s", line);
 }
 
-/* Builds target with the project's build tool, its output ours. Returns
- * the tool's exit status, or -1 when it could not run or a stop signal
- * ended it. */
+/* Builds target with the project's build tool (build_round.h), until it
+ * ends or a stop signal comes. Returns the tool's exit status, or -1 when
+ * it could not run or a stop signal ended it. */
 static int build(struct watcher *w, const char *target)
 {
     const struct description *d = &w->d;
@@ -344,31 +336,15 @@ static int build(struct watcher *w, const char *target)
     const char *cmake[] = {d->cmake,   "--build", d->build_dir,
                            "--target", target,    d->config ? "--config" : NULL,
                            d->config,  NULL};
-    char err[512];
-    int status = -1;
-    long long start = hot__os_now_ns();
-    say("building '%s'", target);
-    hot__units_building(&w->stale, 0);
-    long pid = hot__os_spawn(uses_ninja(d) ? ninja : cmake, 1, err, sizeof err);
-    if (pid < 0) {
-        say("%s; watching goes on", err);
-        return -1;
-    }
-    int done = 0;
-    while (!done && !hot__os_caught_signal())
-        done = hot__os_wait(pid, -1, &status);
-    hot__units_building(&w->stale, 1);
-    if (!done) {
-        stop_child(pid, 1);
-        return -1;
-    }
-    double ms = (double)(hot__os_now_ns() - start) / 1e6;
-    if (status == 0)
-        say("built '%s' in %.0f ms", target, ms);
-    else
-        say("build of '%s' failed (exit %d); watching goes on: fix the error and save again",
-            target, status);
-    return status;
+    const struct hot__build round = {.argv = uses_ninja(d) ? ninja : cmake,
+                                     .target = target,
+                                     .stale = &w->stale,
+                                     .wait = HOT_BUILD_UNTIL_SIGNAL,
+                                     .say = say_line,
+                                     .after_failure =
+                                         "watching goes on: fix the error and save again",
+                                     .after_no_start = "watching goes on"};
+    return hot__build_run(&round);
 }
 
 /* Did the generated stubs change since the core was last built? */
@@ -392,7 +368,7 @@ static void start_program(struct watcher *w)
 {
     char err[512];
     w->program_argv[0] = (char *)w->d.executable;
-    w->program = hot__os_spawn((const char *const *)w->program_argv, 0, err, sizeof err);
+    w->program = hot__os_spawn((const char *const *)w->program_argv, 0, 0, err, sizeof err);
     if (w->program < 0) {
         say("%s; it runs again after the next successful build", err);
         w->program = 0;
@@ -463,7 +439,7 @@ static void rebuild_core(struct watcher *w, const char *why, int only_if_relinke
         say("rebuilt '%s' because %s; restart it to use the new code", w->d.program, why);
     else if (w->program) {
         say("restarting '%s' because %s", w->d.program, why);
-        stop_child(w->program, 0);
+        hot__os_stop(w->program, 0, STOP_GRACE_MS);
         w->program = 0;
         reap_program(w);
         start_program(w);
@@ -591,7 +567,7 @@ int watch_main(int argc, char **argv)
         rebuild(&w, &pending); /* a save meanwhile is an event the next wait returns */
     }
     if (w.program)
-        stop_child(w.program, 0);
+        hot__os_stop(w.program, 0, STOP_GRACE_MS);
     if (status == 0)
         status = hot__os_caught_signal();
     hot__os_catch_signals(NULL);

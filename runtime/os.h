@@ -191,13 +191,9 @@ void hot__os_watch_wake(struct hot__watch *watch);
 /* Releases the watch; no thread may be waiting on it. */
 void hot__os_watch_close(struct hot__watch *watch);
 
-/* Runs argv[0] (a path, no shell) with argv, its stdout sent to our
- * stderr, and waits for it. Returns its exit status, 128+signal if killed,
- * or -1 with text in err when it could not start. */
-int hot__os_run(const char *const *argv, char *err, size_t errlen);
-
-/* Processes, for `vais-hot watch` (os_process_linux.c): children started
- * without waiting, signalled, and waited for with a deadline. */
+/* Processes, for the builders and `vais-hot watch` (os_process_linux.c):
+ * children started without waiting, signalled, and waited for with a
+ * deadline. */
 
 /* The signals the watcher sends. */
 enum hot__os_signal {
@@ -205,11 +201,13 @@ enum hot__os_signal {
     HOT__OS_KILL       /* SIGKILL */
 };
 
-/* Starts argv[0] with argv and our environment and stdio, and does not wait.
- * argv[0] without a '/' is looked up in PATH. With own_group the child leads
- * a new process group, so that hot__os_signal can reach its own children
- * too. Returns the child's pid, or -1 with text in err. */
-long hot__os_spawn(const char *const *argv, int own_group, char *err, size_t errlen);
+/* Starts argv[0] with argv and our environment and stdio (its stdout on
+ * our stderr, with output_to_stderr), and does not wait. argv[0] without a
+ * '/' is looked up in PATH. With own_group the child leads a new process
+ * group, so that hot__os_signal can reach its own children too. Returns
+ * the child's pid, or -1 with text in err. */
+long hot__os_spawn(const char *const *argv, int own_group, int output_to_stderr, char *err,
+                   size_t errlen);
 
 /* Runs argv like hot__os_spawn, its stdout (and its stderr too, with
  * with_stderr; else the stderr is ours) captured into *out (NUL-ended; the
@@ -226,6 +224,10 @@ int hot__os_wait(long pid, int timeout_ms, int *status);
 /* Sends sig to the child pid, or to its whole process group when group (it
  * must have been started with own_group). A child already gone is fine. */
 void hot__os_signal(long pid, int group, enum hot__os_signal sig);
+
+/* Stops the child pid (with group, what its group started too): SIGTERM,
+ * then SIGKILL after grace_ms. Returns once it has ended. */
+void hot__os_stop(long pid, int group, int grace_ms);
 
 /* Catches SIGINT, SIGTERM and SIGHUP for the whole process, and the end of
  * any child: each wakes watch (NULL: nothing) from hot__os_watch_wait.

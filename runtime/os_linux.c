@@ -15,7 +15,6 @@
 #include <pwd.h>
 #include <signal.h>
 #include <stdatomic.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +23,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -732,26 +730,4 @@ void hot__os_watch_close(struct hot__watch *watch)
     for (size_t i = 0; i < watch->count; i++)
         free(watch->paths[i].dir);
     free(watch);
-}
-
-int hot__os_run(const char *const *argv, char *err, size_t errlen)
-{
-    posix_spawn_file_actions_t actions;
-    pid_t pid;
-    int status;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
-    int rc = posix_spawn(&pid, argv[0], &actions, NULL, (char *const *)argv, environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) {
-        snprintf(err, errlen, "cannot run '%s': %s", argv[0], strerror(rc));
-        return -1;
-    }
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) {
-            snprintf(err, errlen, "cannot wait for '%s': %s", argv[0], strerror(errno));
-            return -1;
-        }
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }

@@ -1,6 +1,8 @@
 /* runtime/os_process_linux.c
  * os.h's processes for Linux: posix_spawn without waiting, process groups,
- * waits with a deadline, and the stop signals of `vais-hot watch`.
+ * waits with a deadline, stopping a child, and the stop signals of
+ * `vais-hot watch`. The one place that starts a process and reads how it
+ * ended.
  * Invariant: only children we started are ever signalled or waited for; a
  * signal handler does nothing but record itself and write to an eventfd. */
 #define _GNU_SOURCE
@@ -50,9 +52,10 @@ static long spawn(const char *const *argv, int own_group, int stdout_fd, int std
     return (long)pid;
 }
 
-long hot__os_spawn(const char *const *argv, int own_group, char *err, size_t errlen)
+long hot__os_spawn(const char *const *argv, int own_group, int output_to_stderr, char *err,
+                   size_t errlen)
 {
-    return spawn(argv, own_group, -1, 0, err, errlen);
+    return spawn(argv, own_group, output_to_stderr ? STDERR_FILENO : -1, 0, err, errlen);
 }
 
 static int exit_code(int status)
@@ -135,6 +138,18 @@ void hot__os_signal(long pid, int group, enum hot__os_signal sig)
     static const int numbers[] = {SIGTERM, SIGKILL};
     if (pid > 0)
         kill(group ? -(pid_t)pid : (pid_t)pid, numbers[sig]);
+}
+
+void hot__os_stop(long pid, int group, int grace_ms)
+{
+    int status;
+    hot__os_signal(pid, group, HOT__OS_TERMINATE);
+    if (hot__os_wait(pid, grace_ms, &status) == 0) {
+        hot__os_signal(pid, group, HOT__OS_KILL);
+        hot__os_wait(pid, grace_ms, &status);
+    }
+    if (group) /* what the group's leader left behind */
+        hot__os_signal(pid, 1, HOT__OS_KILL);
 }
 
 static struct hot__watch *volatile wake_watch;

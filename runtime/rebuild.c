@@ -2,19 +2,22 @@
  * hot_start's background builder: watches the hot sources (and the path the
  * program names) and runs the manifest's rebuild command, no shell, when one
  * changes. The reload itself follows from the stamp, through auto mode.
+ * Each build is a build_round.h round, its wait cut short when the builder
+ * is stopped, which ends the build under way.
  * Invariant: at most one builder is running per process (one being stopped
- * owns nothing shared: it may end its build beside a new one); a save that
- * lands during a build causes one more build, never a lost change: as each
- * build begins, the units of the sources saved since the last one are
- * removed, so that the build tool cannot take them for current
- * (stale_units.h). */
+ * owns nothing shared); a save that lands during a build causes one more
+ * build, never a lost change: as each build begins, the units of the
+ * sources saved since the last one are removed, so that the build tool
+ * cannot take them for current (stale_units.h). */
 #include "runtime.h"
 
+#include "build_round.h"
 #include "log.h"
 #include "os.h"
 #include "stale_units.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +27,7 @@ struct builder {
     const struct hot_abi_manifest *manifest;
     struct hot__watch *watch;
     struct hot__units stale; /* which units the saves since the last build made stale */
+    atomic_int stopping;     /* set by hot__stop_builder: a build under way ends */
     pthread_t thread;
 };
 
@@ -32,21 +36,29 @@ static struct {
     struct builder *running; /* NULL while no builder runs */
 } B = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
-static void build(const struct hot_abi_manifest *m)
+static void say_line(const char *line)
 {
-    char err[512];
-    long long start = hot__os_now_ns();
-    hot__say("building '%s_hot'", m->program);
-    int status = hot__os_run(m->rebuild, err, sizeof err);
-    double ms = (double)(hot__os_now_ns() - start) / 1e6;
-    if (status < 0)
-        hot__say("%s; new builds must be started by hand", err);
-    else if (status == 0)
-        hot__say("built '%s_hot' in %.0f ms", m->program, ms);
-    else if (status != 0)
-        hot__say("build of '%s_hot' failed (exit %d) after %.0f ms; kept v%ld, fix the error "
-                 "and save again",
-                 m->program, status, ms, hot__version());
+    hot__say("%s", line);
+}
+
+static void build(struct builder *b)
+{
+    const struct hot_abi_manifest *m = b->manifest;
+    char target[256], after_failure[128];
+    snprintf(target, sizeof target, "%s_hot", m->program);
+    snprintf(after_failure, sizeof after_failure, "kept v%ld, fix the error and save again",
+             hot__version());
+    /* The program's stdout is its own: the build's output goes to stderr. */
+    const struct hot__build round = {.argv = m->rebuild,
+                                     .target = target,
+                                     .output_on_stderr = 1,
+                                     .stale = &b->stale,
+                                     .wait = HOT_BUILD_UNTIL_FLAG,
+                                     .stop = &b->stopping,
+                                     .say = say_line,
+                                     .after_failure = after_failure,
+                                     .after_no_start = "new builds must be started by hand"};
+    hot__build_run(&round);
 }
 
 static void *builder_main(void *arg)
@@ -57,12 +69,12 @@ static void *builder_main(void *arg)
         if (seen < 0)
             return NULL;
         /* Build at once; saves that arrive meanwhile are pending events. */
-        while (seen > 0) {
+        while (seen > 0 && !atomic_load(&b->stopping)) {
             hot__units_build_begins(&b->stale);
-            build(b->manifest);
+            build(b);
             seen = hot__os_watch_wait(b->watch, 0);
         }
-        if (seen < 0)
+        if (seen < 0 || atomic_load(&b->stopping))
             return NULL;
     }
 }
@@ -93,10 +105,12 @@ static void install_fork_handlers(void)
 }
 
 /* A builder for m, watching its hot sources and extra_path (if any), not
- * yet running. Returns NULL with the reason in err. */
+ * yet running. Returns NULL with the reason in err, and *status
+ * HOT_E_NO_MEMORY or HOT_E_WATCH. */
 static struct builder *builder_new(const struct hot_abi_manifest *m, const char *extra_path,
-                                   char *err, size_t errlen)
+                                   long *status, char *err, size_t errlen)
 {
+    *status = HOT_E_NO_MEMORY;
     size_t count = 0, units = 0;
     while (m->sources[count])
         count++;
@@ -118,9 +132,11 @@ static struct builder *builder_new(const struct hot_abi_manifest *m, const char 
     b->watch = hot__os_watch_open(paths, count, err, errlen);
     free(paths);
     if (!b->watch) {
+        *status = HOT_E_WATCH;
         builder_free(b);
         return NULL;
     }
+    *status = HOT_OK;
     return b;
 }
 
@@ -135,9 +151,9 @@ long hot__start(const char *source_path)
         return HOT_OK;
     }
     char err[512];
-    struct builder *b = builder_new(hot__manifest(), source_path, err, sizeof err);
+    struct builder *b = builder_new(hot__manifest(), source_path, &status, err, sizeof err);
     if (!b) {
-        status = hot__fail(HOT_E_WATCH, "%s; hot_start will not rebuild", err);
+        status = hot__fail(status, "%s; hot_start will not rebuild", err);
         hot__say("%s; hot_start will not rebuild", err);
     } else if (pthread_create(&b->thread, NULL, builder_main, b) != 0) {
         builder_free(b);
@@ -159,6 +175,7 @@ void hot__stop_builder(void)
     pthread_mutex_unlock(&B.lock);
     if (!b)
         return;
+    atomic_store(&b->stopping, 1);
     hot__os_watch_wake(b->watch);
     pthread_join(b->thread, NULL);
     builder_free(b);
