@@ -1,18 +1,17 @@
 # cmake/embed_templates.cmake
-# Build-time script: embeds every templates/*.in into one generated C file, so
-# the vais-hot binary carries the only source of generated text with it.
+# Build-time script: embeds the templates into one generated C file, so the
+# vais-hot binary carries the only source of generated text with it.
 # Invariant: each array holds a file's bytes exactly plus a 0 its size does not
 # count; entries are named by base name and sorted, so the output is stable.
-# Run as: cmake -DTEMPLATE_DIR=<dir> -DOUTPUT=<file.c> -P embed_templates.cmake
-if(NOT TEMPLATE_DIR OR NOT OUTPUT)
-    message(FATAL_ERROR "embed_templates.cmake: pass -DTEMPLATE_DIR=<dir> and -DOUTPUT=<file.c>")
+# TEMPLATES is the list generator/CMakeLists.txt keeps, the one source of
+# which templates there are.
+# Run as: cmake "-DTEMPLATES=<file.in>;..." -DOUTPUT=<file.c> -P embed_templates.cmake
+if(NOT TEMPLATES OR NOT OUTPUT)
+    message(FATAL_ERROR "embed_templates.cmake: pass -DTEMPLATES=<file.in;...> and -DOUTPUT=<file.c>")
 endif()
 
-file(GLOB templates LIST_DIRECTORIES false "${TEMPLATE_DIR}/*.in")
+set(templates ${TEMPLATES})
 list(SORT templates)
-if(NOT templates)
-    message(FATAL_ERROR "embed_templates.cmake: no *.in file in '${TEMPLATE_DIR}'")
-endif()
 
 set(arrays "")
 set(entries "")

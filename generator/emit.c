@@ -191,8 +191,6 @@ static int append_value(const struct render *r, const char *key, size_t length, 
         return buf_append_str(out, v->prefix) != 0 ? -1 : buf_append_str(out, v->name);
     if (KEY_IS("INDEX") && (f || v))
         return buf_append_size(out, f ? f->index : v->index);
-    if (KEY_IS("OFFSET") && f)
-        return buf_append_size(out, 8 * f->index);
     return 1;
 #undef KEY_IS
 }

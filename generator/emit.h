@@ -16,7 +16,7 @@ struct emit_function {
     const char *name;      /* NAME: a C identifier */
     const char *signature; /* SIGNATURE: canonical, holds no '"' or '\\' */
     size_t index;          /* INDEX: position among all the program's hot functions by
-                              name; OFFSET is 8 * INDEX */
+                              name (a template for a target knows its slots' size) */
 };
 
 /* One #[persist] variable as a template sees it. */
@@ -66,8 +66,8 @@ struct emit_problem {
  *   literal. Everywhere: PROGRAM, COUNT, VARIABLE_COUNT, and SOURCE, UNIT,
  *   TEXT where given.
  * - A line that is exactly "@@each function" starts a block, ended by a line
- *   that is exactly "@@end", emitted once per function with NAME, SIGNATURE,
- *   INDEX and OFFSET; "@@each variable" likewise once per variable with NAME,
+ *   that is exactly "@@end", emitted once per function with NAME, SIGNATURE
+ *   and INDEX; "@@each variable" likewise once per variable with NAME,
  *   TYPE and INDEX; "@@each unmarked" once per unmarked function with NAME
  *   and FILE, written for the last word of a line of a list (a '"' or a control
  *   byte there becomes '?'). A block holds no other directive.
