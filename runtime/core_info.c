@@ -6,7 +6,8 @@
  * from its debug information, which for a large core takes its time (the
  * program's own start-up hides it from the first load).
  * Invariants: the reading thread touches nothing but R.read (its result)
- * and R.done, never the loader's lock, and blocks every signal; whoever
+ * and R.done, never the loader's lock, and blocks every signal a program
+ * handles (hot__os_block_signals); whoever
  * calls hot__core_info joins it first, so the result is whole when read.
  * A forked child has no such thread: it keeps a result only if the thread
  * was done before the fork, and otherwise reads on its own. */
@@ -20,7 +21,6 @@
 
 #include <assert.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,11 +107,10 @@ void hot__core_info_start(const char *program)
     if (R.started || R.have)
         return;
     R.label = program;
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old); /* the thread starts with every signal blocked */
+    struct hot__os_signal_mask old;
+    hot__os_block_signals(&old); /* the thread starts with the program's signals blocked */
     R.started = pthread_create(&R.thread, NULL, reader_main, NULL) == 0;
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    hot__os_restore_signals(&old);
 }
 
 const struct hot__core_info *hot__core_info(const char *program)

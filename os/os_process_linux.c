@@ -1,4 +1,4 @@
-/* runtime/os_process_linux.c
+/* os/os_process_linux.c
  * os.h's processes for Linux: posix_spawn without waiting, process groups,
  * waits with a deadline, stopping a child, and the stop signals of
  * `vais-hot watch`. The one place that starts a process and reads how it

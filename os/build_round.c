@@ -1,4 +1,4 @@
-/* runtime/build_round.c
+/* os/build_round.c
  * hot__build_run: the one build both builders run (build_round.h). */
 #include "build_round.h"
 

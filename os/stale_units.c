@@ -1,4 +1,4 @@
-/* runtime/stale_units.c
+/* os/stale_units.c
  * Which generated units a save has made stale; see stale_units.h.
  * Invariant: seen[i] is sources[i] as the last build began, at_start[i]
  * tracked[i] as the last build started (all zero when it could not be

@@ -1,4 +1,4 @@
-/* runtime/os_linux.c
+/* os/os_linux.c
  * os.h for Linux: stat, read/write copies, mkdtemp, dlopen and inotify.
  * Invariant: every function reports failure through its return value and
  * err text; none prints, exits or leaves a descriptor open on any path. */

@@ -1,4 +1,4 @@
-/* runtime/build_round.h
+/* os/build_round.h
  * One build of a hot program's target, as the builders that run while
  * their user edits run it: hot_start's (rebuild.c) and `vais-hot watch`.
  * The build tool starts without a shell, in a process group of its own;

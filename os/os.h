@@ -1,7 +1,15 @@
-/* runtime/os.h
- * The runtime's only seam to the operating system: files, private
- * directories, the dynamic loader and change notification. Invariant: no
- * other runtime file includes an OS header; a port adds an os_<name>.c. */
+/* os/os.h
+ * The seam to the operating system of the runtime and the vais-hot
+ * command: files, private directories, the dynamic loader, code pages,
+ * signal masks, change notification and processes. A port adds its own
+ * implementations beside the Linux ones (os_linux.c, os_process_linux.c,
+ * private_dir_linux.c).
+ * Invariant: no other runtime file includes an operating system's header,
+ * but <pthread.h> (threads and locks, which mingw-w64 has too), the crash
+ * guard (guard_posix.c, a seam of its own) and the code of one target
+ * (lazy_<arch>.c, patch_<arch>.c); <elf.h> is the ELF format's, which the
+ * image readers parse. The command still stats, lists and writes files
+ * with POSIX calls of its own (generator/main.c, exports.c, watch.c). */
 #ifndef VAIS_HOT_OS_H
 #define VAIS_HOT_OS_H
 

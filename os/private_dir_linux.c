@@ -1,4 +1,4 @@
-/* runtime/private_dir_linux.c
+/* os/private_dir_linux.c
  * The private directory of a running program, where its private copies of
  * the hot library live, and the sweep of those that programs which no
  * longer run left behind. Invariants:

@@ -1,4 +1,4 @@
-/* runtime/stale_units.h
+/* os/stale_units.h
  * Which generated units a save has made stale, for the builders that run
  * while the user edits: hot_start's (rebuild.c) and `vais-hot watch`.
  * The race this closes: a build's generator may read a hot source just
