@@ -1,5 +1,5 @@
 /* tests/runtime/test_private_dir.c
- * The private directory (runtime/private_dir_linux.c), against what other
+ * The private directory (os/private_dir_linux.c), against what other
  * programs leave in TMPDIR and against the ways a program ends:
  * - the sweep removes what a program that no longer runs left, and only
  *   the names vais-hot writes; it keeps a directory whose lock is held,

@@ -1,5 +1,5 @@
 /* tests/runtime/test_stale_units.c
- * Which units a save made stale (runtime/stale_units.h), on real files: a
+ * Which units a save made stale (os/stale_units.h), on real files: a
  * unit goes when its source changed since the last build began, whether
  * rewritten in place, replaced by rename, or missing mid-save; the units of
  * untouched sources stay, and a source is judged against the last build only;
