@@ -1,7 +1,10 @@
 /* generator/buf.c
- * Growable byte buffers and arrays for the generator's stages.
+ * Growable byte buffers for the generator's stages (arrays grow by
+ * hot__grow, grow.h, as everywhere in vais-hot).
  * Invariant: a failed growth leaves the buffer as it was; sizes never overflow. */
 #include "buf.h"
+
+#include "grow.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -9,35 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-int buf_reserve(void **array, size_t *capacity, size_t needed, size_t element_size)
-{
-    if (needed <= *capacity)
-        return 0;
-    size_t grown = *capacity < 16 ? 16 : *capacity;
-    while (grown < needed) {
-        if (grown > SIZE_MAX / 2)
-            return -1;
-        grown *= 2;
-    }
-    if (grown > SIZE_MAX / element_size)
-        return -1;
-    void *moved = realloc(*array, grown * element_size);
-    if (!moved)
-        return -1;
-    *array = moved;
-    *capacity = grown;
-    return 0;
-}
-
 int buf_grow(struct buf *buf, size_t more)
 {
     if (more > SIZE_MAX - buf->size - 1)
         return -1;
-    void *data = buf->data;
-    if (buf_reserve(&data, &buf->capacity, buf->size + more + 1, 1) != 0)
-        return -1;
-    buf->data = data;
-    return 0;
+    return hot__grow(&buf->data, &buf->capacity, buf->size + more + 1, 1);
 }
 
 int buf_append(struct buf *buf, const void *bytes, size_t size)

@@ -1,5 +1,6 @@
 /* generator/buf.h
- * Growable byte buffers and arrays for the generator's stages.
+ * Growable byte buffers for the generator's stages (its arrays grow by
+ * hot__grow, grow.h, as everywhere in vais-hot).
  * Invariant: a failed growth leaves the buffer as it was and says so; sizes
  * never overflow, and data stays NUL-terminated for convenience (not counted). */
 #ifndef VAIS_HOT_GEN_BUF_H
@@ -32,11 +33,6 @@ int buf_append_size(struct buf *buf, size_t value);
 
 /* Releases the bytes; the buffer is empty and reusable afterwards. */
 void buf_free(struct buf *buf);
-
-/* Makes *array (of *capacity elements of element_size bytes) hold at least
- * needed elements, growing geometrically. Returns 0, or -1 when out of memory
- * or the size would overflow (the array is unchanged). */
-int buf_reserve(void **array, size_t *capacity, size_t needed, size_t element_size);
 
 /* Formats like sprintf into a new allocation the caller frees. Returns NULL
  * when out of memory. */

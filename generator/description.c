@@ -11,17 +11,17 @@
 #include <string.h>
 
 #include "buf.h"
+#include "grow.h"
 
 #define DESCRIPTION_MAGIC "vais-hot watch 1"
 
-/* Appends value to the owned array *list of *count entries; 0 or -1. */
-static int list_add(const char ***list, size_t *count, const char *value)
+/* Appends value to the owned array *list of *count entries, room for
+ * *capacity; 0 or -1. */
+static int list_add(const char ***list, size_t *count, size_t *capacity, const char *value)
 {
-    const char **bigger = realloc(*list, (*count + 1) * sizeof **list);
-    if (!bigger)
+    if (hot__grow(list, capacity, *count + 1, sizeof **list) != 0)
         return -1;
-    bigger[(*count)++] = value;
-    *list = bigger;
+    (*list)[(*count)++] = value;
     return 0;
 }
 
@@ -69,11 +69,11 @@ static int take_field(struct description *d, const char *key, const char *value)
         {"config", offsetof(struct description, config)},
     };
     if (strcmp(key, "source") == 0)
-        return list_add(&d->sources, &d->source_count, value);
+        return list_add(&d->sources, &d->source_count, &d->source_capacity, value);
     if (strcmp(key, "unit") == 0)
-        return list_add(&d->units, &d->unit_count, value);
+        return list_add(&d->units, &d->unit_count, &d->unit_capacity, value);
     if (strcmp(key, "core_object") == 0)
-        return list_add(&d->core_objects, &d->core_object_count, value);
+        return list_add(&d->core_objects, &d->core_object_count, &d->core_object_capacity, value);
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
         if (strcmp(key, fields[i].key) == 0)
             *(const char **)(void *)((char *)d + fields[i].offset) = value;

@@ -24,11 +24,11 @@ struct description {
     const char *project_dir;  /* CMAKE_SOURCE_DIR, or NULL */
     const char *config;       /* a multi-config tree's configuration it describes, or NULL */
     const char **sources;     /* owned array: the hot sources, absolute */
-    size_t source_count;
+    size_t source_count, source_capacity;
     const char **units; /* owned array: the generated copies they compile from */
-    size_t unit_count;
+    size_t unit_count, unit_capacity;
     const char **core_objects; /* owned array: the core's object files (HOT ON) */
-    size_t core_object_count;
+    size_t core_object_count, core_object_capacity;
 };
 
 /* Reads the description at path into *d (zeroed before; free it with

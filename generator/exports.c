@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "grow.h"
 #include "description.h"
 #include "elf_symbols.h"
 #include "os.h"
@@ -69,14 +70,12 @@ static int compare_needs(const void *a, const void *b)
 static void add_need(void *ctx, const struct elf_symbol *symbol)
 {
     struct needs *needs = ctx;
-    void *items = needs->items;
     if (symbol->defined || symbol->weak || needs->failed)
         return;
-    if (buf_reserve(&items, &needs->capacity, needs->count + 1, sizeof *needs->items) != 0) {
+    if (hot__grow(&needs->items, &needs->capacity, needs->count + 1, sizeof *needs->items) != 0) {
         needs->failed = 1;
         return;
     }
-    needs->items = items;
     needs->items[needs->count++] = (struct need){symbol->name, 0, 0, 0};
 }
 

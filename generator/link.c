@@ -11,6 +11,7 @@
 #include "link.h"
 
 #include "buf.h"
+#include "grow.h"
 #include "os.h"
 
 #include <stdio.h>
@@ -61,14 +62,12 @@ static int read_list(const char *path, struct list *l)
         if (strncmp(line, "program ", 8) == 0 && !l->program) {
             status = (l->program = strdup(line + 8)) ? 0 : -1;
         } else if (space) {
-            void *items = l->items;
             char *name = strdup(line + 9);
-            if (!name || buf_reserve(&items, &l->capacity, l->count + 1, sizeof *l->items) != 0) {
+            if (!name || hot__grow(&l->items, &l->capacity, l->count + 1, sizeof *l->items) != 0) {
                 free(name);
                 status = -1;
                 break;
             }
-            l->items = items;
             name[space - (line + 9)] = '\0';
             l->items[l->count++] = (struct unmarked){name, name + (space - (line + 9)) + 1, 0};
         }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "grow.h"
 #include "lex.h"
 
 /* Parentheses (groups and parameter lists) nested deeper than this in a
@@ -225,13 +226,11 @@ struct parser {
 static enum gen_status report_add(struct parse_report *report, size_t source,
                                   const struct lex_token *at, char *message)
 {
-    void *items = report->items;
-    if (!message ||
-        buf_reserve(&items, &report->capacity, report->count + 1, sizeof *report->items) != 0) {
+    if (!message || hot__grow(&report->items, &report->capacity, report->count + 1,
+                              sizeof *report->items) != 0) {
         free(message);
         return GEN_NO_MEMORY;
     }
-    report->items = items;
     report->items[report->count++] = (struct parse_diagnostic){
         .source = source,
         .offset = at->offset,
@@ -787,10 +786,8 @@ static int read_specifiers(struct parser *p, size_t i, size_t end, const struct 
 /* Pushes a derivation onto p->chain. */
 static int push_derivation(struct parser *p, struct derivation d)
 {
-    void *chain = p->chain;
-    if (buf_reserve(&chain, &p->chain_capacity, p->chain_count + 1, sizeof *p->chain) != 0)
+    if (hot__grow(&p->chain, &p->chain_capacity, p->chain_count + 1, sizeof *p->chain) != 0)
         return out_of_memory(p);
-    p->chain = chain;
     p->chain[p->chain_count++] = d;
     return 0;
 }
@@ -1240,13 +1237,10 @@ static int closes_innermost(const struct parser *p, const struct lex_token *t)
  * must close the innermost open one). */
 static int push_token(struct parser *p, const struct lex_token *t)
 {
-    void *tokens = p->tokens, *open = p->open;
-    if (buf_reserve(&tokens, &p->capacity, p->count + 1, sizeof *p->tokens) != 0)
+    if (hot__grow(&p->tokens, &p->capacity, p->count + 1, sizeof *p->tokens) != 0)
         return out_of_memory(p);
-    p->tokens = tokens;
-    if (buf_reserve(&open, &p->open_capacity, p->depth + 1, sizeof *p->open) != 0)
+    if (hot__grow(&p->open, &p->open_capacity, p->depth + 1, sizeof *p->open) != 0)
         return out_of_memory(p);
-    p->open = open;
     size_t index = p->count++;
     p->tokens[index].token = *t;
     p->tokens[index].match = index;
@@ -1316,10 +1310,9 @@ static int skip_body(struct parser *p, const struct lex_token *open)
 static int add_span(struct parser *p, size_t start, size_t end)
 {
     struct parse_source *out = p->out;
-    void *markers = out->markers;
-    if (buf_reserve(&markers, &out->marker_capacity, out->marker_count + 1, sizeof *out->markers))
+    if (hot__grow(&out->markers, &out->marker_capacity, out->marker_count + 1,
+                  sizeof *out->markers))
         return out_of_memory(p);
-    out->markers = markers;
     out->markers[out->marker_count++] = (struct parse_span){start, end - start};
     return 0;
 }
@@ -1336,11 +1329,9 @@ static int add_marker(struct parser *p, const struct lex_token *marker)
 static int add_function(struct parser *p)
 {
     struct parse_source *out = p->out;
-    void *functions = out->functions;
-    if (buf_reserve(&functions, &out->function_capacity, out->function_count + 1,
-                    sizeof *out->functions) != 0)
+    if (hot__grow(&out->functions, &out->function_capacity, out->function_count + 1,
+                  sizeof *out->functions) != 0)
         return out_of_memory(p);
-    out->functions = functions;
     struct parse_function f = {0};
     f.name = malloc(p->name_text.size + 1);
     f.signature = malloc(p->signature.size + 1);
@@ -1524,11 +1515,9 @@ static int skip_initializer(struct parser *p)
             continue;
         }
         if (opens) {
-            void *brackets = p->brackets;
-            if (buf_reserve(&brackets, &p->bracket_capacity, p->bracket_count + 1,
-                            sizeof *p->brackets) != 0)
+            if (hot__grow(&p->brackets, &p->bracket_capacity, p->bracket_count + 1,
+                          sizeof *p->brackets) != 0)
                 return out_of_memory(p);
-            p->brackets = brackets;
             p->brackets[p->bracket_count++] = t;
             continue;
         }
@@ -1547,11 +1536,9 @@ static int skip_initializer(struct parser *p)
 static int add_variable(struct parser *p)
 {
     struct parse_source *out = p->out;
-    void *variables = out->variables;
-    if (buf_reserve(&variables, &out->variable_capacity, out->variable_count + 1,
-                    sizeof *out->variables) != 0)
+    if (hot__grow(&out->variables, &out->variable_capacity, out->variable_count + 1,
+                  sizeof *out->variables) != 0)
         return out_of_memory(p);
-    out->variables = variables;
     struct parse_variable v = {0};
     v.name = malloc(p->name_text.size + 1);
     v.type = malloc(p->signature.size + 1);
@@ -1608,11 +1595,9 @@ static int read_marker(struct parser *p, const struct lex_token *marker,
 static int add_external(struct parser *p, const struct lex_token *t)
 {
     struct parse_source *out = p->out;
-    void *externals = out->externals;
-    if (buf_reserve(&externals, &out->external_capacity, out->external_count + 1,
-                    sizeof *out->externals) != 0)
+    if (hot__grow(&out->externals, &out->external_capacity, out->external_count + 1,
+                  sizeof *out->externals) != 0)
         return out_of_memory(p);
-    out->externals = externals;
     struct buf name = {0};
     if (append_spelling(p, &name, t) != 0)
         return out_of_memory(p);
@@ -1799,13 +1784,12 @@ static int compare_externals(const void *a, const void *b)
 static enum gen_status gather_externals(const struct parse_source *sources, size_t count,
                                         struct parse_program *program)
 {
-    size_t total = 0, capacity = 0, kept = 0;
+    size_t total = 0, kept = 0;
     for (size_t s = 0; s < count; s++)
         total += sources[s].external_count;
-    void *e = NULL;
-    if (buf_reserve(&e, &capacity, total, sizeof *program->externals) != 0)
+    program->externals = calloc(total ? total : 1, sizeof *program->externals);
+    if (!program->externals)
         return GEN_NO_MEMORY;
-    program->externals = e;
     for (size_t s = 0; s < count; s++) {
         for (size_t i = 0; i < sources[s].external_count; i++)
             program->externals[program->external_count++] = &sources[s].externals[i];
@@ -1855,18 +1839,15 @@ static enum gen_status check_clash(struct parse_report *report, const char *cons
 static enum gen_status gather(const struct parse_source *sources, size_t count,
                               struct parse_program *program)
 {
-    size_t functions = 0, variables = 0, capacity = 0, variable_capacity = 0;
+    size_t functions = 0, variables = 0;
     for (size_t s = 0; s < count; s++) {
         functions += sources[s].function_count;
         variables += sources[s].variable_count;
     }
-    void *f = NULL, *v = NULL;
-    if (buf_reserve(&f, &capacity, functions, sizeof *program->functions) != 0)
+    program->functions = calloc(functions ? functions : 1, sizeof *program->functions);
+    program->variables = calloc(variables ? variables : 1, sizeof *program->variables);
+    if (!program->functions || !program->variables)
         return GEN_NO_MEMORY;
-    program->functions = f;
-    if (buf_reserve(&v, &variable_capacity, variables, sizeof *program->variables) != 0)
-        return GEN_NO_MEMORY;
-    program->variables = v;
     for (size_t s = 0; s < count; s++) {
         for (size_t i = 0; i < sources[s].function_count; i++)
             program->functions[program->count++] = &sources[s].functions[i];

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "grow.h"
 #include "build_round.h"
 #include "description.h"
 #include "os.h"
@@ -111,7 +112,7 @@ static int paths_add(struct paths *p, const char *path)
             return 0;
     }
     char *copy = buf_format("%s", path);
-    if (!copy || buf_reserve((void **)&p->items, &p->capacity, p->count + 1, sizeof *p->items)) {
+    if (!copy || hot__grow(&p->items, &p->capacity, p->count + 1, sizeof *p->items)) {
         free(copy);
         return -1;
     }

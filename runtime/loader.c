@@ -83,7 +83,7 @@ static struct {
     unsigned char *image;               /* the bytes of the last private copy, checked */
     size_t image_capacity;              /* kept between loads up to KEEP_IMAGE_BYTES */
     struct version *versions;           /* every version kept mapped, oldest first */
-    size_t version_count;
+    size_t version_count, version_capacity;
     size_t published;                    /* index in versions of the one published */
     long numbered;                       /* the number the last load was given */
     _Atomic long version;                /* the published version's number, 0 if none */
@@ -488,15 +488,12 @@ static long keep_version(void *handle, const char *path, const hot_abi_code *slo
                          const struct hot_abi_table *table, struct hot__layouts *layouts,
                          struct hot__code *code, const char *stamp_text)
 {
-    struct version *grown = realloc(L.versions, (L.version_count + 1) * sizeof *grown);
     char *copy = strdup(path);
-    if (!grown || !copy) {
+    if (!copy ||
+        hot__grow(&L.versions, &L.version_capacity, L.version_count + 1, sizeof *L.versions)) {
         free(copy);
-        if (grown)
-            L.versions = grown;
         return fail(HOT_E_NO_MEMORY, "out of memory");
     }
-    L.versions = grown;
     struct version *v = &L.versions[L.version_count++];
     *v = (struct version){++L.numbered, handle, copy, slots, table, layouts, code, "", 0, 0};
     snprintf(v->stamp, sizeof v->stamp, "%s", stamp_text ? stamp_text : "");
@@ -1355,6 +1352,7 @@ long hot__cleanup(void)
     hot__persist_reset();
     free(L.versions);
     L.versions = NULL;
+    L.version_capacity = 0;
     free(L.image);
     L.image = NULL;
     L.image_capacity = 0;
