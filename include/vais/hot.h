@@ -1,4 +1,4 @@
-/* std/include/vais/hot.h
+/* include/vais/hot.h
  * The C API of vais-hot, the counterpart of the Vais language's std/hot.vais.
  * A program needs none of it (auto mode reloads by itself); with it, the
  * program chooses when to reload. In HOT OFF builds every call links and

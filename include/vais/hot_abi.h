@@ -1,4 +1,4 @@
-/* runtime/include/vais/hot_abi.h
+/* include/vais/hot_abi.h
  * The binary contract between generated code (templates/) and the runtime.
  * Invariant: any change to a struct here bumps HOT_ABI_FORMAT, so a library
  * built against another layout is refused, never misread. Not for programs:

@@ -1,4 +1,4 @@
-/* runtime/include/vais/hot_status.h
+/* include/vais/hot_status.h
  * Every status the hot_* API returns, from one X-macro table so that names,
  * numbers and texts cannot drift. Invariant: HOT_OK is 0 and every error is
  * negative; numbers never change meaning once released. */
