@@ -385,7 +385,7 @@ function(_vais_hot_make where name hot)
     target_link_options(${name} PRIVATE "$<${on}:LINKER:--build-id>")
     # When the core's link fails because it calls a function a hot source
     # defines without its marker, `vais-hot link` names each one (see
-    # generator/link.h). A launcher, not an input: a new helper in a hot
+    # tool/link.h). A launcher, not an input: a new helper in a hot
     # source relinks nothing, and a link that succeeds is left alone.
     _vais_hot_tool_path(tool)
     if(tool)
@@ -584,7 +584,7 @@ endfunction()
 
 # Writes <build>/vais_hot/<name>.watch, what `vais-hot watch <build> <name>`
 # and the build's `vais-hot check` read about the program (see
-# generator/description.h): one "key value" line each (values are absolute
+# tool/description.h): one "key value" line each (values are absolute
 # paths or names; "source" and "unit" repeat); sets out to its path. Its
 # generator expressions name both halves' files without making either depend
 # on the other. Multi-config generators get one file per configuration,

@@ -25,7 +25,7 @@ endif()
 
 include(ExternalProject)
 set(vais_hot_host "${PROJECT_BINARY_DIR}/vais-hot-host")
-set(vais_hot_host_tool "${vais_hot_host}/build/generator/vais-hot${CMAKE_HOST_EXECUTABLE_SUFFIX}")
+set(vais_hot_host_tool "${vais_hot_host}/build/tool/vais-hot${CMAKE_HOST_EXECUTABLE_SUFFIX}")
 set(vais_hot_host_args -DVAIS_HOT_TOOL_ONLY=ON -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF
     -DVAIS_HOT_INSTALL=OFF)
 if(VAIS_HOT_HOST_C_COMPILER)

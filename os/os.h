@@ -9,7 +9,7 @@
  * guard (guard_posix.c, a seam of its own) and the code of one target
  * (lazy_<arch>.c, patch_<arch>.c); <elf.h> is the ELF format's, which the
  * image readers parse. The command still stats, lists and writes files
- * with POSIX calls of its own (generator/main.c, exports.c, watch.c). */
+ * with POSIX calls of its own (tool/main.c, exports.c, watch.c). */
 #ifndef VAIS_HOT_OS_H
 #define VAIS_HOT_OS_H
 

@@ -95,7 +95,7 @@ export TMPDIR="$work/tmp"
 cmake -S "$work/src" -B "$work/build" -G Ninja -DCMAKE_C_COMPILER="$cc" -DCMAKE_BUILD_TYPE=Debug \
     -DVAIS_HOT_DIR="$vais_hot_dir" >"$work/configure.err" 2>&1 || fail "configure failed"
 cmake --build "$work/build" >"$work/build.err" 2>&1 || fail "build failed"
-vais_hot="$work/build/vais-hot/generator/vais-hot"
+vais_hot="$work/build/vais-hot/tool/vais-hot"
 
 # The last .ninja_log entry whose output matches the awk regex $1, as
 # "start end" (ms since its ninja began). Ninja may compact its log at any

@@ -180,7 +180,7 @@ TOOLCHAIN
             fail "$1/app under qemu"
     }
     build "$work/built" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCMAKE_BUILD_TYPE=Release
-    [[ -x $work/built/vais-hot/vais-hot-host/build/generator/vais-hot ]] ||
+    [[ -x $work/built/vais-hot/vais-hot-host/build/tool/vais-hot ]] ||
         fail "no vais-hot was built for the build machine"
     runs_on_aarch64 "$work/built"
     # HOT ON (a Debug build's default) needs the runtime, not there yet.
@@ -192,7 +192,7 @@ TOOLCHAIN
         >"$work/native.log" 2>&1 && cmake --build "$work/native" >>"$work/native.log" 2>&1 ||
         { cat "$work/native.log"; fail "could not build a native vais-hot"; }
     build "$work/named" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCMAKE_BUILD_TYPE=Release \
-        -DVAIS_HOT_HOST_TOOL="$work/native/generator/vais-hot"
+        -DVAIS_HOT_HOST_TOOL="$work/native/tool/vais-hot"
     [[ ! -e $work/named/vais-hot/vais-hot-host ]] || fail "VAIS_HOT_HOST_TOOL given, and one was built"
     runs_on_aarch64 "$work/named"
     configure_fails "$work/wrong" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCMAKE_BUILD_TYPE=Release \
@@ -218,7 +218,7 @@ multi_config)
     grep -qF 'VAIS_HOT_REBUILD=\"'"$(command -v cmake)"'\",\"--build\",\"'"$work/multi"'\",\"--config\",\"RelWithDebInfo\"' \
         "$work/multi/CMakeFiles/impl-RelWithDebInfo.ninja" || fail "hot_start rebuilds another configuration"
     # watch builds the configuration it is given, and only a hot one.
-    tool=$work/multi/vais-hot/generator/Debug/vais-hot
+    tool=$work/multi/vais-hot/tool/Debug/vais-hot
     ! "$tool" watch "$work/multi" app 2>"$work/watch.err" &&
         grep -qF "is a multi-config build tree: name the configuration to build, e.g. --config Debug" \
             "$work/watch.err" || { cat "$work/watch.err"; fail "watch without --config"; }

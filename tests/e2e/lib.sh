@@ -143,7 +143,7 @@ start_watch() {
     local out=$1 err=$2
     shift 2
     trap 'stop_watch TERM; e2e_cleanup' EXIT
-    "$work/build/vais-hot/generator/vais-hot" watch "$@" >"$out" 2>"$err" &
+    "$work/build/vais-hot/tool/vais-hot" watch "$@" >"$out" 2>"$err" &
     watch_pid=$!
     wait_for_text "$err" "vais-hot: watching " 60
 }

@@ -5,7 +5,7 @@
  * the dynamic loader trusts, and the summary) on arbitrary bytes, read as a
  * hot library and as a core, and compared with themselves; and the vais-hot
  * command's symbol tables and its check that a library is whole
- * (generator/elf_symbols.c). A library can be corrupt in any way; both must
+ * (tool/elf_symbols.c). A library can be corrupt in any way; both must
  * refuse it, never crash on it. Bytes that are a summary are decoded and
  * compared as one, and so are those that are a core's summary file; a
  * library's summary must decode to what it encoded, a core's for its own

@@ -1,5 +1,5 @@
 /* tests/generator/test_elf_symbols.c
- * Unit tests of generator/elf_symbols.c on this test's own files: its object
+ * Unit tests of tool/elf_symbols.c on this test's own files: its object
  * file keeps a hidden symbol's visibility, its executable makes it local;
  * what is undefined, weak or exported reads as such; and every truncation
  * and many corruptions of the object end in a status, reading nothing

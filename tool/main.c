@@ -1,4 +1,4 @@
-/* generator/main.c
+/* tool/main.c
  * The vais-hot command: its table of commands (watch, gen, stamp, needs,
  * check, link), from which dispatch, the overview and each command's help
  * come; and the commands that write build files: gen (hot sources ->

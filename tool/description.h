@@ -1,4 +1,4 @@
-/* generator/description.h
+/* tool/description.h
  * What the build says about one program: the file vais_add_hot_executable
  * writes at <build>/vais_hot/<name>.watch (file(GENERATE), so it names the
  * built files without making one target depend on another), one

@@ -1,4 +1,4 @@
-/* generator/watch.c
+/* tool/watch.c
  * `vais-hot watch`: learns a program's hot sources from the description its
  * build wrote and their headers from Ninja's deps, watches their directories,
  * and rebuilds <name>_hot on each save (the core too when signatures change);

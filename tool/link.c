@@ -1,4 +1,4 @@
-/* generator/link.c
+/* tool/link.c
  * `vais-hot link LIST -- COMMAND...`. LIST is what `vais-hot gen
  * --unmarked` wrote: "program NAME", then "function NAME FILE" for each
  * function a hot source defines without a marker. The link's output (stdout

@@ -1,4 +1,4 @@
-/* generator/exports.c
+/* tool/exports.c
  * `vais-hot check`: a hot library needs some symbols from the core; the
  * dynamic loader finds only those the core exports, so one the core defines
  * hidden (-fvisibility=hidden, a visibility attribute) built fine and then

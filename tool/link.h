@@ -1,4 +1,4 @@
-/* generator/link.h
+/* tool/link.h
  * `vais-hot link`: runs the core's link (as its linker launcher) and, when
  * it fails because the core calls functions that hot sources define
  * without '#[hot]', says so in one line per function in place of the

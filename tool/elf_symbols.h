@@ -1,4 +1,4 @@
-/* generator/elf_symbols.h
+/* tool/elf_symbols.h
  * The symbol tables of an ELF64 little-endian file in memory: what a hot
  * library needs, what a core exports and defines, and what its objects hide,
  * for `vais-hot check`. Invariant: reads only the bytes it is given, each offset

@@ -1,4 +1,4 @@
-/* generator/summarize.h
+/* tool/summarize.h
  * The summaries the build writes (runtime/summary.h): what debug
  * information tells the loader, read once by the build. `vais-hot stamp`
  * writes a hot library's, so that a running program reloads without

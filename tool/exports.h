@@ -1,4 +1,4 @@
-/* generator/exports.h
+/* tool/exports.h
  * `vais-hot check`: at build time, whether the core exports every symbol its
  * hot library needs from it. Invariant: reads files, writes none. */
 #ifndef VAIS_HOT_GEN_EXPORTS_H

@@ -1,4 +1,4 @@
-/* generator/watch.h
+/* tool/watch.h
  * `vais-hot watch`: rebuild a program's hot library on every save.
  * Invariant: the only part of the vais-hot command that starts processes;
  * it does so through the runtime's OS seam (os.h), never through a shell. */

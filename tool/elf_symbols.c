@@ -1,4 +1,4 @@
-/* generator/elf_symbols.c
+/* tool/elf_symbols.c
  * The symbol tables of an ELF64 little-endian file in memory.
  * Invariant: every field is read through le(), after the bytes it lies in
  * were checked to be inside the file; a name must end inside its table. */

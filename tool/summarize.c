@@ -1,4 +1,4 @@
-/* generator/summarize.c
+/* tool/summarize.c
  * Summaries, by the runtime's own readers (VaisHot::image). A library's:
  * the checks that make its file safe to read, its table, then the summary.
  * A core's: its build ID, then the summary of every type it names. */

@@ -1,4 +1,4 @@
-/* generator/description.c
+/* tool/description.c
  * What the build says about one program, read from the file that
  * vais_add_hot_executable writes. Invariant: the text is read once and split
  * in place; every field points into it. */
