@@ -1,5 +1,8 @@
 /* runtime/loader.c
- * Loads, validates and publishes versions of the hot library.
+ * Loads, validates and publishes versions of the hot library: a load
+ * admits a build (a private copy, every check on its bytes, none of it
+ * mapped) and then publishes it (opened, bound, kept, its slots made the
+ * ones the stubs jump through).
  * Invariants: the slot array the stubs jump through always comes from a
  * library that passed every check; a published version stays mapped until
  * hot__cleanup, or until a safe point the program declares (hot_safe_point)
@@ -21,8 +24,8 @@
 #include "summary.h"
 #include "table_file.h"
 
-#include <pthread.h>
 #include <assert.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -66,47 +69,66 @@ struct version {
     int copy_removed;                  /* its private copy is off the disk; it stays mapped */
 };
 
+/* What hot_check does not try again until it changes: a build refused, or
+ * rolled back from after a crash, named by the text of its stamp; or a
+ * stamp others may write, named by the text of its refusal (said once). */
+struct skip {
+    enum { SKIP_NOTHING, SKIP_BUILD, SKIP_STAMP } kind;
+    char text[STAMP_CAPACITY];
+    int before_load; /* SKIP_BUILD: refused while no version was loaded */
+};
+
 static struct {
     pthread_mutex_t lock;
+
+    /* The program, from its stubs (before main) and its own file. */
     const struct hot_abi_manifest *manifest; /* from the stubs, before main */
     const hot_abi_code *lazy_slots;          /* *manifest->active at registration */
-    enum mode mode;
-    char library[PATH_CAPACITY];        /* the hot library in use */
-    char stamp[PATH_CAPACITY];          /* library + HOT_ABI_STAMP_SUFFIX */
-    char summary[PATH_CAPACITY];        /* library + HOT_ABI_SUMMARY_SUFFIX */
-    char loaded_stamp[STAMP_CAPACITY];  /* stamp text of the published build */
-    char refused_stamp[STAMP_CAPACITY]; /* stamp text of the last refused build */
-    char read_text[STAMP_CAPACITY];     /* the stamp as last read, while read_file says */
-    struct hot__file_id read_file;      /* its identity then; all zero: read it again */
-    char private_dir[PATH_CAPACITY];    /* "" until the first load */
-    unsigned long attempts;             /* names private copies uniquely */
-    unsigned char *image;               /* the bytes of the last private copy, checked */
-    size_t image_capacity;              /* kept between loads up to KEEP_IMAGE_BYTES */
-    struct version *versions;           /* every version kept mapped, oldest first */
-    size_t version_count, version_capacity;
-    size_t published;                    /* index in versions of the one published */
-    long numbered;                       /* the number the last load was given */
-    _Atomic long version;                /* the published version's number, 0 if none */
-    void (*on_reload)(long version);     /* after a reload, outside the lock */
-    void (*before_reload)(long version); /* before a reload, under the lock */
-    size_t keep;                         /* versions kept at a safe point; 0: all */
-    char error[1024];                    /* text of the last failure */
-    struct watcher *watcher;             /* auto mode's, or NULL */
-    long private_owner;                  /* the process that made private_dir */
-    int refused_before_load;             /* refused_stamp was refused with nothing loaded */
-    const struct hot__core_info *core;   /* the core's types and functions; NULL until used */
-    int library_layouts_missing;         /* said once that a build had no debug information */
-    const char **sorted_sources;         /* the manifest's hot sources in strcmp order, once used */
+    const char **sorted_sources; /* the manifest's hot sources in strcmp order, once used */
     size_t source_count;
-    /* hot_check with nothing new: the last look at the stamp found nothing
-     * pending (settled), and the notice has seen no change to it since, so
-     * there is nothing to look at until RECHECK_NS has passed (a change the
-     * notice cannot see, such as one on another machine's mount, waits that
-     * long). Without a notice, each hot_check looks. */
+    const struct hot__core_info *core; /* the core's types and functions; NULL until used */
+
+    /* Where builds land: the library, and its stamp and summary beside it. */
+    char library[PATH_CAPACITY];    /* the hot library in use */
+    char stamp[PATH_CAPACITY];      /* library + HOT_ABI_STAMP_SUFFIX */
+    char summary[PATH_CAPACITY];    /* library + HOT_ABI_SUMMARY_SUFFIX */
+    char read_text[STAMP_CAPACITY]; /* the stamp as last read, while read_file says */
+    struct hot__file_id read_file;  /* its identity then; all zero: read it again */
+
+    /* Where builds are copied to be checked and loaded. */
+    char private_dir[PATH_CAPACITY]; /* "" until the first load */
+    long private_owner;              /* the process that made private_dir */
+    unsigned long attempts;          /* names private copies uniquely */
+    unsigned char *image;            /* the bytes of the last private copy, checked */
+    size_t image_capacity;           /* kept between loads up to KEEP_IMAGE_BYTES */
+
+    /* The versions mapped, the one published, and what is not tried again. */
+    struct version *versions; /* every version kept mapped, oldest first */
+    size_t version_count, version_capacity;
+    size_t published;     /* index in versions of the one published (published_locked) */
+    long numbered;        /* the number the last load was given */
+    _Atomic long version; /* the published version's number, 0 if none */
+    size_t keep;          /* versions kept at a safe point; 0: all */
+    struct skip skip;     /* what hot_check does not try again */
+
+    /* How new builds are noticed: auto mode's watcher, or hot_check's
+     * looks. With nothing new, hot_check looks at the stamp only when the
+     * notice has seen a change since the last look found nothing pending
+     * (settled), or RECHECK_NS has passed (a change the notice cannot see,
+     * such as one on another machine's mount, waits that long). Without a
+     * notice, each hot_check looks. */
+    enum mode mode;
+    struct watcher *watcher;   /* auto mode's, or NULL */
     struct hot__watch *notice; /* the stamp, in manual mode; NULL: none yet */
     long long notice_tried_ns; /* when opening it last failed */
     long long looked_ns;       /* when hot_check last looked at the stamp */
     int settled;               /* the last look found nothing pending */
+
+    /* What the program is told. */
+    void (*on_reload)(long version);     /* after a reload, outside the lock */
+    void (*before_reload)(long version); /* before a reload, under the lock */
+    char error[1024];                    /* text of the last failure */
+    int library_layouts_missing;         /* said once that a build had no debug information */
 } L = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 /* Sets L.error and returns status, for `return fail(...)`; the caller holds
@@ -191,7 +213,7 @@ static void use_library(const char *path)
     snprintf(L.stamp, sizeof L.stamp, "%s%s", path, HOT_ABI_STAMP_SUFFIX);
     snprintf(L.summary, sizeof L.summary, "%s%s", path, HOT_ABI_SUMMARY_SUFFIX);
     L.read_file = (struct hot__file_id){0};
-    L.loaded_stamp[0] = L.refused_stamp[0] = '\0';
+    L.skip = (struct skip){SKIP_NOTHING, "", 0};
 }
 
 /* 1 if private_dir was made by this process, not inherited through fork. */
@@ -450,6 +472,13 @@ static long read_summary_locked(const struct stamp *stamp, const unsigned char *
     return HOT_OK;
 }
 
+/* The version published, or NULL when none is. */
+static const struct version *published_locked(void)
+{
+    assert(locker.held);
+    return atomic_load(&L.version) > 0 ? &L.versions[L.published] : NULL;
+}
+
 /* HOT_OK if every type the new build shares with the core and with the
  * running build is laid out as they have it. */
 static long check_layouts_locked(const struct hot__layouts *next)
@@ -460,7 +489,8 @@ static long check_layouts_locked(const struct hot__layouts *next)
     char why[640];
     const char *file, *program = L.manifest->program;
     long version = atomic_load(&L.version);
-    const struct hot__layouts *running = version > 0 ? L.versions[L.published].layouts : NULL;
+    const struct version *published = published_locked();
+    const struct hot__layouts *running = published ? published->layouts : NULL;
     read_core_locked();
     enum hot__layouts_side side =
         hot__layouts_differ(next, L.core->layouts, running, why, sizeof why, &file);
@@ -515,7 +545,6 @@ static void publish_locked(size_t index, const struct version *was)
     atomic_store_explicit(L.manifest->active, v->slots, memory_order_release);
     hot__code_publish(v->code, v->number, was ? was->code : NULL, was ? was->number : 0);
     L.published = index;
-    snprintf(L.loaded_stamp, sizeof L.loaded_stamp, "%s", v->stamp);
 }
 
 /* The #[persist] variable called name in table, or NULL. */
@@ -539,7 +568,7 @@ static long bind_variables_locked(const struct hot_abi_table *table,
                                   const struct hot__persist_places *places, void *handle)
 {
     assert(locker.held);
-    const struct version *running = atomic_load(&L.version) > 0 ? &L.versions[L.published] : NULL;
+    const struct version *running = published_locked();
     size_t count = table->variables ? table->variable_count : 0;
     const struct hot_abi_variable **from = calloc(count ? count : 1, sizeof *from);
     if (!from)
@@ -727,32 +756,96 @@ static void forget_image(void)
     }
 }
 
-/* Copies, checks, opens and publishes the library as it is now. When
- * stamp_text is given, the library must be the very file it vouches for.
- * Every check (the file, the symbols it needs, its table and signatures,
- * its layouts and prototypes) reads the private copy, and only a build
- * that passed them all is opened: opening runs its constructors, so no
- * code of a refused build ever runs. Returns 1 published, 0 not ready (a
- * build is still writing the file), or a negative status with L.error
- * set. */
-static long load_locked(const char *stamp_text, const struct stamp *stamp)
+/* A build that passed every check of its file and is not mapped yet: its
+ * private copy, its table as the file has it, where each manifest function
+ * is in that table, its summary, and the places of its #[persist]
+ * variables. */
+struct admitted {
+    char copy[PATH_CAPACITY + 64];
+    struct hot__table_file table;
+    uint32_t *entry_of; /* per manifest function: its entry in the table */
+    struct hot__summary summary;
+    struct hot__persist_places *places;
+};
+
+/* Forgets what *a holds and removes its private copy. */
+static void admitted_drop(struct admitted *a)
+{
+    hot__table_file_free(&a->table);
+    free(a->entry_of);
+    hot__summary_free(&a->summary);
+    hot__persist_places_free(a->places);
+    if (a->copy[0])
+        hot__os_remove_file(a->copy);
+    memset(a, 0, sizeof *a);
+}
+
+/* Reads the table of the checked file image[0..size) into *a and checks
+ * it against the manifest (validate). Returns HOT_OK or a refusal. */
+static long read_table_locked(const unsigned char *image, size_t size,
+                              const struct hot__elf_pointers *pointers, struct admitted *a)
 {
     assert(locker.held);
-    char err[768], copy[PATH_CAPACITY + 64];
-    struct hot__file_id before, after;
-    long long start = hot__os_now_ns();
-    const hot_abi_code *slots = NULL;
-    void *handle = NULL;
-    const unsigned char *image = NULL; /* the private copy's bytes, read once for every check */
-    size_t image_size = 0;
-    struct hot__summary summary = {0}; /* its layouts and functions */
-    struct hot__code *code = NULL;
-    struct hot__persist_places *places = NULL;
-    struct hot__table_file file_table = {0};
-    uint32_t *entry_of = NULL;                 /* per manifest function: its entry in the table */
-    struct hot__elf_pointers *pointers = NULL; /* of image: what its relocations make */
-    long status;
+    char err[768];
+    int read = hot__table_file_read(image, size, pointers, &a->table, err, sizeof err);
+    if (read == -1)
+        return fail(HOT_E_NOT_HOT, "'%s' %s", L.library, err);
+    if (read == -3)
+        return fail(HOT_E_NO_MEMORY, "'%s' %s", L.library, err);
+    if (read != 0)
+        return fail(HOT_E_NOT_HOT, "'%s' %s; build '%s_hot' again", L.library, err,
+                    L.manifest->program);
+    if (!(a->entry_of = calloc(L.manifest->count ? L.manifest->count : 1, sizeof *a->entry_of)))
+        return fail(HOT_E_NO_MEMORY, "out of memory");
+    return validate(&a->table.table, a->entry_of);
+}
 
+/* Checks the file image[0..size) of a private copy of the library (whose
+ * size was file_size when copied) into *a: the ELF file and what the
+ * dynamic loader trusts, its table and signatures, the symbols it needs
+ * from the core, its layouts and prototypes. Returns HOT_OK or a refusal. */
+static long check_file_locked(const struct stamp *stamp, const unsigned char *image, size_t size,
+                              long long file_size, struct admitted *a)
+{
+    assert(locker.held);
+    char err[768];
+    /* The bytes must be the ones the stamp vouches for: damage since the
+     * build (on disk, by a tool) leaves the file's identity as it was. */
+    if (stamp && hot_abi_content_hash(image, size) != stamp->content)
+        return fail(HOT_E_BAD_FILE,
+                    "'%s' is not the file its stamp vouches for: its bytes changed since it "
+                    "was built (damaged on disk, or by a tool); build '%s_hot' again",
+                    L.library, L.manifest->program);
+    struct hot__elf_pointers *pointers = NULL; /* what its relocations make */
+    int bad = hot__elf_check(image, size, file_size, err, sizeof err) != 0;
+    if (!bad && !(pointers = hot__elf_pointers_new(image, size)))
+        return fail(HOT_E_NO_MEMORY, "out of memory");
+    int checked = bad ? -1 : hot__elf_check_dynamic(image, size, pointers, err, sizeof err);
+    long status = checked == -2  ? fail(HOT_E_NO_MEMORY, "'%s' %s", L.library, err)
+                  : checked != 0 ? fail(HOT_E_BAD_FILE, "'%s' %s; build '%s_hot' again", L.library,
+                                        err, L.manifest->program)
+                                 : read_table_locked(image, size, pointers, a);
+    if (status == HOT_OK)
+        status = check_needs(image, size);
+    if (status == HOT_OK)
+        status = check_build_locked(stamp, image, size, &a->table.table, &a->summary, &a->places);
+    hot__elf_pointers_free(pointers);
+    return status;
+}
+
+/* Makes a private copy of the library as it is now and checks it into *a,
+ * none of it mapped as code. When stamp is given, the library must be the
+ * very file it vouches for. Returns 1 admitted; 0 not ready (a build is
+ * still writing the file); or a negative status with L.error set. Unless
+ * 1, *a holds nothing and the copy is gone. */
+static long admit_locked(const struct stamp *stamp, struct admitted *a)
+{
+    assert(locker.held);
+    char err[768];
+    struct hot__file_id before, after;
+    size_t size = 0;
+    long checked;
+    memset(a, 0, sizeof *a);
     if (!private_dir_ours()) {
         char note[768];
         if (hot__os_private_dir("vais-hot-", L.library, L.private_dir, sizeof L.private_dir, note,
@@ -762,111 +855,102 @@ static long load_locked(const char *stamp_text, const struct stamp *stamp)
             hot__say("%s", note);
         L.private_owner = hot__os_pid();
     }
-    int length =
-        snprintf(copy, sizeof copy, "%s/%lu-%s", L.private_dir, ++L.attempts, base_name(L.library));
-    if (length < 0 || (size_t)length >= sizeof copy)
+    int length = snprintf(a->copy, sizeof a->copy, "%s/%lu-%s", L.private_dir, ++L.attempts,
+                          base_name(L.library));
+    if (length < 0 || (size_t)length >= sizeof a->copy) {
+        a->copy[0] = '\0';
         return fail(HOT_E_IO, "the private copy of '%s' would have too long a path", L.library);
-    int copied = hot__os_copy_file(L.library, copy, &L.image, &L.image_capacity, &image_size,
-                                   &before, &after, err, sizeof err);
+    }
+    int copied = hot__os_copy_file(L.library, a->copy, &L.image, &L.image_capacity, &size, &before,
+                                   &after, err, sizeof err);
+    long status = 1;
     if (copied == HOT_OS_FILE_UNSAFE)
-        return fail(HOT_E_UNSAFE,
-                    "%s; refused, as whoever can write it could run code in this program", err);
-    if (copied == HOT_OS_FILE_STOPPED) /* a full disk, say: a build would not help */
-        return fail(HOT_E_IO, "%s", err);
-    if (copied == HOT_OS_FILE_NO_MEMORY)
-        return fail(HOT_E_NO_MEMORY, "%s", err);
-    if (copied != 0)
-        return fail(HOT_E_IO, "%s; build '%s_hot'", err, L.manifest->program);
-    if (!hot__file_id_equal(&before, &after) ||
-        (stamp && !hot__file_id_equal(&before, &stamp->id))) {
+        status = fail(HOT_E_UNSAFE,
+                      "%s; refused, as whoever can write it could run code in this program", err);
+    else if (copied == HOT_OS_FILE_STOPPED) /* a full disk, say: a build would not help */
+        status = fail(HOT_E_IO, "%s", err);
+    else if (copied == HOT_OS_FILE_NO_MEMORY)
+        status = fail(HOT_E_NO_MEMORY, "%s", err);
+    else if (copied != 0)
+        status = fail(HOT_E_IO, "%s; build '%s_hot'", err, L.manifest->program);
+    else if (!hot__file_id_equal(&before, &after) ||
+             (stamp && !hot__file_id_equal(&before, &stamp->id)))
         status = 0;
-        goto refused;
-    }
-    image = L.image;
-    /* The bytes must be the ones the stamp vouches for: damage since the
-     * build (on disk, by a tool) leaves the file's identity as it was. */
-    if (stamp && hot_abi_content_hash(image, image_size) != stamp->content) {
-        status = fail(HOT_E_BAD_FILE,
-                      "'%s' is not the file its stamp vouches for: its bytes changed since it "
-                      "was built (damaged on disk, or by a tool); build '%s_hot' again",
-                      L.library, L.manifest->program);
-        goto refused;
-    }
-    int bad = hot__elf_check(image, image_size, after.size, err, sizeof err) != 0;
-    if (!bad && !(pointers = hot__elf_pointers_new(image, image_size))) {
-        status = fail(HOT_E_NO_MEMORY, "out of memory");
-        goto refused;
-    }
-    int checked = bad ? -1 : hot__elf_check_dynamic(image, image_size, pointers, err, sizeof err);
-    if (checked == -2) {
-        status = fail(HOT_E_NO_MEMORY, "'%s' %s", L.library, err);
-        goto refused;
-    }
-    if (checked != 0) {
-        status = fail(HOT_E_BAD_FILE, "'%s' %s; build '%s_hot' again", L.library, err,
-                      L.manifest->program);
-        goto refused;
-    }
-    /* Every check reads the file: only a build that passed is loaded, as
-     * loading runs its constructors. */
-    int table_read =
-        hot__table_file_read(image, image_size, pointers, &file_table, err, sizeof err);
-    if (table_read == -1)
-        status = fail(HOT_E_NOT_HOT, "'%s' %s", L.library, err);
-    else if (table_read == -3)
-        status = fail(HOT_E_NO_MEMORY, "'%s' %s", L.library, err);
-    else if (table_read != 0)
-        status = fail(HOT_E_NOT_HOT, "'%s' %s; build '%s_hot' again", L.library, err,
-                      L.manifest->program);
-    else if (!(entry_of = calloc(L.manifest->count ? L.manifest->count : 1, sizeof *entry_of)))
-        status = fail(HOT_E_NO_MEMORY, "out of memory");
-    else
-        status = validate(&file_table.table, entry_of);
-    if (status == HOT_OK)
-        status = check_needs(image, image_size);
-    if (status == HOT_OK)
-        status = check_build_locked(stamp, image, image_size, &file_table.table, &summary, &places);
-    hot__elf_pointers_free(pointers);
-    pointers = NULL;
+    else if ((checked = check_file_locked(stamp, L.image, size, after.size, a)) != HOT_OK)
+        status = checked;
     forget_image();
-    if (status != HOT_OK)
-        goto refused;
-    handle = hot__os_library_open(copy, err, sizeof err);
+    if (status != 1)
+        admitted_drop(a); /* the copy too: hot__os_copy_file left none when it failed */
+    return status;
+}
+
+/* Opens the admitted build *a (which it takes over), binds its #[persist]
+ * variables and publishes it as the next version: opening runs its
+ * constructors, which only a build that passed every check may do. The
+ * table as loaded must be the one checked, each pointer leading where it
+ * did in the file: only then is it read. Returns 1, or a negative status
+ * with L.error set, when nothing of it stays. */
+static long publish_admitted_locked(struct admitted *a, const char *stamp_text)
+{
+    assert(locker.held);
+    char err[768];
+    const hot_abi_code *slots = NULL;
+    struct hot__code *code = NULL;
+    long status = HOT_OK;
+    void *handle = hot__os_library_open(a->copy, err, sizeof err);
     if (!handle) {
         status = fail(HOT_E_LOAD, "cannot load '%s': %s", L.library, err);
-        goto refused;
+        admitted_drop(a);
+        return status;
     }
-    /* The table as loaded must be the one checked, each pointer leading
-     * where it did in the file: only then is it read. */
     const struct hot_abi_table *table = hot__os_library_symbol(handle, HOT_ABI_TABLE_SYMBOL);
     uintptr_t bias = hot__os_library_bias(handle);
     if (!bias)
         status = fail(HOT_E_LOAD, "cannot tell where '%s' was loaded", L.library);
-    else if (!table || !hot__table_file_matches(&file_table, table, bias))
+    else if (!table || !hot__table_file_matches(&a->table, table, bias))
         status =
             fail(HOT_E_BAD_FILE, "'%s' as loaded is not what its file said; build '%s_hot' again",
                  L.library, L.manifest->program);
-    else if (!(slots = make_slots(table, entry_of)))
+    else if (!(slots = make_slots(table, a->entry_of)))
         status = fail(HOT_E_NO_MEMORY, "out of memory");
-    if (status == HOT_OK && !(code = hot__code_new(&summary.functions, bias)))
+    if (status == HOT_OK && !(code = hot__code_new(&a->summary.functions, bias)))
         status = fail(HOT_E_NO_MEMORY, "out of memory");
-    hot__functions_free(&summary.functions);
     if (status == HOT_OK)
-        status = bind_variables_locked(table, summary.layouts, places, handle);
-    hot__persist_places_free(places);
-    places = NULL;
-    if (status != HOT_OK)
-        goto refused;
-    status = keep_version(handle, copy, slots, table, summary.layouts, code, stamp_text);
-    if (status != HOT_OK)
-        goto refused;
-    hot__table_file_free(&file_table);
-    free(entry_of);
+        status = bind_variables_locked(table, a->summary.layouts, a->places, handle);
+    if (status == HOT_OK)
+        status = keep_version(handle, a->copy, slots, table, a->summary.layouts, code, stamp_text);
+    if (status != HOT_OK) {
+        free((void *)slots);
+        hot__code_free(code);
+        hot__os_library_close(handle);
+        admitted_drop(a);
+        return status;
+    }
+    a->summary.layouts = NULL; /* the version's now, as are its copy and code */
+    a->copy[0] = '\0';
+    admitted_drop(a);
     bound_copies_locked();
-    long was = atomic_load(&L.version) > 0 ? (long)L.published : -1;
-    if (L.before_reload && was >= 0)
-        L.before_reload(atomic_load(&L.version));
-    publish_locked(L.version_count - 1, was >= 0 ? &L.versions[was] : NULL);
+    const struct version *was = published_locked();
+    if (L.before_reload && was)
+        L.before_reload(was->number);
+    publish_locked(L.version_count - 1, was);
+    return 1;
+}
+
+/* Copies, checks, opens and publishes the library as it is now: a build
+ * admitted, then published. When stamp_text is given, the library must be
+ * the very file it vouches for. Returns 1 published, 0 not ready (a build
+ * is still writing the file), or a negative status with L.error set. */
+static long load_locked(const char *stamp_text, const struct stamp *stamp)
+{
+    assert(locker.held);
+    long long start = hot__os_now_ns();
+    struct admitted a;
+    long status = admit_locked(stamp, &a);
+    if (status == 1)
+        status = publish_admitted_locked(&a, stamp_text);
+    if (status != 1)
+        return status;
     long version = atomic_load(&L.version);
     double ms = (double)(hot__os_now_ns() - start) / 1e6;
     unsigned count = L.manifest->count;
@@ -877,20 +961,6 @@ static long load_locked(const char *stamp_text, const struct stamp *stamp)
     else
         hot__say("reloaded v%ld (%u hot function%s) in %.2f ms", version, count, plural, ms);
     return 1;
-
-refused:
-    hot__elf_pointers_free(pointers);
-    hot__table_file_free(&file_table);
-    free(entry_of);
-    forget_image();
-    free((void *)slots);
-    hot__summary_free(&summary);
-    hot__code_free(code);
-    hot__persist_places_free(places);
-    if (handle)
-        hot__os_library_close(handle);
-    hot__os_remove_file(copy);
-    return status;
 }
 
 /* Says why a build was refused, and what keeps running. */
@@ -1028,6 +1098,22 @@ static long load_now_locked(void)
     }
 }
 
+/* Is what text names (kind's) skipped now? */
+static int skipping(int kind, const char *text)
+{
+    assert(locker.held);
+    return (int)L.skip.kind == kind && strcmp(L.skip.text, text) == 0;
+}
+
+/* Skips what text names from now on (SKIP_NOTHING: nothing). */
+static void skip(int kind, const char *text, int before_load)
+{
+    assert(locker.held);
+    L.skip.kind = kind;
+    snprintf(L.skip.text, sizeof L.skip.text, "%s", text);
+    L.skip.before_load = before_load;
+}
+
 /* hot_check's work: reload if the stamp names a build not yet seen. Sets
  * L.settled when nothing is pending after it: a build it loaded or refused,
  * the one already loaded, no stamp, or a stamp others may write. */
@@ -1041,8 +1127,8 @@ static long check_locked(void)
     if (stamped < 0) { /* said once, until it is fixed */
         char why[STAMP_CAPACITY];
         snprintf(why, sizeof why, "%.*s", (int)sizeof why - 1, L.error);
-        int said = strcmp(L.refused_stamp, why) == 0;
-        memcpy(L.refused_stamp, why, sizeof why);
+        int said = skipping(SKIP_STAMP, why);
+        skip(SKIP_STAMP, why, 0);
         L.settled = 1;
         if (said)
             return 0;
@@ -1052,17 +1138,16 @@ static long check_locked(void)
     if (!stamped)
         text[0] = '\0';
     if (atomic_load(&L.version) == 0) { /* nothing to keep: a refusal stands until a new stamp */
-        if (L.refused_before_load && strcmp(text, L.refused_stamp) == 0)
+        if (skipping(SKIP_BUILD, text) && L.skip.before_load)
             return 0;
         long status = load_now_locked();
-        L.refused_before_load = status < 0;
-        snprintf(L.refused_stamp, sizeof L.refused_stamp, "%s", status < 0 ? text : "");
+        skip(status < 0 ? SKIP_BUILD : SKIP_NOTHING, status < 0 ? text : "", 1);
         return status;
     }
     L.settled = 1;
     if (!stamped)
         return 0;
-    if (strcmp(text, L.loaded_stamp) == 0 || strcmp(text, L.refused_stamp) == 0)
+    if (strcmp(text, published_locked()->stamp) == 0 || skipping(SKIP_BUILD, text))
         return 0;
     L.settled = 0;
     struct hot__file_id now;
@@ -1072,7 +1157,7 @@ static long check_locked(void)
         return 0; /* a build is still writing the library, or the stamp is stale */
     long status = load_locked(text, &stamp);
     if (status < 0) {
-        snprintf(L.refused_stamp, sizeof L.refused_stamp, "%s", text);
+        skip(SKIP_BUILD, text, 0);
         report_refusal();
     }
     L.settled = status != 0; /* 0: the library changed while it was copied */
@@ -1321,7 +1406,7 @@ long hot__rollback(const char *library, const char *function, const char *signal
                  crashed->number, function, signal_name);
         goto done;
     }
-    snprintf(L.refused_stamp, sizeof L.refused_stamp, "%s", crashed->stamp);
+    skip(SKIP_BUILD, crashed->stamp, 0);
     publish_locked(good, NULL);
     fail(HOT_E_CRASHED, "v%ld crashed in '%s' (%s); rolled back to v%ld, fix it and build again",
          crashed->number, function, signal_name, atomic_load(&L.version));
@@ -1341,7 +1426,6 @@ const struct hot_abi_manifest *hot__manifest(void)
 
 long hot__cleanup(void)
 {
-    hot__stop_builder();
     stop_watcher();
     lock_loader();
     if (L.manifest)
@@ -1360,8 +1444,8 @@ long hot__cleanup(void)
     L.sorted_sources = NULL;
     if (private_dir_ours())
         hot__os_private_dir_remove();
-    L.private_dir[0] = L.loaded_stamp[0] = L.refused_stamp[0] = '\0';
-    L.refused_before_load = 0;
+    L.private_dir[0] = '\0';
+    L.skip = (struct skip){SKIP_NOTHING, "", 0};
     close_notice();
     atomic_store(&L.version, 0);
     L.numbered = 0;

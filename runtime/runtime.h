@@ -54,7 +54,8 @@ long hot__auto(void);
  * for none) changes. */
 long hot__start(const char *source_path);
 
-/* Stops hot__start's builder, waiting for a build under way to end. */
+/* Stops hot__start's builder, ending a build under way. hot_cleanup calls
+ * it before hot__cleanup. */
 void hot__stop_builder(void);
 
 /* The manifest the stubs registered, or NULL in a program without them. */
@@ -92,7 +93,8 @@ void hot__remove_private_dir(void);
 const char *hot__private_dir(void);
 
 /* Stop watching, unmap every version and remove the private copies; the next
- * hot call loads afresh. No thread may be running hot code. */
+ * hot call loads afresh. No thread may be running hot code, and hot__start's
+ * builder must be stopped (hot__stop_builder). */
 long hot__cleanup(void);
 
 /* 1 if this thread holds the loader's lock: what the functions that need

@@ -52,6 +52,9 @@ long hot_safe_point(void)
 
 long hot_cleanup(void)
 {
+    /* The builder first (rebuild.c): it starts the loader's auto mode,
+     * which the loader's cleanup then ends. */
+    hot__stop_builder();
     return hot__cleanup();
 }
 
