@@ -207,6 +207,26 @@ static int open_trusted(const char *path, int *fd, struct stat *st, char *err, s
     return status;
 }
 
+/* Reads fd into buf until want bytes or its end: how many it read. A read
+ * that fails ends it too, and sets *failed (if not NULL). */
+static size_t read_up_to(int fd, void *buf, size_t want, int *failed)
+{
+    size_t len = 0;
+    if (failed)
+        *failed = 0;
+    while (len < want) {
+        ssize_t n = read(fd, (char *)buf + len, want - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && failed)
+            *failed = 1;
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    return len;
+}
+
 long hot__os_read_prefix(const char *path, void *buffer, size_t size, struct hot__file_id *id,
                          char *err, size_t errlen)
 {
@@ -216,17 +236,10 @@ long hot__os_read_prefix(const char *path, void *buffer, size_t size, struct hot
     if (status != 0)
         return status;
     id_from_stat(&st, id);
-    size_t len = 0, want = size - 1;
+    size_t want = size - 1;
     if ((unsigned long long)st.st_size < want) /* as it was opened: no read to find the end */
         want = (size_t)st.st_size;
-    while (len < want) {
-        ssize_t n = read(fd, buf + len, want - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        len += (size_t)n;
-    }
+    size_t len = read_up_to(fd, buf, want, NULL);
     close(fd);
     buf[len] = '\0';
     return (long)len;
@@ -254,15 +267,7 @@ long hot__os_read_file(const char *path, size_t max, unsigned char **bytes, stru
         close(fd);
         return HOT_OS_FILE_NO_MEMORY;
     }
-    size_t len = 0;
-    while (len < size) {
-        ssize_t n = read(fd, buf + len, size - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        len += (size_t)n;
-    }
+    size_t len = read_up_to(fd, buf, size, NULL);
     close(fd);
     buf[len] = '\0';
     *bytes = buf;
@@ -352,17 +357,11 @@ int hot__os_copy_file(const char *src, const char *dst, unsigned char **bytes, s
         *capacity = want;
     }
     status = HOT_OS_FILE_MISSING; /* unless it is read whole */
-    while (*size < want) {
-        ssize_t n = read(in, *bytes + *size, want - *size);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            set_err(err, errlen, "cannot read", src);
-            goto done;
-        }
-        if (n == 0)
-            break;
-        *size += (size_t)n;
+    int failed;
+    *size = read_up_to(in, *bytes, want, &failed);
+    if (failed) {
+        set_err(err, errlen, "cannot read", src);
+        goto done;
     }
     if (fstat(in, &st) != 0) {
         set_err(err, errlen, "cannot stat", src);

@@ -107,17 +107,24 @@ int hot__elf_check(const unsigned char *head, size_t head_len, long long file_si
     return 0;
 }
 
+/* The ELF header of image[0..size) in *eh, if its program headers lie in
+ * the image: 1, else 0. */
+static int program_headers(const unsigned char *image, size_t size, Elf64_Ehdr *eh)
+{
+    if (size < sizeof *eh)
+        return 0;
+    memcpy(eh, image, sizeof *eh);
+    unsigned long long phsize = (unsigned long long)eh->e_phnum * sizeof(Elf64_Phdr);
+    return eh->e_phentsize == sizeof(Elf64_Phdr) && within(eh->e_phoff, phsize, size);
+}
+
 /* The segment whose file bytes hold [address, address + length), as
  * linked: 1 with it in *ph, else 0. */
 static int file_segment(const unsigned char *image, size_t size, unsigned long long address,
                         unsigned long long length, Elf64_Phdr *out)
 {
     Elf64_Ehdr eh;
-    if (size < sizeof eh || address > ULLONG_MAX - length)
-        return 0;
-    memcpy(&eh, image, sizeof eh);
-    unsigned long long phsize = (unsigned long long)eh.e_phnum * sizeof(Elf64_Phdr);
-    if (eh.e_phentsize != sizeof(Elf64_Phdr) || !within(eh.e_phoff, phsize, size))
+    if (address > ULLONG_MAX - length || !program_headers(image, size, &eh))
         return 0;
     for (unsigned i = 0; i < eh.e_phnum; i++) {
         Elf64_Phdr ph;
@@ -205,11 +212,7 @@ size_t hot__elf_build_id(const unsigned char *image, size_t size, const unsigned
 {
     Elf64_Ehdr eh;
     *id = NULL;
-    if (size < sizeof eh || memcmp(image, ELFMAG, SELFMAG) != 0)
-        return 0;
-    memcpy(&eh, image, sizeof eh);
-    unsigned long long phsize = (unsigned long long)eh.e_phnum * sizeof(Elf64_Phdr);
-    if (eh.e_phentsize != sizeof(Elf64_Phdr) || !within(eh.e_phoff, phsize, size))
+    if (!program_headers(image, size, &eh) || memcmp(image, ELFMAG, SELFMAG) != 0)
         return 0;
     for (unsigned i = 0; i < eh.e_phnum; i++) {
         Elf64_Phdr ph;
