@@ -298,11 +298,26 @@ function(_vais_hot_make where name hot)
     if(tool_target)
         add_dependencies(${gen_target} ${tool_target})
     endif()
+    # How one target is built while the user edits, the command without
+    # its target, decided here alone: Ninja itself where it is the
+    # generator, which saves cmake's start-up on every save; the portable
+    # cmake --build elsewhere. A multi-config tree builds the program's own
+    # configuration. hot_start's rebuild (the stubs) and `vais-hot watch`
+    # (the description) both run it.
+    if(CMAKE_GENERATOR STREQUAL "Ninja")
+        set(build_command "${CMAKE_MAKE_PROGRAM}" -C "${CMAKE_BINARY_DIR}")
+    elseif(multi)
+        set(build_command "${CMAKE_COMMAND}" --build "${CMAKE_BINARY_DIR}" --config "$<CONFIG>"
+            --target)
+    else()
+        set(build_command "${CMAKE_COMMAND}" --build "${CMAKE_BINARY_DIR}" --target)
+    endif()
     if(hot STREQUAL "PER_CONFIG")
         _vais_hot_describe("${name}" "$<IF:${on},ON,OFF>" "${gen_dir}" "${hot_sources}" "${units}"
-            description)
+            "${build_command}" description)
     else()
-        _vais_hot_describe("${name}" "${hot}" "${gen_dir}" "${hot_sources}" "${units}" description)
+        _vais_hot_describe("${name}" "${hot}" "${gen_dir}" "${hot_sources}" "${units}"
+            "${build_command}" description)
     endif()
     _vais_hot_ide_sources("${name}" "${hot}" "${hot_sources}")
 
@@ -407,17 +422,8 @@ function(_vais_hot_make where name hot)
     # Machine paths reach the stubs as definitions, never as generated text.
     _vais_hot_c_strings(quoted_sources ${hot_sources})
     _vais_hot_c_strings(quoted_units ${units})
-    # hot_start's rebuild: Ninja itself where it is the generator, which saves
-    # cmake's start-up on every save; the portable cmake --build elsewhere.
-    # A multi-config tree rebuilds the program's own configuration.
-    if(CMAKE_GENERATOR STREQUAL "Ninja")
-        _vais_hot_c_strings(rebuild "${CMAKE_MAKE_PROGRAM}" -C "${CMAKE_BINARY_DIR}" "${name}_hot")
-    elseif(multi)
-        _vais_hot_c_strings(rebuild "${CMAKE_COMMAND}" --build "${CMAKE_BINARY_DIR}" --config
-            "$<CONFIG>" --target "${name}_hot")
-    else()
-        _vais_hot_c_strings(rebuild "${CMAKE_COMMAND}" --build "${CMAKE_BINARY_DIR}" --target "${name}_hot")
-    endif()
+    # hot_start's rebuild: the build command, of the hot library.
+    _vais_hot_c_strings(rebuild ${build_command} "${name}_hot")
     # The stubs are assembly that calls the lazy entry: a link-time
     # optimiser, if the project uses one, would not see what they define.
     set_source_files_properties("${stubs}" PROPERTIES GENERATED TRUE
@@ -585,21 +591,24 @@ endfunction()
 # Writes <build>/vais_hot/<name>.watch, what `vais-hot watch <build> <name>`
 # and the build's `vais-hot check` read about the program (see
 # tool/description.h): one "key value" line each (values are absolute
-# paths or names; "source" and "unit" repeat); sets out to its path. Its
+# paths or names; "source", "unit" and "build" repeat); sets out to its path. Its
 # generator expressions name both halves' files without making either depend
 # on the other. Multi-config generators get one file per configuration,
 # <name>-<CONFIG>.watch, with a "config" line: what `watch --config` reads.
-function(_vais_hot_describe name hot gen_dir hot_sources units out)
+function(_vais_hot_describe name hot gen_dir hot_sources units build_command out)
     if(hot MATCHES "^\\$<") # ON or OFF per configuration
     elseif(hot)
         set(hot ON)
     else()
         set(hot OFF)
     endif()
-    set(lines "vais-hot watch 1" "program ${name}" "hot ${hot}" "library ${name}_hot"
-        "executable $<TARGET_FILE:${name}>" "cmake ${CMAKE_COMMAND}"
-        "generator ${CMAKE_GENERATOR}" "make ${CMAKE_MAKE_PROGRAM}" "build_dir ${CMAKE_BINARY_DIR}"
+    set(lines "vais-hot watch 2" "program ${name}" "hot ${hot}" "library ${name}_hot"
+        "executable $<TARGET_FILE:${name}>" "generator ${CMAKE_GENERATOR}"
+        "make ${CMAKE_MAKE_PROGRAM}" "build_dir ${CMAKE_BINARY_DIR}"
         "project_dir ${CMAKE_SOURCE_DIR}")
+    foreach(arg IN LISTS build_command)
+        list(APPEND lines "build ${arg}")
+    endforeach()
     if(hot)
         list(APPEND lines "stubs ${gen_dir}/stubs.c" "library_file $<TARGET_FILE:${name}_hot>"
             "core_object $<JOIN:$<TARGET_OBJECTS:${name}>,\ncore_object >")

@@ -13,7 +13,7 @@
 #include "buf.h"
 #include "grow.h"
 
-#define DESCRIPTION_MAGIC "vais-hot watch 1"
+#define DESCRIPTION_MAGIC "vais-hot watch 2"
 
 /* Appends value to the owned array *list of *count entries, room for
  * *capacity; 0 or -1. */
@@ -61,7 +61,6 @@ static int take_field(struct description *d, const char *key, const char *value)
         {"library_file", offsetof(struct description, library_file)},
         {"executable", offsetof(struct description, executable)},
         {"stubs", offsetof(struct description, stubs)},
-        {"cmake", offsetof(struct description, cmake)},
         {"generator", offsetof(struct description, generator)},
         {"make", offsetof(struct description, make)},
         {"build_dir", offsetof(struct description, build_dir)},
@@ -72,6 +71,8 @@ static int take_field(struct description *d, const char *key, const char *value)
         return list_add(&d->sources, &d->source_count, &d->source_capacity, value);
     if (strcmp(key, "unit") == 0)
         return list_add(&d->units, &d->unit_count, &d->unit_capacity, value);
+    if (strcmp(key, "build") == 0)
+        return list_add(&d->build, &d->build_count, &d->build_capacity, value);
     if (strcmp(key, "core_object") == 0)
         return list_add(&d->core_objects, &d->core_object_count, &d->core_object_capacity, value);
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
@@ -99,8 +100,8 @@ int description_read(const char *path, struct description *d)
                 return -3;
         }
     }
-    if (!d->program || !d->hot || !d->library || !d->executable || !d->cmake || !d->generator ||
-        !d->build_dir || !d->source_count)
+    if (!d->program || !d->hot || !d->library || !d->executable || !d->generator || !d->build_dir ||
+        !d->source_count || !d->build_count)
         return -2;
     return 0;
 }
@@ -111,4 +112,5 @@ void description_free(struct description *d)
     free(d->sources);
     free(d->units);
     free(d->core_objects);
+    free(d->build);
 }

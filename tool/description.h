@@ -17,7 +17,6 @@ struct description {
     const char *library_file; /* its file (HOT ON), or NULL */
     const char *executable;   /* the core's file */
     const char *stubs;        /* the generated stubs: they change with the signatures */
-    const char *cmake;        /* the cmake that configured the build */
     const char *generator;    /* CMAKE_GENERATOR */
     const char *make;         /* CMAKE_MAKE_PROGRAM */
     const char *build_dir;    /* CMAKE_BINARY_DIR */
@@ -29,6 +28,8 @@ struct description {
     size_t unit_count, unit_capacity;
     const char **core_objects; /* owned array: the core's object files (HOT ON) */
     size_t core_object_count, core_object_capacity;
+    const char **build; /* owned array: the command that builds one target, without it */
+    size_t build_count, build_capacity;
 };
 
 /* Reads the description at path into *d (zeroed before; free it with

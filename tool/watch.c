@@ -195,6 +195,8 @@ static int read_description(const char *build_dir, const char *name, const char 
     return status;
 }
 
+/* Is the build Ninja's, whose own tools (its deps log, a dry run) tell
+ * more? */
 static int uses_ninja(const struct description *d)
 {
     return strcmp(d->generator, "Ninja") == 0 && d->make && d->make[0];
@@ -327,17 +329,20 @@ static void say_line(const char *line)
     say("%s", line);
 }
 
-/* Builds target with the project's build tool (build_round.h), until it
- * ends or a stop signal comes. Returns the tool's exit status, or -1 when
- * it could not run or a stop signal ended it. */
+/* Builds target with the command CMake chose (the description's), as a
+ * build round (build_round.h), until it ends or a stop signal comes. Returns the tool's exit
+ * status, or -1 when it could not run or a stop signal ended it. */
 static int build(struct watcher *w, const char *target)
 {
     const struct description *d = &w->d;
-    const char *ninja[] = {d->make, "-C", d->build_dir, target, NULL};
-    const char *cmake[] = {d->cmake,   "--build", d->build_dir,
-                           "--target", target,    d->config ? "--config" : NULL,
-                           d->config,  NULL};
-    const struct hot__build round = {.argv = uses_ninja(d) ? ninja : cmake,
+    const char **argv = calloc(d->build_count + 2, sizeof *argv);
+    if (!argv) {
+        say("out of memory; watching goes on");
+        return -1;
+    }
+    memcpy(argv, d->build, d->build_count * sizeof *argv); /* CMake's command, then target */
+    argv[d->build_count] = target;
+    const struct hot__build round = {.argv = argv,
                                      .target = target,
                                      .stale = &w->stale,
                                      .wait = HOT_BUILD_UNTIL_SIGNAL,
@@ -345,7 +350,9 @@ static int build(struct watcher *w, const char *target)
                                      .after_failure =
                                          "watching goes on: fix the error and save again",
                                      .after_no_start = "watching goes on"};
-    return hot__build_run(&round);
+    int status = hot__build_run(&round);
+    free(argv);
+    return status;
 }
 
 /* Did the generated stubs change since the core was last built? */
