@@ -221,66 +221,15 @@ function(_vais_hot_make where name hot)
         message(STATUS "vais-hot: ${name}: HOT OFF, one plain program with direct calls (${why})")
     endif()
 
-    # Hot sources: absolute, existing, once each.
+    # Hot sources: absolute, existing, once each, each with its unit.
     set(gen_dir "${CMAKE_CURRENT_BINARY_DIR}/vais_hot/${name}")
-    set(hot_sources "")
-    set(units "")
-    set(unit_args "")
-    set(plain_units "")
-    set(plain_unit_args "")
-    foreach(src IN LISTS ARGN)
-        cmake_path(ABSOLUTE_PATH src BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
-            NORMALIZE OUTPUT_VARIABLE abs)
-        if(NOT EXISTS "${abs}" OR IS_DIRECTORY "${abs}")
-            message(FATAL_ERROR "${fn}: hot source '${src}' does not exist "
-                "(looked for '${abs}'); fix its path")
-        endif()
-        if(abs IN_LIST hot_sources)
-            message(FATAL_ERROR "${fn}: hot source '${src}' is listed twice")
-        endif()
-        list(APPEND hot_sources "${abs}")
-        # Each hot source compiles from a unit: its text with bare markers
-        # blanked under #line, so diagnostics point at the user's file.
-        cmake_path(RELATIVE_PATH abs BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
-            OUTPUT_VARIABLE rel)
-        if(rel MATCHES "^\\.\\./" OR IS_ABSOLUTE "${rel}")
-            list(LENGTH units index)
-            cmake_path(GET abs FILENAME file)
-            set(rel "outside/${index}_${file}")
-        endif()
-        set(unit "${gen_dir}/units/${rel}")
-        list(APPEND units "${unit}")
-        list(APPEND unit_args --unit "${abs}" "${unit}")
-        _vais_hot_unit("${abs}" "${unit}")
-        # A tree with hot and plain configurations has plain units too.
-        if(hot STREQUAL "PER_CONFIG")
-            set(unit "${gen_dir}/plain/units/${rel}")
-            list(APPEND plain_units "${unit}")
-            list(APPEND plain_unit_args --unit "${abs}" "${unit}")
-            _vais_hot_unit("${abs}" "${unit}")
-        endif()
-    endforeach()
+    _vais_hot_units("${fn}" "${gen_dir}" "${hot}" ${ARGN})
 
     set(gen_target "${name}_vais_hot_gen")
-    if(hot)
-        set(stubs "${gen_dir}/stubs.c")
-        set(table "${gen_dir}/table.c")
-        set(unmarked "${gen_dir}/unmarked.txt")
-        set(outputs "${stubs}" "${table}" "${unmarked}" ${units})
-        get_target_property(arch VaisHot::runtime VAIS_HOT_ARCH)
-        set(hot_args --stubs "${stubs}" --table "${table}" --unmarked "${unmarked}"
-            --arch "${arch}")
-    else()
-        set(outputs ${units})
-        set(hot_args "")
-    endif()
-    add_custom_command(
-        OUTPUT ${outputs}
-        COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" gen --program "${name}" ${hot_args}
-                ${unit_args}
-        DEPENDS ${hot_sources} VaisHot::vais-hot
-        COMMENT "vais-hot: scanning hot sources of '${name}'"
-        VERBATIM)
+    _vais_hot_gen("${name}" "${gen_dir}" "${hot}" "${hot_sources}" "${unit_args}" outputs)
+    set(stubs "${gen_dir}/stubs.c")
+    set(table "${gen_dir}/table.c")
+    set(unmarked "${gen_dir}/unmarked.txt")
     if(hot STREQUAL "PER_CONFIG")
         add_custom_command(
             OUTPUT ${plain_units}
@@ -352,10 +301,9 @@ function(_vais_hot_make where name hot)
     add_custom_command(TARGET ${name}_hot POST_BUILD
         COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" check "${description}"
         COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" needs "$<TARGET_FILE:${name}_hot>" "${needs}"
-        COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" stamp "$<TARGET_FILE:${name}_hot>"
-                "$<TARGET_FILE:${name}_hot>.stamp"
         BYPRODUCTS "${needs}"
         VERBATIM)
+    _vais_hot_stamp(${name}_hot)
 
     # A configuration that is not hot has its plain units where the stubs go.
     target_sources(${name} PRIVATE "$<${on}:${stubs}>")
@@ -563,6 +511,104 @@ endfunction()
 # Internal (the tests' other builds of a hot library use it too): makes the
 # generated unit compile as its hot source src would. Quoted includes of the
 # original resolve from its own directory.
+# The hot sources given to fn (a name for messages), made absolute, checked
+# (existing, once each), each with its unit under gen_dir/units (placed as
+# the source is below the current source directory), and, for a PER_CONFIG
+# program, its plain unit under gen_dir/plain/units. Sets hot_sources,
+# units, unit_args, plain_units and plain_unit_args in the caller.
+function(_vais_hot_units fn gen_dir hot)
+    set(hot_sources "")
+    set(units "")
+    set(unit_args "")
+    set(plain_units "")
+    set(plain_unit_args "")
+    foreach(src IN LISTS ARGN)
+        cmake_path(ABSOLUTE_PATH src BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
+            NORMALIZE OUTPUT_VARIABLE abs)
+        if(NOT EXISTS "${abs}" OR IS_DIRECTORY "${abs}")
+            message(FATAL_ERROR "${fn}: hot source '${src}' does not exist "
+                "(looked for '${abs}'); fix its path")
+        endif()
+        if(abs IN_LIST hot_sources)
+            message(FATAL_ERROR "${fn}: hot source '${src}' is listed twice")
+        endif()
+        list(APPEND hot_sources "${abs}")
+        # Each hot source compiles from a unit: its text with bare markers
+        # blanked under #line, so diagnostics point at the user's file.
+        cmake_path(RELATIVE_PATH abs BASE_DIRECTORY "${CMAKE_CURRENT_SOURCE_DIR}"
+            OUTPUT_VARIABLE rel)
+        if(rel MATCHES "^\\.\\./" OR IS_ABSOLUTE "${rel}")
+            list(LENGTH units index)
+            cmake_path(GET abs FILENAME file)
+            set(rel "outside/${index}_${file}")
+        endif()
+        set(unit "${gen_dir}/units/${rel}")
+        list(APPEND units "${unit}")
+        list(APPEND unit_args --unit "${abs}" "${unit}")
+        _vais_hot_unit("${abs}" "${unit}")
+        # A tree with hot and plain configurations has plain units too.
+        if(hot STREQUAL "PER_CONFIG")
+            set(unit "${gen_dir}/plain/units/${rel}")
+            list(APPEND plain_units "${unit}")
+            list(APPEND plain_unit_args --unit "${abs}" "${unit}")
+            _vais_hot_unit("${abs}" "${unit}")
+        endif()
+    endforeach()
+    foreach(var hot_sources units unit_args plain_units plain_unit_args)
+        set(${var} "${${var}}" PARENT_SCOPE)
+    endforeach()
+endfunction()
+
+# `vais-hot gen` for program: its units (unit_args), and with hot also the
+# stubs, the table and the list of unmarked functions in gen_dir. Sets
+# outputs_var to what it writes.
+function(_vais_hot_gen program gen_dir hot hot_sources unit_args outputs_var)
+    set(units "")
+    set(args ${unit_args})
+    while(args)
+        list(POP_FRONT args flag src unit)
+        list(APPEND units "${unit}")
+    endwhile()
+    if(hot)
+        set(outputs "${gen_dir}/stubs.c" "${gen_dir}/table.c" "${gen_dir}/unmarked.txt" ${units})
+        get_target_property(arch VaisHot::runtime VAIS_HOT_ARCH)
+        set(hot_args --stubs "${gen_dir}/stubs.c" --table "${gen_dir}/table.c"
+            --unmarked "${gen_dir}/unmarked.txt" --arch "${arch}")
+    else()
+        set(outputs ${units})
+        set(hot_args "")
+    endif()
+    add_custom_command(
+        OUTPUT ${outputs}
+        COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" gen --program "${program}" ${hot_args}
+                ${unit_args}
+        DEPENDS ${hot_sources} VaisHot::vais-hot
+        COMMENT "vais-hot: scanning hot sources of '${program}'"
+        VERBATIM)
+    set(${outputs_var} ${outputs} PARENT_SCOPE)
+endfunction()
+
+# After each link of a hot library: the summary of its debug information
+# beside it, then the stamp, which vouches for both (`vais-hot stamp`).
+function(_vais_hot_stamp target)
+    add_custom_command(TARGET ${target} POST_BUILD
+        COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" stamp "$<TARGET_FILE:${target}>"
+                "$<TARGET_FILE:${target}>.stamp"
+        VERBATIM)
+endfunction()
+
+# Another build of program's hot library, from other hot sources, made as
+# <program>_hot is (the same units, generator, flags and stamp step): what
+# vais-hot's own tests load as the program's next build. Not an API.
+function(_vais_hot_another_build target program)
+    set(gen_dir "${CMAKE_CURRENT_BINARY_DIR}/${target}")
+    _vais_hot_units("${target}" "${gen_dir}" ON ${ARGN})
+    _vais_hot_gen("${program}" "${gen_dir}" ON "${hot_sources}" "${unit_args}" outputs)
+    add_library(${target} SHARED "${gen_dir}/table.c" ${units})
+    _vais_hot_library(${target})
+    _vais_hot_stamp(${target})
+endfunction()
+
 function(_vais_hot_unit src unit)
     cmake_path(GET src PARENT_PATH src_dir)
     set_source_files_properties("${unit}" PROPERTIES
