@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* *id for path, or all zero when it cannot be read (missing: mid-save). */
+/* The identity of path now, or all zero when it cannot be read (missing:
+ * mid-save). */
 static struct hot__file_id source_now(const char *path)
 {
     struct hot__file_id id = {0};

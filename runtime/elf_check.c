@@ -43,7 +43,7 @@ static int within(unsigned long long offset, unsigned long long size, unsigned l
     return offset <= limit && size <= limit - offset;
 }
 
-int hot__elf_check(const unsigned char *head, size_t head_len, long long file_size, char *err,
+int hot__elf_check(const unsigned char *image, size_t image_size, long long file_size, char *err,
                    size_t errlen)
 {
     Elf64_Ehdr eh;
@@ -52,21 +52,21 @@ int hot__elf_check(const unsigned char *head, size_t head_len, long long file_si
         snprintf(err, errlen, "is empty");
         return -1;
     }
-    if (head_len < EI_NIDENT || memcmp(head, ELFMAG, SELFMAG) != 0) {
+    if (image_size < EI_NIDENT || memcmp(image, ELFMAG, SELFMAG) != 0) {
         snprintf(err, errlen, "is not a shared library (no ELF header)");
         return -1;
     }
-    if (head[EI_CLASS] != ELFCLASS64 || head[EI_DATA] != ELFDATA2LSB) {
+    if (image[EI_CLASS] != ELFCLASS64 || image[EI_DATA] != ELFDATA2LSB) {
         snprintf(err, errlen, "is built for another machine (%s ELF), this program is %s",
-                 head[EI_CLASS] == ELFCLASS32 ? "32-bit" : "big-endian or unknown",
+                 image[EI_CLASS] == ELFCLASS32 ? "32-bit" : "big-endian or unknown",
                  machine_name(HOST_MACHINE));
         return -1;
     }
-    if (head_len < sizeof eh) {
+    if (image_size < sizeof eh) {
         snprintf(err, errlen, "is truncated (%lld bytes, not even an ELF header)", file_size);
         return -1;
     }
-    memcpy(&eh, head, sizeof eh);
+    memcpy(&eh, image, sizeof eh);
     if (eh.e_machine != HOST_MACHINE) {
         snprintf(err, errlen, "is built for %s, this program is %s", machine_name(eh.e_machine),
                  machine_name(HOST_MACHINE));
@@ -77,7 +77,7 @@ int hot__elf_check(const unsigned char *head, size_t head_len, long long file_si
         return -1;
     }
     unsigned long long phsize = (unsigned long long)eh.e_phnum * sizeof(Elf64_Phdr);
-    if (eh.e_phentsize != sizeof(Elf64_Phdr) || !within(eh.e_phoff, phsize, head_len)) {
+    if (eh.e_phentsize != sizeof(Elf64_Phdr) || !within(eh.e_phoff, phsize, image_size)) {
         snprintf(err, errlen, "has program headers this runtime cannot read");
         return -1;
     }
@@ -85,7 +85,7 @@ int hot__elf_check(const unsigned char *head, size_t head_len, long long file_si
     unsigned long long end = eh.e_phoff + phsize;
     for (unsigned i = 0; i < eh.e_phnum; i++) {
         Elf64_Phdr ph;
-        memcpy(&ph, head + eh.e_phoff + i * sizeof ph, sizeof ph);
+        memcpy(&ph, image + eh.e_phoff + i * sizeof ph, sizeof ph);
         if (ph.p_offset > ULLONG_MAX - ph.p_filesz) {
             snprintf(err, errlen, "has a corrupt program header");
             return -1;

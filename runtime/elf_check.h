@@ -7,11 +7,12 @@
 
 #include <stddef.h>
 
-/* head holds the first head_len bytes of a file of file_size bytes. Returns
- * 0 if it is a shared library for this machine whose program and section
- * headers and segments all lie within the file; otherwise -1 with what is
- * wrong in err, phrased to follow the file's name ("is truncated ..."). */
-int hot__elf_check(const unsigned char *head, size_t head_len, long long file_size, char *err,
+/* image holds the first size bytes of a file of file_size bytes (all of
+ * them, as the loader passes it). Returns 0 if it is a shared library for
+ * this machine whose program and section headers and segments all lie
+ * within the file; otherwise -1 with what is wrong in err, phrased to
+ * follow the file's name ("is truncated ..."). */
+int hot__elf_check(const unsigned char *image, size_t size, long long file_size, char *err,
                    size_t errlen);
 
 struct hot__elf_pointers;
