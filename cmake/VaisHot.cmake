@@ -508,9 +508,6 @@ function(_vais_hot_c_strings out)
     set(${out} "${joined}" PARENT_SCOPE)
 endfunction()
 
-# Internal (the tests' other builds of a hot library use it too): makes the
-# generated unit compile as its hot source src would. Quoted includes of the
-# original resolve from its own directory.
 # The hot sources given to fn (a name for messages), made absolute, checked
 # (existing, once each), each with its unit under gen_dir/units (placed as
 # the source is below the current source directory), and, for a PER_CONFIG
@@ -609,6 +606,8 @@ function(_vais_hot_another_build target program)
     _vais_hot_stamp(${target})
 endfunction()
 
+# Makes the generated unit compile as its hot source src would. Quoted
+# includes of the original resolve from its own directory.
 function(_vais_hot_unit src unit)
     cmake_path(GET src PARENT_PATH src_dir)
     set_source_files_properties("${unit}" PROPERTIES

@@ -33,7 +33,7 @@ int hot__build_run(const struct hot__build *b)
     snprintf(line, sizeof line, "building '%s'", b->target);
     b->say(line);
     hot__units_building(b->stale, 0);
-    long pid = hot__os_spawn(b->argv, 1, b->output_on_stderr, err, sizeof err);
+    long pid = hot__os_spawn(b->argv, b->own_group, b->output_on_stderr, err, sizeof err);
     int status = -1;
     if (pid < 0) {
         snprintf(line, sizeof line, "%s; %s", err, b->after_no_start);
@@ -44,7 +44,7 @@ int hot__build_run(const struct hot__build *b)
     int ended = wait_for(b, pid, &status);
     hot__units_building(b->stale, 1);
     if (!ended) {
-        hot__os_stop(pid, 1, STOP_GRACE_MS);
+        hot__os_stop(pid, b->own_group, STOP_GRACE_MS);
         return -1;
     }
     double ms = (double)(hot__os_now_ns() - start) / 1e6;

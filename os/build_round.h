@@ -1,8 +1,8 @@
 /* os/build_round.h
  * One build of a hot program's target, as the builders that run while
  * their user edits run it: hot_start's (rebuild.c) and `vais-hot watch`.
- * The build tool starts without a shell, in a process group of its own;
- * it is waited for by one of two policies and, when
+ * The build tool starts without a shell (in a process group of its own
+ * when asked); it is waited for by one of two policies and, when
  * the wait is cut short, stopped with everything it started; the units
  * saved meanwhile are marked stale (stale_units.h); and its outcome is
  * said in one line. Invariant: portable, built on the OS seam alone. */
@@ -23,6 +23,8 @@ struct hot__build {
     const char *const *argv;       /* the build tool and its arguments */
     const char *target;            /* what it builds, as the lines name it */
     int output_on_stderr;          /* the tool's stdout goes to our stderr (else stdout) */
+    int own_group;                 /* in a process group of its own: a terminal's Ctrl-C
+                                      reaches it only through us (who stop it whole) */
     struct hot__units *stale;      /* the units a save during the build makes stale */
     enum hot__build_wait wait;     /* and, for HOT_BUILD_UNTIL_FLAG, stop */
     const atomic_int *stop;        /* nonzero: stop the build */

@@ -346,8 +346,11 @@ int hot__os_copy_file(const char *src, const char *dst, unsigned char **bytes, s
     id_from_stat(&st, before);
     /* One more byte than the file had: a read that fills it, the file grew. */
     size_t want = (size_t)st.st_size + 1;
-    if (want > *capacity) {
-        unsigned char *grown = realloc(*bytes, want);
+    if (want > *capacity) { /* what the buffer held is not needed: no realloc's copy */
+        free(*bytes);
+        *bytes = NULL;
+        *capacity = 0;
+        unsigned char *grown = malloc(want);
         if (!grown) {
             snprintf(err, errlen, "cannot copy '%s': out of memory", src);
             status = HOT_OS_FILE_NO_MEMORY;

@@ -58,6 +58,7 @@ static int read_summary(struct hot__core_info *info, const unsigned char *id, si
         return -1;
     int got = hot__summary_decode_core(bytes, (size_t)read, id, length, &summary, err, sizeof err);
     free(bytes);
+    info->no_memory = got == -2;
     if (got == -1)
         snprintf(info->why, sizeof info->why, "'%s' %s; its debug information is read instead",
                  path, err);
@@ -81,7 +82,7 @@ static void read_now(struct hot__core_info *info, const char *label)
         return;
     }
     size_t id_length = hot__elf_build_id(image, size, &id);
-    if (read_summary(info, id, id_length) == 0) {
+    if (read_summary(info, id, id_length) == 0 || info->no_memory) {
         hot__os_unmap_file(image, size);
         return;
     }
@@ -89,6 +90,7 @@ static void read_now(struct hot__core_info *info, const char *label)
     hot__os_unmap_file(image, size);
     info->layouts = summary.layouts;
     info->functions = summary.functions;
+    info->no_memory = got == -1;
     if (got != 0) /* says more than what was wrong with the summary */
         snprintf(info->why, sizeof info->why, "layouts not checked: '%s' %s%s", label, err,
                  got == 1 ? " (compile it with -g)" : "");
@@ -121,7 +123,7 @@ const struct hot__core_info *hot__core_info(const char *program)
         R.started = 0;
         R.have = 1;
     }
-    if (!R.have) {
+    if (!R.have || R.read.no_memory) {
         read_now(&R.read, program);
         R.have = 1;
     }

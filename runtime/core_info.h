@@ -11,6 +11,7 @@ struct hot__core_info {
     struct hot__layouts *layouts;    /* NULL when they could not be read */
     struct hot__functions functions; /* empty then too */
     char why[640];                   /* what could not be read, to say once; "" if all was */
+    int no_memory; /* memory ran out: nothing is read, and the next call reads again */
 };
 
 /* Starts reading it in the background, once; program names the core in
@@ -18,7 +19,8 @@ struct hot__core_info {
 void hot__core_info_start(const char *program);
 
 /* It, read whole: waits for the background read, or reads it now when
- * none ran. The caller holds the loader's lock (asserted). */
+ * none ran, or when the last read ran out of memory. The caller holds the
+ * loader's lock (asserted). */
 const struct hot__core_info *hot__core_info(const char *program);
 
 /* In a forked child: forgets a read the fork cut short. */

@@ -1,5 +1,6 @@
 /* runtime/grow.h
- * The growable arrays of the debug-information reader and the layouts. */
+ * The one way vais-hot grows an array: the runtime's readers and loader,
+ * the generator and the tool. */
 #ifndef VAIS_HOT_GROW_H
 #define VAIS_HOT_GROW_H
 

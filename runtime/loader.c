@@ -357,15 +357,21 @@ static long validate(const struct hot_abi_table *table, uint32_t *entry_of)
 /* The core's layouts and functions, for the checks that need them: read
  * from the running program's file in the background since it registered
  * (core_info.c). Without debug information to read them from, both stay
- * empty, and a line says so, once. */
-static void read_core_locked(void)
+ * empty, and a line says so, once. Returns HOT_OK, or HOT_E_NO_MEMORY when
+ * memory ran out (then nothing is checked, and the next load reads again). */
+static long read_core_locked(void)
 {
     assert(locker.held);
     if (L.core)
-        return;
-    L.core = hot__core_info(L.manifest->program);
+        return HOT_OK;
+    const struct hot__core_info *core = hot__core_info(L.manifest->program);
+    if (core->no_memory) /* nothing to check against: read again next time */
+        return fail(HOT_E_NO_MEMORY, "the types of '%s' could not be read: out of memory",
+                    L.manifest->program);
+    L.core = core;
     if (L.core->why[0])
         hot__say("%s", L.core->why);
+    return HOT_OK;
 }
 
 /* HOT_OK if every core function the new build calls was declared to it as
@@ -373,7 +379,9 @@ static void read_core_locked(void)
 static long check_prototypes_locked(const struct hot__functions *next)
 {
     assert(locker.held);
-    read_core_locked();
+    long read = read_core_locked();
+    if (read != HOT_OK)
+        return read;
     for (size_t i = 0; i < next->declared_count; i++) {
         const struct hot__function *call = &next->declared[i];
         const struct hot__function *def = hot__functions_find(&L.core->functions, call->key);
@@ -491,7 +499,9 @@ static long check_layouts_locked(const struct hot__layouts *next)
     long version = atomic_load(&L.version);
     const struct version *published = published_locked();
     const struct hot__layouts *running = published ? published->layouts : NULL;
-    read_core_locked();
+    long read = read_core_locked();
+    if (read != HOT_OK)
+        return read;
     enum hot__layouts_side side =
         hot__layouts_differ(next, L.core->layouts, running, why, sizeof why, &file);
     if (side == HOT_LAYOUTS_AGREE)
@@ -607,7 +617,6 @@ static long bind_variables_locked(const struct hot_abi_table *table,
     return status;
 }
 
-/* Unmaps version and forgets its private copy. Nothing may run in it. */
 /* Removes v's private copy from the disk, if it is ours and still there;
  * what is mapped of it stays. */
 static void remove_copy(struct version *v)
@@ -759,7 +768,9 @@ static void forget_image(void)
 /* A build that passed every check of its file and is not mapped yet: its
  * private copy, its table as the file has it, where each manifest function
  * is in that table, its summary, and the places of its #[persist]
- * variables. */
+ * variables. Once admitted, the table's strings point into bytes that are
+ * gone (L.image, forgotten or reused): only its addresses (at, and what
+ * hot__table_file_matches reads) may be used. */
 struct admitted {
     char copy[PATH_CAPACITY + 64];
     struct hot__table_file table;
@@ -1098,6 +1109,25 @@ static long load_now_locked(void)
     }
 }
 
+/* Is the build text names one kept that crashed? It is not run again,
+ * whatever L.skip names since. */
+static int crashed_locked(const char *text)
+{
+    assert(locker.held);
+    for (size_t i = 0; i < L.version_count; i++) {
+        if (L.versions[i].crashed && strcmp(L.versions[i].stamp, text) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Does a refusal with status stand until a new build lands? Not memory
+ * running out, which may pass: the build is tried again. */
+static int lasting(long status)
+{
+    return status < 0 && status != HOT_E_NO_MEMORY;
+}
+
 /* Is what text names (kind's) skipped now? */
 static int skipping(int kind, const char *text)
 {
@@ -1141,13 +1171,14 @@ static long check_locked(void)
         if (skipping(SKIP_BUILD, text) && L.skip.before_load)
             return 0;
         long status = load_now_locked();
-        skip(status < 0 ? SKIP_BUILD : SKIP_NOTHING, status < 0 ? text : "", 1);
+        skip(lasting(status) ? SKIP_BUILD : SKIP_NOTHING, lasting(status) ? text : "", 1);
         return status;
     }
     L.settled = 1;
     if (!stamped)
         return 0;
-    if (strcmp(text, published_locked()->stamp) == 0 || skipping(SKIP_BUILD, text))
+    if (strcmp(text, published_locked()->stamp) == 0 || skipping(SKIP_BUILD, text) ||
+        crashed_locked(text))
         return 0;
     L.settled = 0;
     struct hot__file_id now;
@@ -1156,11 +1187,13 @@ static long check_locked(void)
         !hot__file_id_equal(&now, &stamp.id))
         return 0; /* a build is still writing the library, or the stamp is stale */
     long status = load_locked(text, &stamp);
-    if (status < 0) {
+    if (lasting(status))
         skip(SKIP_BUILD, text, 0);
+    if (status < 0)
         report_refusal();
-    }
-    L.settled = status != 0; /* 0: the library changed while it was copied */
+    /* Unsettled: the library changed while it was copied (0), or memory
+     * ran out; the next hot_check looks again. */
+    L.settled = status > 0 || lasting(status);
     return status;
 }
 

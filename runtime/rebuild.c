@@ -48,7 +48,9 @@ static void build(struct builder *b)
     snprintf(target, sizeof target, "%s_hot", m->program);
     snprintf(after_failure, sizeof after_failure, "kept v%ld, fix the error and save again",
              hot__version());
-    /* The program's stdout is its own: the build's output goes to stderr. */
+    /* The program's stdout is its own: the build's output goes to stderr.
+     * The build stays in the program's process group, so that a Ctrl-C
+     * that ends the program ends it too. */
     const struct hot__build round = {.argv = m->rebuild,
                                      .target = target,
                                      .output_on_stderr = 1,

@@ -1,9 +1,10 @@
 /* tool/main.c
- * The vais-hot command: its table of commands (watch, gen, stamp, needs,
- * check, link), from which dispatch, the overview and each command's help
- * come; and the commands that write build files: gen (hot sources ->
- * units, stubs, table), stamp (a library's identity and summary) and needs
- * (what the core must define for the library).
+ * The vais-hot command: its table of commands (watch, gen, stamp,
+ * summarize, needs, check, link), from which dispatch, the overview and
+ * each command's help come; and the commands that write build files: gen
+ * (hot sources -> units, stubs, table), stamp (a library's identity and
+ * summary), summarize (a core's summary) and needs (what the core must
+ * define for the library).
  * Invariant: the only stage that touches files; gen writes nothing unless
  * every source is good, and replaces a file only when its content changes. */
 #define _POSIX_C_SOURCE 200809L

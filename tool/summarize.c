@@ -24,8 +24,11 @@ int summarize_library(const unsigned char *bytes, size_t size, struct buf *out)
     pointers = hot__elf_pointers_new(bytes, size);
     if (!pointers)
         return -1;
-    if (hot__elf_check_dynamic(bytes, size, pointers, err, sizeof err) == 0 &&
-        hot__table_file_read(bytes, size, pointers, &table, err, sizeof err) == 0) {
+    int checked = hot__elf_check_dynamic(bytes, size, pointers, err, sizeof err);
+    int table_read =
+        checked == 0 ? hot__table_file_read(bytes, size, pointers, &table, err, sizeof err) : 0;
+    failed = checked == -2 || table_read == -3; /* memory ran out, not the file */
+    if (checked == 0 && table_read == 0) {
         int read = hot__summary_from_image(bytes, size, &table.table, &summary, err, sizeof err);
         failed = read < 0 ||
                  (read == 0 && (hot__summary_encode(&summary, &encoded, &encoded_size) != 0 ||

@@ -344,6 +344,7 @@ static int build(struct watcher *w, const char *target)
     argv[d->build_count] = target;
     const struct hot__build round = {.argv = argv,
                                      .target = target,
+                                     .own_group = 1, /* watch stops it itself */
                                      .stale = &w->stale,
                                      .wait = HOT_BUILD_UNTIL_SIGNAL,
                                      .say = say_line,

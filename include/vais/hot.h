@@ -63,15 +63,17 @@ long hot_guard(long on);
  * stays so. */
 long hot_call_guarded(long (*fn)(void *arg), void *arg, long *result);
 
-/* Stop watching, unload every version, remove the private copies. No thread
- * may be running hot code; the next hot call loads afresh. */
+/* Stop watching (and hot_start's builder, ending a build under way), unload
+ * every version, remove the private copies. No thread may be running hot
+ * code; the next hot call loads afresh. */
 long hot_cleanup(void);
 
 /* Auto mode (load now, reload in the background as builds land), and a
  * builder thread that rebuilds the hot library, in the program's own
  * configuration, whenever one of its hot sources, or the file at
- * source_path (NULL: none), is saved. HOT_OK, or HOT_E_WATCH when the
- * builder cannot start (auto mode runs all the same). */
+ * source_path (NULL: none), is saved. HOT_OK, or HOT_E_WATCH (or
+ * HOT_E_NO_MEMORY) when the builder cannot start (auto mode runs all the
+ * same). */
 long hot_start(const char *source_path);
 
 /* Calls update until it returns non-zero, checking for a new build before
