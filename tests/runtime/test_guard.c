@@ -19,6 +19,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <vais/hot.h>
@@ -178,6 +179,18 @@ int main(int argc, char **argv)
         CHECK_INT(hot_check(), ==, 0);   /* and the crashed build is not loaded again */
         CHECK_INT(risky(how), ==, 1);
     }
+    /* Not even after its stamp was refused for a while (others could
+     * write it) and then fixed. */
+    char stamp_path[600], copy[620];
+    snprintf(stamp_path, sizeof stamp_path, "%s%s", library, HOT_ABI_STAMP_SUFFIX);
+    snprintf(copy, sizeof copy, "%s.copy", stamp_path);
+    for (int mode = 0666; mode; mode = mode == 0666 ? 0644 : 0) { /* the same text, replaced */
+        CHECK_INT(land_copy(stamp_path, copy), ==, 0);
+        CHECK_INT(chmod(copy, (mode_t)mode), ==, 0);
+        CHECK_INT(rename(copy, stamp_path), ==, 0);
+        CHECK_INT(hot_check(), ==, mode == 0666 ? HOT_E_UNSAFE : 0);
+    }
+    CHECK_INT(hot_version(), ==, 1);
 
     /* A guarded call that does not fault returns its value. */
     long result = 0;
