@@ -1,15 +1,15 @@
 /* os/os.h
  * The seam to the operating system of the runtime and the vais-hot
- * command: files, private directories, the dynamic loader, code pages,
- * signal masks, change notification and processes. A port adds its own
- * implementations beside the Linux ones (os_linux.c, os_process_linux.c,
- * private_dir_linux.c).
- * Invariant: no other runtime file includes an operating system's header,
- * but <pthread.h> (threads and locks, which mingw-w64 has too), the crash
- * guard (guard_posix.c, a seam of its own) and the code of one target
- * (lazy_<arch>.c, patch_<arch>.c); <elf.h> is the ELF format's, which the
- * image readers parse. The command still stats, lists and writes files
- * with POSIX calls of its own (tool/main.c, exports.c, watch.c). */
+ * command: files and directories, private directories, the dynamic
+ * loader, code pages, signal masks, clocks, change notification and
+ * processes. A port adds its own implementations beside the Linux ones
+ * (os_linux.c, os_process_linux.c, private_dir_linux.c).
+ * Invariant: no other file of the runtime or of the vais-hot command
+ * includes an operating system's header, but <pthread.h> (threads and
+ * locks, which mingw-w64 has too), the crash guard (runtime/guard_posix.c,
+ * a seam of its own) and the code of one target (runtime/lazy_<arch>.c,
+ * patch_<arch>.c); <elf.h> is the ELF format's, which the image readers
+ * and the command's symbol reader parse. */
 #ifndef VAIS_HOT_OS_H
 #define VAIS_HOT_OS_H
 
@@ -33,6 +33,29 @@ static inline int hot__file_id_equal(const struct hot__file_id *a, const struct 
 
 /* Fills *id for path. Returns 0, or -1 with errno's text in err. */
 int hot__os_file_id(const char *path, struct hot__file_id *id, char *err, size_t errlen);
+
+/* What a path names. */
+enum hot__os_kind {
+    HOT_OS_NOTHING,   /* nothing (or what cannot be seen) */
+    HOT_OS_FILE,      /* a regular file */
+    HOT_OS_DIRECTORY, /* a directory */
+    HOT_OS_OTHER,     /* a FIFO, a device, a socket; a symbolic link, not followed */
+};
+
+/* What path names, following a symbolic link at its end when follow. */
+enum hot__os_kind hot__os_kind(const char *path, int follow);
+
+/* Calls visit(ctx, name) for each entry of directory dir but "." and "..",
+ * in no order, until one returns nonzero. Returns that, 0 after the last,
+ * or -1 if dir cannot be read. */
+int hot__os_each_entry(const char *dir, int (*visit)(void *ctx, const char *name), void *ctx);
+
+/* Makes directory path (0777 less the umask), or finds one there. 0, or -1
+ * with why in err. */
+int hot__os_make_dir(const char *path, char *err, size_t errlen);
+
+/* The time of day, ns since the epoch (file times are on that clock). */
+long long hot__os_wall_ns(void);
 
 /* 1 if the file at path was last changed no later than this program's own
  * file (as it was when this process started); 0 if later or unknown. */

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "os.h"
 
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -48,6 +49,45 @@ int hot__os_file_id(const char *path, struct hot__file_id *id, char *err, size_t
     }
     id_from_stat(&st, id);
     return 0;
+}
+
+enum hot__os_kind hot__os_kind(const char *path, int follow)
+{
+    struct stat st;
+    if ((follow ? stat(path, &st) : lstat(path, &st)) != 0)
+        return HOT_OS_NOTHING;
+    return S_ISREG(st.st_mode)   ? HOT_OS_FILE
+           : S_ISDIR(st.st_mode) ? HOT_OS_DIRECTORY
+                                 : HOT_OS_OTHER;
+}
+
+int hot__os_each_entry(const char *dir, int (*visit)(void *ctx, const char *name), void *ctx)
+{
+    DIR *handle = opendir(dir);
+    if (!handle)
+        return -1;
+    int stop = 0;
+    for (struct dirent *e; !stop && (e = readdir(handle)) != NULL;) {
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+            stop = visit(ctx, e->d_name);
+    }
+    closedir(handle);
+    return stop;
+}
+
+int hot__os_make_dir(const char *path, char *err, size_t errlen)
+{
+    if (mkdir(path, 0777) == 0 || errno == EEXIST)
+        return 0;
+    set_err(err, errlen, "cannot create directory", path);
+    return -1;
+}
+
+long long hot__os_wall_ns(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    return (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
 }
 
 int hot__os_older_than_program(const char *path)

@@ -14,12 +14,10 @@
 
 #include "exports.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "buf.h"
 #include "grow.h"
@@ -149,28 +147,47 @@ static int is_hot_source(const struct description *d, const char *path)
     return 0;
 }
 
+/* A search of newer_file's: what it looks for, where, and what it found. */
+struct search {
+    const struct description *d;
+    const char *dir;
+    long long mtime_ns;
+    int depth;
+    char *found; /* allocated */
+};
+
+static char *newer_file(const struct description *d, const char *dir, long long mtime_ns,
+                        int depth);
+
+/* One entry of s->dir: a directory is searched in turn; a regular file that
+ * is no hot source is found if newer. Nonzero once something is found. */
+static int search_entry(void *ctx, const char *name)
+{
+    struct search *s = ctx;
+    char err[256], *path = name[0] == '.' ? NULL : buf_format("%s/%s", s->dir, name);
+    struct hot__file_id id;
+    enum hot__os_kind kind = path ? hot__os_kind(path, 0) : HOT_OS_NOTHING;
+    if (kind == HOT_OS_DIRECTORY)
+        s->found = newer_file(s->d, path, s->mtime_ns, s->depth + 1);
+    else if (kind == HOT_OS_FILE && !is_hot_source(s->d, path) &&
+             hot__os_file_id(path, &id, err, sizeof err) == 0 && id.mtime_ns > s->mtime_ns)
+        s->found = buf_format("%s", path);
+    free(path);
+    return s->found != NULL;
+}
+
 /* Searches dir (depth levels down) for a regular file newer than mtime_ns
  * that is no hot source; a build tree (a directory with a CMakeCache.txt)
  * and hidden entries are passed over. Returns an allocated path, or NULL. */
 static char *newer_file(const struct description *d, const char *dir, long long mtime_ns, int depth)
 {
-    char *found = NULL, *cache = buf_format("%s/CMakeCache.txt", dir);
-    struct stat st;
-    int build_tree = !cache || stat(cache, &st) == 0;
+    char *cache = buf_format("%s/CMakeCache.txt", dir);
+    int build_tree = !cache || hot__os_kind(cache, 1) != HOT_OS_NOTHING;
     free(cache);
-    DIR *handle = build_tree || depth > MAX_DEPTH ? NULL : opendir(dir);
-    for (struct dirent *e; handle && !found && (e = readdir(handle)) != NULL;) {
-        char *path = e->d_name[0] == '.' ? NULL : buf_format("%s/%s", dir, e->d_name);
-        if (path && lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            found = newer_file(d, path, mtime_ns, depth + 1);
-        else if (path && S_ISREG(st.st_mode) && !is_hot_source(d, path) &&
-                 (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec > mtime_ns)
-            found = buf_format("%s", path);
-        free(path);
-    }
-    if (handle)
-        closedir(handle);
-    return found;
+    struct search s = {d, dir, mtime_ns, depth, NULL};
+    if (!build_tree && depth <= MAX_DEPTH)
+        hot__os_each_entry(dir, search_entry, &s);
+    return s.found;
 }
 
 /* Says what the library needs that the core hides, one line each: an error,

@@ -14,10 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <vais/hot_abi.h>
 
@@ -142,11 +138,15 @@ usage_error(const char *usage, const char *format, ...)
     return GEN_USAGE;
 }
 
-/* The size file says it has, a hint that may be stale; 0 if it has none. */
-static size_t size_hint(FILE *file)
+/* The size of the regular file at path, a hint that may be stale; 0 if it
+ * has none. */
+static size_t size_hint(const char *path)
 {
-    struct stat st;
-    return fstat(fileno(file), &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size : 0;
+    struct hot__file_id id;
+    char err[256];
+    return hot__os_kind(path, 1) == HOT_OS_FILE && hot__os_file_id(path, &id, err, sizeof err) == 0
+               ? (size_t)id.size
+               : 0;
 }
 
 /* Reads the whole file at path into *data (the caller frees it; it is
@@ -162,7 +162,7 @@ static int read_file(const char *path, char **data, size_t *size)
     int error = 0;
     /* Room for the hinted size and one byte more: a short read then ends it
      * without another growth, unless the file grew meanwhile. */
-    for (size_t room = size_hint(file) + 1;; room = 1 << 16) {
+    for (size_t room = size_hint(path) + 1;; room = 1 << 16) {
         if (buf_grow(&content, room) != 0) {
             error = ENOMEM;
             break;
@@ -208,7 +208,7 @@ static int file_holds(const char *path, const struct buf *content)
     FILE *file = fopen(path, "rb");
     if (!file)
         return 0;
-    int same = size_hint(file) == content->size;
+    int same = size_hint(path) == content->size;
     char chunk[1 << 16];
     size_t at = 0;
     for (size_t n; same && (n = fread(chunk, 1, sizeof chunk, file)) > 0; at += n)
@@ -228,11 +228,12 @@ static int make_parents(const char *path)
         return -1;
     }
     int result = 0;
+    char err[512];
     for (char *slash = strchr(prefix + 1, '/'); slash && result == 0;
          slash = strchr(slash + 1, '/')) {
         *slash = '\0';
-        if (mkdir(prefix, 0777) != 0 && errno != EEXIST) {
-            say_error("cannot create directory '%s': %s", prefix, strerror(errno));
+        if (hot__os_make_dir(prefix, err, sizeof err) != 0) {
+            say_error("%s", err);
             result = -1;
         }
         *slash = '/';
@@ -246,7 +247,7 @@ static int make_parents(const char *path)
  * saying why. */
 static int write_temp(const char *path, const struct buf *data, char **temp)
 {
-    *temp = buf_format("%s.tmp.%ld", path, (long)getpid());
+    *temp = buf_format("%s.tmp.%ld", path, hot__os_pid());
     if (!*temp) {
         say_error("%s", gen_status_text(GEN_NO_MEMORY));
         return -1;
@@ -420,8 +421,7 @@ struct program {
  * (a FIFO or a device could block or never end). Returns 0 or -1. */
 static int read_source(const char *path, char **text, size_t *size)
 {
-    struct stat st;
-    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    if (hot__os_kind(path, 1) == HOT_OS_OTHER) {
         say_error("cannot read '%s': not a regular file", path);
         return -1;
     }
@@ -842,30 +842,30 @@ static enum gen_status run_gen(int argc, char **argv)
     return status;
 }
 
-/* 1 if a and b are the same file, unchanged in between. */
-static int same_file(const struct stat *a, const struct stat *b)
+/* 1 if library is still the file id says, unchanged in between. */
+static int still(const char *library, const struct hot__file_id *id)
 {
-    return a->st_ino == b->st_ino && a->st_dev == b->st_dev && a->st_size == b->st_size &&
-           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+    struct hot__file_id again;
+    char err[256];
+    return hot__os_file_id(library, &again, err, sizeof err) == 0 && hot__file_id_equal(id, &again);
 }
 
-/* What keeps LIBRARY (whose identity is st) from being stamped by this
+/* What keeps LIBRARY (whose identity is id) from being stamped by this
  * build: NULL if it is whole and stayed the same while it was read, with
  * the hash of its bytes in *content and its summary in *summary (nothing if
  * it gives none). When two builds race, one may come to stamp the file the
  * other's linker is still writing. A file that cannot be read at all is an
  * error, said here, and *unreadable is set; so is memory running out. */
-static const char *unfinished(const char *library, const struct stat *st,
+static const char *unfinished(const char *library, const struct hot__file_id *id,
                               unsigned long long *content, struct buf *summary, int *unreadable)
 {
     char err[512];
     size_t size = 0;
     const unsigned char *bytes =
-        st->st_size > 0 ? hot__os_map_file(library, &size, err, sizeof err) : NULL;
-    struct stat again;
+        id->size > 0 ? hot__os_map_file(library, &size, err, sizeof err) : NULL;
     *unreadable = 0;
-    if (st->st_size > 0 && !bytes) {
-        if (stat(library, &again) != 0 || !same_file(st, &again))
+    if (id->size > 0 && !bytes) {
+        if (!still(library, id))
             return "changed while it was read"; /* a linker began to write it */
         say_error("%s", err);
         *unreadable = 1;
@@ -879,13 +879,14 @@ static const char *unfinished(const char *library, const struct stat *st,
         missing = "cannot be summarized";
     }
     hot__os_unmap_file(bytes, size);
-    if (!missing && (stat(library, &again) != 0 || !same_file(st, &again)))
+    if (!missing && !still(library, id))
         missing = "changed while it was read";
     return missing;
 }
 
 /* stamp: writes LIBRARY's summary beside it ("<LIBRARY>.summary"), then
- * STAMPFILE from stat(LIBRARY), vouching for both, each by replace_file.
+ * STAMPFILE from LIBRARY's identity, vouching for both, each by
+ * replace_file.
  * A library not yet whole is not stamped: the build writing it stamps it
  * once done. */
 static enum gen_status run_stamp(int argc, char **argv)
@@ -897,15 +898,16 @@ static enum gen_status run_stamp(int argc, char **argv)
     if (argc != 4)
         return usage_error(stamp_usage, "'stamp' takes two arguments, LIBRARY and STAMPFILE");
     const char *library = argv[2], *stamp = argv[3];
-    struct stat st;
-    if (stat(library, &st) != 0) {
-        say_error("cannot stat '%s': %s", library, strerror(errno));
+    struct hot__file_id id;
+    char err[512];
+    if (hot__os_file_id(library, &id, err, sizeof err) != 0) {
+        say_error("%s", err);
         return GEN_IO;
     }
     unsigned long long content;
     int unreadable;
     struct buf summary = {0};
-    const char *missing = unfinished(library, &st, &content, &summary, &unreadable);
+    const char *missing = unfinished(library, &id, &content, &summary, &unreadable);
     if (unreadable) {
         buf_free(&summary);
         return GEN_IO;
@@ -917,17 +919,14 @@ static enum gen_status run_stamp(int argc, char **argv)
         buf_free(&summary);
         return GEN_OK;
     }
-    long long mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
     struct buf text = {0};
     char line[384];
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    unsigned long long build = (unsigned long long)now.tv_sec * 1000000000ULL + now.tv_nsec;
+    unsigned long long build = (unsigned long long)hot__os_wall_ns();
     unsigned long long summary_hash =
         summary.size ? hot_abi_content_hash((const unsigned char *)summary.data, summary.size) : 0;
-    int length = snprintf(line, sizeof line, HOT_ABI_STAMP_FORMAT, (long long)st.st_size, mtime_ns,
-                          (unsigned long long)st.st_ino, (unsigned long long)st.st_dev, build,
-                          content, (unsigned long long)summary.size, summary_hash);
+    int length =
+        snprintf(line, sizeof line, HOT_ABI_STAMP_FORMAT, id.size, id.mtime_ns, id.inode, id.device,
+                 build, content, (unsigned long long)summary.size, summary_hash);
     char *summary_path = buf_format("%s%s", library, HOT_ABI_SUMMARY_SUFFIX);
     enum gen_status status = GEN_OK;
     if (!summary_path || length < 0 || (size_t)length >= sizeof line ||

@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "buf.h"
 #include "grow.h"
@@ -159,8 +158,7 @@ static int read_description(const char *build_dir, const char *name, const char 
         return usage_error("out of memory");
     }
     int read = description_read(path, d), status = read == 0 ? 0 : 2;
-    struct stat st;
-    if (read == -1 && !config && stat(debug, &st) == 0)
+    if (read == -1 && !config && hot__os_kind(debug, 1) != HOT_OS_NOTHING)
         fprintf(stderr,
                 "vais-hot: error: '%s' is a multi-config build tree: name the configuration "
                 "to build, e.g. --config Debug\n",
