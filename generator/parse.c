@@ -22,7 +22,9 @@
  * declaration are refused, not recursed into. */
 #define PARSE_MAX_NESTING 64
 
-/* An index that points at no token. */
+/* An index that points at no token: a name or '_Atomic (' that is not
+ * there, or what a reader that returns an index returns after a failure
+ * (it has reported it). The one sentinel of the parser's indexes. */
 #define NO_INDEX SIZE_MAX
 
 /* A declaration token; match is the index of the closing bracket of a '('
@@ -169,11 +171,11 @@ enum context {
 
 /* A type as declaration specifiers and a declarator spell it. */
 struct type {
-    size_t specifiers;                 /* the index of the first specifier */
-    size_t declarator;                 /* the index after the specifiers */
-    size_t atomic;                     /* the '(' of an '_Atomic (type-name)' among them, or 0 */
-    size_t inner, inner_end;           /* atomic: that type name's specifiers */
-    unsigned quals;                    /* the qualifiers of the specifiers' type */
+    size_t specifiers;       /* the index of the first specifier */
+    size_t declarator;       /* the index after the specifiers */
+    size_t atomic;           /* the '(' of an '_Atomic (type-name)' among them, or NO_INDEX */
+    size_t inner, inner_end; /* atomic: that type name's specifiers */
+    unsigned quals;          /* the qualifiers of the specifiers' type */
     const struct lex_token *const_at;  /* its 'const', if any, for messages */
     const struct lex_token *static_at; /* CONTEXT_DEFINITION: a 'static', if any */
     size_t chain, chain_end;           /* its derivations: p->chain[chain, chain_end) */
@@ -542,13 +544,13 @@ static int sig_token(struct parser *p, const struct lex_token *t, int in_bounds)
 }
 
 /* group := '(' ... ')' | '[' ... ']' at index i: appends it verbatim and
- * returns the index after it, or 0 after a failure. */
+ * returns the index after it, or NO_INDEX after a failure. */
 static size_t sig_group(struct parser *p, size_t i)
 {
     size_t end = p->tokens[i].match;
     for (size_t k = i; k <= end; k++) {
         if (sig_token(p, &p->tokens[k].token, 1) != 0)
-            return 0;
+            return NO_INDEX;
     }
     return end + 1;
 }
@@ -583,13 +585,13 @@ static size_t after_attributes(const struct parser *p, size_t i, size_t end)
 }
 
 /* attributes := (keyword '(' ... ')' | '[' '[' ... ']' ']')* from index i
- * (before end): returns the index after them, or 0 after a failure. A GNU
+ * (before end): returns the index after them, or NO_INDEX after a failure. A GNU
  * attribute, alignas or a C23 attribute is no part of the type. */
 static size_t skip_attributes(struct parser *p, size_t i, size_t end)
 {
     i = after_attributes(p, i, end);
     if (is_attribute(p, i, end))
-        return unexpected(p, &p->tokens[i + 1 < end ? i + 1 : i].token), 0;
+        return unexpected(p, &p->tokens[i + 1 < end ? i + 1 : i].token), NO_INDEX;
     return i;
 }
 
@@ -674,14 +676,14 @@ static const char *spelling(const struct parser *p, const struct lex_token *t, c
 }
 
 /* tag := ('struct' | 'union' | 'enum') attributes identifier, the keyword
- * at index i: returns the index after it, or 0 after a failure. A '{'
+ * at index i: returns the index after it, or NO_INDEX after a failure. A '{'
  * ending the declaration right after it defines the type: no function. */
 static size_t read_tag(struct parser *p, size_t i, size_t end, const struct lex_token *ending)
 {
     const struct lex_token *keyword = &p->tokens[i].token;
     size_t at = skip_attributes(p, i + 1, end);
-    if (at == 0)
-        return 0;
+    if (at == NO_INDEX)
+        return NO_INDEX;
     const struct lex_token *tag = at < end ? &p->tokens[at].token : ending;
     size_t after = at < end && plain_at(p, at) ? at + 1 : at;
     if (after == end && punct_is(p, ending, "{")) {
@@ -691,11 +693,11 @@ static size_t read_tag(struct parser *p, size_t i, size_t end, const struct lex_
              wanted(p), lex_marker_text(p->marker.marker), p->marker.line, p->marker.column,
              spelling(p, keyword, kind, sizeof kind), after > at ? " " : "",
              after > at ? spelling(p, tag, name, sizeof name) : "");
-        return 0;
+        return NO_INDEX;
     }
     if (after == at) {
         unexpected(p, tag);
-        return 0;
+        return NO_INDEX;
     }
     return after;
 }
@@ -713,7 +715,7 @@ static int read_specifier(struct parser *p, size_t *i, size_t end, const struct 
     enum word word = word_at(p, at);
     int group = opens(p, at + 1, end, "(");
     if (is_attribute(p, at, end))
-        return (*i = skip_attributes(p, at, end)) == 0 ? -1 : 1;
+        return (*i = skip_attributes(p, at, end)) == NO_INDEX ? -1 : 1;
     unsigned seen = SEEN_OUTER | (*typed == TYPED_KEYWORD ? SEEN_KEYWORD : 0);
     if (t->kind != LEX_IDENT || (word == WORD_NONE && *typed && !is_word(p, at, end, seen)))
         return 0;
@@ -734,14 +736,14 @@ static int read_specifier(struct parser *p, size_t *i, size_t end, const struct 
         return unexpected(p, t);
     case WORD_TAG:
         *typed = TYPED_KEYWORD;
-        return (*i = read_tag(p, at, end, ending)) == 0 ? -1 : 1;
+        return (*i = read_tag(p, at, end, ending)) == NO_INDEX ? -1 : 1;
     case WORD_GROUP:
         *typed = TYPED_KEYWORD;
         *i = group ? p->tokens[at + 1].match + 1 : 0;
         return group ? 1 : unexpected(p, t);
     case WORD_QUALIFIER:
         if (qual_at(p, at) == QUAL_ATOMIC && group) { /* _Atomic (type-name) */
-            if (type->atomic || context == CONTEXT_TYPE_NAME)
+            if (type->atomic != NO_INDEX || context == CONTEXT_TYPE_NAME)
                 return unexpected(p, t);
             *typed = TYPED_KEYWORD;
             type->atomic = at + 1;
@@ -849,7 +851,8 @@ static int push_pointers(struct parser *p, size_t i, size_t end, size_t stars)
  * part's, the suffixes left to right, then the pointers right to left) and
  * sets *name to the name's index if it has one. Parameter lists and array
  * bounds are read later, by print_type. Returns the index where it stops
- * (end, or the first token that cannot continue it), or 0 after a failure. */
+ * (end, or the first token that cannot continue it), or NO_INDEX after a
+ * failure. */
 static size_t read_declarator(struct parser *p, size_t i, size_t end, unsigned nesting,
                               unsigned seen, size_t *name)
 {
@@ -857,8 +860,8 @@ static size_t read_declarator(struct parser *p, size_t i, size_t end, unsigned n
     while (i < end) {
         const struct lex_token *t = &p->tokens[i].token;
         if (is_attribute(p, i, end)) {
-            if ((i = skip_attributes(p, i, end)) == 0)
-                return 0;
+            if ((i = skip_attributes(p, i, end)) == NO_INDEX)
+                return NO_INDEX;
         } else if (punct_is(p, t, "*")) {
             stars++;
             i++;
@@ -872,38 +875,38 @@ static size_t read_declarator(struct parser *p, size_t i, size_t end, unsigned n
         }
     }
     if (word != NO_INDEX && stars == 0) /* `(SDLCALL f)`: no '*' to write it with */
-        return unexpected(p, &p->tokens[word].token), 0;
+        return unexpected(p, &p->tokens[word].token), NO_INDEX;
     size_t after_pointers = i;
     if (i < end && plain_at(p, i) && *name == NO_INDEX) {
         *name = i++;
     } else if (opens(p, i, end, "(") && groups(p, i, *name != NO_INDEX)) {
         size_t close = p->tokens[i].match;
         if (nesting >= PARSE_MAX_NESTING)
-            return too_deep(p, &p->tokens[i].token), 0;
+            return too_deep(p, &p->tokens[i].token), NO_INDEX;
         size_t stop = read_declarator(p, i + 1, close, nesting + 1, 0, name);
-        if (stop == 0)
-            return 0;
+        if (stop == NO_INDEX)
+            return NO_INDEX;
         if (stop != close)
-            return unexpected(p, &p->tokens[stop].token), 0;
+            return unexpected(p, &p->tokens[stop].token), NO_INDEX;
         i = close + 1;
     }
     while (i < end) {
         struct derivation d = {DERIVE_ARRAY, 0, NULL, i, 0, 0};
         if (is_attribute(p, i, end)) {
-            if ((i = skip_attributes(p, i, end)) == 0)
-                return 0;
+            if ((i = skip_attributes(p, i, end)) == NO_INDEX)
+                return NO_INDEX;
             continue;
         }
         if ((seen & SEEN_OUTER) && only_words(p, i, end)) /* `int x UNUSED` */
-            return push_pointers(p, pointers, after_pointers, stars) == 0 ? end : 0;
+            return push_pointers(p, pointers, after_pointers, stars) == 0 ? end : NO_INDEX;
         if (!opens(p, i, end, "[") && !opens(p, i, end, "("))
             break;
         d.kind = opens(p, i, end, "[") ? DERIVE_ARRAY : DERIVE_FUNCTION;
         if (push_derivation(p, d) != 0)
-            return 0;
+            return NO_INDEX;
         i = p->tokens[i].match + 1;
     }
-    return push_pointers(p, pointers, after_pointers, stars) == 0 ? i : 0;
+    return push_pointers(p, pointers, after_pointers, stars) == 0 ? i : NO_INDEX;
 }
 
 static int read_type(struct parser *p, size_t i, size_t end, const struct lex_token *ending,
@@ -950,12 +953,12 @@ static int read_type(struct parser *p, size_t i, size_t end, const struct lex_to
                      enum context context, unsigned nesting, struct type *type)
 {
     memset(type, 0, sizeof *type);
-    type->name = NO_INDEX;
+    type->name = type->atomic = NO_INDEX;
     if (read_specifiers(p, i, end, ending, context, type) != 0)
         return -1;
     type->chain = p->chain_count;
     type->end = read_declarator(p, type->declarator, end, nesting, SEEN_OUTER, &type->name);
-    if (type->end == 0 || (type->atomic && read_atomic(p, type, nesting) != 0))
+    if (type->end == NO_INDEX || (type->atomic != NO_INDEX && read_atomic(p, type, nesting) != 0))
         return -1;
     type->chain_end = p->chain_count;
     return 0;
@@ -1028,17 +1031,18 @@ static int sig_words(struct parser *p, size_t i, size_t end)
         else if (word == WORD_QUALIFIER && opens(p, i + 1, end, "("))
             i = p->tokens[i + 1].match + 1;
         else if (word == WORD_GROUP)
-            i = sig_token(p, t, 0) == 0 ? sig_group(p, i + 1) : 0;
+            i = sig_token(p, t, 0) == 0 ? sig_group(p, i + 1) : NO_INDEX;
         else if (word == WORD_TAG) {
             size_t tag = skip_attributes(p, i + 1, end);
-            if (sig_token(p, t, 0) != 0 || sig_token(p, &p->tokens[tag].token, 0) != 0)
+            if (tag == NO_INDEX || sig_token(p, t, 0) != 0 ||
+                sig_token(p, &p->tokens[tag].token, 0) != 0)
                 return -1;
             i = tag + 1;
         } else if (word == WORD_TYPE || word == WORD_NONE)
-            i = sig_token(p, t, 0) == 0 ? i + 1 : 0;
+            i = sig_token(p, t, 0) == 0 ? i + 1 : NO_INDEX;
         else
             i++;
-        if (i == 0)
+        if (i == NO_INDEX)
             return -1;
     }
     return 0;
@@ -1068,7 +1072,7 @@ static int read_parameters(struct parser *p, size_t open, unsigned nesting, int 
 static int print_type(struct parser *p, const struct type *type, unsigned nesting, int defined)
 {
     if (sig_quals(p, type->quals) != 0 || sig_words(p, type->specifiers, type->declarator) != 0 ||
-        (type->atomic && sig_words(p, type->inner, type->inner_end) != 0))
+        (type->atomic != NO_INDEX && sig_words(p, type->inner, type->inner_end) != 0))
         return -1;
     for (size_t k = type->chain_end; k-- > type->chain;) {
         struct derivation d = p->chain[k];
@@ -1085,7 +1089,7 @@ static int print_type(struct parser *p, const struct type *type, unsigned nestin
             d.kind != DERIVE_POINTER && k > type->chain && p->chain[k - 1].kind == DERIVE_POINTER;
         if (grouped && sig_add(p, ")", SIG_CLOSE) != 0)
             return -1;
-        if (d.kind == DERIVE_ARRAY && sig_group(p, d.open) == 0)
+        if (d.kind == DERIVE_ARRAY && sig_group(p, d.open) == NO_INDEX)
             return -1;
         if (d.kind == DERIVE_FUNCTION &&
             read_parameters(p, d.open, nesting + 1, defined && k == type->chain) != 0)
