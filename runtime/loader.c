@@ -75,7 +75,6 @@ struct version {
 struct skip {
     enum { SKIP_NOTHING, SKIP_BUILD, SKIP_STAMP } kind;
     char text[STAMP_CAPACITY];
-    int before_load; /* SKIP_BUILD: refused while no version was loaded */
 };
 
 static struct {
@@ -213,7 +212,7 @@ static void use_library(const char *path)
     snprintf(L.stamp, sizeof L.stamp, "%s%s", path, HOT_ABI_STAMP_SUFFIX);
     snprintf(L.summary, sizeof L.summary, "%s%s", path, HOT_ABI_SUMMARY_SUFFIX);
     L.read_file = (struct hot__file_id){0};
-    L.skip = (struct skip){SKIP_NOTHING, "", 0};
+    L.skip = (struct skip){SKIP_NOTHING, ""};
 }
 
 /* 1 if private_dir was made by this process, not inherited through fork. */
@@ -1136,12 +1135,11 @@ static int skipping(int kind, const char *text)
 }
 
 /* Skips what text names from now on (SKIP_NOTHING: nothing). */
-static void skip(int kind, const char *text, int before_load)
+static void skip(int kind, const char *text)
 {
     assert(locker.held);
     L.skip.kind = kind;
     snprintf(L.skip.text, sizeof L.skip.text, "%s", text);
-    L.skip.before_load = before_load;
 }
 
 /* hot_check's work: reload if the stamp names a build not yet seen. Sets
@@ -1158,7 +1156,7 @@ static long check_locked(void)
         char why[STAMP_CAPACITY];
         snprintf(why, sizeof why, "%.*s", (int)sizeof why - 1, L.error);
         int said = skipping(SKIP_STAMP, why);
-        skip(SKIP_STAMP, why, 0);
+        skip(SKIP_STAMP, why);
         L.settled = 1;
         if (said)
             return 0;
@@ -1168,10 +1166,10 @@ static long check_locked(void)
     if (!stamped)
         text[0] = '\0';
     if (atomic_load(&L.version) == 0) { /* nothing to keep: a refusal stands until a new stamp */
-        if (skipping(SKIP_BUILD, text) && L.skip.before_load)
+        if (skipping(SKIP_BUILD, text))
             return 0;
         long status = load_now_locked();
-        skip(lasting(status) ? SKIP_BUILD : SKIP_NOTHING, lasting(status) ? text : "", 1);
+        skip(lasting(status) ? SKIP_BUILD : SKIP_NOTHING, lasting(status) ? text : "");
         return status;
     }
     L.settled = 1;
@@ -1188,7 +1186,7 @@ static long check_locked(void)
         return 0; /* a build is still writing the library, or the stamp is stale */
     long status = load_locked(text, &stamp);
     if (lasting(status))
-        skip(SKIP_BUILD, text, 0);
+        skip(SKIP_BUILD, text);
     if (status < 0)
         report_refusal();
     /* Unsettled: the library changed while it was copied (0), or memory
@@ -1439,7 +1437,7 @@ long hot__rollback(const char *library, const char *function, const char *signal
                  crashed->number, function, signal_name);
         goto done;
     }
-    skip(SKIP_BUILD, crashed->stamp, 0);
+    skip(SKIP_BUILD, crashed->stamp);
     publish_locked(good, NULL);
     fail(HOT_E_CRASHED, "v%ld crashed in '%s' (%s); rolled back to v%ld, fix it and build again",
          crashed->number, function, signal_name, atomic_load(&L.version));
@@ -1478,7 +1476,7 @@ long hot__cleanup(void)
     if (private_dir_ours())
         hot__os_private_dir_remove();
     L.private_dir[0] = '\0';
-    L.skip = (struct skip){SKIP_NOTHING, "", 0};
+    L.skip = (struct skip){SKIP_NOTHING, ""};
     close_notice();
     atomic_store(&L.version, 0);
     L.numbered = 0;
