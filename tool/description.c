@@ -106,6 +106,13 @@ int description_read(const char *path, struct description *d)
     return 0;
 }
 
+const char *description_error(int read)
+{
+    return read == -1   ? strerror(errno)
+           : read == -3 ? "out of memory"
+                        : "not a description this vais-hot can read";
+}
+
 void description_free(struct description *d)
 {
     free(d->text);

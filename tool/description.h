@@ -38,6 +38,9 @@ struct description {
  * build was configured by another version); -3 when out of memory. */
 int description_read(const char *path, struct description *d);
 
+/* Why description_read returned read (not 0), for "cannot read '<path>': ...". */
+const char *description_error(int read);
+
 void description_free(struct description *d);
 
 #endif

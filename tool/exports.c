@@ -324,7 +324,7 @@ int exports_main(int argc, char **argv)
     int read = description_read(path, &d);
     if (read != 0 || !d.library_file) {
         fprintf(stderr, "vais-hot: error: cannot read '%s': %s; configure the build again\n", path,
-                read == -1 ? strerror(errno) : "not a description this vais-hot can read");
+                description_error(read));
         description_free(&d);
         return 2;
     }

@@ -884,6 +884,25 @@ static const char *unfinished(const char *library, const struct hot__file_id *id
     return missing;
 }
 
+/* Writes summary beside file ("<file>.summary") by replace_file, or, when
+ * it is empty (file gives none), removes a stale one. Returns GEN_OK, or
+ * GEN_IO or GEN_NO_MEMORY, said. */
+static enum gen_status write_summary(const char *file, const struct buf *summary)
+{
+    char *path = buf_format("%s%s", file, HOT_ABI_SUMMARY_SUFFIX);
+    enum gen_status status = GEN_OK;
+    if (!path) {
+        say_error("%s", gen_status_text(GEN_NO_MEMORY));
+        return GEN_NO_MEMORY;
+    }
+    if (summary->size)
+        status = replace_file(path, summary);
+    else if (remove(path) != 0 && errno != ENOENT)
+        say_error("cannot remove the stale '%s': %s", path, strerror(errno));
+    free(path);
+    return status;
+}
+
 /* stamp: writes LIBRARY's summary beside it ("<LIBRARY>.summary"), then
  * STAMPFILE from LIBRARY's identity, vouching for both, each by
  * replace_file.
@@ -927,27 +946,21 @@ static enum gen_status run_stamp(int argc, char **argv)
     int length =
         snprintf(line, sizeof line, HOT_ABI_STAMP_FORMAT, id.size, id.mtime_ns, id.inode, id.device,
                  build, content, (unsigned long long)summary.size, summary_hash);
-    char *summary_path = buf_format("%s%s", library, HOT_ABI_SUMMARY_SUFFIX);
     enum gen_status status = GEN_OK;
-    if (!summary_path || length < 0 || (size_t)length >= sizeof line ||
-        buf_append(&text, line, (size_t)length))
+    if (length < 0 || (size_t)length >= sizeof line || buf_append(&text, line, (size_t)length)) {
         status = GEN_NO_MEMORY;
-    else if (summary.size)
-        status = replace_file(summary_path, &summary);
-    else if (remove(summary_path) != 0 && errno != ENOENT)
-        say_error("cannot remove the stale '%s': %s", summary_path, strerror(errno));
+        say_error("%s", gen_status_text(GEN_NO_MEMORY));
+    } else
+        status = write_summary(library, &summary);
     if (status == GEN_OK)
         status = replace_file(stamp, &text);
-    if (status == GEN_NO_MEMORY)
-        say_error("%s", gen_status_text(GEN_NO_MEMORY));
-    free(summary_path);
     buf_free(&summary);
     buf_free(&text);
     return status;
 }
 
 /* summarize: writes the core's summary beside it, as summarize_core makes
- * it, by replace_file; removes a stale one when it gives none. */
+ * it (write_summary). */
 static enum gen_status run_summarize(int argc, char **argv)
 {
     if (argc == 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
@@ -960,7 +973,7 @@ static enum gen_status run_summarize(int argc, char **argv)
     int read = description_read(argv[2], &d);
     if (read != 0 || !d.executable) {
         say_error("cannot read '%s': %s; configure the build again", argv[2],
-                  read == -1 ? strerror(errno) : "not a description this vais-hot can read");
+                  description_error(read));
         description_free(&d);
         return GEN_IO;
     }
@@ -972,21 +985,16 @@ static enum gen_status run_summarize(int argc, char **argv)
     size_t size = 0;
     struct buf summary = {0};
     enum gen_status status = GEN_OK;
-    char *path = buf_format("%s%s", d.executable, HOT_ABI_SUMMARY_SUFFIX);
     const unsigned char *bytes = hot__os_map_file(d.executable, &size, err, sizeof err);
-    if (!path || (bytes && summarize_core(bytes, size, &summary) != 0))
-        status = GEN_NO_MEMORY;
-    else if (!bytes) {
+    if (!bytes) {
         say_error("%s", err);
         status = GEN_IO;
-    } else if (summary.size)
-        status = replace_file(path, &summary);
-    else if (remove(path) != 0 && errno != ENOENT)
-        say_error("cannot remove the stale '%s': %s", path, strerror(errno));
-    if (status == GEN_NO_MEMORY)
+    } else if (summarize_core(bytes, size, &summary) != 0) {
         say_error("%s", gen_status_text(GEN_NO_MEMORY));
+        status = GEN_NO_MEMORY;
+    } else
+        status = write_summary(d.executable, &summary);
     hot__os_unmap_file(bytes, size);
-    free(path);
     buf_free(&summary);
     description_free(&d);
     return status;
