@@ -11,7 +11,9 @@
  * - a TMPDIR others may rearrange, that does not exist, on a noexec mount
  *   or full (where root may mount one) is passed over, and one line says
  *   which directory is used and why; with no XDG_RUNTIME_DIR either, the
- *   copies go beside the library.
+ *   copies go beside the library; one that fills up later stops a reload
+ *   with the disk's own reason, and the same library loads once there is
+ *   room.
  * Usage: test_private_dir (a helper mode and its arguments come after, when
  * the test starts itself). */
 #define _GNU_SOURCE
@@ -355,6 +357,40 @@ static void full_case(const char *self)
     CHECK_INT(rmdir(dir), ==, 0); /* empty: the helper's directory went at its exit */
 }
 
+/* A TMPDIR that fills up after the first load: a reload then says why it
+ * stopped (the disk, not the build), the program keeps its code, and once
+ * there is room again the same library loads. */
+static void fills_later_case(const char *self)
+{
+    char line[512], second[128];
+    snprintf(mount_dir, sizeof mount_dir, "%s/mounted", scratch);
+    snprintf(mount_runtime, sizeof mount_runtime, "%s/runtime", scratch);
+    CHECK_INT(mkdir(mount_dir, 0700), ==, 0);
+    CHECK_INT(mkdir(mount_runtime, 0700), ==, 0);
+    mount_flags = 0;
+    mount_options = "mode=0700,size=512k";
+    int out;
+    pid_t pid = start_helper(self, "fills", "", mount_tmpdir, &out);
+    read_line(out, line, sizeof line);
+    read_line(out, second, sizeof second);
+    int status = -1;
+    waitpid(pid, &status, 0);
+    close(out);
+    CHECK_INT(rmdir(mount_runtime), ==, 0);
+    CHECK_INT(rmdir(mount_dir), ==, 0);
+    if (strncmp(line, "skipped: ", 9) == 0) {
+        fprintf(stderr, "a TMPDIR that fills up %s\n", line);
+        return;
+    }
+    CHECK_INT(WIFEXITED(status) ? WEXITSTATUS(status) : -1, ==, 0);
+    char start[32];
+    snprintf(start, sizeof start, "%ld 5 ", (long)HOT_E_IO); /* refused; v1 still runs */
+    CHECK(strncmp(line, start, strlen(start)) == 0);
+    CHECK(strstr(line, "No space left on device") != NULL);
+    CHECK(strstr(line, "build '") == NULL); /* no build would help */
+    CHECK_STR(second, "1 2");
+}
+
 /* Helper modes, run in a process of their own. */
 static int helper(const char *self, const char *mode)
 {
@@ -377,6 +413,24 @@ static int helper(const char *self, const char *mode)
         if (hot_init(NULL) != HOT_OK)
             return 1;
         printf("%d private directory after exec\n", private_dirs_of((long)getpid()));
+        return 0;
+    }
+    if (strcmp(mode, "fills") == 0) { /* a reload into a full TMPDIR, then one with room */
+        if (hot_init(NULL) != HOT_OK)
+            return 1;
+        char filler[200];
+        static const char zeros[4096];
+        snprintf(filler, sizeof filler, "%s/filler", getenv("TMPDIR"));
+        FILE *fill = fopen(filler, "wb");
+        while (fill && fwrite(zeros, 1, sizeof zeros, fill) == sizeof zeros && fflush(fill) == 0)
+            ;
+        if (fill)
+            fclose(fill);
+        long full = hot_reload();
+        printf("%ld %d %s\n", full, add(2, 3), hot_last_error());
+        remove(filler);
+        long room = hot_reload();
+        printf("%ld %ld\n", room, hot_version());
         return 0;
     }
     if (strcmp(mode, "said") == 0) { /* the event line it writes, on stdout */
@@ -417,6 +471,7 @@ int main(int argc, char **argv)
     CHECK_INT(rmdir(open_dir), ==, 0);
     noexec_case(argv[0]);
     full_case(argv[0]);
+    fills_later_case(argv[0]);
 
     CHECK_INT(rmdir(scratch), ==, 0); /* nothing left behind */
     return check_exit();
