@@ -24,6 +24,7 @@
 #include "description.h"
 #include "elf_symbols.h"
 #include "os.h"
+#include "say.h"
 
 /* How deep the project's tree is searched for a file newer than the core. */
 #define MAX_DEPTH 32
@@ -235,16 +236,16 @@ static int read_needs(const struct description *d, struct halves *h, struct need
     char err[512], problem[128];
     h->library = hot__os_map_file(d->library_file, &h->library_size, err, sizeof err);
     if (!h->library) {
-        fprintf(stderr, "vais-hot: error: %s\n", err);
+        say_error("%s", err);
         return 2;
     }
     if (elf_each_symbol(h->library, h->library_size, ELF_DYNAMIC, add_need, needs, problem,
                         sizeof problem) != 0) {
-        fprintf(stderr, "vais-hot: error: '%s' %s\n", d->library_file, problem);
+        say_error("'%s' %s", d->library_file, problem);
         return 2;
     }
     if (needs->failed) {
-        fprintf(stderr, "vais-hot: error: out of memory\n");
+        say_error("out of memory");
         return 2;
     }
     /* A core not linked yet has its own check after its link. */
@@ -256,7 +257,7 @@ static int read_needs(const struct description *d, struct halves *h, struct need
                         sizeof problem) != 0 ||
         elf_each_symbol(h->core, h->core_size, ELF_STATIC, mark_local, needs, problem,
                         sizeof problem) != 0) {
-        fprintf(stderr, "vais-hot: error: '%s' %s\n", d->executable, problem);
+        say_error("'%s' %s", d->executable, problem);
         return 2;
     }
     /* Usually none: then the objects are not read at all. */
@@ -282,11 +283,10 @@ static int check_dynamic(const struct description *d)
     hot__os_unmap_file(core, size);
     if (linked != 0)
         return 0;
-    fprintf(stderr,
-            "vais-hot: error: '%s' is linked statically (-static or -static-pie), so no hot "
-            "library can load into it; link it dynamically (drop -static for HOT ON builds), or "
-            "build '%s' HOT OFF (HOT OFF, or a Release build)\n",
-            d->executable, d->program);
+    say_error("'%s' is linked statically (-static or -static-pie), so no hot "
+              "library can load into it; link it dynamically (drop -static for HOT ON builds), or "
+              "build '%s' HOT OFF (HOT OFF, or a Release build)",
+              d->executable, d->program);
     return 1;
 }
 
@@ -304,13 +304,13 @@ static int read_arguments(int argc, char **argv, const char **path, int *after_c
         else if (!*path && argv[i][0] != '-')
             *path = argv[i];
         else {
-            fprintf(stderr, "vais-hot: error: unknown argument '%s'\n%s\n", argv[i], check_usage);
+            say_error("unknown argument '%s'\n%s", argv[i], check_usage);
             return 2;
         }
     }
     if (*path)
         return -1;
-    fprintf(stderr, "vais-hot: error: missing DESCRIPTION\n%s\n", check_usage);
+    say_error("missing DESCRIPTION\n%s", check_usage);
     return 2;
 }
 
@@ -323,8 +323,7 @@ int exports_main(int argc, char **argv)
     struct description d = {0};
     int read = description_read(path, &d);
     if (read != 0 || !d.library_file) {
-        fprintf(stderr, "vais-hot: error: cannot read '%s': %s; configure the build again\n", path,
-                description_error(read));
+        say_error("cannot read '%s': %s; configure the build again", path, description_error(read));
         description_free(&d);
         return 2;
     }

@@ -9,6 +9,7 @@
  * one line of ours per function replaces. */
 #define _POSIX_C_SOURCE 200809L /* getline, strdup */
 #include "link.h"
+#include "say.h"
 
 #include "buf.h"
 #include "grow.h"
@@ -50,7 +51,7 @@ static int read_list(const char *path, struct list *l)
 {
     FILE *file = fopen(path, "r");
     if (!file) {
-        fprintf(stderr, "vais-hot: error: cannot read '%s'\n", path);
+        say_error("cannot read '%s'", path);
         return -1;
     }
     char *line = NULL;
@@ -75,7 +76,7 @@ static int read_list(const char *path, struct list *l)
     free(line);
     fclose(file);
     if (status != 0)
-        fprintf(stderr, "vais-hot: error: out of memory\n");
+        say_error("out of memory");
     return status;
 }
 
@@ -118,7 +119,7 @@ int link_main(int argc, char **argv)
     char err[512], *out = NULL;
     int status = hot__os_capture((const char *const *)argv + 4, 1, &out, err, sizeof err);
     if (status < 0) {
-        fprintf(stderr, "vais-hot: error: %s\n", err);
+        say_error("%s", err);
         status = 2;
     } else {
         int skipping = 0; /* in the ">>>" lines after a left-out error */
@@ -130,11 +131,10 @@ int link_main(int argc, char **argv)
             if (u) {
                 skipping = 1;
                 if (!u->named)
-                    fprintf(stderr,
-                            "vais-hot: the core of '%s' calls '%s', which hot source '%s' "
-                            "defines without '#[hot]': mark it '#[hot]' or move '%s' to "
-                            "SOURCES\n",
-                            l.program ? l.program : "?", u->name, u->file, u->file);
+                    say("the core of '%s' calls '%s', which hot source '%s' "
+                        "defines without '#[hot]': mark it '#[hot]' or move '%s' to "
+                        "SOURCES",
+                        l.program ? l.program : "?", u->name, u->file, u->file);
                 u->named = 1;
                 continue;
             }

@@ -29,6 +29,7 @@
 #include "templates.h"
 #include "watch.h"
 #include "os.h"
+#include "say.h"
 
 static const char gen_usage[] = "usage: vais-hot gen --program NAME [--stubs OUT.c --table OUT.c "
                                 "[--unmarked OUT.txt]] [--arch ARCH] --unit SRC OUT [--unit SRC "
@@ -107,33 +108,12 @@ struct output {
     char *temp; /* owned: where it is written before the rename; NULL if unchanged */
 };
 
-/* Prints "vais-hot: error: ..." to stderr. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 1, 2)))
-#endif
-static void
-say_error(const char *format, ...)
+/* Says a usage error and the usage line (say_usage); returns GEN_USAGE. */
+SAY_FORMAT(2, 3) static enum gen_status usage_error(const char *usage, const char *format, ...)
 {
     va_list args;
     va_start(args, format);
-    fputs("vais-hot: error: ", stderr);
-    vfprintf(stderr, format, args);
-    fputc('\n', stderr);
-    va_end(args);
-}
-
-/* Prints a usage error and the usage line; returns GEN_USAGE. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static enum gen_status
-usage_error(const char *usage, const char *format, ...)
-{
-    va_list args;
-    va_start(args, format);
-    fputs("vais-hot: error: ", stderr);
-    vfprintf(stderr, format, args);
-    fprintf(stderr, "\n%s\n", usage);
+    say_usage(usage, format, args);
     va_end(args);
     return GEN_USAGE;
 }
@@ -932,9 +912,7 @@ static enum gen_status run_stamp(int argc, char **argv)
         return GEN_IO;
     }
     if (missing) {
-        fprintf(stderr,
-                "vais-hot: not stamped: '%s' %s; a build still writing it stamps it when done\n",
-                library, missing);
+        say("not stamped: '%s' %s; a build still writing it stamps it when done", library, missing);
         buf_free(&summary);
         return GEN_OK;
     }
@@ -1161,7 +1139,7 @@ int main(int argc, char **argv)
 {
     const char *first = argc > 1 ? argv[1] : NULL;
     if (!first) {
-        fprintf(stderr, "vais-hot: error: missing command\n");
+        say_error("missing command");
         overview(stderr);
         return gen_status_exit(GEN_USAGE);
     }

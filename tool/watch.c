@@ -21,6 +21,7 @@
 #include "build_round.h"
 #include "description.h"
 #include "os.h"
+#include "say.h"
 #include "stale_units.h"
 
 #define DEFAULT_DEBOUNCE_MS 0 /* saves during a build coalesce into one build anyway */
@@ -73,33 +74,12 @@ struct watcher {
     struct hot__units stale; /* which units the saves since the last build made stale */
 };
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 1, 2)))
-#endif
-static void
-say(const char *format, ...)
-{
-    char line[1024];
-    va_list args;
-    va_start(args, format);
-    vsnprintf(line, sizeof line, format, args);
-    va_end(args);
-    fprintf(stderr, "vais-hot: %s\n", line);
-    fflush(stderr);
-}
-
-/* Prints a usage error and the usage line; returns exit status 2. */
-#if defined(__GNUC__)
-__attribute__((format(printf, 1, 2)))
-#endif
-static int
-usage_error(const char *format, ...)
+/* Says a usage error and watch's usage line (say_usage); returns 2. */
+SAY_FORMAT(1, 2) static int usage_error(const char *format, ...)
 {
     va_list args;
     va_start(args, format);
-    fputs("vais-hot: error: ", stderr);
-    vfprintf(stderr, format, args);
-    fprintf(stderr, "\n%s\n", watch_usage);
+    say_usage(watch_usage, format, args);
     va_end(args);
     return 2;
 }
@@ -159,33 +139,28 @@ static int read_description(const char *build_dir, const char *name, const char 
     }
     int read = description_read(path, d), status = read == 0 ? 0 : 2;
     if (read == -1 && !config && hot__os_kind(debug, 1) != HOT_OS_NOTHING)
-        fprintf(stderr,
-                "vais-hot: error: '%s' is a multi-config build tree: name the configuration "
-                "to build, e.g. --config Debug\n",
-                build_dir);
+        say_error("'%s' is a multi-config build tree: name the configuration "
+                  "to build, e.g. --config Debug",
+                  build_dir);
     else if (read == -1 && config)
-        fprintf(stderr,
-                "vais-hot: error: cannot read '%s': %s; is '%s' a configuration of the "
-                "multi-config build tree '%s'?\n",
-                path, strerror(errno), config, build_dir);
+        say_error("cannot read '%s': %s; is '%s' a configuration of the "
+                  "multi-config build tree '%s'?",
+                  path, strerror(errno), config, build_dir);
     else if (read == -1)
-        fprintf(stderr,
-                "vais-hot: error: cannot read '%s': %s; is '%s' a program made by "
-                "vais_add_hot_executable in the build tree '%s' (configured, single-config)?\n",
-                path, strerror(errno), name, build_dir);
+        say_error("cannot read '%s': %s; is '%s' a program made by "
+                  "vais_add_hot_executable in the build tree '%s' (configured, single-config)?",
+                  path, strerror(errno), name, build_dir);
     else if (read == -2)
-        fprintf(stderr,
-                "vais-hot: error: '%s' is not a description this vais-hot can read; "
-                "configure the build again with this version of vais-hot\n",
-                path);
+        say_error("'%s' is not a description this vais-hot can read; "
+                  "configure the build again with this version of vais-hot",
+                  path);
     else if (read == -3)
-        fprintf(stderr, "vais-hot: error: out of memory\n");
+        say_error("out of memory");
     else if (strcmp(d->hot, "ON") != 0) {
-        fprintf(stderr,
-                "vais-hot: error: '%s' is built with HOT OFF%s%s, so nothing can reload; %s\n",
-                name, config ? " in " : "", config ? config : "",
-                config ? "name a configuration whose HOT is on, e.g. --config Debug"
-                       : "configure a Debug build (or pass HOT ON to vais_add_hot_executable)");
+        say_error("'%s' is built with HOT OFF%s%s, so nothing can reload; %s", name,
+                  config ? " in " : "", config ? config : "",
+                  config ? "name a configuration whose HOT is on, e.g. --config Debug"
+                         : "configure a Debug build (or pass HOT ON to vais_add_hot_executable)");
         status = 2;
     }
     free(path);
@@ -542,7 +517,7 @@ int watch_main(int argc, char **argv)
     }
     size_t unit_count = w.d.unit_count < w.d.source_count ? w.d.unit_count : w.d.source_count;
     if (hot__units_open(&w.stale, w.d.sources, w.d.units, unit_count) != 0) {
-        fprintf(stderr, "vais-hot: error: out of memory\n");
+        say_error("out of memory");
         description_free(&w.d);
         return 2;
     }
@@ -555,7 +530,7 @@ int watch_main(int argc, char **argv)
     if (!hot__os_caught_signal())
         refresh_watch(&w, &pending);
     if (!w.watch && !hot__os_caught_signal()) {
-        fprintf(stderr, "vais-hot: error: cannot watch the hot sources of '%s'\n", name);
+        say_error("cannot watch the hot sources of '%s'", name);
         status = 2;
     }
     if (w.exec && !w.core_stale && w.watch && !hot__os_caught_signal())
