@@ -368,7 +368,7 @@ static void fills_later_case(const char *self)
     CHECK_INT(mkdir(mount_dir, 0700), ==, 0);
     CHECK_INT(mkdir(mount_runtime, 0700), ==, 0);
     mount_flags = 0;
-    mount_options = "mode=0700,size=512k";
+    mount_options = "mode=0700,size=16m"; /* room for two copies, instrumented too */
     int out;
     pid_t pid = start_helper(self, "fills", "", mount_tmpdir, &out);
     read_line(out, line, sizeof line);
@@ -387,6 +387,7 @@ static void fills_later_case(const char *self)
     snprintf(start, sizeof start, "%ld 5 ", (long)HOT_E_IO); /* refused; v1 still runs */
     CHECK(strncmp(line, start, strlen(start)) == 0);
     CHECK(strstr(line, "No space left on device") != NULL);
+    CHECK(strstr(line, mount_dir) != NULL); /* the copy went to the TMPDIR that filled */
     CHECK(strstr(line, "build '") == NULL); /* no build would help */
     CHECK_STR(second, "1 2");
 }
