@@ -8,12 +8,23 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The lists a block may visit. */
+/* The lists a block may visit: the records of a kind, or the unmarked
+ * functions. */
 enum list {
+    LIST_FUNCTIONS = PARSE_FUNCTION,
+    LIST_VARIABLES = PARSE_VARIABLE,
+    LIST_UNMARKED = PARSE_KINDS,
     LIST_NONE,
-    LIST_FUNCTIONS,
-    LIST_VARIABLES,
-    LIST_UNMARKED,
+};
+
+/* The keys a record of each kind fills. */
+static const struct {
+    const char *total; /* the count of the program's records of the kind, everywhere */
+    const char *type;  /* its type, in a block */
+    int symbol;        /* whether SYMBOL is one, in a block */
+} keys_of[PARSE_KINDS] = {
+    [PARSE_FUNCTION] = {"COUNT", "SIGNATURE", 0},
+    [PARSE_VARIABLE] = {"VARIABLE_COUNT", "TYPE", 1},
 };
 
 /* What a template line is. */
@@ -101,13 +112,14 @@ static size_t list_size(const struct render *r, enum list list)
 {
     if (list == LIST_UNMARKED)
         return r->values->unmarked_count;
-    return list == LIST_FUNCTIONS ? r->values->function_count : r->values->variable_count;
+    return list == LIST_NONE ? 0 : r->values->of[list].count;
 }
 
-/* One item of a list, as the keys of a block see it: at most one is set. */
+/* One item of a list, as the keys of a block see it: at most one of record
+ * (of kind) and u is set. */
 struct item {
-    const struct emit_function *f;
-    const struct emit_variable *v;
+    const struct emit_record *record;
+    enum parse_kind kind;
     const struct emit_unmarked *u;
 };
 
@@ -159,17 +171,16 @@ static int append_list_word(struct buf *out, const char *value)
  * here, or -1 when out of memory. */
 static int append_value(const struct render *r, const char *key, size_t length, struct item item)
 {
-#define KEY_IS(name) (length == sizeof name - 1 && memcmp(key, name, length) == 0)
+#define KEY_IS(name) (length == strlen(name) && memcmp(key, name, length) == 0)
     const struct emit_values *values = r->values;
-    const struct emit_function *f = item.f;
-    const struct emit_variable *v = item.v;
+    const struct emit_record *record = item.record;
     struct buf *out = r->out;
     if (KEY_IS("PROGRAM") && values->program)
         return buf_append_str(out, values->program);
-    if (KEY_IS("COUNT"))
-        return buf_append_size(out, values->count);
-    if (KEY_IS("VARIABLE_COUNT"))
-        return buf_append_size(out, values->variable_total);
+    for (int kind = 0; kind < PARSE_KINDS; kind++) {
+        if (KEY_IS(keys_of[kind].total))
+            return buf_append_size(out, values->of[kind].total);
+    }
     if (KEY_IS("SOURCE") && values->source)
         return append_escaped(out, values->source);
     if (KEY_IS("UNIT") && values->unit)
@@ -179,18 +190,18 @@ static int append_value(const struct render *r, const char *key, size_t length, 
             emit_text(values->text, values->text_size, values->blanks, values->blank_count, out);
         return written == GEN_OK ? 0 : -1;
     }
-    if (KEY_IS("NAME") && (f || v || item.u))
-        return buf_append_str(out, f ? f->name : v ? v->name : item.u->name);
+    if (KEY_IS("NAME") && (record || item.u))
+        return buf_append_str(out, record ? record->name : item.u->name);
     if (KEY_IS("FILE") && item.u)
         return append_list_word(out, item.u->file);
-    if (KEY_IS("SIGNATURE") && f)
-        return buf_append_str(out, f->signature);
-    if (KEY_IS("TYPE") && v)
-        return buf_append_str(out, v->type);
-    if (KEY_IS("SYMBOL") && v)
-        return buf_append_str(out, v->prefix) != 0 ? -1 : buf_append_str(out, v->name);
-    if (KEY_IS("INDEX") && (f || v))
-        return buf_append_size(out, f ? f->index : v->index);
+    if (!record)
+        return 1;
+    if (KEY_IS(keys_of[item.kind].type))
+        return buf_append_str(out, record->type);
+    if (KEY_IS("SYMBOL") && keys_of[item.kind].symbol)
+        return buf_append_str(out, record->prefix) != 0 ? -1 : buf_append_str(out, record->name);
+    if (KEY_IS("INDEX"))
+        return buf_append_size(out, record->index);
     return 1;
 #undef KEY_IS
 }
@@ -247,11 +258,11 @@ static enum gen_status each(const struct render *r, size_t start, size_t limit, 
     if (end >= limit)
         return line_problem(r, start, " without '@@end'");
     for (size_t i = 0; i < list_size(r, list); i++) {
-        struct item item = {
-            list == LIST_FUNCTIONS ? &r->values->functions[i] : NULL,
-            list == LIST_VARIABLES ? &r->values->variables[i] : NULL,
-            list == LIST_UNMARKED ? &r->values->unmarked[i] : NULL,
-        };
+        struct item item = {NULL, PARSE_FUNCTION, NULL};
+        if (list == LIST_UNMARKED)
+            item.u = &r->values->unmarked[i];
+        else
+            item = (struct item){&r->values->of[list].items[i], (enum parse_kind)list, NULL};
         enum gen_status status = fill(r, body, end, item);
         if (status != GEN_OK)
             return status;
@@ -315,7 +326,7 @@ static enum gen_status render_lines(const struct render *r, size_t start, size_t
         enum line_kind kind = line_kind_of(r, start, &list);
         enum gen_status status = GEN_OK;
         if (kind == LINE_TEXT)
-            status = fill(r, start, next, (struct item){NULL, NULL, NULL});
+            status = fill(r, start, next, (struct item){NULL, PARSE_FUNCTION, NULL});
         else if (kind == LINE_EACH)
             status = each(r, start, end, list, &next);
         else if (kind == LINE_IF && !in_if)

@@ -11,21 +11,24 @@
 #include "parse.h"
 #include "status.h"
 
-/* One hot function as a template sees it. */
-struct emit_function {
-    const char *name;      /* NAME: a C identifier */
-    const char *signature; /* SIGNATURE: canonical, holds no '"' or '\\' */
-    size_t index;          /* INDEX: position among all the program's hot functions by
-                              name (a template for a target knows its slots' size) */
+/* One marked definition as a template sees it. */
+struct emit_record {
+    const char *name;   /* NAME: a C identifier */
+    const char *type;   /* a function's SIGNATURE, a variable's TYPE: canonical, holds no '"'
+                           or '\\' */
+    size_t index;       /* INDEX: position among all the program's records of its kind, by
+                           name (a template for a target knows its slots' size) */
+    const char *prefix; /* a variable's SYMBOL is prefix NAME: "" for an external variable; a
+                           static one's is hot_abi.h's HOT_ABI_PERSIST_PREFIX. Unused for a
+                           function */
 };
 
-/* One #[persist] variable as a template sees it. */
-struct emit_variable {
-    const char *name;   /* NAME: a C identifier */
-    const char *type;   /* TYPE: canonical, holds no '"' or '\\' */
-    size_t index;       /* INDEX: position among all the program's persisted variables by name */
-    const char *prefix; /* SYMBOL is prefix NAME: "" for an external variable; a static one's
-                           is hot_abi.h's HOT_ABI_PERSIST_PREFIX */
+/* The records of one kind a template sees. */
+struct emit_list {
+    const struct emit_record *items; /* what '@@each function' or '@@each variable' visits, by
+                                        name */
+    size_t count;
+    size_t total; /* how many the program has: COUNT (functions), VARIABLE_COUNT (variables) */
 };
 
 /* One function a hot source defines without a marker, as a template sees it. */
@@ -36,13 +39,8 @@ struct emit_unmarked {
 
 /* The values a template may use; a NULL pointer means "no such key here". */
 struct emit_values {
-    const char *program;                   /* PROGRAM: the target name, verbatim */
-    size_t count;                          /* COUNT: hot functions in the program */
-    const struct emit_function *functions; /* what '@@each function' visits, by name */
-    size_t function_count;
-    size_t variable_total;                 /* VARIABLE_COUNT: persisted variables in the program */
-    const struct emit_variable *variables; /* what '@@each variable' visits, by name */
-    size_t variable_count;
+    const char *program;                  /* PROGRAM: the target name, verbatim */
+    struct emit_list of[PARSE_KINDS];     /* of[kind]: the records of that kind */
     const struct emit_unmarked *unmarked; /* what '@@each unmarked' visits, by name */
     size_t unmarked_count;
     const char *source; /* SOURCE: escaped for a C string literal */

@@ -1329,28 +1329,31 @@ static int add_marker(struct parser *p, const struct lex_token *marker)
                     lex_line_end(p->text, p->size, marker->offset));
 }
 
-/* Adds the function just read to the records. */
-static int add_function(struct parser *p)
+/* Adds the definition of `kind` just read to the records. */
+static int add_record(struct parser *p, enum parse_kind kind)
 {
     struct parse_source *out = p->out;
-    if (hot__grow(&out->functions, &out->function_capacity, out->function_count + 1,
-                  sizeof *out->functions) != 0)
+    if (hot__grow(&out->records, &out->record_capacity, out->record_count + 1,
+                  sizeof *out->records) != 0)
         return out_of_memory(p);
-    struct parse_function f = {0};
-    f.name = malloc(p->name_text.size + 1);
-    f.signature = malloc(p->signature.size + 1);
-    if (!f.name || !f.signature) {
-        free(f.name);
-        free(f.signature);
+    struct parse_record r = {
+        .kind = kind,
+        .name = malloc(p->name_text.size + 1),
+        .type = malloc(p->signature.size + 1),
+        .source = p->source,
+        .offset = p->name.offset,
+        .line = p->name.line,
+        .column = p->name.column,
+        .storage = kind == PARSE_VARIABLE ? p->storage : (struct parse_span){0, 0},
+    };
+    if (!r.name || !r.type) {
+        free(r.name);
+        free(r.type);
         return out_of_memory(p);
     }
-    memcpy(f.name, p->name_text.data, p->name_text.size + 1);
-    memcpy(f.signature, p->signature.data, p->signature.size + 1);
-    f.source = p->source;
-    f.offset = p->name.offset;
-    f.line = p->name.line;
-    f.column = p->name.column;
-    out->functions[out->function_count++] = f;
+    memcpy(r.name, p->name_text.data, p->name_text.size + 1);
+    memcpy(r.type, p->signature.data, p->signature.size + 1);
+    out->records[out->record_count++] = r;
     return 0;
 }
 
@@ -1392,7 +1395,7 @@ static int read_hot(struct parser *p, const struct lex_token *marker)
         return resync(p, &ending);
     if (skip_body(p, &ending) != 0)
         return -1;
-    return add_function(p);
+    return add_record(p, PARSE_FUNCTION);
 }
 
 /* The storage a '#[persist]' variable cannot have, refused before its
@@ -1536,32 +1539,6 @@ static int skip_initializer(struct parser *p)
     }
 }
 
-/* Adds the variable just read to the records. */
-static int add_variable(struct parser *p)
-{
-    struct parse_source *out = p->out;
-    if (hot__grow(&out->variables, &out->variable_capacity, out->variable_count + 1,
-                  sizeof *out->variables) != 0)
-        return out_of_memory(p);
-    struct parse_variable v = {0};
-    v.name = malloc(p->name_text.size + 1);
-    v.type = malloc(p->signature.size + 1);
-    if (!v.name || !v.type) {
-        free(v.name);
-        free(v.type);
-        return out_of_memory(p);
-    }
-    memcpy(v.name, p->name_text.data, p->name_text.size + 1);
-    memcpy(v.type, p->signature.data, p->signature.size + 1);
-    v.source = p->source;
-    v.offset = p->name.offset;
-    v.line = p->name.line;
-    v.column = p->name.column;
-    v.storage = p->storage;
-    out->variables[out->variable_count++] = v;
-    return 0;
-}
-
 /* persist := marker variable ('=' initializer)? ';': reads what follows
  * the marker. */
 static int read_persist(struct parser *p, const struct lex_token *marker)
@@ -1578,7 +1555,7 @@ static int read_persist(struct parser *p, const struct lex_token *marker)
         return -1;
     if (!punct_is(p, &ending, "=") && !punct_is(p, &ending, ";"))
         return no_semicolon(p, &ending), resync(p, &ending);
-    return add_variable(p);
+    return add_record(p, PARSE_VARIABLE);
 }
 
 /* marker := hot | persist, the marker being `marker`; inside: the
@@ -1730,46 +1707,17 @@ enum gen_status parse_source(const char *text, size_t size, size_t source, struc
     return p.status;
 }
 
-/* Where a record is defined: what sorting and duplicate checks need. */
-struct site {
-    const char *name;
-    size_t source;
-    size_t offset;
-    size_t line;
-    size_t column;
-};
-
-static struct site function_site(const struct parse_function *f)
+/* Orders records by name, then by where they are defined. */
+static int compare_records(const void *a, const void *b)
 {
-    return (struct site){f->name, f->source, f->offset, f->line, f->column};
-}
-
-static struct site variable_site(const struct parse_variable *v)
-{
-    return (struct site){v->name, v->source, v->offset, v->line, v->column};
-}
-
-/* Orders by name, then by where the record is defined. */
-static int compare_sites(struct site f, struct site g)
-{
-    int by_name = strcmp(f.name, g.name);
+    const struct parse_record *r = *(const struct parse_record *const *)a,
+                              *q = *(const struct parse_record *const *)b;
+    int by_name = strcmp(r->name, q->name);
     if (by_name != 0)
         return by_name;
-    if (f.source != g.source)
-        return f.source < g.source ? -1 : 1;
-    return f.offset < g.offset ? -1 : f.offset > g.offset;
-}
-
-static int compare_functions(const void *a, const void *b)
-{
-    return compare_sites(function_site(*(const struct parse_function *const *)a),
-                         function_site(*(const struct parse_function *const *)b));
-}
-
-static int compare_variables(const void *a, const void *b)
-{
-    return compare_sites(variable_site(*(const struct parse_variable *const *)a),
-                         variable_site(*(const struct parse_variable *const *)b));
+    if (r->source != q->source)
+        return r->source < q->source ? -1 : 1;
+    return r->offset < q->offset ? -1 : r->offset > q->offset;
 }
 
 /* Orders by name, then by source: the first of a name is the one kept. */
@@ -1784,7 +1732,7 @@ static int compare_externals(const void *a, const void *b)
 }
 
 /* Fills program->externals from sources[0..count): sorted by name, each name
- * once, none that program->functions (sorted) holds. */
+ * once, none a hot function's (program's functions are sorted). */
 static enum gen_status gather_externals(const struct parse_source *sources, size_t count,
                                         struct parse_program *program)
 {
@@ -1801,11 +1749,12 @@ static enum gen_status gather_externals(const struct parse_source *sources, size
     if (total > 1)
         qsort(program->externals, total, sizeof *program->externals, compare_externals);
     /* One merge with the hot functions, both sorted by name. */
+    const struct parse_list *functions = &program->of[PARSE_FUNCTION];
     for (size_t i = 0, f = 0; i < total; i++) {
         const char *name = program->externals[i]->name;
-        while (f < program->count && strcmp(program->functions[f]->name, name) < 0)
+        while (f < functions->count && strcmp(functions->items[f]->name, name) < 0)
             f++;
-        int hot = f < program->count && strcmp(program->functions[f]->name, name) == 0;
+        int hot = f < functions->count && strcmp(functions->items[f]->name, name) == 0;
         int again = kept > 0 && strcmp(program->externals[kept - 1]->name, name) == 0;
         if (!hot && !again)
             program->externals[kept++] = program->externals[i];
@@ -1814,23 +1763,30 @@ static enum gen_status gather_externals(const struct parse_source *sources, size
     return GEN_OK;
 }
 
-/* Adds the error of `later`, whose name was first marked with `marker` at
- * `first` (another name's record: no error). Returns GEN_OK, GEN_BAD_INPUT
- * or GEN_NO_MEMORY. */
-static enum gen_status check_twice(struct parse_report *report, const char *const *paths,
-                                   struct site first, struct site later, const char *marker)
+/* The marker of a record of `kind`, as its messages spell it. */
+static const char *marker_of(enum parse_kind kind)
 {
-    if (strcmp(first.name, later.name) != 0)
+    return kind == PARSE_VARIABLE ? "#[persist]" : "#[hot]";
+}
+
+/* Adds the error of `later`, whose name was first marked at `first` (another
+ * name's record: no error). Returns GEN_OK, GEN_BAD_INPUT or GEN_NO_MEMORY. */
+static enum gen_status check_twice(struct parse_report *report, const char *const *paths,
+                                   const struct parse_record *first,
+                                   const struct parse_record *later)
+{
+    if (strcmp(first->name, later->name) != 0)
         return GEN_OK;
-    struct lex_token at = {.offset = later.offset, .line = later.line, .column = later.column};
-    char *message = buf_format("'%s' is marked '%s' more than once; first marked at %s:%zu",
-                               later.name, marker, paths[first.source], first.line);
-    return report_add(report, later.source, &at, message);
+    struct lex_token at = {.offset = later->offset, .line = later->line, .column = later->column};
+    char *message =
+        buf_format("'%s' is marked '%s' more than once; first marked at %s:%zu", later->name,
+                   marker_of(later->kind), paths[first->source], first->line);
+    return report_add(report, later->source, &at, message);
 }
 
 /* Adds the error of a variable named like a hot function. */
 static enum gen_status check_clash(struct parse_report *report, const char *const *paths,
-                                   const struct parse_function *f, const struct parse_variable *v)
+                                   const struct parse_record *f, const struct parse_record *v)
 {
     struct lex_token at = {.offset = v->offset, .line = v->line, .column = v->column};
     char *message = buf_format(
@@ -1839,29 +1795,31 @@ static enum gen_status check_clash(struct parse_report *report, const char *cons
     return report_add(report, v->source, &at, message);
 }
 
-/* Collects the records of sources[0..count) into program, sorted. */
+/* Collects the records of sources[0..count) into program, each kind sorted. */
 static enum gen_status gather(const struct parse_source *sources, size_t count,
                               struct parse_program *program)
 {
-    size_t functions = 0, variables = 0;
+    size_t totals[PARSE_KINDS] = {0};
     for (size_t s = 0; s < count; s++) {
-        functions += sources[s].function_count;
-        variables += sources[s].variable_count;
+        for (size_t i = 0; i < sources[s].record_count; i++)
+            totals[sources[s].records[i].kind]++;
     }
-    program->functions = calloc(functions ? functions : 1, sizeof *program->functions);
-    program->variables = calloc(variables ? variables : 1, sizeof *program->variables);
-    if (!program->functions || !program->variables)
-        return GEN_NO_MEMORY;
+    for (int kind = 0; kind < PARSE_KINDS; kind++) {
+        program->of[kind].items = calloc(totals[kind] + 1, sizeof *program->of[kind].items);
+        if (!program->of[kind].items)
+            return GEN_NO_MEMORY;
+    }
     for (size_t s = 0; s < count; s++) {
-        for (size_t i = 0; i < sources[s].function_count; i++)
-            program->functions[program->count++] = &sources[s].functions[i];
-        for (size_t i = 0; i < sources[s].variable_count; i++)
-            program->variables[program->variable_count++] = &sources[s].variables[i];
+        for (size_t i = 0; i < sources[s].record_count; i++) {
+            struct parse_list *list = &program->of[sources[s].records[i].kind];
+            list->items[list->count++] = &sources[s].records[i];
+        }
     }
-    if (functions > 1)
-        qsort(program->functions, functions, sizeof *program->functions, compare_functions);
-    if (variables > 1)
-        qsort(program->variables, variables, sizeof *program->variables, compare_variables);
+    for (int kind = 0; kind < PARSE_KINDS; kind++) {
+        struct parse_list *list = &program->of[kind];
+        if (list->count > 1)
+            qsort(list->items, list->count, sizeof *list->items, compare_records);
+    }
     return GEN_OK;
 }
 
@@ -1880,25 +1838,24 @@ enum gen_status parse_link(const struct parse_source *sources, const char *const
     enum gen_status status = gather(sources, count, program);
     if (status == GEN_OK)
         status = gather_externals(sources, count, program);
-    const struct parse_function *const *functions = program->functions;
-    const struct parse_variable *const *variables = program->variables;
-    for (size_t i = 1, first = 0; i < program->count && status != GEN_NO_MEMORY; i++) {
-        if (fold(&status, check_twice(report, paths, function_site(functions[first]),
-                                      function_site(functions[i]), "#[hot]")) == GEN_OK)
-            first = i;
-    }
-    for (size_t i = 1, first = 0; i < program->variable_count && status != GEN_NO_MEMORY; i++) {
-        if (fold(&status, check_twice(report, paths, variable_site(variables[first]),
-                                      variable_site(variables[i]), "#[persist]")) == GEN_OK)
-            first = i;
+    for (int kind = 0; kind < PARSE_KINDS; kind++) {
+        const struct parse_list *list = &program->of[kind];
+        for (size_t i = 1, first = 0; i < list->count && status != GEN_NO_MEMORY; i++) {
+            if (fold(&status, check_twice(report, paths, list->items[first], list->items[i])) ==
+                GEN_OK)
+                first = i;
+        }
     }
     /* Both lists are sorted by name: one merge finds the names they share
      * (once per name: a variable marked twice has its error already). */
+    const struct parse_list *functions = &program->of[PARSE_FUNCTION];
+    const struct parse_list *variables = &program->of[PARSE_VARIABLE];
     for (size_t i = 0, k = 0;
-         i < program->count && k < program->variable_count && status != GEN_NO_MEMORY;) {
-        int order = strcmp(functions[i]->name, variables[k]->name);
-        if (order == 0 && (k == 0 || strcmp(variables[k - 1]->name, variables[k]->name) != 0))
-            fold(&status, check_clash(report, paths, functions[i], variables[k]));
+         i < functions->count && k < variables->count && status != GEN_NO_MEMORY;) {
+        const struct parse_record *f = functions->items[i], *v = variables->items[k];
+        int order = strcmp(f->name, v->name);
+        if (order == 0 && (k == 0 || strcmp(variables->items[k - 1]->name, v->name) != 0))
+            fold(&status, check_clash(report, paths, f, v));
         if (order < 0)
             i++;
         else
@@ -1923,18 +1880,13 @@ void parse_report_sort(struct parse_report *report)
 
 void parse_source_free(struct parse_source *source)
 {
-    for (size_t i = 0; i < source->function_count; i++) {
-        free(source->functions[i].name);
-        free(source->functions[i].signature);
-    }
-    for (size_t i = 0; i < source->variable_count; i++) {
-        free(source->variables[i].name);
-        free(source->variables[i].type);
+    for (size_t i = 0; i < source->record_count; i++) {
+        free(source->records[i].name);
+        free(source->records[i].type);
     }
     for (size_t i = 0; i < source->external_count; i++)
         free(source->externals[i].name);
-    free(source->functions);
-    free(source->variables);
+    free(source->records);
     free(source->externals);
     free(source->markers);
     memset(source, 0, sizeof *source);
@@ -1950,8 +1902,8 @@ void parse_report_free(struct parse_report *report)
 
 void parse_program_free(struct parse_program *program)
 {
-    free(program->functions);
-    free(program->variables);
+    for (int kind = 0; kind < PARSE_KINDS; kind++)
+        free(program->of[kind].items);
     free(program->externals);
     memset(program, 0, sizeof *program);
 }

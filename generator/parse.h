@@ -1,37 +1,16 @@
 /* generator/parse.h
  * The parser: the tokens of hot sources -> plain records of hot functions
  * and #[persist] variables, and the names of the unmarked functions.
- * Invariant: a function or variable record exists only for a marker
- * followed by a well-formed definition (a function with external linkage,
- * or one writable file-scope variable), and its signature or type holds no
- * '"' or '\\'; an unmarked one is never an error. */
+ * Invariant: a record exists only for a marker followed by a well-formed
+ * definition of its kind (a function with external linkage, or one writable
+ * file-scope variable), and its type holds no '"' or '\\'; an unmarked
+ * function is never an error. */
 #ifndef VAIS_HOT_GEN_PARSE_H
 #define VAIS_HOT_GEN_PARSE_H
 
 #include <stddef.h>
 
 #include "status.h"
-
-/* One hot function as its source defines it.
- *
- * Its signature is its type as C's compatibility rules see it, spelled one
- * way, so that an edit which keeps the type keeps the signature (and needs
- * no restart): a parameter declared as an array or a function is the pointer
- * it is adjusted to (`int a[static 4]` is `int *`); the qualifiers of a
- * parameter itself and of the return value are left out, but for _Atomic;
- * the definition's "()" is "(void)"; names, attributes, storage classes and
- * function specifiers are left out; qualifiers come first, in the order
- * const volatile restrict _Atomic. Typedef names and macros stay as written:
- * the generator does not see through them. E.g. "int (*(int))(int, int)" for
- * `int (*pick(int k))(int, int)`. */
-struct parse_function {
-    char *name;      /* owned: a C identifier, without backslash-newlines */
-    char *signature; /* owned: the canonical type, e.g. "int(GameState *)" */
-    size_t source;   /* index of the source that defines it */
-    size_t offset;   /* of its name in the source's text, and so on */
-    size_t line;
-    size_t column;
-};
 
 /* Bytes of a source: to blank (a marker's logical line but for the newline
  * that ends it, or a UTF-8 byte order mark before the first line), or a
@@ -41,16 +20,39 @@ struct parse_span {
     size_t length;
 };
 
-/* One #[persist] variable as its source defines it. */
-struct parse_variable {
+/* What a marker makes of the definition after it. */
+enum parse_kind {
+    PARSE_FUNCTION, /* '#[hot]': a hot function */
+    PARSE_VARIABLE, /* '#[persist]': a variable that keeps its value across reloads */
+    PARSE_KINDS
+};
+
+/* One marked definition as its source defines it: a hot function or a
+ * #[persist] variable.
+ *
+ * A function's type is its signature: its type as C's compatibility rules
+ * see it, spelled one way, so that an edit which keeps the type keeps the
+ * signature (and needs no restart): a parameter declared as an array or a
+ * function is the pointer it is adjusted to (`int a[static 4]` is `int *`);
+ * the qualifiers of a parameter itself and of the return value are left out,
+ * but for _Atomic; the definition's "()" is "(void)"; names, attributes,
+ * storage classes and function specifiers are left out; qualifiers come
+ * first, in the order const volatile restrict _Atomic. Typedef names and
+ * macros stay as written: the generator does not see through them. E.g.
+ * "int (*(int))(int, int)" for `int (*pick(int k))(int, int)`.
+ *
+ * A variable's type is spelled as a signature's parameters are, but not
+ * adjusted (an array stays one), e.g. "double[16]". */
+struct parse_record {
+    enum parse_kind kind;
     char *name;    /* owned: a C identifier, without backslash-newlines */
-    char *type;    /* owned: the canonical type, e.g. "double[16]": spelled as a
-                      signature's parameters, but not adjusted (an array stays one) */
+    char *type;    /* owned: the canonical type, e.g. "int(GameState *)" */
     size_t source; /* index of the source that defines it */
     size_t offset; /* of its name in the source's text, and so on */
     size_t line;
     size_t column;
-    struct parse_span storage; /* its 'static' keyword; length 0 if it has none */
+    struct parse_span storage; /* a variable's 'static' keyword; length 0 if it has none
+                                  (and always for a function) */
 };
 
 /* A function that a hot source defines with external linkage but without a
@@ -64,12 +66,9 @@ struct parse_external {
 
 /* What one hot source holds; zero-initialise, release with parse_source_free. */
 struct parse_source {
-    struct parse_function *functions; /* in the order of the text */
-    size_t function_count;
-    size_t function_capacity;
-    struct parse_variable *variables; /* in the order of the text */
-    size_t variable_count;
-    size_t variable_capacity;
+    struct parse_record *records; /* of both kinds, in the order of the text */
+    size_t record_count;
+    size_t record_capacity;
     struct parse_span *markers; /* what to blank: a byte order mark, every marker line; in order */
     size_t marker_count;
     size_t marker_capacity;
@@ -94,14 +93,17 @@ struct parse_report {
     size_t capacity;
 };
 
-/* All hot functions and persisted variables of a program, each sorted by
- * name (strcmp); a record's position here is its INDEX. Borrowed from the
+/* The records of one kind, sorted by name (strcmp); a record's position
+ * here is its INDEX. */
+struct parse_list {
+    const struct parse_record **items; /* owned array, borrowed records */
+    size_t count;
+};
+
+/* All hot functions and persisted variables of a program. Borrowed from the
  * sources it was linked from. */
 struct parse_program {
-    const struct parse_function **functions; /* owned array, borrowed records */
-    size_t count;
-    const struct parse_variable **variables; /* owned array, borrowed records */
-    size_t variable_count;
+    struct parse_list of[PARSE_KINDS];       /* of[kind]: that kind's records */
     const struct parse_external **externals; /* owned array, borrowed records: each name once
                                                 (its first source's), none a hot function's */
     size_t external_count;

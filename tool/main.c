@@ -379,6 +379,13 @@ static enum gen_status render(const char *name, const struct emit_values *values
     return status;
 }
 
+/* The records of one kind, as templates see them. */
+struct indexed {
+    struct emit_record *all;     /* every record, by name */
+    struct emit_record *by_unit; /* the same, grouped by unit, by name in each */
+    size_t *unit_start;          /* unit u's are by_unit[unit_start[u] .. unit_start[u + 1]) */
+};
+
 /* The hot sources of a program, read and parsed. */
 struct program {
     const struct gen_options *options;
@@ -388,13 +395,8 @@ struct program {
     struct parse_source *sources; /* one per unit */
     struct parse_report report;
     struct parse_program linked;
-    struct emit_function *all;     /* every hot function, by name */
-    struct emit_function *by_unit; /* the same, grouped by unit, by name in each */
-    size_t *unit_start;            /* unit u's are by_unit[unit_start[u] .. unit_start[u + 1]) */
-    struct emit_variable *all_variables;     /* every #[persist] variable, by name */
-    struct emit_variable *variables_by_unit; /* the same, grouped as by_unit */
-    size_t *variable_start;                  /* as unit_start, for variables_by_unit */
-    struct emit_unmarked *unmarked;          /* the unmarked functions, by name */
+    struct indexed indexed[PARSE_KINDS]; /* the records of each kind, as templates see them */
+    struct emit_unmarked *unmarked;      /* the unmarked functions, by name */
 };
 
 /* Reads hot source path whole; says why not. A source must be a regular file
@@ -435,57 +437,31 @@ static enum gen_status read_program(struct program *p)
     return linked != GEN_OK ? linked : status;
 }
 
-/* Fills p->all and p->by_unit from the linked program. */
-static enum gen_status index_functions(struct program *p)
+/* Fills p->indexed[kind] from the linked program. */
+static enum gen_status index_records(struct program *p, enum parse_kind kind)
 {
-    size_t count = p->linked.count, units = p->options->unit_count;
-    p->all = calloc(count, sizeof *p->all);
-    p->by_unit = calloc(count, sizeof *p->by_unit);
-    p->unit_start = calloc(units + 1, sizeof *p->unit_start);
+    const struct parse_list *list = &p->linked.of[kind];
+    struct indexed *x = &p->indexed[kind];
+    size_t count = list->count, units = p->options->unit_count;
+    x->all = calloc(count + 1, sizeof *x->all);
+    x->by_unit = calloc(count + 1, sizeof *x->by_unit);
+    x->unit_start = calloc(units + 1, sizeof *x->unit_start);
     size_t *next = calloc(units, sizeof *next);
-    if (!p->all || !p->by_unit || !p->unit_start || !next) {
+    if (!x->all || !x->by_unit || !x->unit_start || !next) {
         free(next);
         return GEN_NO_MEMORY;
     }
     for (size_t i = 0; i < count; i++)
-        p->unit_start[p->linked.functions[i]->source + 1]++;
+        x->unit_start[list->items[i]->source + 1]++;
     for (size_t u = 0; u < units; u++) {
-        p->unit_start[u + 1] += p->unit_start[u];
-        next[u] = p->unit_start[u];
+        x->unit_start[u + 1] += x->unit_start[u];
+        next[u] = x->unit_start[u];
     }
     for (size_t i = 0; i < count; i++) {
-        const struct parse_function *f = p->linked.functions[i];
-        p->all[i] = (struct emit_function){f->name, f->signature, i};
-        p->by_unit[next[f->source]++] = p->all[i];
-    }
-    free(next);
-    return GEN_OK;
-}
-
-/* Fills p->all_variables and p->variables_by_unit from the linked program,
- * as index_functions does for functions. */
-static enum gen_status index_variables(struct program *p)
-{
-    size_t count = p->linked.variable_count, units = p->options->unit_count;
-    p->all_variables = calloc(count + 1, sizeof *p->all_variables);
-    p->variables_by_unit = calloc(count + 1, sizeof *p->variables_by_unit);
-    p->variable_start = calloc(units + 1, sizeof *p->variable_start);
-    size_t *next = calloc(units, sizeof *next);
-    if (!p->all_variables || !p->variables_by_unit || !p->variable_start || !next) {
-        free(next);
-        return GEN_NO_MEMORY;
-    }
-    for (size_t i = 0; i < count; i++)
-        p->variable_start[p->linked.variables[i]->source + 1]++;
-    for (size_t u = 0; u < units; u++) {
-        p->variable_start[u + 1] += p->variable_start[u];
-        next[u] = p->variable_start[u];
-    }
-    for (size_t i = 0; i < count; i++) {
-        const struct parse_variable *v = p->linked.variables[i];
-        p->all_variables[i] = (struct emit_variable){
-            v->name, v->type, i, v->storage.length > 0 ? HOT_ABI_PERSIST_PREFIX : ""};
-        p->variables_by_unit[next[v->source]++] = p->all_variables[i];
+        const struct parse_record *r = list->items[i];
+        const char *prefix = r->storage.length > 0 ? HOT_ABI_PERSIST_PREFIX : "";
+        x->all[i] = (struct emit_record){r->name, r->type, i, prefix};
+        x->by_unit[next[r->source]++] = x->all[i];
     }
     free(next);
     return GEN_OK;
@@ -515,8 +491,8 @@ static enum gen_status hot_blanks(const struct parse_source *s, struct parse_spa
                                   size_t *count)
 {
     size_t statics = 0;
-    for (size_t i = 0; i < s->variable_count; i++)
-        statics += s->variables[i].storage.length > 0;
+    for (size_t i = 0; i < s->record_count; i++)
+        statics += s->records[i].storage.length > 0;
     *spans = NULL;
     *count = s->marker_count;
     if (!statics)
@@ -525,8 +501,8 @@ static enum gen_status hot_blanks(const struct parse_source *s, struct parse_spa
     if (!*spans)
         return GEN_NO_MEMORY;
     size_t m = 0, n = 0;
-    for (size_t i = 0; i < s->variable_count; i++) {
-        const struct parse_span *storage = &s->variables[i].storage;
+    for (size_t i = 0; i < s->record_count; i++) {
+        const struct parse_span *storage = &s->records[i].storage;
         if (!storage->length)
             continue;
         while (m < s->marker_count && s->markers[m].offset < storage->offset)
@@ -551,12 +527,6 @@ static enum gen_status render_unit(const struct program *p, size_t u, struct out
         return GEN_NO_MEMORY;
     struct emit_values values = {
         .program = opt->program,
-        .count = p->linked.count,
-        .functions = p->by_unit + p->unit_start[u],
-        .function_count = p->unit_start[u + 1] - p->unit_start[u],
-        .variable_total = p->linked.variable_count,
-        .variables = p->variables_by_unit + p->variable_start[u],
-        .variable_count = p->variable_start[u + 1] - p->variable_start[u],
         .source = opt->units[u].source,
         .unit = opt->units[u].output,
         .text = p->texts[u],
@@ -564,6 +534,12 @@ static enum gen_status render_unit(const struct program *p, size_t u, struct out
         .blanks = spans ? spans : s->markers,
         .blank_count = span_count,
     };
+    for (int kind = 0; kind < PARSE_KINDS; kind++) {
+        const struct indexed *x = &p->indexed[kind];
+        values.of[kind] =
+            (struct emit_list){x->by_unit + x->unit_start[u],
+                               x->unit_start[u + 1] - x->unit_start[u], p->linked.of[kind].count};
+    }
     enum gen_status status = render(opt->stubs ? "unit.c.in" : "unit_plain.c.in", &values, o);
     free(spans);
     return status;
@@ -581,15 +557,11 @@ static enum gen_status render_outputs(const struct program *p, struct output *ou
     }
     if (status != GEN_OK || !o->stubs)
         return status;
-    struct emit_values values = {
-        .program = o->program,
-        .count = p->linked.count,
-        .functions = p->all,
-        .function_count = p->linked.count,
-        .variable_total = p->linked.variable_count,
-        .variables = p->all_variables,
-        .variable_count = p->linked.variable_count,
-    };
+    struct emit_values values = {.program = o->program};
+    for (int kind = 0; kind < PARSE_KINDS; kind++) {
+        size_t count = p->linked.of[kind].count;
+        values.of[kind] = (struct emit_list){p->indexed[kind].all, count, count};
+    }
     char *stubs = buf_format("stubs_%s.c.in", o->arch);
     outputs[o->unit_count].path = o->stubs;
     outputs[o->unit_count + 1].path = o->table;
@@ -632,14 +604,12 @@ static enum gen_status generate(const struct gen_options *o)
     status = read_program(&p);
     if (status == GEN_BAD_INPUT)
         print_report(&p);
-    if (status == GEN_OK && p.linked.count == 0) {
+    if (status == GEN_OK && p.linked.of[PARSE_FUNCTION].count == 0) {
         say_error("no function is marked '#[hot]' in the hot sources of '%s'", o->program);
         status = GEN_BAD_INPUT;
     }
-    if (status == GEN_OK)
-        status = index_functions(&p);
-    if (status == GEN_OK)
-        status = index_variables(&p);
+    for (int kind = 0; kind < PARSE_KINDS && status == GEN_OK; kind++)
+        status = index_records(&p, kind);
     if (status == GEN_OK)
         status = index_unmarked(&p);
     if (status == GEN_OK)
@@ -662,12 +632,11 @@ cleanup:
     free(p.sizes);
     free(p.paths);
     free(p.sources);
-    free(p.all);
-    free(p.by_unit);
-    free(p.unit_start);
-    free(p.all_variables);
-    free(p.variables_by_unit);
-    free(p.variable_start);
+    for (int kind = 0; kind < PARSE_KINDS; kind++) {
+        free(p.indexed[kind].all);
+        free(p.indexed[kind].by_unit);
+        free(p.indexed[kind].unit_start);
+    }
     free(p.unmarked);
     return status;
 }

@@ -136,9 +136,9 @@ static void parse_all(const struct files *f)
         struct parse_report report = {0};
         enum gen_status status =
             parse_source(f->sources[i].text.data, f->sources[i].text.size, i, &source, &report);
-        if (status != GEN_OK || source.function_count != f->sources[i].hot_count) {
+        if (status != GEN_OK || source.record_count != f->sources[i].hot_count) {
             fprintf(stderr, "bench_generator: parse: status %d, %zu of %zu hot functions%s%s\n",
-                    (int)status, source.function_count, f->sources[i].hot_count,
+                    (int)status, source.record_count, f->sources[i].hot_count,
                     report.count ? ": " : "", report.count ? report.items[0].message : "");
             errno = 0;
             die("parse");

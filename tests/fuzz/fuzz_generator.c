@@ -118,21 +118,15 @@ static void check_tokens(const struct input *in)
  * errors placed like tokens, one line of text each. */
 static void check_source(const struct input *in, const struct parse_source *s, size_t source)
 {
-    for (size_t i = 0; i < s->function_count; i++) {
-        const struct parse_function *f = &s->functions[i];
-        REQUIRE(f->source == source);
-        REQUIRE(i == 0 || f->offset > s->functions[i - 1].offset);
-        require_place(in, f->offset, f->line, f->column);
-        require_name(in, f->name, f->offset);
-        require_literal_safe(f->signature);
-    }
-    for (size_t i = 0; i < s->variable_count; i++) {
-        const struct parse_variable *v = &s->variables[i];
-        REQUIRE(v->source == source);
-        REQUIRE(i == 0 || v->offset > s->variables[i - 1].offset);
-        require_place(in, v->offset, v->line, v->column);
-        require_name(in, v->name, v->offset);
-        require_literal_safe(v->type);
+    for (size_t i = 0; i < s->record_count; i++) {
+        const struct parse_record *r = &s->records[i];
+        REQUIRE(r->kind == PARSE_FUNCTION || r->kind == PARSE_VARIABLE);
+        REQUIRE(r->source == source);
+        REQUIRE(i == 0 || r->offset > s->records[i - 1].offset);
+        require_place(in, r->offset, r->line, r->column);
+        require_name(in, r->name, r->offset);
+        require_literal_safe(r->type);
+        REQUIRE(r->kind == PARSE_VARIABLE || r->storage.length == 0);
     }
     for (size_t i = 0; i < s->marker_count; i++) {
         const struct parse_span *m = &s->markers[i];
@@ -140,7 +134,7 @@ static void check_source(const struct input *in, const struct parse_source *s, s
         REQUIRE(line_starts(in, m->offset));
         REQUIRE(i == 0 || m->offset >= s->markers[i - 1].offset + s->markers[i - 1].length);
     }
-    REQUIRE(s->function_count + s->variable_count <= s->marker_count);
+    REQUIRE(s->record_count <= s->marker_count);
 }
 
 static void check_report(const struct input *in, const struct parse_report *r, size_t sources)
@@ -196,31 +190,24 @@ static const struct gen_template *template_named(const char *name)
 static void check_render(const struct input *in, const struct parse_source *s,
                          const struct parse_program *program)
 {
-    struct emit_function *functions = calloc(program->count + 1, sizeof *functions);
-    struct emit_variable *variables = calloc(program->variable_count + 1, sizeof *variables);
+    struct emit_record *records[PARSE_KINDS] = {NULL};
+    struct emit_values values = {.program = "fuzz"};
+    for (int kind = 0; kind < PARSE_KINDS; kind++) {
+        const struct parse_list *list = &program->of[kind];
+        records[kind] = calloc(list->count + 1, sizeof *records[kind]);
+        REQUIRE(records[kind]);
+        for (size_t i = 0; i < list->count; i++)
+            records[kind][i] =
+                (struct emit_record){list->items[i]->name, list->items[i]->type, i,
+                                     list->items[i]->storage.length ? "vais_hot__persist_" : ""};
+        values.of[kind] = (struct emit_list){records[kind], list->count, list->count};
+    }
     struct buf text = {0};
-    REQUIRE(functions && variables);
-    for (size_t i = 0; i < program->count; i++)
-        functions[i] = (struct emit_function){program->functions[i]->name,
-                                              program->functions[i]->signature, i};
-    for (size_t i = 0; i < program->variable_count; i++)
-        variables[i] = (struct emit_variable){
-            program->variables[i]->name, program->variables[i]->type, i,
-            program->variables[i]->storage.length ? "vais_hot__persist_" : ""};
     REQUIRE(emit_text(in->text, in->size, s->markers, s->marker_count, &text) == GEN_OK);
-    struct emit_values values = {
-        .program = "fuzz",
-        .count = program->count,
-        .functions = functions,
-        .function_count = program->count,
-        .variable_total = program->variable_count,
-        .variables = variables,
-        .variable_count = program->variable_count,
-        .source = "fuzz.c",
-        .unit = "units/fuzz.c",
-        .text = text.data,
-        .text_size = text.size,
-    };
+    values.source = "fuzz.c";
+    values.unit = "units/fuzz.c";
+    values.text = text.data;
+    values.text_size = text.size;
     static const char *const names[] = {"unit.c.in", "unit_plain.c.in", "stubs_x86_64.c.in",
                                         "table.c.in"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -232,8 +219,8 @@ static void check_render(const struct input *in, const struct parse_source *s,
         buf_free(&out);
     }
     buf_free(&text);
-    free(functions);
-    free(variables);
+    for (int kind = 0; kind < PARSE_KINDS; kind++)
+        free(records[kind]);
 }
 
 /* The input as one hot source: parse, link, emit. Returns the records' count. */
@@ -252,16 +239,18 @@ static size_t one_source(const struct input *in)
     check_source(in, &source, 0);
     check_report(in, &report, 1);
     check_text(in, &source);
-    size_t records = source.function_count + source.variable_count;
+    size_t records = source.record_count;
     if (status == GEN_OK) {
         status = parse_link(&source, paths, 1, &program, &report);
         REQUIRE(status == GEN_OK || status == GEN_BAD_INPUT);
-        REQUIRE(program.count == source.function_count);
-        REQUIRE(program.variable_count == source.variable_count);
-        for (size_t i = 1; i < program.count; i++)
-            REQUIRE(strcmp(program.functions[i - 1]->name, program.functions[i]->name) <= 0);
-        for (size_t i = 1; i < program.variable_count; i++)
-            REQUIRE(strcmp(program.variables[i - 1]->name, program.variables[i]->name) <= 0);
+        REQUIRE(program.of[PARSE_FUNCTION].count + program.of[PARSE_VARIABLE].count == records);
+        for (int kind = 0; kind < PARSE_KINDS; kind++) {
+            const struct parse_list *list = &program.of[kind];
+            for (size_t i = 0; i < list->count; i++) {
+                REQUIRE(list->items[i]->kind == (enum parse_kind)kind);
+                REQUIRE(i == 0 || strcmp(list->items[i - 1]->name, list->items[i]->name) <= 0);
+            }
+        }
         check_report(in, &report, 1);
         if (status == GEN_OK)
             check_render(in, &source, &program);

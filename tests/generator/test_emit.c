@@ -10,12 +10,12 @@
 #include "emit.h"
 #include "templates.h"
 
-static const struct emit_function two[] = {
-    {"alpha", "int(void)", 0},
-    {"zeta", "void(char *)", 3},
+static const struct emit_record two[] = {
+    {"alpha", "int(void)", 0, ""},
+    {"zeta", "void(char *)", 3, ""},
 };
 
-static const struct emit_variable vars[] = {
+static const struct emit_record vars[] = {
     {"level", "int", 0, ""},
     {"stats", "struct stats", 2, "vais_hot__persist_"},
 };
@@ -27,12 +27,7 @@ static const struct emit_unmarked helpers[] = {
 
 static const struct emit_values file_values = {
     .program = "demo",
-    .count = 4,
-    .functions = two,
-    .function_count = 2,
-    .variable_total = 3,
-    .variables = vars,
-    .variable_count = 2,
+    .of = {[PARSE_FUNCTION] = {two, 2, 4}, [PARSE_VARIABLE] = {vars, 2, 3}},
     .unmarked = helpers,
     .unmarked_count = 2,
 };
@@ -74,7 +69,7 @@ static void blocks(void)
               "alpha,\r\nzeta,\r\nx");
     CHECK_STR(render("@@each function\n@@end\n", &file_values), "");
     struct emit_values none = file_values;
-    none.function_count = 0;
+    none.of[PARSE_FUNCTION].count = 0;
     CHECK_STR(render("a\n@@each function\n@NAME@\n@@end\nb\n", &none), "a\nb\n");
     /* Only a line that is exactly the directive is one. */
     CHECK_STR(render(" @@each function\n", &file_values), " @@each function\n");
@@ -86,7 +81,7 @@ static void variable_blocks(void)
                      &file_values),
               "3:\nlevel int 0 level\nstats struct stats 2 vais_hot__persist_stats\n");
     struct emit_values none = file_values;
-    none.variable_count = 0;
+    none.of[PARSE_VARIABLE].count = 0;
     CHECK_STR(render("a\n@@each variable\n@NAME@\n@@end\nb\n", &none), "a\nb\n");
     /* Each block has the keys of its own list only. */
     CHECK_STR(render("@@each variable\n@SIGNATURE@\n@@end\n", &file_values),
@@ -95,6 +90,8 @@ static void variable_blocks(void)
               "error 2: no value for placeholder @OFFSET@"); /* a target's own */
     CHECK_STR(render("@@each function\n@TYPE@\n@@end\n", &file_values),
               "error 2: no value for placeholder @TYPE@");
+    CHECK_STR(render("@@each function\n@SYMBOL@\n@@end\n", &file_values),
+              "error 2: no value for placeholder @SYMBOL@");
 }
 
 /* FILE is written for a line of the unmarked list, which has no escapes. */
@@ -114,14 +111,14 @@ static void conditionals(void)
     static const char both[] = "<\n@@if variables\nhas @VARIABLE_COUNT@\n@@each variable\n"
                                "@NAME@,\n@@end\n@@else\nnone\n@@end\n>\n";
     struct emit_values none = file_values;
-    none.variable_count = 0;
-    none.variable_total = 0;
+    none.of[PARSE_VARIABLE].count = 0;
+    none.of[PARSE_VARIABLE].total = 0;
     CHECK_STR(render(both, &file_values), "<\nhas 3\nlevel,\nstats,\n>\n");
     CHECK_STR(render(both, &none), "<\nnone\n>\n");
     CHECK_STR(render("@@if variables\nyes\n@@end\nafter\n", &none), "after\n");
     CHECK_STR(render("@@if functions\n@@each function\n@NAME@\n@@end\n@@end\n", &file_values),
               "alpha\nzeta\n");
-    none.function_count = 0;
+    none.of[PARSE_FUNCTION].count = 0;
     CHECK_STR(render("@@if functions\nyes\n@@else\nno\n@@end", &none), "no\n");
     /* Template bugs, even in the branch not taken. */
     CHECK_STR(render("@@if variables\nx\n", &file_values),
@@ -234,8 +231,8 @@ static void embedded_templates_with(const struct emit_values *values)
 static void embedded_templates(void)
 {
     struct emit_values no_variables = file_values;
-    no_variables.variable_total = 0;
-    no_variables.variable_count = 0;
+    no_variables.of[PARSE_VARIABLE].total = 0;
+    no_variables.of[PARSE_VARIABLE].count = 0;
     for (int round = 0; round < 2; round++)
         embedded_templates_with(round ? &no_variables : &file_values);
 }
@@ -252,8 +249,8 @@ static void table_variables(void)
     if (!table)
         return;
     struct emit_values none = file_values;
-    none.variable_total = 0;
-    none.variable_count = 0;
+    none.of[PARSE_VARIABLE].total = 0;
+    none.of[PARSE_VARIABLE].count = 0;
     struct buf out = {0};
     struct emit_problem problem = {0};
     CHECK_INT(emit_render(table->bytes, table->size, &file_values, &out, &problem), ==, GEN_OK);

@@ -35,17 +35,17 @@ static const char *parse_text(const char *text, size_t size)
     if ((status == GEN_BAD_INPUT && report.count == 0) ||
         (status != GEN_OK && status != GEN_BAD_INPUT))
         snprintf(summary, sizeof summary, "status %d, %zu errors", (int)status, report.count);
-    for (size_t i = 0; status == GEN_OK && i < source.function_count && used < sizeof summary;
-         i++) {
-        int n = snprintf(summary + used, sizeof summary - used, "%s%s=%s", i ? "; " : "",
-                         source.functions[i].name, source.functions[i].signature);
-        used += n > 0 ? (size_t)n : 0;
-    }
-    for (size_t i = 0; status == GEN_OK && i < source.variable_count && used < sizeof summary;
-         i++) {
-        int n = snprintf(summary + used, sizeof summary - used, "%s%s:%s", used ? "; " : "",
-                         source.variables[i].name, source.variables[i].type);
-        used += n > 0 ? (size_t)n : 0;
+    /* The functions, then the variables, each in the order of the text. */
+    for (int kind = 0; kind < PARSE_KINDS; kind++) {
+        for (size_t i = 0; status == GEN_OK && i < source.record_count && used < sizeof summary;
+             i++) {
+            const struct parse_record *r = &source.records[i];
+            if (r->kind != (enum parse_kind)kind)
+                continue;
+            int n = snprintf(summary + used, sizeof summary - used, "%s%s%c%s", used ? "; " : "",
+                             r->name, kind == PARSE_FUNCTION ? '=' : ':', r->type);
+            used += n > 0 ? (size_t)n : 0;
+        }
     }
     parse_source_free(&source);
     parse_report_free(&report);
@@ -609,11 +609,12 @@ static void marker_spans(void)
         CHECK_INT(source.markers[1].offset, ==, 29);
         CHECK_INT(source.markers[1].length, ==, 10);
     }
-    CHECK_INT(source.function_count, ==, 2);
-    if (source.function_count == 2) {
-        CHECK_INT(source.functions[0].line, ==, 3);
-        CHECK_INT(source.functions[0].column, ==, 5);
-        CHECK_INT(source.functions[0].offset, ==, 18);
+    CHECK_INT(source.record_count, ==, 2);
+    if (source.record_count == 2) {
+        CHECK_INT(source.records[0].kind, ==, PARSE_FUNCTION);
+        CHECK_INT(source.records[0].line, ==, 3);
+        CHECK_INT(source.records[0].column, ==, 5);
+        CHECK_INT(source.records[0].offset, ==, 18);
     }
     parse_source_free(&source);
     parse_report_free(&report);
@@ -631,10 +632,10 @@ static void linking(void)
     CHECK_INT(parse_source(a, sizeof a - 1, 0, &sources[0], &report), ==, GEN_OK);
     CHECK_INT(parse_source(b, sizeof b - 1, 1, &sources[1], &report), ==, GEN_OK);
     CHECK_INT(parse_link(sources, paths, 1, &program, &report), ==, GEN_OK);
-    CHECK_INT(program.count, ==, 2);
-    if (program.count == 2) {
-        CHECK_STR(program.functions[0]->name, "alpha");
-        CHECK_STR(program.functions[1]->name, "zeta");
+    CHECK_INT(program.of[PARSE_FUNCTION].count, ==, 2);
+    if (program.of[PARSE_FUNCTION].count == 2) {
+        CHECK_STR(program.of[PARSE_FUNCTION].items[0]->name, "alpha");
+        CHECK_STR(program.of[PARSE_FUNCTION].items[1]->name, "zeta");
     }
     parse_program_free(&program);
     CHECK_INT(parse_link(sources, paths, 2, &program, &report), ==, GEN_BAD_INPUT);
@@ -845,11 +846,12 @@ static void persist_errors(void)
         CHECK_INT(source.markers[0].offset, ==, 0);
         CHECK_INT(source.markers[0].length, ==, 15);
     }
-    CHECK_INT(source.variable_count, ==, 1);
-    if (source.variable_count == 1) {
-        CHECK_INT(source.variables[0].line, ==, 2);
-        CHECK_INT(source.variables[0].column, ==, 5);
-        CHECK_INT(source.variables[0].offset, ==, 21);
+    CHECK_INT(source.record_count, ==, 1);
+    if (source.record_count == 1) {
+        CHECK_INT(source.records[0].kind, ==, PARSE_VARIABLE);
+        CHECK_INT(source.records[0].line, ==, 2);
+        CHECK_INT(source.records[0].column, ==, 5);
+        CHECK_INT(source.records[0].offset, ==, 21);
     }
     parse_source_free(&source);
     parse_report_free(&report);
@@ -868,14 +870,14 @@ static void persist_linking(void)
     CHECK_INT(parse_source(a, sizeof a - 1, 0, &sources[0], &report), ==, GEN_OK);
     CHECK_INT(parse_source(b, sizeof b - 1, 1, &sources[1], &report), ==, GEN_OK);
     CHECK_INT(parse_link(sources, paths, 1, &program, &report), ==, GEN_OK);
-    CHECK_INT(program.variable_count, ==, 2);
-    if (program.variable_count == 2) {
-        CHECK_STR(program.variables[0]->name, "alpha");
-        CHECK_STR(program.variables[1]->name, "zeta");
+    CHECK_INT(program.of[PARSE_VARIABLE].count, ==, 2);
+    if (program.of[PARSE_VARIABLE].count == 2) {
+        CHECK_STR(program.of[PARSE_VARIABLE].items[0]->name, "alpha");
+        CHECK_STR(program.of[PARSE_VARIABLE].items[1]->name, "zeta");
     }
     parse_program_free(&program);
     CHECK_INT(parse_link(sources, paths, 2, &program, &report), ==, GEN_BAD_INPUT);
-    CHECK_INT(program.variable_count, ==, 5);
+    CHECK_INT(program.of[PARSE_VARIABLE].count, ==, 5);
     CHECK_INT(report.count, ==, 2);
     parse_report_sort(&report);
     if (report.count == 2) {
@@ -956,10 +958,10 @@ static void many_functions(void)
     const char *path = "many.c";
     CHECK_INT(parse_source(text.data, text.size, 0, &source, &report), ==, GEN_OK);
     CHECK_INT(parse_link(&source, &path, 1, &program, &report), ==, GEN_OK);
-    CHECK_INT(program.count, ==, 50000);
-    if (program.count == 50000) {
-        CHECK_STR(program.functions[0]->name, "hot_00000");
-        CHECK_STR(program.functions[49999]->name, "hot_49999");
+    CHECK_INT(program.of[PARSE_FUNCTION].count, ==, 50000);
+    if (program.of[PARSE_FUNCTION].count == 50000) {
+        CHECK_STR(program.of[PARSE_FUNCTION].items[0]->name, "hot_00000");
+        CHECK_STR(program.of[PARSE_FUNCTION].items[49999]->name, "hot_49999");
     }
     parse_program_free(&program);
     parse_source_free(&source);
@@ -994,14 +996,9 @@ static int parse_is_sound(const char *text, size_t size)
                 (start == lex_text_start(text, size) || (start > 0 && text[start - 1] == '\n')) &&
                 (i == 0 || d->offset >= report.items[i - 1].offset); /* found in text order */
     }
-    for (size_t i = 0; sound && i < source.function_count; i++) {
-        const char *signature = source.functions[i].signature;
-        sound = source.functions[i].name[0] != '\0' && !strpbrk(signature, "\"\\\n\r");
-    }
-    for (size_t i = 0; sound && i < source.variable_count; i++) {
-        const char *type = source.variables[i].type;
-        sound =
-            source.variables[i].name[0] != '\0' && type[0] != '\0' && !strpbrk(type, "\"\\\n\r");
+    for (size_t i = 0; sound && i < source.record_count; i++) {
+        const struct parse_record *r = &source.records[i];
+        sound = r->name[0] != '\0' && r->type[0] != '\0' && !strpbrk(r->type, "\"\\\n\r");
     }
     for (size_t i = 0, end = 0; sound && i < source.marker_count; i++) {
         sound = source.markers[i].offset >= end &&
