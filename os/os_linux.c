@@ -92,8 +92,14 @@ long long hot__os_wall_ns(void)
 
 int hot__os_older_than_program(const char *path)
 {
+    /* The program's file as open() sees it, which an emulator (qemu-user)
+     * gives as the emulated program's, where stat() would see the emulator. */
     struct stat file, program;
-    if (stat(path, &file) != 0 || stat(hot__os_program_path(), &program) != 0)
+    int fd = open(hot__os_program_path(), O_RDONLY | O_CLOEXEC);
+    int known = fd >= 0 && fstat(fd, &program) == 0;
+    if (fd >= 0)
+        close(fd);
+    if (!known || stat(path, &file) != 0)
         return 0;
     return file.st_mtim.tv_sec < program.st_mtim.tv_sec ||
            (file.st_mtim.tv_sec == program.st_mtim.tv_sec &&

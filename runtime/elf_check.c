@@ -1,41 +1,15 @@
 /* runtime/elf_check.c
- * hot__elf_check for ELF64 little-endian libraries (Linux on x86-64 and
- * AArch64). Invariant: reads only the bytes it was given, and every offset
+ * hot__elf_check for ELF64 little-endian libraries of the machines
+ * elf_machine.h lists. Invariant: reads only the bytes it was given, and every offset
  * it follows is bounds-checked first, so any input is safe. */
 #include "elf_check.h"
+
+#include "elf_machine.h"
 
 #include <elf.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-
-#if defined(__x86_64__)
-#define HOST_MACHINE EM_X86_64
-#elif defined(__aarch64__)
-#define HOST_MACHINE EM_AARCH64
-#else
-#error "vais-hot: name this machine's ELF e_machine in runtime/elf_check.c"
-#endif
-
-static const char *machine_name(unsigned machine)
-{
-    switch (machine) {
-    case EM_386:
-        return "x86 (32-bit)";
-    case EM_X86_64:
-        return "x86-64";
-    case EM_ARM:
-        return "arm (32-bit)";
-    case EM_AARCH64:
-        return "aarch64";
-    case EM_RISCV:
-        return "risc-v";
-    case EM_PPC64:
-        return "powerpc64";
-    default:
-        return "an unknown machine";
-    }
-}
 
 /* 1 if [offset, offset + size) lies within limit. */
 static int within(unsigned long long offset, unsigned long long size, unsigned long long limit)
@@ -43,8 +17,19 @@ static int within(unsigned long long offset, unsigned long long size, unsigned l
     return offset <= limit && size <= limit - offset;
 }
 
-int hot__elf_check(const unsigned char *image, size_t image_size, long long file_size, char *err,
-                   size_t errlen)
+/* Where the file's machine is not what it must be: "this program is ..." for
+ * a machine required, else the machines vais-hot reads. */
+static void other_machine(const char *built_for, unsigned machine, char *err, size_t errlen)
+{
+    if (machine)
+        snprintf(err, errlen, "is built for %s, this program is %s", built_for,
+                 hot__elf_machine_name(machine));
+    else
+        snprintf(err, errlen, "is built for %s, whose files vais-hot does not read", built_for);
+}
+
+int hot__elf_check(const unsigned char *image, size_t image_size, long long file_size,
+                   unsigned machine, char *err, size_t errlen)
 {
     Elf64_Ehdr eh;
     unsigned long long size = file_size > 0 ? (unsigned long long)file_size : 0;
@@ -57,9 +42,9 @@ int hot__elf_check(const unsigned char *image, size_t image_size, long long file
         return -1;
     }
     if (image[EI_CLASS] != ELFCLASS64 || image[EI_DATA] != ELFDATA2LSB) {
-        snprintf(err, errlen, "is built for another machine (%s ELF), this program is %s",
-                 image[EI_CLASS] == ELFCLASS32 ? "32-bit" : "big-endian or unknown",
-                 machine_name(HOST_MACHINE));
+        other_machine(image[EI_CLASS] == ELFCLASS32 ? "another machine (32-bit ELF)"
+                                                    : "another machine (big-endian or unknown ELF)",
+                      machine, err, errlen);
         return -1;
     }
     if (image_size < sizeof eh) {
@@ -67,9 +52,8 @@ int hot__elf_check(const unsigned char *image, size_t image_size, long long file
         return -1;
     }
     memcpy(&eh, image, sizeof eh);
-    if (eh.e_machine != HOST_MACHINE) {
-        snprintf(err, errlen, "is built for %s, this program is %s", machine_name(eh.e_machine),
-                 machine_name(HOST_MACHINE));
+    if (machine ? eh.e_machine != machine : !hot__elf_machine(eh.e_machine)) {
+        other_machine(hot__elf_machine_name(eh.e_machine), machine, err, errlen);
         return -1;
     }
     if (eh.e_type != ET_DYN) {

@@ -9,11 +9,12 @@
 
 /* image holds the first size bytes of a file of file_size bytes (all of
  * them, as the loader passes it). Returns 0 if it is a shared library for
- * this machine whose program and section headers and segments all lie
- * within the file; otherwise -1 with what is wrong in err, phrased to
- * follow the file's name ("is truncated ..."). */
-int hot__elf_check(const unsigned char *image, size_t size, long long file_size, char *err,
-                   size_t errlen);
+ * machine (an e_machine; 0: any elf_machine.h lists) whose program and
+ * section headers and segments all lie within the file; otherwise -1 with
+ * what is wrong in err, phrased to follow the file's name ("is truncated
+ * ..."). */
+int hot__elf_check(const unsigned char *image, size_t size, long long file_size, unsigned machine,
+                   char *err, size_t errlen);
 
 struct hot__elf_pointers;
 

@@ -15,38 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "elf_machine.h"
 #include "grow.h"
 
 #include <stddef.h>
 #include <stdint.h>
-
-#if defined(__x86_64__)
-#define RELOC_ADDRESS R_X86_64_GLOB_DAT /* the symbol's address */
-#define RELOC_OF_SYMBOL(t)                                                                         \
-    ((t) == R_X86_64_64 || (t) == R_X86_64_GLOB_DAT || (t) == R_X86_64_JUMP_SLOT)
-#define RELOC_RELATIVE R_X86_64_RELATIVE  /* where the library was loaded plus the addend */
-#define RELOC_RESOLVED R_X86_64_IRELATIVE /* what the resolver at the addend returns */
-#define RELOC_POINTER R_X86_64_64         /* the symbol's address plus the addend */
-#define RELOC_NONE R_X86_64_NONE
-#define RELOC_KNOWN(t)                                                                             \
-    ((t) == R_X86_64_64 || (t) == R_X86_64_GLOB_DAT || (t) == R_X86_64_JUMP_SLOT ||                \
-     (t) == R_X86_64_RELATIVE || (t) == R_X86_64_DTPMOD64 || (t) == R_X86_64_DTPOFF64 ||           \
-     (t) == R_X86_64_TPOFF64 || (t) == R_X86_64_IRELATIVE)
-#elif defined(__aarch64__)
-#define RELOC_ADDRESS R_AARCH64_GLOB_DAT
-#define RELOC_OF_SYMBOL(t)                                                                         \
-    ((t) == R_AARCH64_ABS64 || (t) == R_AARCH64_GLOB_DAT || (t) == R_AARCH64_JUMP_SLOT)
-#define RELOC_RELATIVE R_AARCH64_RELATIVE
-#define RELOC_RESOLVED R_AARCH64_IRELATIVE
-#define RELOC_POINTER R_AARCH64_ABS64
-#define RELOC_NONE R_AARCH64_NONE
-#define RELOC_KNOWN(t)                                                                             \
-    ((t) == R_AARCH64_ABS64 || (t) == R_AARCH64_GLOB_DAT || (t) == R_AARCH64_JUMP_SLOT ||          \
-     (t) == R_AARCH64_RELATIVE || (t) == R_AARCH64_TLS_DTPMOD || (t) == R_AARCH64_TLS_DTPREL ||    \
-     (t) == R_AARCH64_TLS_TPREL || (t) == R_AARCH64_TLSDESC || (t) == R_AARCH64_IRELATIVE)
-#else
-#error "vais-hot: name this machine's dynamic relocations in runtime/elf_dynamic.c"
-#endif
 
 #define MAX_SEGMENTS 16
 
@@ -54,6 +27,7 @@
 struct view {
     const unsigned char *image;
     size_t size;
+    const struct hot__elf_machine *machine; /* the file's, once its header is read */
     Elf64_Phdr loads[MAX_SEGMENTS];
     unsigned load_count;
     char *err;
@@ -520,6 +494,16 @@ static int writable(const struct view *v, unsigned long long place)
  * table, and a place in a writable segment (or one made read-only after
  * relocation); the first relative ones of them, which the loader takes as
  * such, relative. */
+/* 1 if the loader of machine m knows relocations of kind type. */
+static int known(const struct hot__elf_machine *m, unsigned long type)
+{
+    for (size_t i = 0; i < HOT_ELF_MAX_KINDS && (i == 0 || m->known[i] != 0); i++) {
+        if (m->known[i] == type)
+            return 1;
+    }
+    return 0;
+}
+
 static int check_relocations(struct view *v, unsigned long long table, unsigned long long size,
                              unsigned long long symbols, unsigned long long relative)
 {
@@ -534,13 +518,15 @@ static int check_relocations(struct view *v, unsigned long long table, unsigned 
         Elf64_Rela r;
         memcpy(&r, bytes + k * sizeof r, sizeof r);
         unsigned long type = ELF64_R_TYPE(r.r_info), sym = ELF64_R_SYM(r.r_info);
-        if (k < relative && type != RELOC_RELATIVE)
+        const struct hot__elf_machine *m = v->machine;
+        if (k < relative && type != m->relative)
             return wrong(v, "a relocation that should be relative");
-        if (type == RELOC_NONE)
+        if (type == m->none)
             continue;
-        if (!RELOC_KNOWN(type))
+        if (!known(m, type))
             return wrong(v, "a relocation of an unknown kind");
-        if (sym >= symbols || (sym == 0 && RELOC_OF_SYMBOL(type)))
+        if (sym >= symbols ||
+            (sym == 0 && (type == m->pointer || type == m->address || type == m->jump)))
             return wrong(v, "a relocation of a symbol not in the table");
         if (!writable(v, r.r_offset))
             return wrong(v, "a relocation outside the writable segments");
@@ -701,7 +687,7 @@ static int check_resolvers(struct view *v, const struct dynamic *d, unsigned lon
         for (unsigned long long k = 0; bytes && k < tables[t].size / sizeof(Elf64_Rela); k++) {
             Elf64_Rela r;
             memcpy(&r, bytes + k * sizeof r, sizeof r);
-            if (ELF64_R_TYPE(r.r_info) == RELOC_RESOLVED &&
+            if (ELF64_R_TYPE(r.r_info) == v->machine->resolved &&
                 callable(v, calls, (unsigned long long)r.r_addend,
                          "a resolver that is no function"))
                 return -1;
@@ -737,13 +723,16 @@ static int check_initialisers(struct view *v, const struct dynamic *d,
 static int open_view(const unsigned char *image, size_t size, struct view *v, struct dynamic *d,
                      unsigned long long *symbols, char *err, size_t errlen)
 {
-    *v = (struct view){image, size, {{0}}, 0, err, errlen, 0, 0, 0, 0};
+    *v = (struct view){image, size, NULL, {{0}}, 0, err, errlen, 0, 0, 0, 0};
     Elf64_Ehdr eh;
     Elf64_Phdr dynamic = {0};
     *symbols = 0;
     if (size < sizeof eh)
         return wrong(v, "no ELF header");
     memcpy(&eh, image, sizeof eh);
+    v->machine = hot__elf_machine(eh.e_machine);
+    if (!v->machine)
+        return wrong(v, "a machine whose relocations vais-hot does not know");
     return read_segments(v, &eh, &dynamic) || read_dynamic(v, &dynamic, d) ||
                    count_symbols(v, d, symbols)
                ? -1
@@ -843,7 +832,8 @@ struct place_list {
 struct hot__elf_pointers {
     const unsigned char *image;
     size_t size;
-    struct place_list relative, other; /* RELOC_RELATIVE; every other relocation */
+    const struct hot__elf_machine *machine;
+    struct place_list relative, other; /* relative relocations; every other one */
     int failed;                        /* out of memory */
 };
 
@@ -891,9 +881,9 @@ static void add_relocation(void *ctx, const Elf64_Rela *r, const Elf64_Sym *sym)
     unsigned long type = ELF64_R_TYPE(r->r_info);
     /* A symbol the file defines, not interposable: hidden, or -Bsymbolic. */
     int defined = sym->st_shndx != SHN_UNDEF && ELF64_ST_VISIBILITY(sym->st_other) != STV_DEFAULT;
-    if (type == RELOC_RELATIVE)
+    if (type == p->machine->relative)
         add_place(p, &p->relative, r->r_offset, (unsigned long long)r->r_addend, 1);
-    else if (type == RELOC_POINTER && defined)
+    else if (type == p->machine->pointer && defined)
         add_place(p, &p->other, r->r_offset, sym->st_value + (unsigned long long)r->r_addend, 1);
     else
         add_place(p, &p->other, r->r_offset, 0, 0);
@@ -983,6 +973,7 @@ struct hot__elf_pointers *hot__elf_pointers_new(const unsigned char *image, size
     struct dynamic d;
     unsigned long long symbols;
     if (open_view(image, size, &v, &d, &symbols, err, sizeof err) == 0) {
+        p->machine = v.machine;
         each_relocation(&v, &d, symbols, add_relocation, p);
         each_relr_place(&v, &d, add_relr_place, p);
     }
@@ -1038,7 +1029,8 @@ static void add_slot(void *ctx, const Elf64_Rela *r, const Elf64_Sym *sym)
 {
     struct slot_search *s = ctx;
     unsigned long type = ELF64_R_TYPE(r->r_info);
-    if ((type != RELOC_ADDRESS && type != RELOC_POINTER) || ELF64_R_SYM(r->r_info) == 0 ||
+    unsigned long pointer = s->v->machine->pointer;
+    if ((type != s->v->machine->address && type != pointer) || ELF64_R_SYM(r->r_info) == 0 ||
         !string_ok(s->v, s->d, sym->st_name) || (r->r_offset & 7) || !writable(s->v, r->r_offset))
         return;
     const char *name = (const char *)at(s->v, s->d->strtab, s->d->strsz) + sym->st_name;
@@ -1047,7 +1039,7 @@ static void add_slot(void *ctx, const Elf64_Rela *r, const Elf64_Sym *sym)
     int read_only = r->r_offset >= s->v->relro && r->r_offset - s->v->relro < s->v->relro_size;
     if (s->found < s->max)
         s->slots[s->found] =
-            (struct hot__elf_slot){r->r_offset, type == RELOC_POINTER ? r->r_addend : 0, read_only};
+            (struct hot__elf_slot){r->r_offset, type == pointer ? r->r_addend : 0, read_only};
     s->found++;
 }
 

@@ -282,22 +282,31 @@ static long read_symbols(const unsigned char *image, size_t size,
     return (long)count;
 }
 
-/* 1 if the code at address is the function name itself: the one function
- * symbol there has that very name. An optimiser's clone or part of it
- * ("name.constprop.0", "name.cold") has another, and identical functions
- * folded into one share an address, so pointers to them can be told apart
- * by nothing: neither is followed. */
-static int is_itself(const struct hot__elf_function *symbols, size_t count, uint64_t address,
-                     const char *name)
+/* Where the function name whose debug information starts its code at
+ * address is entered: its symbol's address, which the debug information
+ * gives too, except where the compiler puts the entry's patchable NOPs
+ * before the code it describes (AArch64: low_pc is past them, and past the
+ * landing pad; HOT_FUNCTIONS_LATE bytes at most). 0 unless the code is the function itself: the one
+ * function symbol at its entry has that very name. An optimiser's clone or part of it
+ * ("name.constprop.0", "name.cold") has another, and identical functions folded into one share an
+ * address, so pointers to them can be told apart by nothing: neither is followed. */
+static uint64_t entry_of(const struct hot__elf_function *symbols, size_t count, uint64_t address,
+                         const char *name)
 {
-    struct hot__elf_function key = {address, NULL};
-    const struct hot__elf_function *at =
-        count ? bsearch(&key, symbols, count, sizeof key, by_address) : NULL;
-    if (!at)
+    /* The last symbol at or before address. */
+    size_t low = 0, high = count;
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+        if (symbols[mid].address <= address)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    if (low == 0 || address - symbols[low - 1].address > HOT_FUNCTIONS_LATE)
         return 0;
-    while (at > symbols && at[-1].address == address)
-        at--;
-    return strcmp(at->name, name) == 0 && (at + 1 == symbols + count || at[1].address != address);
+    const struct hot__elf_function *at = &symbols[low - 1];
+    int alone = (at == symbols || at[-1].address != at->address);
+    return alone && strcmp(at->name, name) == 0 && at->address != 0 ? at->address : 0;
 }
 
 int hot__functions_read(const struct hot__dwarf *dw, const unsigned char *image, size_t size,
@@ -317,17 +326,20 @@ int hot__functions_read(const struct hot__dwarf *dw, const unsigned char *image,
             continue;
         int declared = (d->flags & HOT_DIE_DECLARATION) != 0;
         const char *name = dw->dies[through_origin(dw, i, has_name)].name;
-        if (!name || (declared ? !(d->flags & HOT_DIE_EXTERNAL)
-                               : !(d->flags & HOT_DIE_HAS_ADDRESS) ||
-                                     !hot__elf_in_code(image, size, d->address,
-                                                       HOT_FUNCTIONS_BEFORE, HOT_FUNCTIONS_AFTER) ||
-                                     !is_itself(symbols, (size_t)symbol_count, d->address, name)))
+        uint64_t entry = 0;
+        if (!name ||
+            (declared ? !(d->flags & HOT_DIE_EXTERNAL)
+                      : !(d->flags & HOT_DIE_HAS_ADDRESS) ||
+                            !(entry = entry_of(symbols, (size_t)symbol_count, d->address, name)) ||
+                            !hot__elf_in_code(image, size, entry, HOT_FUNCTIONS_BEFORE,
+                                              HOT_FUNCTIONS_AFTER)))
             continue;
         if (hot__grow(&pending, &capacity, count + 1, sizeof *pending)) {
             t.failed = 1;
             break;
         }
-        pending[count] = (struct pending){.address = d->address, .declared = declared};
+        pending[count] =
+            (struct pending){.address = declared ? d->address : entry, .declared = declared};
         describe(dw, i, &t, &pending[count++]);
     }
     long defined = -1, declared = -1;

@@ -32,7 +32,10 @@ struct hot__functions {
 };
 
 #define HOT_FUNCTIONS_BEFORE 16 /* code bytes before each entry that are checked to exist */
-#define HOT_FUNCTIONS_AFTER 6   /* and from it on */
+#define HOT_FUNCTIONS_AFTER 8   /* and from it on */
+#define HOT_FUNCTIONS_LATE                                                                         \
+    8 /* how far past its entry a function's debug information may                                 \
+         start (AArch64: past the landing pad and patchable NOP) */
 
 /* Fills *out with every function dw, read from the ELF file image[0..size),
  * describes with an entry address around which (HOT_FUNCTIONS_BEFORE bytes

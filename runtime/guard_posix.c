@@ -1,6 +1,6 @@
 /* runtime/guard_posix.c
  * Crash rollback for guarded calls: a call runs under sigsetjmp, and a
- * fault (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT) in hot code jumps back
+ * fault (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT) in hot code jumps back
  * out of it; the loader then rolls back to the previous version.
  * Invariants:
  * - Guard frames are per thread, and a frame counts only while the call
@@ -36,7 +36,8 @@
 #define NAME_CAPACITY 256
 #define ALT_STACK_SIZE (256 * 1024)
 
-static const int guarded_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+/* SIGTRAP: __builtin_trap() on AArch64 and RISC-V, where x86 raises SIGILL. */
+static const int guarded_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP, SIGABRT};
 #define SIGNAL_COUNT (sizeof guarded_signals / sizeof guarded_signals[0])
 
 /* A guarded call under way. Kept out of the caller's automatic storage, so
@@ -72,6 +73,8 @@ static const char *signal_name(int sig)
         return "SIGILL";
     case SIGFPE:
         return "SIGFPE";
+    case SIGTRAP:
+        return "SIGTRAP";
     default:
         return "SIGABRT";
     }

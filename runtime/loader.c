@@ -15,6 +15,7 @@
 
 #include "core_info.h"
 #include "elf_check.h"
+#include "elf_machine.h"
 #include "grow.h"
 #include "layout.h"
 #include "log.h"
@@ -827,7 +828,7 @@ static long check_file_locked(const struct stamp *stamp, const unsigned char *im
                     "was built (damaged on disk, or by a tool); build '%s_hot' again",
                     L.library, L.manifest->program);
     struct hot__elf_pointers *pointers = NULL; /* what its relocations make */
-    int bad = hot__elf_check(image, size, file_size, err, sizeof err) != 0;
+    int bad = hot__elf_check(image, size, file_size, hot__elf_host_machine(), err, sizeof err) != 0;
     if (!bad && !(pointers = hot__elf_pointers_new(image, size)))
         return fail(HOT_E_NO_MEMORY, "out of memory");
     int checked = bad ? -1 : hot__elf_check_dynamic(image, size, pointers, err, sizeof err);

@@ -1,7 +1,9 @@
 /* runtime/patch.h
  * The machine code of redirection, per target (patch_<arch>.c): how an
  * entry compiled with patchable padding is sent elsewhere and back, and the
- * trampoline each function's identity owns. Invariant: a redirected entry
+ * trampoline each function's identity owns. Each function leaves the code
+ * it wrote ready to run (the instruction cache made coherent where the
+ * processor needs it). Invariant: a redirected entry
  * changes by one atomic store of HOT_PATCH_SITE_BYTES at its site, and a
  * thread that was between the site's original instructions when it
  * changed still runs correct code (the old function's). */
@@ -11,10 +13,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#if defined(__x86_64__)
 #define HOT_PATCH_BEFORE 16     /* padding bytes before an entry */
 #define HOT_PATCH_AFTER 6       /* bytes from the entry to the end of its site, at most */
 #define HOT_PATCH_SITE_BYTES 2  /* bytes at the site that a redirection swaps */
 #define HOT_PATCH_TRAMPOLINE 16 /* bytes of one trampoline */
+#elif defined(__aarch64__)
+#define HOT_PATCH_BEFORE 16
+#define HOT_PATCH_AFTER 8
+#define HOT_PATCH_SITE_BYTES 4
+#define HOT_PATCH_TRAMPOLINE 16
+#else
+#error "vais-hot: give this target's patch sizes here and write runtime/patch_<arch>.c"
+#endif
 
 /* Where the bytes a redirection swaps begin, if the code at entry has the
  * untouched padding the compiler leaves with the flags VaisHot.cmake gives

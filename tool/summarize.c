@@ -19,7 +19,7 @@ int summarize_library(const unsigned char *bytes, size_t size, struct buf *out)
     unsigned char *encoded = NULL;
     size_t encoded_size = 0;
     int failed = 0;
-    if (hot__elf_check(bytes, size, (long long)size, err, sizeof err) != 0)
+    if (hot__elf_check(bytes, size, (long long)size, 0, err, sizeof err) != 0)
         return 0;
     pointers = hot__elf_pointers_new(bytes, size);
     if (!pointers)

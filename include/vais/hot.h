@@ -53,7 +53,7 @@ long hot_safe_point(void);
  * guarded as by hot_call_guarded, and a crashed iteration is skipped. */
 long hot_guard(long on);
 
-/* Runs fn(arg); if it faults (SIGSEGV, SIGBUS, SIGILL, SIGFPE or abort) with
+/* Runs fn(arg); if it faults (SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP or abort) with
  * hot code on the stack, the hot code rolls back to the version before, an
  * event line names the function and the signal, and HOT_E_CRASHED is
  * returned; with no earlier version kept the program dies of the signal.

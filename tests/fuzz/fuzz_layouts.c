@@ -111,7 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     elf_each_symbol(data, size, ELF_DYNAMIC, touch_symbol, &sum, err, sizeof err);
     elf_each_symbol(data, size, ELF_STATIC, touch_symbol, &sum, err, sizeof err);
     struct hot__elf_pointers *pointers = hot__elf_pointers_new(data, size);
-    if (pointers && hot__elf_check(data, size, (long long)size, err, sizeof err) == 0)
+    if (pointers && hot__elf_check(data, size, (long long)size, 0, err, sizeof err) == 0)
         hot__elf_check_dynamic(data, size, pointers, err, sizeof err);
     hot__elf_each_need(data, size, HOT_ELF_SYMBOL, touch_name, &sum);
     hot__elf_each_need(data, size, HOT_ELF_LIBRARY, touch_name, &sum);

@@ -2,12 +2,14 @@
  * The first call of a hot function goes through the lazy entry, which loads
  * the library and then runs the call: every argument must arrive intact.
  * Each function is called first after a hot_cleanup(), so each call below
- * takes the lazy path: integer and vector registers, the upper half of a
- * ymm register, stack arguments, and a struct returned through memory. */
+ * takes the lazy path: integer and vector registers, the widest vector
+ * argument (lazy/wide.h), stack arguments, and a struct returned through
+ * memory. */
 #define _POSIX_C_SOURCE 200809L
 #include "../check.h"
 
-#include <immintrin.h>
+#include "lazy/wide.h"
+
 #include <stdlib.h>
 #include <unistd.h>
 #include <vais/hot.h>
@@ -16,7 +18,7 @@ struct big {
     long a, b, c, d;
 };
 
-double avx_sum(__m256d v);
+double wide_sum(wide v);
 double many(long a, long b, long c, long d, long e, long f, long g, double x0, double x1, double x2,
             double x3, double x4, double x5, double x6, double x7, double x8);
 struct big make_big(long seed);
@@ -29,9 +31,9 @@ int main(void)
     hot_log_to(NULL);
 
     CHECK_INT(hot_version(), ==, 0);
-    CHECK_INT((long)avx_sum(_mm256_set_pd(1000.0, 100.0, 10.0, 1.0)), ==, 1111);
+    CHECK_INT((long)wide_sum(wide_of(1.0, 10.0, 100.0, 1000.0)), ==, 1111);
     CHECK_INT(hot_version(), ==, 1);
-    CHECK_INT((long)avx_sum(_mm256_set_pd(4000.0, 300.0, 20.0, 1.0)), ==, 4321);
+    CHECK_INT((long)wide_sum(wide_of(1.0, 20.0, 300.0, 4000.0)), ==, 4321);
 
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
     CHECK_INT(hot_version(), ==, 0);

@@ -58,7 +58,7 @@ static unsigned char *summary_of(const unsigned char *library, size_t size, size
     struct hot__summary summary;
     struct hot__elf_pointers *pointers = hot__elf_pointers_new(library, size);
     CHECK(pointers != NULL);
-    CHECK_INT(hot__elf_check(library, size, (long long)size, err, sizeof err), ==, 0);
+    CHECK_INT(hot__elf_check(library, size, (long long)size, 0, err, sizeof err), ==, 0);
     CHECK_INT(hot__table_file_read(library, size, pointers, &table, err, sizeof err), ==, 0);
     int read = hot__summary_from_image(library, size, &table.table, &summary, err, sizeof err);
     CHECK(read == 0 || read == 1);

@@ -1,16 +1,17 @@
 /* The lazy-entry test's hot functions: arguments in every kind of register
- * and on the stack, a 256-bit vector, and a struct returned in memory. */
-#include <immintrin.h>
+ * and on the stack, the widest vector argument, and a struct returned in
+ * memory. */
+#include "wide.h"
 
 struct big {
     long a, b, c, d;
 };
 
 // #[hot]
-double avx_sum(__m256d v)
+double wide_sum(wide v)
 {
     double lanes[4];
-    _mm256_storeu_pd(lanes, v);
+    wide_lanes(v, lanes);
     return lanes[0] + lanes[1] + lanes[2] + lanes[3];
 }
 

@@ -1,0 +1,69 @@
+/* runtime/elf_machine.c
+ * The processors whose ELF files vais-hot reads, each with the relocation
+ * kinds of its psABI. */
+#include "elf_machine.h"
+
+#include <elf.h>
+
+static const struct hot__elf_machine machines[] = {
+    {EM_X86_64,
+     "x86-64",
+     R_X86_64_NONE,
+     R_X86_64_RELATIVE,
+     R_X86_64_IRELATIVE,
+     R_X86_64_64,
+     R_X86_64_GLOB_DAT,
+     R_X86_64_JUMP_SLOT,
+     {R_X86_64_NONE, R_X86_64_64, R_X86_64_GLOB_DAT, R_X86_64_JUMP_SLOT, R_X86_64_RELATIVE,
+      R_X86_64_DTPMOD64, R_X86_64_DTPOFF64, R_X86_64_TPOFF64, R_X86_64_IRELATIVE}},
+    {EM_AARCH64,
+     "aarch64",
+     R_AARCH64_NONE,
+     R_AARCH64_RELATIVE,
+     R_AARCH64_IRELATIVE,
+     R_AARCH64_ABS64,
+     R_AARCH64_GLOB_DAT,
+     R_AARCH64_JUMP_SLOT,
+     {R_AARCH64_NONE, R_AARCH64_ABS64, R_AARCH64_GLOB_DAT, R_AARCH64_JUMP_SLOT, R_AARCH64_RELATIVE,
+      R_AARCH64_TLS_DTPMOD, R_AARCH64_TLS_DTPREL, R_AARCH64_TLS_TPREL, R_AARCH64_TLSDESC,
+      R_AARCH64_IRELATIVE}},
+};
+
+const struct hot__elf_machine *hot__elf_machine(unsigned e_machine)
+{
+    for (size_t i = 0; i < sizeof machines / sizeof machines[0]; i++) {
+        if (machines[i].number == e_machine)
+            return &machines[i];
+    }
+    return NULL;
+}
+
+const char *hot__elf_machine_name(unsigned e_machine)
+{
+    const struct hot__elf_machine *m = hot__elf_machine(e_machine);
+    if (m)
+        return m->name;
+    switch (e_machine) {
+    case EM_386:
+        return "x86 (32-bit)";
+    case EM_ARM:
+        return "arm (32-bit)";
+    case EM_RISCV:
+        return "risc-v";
+    case EM_PPC64:
+        return "powerpc64";
+    default:
+        return "an unknown machine";
+    }
+}
+
+unsigned hot__elf_host_machine(void)
+{
+#if defined(__x86_64__)
+    return EM_X86_64;
+#elif defined(__aarch64__)
+    return EM_AARCH64;
+#else
+    return 0;
+#endif
+}

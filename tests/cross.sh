@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# tests/cross.sh TOOLCHAIN-FILE VAIS-HOT-DIR SCRATCH-PARENT
+# Builds vais-hot and its runtime tests for another target with the
+# toolchain file (which names the emulator, CMAKE_CROSSCOMPILING_EMULATOR),
+# then runs the runtime tests under that emulator, in a scratch directory
+# removed on exit. The build runs the build machine's vais-hot, which the
+# cross build makes for itself.
+set -euo pipefail
+toolchain=$1 source=$2
+work=$(mktemp -d "$3/cross.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cmake -S "$source" -B "$work" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$toolchain" \
+    -DCMAKE_BUILD_TYPE=Debug -DVAIS_HOT_WERROR=ON >"$work/configure.log" 2>&1 ||
+    { cat "$work/configure.log"; exit 1; }
+cmake --build "$work" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+# Not yet run under emulation: these start copies of their own program,
+# which an emulator without binfmt_misc cannot exec, or expect x86-64's
+# signals and texts (issue 14 tracks them).
+not_yet='runtime_(reload|private_dir|guard|layout|soak)$'
+ctest --test-dir "$work" -L runtime -E "$not_yet" --output-on-failure -j2
