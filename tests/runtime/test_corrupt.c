@@ -4,11 +4,12 @@
  * process. Damaged before the stamp (a tool that wrote a bad file, then
  * stamped it), a check should end with the build loaded or refused, not
  * with the program ended (killed in dlopen, or in reading the file before
- * it, or made to exit by the dynamic loader); see the bound at the end.
- * Damaged after it, in place with the file's identity kept (a disk, a tool
- * that rewrote a byte), every one is refused: its bytes are not the ones
- * the stamp vouches for.
- * The damage is drawn from a fixed seed, so a run repeats; what was
+ * it, or made to exit by the dynamic loader); see the bound in
+ * damage_before_the_stamp_seldom_ends_the_program. Damaged after it, in
+ * place with the file's identity kept (a disk, a tool that rewrote a byte),
+ * every one is refused: its bytes are not the ones the stamp vouches for.
+ * The damage is drawn from a fixed seed, so a run repeats (the trials after
+ * the stamp go on from where those before it left the seed); what was
  * damaged is printed for each crash. Code is left whole, and the hot code
  * is not called: no check can tell damaged code from other code (and
  * dlopen runs some: the library's initialisers).
@@ -107,8 +108,8 @@ static const unsigned char *section_of_type(const unsigned char *bytes, size_t s
 }
 
 /* Damage the loader acted on, found by the random trials, each made on
- * purpose; 0 if it could be made, 1 if this build has nothing to damage
- * that way, -1 if the file is not as expected. */
+ * purpose (see refused_with): 0 if it could be made, 1 if this build has
+ * nothing to damage that way, -1 if the file is not as expected. */
 
 /* The table's symbol made a resolver (STT_GNU_IFUNC), which dlsym calls. */
 static int table_made_resolver(unsigned char *bytes, size_t size)
@@ -195,102 +196,87 @@ static int write_all(const char *path, const unsigned char *bytes, size_t size)
     return (file && fclose(file) == 0 && ok) ? 0 : -1;
 }
 
-int main(int argc, char **argv)
-{
-    if (argc != 3 && argc != 4) {
-        fprintf(stderr, "usage: test_corrupt V2 TRIALS [SEED]\n");
-        return 2;
-    }
-    if (argc == 4)
-        seed = strtoull(argv[3], NULL, 0) | 1;
-    size_t size = 0;
-    unsigned char *good = read_all(argv[1], &size), *bad = good ? malloc(size) : NULL;
-    int trials = atoi(argv[2]);
-    if (CHECK_SANITIZED && trials > 200) /* each child of a sanitized process starts slowly */
-        trials = 200;
-    CHECK(good != NULL && bad != NULL && trials > 0);
-    if (!bad)
-        return check_exit();
-    find_code(good, size);
-    char scratch[] = "/tmp/vais-hot-corrupt-XXXXXX", library[96], staged[112], tmp[64];
-    CHECK(mkdtemp(scratch) != NULL);
-    snprintf(library, sizeof library, "%s/lib.so", scratch);
-    snprintf(staged, sizeof staged, "%s/staged.so", scratch);
-    snprintf(tmp, sizeof tmp, "%s/tmp", scratch);
-    mkdir(tmp, 0700);
-    setenv("TMPDIR", tmp, 1);
-    hot_log_to(NULL);
-    struct rlimit none = {0, 0};
-    setrlimit(RLIMIT_CORE, &none);
-    CHECK(land_library(argv[1], library) == 0 && land_stamp(library) > 0);
-    CHECK_INT(hot_init(library), ==, HOT_OK);
+static const char *good_path;     /* the v2 build */
+static unsigned char *good, *bad; /* its bytes, and a damaged copy */
+static size_t size;
+static int trials, after_trials;
+static char scratch[] = "/tmp/vais-hot-corrupt-XXXXXX", library[96], staged[112], tmp[64];
 
-    int loaded = 0, refused = 0, killed = 0, after_trials = trials / 4;
-    int after_changed = 0, after_refused = 0; /* zeroing zeros changes nothing */
-    for (int t = 0; t < trials + after_trials; t++) {
-        int after = t >= trials; /* damaged after the stamp */
-        memcpy(bad, good, size);
-        size_t at, length;
-        const char *how;
-        if (t % 2 == 0) { /* a range of 1 to 4096 bytes zeroed */
-            how = "zeroed";
-            do {
-                at = (size_t)(next_random() % size);
-                length = 1 + (size_t)(next_random() % 4096);
-                length = length < size - at ? length : size - at;
-            } while (touches_code(at, length));
-            memset(bad + at, 0, length);
-        } else { /* 1 to 16 bytes flipped, anywhere but in code */
-            how = "flipped";
-            length = 1 + (size_t)(next_random() % 16);
-            at = 0;
-            for (size_t k = 0; k < length; k++) {
-                size_t place;
-                do
-                    place = (size_t)(next_random() % size);
-                while (touches_code(place, 1));
-                bad[place] ^= (unsigned char)(1 + next_random() % 255);
-                at = k == 0 ? place : at;
-            }
+/* What the child's hot_check of one damaged build came to. */
+enum trial_end { LOADED, REFUSED, KILLED };
+
+/* Damages a copy of the good build (trial t's draw from the seed) and lands
+ * it, before its stamp or, if after, in place after it; then has a child
+ * check it. *changed: the damage changed a byte. */
+static enum trial_end trial(int t, int after, int *changed)
+{
+    memcpy(bad, good, size);
+    size_t at, length;
+    const char *how;
+    if (t % 2 == 0) { /* a range of 1 to 4096 bytes zeroed */
+        how = "zeroed";
+        do {
+            at = (size_t)(next_random() % size);
+            length = 1 + (size_t)(next_random() % 4096);
+            length = length < size - at ? length : size - at;
+        } while (touches_code(at, length));
+        memset(bad + at, 0, length);
+    } else { /* 1 to 16 bytes flipped, anywhere but in code */
+        how = "flipped";
+        length = 1 + (size_t)(next_random() % 16);
+        at = 0;
+        for (size_t k = 0; k < length; k++) {
+            size_t place;
+            do
+                place = (size_t)(next_random() % size);
+            while (touches_code(place, 1));
+            bad[place] ^= (unsigned char)(1 + next_random() % 255);
+            at = k == 0 ? place : at;
         }
-        if (after) {
-            struct stat landed;
-            CHECK(land_library(argv[1], library) == 0 && land_stamp(library) > 0);
-            CHECK_INT(stat(library, &landed), ==, 0);
-            FILE *in_place = fopen(library, "r+b");
-            CHECK(in_place && fwrite(bad, 1, size, in_place) == size);
-            if (in_place)
-                fclose(in_place);
-            const struct timespec times[2] = {landed.st_atim, landed.st_mtim};
-            CHECK_INT(utimensat(AT_FDCWD, library, times, 0), ==, 0);
-        } else {
-            CHECK_INT(write_all(staged, bad, size), ==, 0);
-            CHECK(land_library(staged, library) == 0 && land_stamp(library) > 0);
-        }
-        fflush(NULL);
-        pid_t pid = fork();
-        if (pid == 0)
-            _exit(hot_check() == 1 ? 0 : 1);
-        int status = 0;
-        waitpid(pid, &status, 0);
-        if (WIFSIGNALED(status) || WEXITSTATUS(status) > 1) {
-            killed++; /* also by the dynamic loader's own exit, 127 */
-            fprintf(stderr, "trial %d: %s %zu bytes at %zu: %s %d\n", t, how, length, at,
-                    WIFSIGNALED(status) ? "killed by signal" : "ended with status",
-                    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
-            const char *keep = getenv("VAIS_HOT_TEST_KEEP");
-            char kept[4200];
-            snprintf(kept, sizeof kept, "%s/crash-%d.so", keep ? keep : "", t);
-            if (keep && write_all(kept, bad, size) != 0)
-                fprintf(stderr, "cannot keep '%s'\n", kept);
-        } else if (after) {
-            int changed = memcmp(bad, good, size) != 0;
-            after_changed += changed;
-            after_refused += changed && WEXITSTATUS(status) == 1;
-        } else {
-            loaded += WEXITSTATUS(status) == 0;
-            refused += WEXITSTATUS(status) == 1;
-        }
+    }
+    *changed = memcmp(bad, good, size) != 0;
+    if (after) {
+        struct stat landed;
+        CHECK(land_library(good_path, library) == 0 && land_stamp(library) > 0);
+        CHECK_INT(stat(library, &landed), ==, 0);
+        FILE *in_place = fopen(library, "r+b");
+        CHECK(in_place && fwrite(bad, 1, size, in_place) == size);
+        if (in_place)
+            fclose(in_place);
+        const struct timespec times[2] = {landed.st_atim, landed.st_mtim};
+        CHECK_INT(utimensat(AT_FDCWD, library, times, 0), ==, 0);
+    } else {
+        CHECK_INT(write_all(staged, bad, size), ==, 0);
+        CHECK(land_library(staged, library) == 0 && land_stamp(library) > 0);
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(hot_check() == 1 ? 0 : 1);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    if (WIFSIGNALED(status) || WEXITSTATUS(status) > 1) {
+        fprintf(stderr, "trial %d: %s %zu bytes at %zu: %s %d\n", t, how, length, at,
+                WIFSIGNALED(status) ? "killed by signal" : "ended with status",
+                WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+        const char *keep = getenv("VAIS_HOT_TEST_KEEP");
+        char kept[4200];
+        snprintf(kept, sizeof kept, "%s/crash-%d.so", keep ? keep : "", t);
+        if (keep && write_all(kept, bad, size) != 0)
+            fprintf(stderr, "cannot keep '%s'\n", kept);
+        return KILLED; /* also by the dynamic loader's own exit, 127 */
+    }
+    return WEXITSTATUS(status) == 0 ? LOADED : REFUSED;
+}
+
+static void damage_before_the_stamp_seldom_ends_the_program(void)
+{
+    int loaded = 0, refused = 0, killed = 0, changed;
+    for (int t = 0; t < trials; t++) {
+        enum trial_end end = trial(t, 0, &changed);
+        loaded += end == LOADED;
+        refused += end == REFUSED;
+        killed += end == KILLED;
     }
     printf("%d damaged builds: %d loaded, %d refused, %d killed the program\n", trials, loaded,
            refused, killed);
@@ -301,45 +287,73 @@ int main(int argc, char **argv)
      * over many seeds, once the cases below were refused; the bound leaves
      * room for the layout of another build's file. */
     CHECK_INT(killed * 200, <=, trials);
+}
+
+static void damage_after_the_stamp_is_refused(void)
+{
+    int after_changed = 0, after_refused = 0; /* zeroing zeros changes nothing */
+    for (int t = trials; t < trials + after_trials; t++) {
+        int changed;
+        enum trial_end end = trial(t, 1, &changed);
+        CHECK(end != KILLED);
+        after_changed += changed;
+        after_refused += changed && end == REFUSED;
+    }
     printf("%d damaged after their stamp (%d of them changed): %d refused\n", after_trials,
            after_changed, after_refused);
     CHECK_INT(after_refused, ==, after_changed);
+}
 
-    static const struct {
-        int (*make)(unsigned char *bytes, size_t size);
-        const char *refusal;
-    } found[] = {
-        {table_made_resolver, "(a resolver that is no function)"},
-        {import_made_hidden, "(a symbol from elsewhere that only this file may see)"},
-        {relocation_made_to_write_dynamic, "(a relocation outside the writable segments)"},
-        {version_need_made_to_go_on, "(a version need outside the file)"},
-    };
-    for (size_t f = 0; f < sizeof found / sizeof *found; f++) {
-        memcpy(bad, good, size);
-        int made = found[f].make(bad, size);
-        CHECK_INT(made, !=, -1);
-        if (made == 1) {
-            printf("skipped: this build has nothing to damage for '%s'\n", found[f].refusal);
-            continue;
-        }
-        CHECK_INT(write_all(staged, bad, size), ==, 0);
-        CHECK(land_library(staged, library) == 0 && land_stamp(library) > 0);
-        fflush(NULL);
-        pid_t pid = fork();
-        if (pid == 0)
-            _exit(hot_check() == HOT_E_BAD_FILE && strstr(hot_last_error(), found[f].refusal) ? 0
-                                                                                              : 1);
-        int status = -1;
-        waitpid(pid, &status, 0);
-        if (status != 0)
-            fprintf(stderr, "not refused with '%s'\n", found[f].refusal);
-        CHECK_INT(status, ==, 0);
-    }
+/* Lands the good build damaged by make, and has a child check that it is
+ * refused with refusal in the text. */
+static void refused_with(int (*make)(unsigned char *bytes, size_t size), const char *refusal)
+{
+    memcpy(bad, good, size);
+    int made = make(bad, size);
+    CHECK_INT(made, !=, -1);
+    if (made == 1)
+        check_skip("this build has nothing to damage that way");
+    CHECK_INT(write_all(staged, bad, size), ==, 0);
+    CHECK(land_library(staged, library) == 0 && land_stamp(library) > 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(hot_check() == HOT_E_BAD_FILE && strstr(hot_last_error(), refusal) ? 0 : 1);
+    int status = -1;
+    waitpid(pid, &status, 0);
+    if (status != 0)
+        fprintf(stderr, "not refused with '%s'\n", refusal);
+    CHECK_INT(status, ==, 0);
+}
 
-    /* The children's private directories, left as they ended, go with the
-     * sweep of the next private directory made. */
+/* Damage the loader acted on, found by the random trials, each made on
+ * purpose. */
+static void refuses_a_table_made_a_resolver(void)
+{
+    refused_with(table_made_resolver, "(a resolver that is no function)");
+}
+
+static void refuses_an_import_made_hidden(void)
+{
+    refused_with(import_made_hidden, "(a symbol from elsewhere that only this file may see)");
+}
+
+static void refuses_a_relocation_into_the_dynamic_section(void)
+{
+    refused_with(relocation_made_to_write_dynamic, "(a relocation outside the writable segments)");
+}
+
+static void refuses_a_version_need_past_the_file(void)
+{
+    refused_with(version_need_made_to_go_on, "(a version need outside the file)");
+}
+
+/* The children's private directories, left as they ended, go with the sweep
+ * of the next private directory made. */
+static void next_load_sweeps_what_the_children_left(void)
+{
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
-    CHECK(land_library(argv[1], library) == 0 && land_stamp(library) > 0);
+    CHECK(land_library(good_path, library) == 0 && land_stamp(library) > 0);
     CHECK_INT(hot_init(library), ==, HOT_OK);
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
     remove(staged);
@@ -349,7 +363,52 @@ int main(int argc, char **argv)
     remove(stamp);
     CHECK_INT(rmdir(tmp), ==, 0);
     CHECK_INT(rmdir(scratch), ==, 0);
+}
+
+static const struct check_scenario scenarios[] = {
+    {"damage_before_the_stamp_seldom_ends_the_program",
+     damage_before_the_stamp_seldom_ends_the_program, NULL},
+    {"damage_after_the_stamp_is_refused", damage_after_the_stamp_is_refused, NULL},
+    {"refuses_a_table_made_a_resolver", refuses_a_table_made_a_resolver, NULL},
+    {"refuses_an_import_made_hidden", refuses_an_import_made_hidden, NULL},
+    {"refuses_a_relocation_into_the_dynamic_section", refuses_a_relocation_into_the_dynamic_section,
+     NULL},
+    {"refuses_a_version_need_past_the_file", refuses_a_version_need_past_the_file, NULL},
+    {"next_load_sweeps_what_the_children_left", next_load_sweeps_what_the_children_left, NULL},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: test_corrupt V2 TRIALS [SEED]\n");
+        return 2;
+    }
+    if (argc == 4)
+        seed = strtoull(argv[3], NULL, 0) | 1;
+    good_path = argv[1];
+    good = read_all(good_path, &size);
+    bad = good ? malloc(size) : NULL;
+    trials = atoi(argv[2]);
+    if (CHECK_SANITIZED && trials > 200) /* each child of a sanitized process starts slowly */
+        trials = 200;
+    after_trials = trials / 4;
+    CHECK(good != NULL && bad != NULL && trials > 0);
+    if (!bad)
+        return check_exit();
+    find_code(good, size);
+    CHECK(mkdtemp(scratch) != NULL);
+    snprintf(library, sizeof library, "%s/lib.so", scratch);
+    snprintf(staged, sizeof staged, "%s/staged.so", scratch);
+    snprintf(tmp, sizeof tmp, "%s/tmp", scratch);
+    mkdir(tmp, 0700);
+    setenv("TMPDIR", tmp, 1);
+    hot_log_to(NULL);
+    struct rlimit none = {0, 0};
+    setrlimit(RLIMIT_CORE, &none);
+    CHECK(land_library(good_path, library) == 0 && land_stamp(library) > 0);
+    CHECK_INT(hot_init(library), ==, HOT_OK);
+    int status = CHECK_SCENARIOS("corrupt", scenarios);
     free(good);
     free(bad);
-    return check_exit();
+    return status;
 }

@@ -18,7 +18,7 @@ static void on_usr1(int sig)
     from_handler = add(20, 22);
 }
 
-int main(void)
+static void a_handler_calling_hot_code_runs_after_the_load(void)
 {
     struct sigaction action = {0};
     action.sa_handler = on_usr1;
@@ -28,5 +28,14 @@ int main(void)
     CHECK_INT(add(2, 3), ==, 5); /* the first call loads, and the constructor raises */
     CHECK_INT(from_handler, ==, 42);
     alarm(0);
-    return check_exit();
+}
+
+static const struct check_scenario scenarios[] = {
+    {"a_handler_calling_hot_code_runs_after_the_load",
+     a_handler_calling_hot_code_runs_after_the_load, NULL},
+};
+
+int main(void)
+{
+    return CHECK_SCENARIOS("first_load_signal", scenarios);
 }

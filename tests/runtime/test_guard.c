@@ -7,7 +7,8 @@
  * version, outside a guarded call, after a longjmp left one, or in what hot
  * code called (the core; free finding the heap corrupt) ends the program
  * as it would without us, saying why; what a dead process left is swept at
- * the next load.
+ * the next load. Each scenario in this process starts from the good build
+ * running as v1 (from_v1), or names the one whose state it takes on.
  * argv: the good (own) and the faulty builds. */
 #define _POSIX_C_SOURCE 200809L
 #include "../check.h"
@@ -28,6 +29,8 @@ long risky(int how);
 
 static char library[96];
 static const char *good, *faulty;
+static char scratch[] = "/tmp/vais-hot-guard-XXXXXX", tmp[64];
+static FILE *events; /* every vais-hot: line, the children's too */
 
 static sigjmp_buf escape;
 
@@ -137,50 +140,83 @@ static void escaped_then_fault(void)
     risky(0);
 }
 
-int main(int argc, char **argv)
+/* The state the scenarios start from: the good build running as v1, which
+ * each rollback returns to. After a scenario that stopped with another
+ * version running, it is made again. */
+static void from_v1(void)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: test_guard GOOD FAULTY\n");
-        return 2;
-    }
-    good = argv[1];
-    faulty = argv[2];
-    char scratch[] = "/tmp/vais-hot-guard-XXXXXX", tmp[64];
-    CHECK(mkdtemp(scratch) != NULL);
-    snprintf(library, sizeof library, "%s/lib.so", scratch);
-    snprintf(tmp, sizeof tmp, "%s/tmp", scratch);
-    mkdir(tmp, 0700);
-    setenv("TMPDIR", tmp, 1);
-    FILE *log = tmpfile();
-    hot_log_to(log);
-
+    if (hot_version() == 1)
+        return;
+    CHECK_INT(hot_cleanup(), ==, HOT_OK);
     CHECK(land_build(good));
     CHECK_INT(hot_init(library), ==, HOT_OK);
+}
 
-    /* A sanitizer takes over a stack overflow (its own alternate stack). */
-    static const struct {
-        int how;
-        const char *signal, *function;
-    } faults[] = {{0, "SIGSEGV", "risky"}, {1, "SIGILL", "risky"}, {2, "SIGFPE", "risky"},
-                  {3, "SIGABRT", "risky"}, {4, "SIGBUS", "risky"}, {7, "SIGSEGV", "risky_deeper"}};
-    size_t fault_count = sizeof faults / sizeof faults[0] - (CHECK_SANITIZED ? 1 : 0);
-    for (size_t i = 0; i < fault_count; i++) {
-        CHECK(land_build(faulty));
-        CHECK_INT(hot_check(), ==, 1);
-        long crashed_version = hot_version(), result = 0;
-        int how = faults[i].how;
-        CHECK_INT(hot_call_guarded(call_risky, &how, &result), ==, HOT_E_CRASHED);
-        char expected[200];
-        snprintf(expected, sizeof expected,
-                 "v%ld crashed in '%s' (%s); rolled back to v1, fix it and build again",
-                 crashed_version, faults[i].function, faults[i].signal);
-        CHECK_STR(hot_last_error(), expected);
-        CHECK_INT(hot_version(), ==, 1); /* every faulty version is skipped */
-        CHECK_INT(hot_check(), ==, 0);   /* and the crashed build is not loaded again */
-        CHECK_INT(risky(how), ==, 1);
-    }
-    /* Not even after its stamp was refused for a while (others could
-     * write it) and then fixed. */
+/* The faults a guarded call rolls back from; a sanitizer takes over a stack
+ * overflow (its own alternate stack). */
+static const struct {
+    int how;
+    const char *signal, *function;
+} faults[] = {{0, "SIGSEGV", "risky"}, {1, "SIGILL", "risky"}, {2, "SIGFPE", "risky"},
+              {3, "SIGABRT", "risky"}, {4, "SIGBUS", "risky"}, {7, "SIGSEGV", "risky_deeper"}};
+static const size_t fault_count = sizeof faults / sizeof faults[0] - (CHECK_SANITIZED ? 1 : 0);
+
+/* A guarded call that faults as faults[i] says rolls back to v1, and the
+ * crashed build is not loaded again. */
+static void rolls_back(size_t i)
+{
+    if (i >= fault_count)
+        check_skip("a sanitizer takes over a stack overflow (its own alternate stack)");
+    from_v1();
+    CHECK(land_build(faulty));
+    CHECK_INT(hot_check(), ==, 1);
+    long crashed_version = hot_version(), result = 0;
+    int how = faults[i].how;
+    CHECK_INT(hot_call_guarded(call_risky, &how, &result), ==, HOT_E_CRASHED);
+    char expected[200];
+    snprintf(expected, sizeof expected,
+             "v%ld crashed in '%s' (%s); rolled back to v1, fix it and build again",
+             crashed_version, faults[i].function, faults[i].signal);
+    CHECK_STR(hot_last_error(), expected);
+    CHECK_INT(hot_version(), ==, 1); /* every faulty version is skipped */
+    CHECK_INT(hot_check(), ==, 0);   /* and the crashed build is not loaded again */
+    CHECK_INT(risky(how), ==, 1);
+}
+
+static void rolls_back_a_segfault(void)
+{
+    rolls_back(0);
+}
+
+static void rolls_back_an_illegal_instruction(void)
+{
+    rolls_back(1);
+}
+
+static void rolls_back_a_division_by_zero(void)
+{
+    rolls_back(2);
+}
+
+static void rolls_back_an_abort(void)
+{
+    rolls_back(3);
+}
+
+static void rolls_back_a_bus_error(void)
+{
+    rolls_back(4);
+}
+
+static void rolls_back_a_stack_overflow(void)
+{
+    rolls_back(5);
+}
+
+/* The crashed build is not loaded again even after its stamp was refused for
+ * a while (others could write it) and then fixed. */
+static void keeps_a_crashed_build_out_once_its_stamp_is_fixed(void)
+{
     char stamp_path[600], copy[620];
     snprintf(stamp_path, sizeof stamp_path, "%s%s", library, HOT_ABI_STAMP_SUFFIX);
     snprintf(copy, sizeof copy, "%s.copy", stamp_path);
@@ -191,34 +227,66 @@ int main(int argc, char **argv)
         CHECK_INT(hot_check(), ==, mode == 0666 ? HOT_E_UNSAFE : 0);
     }
     CHECK_INT(hot_version(), ==, 1);
+}
 
-    /* A guarded call that does not fault returns its value. */
+/* A guarded call that does not fault returns its value. */
+static void a_guarded_call_returns_its_value(void)
+{
+    from_v1();
     long result = 0;
     int how = 9;
     CHECK_INT(hot_call_guarded(call_risky, &how, &result), ==, HOT_OK);
     CHECK_INT(result, ==, 1);
+}
 
-    /* hot_loop under hot_guard(1): the crashed iteration is skipped. */
+static void guard_off(void *unused)
+{
+    (void)unused;
+    hot_guard(0);
+}
+
+/* hot_loop under hot_guard(1): the crashed iteration is skipped. */
+static void hot_loop_skips_a_crashed_iteration(void)
+{
+    from_v1();
+    check_defer(guard_off, NULL);
     CHECK_INT(hot_guard(1), ==, HOT_OK);
     CHECK(land_build(faulty));
     CHECK_INT(hot_loop(loop_update), ==, 1);
     CHECK_INT(loop_calls, ==, 2);
     CHECK_INT(hot_guard(0), ==, HOT_OK);
+}
 
-    /* Per thread: another thread's guarded call is untouched by our fault. */
+/* Per thread: another thread's guarded call is untouched by our fault. (The
+ * other thread ends before any check: none may leave it waiting.) */
+static void a_fault_leaves_other_threads_alone(void)
+{
+    from_v1();
     long other[2] = {0, 0};
     pthread_t thread;
     CHECK(land_build(faulty));
     CHECK_INT(hot_check(), ==, 1);
     CHECK_INT(pthread_create(&thread, NULL, other_thread, other), ==, 0);
-    how = 0;
-    CHECK_INT(hot_call_guarded(call_risky, &how, NULL), ==, HOT_E_CRASHED);
+    int how = 0;
+    long crashed = hot_call_guarded(call_risky, &how, NULL);
     atomic_store(&release_other, 1);
     pthread_join(thread, NULL);
+    CHECK_INT(crashed, ==, HOT_E_CRASHED);
     CHECK_INT(other[0], ==, HOT_OK);
     CHECK_INT(other[1], ==, 7);
+}
 
-    /* hot_keep(1) with the guard: the version to roll back to stays. */
+static void keep_all(void *unused)
+{
+    (void)unused;
+    hot_keep(0);
+}
+
+/* hot_keep(1) with the guard: the version to roll back to stays. */
+static void keeps_the_version_to_roll_back_to(void)
+{
+    from_v1();
+    check_defer(keep_all, NULL);
     CHECK_INT(hot_keep(1), ==, HOT_OK);
     CHECK(land_build(good));
     CHECK_INT(hot_check(), ==, 1);
@@ -226,45 +294,67 @@ int main(int argc, char **argv)
     CHECK(land_build(faulty));
     CHECK_INT(hot_check(), ==, 1);
     CHECK(hot_safe_point() > 0); /* all but the two */
-    how = 0;
+    int how = 0;
     CHECK_INT(hot_call_guarded(call_risky, &how, NULL), ==, HOT_E_CRASHED);
     CHECK_INT(hot_version(), ==, last_good);
     CHECK_INT(risky(0), ==, 1);
     CHECK_INT(hot_keep(0), ==, HOT_OK);
+}
 
-    /* No earlier version: say so, then die of the signal, once. */
+/* No earlier version: say so, then die of the signal, once. */
+static void dies_of_a_fault_in_the_first_version(void)
+{
     int status = in_child(first_version_faults);
     CHECK_INT(WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status), ==, SIGSEGV);
-    /* Outside a guarded call: the fault is not ours to catch. It goes to the
-     * handler before ours: the default, or a sanitizer's, which reports and
-     * exits. */
-    status = in_child(unguarded_fault);
-    if (CHECK_SANITIZED && WIFEXITED(status))
-        CHECK_INT(WEXITSTATUS(status), !=, 0);
-    else
-        CHECK_INT(WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status), ==, SIGSEGV);
+}
 
-    /* In what hot code called: said, not rolled back, and the end. */
-    status = in_child(core_fault);
+/* Outside a guarded call: the fault is not ours to catch. It goes to the
+ * handler before ours: the default, or a sanitizer's, which reports and
+ * exits. */
+static void leaves_a_fault_outside_a_guarded_call_alone(void)
+{
+    int status = in_child(unguarded_fault);
     if (CHECK_SANITIZED && WIFEXITED(status))
         CHECK_INT(WEXITSTATUS(status), !=, 0);
     else
         CHECK_INT(WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status), ==, SIGSEGV);
-    if (!CHECK_SANITIZED) { /* a sanitizer's free reports a double free itself */
-        status = in_child(heap_corrupted);
-        CHECK_INT(WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status), ==, SIGABRT);
-    }
-    status = in_child(escaped_then_fault);
-    if (CHECK_SANITIZED && WIFEXITED(status))
-        CHECK_INT(WEXITSTATUS(status), !=, 0);
-    else
-        CHECK_INT(WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status), ==, SIGSEGV);
+}
 
-    fflush(log);
-    rewind(log);
+/* In what hot code called: said, not rolled back, and the end. */
+static void stops_at_a_fault_in_the_core(void)
+{
+    int status = in_child(core_fault);
+    if (CHECK_SANITIZED && WIFEXITED(status))
+        CHECK_INT(WEXITSTATUS(status), !=, 0);
+    else
+        CHECK_INT(WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status), ==, SIGSEGV);
+}
+
+static void stops_at_a_fault_in_free(void)
+{
+    if (CHECK_SANITIZED)
+        check_skip("a sanitizer's free reports a double free itself");
+    int status = in_child(heap_corrupted);
+    CHECK_INT(WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status), ==, SIGABRT);
+}
+
+static void guards_nothing_after_a_longjmp_left_the_call(void)
+{
+    int status = in_child(escaped_then_fault);
+    if (CHECK_SANITIZED && WIFEXITED(status))
+        CHECK_INT(WEXITSTATUS(status), !=, 0);
+    else
+        CHECK_INT(WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status), ==, SIGSEGV);
+}
+
+/* The event lines of every crash above, each said once. */
+static void says_each_crash_once(void)
+{
+    fflush(events);
+    rewind(events);
     char line[400];
     int no_earlier = 0, rolled_back = 0, in_core = 0, in_free = 0, crashed = 0;
-    while (fgets(line, sizeof line, log)) {
+    while (fgets(line, sizeof line, events)) {
         no_earlier += strstr(line, "v1 crashed in 'risky' (SIGSEGV); no earlier version to roll "
                                    "back to") != NULL;
         rolled_back += strstr(line, "; rolled back to v1, fix it and build again") != NULL;
@@ -276,14 +366,18 @@ int main(int argc, char **argv)
                    strstr(line, "free' (libc.so.6), "
                                 "called from hot code 'risky': not rolled back") != NULL;
     }
+    fseek(events, 0, SEEK_END);
     CHECK_INT(no_earlier, ==, 1);
     CHECK_INT(rolled_back, ==, (int)fault_count + 2);
     CHECK_INT(crashed, ==, (int)fault_count + 4); /* no more: the escaped frame caught nothing */
     CHECK_INT(in_core, ==, 1);
     CHECK_INT(in_free, ==, CHECK_SANITIZED ? 0 : 1);
+}
 
-    /* The unguarded child left its private copies; the next load sweeps
-     * what dead processes left. */
+/* The unguarded child left its private copies; the next load sweeps what
+ * dead processes left. */
+static void next_load_sweeps_what_dead_children_left(void)
+{
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
     CHECK(land_build(good));
     CHECK_INT(hot_init(library), ==, HOT_OK);
@@ -294,5 +388,49 @@ int main(int argc, char **argv)
     remove(stamp);
     CHECK_INT(rmdir(tmp), ==, 0);
     CHECK_INT(rmdir(scratch), ==, 0);
-    return check_exit();
+}
+
+static const struct check_scenario scenarios[] = {
+    {"rolls_back_a_segfault", rolls_back_a_segfault, NULL},
+    {"keeps_a_crashed_build_out_once_its_stamp_is_fixed",
+     keeps_a_crashed_build_out_once_its_stamp_is_fixed, rolls_back_a_segfault},
+    {"rolls_back_an_illegal_instruction", rolls_back_an_illegal_instruction, NULL},
+    {"rolls_back_a_division_by_zero", rolls_back_a_division_by_zero, NULL},
+    {"rolls_back_an_abort", rolls_back_an_abort, NULL},
+    {"rolls_back_a_bus_error", rolls_back_a_bus_error, NULL},
+    {"rolls_back_a_stack_overflow", rolls_back_a_stack_overflow, NULL},
+    {"a_guarded_call_returns_its_value", a_guarded_call_returns_its_value, NULL},
+    {"hot_loop_skips_a_crashed_iteration", hot_loop_skips_a_crashed_iteration, NULL},
+    {"a_fault_leaves_other_threads_alone", a_fault_leaves_other_threads_alone, NULL},
+    {"keeps_the_version_to_roll_back_to", keeps_the_version_to_roll_back_to, NULL},
+    {"dies_of_a_fault_in_the_first_version", dies_of_a_fault_in_the_first_version, NULL},
+    {"leaves_a_fault_outside_a_guarded_call_alone", leaves_a_fault_outside_a_guarded_call_alone,
+     NULL},
+    {"stops_at_a_fault_in_the_core", stops_at_a_fault_in_the_core, NULL},
+    {"stops_at_a_fault_in_free", stops_at_a_fault_in_free, NULL},
+    {"guards_nothing_after_a_longjmp_left_the_call", guards_nothing_after_a_longjmp_left_the_call,
+     NULL},
+    {"says_each_crash_once", says_each_crash_once, CHECK_EVERY_SCENARIO_ABOVE},
+    {"next_load_sweeps_what_dead_children_left", next_load_sweeps_what_dead_children_left, NULL},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: test_guard GOOD FAULTY\n");
+        return 2;
+    }
+    good = argv[1];
+    faulty = argv[2];
+    CHECK(mkdtemp(scratch) != NULL);
+    snprintf(library, sizeof library, "%s/lib.so", scratch);
+    snprintf(tmp, sizeof tmp, "%s/tmp", scratch);
+    mkdir(tmp, 0700);
+    setenv("TMPDIR", tmp, 1);
+    events = tmpfile();
+    hot_log_to(events);
+
+    CHECK(land_build(good));
+    CHECK_INT(hot_init(library), ==, HOT_OK);
+    return CHECK_SCENARIOS("guard", scenarios);
 }

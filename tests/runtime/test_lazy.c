@@ -23,30 +23,51 @@ double many(long a, long b, long c, long d, long e, long f, long g, double x0, d
             double x3, double x4, double x5, double x6, double x7, double x8);
 struct big make_big(long seed);
 
-int main(void)
-{
-    char scratch[] = "/tmp/vais-hot-lazy-XXXXXX";
-    CHECK(mkdtemp(scratch) != NULL);
-    setenv("TMPDIR", scratch, 1);
-    hot_log_to(NULL);
+static char scratch[] = "/tmp/vais-hot-lazy-XXXXXX";
 
+/* The program's very first call. */
+static void keeps_the_widest_vector_whole(void)
+{
     CHECK_INT(hot_version(), ==, 0);
     CHECK_INT((long)wide_sum(wide_of(1.0, 10.0, 100.0, 1000.0)), ==, 1111);
     CHECK_INT(hot_version(), ==, 1);
     CHECK_INT((long)wide_sum(wide_of(1.0, 20.0, 300.0, 4000.0)), ==, 4321);
+}
 
+static void keeps_integer_vector_and_stack_arguments(void)
+{
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
     CHECK_INT(hot_version(), ==, 0);
     double sum = many(1, 2, 3, 4, 5, 6, 7, 1.5, 2.5, 3.5, 4.5, 5.5, 6.5, 7.5, 8.5, 9.5);
     CHECK_INT((long)(sum * 2), ==, 2 * 140 + 615); /* 140 from the longs, 307.5 from the doubles */
     CHECK_INT(hot_version(), ==, 1);
+}
 
+static void returns_a_struct_through_memory(void)
+{
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
     struct big b = make_big(7);
     CHECK(b.a == 7 && b.b == 14 && b.c == 21 && b.d == 28);
     CHECK_INT(hot_version(), ==, 1);
+}
 
+static void leaves_nothing_behind(void)
+{
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
     CHECK_INT(rmdir(scratch), ==, 0);
-    return check_exit();
+}
+
+static const struct check_scenario scenarios[] = {
+    {"keeps_the_widest_vector_whole", keeps_the_widest_vector_whole, NULL},
+    {"keeps_integer_vector_and_stack_arguments", keeps_integer_vector_and_stack_arguments, NULL},
+    {"returns_a_struct_through_memory", returns_a_struct_through_memory, NULL},
+    {"leaves_nothing_behind", leaves_nothing_behind, NULL},
+};
+
+int main(void)
+{
+    CHECK(mkdtemp(scratch) != NULL);
+    setenv("TMPDIR", scratch, 1);
+    hot_log_to(NULL);
+    return CHECK_SCENARIOS("lazy", scenarios);
 }

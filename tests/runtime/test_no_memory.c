@@ -45,10 +45,10 @@ void *__wrap_realloc(void *p, size_t size)
     return failing() ? NULL : __real_realloc(p, size);
 }
 
-int main(void)
+static struct scratch s;
+
+static void says_out_of_memory_on_the_way_to_a_first_load(void)
 {
-    struct scratch s;
-    scratch_open(&s, "no-memory");
     CHECK(scratch_land(&s, VAIS_HOT_TEST_LIBRARY));
     /* The core's types are read on a thread of their own, once: a first
      * load waits for them, so none of its allocations is counted below. */
@@ -76,10 +76,13 @@ int main(void)
     }
     printf("%ld allocations on the way to a first load failed in turn\n", failed);
     CHECK(failed > 0);
+}
 
-    /* A reload, from the summary the build wrote: the running code stays.
-     * (A hot_check with nothing new first opens what tells it of a new
-     * stamp, which it can do without.) */
+/* A reload, from the summary the build wrote: the running code (the first
+ * load's) stays. (A hot_check with nothing new first opens what tells it of
+ * a new stamp, which it can do without.) */
+static void keeps_the_running_code_when_a_reload_runs_out(void)
+{
     CHECK_INT(hot_check(), ==, 0);
     /* One build landed, tried again by each hot_check until it loads: a
      * refusal for want of memory does not stand. */
@@ -110,6 +113,23 @@ int main(void)
     char summary[200];
     snprintf(summary, sizeof summary, "%s%s", s.library, HOT_ABI_SUMMARY_SUFFIX);
     CHECK_INT(remove(summary), ==, 0);
+}
+
+static void leaves_nothing_behind(void)
+{
     scratch_close(&s);
-    return check_exit();
+}
+
+static const struct check_scenario scenarios[] = {
+    {"says_out_of_memory_on_the_way_to_a_first_load", says_out_of_memory_on_the_way_to_a_first_load,
+     NULL},
+    {"keeps_the_running_code_when_a_reload_runs_out", keeps_the_running_code_when_a_reload_runs_out,
+     says_out_of_memory_on_the_way_to_a_first_load},
+    {"leaves_nothing_behind", leaves_nothing_behind, CHECK_EVERY_SCENARIO_ABOVE},
+};
+
+int main(void)
+{
+    scratch_open(&s, "no-memory");
+    return CHECK_SCENARIOS("no_memory", scenarios);
 }

@@ -36,32 +36,41 @@ static void *counter_main(void *arg)
     return NULL;
 }
 
-int main(int argc, char **argv)
+static struct scratch s;
+static char **builds; /* argv: [1] v1, [2] v2 */
+
+static pthread_t threads[THREADS];
+static int started; /* of threads */
+
+/* Stops the counting threads, and waits for them. */
+static void stop_counting(void *unused)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: test_persist_threads V1 V2\n");
-        return 2;
-    }
-    struct scratch s;
-    scratch_open(&s, "persist-threads");
-    CHECK(scratch_land(&s, argv[1]));
+    (void)unused;
+    atomic_store(&stop, 1);
+    while (started > 0)
+        pthread_join(threads[--started], NULL);
+}
+
+static void no_write_is_lost_while_builds_land(void)
+{
+    CHECK(scratch_land(&s, builds[1]));
     CHECK_INT(hot_init(s.library), ==, HOT_OK);
-    pthread_t threads[THREADS];
-    for (int i = 0; i < THREADS; i++)
+    check_defer(stop_counting, NULL);
+    for (int i = 0; i < THREADS; i++) {
         CHECK_INT(pthread_create(&threads[i], NULL, counter_main, &done[i]), ==, 0);
+        started++;
+    }
     for (int i = 0; i < LANDINGS; i++) {
         int want = i % 2 == 0 ? 2 : 1;
-        CHECK(scratch_land(&s, argv[want]));
+        CHECK(scratch_land(&s, builds[want]));
         CHECK_INT(hot_check(), ==, 1);
         CHECK_INT(counted_version(), ==, want);
         CHECK_INT(shares_storage(), ==, 1);
     }
-    atomic_store(&stop, 1);
+    stop_counting(NULL);
     long total = 0;
-    for (int i = 0; i < THREADS; i++) {
-        pthread_join(threads[i], NULL);
+    for (int i = 0; i < THREADS; i++)
         total += done[i];
-    }
     CHECK(total > 0);
     CHECK_INT(counted(1), ==, total); /* the static variable */
     CHECK_INT(counted(0), ==, total); /* the external one */
@@ -75,7 +84,25 @@ int main(int argc, char **argv)
                  names[i]);
         CHECK_INT(scratch_count(&s, line), ==, 0);
     }
+}
 
+static void leaves_nothing_behind(void)
+{
     scratch_close(&s);
-    return check_exit();
+}
+
+static const struct check_scenario scenarios[] = {
+    {"no_write_is_lost_while_builds_land", no_write_is_lost_while_builds_land, NULL},
+    {"leaves_nothing_behind", leaves_nothing_behind, NULL},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: test_persist_threads V1 V2\n");
+        return 2;
+    }
+    builds = argv;
+    scratch_open(&s, "persist-threads");
+    return CHECK_SCENARIOS("persist_threads", scenarios);
 }

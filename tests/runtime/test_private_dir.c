@@ -14,8 +14,9 @@
  *   copies go beside the library; one that fills up later stops a reload
  *   with the disk's own reason, and the same library loads once there is
  *   room.
- * Usage: test_private_dir (a helper mode and its arguments come after, when
- * the test starts itself). */
+ * The scenarios share only the scratch directory, TMPDIR, each leaving it as
+ * it found it. Usage: test_private_dir (a helper mode and its arguments
+ * come after, when the test starts itself). */
 #define _GNU_SOURCE
 #include "check.h"
 
@@ -38,6 +39,7 @@
 int add(int a, int b);
 
 static char scratch[64]; /* TMPDIR of every process of the test */
+static const char *self; /* this test's executable, for the helpers */
 
 /* Writes an empty file at dir/name. */
 static void touch(const char *dir, const char *name)
@@ -98,8 +100,7 @@ static int private_dirs_of(long pid)
 
 /* Starts this test again in mode with arg, after prepare (if any) ran in
  * the new process; its stdout is read through *out. */
-static pid_t start_helper(const char *self, const char *mode, const char *arg,
-                          void (*prepare)(void), int *out)
+static pid_t start_helper(const char *mode, const char *arg, void (*prepare)(void), int *out)
 {
     int fds[2];
     CHECK_INT(pipe(fds), ==, 0);
@@ -127,7 +128,9 @@ static void read_line(int fd, char *line, size_t size)
     line[used] = '\0';
 }
 
-static void sweep_cases(void)
+/* The sweep removes what a program that no longer runs left, and only the
+ * names vais-hot writes. */
+static void sweeps_what_dead_programs_left(void)
 {
     char gone[256], foreign[256], locked[256], young[256], old[256], victim[256], link[256];
     long dead = dead_pid();
@@ -200,29 +203,51 @@ static void sweep_cases(void)
     rmdir(victim);
 }
 
-/* A program ended by sig, with its default action, leaves nothing. */
-static void signal_case(const char *self, int sig)
+/* A program ended by sig, with its default action, leaves nothing. (The
+ * helper ends before any check: none may leave it running.) */
+static void signal_case(int sig)
 {
     int out;
     char line[64];
-    pid_t pid = start_helper(self, "hold", "", NULL, &out);
+    pid_t pid = start_helper("hold", "", NULL, &out);
     read_line(out, line, sizeof line);
-    CHECK_STR(line, "ready");
-    CHECK_INT(private_dirs_of((long)pid), ==, 1);
+    int held_dirs = private_dirs_of((long)pid);
     kill(pid, sig);
     int status = 0;
     waitpid(pid, &status, 0);
     close(out);
+    CHECK_STR(line, "ready");
+    CHECK_INT(held_dirs, ==, 1);
     CHECK(WIFSIGNALED(status) && WTERMSIG(status) == sig); /* ended as it would have */
     CHECK_INT(private_dirs_of((long)pid), ==, 0);
 }
 
+static void sigint_leaves_nothing(void)
+{
+    signal_case(SIGINT);
+}
+
+static void sigterm_leaves_nothing(void)
+{
+    signal_case(SIGTERM);
+}
+
+static void sighup_leaves_nothing(void)
+{
+    signal_case(SIGHUP);
+}
+
+static void sigpipe_leaves_nothing(void)
+{
+    signal_case(SIGPIPE);
+}
+
 /* After exec, the new image sweeps the directory the old one made. */
-static void exec_case(const char *self)
+static void exec_sweeps_the_old_images_directory(void)
 {
     int out;
     char line[64];
-    pid_t pid = start_helper(self, "exec", "", NULL, &out);
+    pid_t pid = start_helper("exec", "", NULL, &out);
     read_line(out, line, sizeof line);
     int status = 0;
     waitpid(pid, &status, 0);
@@ -232,18 +257,28 @@ static void exec_case(const char *self)
     CHECK_INT(private_dirs_of((long)pid), ==, 0);
 }
 
+/* Removes scratch/name, if it is there, and makes scratch TMPDIR again. */
+static void remove_from_scratch(void *name)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", scratch, (const char *)name);
+    rmdir(path);
+    setenv("TMPDIR", scratch, 1);
+}
+
 /* A TMPDIR others may rearrange, or a missing one, is passed over for the
  * next candidate, saying so once. */
-static void tmpdir_case(const char *self, const char *tmpdir, const char *why)
+static void tmpdir_case(const char *tmpdir, const char *why)
 {
     char runtime[128], expected[512];
     snprintf(runtime, sizeof runtime, "%s/runtime", scratch);
+    check_defer(remove_from_scratch, "runtime");
     CHECK_INT(mkdir(runtime, 0700), ==, 0);
     setenv("XDG_RUNTIME_DIR", runtime, 1);
     setenv("TMPDIR", tmpdir, 1);
     int out;
     char line[512];
-    pid_t pid = start_helper(self, "said", "", NULL, &out);
+    pid_t pid = start_helper("said", "", NULL, &out);
     read_line(out, line, sizeof line);
     waitpid(pid, NULL, 0);
     close(out);
@@ -275,38 +310,45 @@ static void mount_tmpdir(void)
     setenv("XDG_RUNTIME_DIR", mount_without_runtime ? absent : mount_runtime, 1);
 }
 
-/* Runs the "said" helper with a TMPDIR mounted with flags and options, and
- * writes the first line it said to line; 0 if it could not be mounted. */
-static int said_with_mount(const char *self, unsigned long flags, const char *options, char *line,
-                           size_t size)
+/* Makes the directories mount_tmpdir uses, removed when the scenario ends. */
+static void make_mount_dirs(void)
 {
     snprintf(mount_dir, sizeof mount_dir, "%s/mounted", scratch);
     snprintf(mount_runtime, sizeof mount_runtime, "%s/runtime", scratch);
+    check_defer(remove_from_scratch, "mounted");
+    check_defer(remove_from_scratch, "runtime");
     CHECK_INT(mkdir(mount_dir, 0700), ==, 0);
     CHECK_INT(mkdir(mount_runtime, 0700), ==, 0);
+}
+
+/* Runs the "said" helper with a TMPDIR mounted with flags and options (and
+ * no XDG_RUNTIME_DIR if without_runtime), and writes the first line it said
+ * to line; the scenario is skipped if it could not be mounted. */
+static void said_with_mount(unsigned long flags, const char *options, int without_runtime,
+                            char *line, size_t size)
+{
+    make_mount_dirs();
     mount_flags = flags;
     mount_options = options;
+    mount_without_runtime = without_runtime;
     int out;
-    pid_t pid = start_helper(self, "said", "", mount_tmpdir, &out);
+    pid_t pid = start_helper("said", "", mount_tmpdir, &out);
+    mount_without_runtime = 0;
     read_line(out, line, size);
     waitpid(pid, NULL, 0); /* before the pipe closes: its next line must not end it */
     close(out);
     CHECK_INT(rmdir(mount_runtime), ==, 0);
     CHECK_INT(rmdir(mount_dir), ==, 0);
-    if (strncmp(line, "skipped: ", 9) == 0) {
-        fprintf(stderr, "a mounted TMPDIR %s\n", line);
-        return 0;
-    }
-    return 1;
+    if (strncmp(line, "skipped: ", 9) == 0)
+        check_skip(line + 9);
 }
 
 /* A TMPDIR on a noexec mount is passed over, naming the mount as the
  * cause. */
-static void noexec_case(const char *self)
+static void passes_over_a_noexec_tmpdir(void)
 {
     char expected[512], line[512];
-    if (!said_with_mount(self, MS_NOEXEC, "mode=0700", line, sizeof line))
-        return;
+    said_with_mount(MS_NOEXEC, "mode=0700", 0, line, sizeof line);
     snprintf(expected, sizeof expected,
              "vais-hot: private copies go to '%s', as TMPDIR '%s' is on a noexec mount, where "
              "no library can be loaded",
@@ -315,14 +357,11 @@ static void noexec_case(const char *self)
 }
 
 /* A full TMPDIR (no room for two copies of the library) is passed over,
- * saying how full; with no XDG_RUNTIME_DIR either, the copies go beside
- * the library, in a directory for the user alone, which the helper leaves
- * empty. */
-static void full_case(const char *self)
+ * saying how full. */
+static void passes_over_a_full_tmpdir(void)
 {
     char line[512], expected[512];
-    if (!said_with_mount(self, 0, "mode=0700,size=8k", line, sizeof line))
-        return;
+    said_with_mount(0, "mode=0700,size=8k", 0, line, sizeof line);
     snprintf(expected, sizeof expected,
              "vais-hot: private copies go to '%s', as TMPDIR '%s' is full (", mount_runtime,
              mount_dir);
@@ -331,17 +370,18 @@ static void full_case(const char *self)
     CHECK_STR(start_of, expected); /* then what is free, which a sanitizer's run changes */
     CHECK(strstr(line, " KiB free; two copies of the library take ") != NULL);
     CHECK(strlen(line) > 4 && strcmp(line + strlen(line) - 4, "KiB)") == 0);
+}
 
-    mount_without_runtime = 1;
-    int said = said_with_mount(self, 0, "mode=0700,size=8k", line, sizeof line);
-    mount_without_runtime = 0;
-    if (!said)
-        return;
+/* With the TMPDIR full and no XDG_RUNTIME_DIR either, the copies go beside
+ * the library, in a directory for the user alone, which the helper leaves
+ * empty. */
+static void copies_go_beside_the_library_at_last(void)
+{
+    char line[512], expected[512];
+    said_with_mount(0, "mode=0700,size=8k", 1, line, sizeof line);
     static const char start[] = "vais-hot: private copies go to '";
     const char *beside = line + sizeof start - 1, *end = strstr(line, "', as TMPDIR '");
     CHECK(strncmp(line, start, sizeof start - 1) == 0 && end != NULL);
-    if (!end)
-        return;
     char dir[512], library[600];
     snprintf(dir, sizeof dir, "%.*s", (int)(end - beside), beside);
     snprintf(expected, sizeof expected, "; XDG_RUNTIME_DIR '%s/absent' does not exist",
@@ -360,17 +400,14 @@ static void full_case(const char *self)
 /* A TMPDIR that fills up after the first load: a reload then says why it
  * stopped (the disk, not the build), the program keeps its code, and once
  * there is room again the same library loads. */
-static void fills_later_case(const char *self)
+static void says_why_a_reload_into_a_filled_tmpdir_stopped(void)
 {
     char line[512], second[128];
-    snprintf(mount_dir, sizeof mount_dir, "%s/mounted", scratch);
-    snprintf(mount_runtime, sizeof mount_runtime, "%s/runtime", scratch);
-    CHECK_INT(mkdir(mount_dir, 0700), ==, 0);
-    CHECK_INT(mkdir(mount_runtime, 0700), ==, 0);
+    make_mount_dirs();
     mount_flags = 0;
     mount_options = "mode=0700,size=16m"; /* room for two copies, instrumented too */
     int out;
-    pid_t pid = start_helper(self, "fills", "", mount_tmpdir, &out);
+    pid_t pid = start_helper("fills", "", mount_tmpdir, &out);
     read_line(out, line, sizeof line);
     read_line(out, second, sizeof second);
     int status = -1;
@@ -378,10 +415,8 @@ static void fills_later_case(const char *self)
     close(out);
     CHECK_INT(rmdir(mount_runtime), ==, 0);
     CHECK_INT(rmdir(mount_dir), ==, 0);
-    if (strncmp(line, "skipped: ", 9) == 0) {
-        fprintf(stderr, "a TMPDIR that fills up %s\n", line);
-        return;
-    }
+    if (strncmp(line, "skipped: ", 9) == 0)
+        check_skip(line + 9);
     CHECK_INT(WIFEXITED(status) ? WEXITSTATUS(status) : -1, ==, 0);
     char start[32];
     snprintf(start, sizeof start, "%ld 5 ", (long)HOT_E_IO); /* refused; v1 still runs */
@@ -393,7 +428,7 @@ static void fills_later_case(const char *self)
 }
 
 /* Helper modes, run in a process of their own. */
-static int helper(const char *self, const char *mode)
+static int helper(const char *mode)
 {
     snprintf(scratch, sizeof scratch, "%s", getenv("TMPDIR") ? getenv("TMPDIR") : "");
     if (strcmp(mode, "hold") == 0) {
@@ -441,10 +476,52 @@ static int helper(const char *self, const char *mode)
     return 2;
 }
 
+/* A TMPDIR others may rearrange is passed over. */
+static void passes_over_a_tmpdir_others_may_rearrange(void)
+{
+    char open_dir[128];
+    snprintf(open_dir, sizeof open_dir, "%s/open", scratch);
+    check_defer(remove_from_scratch, "open");
+    CHECK_INT(mkdir(open_dir, 0777), ==, 0);
+    CHECK_INT(chmod(open_dir, 0777), ==, 0); /* no sticky bit */
+    tmpdir_case(open_dir, "is writable by others and not sticky");
+    CHECK_INT(rmdir(open_dir), ==, 0);
+}
+
+static void passes_over_a_missing_tmpdir(void)
+{
+    char missing[128];
+    snprintf(missing, sizeof missing, "%s/missing", scratch);
+    tmpdir_case(missing, "does not exist");
+}
+
+static void leaves_nothing_behind(void)
+{
+    CHECK_INT(rmdir(scratch), ==, 0);
+}
+
+static const struct check_scenario scenarios[] = {
+    {"sweeps_what_dead_programs_left", sweeps_what_dead_programs_left, NULL},
+    {"sigint_leaves_nothing", sigint_leaves_nothing, NULL},
+    {"sigterm_leaves_nothing", sigterm_leaves_nothing, NULL},
+    {"sighup_leaves_nothing", sighup_leaves_nothing, NULL},
+    {"sigpipe_leaves_nothing", sigpipe_leaves_nothing, NULL},
+    {"exec_sweeps_the_old_images_directory", exec_sweeps_the_old_images_directory, NULL},
+    {"passes_over_a_tmpdir_others_may_rearrange", passes_over_a_tmpdir_others_may_rearrange, NULL},
+    {"passes_over_a_missing_tmpdir", passes_over_a_missing_tmpdir, NULL},
+    {"passes_over_a_noexec_tmpdir", passes_over_a_noexec_tmpdir, NULL},
+    {"passes_over_a_full_tmpdir", passes_over_a_full_tmpdir, NULL},
+    {"copies_go_beside_the_library_at_last", copies_go_beside_the_library_at_last, NULL},
+    {"says_why_a_reload_into_a_filled_tmpdir_stopped",
+     says_why_a_reload_into_a_filled_tmpdir_stopped, NULL},
+    {"leaves_nothing_behind", leaves_nothing_behind, CHECK_EVERY_SCENARIO_ABOVE},
+};
+
 int main(int argc, char **argv)
 {
+    self = argv[0];
     if (argc == 3)
-        return helper(argv[0], argv[1]);
+        return helper(argv[1]);
     if (argc != 1) {
         fprintf(stderr, "usage: test_private_dir\n");
         return 2;
@@ -454,26 +531,5 @@ int main(int argc, char **argv)
     CHECK(mkdtemp(scratch) != NULL);
     setenv("TMPDIR", scratch, 1);
     hot_log_to(NULL);
-
-    sweep_cases();
-    signal_case(argv[0], SIGINT);
-    signal_case(argv[0], SIGTERM);
-    signal_case(argv[0], SIGHUP);
-    signal_case(argv[0], SIGPIPE);
-    exec_case(argv[0]);
-
-    char open_dir[128], missing[128];
-    snprintf(open_dir, sizeof open_dir, "%s/open", scratch);
-    CHECK_INT(mkdir(open_dir, 0777), ==, 0);
-    CHECK_INT(chmod(open_dir, 0777), ==, 0); /* no sticky bit */
-    tmpdir_case(argv[0], open_dir, "is writable by others and not sticky");
-    snprintf(missing, sizeof missing, "%s/missing", scratch);
-    tmpdir_case(argv[0], missing, "does not exist");
-    CHECK_INT(rmdir(open_dir), ==, 0);
-    noexec_case(argv[0]);
-    full_case(argv[0]);
-    fills_later_case(argv[0]);
-
-    CHECK_INT(rmdir(scratch), ==, 0); /* nothing left behind */
-    return check_exit();
+    return CHECK_SCENARIOS("private_dir", scenarios);
 }

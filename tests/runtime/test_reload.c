@@ -1,9 +1,11 @@
 /* tests/runtime/test_reload.c
  * The runtime against real builds of one hot library (calc/): manual mode
  * reloads, hot_loop, each kind of refused build with its exact text, the
- * stamp rules, auto mode's background reload, and cleanup. argv: the
- * vais-hot tool, then the v1 (own), v2, sig, missing, other-program, plain,
- * format-99 and needs-core libraries. */
+ * stamp rules, auto mode's background reload, and cleanup, as scenarios.
+ * Each refusal starts from v2 running as version 2 (from_v2); a scenario that
+ * counts on what another left names it. argv: the vais-hot tool, then the v1
+ * (own), v2, sig, missing, other-program, plain, format-99, needs-core and
+ * v2-packed libraries. */
 #define _POSIX_C_SOURCE 200809L
 #include "../check.h"
 #include "../land.h"
@@ -11,6 +13,7 @@
 #include <vais/hot.h>
 
 #include <dirent.h>
+#include <errno.h>
 #include <grp.h>
 #include <stdlib.h>
 #include <fcntl.h>
@@ -28,8 +31,12 @@ int refused_code_ran;
 const char *name(void);
 
 static const char *tool;
+static const char *v1, *v2, *sig, *missing, *other, *plain, *format99, *needs_core, *v2_packed;
 static char library[512];
 static char scratch[256];
+static char private_copies[300];      /* TMPDIR: checked empty after each cleanup */
+static char summary[600], stamp[600]; /* beside library */
+static FILE *events;                  /* every vais-hot: line */
 static long reloaded_to;
 
 static void on_reload(long version)
@@ -102,9 +109,7 @@ static int flip_byte(const char *path, long offset)
 /* Rewrites the library's stamp to vouch for its summary as it is now. */
 static int vouch_for_summary(void)
 {
-    char stamp[600], summary[600], text[512], *line;
-    snprintf(stamp, sizeof stamp, "%s%s", library, HOT_ABI_STAMP_SUFFIX);
-    snprintf(summary, sizeof summary, "%s%s", library, HOT_ABI_SUMMARY_SUFFIX);
+    char text[512], *line;
     FILE *f = fopen(stamp, "rb");
     size_t n = f ? fread(text, 1, sizeof text - 1, f) : 0;
     if (f)
@@ -187,31 +192,24 @@ static void remove_in_scratch(const char *file)
     remove(path);
 }
 
-int main(int argc, char **argv)
+/* The state each refusal starts from, the one manual_mode_waits_for_hot_check
+ * leaves: v2 running, as version 2. A refusal keeps it; after a scenario
+ * that stopped with another build running, it is made again. */
+static void from_v2(void)
 {
-    if (argc != 11) {
-        fprintf(stderr, "usage: test_reload TOOL V1 V2 SIG MISSING OTHER PLAIN FORMAT99 NEEDS-CORE "
-                        "V2-PACKED\n");
-        return 2;
-    }
-    tool = argv[1];
-    const char *v1 = argv[2], *v2 = argv[3], *sig = argv[4], *missing = argv[5];
-    const char *other = argv[6], *plain = argv[7], *format99 = argv[8], *needs_core = argv[9];
-    const char *v2_packed = argv[10];
+    if (hot_version() == 2 && add(2, 3) == 50)
+        return;
+    CHECK_INT(hot_cleanup(), ==, HOT_OK);
+    land(v1);
+    CHECK_INT(hot_init(library), ==, HOT_OK);
+    land(v2);
+    CHECK_INT(hot_check(), ==, 1);
+    CHECK_INT(hot_version(), ==, 2);
+}
 
-    snprintf(scratch, sizeof scratch, "%s", "/tmp/vais-hot-test-XXXXXX");
-    if (getenv("TMPDIR"))
-        snprintf(scratch, sizeof scratch, "%s/vais-hot-test-XXXXXX", getenv("TMPDIR"));
-    CHECK(mkdtemp(scratch) != NULL);
-    char tmp[300];
-    snprintf(tmp, sizeof tmp, "%s/tmp", scratch);
-    mkdir(tmp, 0700);
-    setenv("TMPDIR", tmp, 1); /* private copies go here: checked at the end */
-    snprintf(library, sizeof library, "%s/libcalc.so", scratch);
-    FILE *log = tmpfile();
-    hot_log_to(log);
-
-    /* Manual mode: nothing happens until hot_check. */
+/* Manual mode: nothing happens until hot_check. */
+static void manual_mode_waits_for_hot_check(void)
+{
     land(v1);
     CHECK_INT(hot_version(), ==, 0);
     CHECK_INT(hot_init(library), ==, HOT_OK);
@@ -230,8 +228,12 @@ int main(int argc, char **argv)
     CHECK_STR(name(), "v2");
     CHECK_STR(v1_name, "v1"); /* old versions stay mapped */
     CHECK_INT(hot_check(), ==, 0);
+}
 
-    /* Each bad build is refused whole, once, and v2 keeps running. */
+/* Each bad build is refused whole, once, and v2 keeps running. */
+static void refuses_a_changed_signature(void)
+{
+    from_v2();
     land(sig);
     long refused = hot_check();
     CHECK_INT(refused, ==, HOT_E_SIGNATURE);
@@ -241,29 +243,45 @@ int main(int argc, char **argv)
     CHECK_INT(hot_check(), ==, 0);
     CHECK_INT(add(2, 3), ==, 50);
     CHECK_INT(refused_code_ran, ==, 0);
+}
 
+static void refuses_a_missing_function(void)
+{
+    from_v2();
     land(missing);
     CHECK_INT(hot_check(), ==, HOT_E_MISSING);
     CHECK_STR(hot_last_error(), "hot function 'name' is missing from the new build; rebuild "
                                 "'runtime_reload' and restart to use it");
     CHECK_STR(name(), "v2");
+}
 
+static void refuses_another_programs_library(void)
+{
+    char expected[1200];
+    from_v2();
     land(other);
     CHECK_INT(hot_check(), ==, HOT_E_PROGRAM);
-    char expected[1200];
     snprintf(expected, sizeof expected,
              "'%s' is the hot library of 'other', not of 'runtime_reload'", library);
     CHECK_STR(hot_last_error(), expected);
+}
 
+static void refuses_a_library_not_built_hot(void)
+{
+    char expected[1200];
+    from_v2();
     land(plain);
     CHECK_INT(hot_check(), ==, HOT_E_NOT_HOT);
     snprintf(expected, sizeof expected, "'%s' is not a vais-hot library (no 'vais_hot__table')",
              library);
     CHECK_STR(hot_last_error(), expected);
+}
 
-    /* Files the dynamic loader must never see, and libraries it refuses. */
-    char build[600];
-    snprintf(build, sizeof build, "%s/build.so", scratch);
+/* Files the dynamic loader must never see, and libraries it refuses. */
+static void refuses_text_as_a_library(void)
+{
+    char expected[1200];
+    from_v2();
     snprintf(expected, sizeof expected,
              "'%s' is not a shared library (no ELF header); build "
              "'runtime_reload_hot' again",
@@ -271,20 +289,37 @@ int main(int argc, char **argv)
     land_text("this is not a library\n");
     CHECK_INT(hot_check(), ==, HOT_E_BAD_FILE);
     CHECK_STR(hot_last_error(), expected);
+}
 
+static void refuses_an_empty_file(void)
+{
+    char expected[1200];
+    from_v2();
     land_text("");
     CHECK_INT(hot_check(), ==, HOT_E_BAD_FILE);
     snprintf(expected, sizeof expected, "'%s' is empty; build 'runtime_reload_hot' again", library);
     CHECK_STR(hot_last_error(), expected);
+}
 
+static void refuses_a_truncated_library(void)
+{
+    char expected[1200], build[600];
+    from_v2();
+    snprintf(build, sizeof build, "%s/build.so", scratch);
     long size = file_size(v2);
     CHECK(write_prefix(v2, build, size / 2) == 0);
     land_by_hand(build);
     CHECK_INT(hot_check(), ==, HOT_E_BAD_FILE);
     snprintf(expected, sizeof expected, "'%s' is truncated (%ld of ", library, size / 2);
     CHECK(strncmp(hot_last_error(), expected, strlen(expected)) == 0);
+}
 
-    CHECK(write_prefix(v2, build, size) == 0);
+static void refuses_a_library_for_another_machine(void)
+{
+    char expected[1200], build[600];
+    from_v2();
+    snprintf(build, sizeof build, "%s/build.so", scratch);
+    CHECK(write_prefix(v2, build, file_size(v2)) == 0);
     CHECK(patch_machine(build, 183 /* EM_AARCH64 */) == 0);
     land(build);
     CHECK_INT(hot_check(), ==, HOT_E_BAD_FILE);
@@ -293,9 +328,14 @@ int main(int argc, char **argv)
              "'runtime_reload_hot' again",
              library);
     CHECK_STR(hot_last_error(), expected);
+}
 
-    /* A byte damaged after the build stamped the library, its identity
-     * (size, time, inode) left as it was, as a disk or a tool leaves it. */
+/* A byte damaged after the build stamped the library, its identity (size,
+ * time, inode) left as it was, as a disk or a tool leaves it. */
+static void refuses_bytes_changed_after_the_stamp(void)
+{
+    char expected[1200];
+    from_v2();
     land(v2);
     struct stat landed;
     CHECK_INT(stat(library, &landed), ==, 0);
@@ -316,14 +356,17 @@ int main(int argc, char **argv)
              "(damaged on disk, or by a tool); build 'runtime_reload_hot' again",
              library);
     CHECK_STR(hot_last_error(), expected);
+}
 
-    /* The summary the stamp vouches for stands in for the build's debug
-     * information: damaged after the stamp, or damaged before it (the
-     * stamp vouching for the damage), it is refused by name, and the
-     * running build (v2) stays. */
+/* The summary the stamp vouches for stands in for the build's debug
+ * information: damaged after the stamp, or damaged before it (the stamp
+ * vouching for the damage), it is refused by name, and the running build
+ * (v2) stays. */
+static void refuses_a_summary_changed_after_the_stamp(void)
+{
+    char expected[1200];
+    from_v2();
     land(v1);
-    char summary[600];
-    snprintf(summary, sizeof summary, "%s%s", library, HOT_ABI_SUMMARY_SUFFIX);
     CHECK(flip_byte(summary, 40) == 0);
     CHECK_INT(hot_check(), ==, HOT_E_BAD_FILE);
     snprintf(expected, sizeof expected,
@@ -331,6 +374,12 @@ int main(int argc, char **argv)
              "'runtime_reload_hot' again",
              summary);
     CHECK_STR(hot_last_error(), expected);
+}
+
+static void refuses_a_summary_claiming_more_than_it_holds(void)
+{
+    char expected[1200];
+    from_v2();
     land(v1);
     CHECK(flip_byte(summary, 15) == 0); /* the strings' length, now over 1 GB */
     CHECK(vouch_for_summary() == 0);
@@ -340,6 +389,12 @@ int main(int argc, char **argv)
              "'runtime_reload_hot' again",
              summary);
     CHECK_STR(hot_last_error(), expected);
+}
+
+static void refuses_a_summary_of_another_size(void)
+{
+    char expected[1200];
+    from_v2();
     land(v1);
     FILE *longer = fopen(summary, "ab");
     CHECK(longer != NULL && fputc(0, longer) == 0 && fclose(longer) == 0);
@@ -349,13 +404,23 @@ int main(int argc, char **argv)
              "'runtime_reload_hot' again",
              summary);
     CHECK_STR(hot_last_error(), expected);
+}
+
+static void refuses_a_missing_summary(void)
+{
+    from_v2();
     land(v1);
     CHECK_INT(remove(summary), ==, 0);
     CHECK_INT(hot_check(), ==, HOT_E_BAD_FILE);
     CHECK(strstr(hot_last_error(), "is not the summary its stamp vouches for (cannot open") !=
           NULL);
     CHECK_INT(add(2, 3), ==, 50);
+}
 
+static void refuses_a_newer_table_format(void)
+{
+    char expected[1200];
+    from_v2();
     land(format99);
     CHECK_INT(hot_check(), ==, HOT_E_FORMAT);
     snprintf(expected, sizeof expected,
@@ -363,9 +428,14 @@ int main(int argc, char **argv)
              "'runtime_reload'",
              library, HOT_ABI_FORMAT);
     CHECK_STR(hot_last_error(), expected);
+}
 
-    /* Refused by name before it is mapped: a core relinked since it started
-     * would define it. */
+/* Refused by name before it is mapped: a core relinked since it started
+ * would define it. */
+static void refuses_a_build_needing_what_the_core_lacks(void)
+{
+    char expected[1200];
+    from_v2();
     land(needs_core);
     CHECK_INT(hot_check(), ==, HOT_E_CORE_SYMBOL);
     snprintf(expected, sizeof expected,
@@ -373,11 +443,17 @@ int main(int argc, char **argv)
              "was rebuilt since it started, restart it",
              library);
     CHECK_STR(hot_last_error(), expected);
+}
 
-    /* Whoever else may write the library or its stamp is named. */
-    static const char unsafe_tail[] =
-        "; refused, as whoever can write it could run code in this program";
-    int unsafe = 0; /* refusals said below */
+/* Whoever else may write the library or its stamp is named. */
+static const char unsafe_tail[] =
+    "; refused, as whoever can write it could run code in this program";
+static int unsafe; /* refusals said by the scenarios below */
+
+static void refuses_a_library_every_user_may_write(void)
+{
+    char expected[1200];
+    from_v2();
     land(v1);
     chmod(library, 0777);
     CHECK_INT(hot_check(), ==, HOT_E_UNSAFE);
@@ -387,47 +463,64 @@ int main(int argc, char **argv)
     unsafe++;
     CHECK_INT(hot_version(), ==, 2);
     CHECK_INT(add(2, 3), ==, 50);
+}
+
+static void refuses_a_library_its_group_may_write(void)
+{
+    char expected[1200];
     struct group *daemon_group = getgrgid(1);
-    if (geteuid() == 0 && daemon_group) { /* a group that is not the user's own */
-        land(v1);
-        CHECK_INT(chown(library, (uid_t)-1, 1), ==, 0);
-        chmod(library, 0775);
-        CHECK_INT(hot_check(), ==, HOT_E_UNSAFE);
-        snprintf(expected, sizeof expected,
-                 "'%s' can be written by group '%s' (gid 1) (chmod g-w it)%s", library,
-                 daemon_group->gr_name, unsafe_tail);
-        CHECK_STR(hot_last_error(), expected);
-        unsafe++;
-    } else {
-        printf("skipped: a group-writable library needs root to change its group\n");
-    }
-    /* An access control list granting user 4242 write: user::rw-, user:4242:rw-,
-     * group::r--, mask::rw-, other::r-- (version 2, then tag, permissions, id). */
+    if (geteuid() != 0 || !daemon_group) /* gid 1: a group that is not the user's own */
+        check_skip("a group-writable library needs root to change its group");
+    from_v2();
+    land(v1);
+    CHECK_INT(chown(library, (uid_t)-1, 1), ==, 0);
+    chmod(library, 0775);
+    CHECK_INT(hot_check(), ==, HOT_E_UNSAFE);
+    snprintf(expected, sizeof expected,
+             "'%s' can be written by group '%s' (gid 1) (chmod g-w it)%s", library,
+             daemon_group->gr_name, unsafe_tail);
+    CHECK_STR(hot_last_error(), expected);
+    unsafe++;
+}
+
+/* An access control list granting user 4242 write: user::rw-, user:4242:rw-,
+ * group::r--, mask::rw-, other::r-- (version 2, then tag, permissions, id). */
+static const unsigned char acl[] = {2,    0, 0, 0,                          /* version */
+                                    1,    0, 6, 0, 0xff, 0xff, 0xff, 0xff,  /* user:: */
+                                    2,    0, 6, 0, 0x92, 0x10, 0,    0,     /* user:4242 */
+                                    4,    0, 4, 0, 0xff, 0xff, 0xff, 0xff,  /* group:: */
+                                    0x10, 0, 6, 0, 0xff, 0xff, 0xff, 0xff,  /* mask:: */
+                                    0x20, 0, 4, 0, 0xff, 0xff, 0xff, 0xff}; /* other:: */
+static int acls; /* this file system keeps them: found by the scenario below */
+
+static void refuses_a_library_an_acl_lets_others_write(void)
+{
+    char expected[1200];
+    from_v2();
     land(v1);
     chmod(library, 0644);
-    static const unsigned char acl[] = {2,    0, 0, 0,                          /* version */
-                                        1,    0, 6, 0, 0xff, 0xff, 0xff, 0xff,  /* user:: */
-                                        2,    0, 6, 0, 0x92, 0x10, 0,    0,     /* user:4242 */
-                                        4,    0, 4, 0, 0xff, 0xff, 0xff, 0xff,  /* group:: */
-                                        0x10, 0, 6, 0, 0xff, 0xff, 0xff, 0xff,  /* mask:: */
-                                        0x20, 0, 4, 0, 0xff, 0xff, 0xff, 0xff}; /* other:: */
-    int acls = setxattr(library, "system.posix_acl_access", acl, sizeof acl, 0) == 0;
-    if (acls) {
-        CHECK_INT(hot_check(), ==, HOT_E_UNSAFE);
-        snprintf(expected, sizeof expected,
-                 "'%s' can be written by user 4242 through its access control list (setfacl -b "
-                 "it)%s",
-                 library, unsafe_tail);
-        CHECK_STR(hot_last_error(), expected);
-        unsafe++;
-        removexattr(library, "system.posix_acl_access");
-    } else {
-        printf("skipped: this file system keeps no access control lists\n");
-    }
-    /* A summary others may write is refused as the library is: it says
-     * what the loader checks the build against. (The library's list gives
-     * user 4242 write behind a mask that withholds it, mask::r--: nobody
-     * else may write the library, so the refusal is the summary's.) */
+    acls = setxattr(library, "system.posix_acl_access", acl, sizeof acl, 0) == 0;
+    if (!acls)
+        check_skip("this file system keeps no access control lists");
+    CHECK_INT(hot_check(), ==, HOT_E_UNSAFE);
+    snprintf(expected, sizeof expected,
+             "'%s' can be written by user 4242 through its access control list (setfacl -b "
+             "it)%s",
+             library, unsafe_tail);
+    CHECK_STR(hot_last_error(), expected);
+    unsafe++;
+    removexattr(library, "system.posix_acl_access");
+}
+
+/* A summary others may write is refused as the library is: it says what the
+ * loader checks the build against. (Where the file system keeps access
+ * control lists, the library's gives user 4242 write behind a mask that
+ * withholds it, mask::r--: nobody else may write the library, so the
+ * refusal is the summary's.) */
+static void refuses_a_summary_others_may_write(void)
+{
+    char expected[1200];
+    from_v2();
     land(v1);
     if (acls) {
         unsigned char masked[sizeof acl];
@@ -441,10 +534,14 @@ int main(int argc, char **argv)
              summary, unsafe_tail);
     CHECK_STR(hot_last_error(), expected);
     unsafe++;
-    /* A stamp others may write is refused once, not on every check. */
+}
+
+/* A stamp others may write is refused once, not on every check. */
+static void refuses_a_stamp_others_may_write_once(void)
+{
+    char expected[1200];
+    from_v2();
     land(v1);
-    char stamp[600];
-    snprintf(stamp, sizeof stamp, "%s.stamp", library);
     chmod(stamp, 0666);
     CHECK_INT(hot_check(), ==, HOT_E_UNSAFE);
     snprintf(expected, sizeof expected, "'%s' can be written by every user (chmod o-w it)%s", stamp,
@@ -452,26 +549,52 @@ int main(int argc, char **argv)
     CHECK_STR(hot_last_error(), expected);
     unsafe++;
     CHECK_INT(hot_check(), ==, 0);
-    /* A FIFO where the stamp goes is no stamp, and blocks nothing. */
+}
+
+/* A FIFO where the stamp goes is no stamp, and blocks nothing. */
+static void takes_a_fifo_for_no_stamp(void)
+{
+    from_v2();
+    land(v1);
     CHECK_INT(remove(stamp), ==, 0);
     CHECK_INT(mkfifo(stamp, 0600), ==, 0);
     CHECK_INT(hot_check(), ==, 0);
     CHECK_INT(remove(stamp), ==, 0);
-    /* A directory above it that others may rearrange: they could put
-     * another file in its place. Sticky, they cannot: the build below
-     * loads from there. */
+}
+
+/* Gives the scratch directory back to the user alone. */
+static void scratch_private_again(void *unused)
+{
+    (void)unused;
+    CHECK_INT(chmod(scratch, 0700), ==, 0);
+}
+
+/* A directory above it that others may rearrange: they could put another
+ * file in its place. */
+static void refuses_a_directory_others_may_rearrange(void)
+{
+    char expected[1200];
+    from_v2();
     land(v1);
+    check_defer(scratch_private_again, NULL);
     CHECK_INT(chmod(scratch, 0777), ==, 0);
     CHECK_INT(hot_check(), ==, HOT_E_UNSAFE);
     snprintf(expected, sizeof expected, "'%s' can be written by every user (chmod o-w it)%s",
              scratch, unsafe_tail);
     CHECK_STR(hot_last_error(), expected);
     unsafe++;
-    CHECK_INT(chmod(scratch, 01777), ==, 0);
     CHECK_INT(hot_version(), ==, 2);
     CHECK_INT(add(2, 3), ==, 50);
+}
 
-    /* A library that does not match its stamp is a build still writing. */
+/* A library that does not match its stamp is a build still writing: it
+ * loads once the stamp is written. In a sticky directory, which others may
+ * write but not rearrange, the build loads from there. */
+static void loads_a_build_once_its_stamp_vouches(void)
+{
+    from_v2();
+    check_defer(scratch_private_again, NULL);
+    CHECK_INT(chmod(scratch, 01777), ==, 0);
     char tmp_lib[600];
     snprintf(tmp_lib, sizeof tmp_lib, "%s.new", library);
     copy_file(v1, tmp_lib);
@@ -482,23 +605,32 @@ int main(int argc, char **argv)
     CHECK_INT(hot_check(), ==, 1);
     CHECK_INT(hot_version(), ==, 3);
     CHECK_INT(add(2, 3), ==, 5);
-    CHECK_INT(chmod(scratch, 0700), ==, 0);
+}
 
+static void hot_reload_loads_at_once(void)
+{
     CHECK_INT(hot_reload(), ==, 1);
     CHECK_INT(hot_version(), ==, 4);
     CHECK_INT(reloaded_to, ==, 4);
+}
 
+static void hot_loop_checks_between_calls(void)
+{
     loop_build = v2;
     CHECK_INT(hot_loop(loop_update), ==, 3);
     CHECK_INT(hot_version(), ==, 5);
     CHECK_INT(hot_loop(NULL), ==, HOT_E_ARGUMENT);
+}
 
-    /* The log said each of these in one line. */
-    fflush(log);
-    rewind(log);
+/* The log said each event above in one line: one load, four reloads, and
+ * the refusals. */
+static void logs_one_line_per_event(void)
+{
+    fflush(events);
+    rewind(events);
     char line[1500];
     int loaded = 0, reloaded = 0, kept = 0, other_lines = 0;
-    while (fgets(line, sizeof line, log)) {
+    while (fgets(line, sizeof line, events)) {
         if (strncmp(line, "vais-hot: loaded v1 from ", 25) == 0)
             loaded++;
         else if (strncmp(line, "vais-hot: reloaded v", 20) == 0)
@@ -508,19 +640,41 @@ int main(int argc, char **argv)
         else
             other_lines++, fprintf(stderr, "unexpected log line: %s", line);
     }
+    fseek(events, 0, SEEK_END);
     CHECK_INT(loaded, ==, 1);
     CHECK_INT(reloaded, ==, 4);
     CHECK_INT(kept, ==, 15 + unsafe);
     CHECK_INT(other_lines, ==, 0);
+}
 
-    /* hot_check with nothing new looks at nothing until a notice says the
-     * stamp changed. That notice outlives the stamp's directory, renamed
-     * away or removed and made again: the next hot_check loads the build
-     * that lands in the new one. A child's hot_check reads its own. */
-    char main_library[sizeof library], sub[400], sub_old[420];
-    memcpy(main_library, library, sizeof library);
+/* Removes the scratch's sub and sub.old, and points library back at the
+ * scratch's own. */
+static void leave_sub(void *unused)
+{
+    (void)unused;
+    static const char *const made[] = {"sub", "sub.old"};
+    static const char *const files[] = {"libcalc.so", "libcalc.so.stamp", "libcalc.so.summary"};
+    char path[600];
+    for (size_t d = 0; d < 2; d++) {
+        for (size_t f = 0; f < 3; f++) {
+            snprintf(path, sizeof path, "%s/%s", made[d], files[f]);
+            remove_in_scratch(path);
+        }
+        remove_in_scratch(made[d]);
+    }
+    snprintf(library, sizeof library, "%s/libcalc.so", scratch);
+}
+
+/* hot_check with nothing new looks at nothing until a notice says the stamp
+ * changed. That notice outlives the stamp's directory, renamed away or
+ * removed and made again: the next hot_check loads the build that lands in
+ * the new one. A child's hot_check reads its own. */
+static void follows_the_stamp_into_a_new_directory(void)
+{
+    char sub[400], sub_old[420];
     snprintf(sub, sizeof sub, "%s/sub", scratch);
     snprintf(sub_old, sizeof sub_old, "%s/sub.old", scratch);
+    check_defer(leave_sub, NULL);
     CHECK_INT(mkdir(sub, 0700), ==, 0);
     snprintf(library, sizeof library, "%s/libcalc.so", sub);
     land(v1);
@@ -552,21 +706,17 @@ int main(int argc, char **argv)
     CHECK_INT(child_status, ==, 0);
     CHECK_INT(hot_check(), ==, 1);
     CHECK_INT(add(2, 3), ==, 50);
-    remove_in_scratch("sub/libcalc.so");
-    remove_in_scratch("sub/libcalc.so.stamp");
-    remove_in_scratch("sub/libcalc.so.summary");
-    remove_in_scratch("sub");
-    remove_in_scratch("sub.old/libcalc.so");
-    remove_in_scratch("sub.old/libcalc.so.stamp");
-    remove_in_scratch("sub.old/libcalc.so.summary");
-    remove_in_scratch("sub.old");
-    memcpy(library, main_library, sizeof library);
+    leave_sub(NULL);
+    land(v2);
     CHECK_INT(hot_init(library), ==, HOT_OK);
+}
 
-    /* Out of descriptors is this machine's trouble, not the build's: the
-     * refusal says what failed, and no "build it" advice. (A library with
-     * no stamp: the loader opens it first.) */
-    char lone[600];
+/* Out of descriptors is this machine's trouble, not the build's: the
+ * refusal says what failed, and no "build it" advice. (A library with no
+ * stamp: the loader opens it first.) */
+static void says_descriptors_ran_out(void)
+{
+    char lone[600], expected[1200];
     snprintf(lone, sizeof lone, "%s/lone.so", scratch);
     copy_file(v1, lone);
     struct rlimit limit, low;
@@ -580,19 +730,29 @@ int main(int argc, char **argv)
     long lone_status = hot_init(lone);
     while (spent_count > 0)
         close(spent[--spent_count]);
+    remove(lone);
     CHECK_INT(setrlimit(RLIMIT_NOFILE, &limit), ==, 0);
     CHECK_INT(lone_status, ==, HOT_E_IO);
     snprintf(expected, sizeof expected, "cannot open '%s': Too many open files", lone);
     CHECK_STR(hot_last_error(), expected);
-    remove(lone);
+    land(v2);
     CHECK_INT(hot_init(library), ==, HOT_OK);
+}
 
-    /* Cleanup unloads everything; the next call loads again, in auto mode,
-     * and the background watcher picks up new builds by itself. */
+/* Cleanup unloads everything and removes every private copy. */
+static void cleanup_unloads_everything(void)
+{
+    land(v2);
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
     CHECK_INT(hot_version(), ==, 0);
-    CHECK(dir_is_empty(tmp));
-    CHECK_INT(add(2, 3), ==, 50); /* v2 is on disk since hot_loop */
+    CHECK(dir_is_empty(private_copies));
+}
+
+/* After cleanup the next call loads again, in auto mode, and the background
+ * watcher picks up new builds by itself, passing over a refused one. */
+static void auto_mode_reloads_by_itself(void)
+{
+    CHECK_INT(add(2, 3), ==, 50); /* v2, landed before the cleanup */
     CHECK_INT(hot_version(), ==, 1);
     land(v1);
     CHECK(wait_for_add(5));
@@ -601,16 +761,25 @@ int main(int argc, char **argv)
     land(v2);
     CHECK(wait_for_add(50));
     CHECK_STR(name(), "v2");
-    /* A build whose pointers are packed (-z pack-relative-relocs) is read
-     * from its file as well. */
+}
+
+/* A build whose pointers are packed (-z pack-relative-relocs) is read from
+ * its file as well. */
+static void auto_mode_reads_packed_relocations(void)
+{
     land(v1);
     CHECK(wait_for_add(5));
     land(v2_packed);
     CHECK(wait_for_add(50));
     CHECK_STR(name(), "v2");
+}
 
+/* Cleanup leaves no private copy, and the scratch directory holds only what
+ * the scenarios made there (each removes the rest itself). */
+static void leaves_nothing_behind(void)
+{
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
-    CHECK(dir_is_empty(tmp));
+    CHECK(dir_is_empty(private_copies));
     remove_in_scratch("libcalc.so");
     remove_in_scratch("libcalc.so.stamp");
     remove_in_scratch("libcalc.so.summary");
@@ -618,5 +787,83 @@ int main(int argc, char **argv)
     remove_in_scratch("build.so");
     remove_in_scratch("tmp");
     CHECK_INT(remove(scratch), ==, 0);
-    return check_exit();
+}
+
+static const struct check_scenario scenarios[] = {
+    {"manual_mode_waits_for_hot_check", manual_mode_waits_for_hot_check, NULL},
+    {"refuses_a_changed_signature", refuses_a_changed_signature, manual_mode_waits_for_hot_check},
+    {"refuses_a_missing_function", refuses_a_missing_function, manual_mode_waits_for_hot_check},
+    {"refuses_another_programs_library", refuses_another_programs_library,
+     manual_mode_waits_for_hot_check},
+    {"refuses_a_library_not_built_hot", refuses_a_library_not_built_hot,
+     manual_mode_waits_for_hot_check},
+    {"refuses_text_as_a_library", refuses_text_as_a_library, manual_mode_waits_for_hot_check},
+    {"refuses_an_empty_file", refuses_an_empty_file, manual_mode_waits_for_hot_check},
+    {"refuses_a_truncated_library", refuses_a_truncated_library, manual_mode_waits_for_hot_check},
+    {"refuses_a_library_for_another_machine", refuses_a_library_for_another_machine,
+     manual_mode_waits_for_hot_check},
+    {"refuses_bytes_changed_after_the_stamp", refuses_bytes_changed_after_the_stamp,
+     manual_mode_waits_for_hot_check},
+    {"refuses_a_summary_changed_after_the_stamp", refuses_a_summary_changed_after_the_stamp,
+     manual_mode_waits_for_hot_check},
+    {"refuses_a_summary_claiming_more_than_it_holds", refuses_a_summary_claiming_more_than_it_holds,
+     manual_mode_waits_for_hot_check},
+    {"refuses_a_summary_of_another_size", refuses_a_summary_of_another_size,
+     manual_mode_waits_for_hot_check},
+    {"refuses_a_missing_summary", refuses_a_missing_summary, manual_mode_waits_for_hot_check},
+    {"refuses_a_newer_table_format", refuses_a_newer_table_format, manual_mode_waits_for_hot_check},
+    {"refuses_a_build_needing_what_the_core_lacks", refuses_a_build_needing_what_the_core_lacks,
+     manual_mode_waits_for_hot_check},
+    {"refuses_a_library_every_user_may_write", refuses_a_library_every_user_may_write,
+     manual_mode_waits_for_hot_check},
+    {"refuses_a_library_its_group_may_write", refuses_a_library_its_group_may_write,
+     manual_mode_waits_for_hot_check},
+    {"refuses_a_library_an_acl_lets_others_write", refuses_a_library_an_acl_lets_others_write,
+     manual_mode_waits_for_hot_check},
+    {"refuses_a_summary_others_may_write", refuses_a_summary_others_may_write,
+     manual_mode_waits_for_hot_check},
+    {"refuses_a_stamp_others_may_write_once", refuses_a_stamp_others_may_write_once,
+     manual_mode_waits_for_hot_check},
+    {"takes_a_fifo_for_no_stamp", takes_a_fifo_for_no_stamp, manual_mode_waits_for_hot_check},
+    {"refuses_a_directory_others_may_rearrange", refuses_a_directory_others_may_rearrange,
+     manual_mode_waits_for_hot_check},
+    {"loads_a_build_once_its_stamp_vouches", loads_a_build_once_its_stamp_vouches,
+     manual_mode_waits_for_hot_check},
+    {"hot_reload_loads_at_once", hot_reload_loads_at_once, loads_a_build_once_its_stamp_vouches},
+    {"hot_loop_checks_between_calls", hot_loop_checks_between_calls, hot_reload_loads_at_once},
+    {"logs_one_line_per_event", logs_one_line_per_event, CHECK_EVERY_SCENARIO_ABOVE},
+    {"follows_the_stamp_into_a_new_directory", follows_the_stamp_into_a_new_directory, NULL},
+    {"says_descriptors_ran_out", says_descriptors_ran_out, NULL},
+    {"cleanup_unloads_everything", cleanup_unloads_everything, NULL},
+    {"auto_mode_reloads_by_itself", auto_mode_reloads_by_itself, cleanup_unloads_everything},
+    {"auto_mode_reads_packed_relocations", auto_mode_reads_packed_relocations,
+     auto_mode_reloads_by_itself},
+    {"leaves_nothing_behind", leaves_nothing_behind, NULL},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc != 11) {
+        fprintf(stderr, "usage: test_reload TOOL V1 V2 SIG MISSING OTHER PLAIN FORMAT99 NEEDS-CORE "
+                        "V2-PACKED\n");
+        return 2;
+    }
+    tool = argv[1];
+    v1 = argv[2], v2 = argv[3], sig = argv[4], missing = argv[5];
+    other = argv[6], plain = argv[7], format99 = argv[8], needs_core = argv[9];
+    v2_packed = argv[10];
+
+    snprintf(scratch, sizeof scratch, "%s", "/tmp/vais-hot-test-XXXXXX");
+    if (getenv("TMPDIR"))
+        snprintf(scratch, sizeof scratch, "%s/vais-hot-test-XXXXXX", getenv("TMPDIR"));
+    CHECK(mkdtemp(scratch) != NULL);
+    snprintf(private_copies, sizeof private_copies, "%s/tmp", scratch);
+    mkdir(private_copies, 0700);
+    setenv("TMPDIR", private_copies, 1);
+    snprintf(library, sizeof library, "%s/libcalc.so", scratch);
+    snprintf(summary, sizeof summary, "%s%s", library, HOT_ABI_SUMMARY_SUFFIX);
+    snprintf(stamp, sizeof stamp, "%s.stamp", library);
+    events = tmpfile();
+    hot_log_to(events);
+    return CHECK_SCENARIOS("reload", scenarios);
 }

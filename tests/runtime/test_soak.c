@@ -6,7 +6,8 @@
  * the copies of the 8 newest versions at most, and of the kept ones, and
  * nothing may be left once hot_cleanup ran; hot_check is no safe point; the private directory is
  * the user's alone (mode 0700). The before-reload hook runs once per reload, while the old version
- * is still the current one. argv: the v1 (own) and v2 builds. */
+ * is still the current one. The descriptors are counted from the first
+ * scenario's start to the last's end. argv: the v1 (own) and v2 builds. */
 #define _POSIX_C_SOURCE 200809L
 #include "../check.h"
 #include "../land.h"
@@ -21,7 +22,10 @@ const char *name(void);
 
 enum { RELOADS = 1000 };
 
+static const char *builds[2];
+static char scratch[] = "/tmp/vais-hot-soak-XXXXXX", library[96];
 static char private_parent[128];
+static long fds_at_start; /* with v1 loaded and the notice of its stamp open */
 static long hooks_run, hooks_out_of_order;
 
 static void before(long version)
@@ -86,7 +90,7 @@ static long resident_kib(void)
  * hot_safe_point each.
  * Reports the open descriptors and resident memory after reload 100 and
  * after the last, and the most private copies seen on disk. */
-static void soak(const char *const builds[2], const char *library, long out[5])
+static void soak(long out[5])
 {
     long most_copies = 0;
     for (int i = 1; i <= RELOADS; i++) {
@@ -109,29 +113,17 @@ static void soak(const char *const builds[2], const char *library, long out[5])
     out[4] = most_copies;
 }
 
-int main(int argc, char **argv)
+static void soaks_keeping_every_version(void)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: test_soak V1 V2\n");
-        return 2;
-    }
-    const char *builds[2] = {argv[1], argv[2]};
-    char scratch[] = "/tmp/vais-hot-soak-XXXXXX", library[96];
-    CHECK(mkdtemp(scratch) != NULL);
-    snprintf(library, sizeof library, "%s/lib.so", scratch);
-    snprintf(private_parent, sizeof private_parent, "%s/tmp", scratch);
-    mkdir(private_parent, 0700);
-    setenv("TMPDIR", private_parent, 1);
-    hot_log_to(NULL);
-    hot_before_reload(before);
-
-    long all[5] = {0}, three[5] = {0};
+    long all[5] = {0};
     CHECK(land_library(builds[0], library) == 0 && land_stamp(library) > 0);
     CHECK_INT(hot_init(library), ==, HOT_OK);
     CHECK_INT(hot_check(), ==, 0); /* its notice of the stamp is open from here on */
-    long fds_at_start = entries("/proc/self/fd", 0);
+    fds_at_start = entries("/proc/self/fd", 0);
     CHECK_INT(private_dir_mode(), ==, 0700); /* only the user can enter it */
-    soak(builds, library, all);
+    soak(all);
+    printf("keep all: %ld fds, resident %ld -> %ld KiB from reload 100 to %d\n", all[2], all[1],
+           all[3], RELOADS);
     CHECK_INT(hooks_run, ==, RELOADS);
     CHECK_INT(hooks_out_of_order, ==, 0);
     CHECK_INT(all[2], ==, all[0]); /* no descriptor per reload */
@@ -141,21 +133,34 @@ int main(int argc, char **argv)
         CHECK_INT(all[3] - all[1], <, 64 * 1024); /* 900 more versions mapped: < 64 MiB */
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
     CHECK_INT(entries(private_parent, 1), ==, 0);
+}
 
+static void soaks_keeping_three_versions(void)
+{
+    long three[5] = {0};
+    CHECK_INT(hot_cleanup(), ==, HOT_OK); /* from nothing loaded */
     CHECK_INT(hot_keep(3), ==, HOT_OK);
     CHECK_INT(hot_init(library), ==, HOT_OK);
-    soak(builds, library, three);
+    soak(three);
+    printf("keep 3:   %ld fds, resident %ld -> %ld KiB from reload 100 to %d\n", three[2], three[1],
+           three[3], RELOADS);
     CHECK_INT(three[2], ==, three[0]);
     CHECK_INT(three[4], <=, 3); /* only what is kept is on disk */
     if (!CHECK_SANITIZED)
         CHECK_INT(three[3] - three[1], <, 4 * 1024); /* 900 more reloads: < 4 MiB */
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
     CHECK_INT(entries(private_parent, 1), ==, 0);
-    /* hot_check is no safe point: with hot_keep(1), the version before
-     * stays mapped until the program declares one. */
+}
+
+/* hot_check is no safe point: with hot_keep(1), the version before stays
+ * mapped until the program declares one. */
+static void hot_check_is_no_safe_point(void)
+{
+    CHECK_INT(hot_cleanup(), ==, HOT_OK); /* from nothing loaded */
     CHECK_INT(hot_keep(1), ==, HOT_OK);
+    CHECK(land_library(builds[0], library) == 0 && land_stamp(library) > 0);
     CHECK_INT(hot_init(library), ==, HOT_OK);
-    const char *before = name(); /* a string of the version loaded: v1, landed last */
+    const char *before = name(); /* a string of the version loaded: v1 */
     CHECK(land_library(builds[1], library) == 0 && land_stamp(library) > 0);
     CHECK_INT(hot_check(), ==, 1);
     CHECK_STR(before, "v1");
@@ -163,19 +168,43 @@ int main(int argc, char **argv)
     CHECK_INT(hot_safe_point(), ==, 1);
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
     CHECK_INT(hot_keep(0), ==, HOT_OK);
-    /* The private directory's lock and the notice's two were all the
-     * descriptors it held. */
-    CHECK_INT(entries("/proc/self/fd", 0), ==, fds_at_start - 3);
+}
 
-    printf("keep all: %ld fds, resident %ld -> %ld KiB from reload 100 to %d\n", all[2], all[1],
-           all[3], RELOADS);
-    printf("keep 3:   %ld fds, resident %ld -> %ld KiB from reload 100 to %d\n", three[2], three[1],
-           three[3], RELOADS);
+/* The private directory's lock and the notice's two were all the
+ * descriptors it held; and every file goes. */
+static void leaves_no_descriptor_or_file_behind(void)
+{
+    CHECK_INT(entries("/proc/self/fd", 0), ==, fds_at_start - 3);
     remove(library);
     char stamp[128];
     snprintf(stamp, sizeof stamp, "%s.stamp", library);
     remove(stamp);
     CHECK_INT(rmdir(private_parent), ==, 0);
     CHECK_INT(rmdir(scratch), ==, 0);
-    return check_exit();
+}
+
+static const struct check_scenario scenarios[] = {
+    {"soaks_keeping_every_version", soaks_keeping_every_version, NULL},
+    {"soaks_keeping_three_versions", soaks_keeping_three_versions, NULL},
+    {"hot_check_is_no_safe_point", hot_check_is_no_safe_point, NULL},
+    {"leaves_no_descriptor_or_file_behind", leaves_no_descriptor_or_file_behind,
+     CHECK_EVERY_SCENARIO_ABOVE},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: test_soak V1 V2\n");
+        return 2;
+    }
+    builds[0] = argv[1];
+    builds[1] = argv[2];
+    CHECK(mkdtemp(scratch) != NULL);
+    snprintf(library, sizeof library, "%s/lib.so", scratch);
+    snprintf(private_parent, sizeof private_parent, "%s/tmp", scratch);
+    mkdir(private_parent, 0700);
+    setenv("TMPDIR", private_parent, 1);
+    hot_log_to(NULL);
+    hot_before_reload(before);
+    return CHECK_SCENARIOS("soak", scenarios);
 }

@@ -5,7 +5,8 @@
  * land. A function whose type changed, or that is gone, keeps its last
  * code, with an event line; a crash rollback takes the pointers back too.
  * Built twice: as a Debug build is, and optimised (-O3, which clones
- * functions) with -fcf-protection (landing pads at entries). argv: the builds v1
+ * functions) with -fcf-protection (landing pads at entries). Each scenario
+ * lands the next version onto what the one before left. argv: the builds v1
  * (own), v2, v3, retyped (v4), gone (v5), crash (v6). */
 #define _POSIX_C_SOURCE 200809L
 #include "../check.h"
@@ -51,6 +52,7 @@ static void *call_until(void *arg)
 }
 
 static struct scratch s;
+static char **builds; /* argv: [1] v1 ... [6] v6 */
 
 /* Lands build and reloads it. */
 static void land(const char *build)
@@ -59,14 +61,9 @@ static void land(const char *build)
     CHECK_INT(hot_check(), ==, 1);
 }
 
-int main(int argc, char **argv)
+static void stored_pointers_run_v1(void)
 {
-    if (argc != 7) {
-        fprintf(stderr, "usage: test_stored V1 V2 V3 RETYPED GONE CRASH\n");
-        return 2;
-    }
-    scratch_open(&s, "stored");
-    CHECK(scratch_land(&s, argv[1]));
+    CHECK(scratch_land(&s, builds[1]));
     CHECK_INT(hot_init(s.library), ==, HOT_OK);
     take_callbacks(&cb); /* v1's addresses, kept by the core from now on */
     CHECK_INT(cb.helper(1), ==, 101);
@@ -75,41 +72,68 @@ int main(int argc, char **argv)
     CHECK_INT(cb.retyped(1), ==, 2);
     CHECK_INT(cb.gone(1), ==, 3);
     CHECK_INT(cb.scaled(&three, 1), ==, 100004);
+}
 
-    land(argv[2]);
+static void stored_pointers_run_v2_after_a_reload(void)
+{
+    land(builds[2]);
     CHECK_INT(cb.helper(1), ==, 201);
     CHECK_INT(cb.plain(1), ==, 2001);
     CHECK_INT(cb.marked(1), ==, 20001);
     CHECK_INT(cb.retyped(1), ==, 3);
     CHECK_INT(cb.gone(1), ==, 5);
     CHECK_INT(cb.scaled(&three, 1), ==, 200004);
+}
 
-    /* Other threads, already calling through the pointers, see v3 land. */
-    struct caller callers[2] = {{.want = 300}, {.want = 300}};
-    for (int i = 0; i < 2; i++)
-        CHECK_INT(pthread_create(&callers[i].thread, NULL, call_until, &callers[i]), ==, 0);
-    land(argv[3]);
+static struct caller callers[2] = {{.want = 300}, {.want = 300}};
+static int started; /* of callers */
+
+/* Waits for the callers (each ends by its deadline at the latest). */
+static void join_callers(void *unused)
+{
+    (void)unused;
+    while (started > 0)
+        pthread_join(callers[--started].thread, NULL);
+}
+
+/* Other threads, already calling through the pointers, see v3 land. */
+static void other_threads_see_v3_land(void)
+{
+    check_defer(join_callers, NULL);
     for (int i = 0; i < 2; i++) {
-        pthread_join(callers[i].thread, NULL);
-        CHECK_INT(callers[i].seen, ==, 300);
+        CHECK_INT(pthread_create(&callers[i].thread, NULL, call_until, &callers[i]), ==, 0);
+        started++;
     }
+    land(builds[3]);
+    join_callers(NULL);
+    for (int i = 0; i < 2; i++)
+        CHECK_INT(callers[i].seen, ==, 300);
+}
 
-    land(argv[4]); /* v4: retyped is long(long) */
+static void a_retyped_function_keeps_its_last_code(void)
+{
+    land(builds[4]); /* v4: retyped is long(long) */
     CHECK_INT(cb.helper(1), ==, 401);
     CHECK_INT(cb.retyped(1), ==, 4); /* v3's code, the last of its type */
     CHECK_INT(scratch_count(&s, "vais-hot: 'retyped' (hot.c) changed type int(int) -> " LONG
                                 "(" LONG "); pointers stored to it keep running v3's code\n"),
               ==, 1);
+}
 
-    land(argv[5]); /* v5: gone is gone; retyped is int(int) again */
+static void a_gone_function_keeps_its_last_code(void)
+{
+    land(builds[5]); /* v5: gone is gone; retyped is int(int) again */
     CHECK_INT(cb.helper(1), ==, 501);
     CHECK_INT(cb.gone(1), ==, 9);    /* v4's code, its last */
     CHECK_INT(cb.retyped(1), ==, 6); /* follows again */
     CHECK_INT(scratch_count(&s, "vais-hot: 'gone' (hot.c) is not in v5; pointers stored to it keep "
                                 "running v4's code\n"),
               ==, 1);
+}
 
-    land(argv[6]); /* v6 crashes; the rollback takes the pointers back to v5 */
+static void a_rollback_takes_the_pointers_back(void)
+{
+    land(builds[6]); /* v6 crashes; the rollback takes the pointers back to v5 */
     CHECK_INT(cb.helper(1), ==, 601);
     long result = 0;
     CHECK_INT(hot_call_guarded(crash, NULL, &result), ==, HOT_E_CRASHED);
@@ -118,7 +142,34 @@ int main(int argc, char **argv)
     CHECK_INT(cb.plain(1), ==, 5001);
     CHECK_INT(cb.marked(1), ==, 50001);
     CHECK_INT(marked(1), ==, 50001);
+}
 
+static void leaves_nothing_behind(void)
+{
     scratch_close(&s);
-    return check_exit();
+}
+
+static const struct check_scenario scenarios[] = {
+    {"stored_pointers_run_v1", stored_pointers_run_v1, NULL},
+    {"stored_pointers_run_v2_after_a_reload", stored_pointers_run_v2_after_a_reload,
+     stored_pointers_run_v1},
+    {"other_threads_see_v3_land", other_threads_see_v3_land, stored_pointers_run_v2_after_a_reload},
+    {"a_retyped_function_keeps_its_last_code", a_retyped_function_keeps_its_last_code,
+     other_threads_see_v3_land},
+    {"a_gone_function_keeps_its_last_code", a_gone_function_keeps_its_last_code,
+     a_retyped_function_keeps_its_last_code},
+    {"a_rollback_takes_the_pointers_back", a_rollback_takes_the_pointers_back,
+     a_gone_function_keeps_its_last_code},
+    {"leaves_nothing_behind", leaves_nothing_behind, NULL},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc != 7) {
+        fprintf(stderr, "usage: test_stored V1 V2 V3 RETYPED GONE CRASH\n");
+        return 2;
+    }
+    builds = argv;
+    scratch_open(&s, "stored");
+    return CHECK_SCENARIOS("stored", scenarios);
 }

@@ -7,7 +7,8 @@
  * one. A library built with -g0 gets no summary, and the one stamped before
  * it in the same place does not stay. The summary the build writes beside
  * each core given is the runtime's own reading of that core, for its build
- * ID only. argv: vais-hot, the builds, --cores, the cores. */
+ * ID only. Every build is stamped in one place, in turn, so that each finds
+ * what the one before left. argv: vais-hot, the builds, --cores, the cores. */
 #define _POSIX_C_SOURCE 200809L
 #include "../check.h"
 #include "../land.h"
@@ -22,7 +23,9 @@
 #include <unistd.h>
 
 static const char *tool;
+static char dir[] = "/tmp/vais-hot-summary-XXXXXX";
 static char library_path[128]; /* each build is stamped here, in turn */
+static char **builds, **cores; /* argv's, each list ending at "--cores" or the end */
 
 /* The whole of path in a new buffer, its size in *size; NULL if missing. */
 static unsigned char *slurp(const char *path, size_t *size)
@@ -84,8 +87,6 @@ static void check_build(const char *build)
     stamp(build);
     unsigned char *library = slurp(library_path, &library_size);
     CHECK(library != NULL);
-    if (!library)
-        return;
     snprintf(path, sizeof path, "%s%s", library_path, HOT_ABI_SUMMARY_SUFFIX);
     unsigned char *written = slurp(path, &written_size);
     unsigned char *own = summary_of(library, library_size, &own_size);
@@ -127,11 +128,6 @@ static void check_core(const char *core)
     snprintf(path, sizeof path, "%s%s", core, HOT_ABI_SUMMARY_SUFFIX);
     written = slurp(path, &written_size);
     CHECK(image != NULL && written != NULL);
-    if (!image || !written) {
-        free(image);
-        free(written);
-        return;
-    }
     const unsigned char *id;
     size_t id_length = hot__elf_build_id(image, core_size, &id);
     struct hot__summary summary, decoded;
@@ -162,23 +158,21 @@ static void check_core(const char *core)
     free(again);
 }
 
-int main(int argc, char **argv)
+static void each_builds_summary_is_the_runtimes_own(void)
 {
-    char dir[] = "/tmp/vais-hot-summary-XXXXXX";
-    CHECK(argc > 3);
-    CHECK(mkdtemp(dir) != NULL);
-    tool = argv[1];
-    snprintf(library_path, sizeof library_path, "%s/lib.so", dir);
-    int cores = 0;
-    for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--cores") == 0)
-            cores = 1;
-        else if (cores)
-            check_core(argv[i]);
-        else
-            check_build(argv[i]);
-    }
-    CHECK(cores);
+    for (char **build = builds; *build && strcmp(*build, "--cores") != 0; build++)
+        check_build(*build);
+}
+
+static void each_cores_summary_is_the_runtimes_own_for_its_id_only(void)
+{
+    CHECK(cores != NULL);
+    for (char **core = cores; core && *core; core++)
+        check_core(*core);
+}
+
+static void leaves_nothing_behind(void)
+{
     static const char *const made[] = {"", HOT_ABI_STAMP_SUFFIX, HOT_ABI_SUMMARY_SUFFIX};
     for (size_t i = 0; i < sizeof made / sizeof made[0]; i++) {
         char path[200];
@@ -186,5 +180,25 @@ int main(int argc, char **argv)
         remove(path);
     }
     CHECK_INT(rmdir(dir), ==, 0);
-    return check_exit();
+}
+
+static const struct check_scenario scenarios[] = {
+    {"each_builds_summary_is_the_runtimes_own", each_builds_summary_is_the_runtimes_own, NULL},
+    {"each_cores_summary_is_the_runtimes_own_for_its_id_only",
+     each_cores_summary_is_the_runtimes_own_for_its_id_only, NULL},
+    {"leaves_nothing_behind", leaves_nothing_behind, NULL},
+};
+
+int main(int argc, char **argv)
+{
+    CHECK(argc > 3);
+    CHECK(mkdtemp(dir) != NULL);
+    tool = argv[1];
+    snprintf(library_path, sizeof library_path, "%s/lib.so", dir);
+    builds = argv + 2;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--cores") == 0)
+            cores = argv + i + 1;
+    }
+    return CHECK_SCENARIOS("summary", scenarios);
 }

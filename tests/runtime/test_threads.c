@@ -40,42 +40,46 @@ static void *caller(void *arg)
     return NULL;
 }
 
-int main(int argc, char **argv)
-{
-    if (argc != 3) {
-        fprintf(stderr, "usage: test_threads V1 V2\n");
-        return 2;
-    }
-    char scratch[] = "/tmp/vais-hot-threads-XXXXXX", library[64], tmp[64];
-    CHECK(mkdtemp(scratch) != NULL);
-    snprintf(library, sizeof library, "%s/lib.so", scratch);
-    snprintf(tmp, sizeof tmp, "%s/tmp", scratch);
-    mkdir(tmp, 0700);
-    setenv("TMPDIR", tmp, 1);
-    hot_log_to(NULL);
+static char scratch[] = "/tmp/vais-hot-threads-XXXXXX", library[64], tmp[64];
+static char **builds; /* argv: [1] v1, [2] v2 */
 
-    CHECK(land_library(argv[1], library) == 0 && land_stamp(library) > 0);
+static pthread_t threads[THREADS];
+static struct tally tallies[THREADS]; /* each thread's: outlive a scenario a check stopped */
+static int started;                   /* of threads */
+
+/* Stops the callers, and waits for them. */
+static void stop_callers(void *unused)
+{
+    (void)unused;
+    atomic_store(&stop, 1);
+    while (started > 0)
+        pthread_join(threads[--started], NULL);
+}
+
+static void calls_stay_whole_while_builds_land(void)
+{
+    CHECK(land_library(builds[1], library) == 0 && land_stamp(library) > 0);
     CHECK_INT(hot_init(library), ==, HOT_OK);
 
-    pthread_t threads[THREADS];
-    struct tally tallies[THREADS] = {{0}};
-    for (int i = 0; i < THREADS; i++)
+    check_defer(stop_callers, NULL);
+    for (int i = 0; i < THREADS; i++) {
         CHECK_INT(pthread_create(&threads[i], NULL, caller, &tallies[i]), ==, 0);
+        started++;
+    }
 
     int loaded = 0;
     for (int i = 0; i < RELOADS; i++) {
-        CHECK(land_library(argv[1 + (i + 1) % 2], library) == 0 && land_stamp(library) > 0);
+        CHECK(land_library(builds[1 + (i + 1) % 2], library) == 0 && land_stamp(library) > 0);
         loaded += hot_check() == 1;
         /* let every thread run some calls under this version */
         long long until = land_now_ns() + 200000;
         while (land_now_ns() < until) {
         }
     }
-    atomic_store(&stop, 1);
+    stop_callers(NULL);
     long calls = 0, torn = 0;
     int saw_both = 0;
     for (int i = 0; i < THREADS; i++) {
-        pthread_join(threads[i], NULL);
         calls += tallies[i].calls;
         torn += tallies[i].torn;
         saw_both += tallies[i].v1 > 0 && tallies[i].v2 > 0;
@@ -85,7 +89,10 @@ int main(int argc, char **argv)
     CHECK_INT(torn, ==, 0);
     CHECK_INT(saw_both, ==, THREADS);
     printf("%ld calls on %d threads across %d reloads\n", calls, THREADS, loaded);
+}
 
+static void leaves_nothing_behind(void)
+{
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
     remove(library);
     char stamp[80];
@@ -93,5 +100,25 @@ int main(int argc, char **argv)
     remove(stamp);
     CHECK_INT(rmdir(tmp), ==, 0);
     CHECK_INT(rmdir(scratch), ==, 0);
-    return check_exit();
+}
+
+static const struct check_scenario scenarios[] = {
+    {"calls_stay_whole_while_builds_land", calls_stay_whole_while_builds_land, NULL},
+    {"leaves_nothing_behind", leaves_nothing_behind, NULL},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: test_threads V1 V2\n");
+        return 2;
+    }
+    builds = argv;
+    CHECK(mkdtemp(scratch) != NULL);
+    snprintf(library, sizeof library, "%s/lib.so", scratch);
+    snprintf(tmp, sizeof tmp, "%s/tmp", scratch);
+    mkdir(tmp, 0700);
+    setenv("TMPDIR", tmp, 1);
+    hot_log_to(NULL);
+    return CHECK_SCENARIOS("threads", scenarios);
 }

@@ -33,19 +33,12 @@ static double via_list(int pairs, ...)
     return total;
 }
 
-int main(int argc, char **argv)
-{
-    if (argc != 3) {
-        fprintf(stderr, "usage: test_variadic V1 V2\n");
-        return 2;
-    }
-    char scratch[] = "/tmp/vais-hot-variadic-XXXXXX", library[96];
-    CHECK(mkdtemp(scratch) != NULL);
-    snprintf(library, sizeof library, "%s/lib.so", scratch);
-    setenv("TMPDIR", scratch, 1);
-    hot_log_to(NULL);
+static char scratch[] = "/tmp/vais-hot-variadic-XXXXXX", library[96];
+static char **builds; /* argv: [1] v1, [2] v2 */
 
-    /* Each first call after a cleanup loads the library through the lazy entry. */
+/* Each first call after a cleanup loads the library through the lazy entry. */
+static void first_calls_keep_al_xmm_and_the_stack(void)
+{
     CHECK_INT(hot_version(), ==, 0);
     CHECK(mixed(TEN_PAIRS) == TEN_PAIRS_SUM);
     CHECK_INT(hot_version(), ==, 1);
@@ -55,25 +48,50 @@ int main(int argc, char **argv)
     CHECK(via_list(TEN_PAIRS) == TEN_PAIRS_SUM);
     CHECK_INT(hot_version(), ==, 1);
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
+}
 
-    /* After a reload to the other build, through the stub and through a
-     * pointer taken before it. */
+/* After a reload to the other build, through the stub and through a pointer
+ * taken before it. */
+static void calls_reach_the_reloaded_build(void)
+{
     double (*saved)(int, ...) = mixed;
-    CHECK(land_library(argv[1], library) == 0 && land_stamp(library) > 0);
+    CHECK(land_library(builds[1], library) == 0 && land_stamp(library) > 0);
     CHECK_INT(hot_init(library), ==, HOT_OK);
     CHECK(mixed(TEN_PAIRS) == TEN_PAIRS_SUM);
-    CHECK(land_library(argv[2], library) == 0 && land_stamp(library) > 0);
+    CHECK(land_library(builds[2], library) == 0 && land_stamp(library) > 0);
     CHECK_INT(hot_check(), ==, 1);
     CHECK_INT(hot_version(), ==, 2);
     CHECK(mixed(TEN_PAIRS) == -TEN_PAIRS_SUM);
     CHECK(saved(TEN_PAIRS) == -TEN_PAIRS_SUM);
     CHECK(via_list(TEN_PAIRS) == -TEN_PAIRS_SUM);
+}
 
+static void leaves_nothing_behind(void)
+{
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
     remove(library);
     char stamp[112];
     snprintf(stamp, sizeof stamp, "%s%s", library, HOT_ABI_STAMP_SUFFIX);
     remove(stamp);
     CHECK_INT(rmdir(scratch), ==, 0);
-    return check_exit();
+}
+
+static const struct check_scenario scenarios[] = {
+    {"first_calls_keep_al_xmm_and_the_stack", first_calls_keep_al_xmm_and_the_stack, NULL},
+    {"calls_reach_the_reloaded_build", calls_reach_the_reloaded_build, NULL},
+    {"leaves_nothing_behind", leaves_nothing_behind, NULL},
+};
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: test_variadic V1 V2\n");
+        return 2;
+    }
+    builds = argv;
+    CHECK(mkdtemp(scratch) != NULL);
+    snprintf(library, sizeof library, "%s/lib.so", scratch);
+    setenv("TMPDIR", scratch, 1);
+    hot_log_to(NULL);
+    return CHECK_SCENARIOS("variadic", scenarios);
 }
