@@ -565,7 +565,10 @@ static enum gen_status render_outputs(const struct program *p, struct output *ou
     char *stubs = buf_format("stubs_%s.c.in", o->arch);
     outputs[o->unit_count].path = o->stubs;
     outputs[o->unit_count + 1].path = o->table;
-    status = stubs ? render(stubs, &values, &outputs[o->unit_count]) : GEN_NO_MEMORY;
+    /* The stubs file: what every target shares, then the target's code. */
+    status = stubs ? render("stubs.c.in", &values, &outputs[o->unit_count]) : GEN_NO_MEMORY;
+    if (status == GEN_OK)
+        status = render(stubs, &values, &outputs[o->unit_count]);
     if (status == GEN_OK)
         status = render("table.c.in", &values, &outputs[o->unit_count + 1]);
     free(stubs);

@@ -208,8 +208,8 @@ static void check_render(const struct input *in, const struct parse_source *s,
     values.unit = "units/fuzz.c";
     values.text = text.data;
     values.text_size = text.size;
-    static const char *const names[] = {"unit.c.in", "unit_plain.c.in", "stubs_x86_64.c.in", "stubs_aarch64.c.in",
-                                        "table.c.in"};
+    static const char *const names[] = {"unit.c.in",         "unit_plain.c.in",    "stubs.c.in",
+                                        "stubs_x86_64.c.in", "stubs_aarch64.c.in", "table.c.in"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         const struct gen_template *t = template_named(names[i]);
         struct emit_problem problem = {0};
