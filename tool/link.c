@@ -103,10 +103,6 @@ static struct unmarked *about(const struct list *l, const char *line, size_t len
 
 int link_main(int argc, char **argv)
 {
-    if (argc == 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
-        fputs(link_help, stdout);
-        return 0;
-    }
     if (argc < 5 || strcmp(argv[3], "--") != 0) {
         fprintf(stderr, "usage: vais-hot link LIST -- COMMAND...\n");
         return 2;

@@ -108,6 +108,12 @@ struct output {
     char *temp; /* owned: where it is written before the rename; NULL if unchanged */
 };
 
+/* Is a an ask for help ("--help" or "-h")? */
+static int is_help(const char *a)
+{
+    return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
+}
+
 /* Says a usage error and the usage line (say_usage); returns GEN_USAGE. */
 SAY_FORMAT(2, 3) static enum gen_status usage_error(const char *usage, const char *format, ...)
 {
@@ -756,7 +762,7 @@ static enum gen_status read_options(int argc, char **argv, struct gen_options *o
     enum gen_status status = GEN_OK;
     for (int i = 2; i < argc && status == GEN_OK; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+        if (is_help(a))
             *help_only = 1;
         else if (strcmp(a, "--program") == 0)
             status = option_value(argc, argv, &i, &o->program);
@@ -862,10 +868,6 @@ static enum gen_status write_summary(const char *file, const struct buf *summary
  * once done. */
 static enum gen_status run_stamp(int argc, char **argv)
 {
-    if (argc == 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
-        fputs(stamp_help, stdout);
-        return GEN_OK;
-    }
     if (argc != 4)
         return usage_error(stamp_usage, "'stamp' takes two arguments, LIBRARY and STAMPFILE");
     const char *library = argv[2], *stamp = argv[3];
@@ -913,10 +915,6 @@ static enum gen_status run_stamp(int argc, char **argv)
  * it (write_summary). */
 static enum gen_status run_summarize(int argc, char **argv)
 {
-    if (argc == 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
-        fputs(summarize_help, stdout);
-        return GEN_OK;
-    }
     if (argc != 3)
         return usage_error(summarize_usage, "'summarize' takes one argument, DESCRIPTION");
     struct description d = {0};
@@ -975,10 +973,6 @@ static void add_needed(void *ctx, const struct elf_symbol *symbol)
  * edit that calls nothing new relinks no core. */
 static enum gen_status run_needs(int argc, char **argv)
 {
-    if (argc == 3 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
-        fputs(needs_help, stdout);
-        return GEN_OK;
-    }
     if (argc != 4)
         return usage_error(needs_usage, "'needs' takes two arguments, LIBRARY and OPTIONSFILE");
     const char *library = argv[2], *options = argv[3];
@@ -1115,8 +1109,7 @@ int main(int argc, char **argv)
         overview(stderr);
         return gen_status_exit(GEN_USAGE);
     }
-    if (strcmp(first, "--help") == 0 || strcmp(first, "-h") == 0 ||
-        (strcmp(first, "help") == 0 && argc == 2)) {
+    if (is_help(first) || (strcmp(first, "help") == 0 && argc == 2)) {
         overview(stdout);
         return finish(GEN_OK);
     }
@@ -1132,5 +1125,11 @@ int main(int argc, char **argv)
         return finish(GEN_OK);
     }
     const struct command *c = find_command(first);
-    return c ? c->run(argc, argv) : unknown_command(first);
+    if (!c)
+        return unknown_command(first);
+    if (argc == 3 && is_help(argv[2])) { /* `vais-hot COMMAND --help`, for every command */
+        fputs(c->help, stdout);
+        return finish(GEN_OK);
+    }
+    return c->run(argc, argv);
 }
