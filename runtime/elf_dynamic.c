@@ -494,10 +494,10 @@ static int writable(const struct view *v, unsigned long long place)
  * table, and a place in a writable segment (or one made read-only after
  * relocation); the first relative ones of them, which the loader takes as
  * such, relative. */
-/* 1 if the loader of machine m knows relocations of kind type. */
+/* 1 if the loader of machine m applies relocations of kind type (none aside). */
 static int known(const struct hot__elf_machine *m, unsigned long type)
 {
-    for (size_t i = 0; i < HOT_ELF_MAX_KINDS && (i == 0 || m->known[i] != 0); i++) {
+    for (size_t i = 0; i < HOT_ELF_MAX_KINDS && m->known[i] != 0; i++) {
         if (m->known[i] == type)
             return 1;
     }

@@ -21,8 +21,8 @@ struct hot__elf_machine {
     unsigned long pointer;  /* the symbol's address plus the addend */
     unsigned long address;  /* the symbol's address (GLOB_DAT) */
     unsigned long jump;     /* the symbol's address, in the PLT's table (JUMP_SLOT) */
-    unsigned long known[HOT_ELF_MAX_KINDS]; /* every kind the loader may meet; 0-ended
-                                               past the first */
+    unsigned long known[HOT_ELF_MAX_KINDS]; /* every other kind its loader applies; 0 ends
+                                               the list (none is 0 on every machine listed) */
 };
 
 /* The machine numbered e_machine, or NULL if vais-hot does not read its files. */
