@@ -19,6 +19,7 @@
  * come after, when the test starts itself). */
 #define _GNU_SOURCE
 #include "check.h"
+#include "target.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -111,7 +112,8 @@ static pid_t start_helper(const char *mode, const char *arg, void (*prepare)(voi
         close(fds[1]);
         if (prepare)
             prepare();
-        execl(self, self, mode, arg, (char *)NULL);
+        char *argv[] = {(char *)self, (char *)mode, (char *)arg, NULL};
+        target_exec(argv);
         _exit(127);
     }
     close(fds[1]);
@@ -442,7 +444,8 @@ static int helper(const char *mode)
     if (strcmp(mode, "exec") == 0) {
         if (hot_init(NULL) != HOT_OK || private_dirs_of((long)getpid()) != 1)
             return 1;
-        execl(self, self, "after-exec", "", (char *)NULL);
+        char *argv[] = {(char *)self, "after-exec", "", NULL};
+        target_exec(argv);
         return 1;
     }
     if (strcmp(mode, "after-exec") == 0) {

@@ -314,19 +314,28 @@ static void refuses_a_truncated_library(void)
     CHECK(strncmp(hot_last_error(), expected, strlen(expected)) == 0);
 }
 
+/* A machine other than this program's, with the names the refusal gives
+ * both. */
+#if defined(__x86_64__)
+static const unsigned foreign_machine = 183; /* EM_AARCH64 */
+static const char foreign_name[] = "aarch64", own_name[] = "x86-64";
+#elif defined(__aarch64__)
+static const unsigned foreign_machine = 62; /* EM_X86_64 */
+static const char foreign_name[] = "x86-64", own_name[] = "aarch64";
+#endif
+
 static void refuses_a_library_for_another_machine(void)
 {
     char expected[1200], build[600];
     from_v2();
     snprintf(build, sizeof build, "%s/build.so", scratch);
     CHECK(write_prefix(v2, build, file_size(v2)) == 0);
-    CHECK(patch_machine(build, 183 /* EM_AARCH64 */) == 0);
+    CHECK(patch_machine(build, foreign_machine) == 0);
     land(build);
     CHECK_INT(hot_check(), ==, HOT_E_BAD_FILE);
     snprintf(expected, sizeof expected,
-             "'%s' is built for aarch64, this program is x86-64; build "
-             "'runtime_reload_hot' again",
-             library);
+             "'%s' is built for %s, this program is %s; build 'runtime_reload_hot' again", library,
+             foreign_name, own_name);
     CHECK_STR(hot_last_error(), expected);
 }
 

@@ -24,7 +24,7 @@ long risky(int how)
     case 0:
         return *(volatile long *)(long)zero; /* SIGSEGV */
     case 1:
-        __builtin_trap(); /* SIGILL */
+        __builtin_trap(); /* SIGILL on x86-64, SIGTRAP on AArch64 and RISC-V */
     case 2:
         return dividend / zero; /* SIGFPE */
     case 3:
@@ -46,6 +46,15 @@ long risky(int how)
     case 8:
         guard_core_escape();
         return 8;
+    case 9: /* SIGILL: an instruction the processor does not define */
+#if defined(__x86_64__)
+        __asm__ volatile("ud2");
+#elif defined(__aarch64__)
+        __asm__ volatile("udf #0");
+#elif defined(__riscv)
+        __asm__ volatile("unimp");
+#endif
+        return 9;
     default:
         return 2;
     }
