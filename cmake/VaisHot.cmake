@@ -211,7 +211,7 @@ function(_vais_hot_make where name hot)
     endif()
     if(hot AND NOT TARGET VaisHot::runtime)
         message(FATAL_ERROR "${fn}: HOT ON is not available for processor "
-            "'${CMAKE_SYSTEM_PROCESSOR}' yet (x86_64 and aarch64 only); pass HOT OFF")
+            "'${CMAKE_SYSTEM_PROCESSOR}' yet (x86_64, aarch64 and riscv64 only); pass HOT OFF")
     endif()
     if(hot STREQUAL "PER_CONFIG")
         message(STATUS "vais-hot: ${name}: HOT per configuration, hot ones reload (${why})")

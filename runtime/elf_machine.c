@@ -31,6 +31,19 @@ static const struct hot__elf_machine machines[] = {
                   R_AARCH64_TLS_DTPMOD, R_AARCH64_TLS_DTPREL, R_AARCH64_TLS_TPREL,
                   R_AARCH64_TLSDESC, R_AARCH64_IRELATIVE},
     },
+    {
+        /* No GLOB_DAT: a GOT entry is a plain 64-bit pointer. */
+        .number = EM_RISCV,
+        .name = "riscv64",
+        .none = R_RISCV_NONE,
+        .relative = R_RISCV_RELATIVE,
+        .resolved = R_RISCV_IRELATIVE,
+        .pointer = R_RISCV_64,
+        .address = R_RISCV_64,
+        .jump = R_RISCV_JUMP_SLOT,
+        .known = {R_RISCV_64, R_RISCV_JUMP_SLOT, R_RISCV_RELATIVE, R_RISCV_TLS_DTPMOD64,
+                  R_RISCV_TLS_DTPREL64, R_RISCV_TLS_TPREL64, R_RISCV_IRELATIVE},
+    },
 };
 
 const struct hot__elf_machine *hot__elf_machine(unsigned e_machine)
@@ -52,8 +65,6 @@ const char *hot__elf_machine_name(unsigned e_machine)
         return "x86 (32-bit)";
     case EM_ARM:
         return "arm (32-bit)";
-    case EM_RISCV:
-        return "risc-v";
     case EM_PPC64:
         return "powerpc64";
     default:
@@ -67,6 +78,8 @@ unsigned hot__elf_host_machine(void)
     return EM_X86_64;
 #elif defined(__aarch64__)
     return EM_AARCH64;
+#elif defined(__riscv) && __riscv_xlen == 64
+    return EM_RISCV;
 #else
     return 0;
 #endif

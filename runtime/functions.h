@@ -31,11 +31,13 @@ struct hot__functions {
     char *text; /* every string above */
 };
 
-#define HOT_FUNCTIONS_BEFORE 16 /* code bytes before each entry that are checked to exist */
-#define HOT_FUNCTIONS_AFTER 8   /* and from it on */
-#define HOT_FUNCTIONS_LATE                                                                         \
-    8 /* how far past its entry a function's debug information may                                 \
-         start (AArch64: past the landing pad and patchable NOP) */
+/* Code bytes around each entry that are checked to exist: before it (the
+ * most patchable padding of any target, RISC-V's 20) and from it on; and
+ * how far past its entry a function's debug information may start
+ * (AArch64: past the landing pad and patchable NOP). */
+#define HOT_FUNCTIONS_BEFORE 20
+#define HOT_FUNCTIONS_AFTER 8
+#define HOT_FUNCTIONS_LATE 8
 
 /* Fills *out with every function dw, read from the ELF file image[0..size),
  * describes with an entry address around which (HOT_FUNCTIONS_BEFORE bytes

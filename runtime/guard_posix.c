@@ -121,16 +121,26 @@ static int raises_for_caller(const void *pc)
     return 0;
 }
 
-/* Where the interrupted thread was: its instruction and stack pointer. */
-static void interrupted_at(const void *context, uintptr_t *pc, uintptr_t *sp)
+/* Where the interrupted thread was. */
+struct interrupted {
+    uintptr_t pc, sp;
+    uintptr_t link; /* the link register (a leaf's return address), or 0 */
+};
+
+static struct interrupted interrupted_at(const void *context)
 {
     const ucontext_t *uc = context;
 #if defined(__x86_64__)
-    *pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
-    *sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP];
+    return (struct interrupted){.pc = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP],
+                                .sp = (uintptr_t)uc->uc_mcontext.gregs[REG_RSP]};
 #elif defined(__aarch64__)
-    *pc = (uintptr_t)uc->uc_mcontext.pc;
-    *sp = (uintptr_t)uc->uc_mcontext.sp;
+    return (struct interrupted){.pc = (uintptr_t)uc->uc_mcontext.pc,
+                                .sp = (uintptr_t)uc->uc_mcontext.sp,
+                                .link = (uintptr_t)uc->uc_mcontext.regs[30]};
+#elif defined(__riscv)
+    return (struct interrupted){.pc = (uintptr_t)uc->uc_mcontext.__gregs[REG_PC],
+                                .sp = (uintptr_t)uc->uc_mcontext.__gregs[REG_SP],
+                                .link = (uintptr_t)uc->uc_mcontext.__gregs[REG_RA]};
 #else
 #error "vais-hot: name this machine's program counter and stack pointer in guard_posix.c"
 #endif
@@ -150,30 +160,81 @@ static struct guard_frame *live_frame(uintptr_t sp)
     return NULL;
 }
 
+/* The index of the innermost of stack[0 .. count) in hot code, or -1. */
+static int innermost_hot(void *const *stack, int count, struct guard_frame *frame)
+{
+    for (int i = 0; i < count; i++) {
+        if (in_hot_library(stack[i], frame))
+            return i;
+    }
+    return -1;
+}
+
+/* Did the unwinder get past the signal frame to the interrupted code? Its
+ * frames then hold the interrupted instruction itself. */
+static int unwound_past_signal(void *const *stack, int count, uintptr_t pc)
+{
+    for (int i = 0; i < count; i++) {
+        if ((uintptr_t)stack[i] == pc)
+            return 1;
+    }
+    return 0;
+}
+
+/* Might value be a return address: does it point into hot code, or into
+ * a named function past its start? */
+static int code_after_call(void *value, struct guard_frame *frame)
+{
+    Dl_info info;
+    return in_hot_library(value, frame) ||
+           (dladdr(value, &info) && info.dli_sname && info.dli_saddr != value);
+}
+
+/* The interrupted stack when the unwinder cannot read the signal frame
+ * (qemu-user's on RISC-V): its pc, its link register (a leaf function's
+ * return address), then each word from its sp up to top (the guarded
+ * call's own frame) that code_after_call takes, innermost first. A stale
+ * word or a data pointer may pass for a frame (the README says what that
+ * can mislead); the unwinder is used wherever it gets past the signal. */
+static int scan_stack(struct interrupted at, uintptr_t top, struct guard_frame *frame, void **stack,
+                      int max)
+{
+    enum { MOST_WORDS = 128 * 1024 }; /* 1 MiB of stack */
+    int count = 0;
+    stack[count++] = (void *)at.pc;
+    if (at.link && code_after_call((void *)at.link, frame))
+        stack[count++] = (void *)at.link;
+    const uintptr_t *word = (const uintptr_t *)(at.sp & ~(uintptr_t)(sizeof *word - 1));
+    for (long n = 0; (uintptr_t)word < top && n < MOST_WORDS && count < max; word++, n++) {
+        if (code_after_call((void *)*word, frame))
+            stack[count++] = (void *)*word;
+    }
+    return count;
+}
+
 /* Finds hot code on the stack of the fault in frame: 1 if the fault is in
  * hot code's own frames (frame->outside NULL) or, with frame->outside set
  * to where it happened, in a function hot code called; 0 if no hot code is
  * on the stack. */
-static int find_hot_frame(struct guard_frame *frame, int sig, const siginfo_t *info, uintptr_t pc)
+static int find_hot_frame(struct guard_frame *frame, const siginfo_t *info, struct interrupted at)
 {
     frame->outside = NULL;
     if (info->si_code > 0) { /* a fault: its instruction must be hot code's */
-        if (in_hot_library((const void *)pc, frame))
+        if (in_hot_library((const void *)at.pc, frame))
             return 1;
-        frame->outside = (void *)pc;
+        frame->outside = (void *)at.pc;
     }
     void *stack[MAX_FRAMES];
     int count = backtrace(stack, MAX_FRAMES);
-    for (int i = 0; i < count; i++) {
-        if (!in_hot_library(stack[i], frame))
-            continue;
-        /* Sent: hot code raised it if it called what raises it. */
-        if (info->si_code <= 0 && !(i > 0 && raises_for_caller(stack[i - 1])))
-            frame->outside = i > 0 ? stack[i - 1] : NULL;
-        (void)sig;
-        return 1;
-    }
-    return 0;
+    if (!unwound_past_signal(stack, count, at.pc))
+        count = scan_stack(at, (uintptr_t)frame->marker, frame, stack, MAX_FRAMES);
+    int i = innermost_hot(stack, count, frame);
+    if (i < 0)
+        return 0;
+    /* Sent: hot code raised it if it called what raises it. */
+    if (info->si_code <= 0 && !(i > 0 && raises_for_caller(stack[i - 1])))
+        frame->outside = i > 0 ? stack[i - 1] : NULL;
+    return 1;
 }
 
 /* Hands the signal to whoever handled it before us: their handler, or the
@@ -199,10 +260,9 @@ static void pass_on(int sig, siginfo_t *info, void *context)
 
 static void on_fault(int sig, siginfo_t *info, void *context)
 {
-    uintptr_t pc, sp;
-    interrupted_at(context, &pc, &sp);
-    struct guard_frame *frame = live_frame(sp);
-    if (!frame || !find_hot_frame(frame, sig, info, pc)) {
+    struct interrupted at = interrupted_at(context);
+    struct guard_frame *frame = live_frame(at.sp);
+    if (!frame || !find_hot_frame(frame, info, at)) {
         pass_on(sig, info, context);
         return;
     }

@@ -23,6 +23,11 @@
 #define HOT_PATCH_AFTER 8
 #define HOT_PATCH_SITE_BYTES 4
 #define HOT_PATCH_TRAMPOLINE 16
+#elif defined(__riscv) && __riscv_xlen == 64
+#define HOT_PATCH_BEFORE 20
+#define HOT_PATCH_AFTER 2
+#define HOT_PATCH_SITE_BYTES 2
+#define HOT_PATCH_TRAMPOLINE 16
 #else
 #error "vais-hot: give this target's patch sizes here and write runtime/patch_<arch>.c"
 #endif

@@ -319,9 +319,13 @@ static void refuses_a_truncated_library(void)
 #if defined(__x86_64__)
 static const unsigned foreign_machine = 183; /* EM_AARCH64 */
 static const char foreign_name[] = "aarch64", own_name[] = "x86-64";
-#elif defined(__aarch64__)
+#else
 static const unsigned foreign_machine = 62; /* EM_X86_64 */
+#if defined(__aarch64__)
 static const char foreign_name[] = "x86-64", own_name[] = "aarch64";
+#elif defined(__riscv)
+static const char foreign_name[] = "x86-64", own_name[] = "riscv64";
+#endif
 #endif
 
 static void refuses_a_library_for_another_machine(void)

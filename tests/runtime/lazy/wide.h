@@ -1,7 +1,8 @@
 /* tests/runtime/lazy/wide.h
  * A value as wide as this target's widest argument register, which the
  * lazy entry must keep whole: a ymm register on x86-64 (its upper half
- * too), two q registers on AArch64 (a homogeneous aggregate of vectors). */
+ * too), two q registers on AArch64 (a homogeneous aggregate of vectors),
+ * two d registers on RISC-V. */
 #ifndef LAZY_WIDE_H
 #define LAZY_WIDE_H
 
@@ -30,6 +31,23 @@ static inline void wide_lanes(wide v, double lanes[4])
 {
     vst1q_f64(lanes, v.low);
     vst1q_f64(lanes + 2, v.high);
+}
+#elif defined(__riscv)
+/* A float register holds one double: a struct of two goes in fa0 and fa1,
+ * each carrying the sum of two lanes. */
+typedef struct {
+    double low, high;
+} wide;
+static inline wide wide_of(double a, double b, double c, double d)
+{
+    return (wide){a + b, c + d};
+}
+static inline void wide_lanes(wide v, double lanes[4])
+{
+    lanes[0] = v.low;
+    lanes[1] = 0;
+    lanes[2] = v.high;
+    lanes[3] = 0;
 }
 #else
 #error "tests/runtime/lazy/wide.h: name this target's widest argument register"
