@@ -18,9 +18,9 @@
 #include "runtime.h"
 
 #include "log.h"
+#include "patch.h"
 
 #include <dlfcn.h>
-#include <execinfo.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -30,6 +30,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ucontext.h>
+
+#if __has_include(<execinfo.h>)
+#include <execinfo.h>
+#define HAVE_BACKTRACE 1
+#else
+#define HAVE_BACKTRACE 0
+#endif
 
 #define MAX_DEPTH 16  /* guarded calls nested in one thread */
 #define MAX_FRAMES 64 /* stack frames searched for hot code */
@@ -160,6 +167,20 @@ static struct guard_frame *live_frame(uintptr_t sp)
     return NULL;
 }
 
+/* The frames the C library's unwinder finds from here, innermost first;
+ * none where it has no unwinder (musl: the stack scan below is the only
+ * walk there). */
+static int unwind(void **stack, int max)
+{
+#if HAVE_BACKTRACE
+    return backtrace(stack, max);
+#else
+    (void)stack;
+    (void)max;
+    return 0;
+#endif
+}
+
 /* The index of the innermost of stack[0 .. count) in hot code, or -1. */
 static int innermost_hot(void *const *stack, int count, struct guard_frame *frame)
 {
@@ -191,11 +212,12 @@ static int code_after_call(void *value, struct guard_frame *frame)
 }
 
 /* The interrupted stack when the unwinder cannot read the signal frame
- * (qemu-user's on RISC-V): its pc, its link register (a leaf function's
- * return address), then each word from its sp up to top (the guarded
- * call's own frame) that code_after_call takes, innermost first. A stale
- * word or a data pointer may pass for a frame (the README says what that
- * can mislead); the unwinder is used wherever it gets past the signal. */
+ * (qemu-user's on RISC-V), or there is none (musl): its pc, its link
+ * register (a leaf function's return address), then each word from its sp
+ * up to top (the guarded call's own frame) that code_after_call takes,
+ * innermost first. A stale return address left in a frame still passes
+ * for one (the README says what that can mislead); the unwinder is used
+ * wherever it gets past the signal frame. */
 static int scan_stack(struct interrupted at, uintptr_t top, struct guard_frame *frame, void **stack,
                       int max)
 {
@@ -212,6 +234,30 @@ static int scan_stack(struct interrupted at, uintptr_t top, struct guard_frame *
     return count;
 }
 
+/* The function that hot code called at return address `hot`, for a stack
+ * the scan found (whose words between it and the signal may be stale): the
+ * target of the direct call before it, through the linker's stub there if
+ * it is one; NULL if that cannot be told. Reads code from the start of the
+ * function around `hot`, and a stub and its slot only in the same object. */
+static void *callee_of(const unsigned char *hot)
+{
+    Dl_info caller, stub, slot;
+    if (!dladdr(hot, &caller) || !caller.dli_saddr ||
+        (const unsigned char *)caller.dli_saddr >= hot)
+        return NULL;
+    const unsigned char *target =
+        hot__patch_call_target(hot, (size_t)(hot - (const unsigned char *)caller.dli_saddr));
+    if (!target || !dladdr(target, &stub) || stub.dli_fbase != caller.dli_fbase ||
+        !dladdr(target + HOT_PATCH_STUB - 1, &stub) || stub.dli_fbase != caller.dli_fbase)
+        return (void *)target;
+    void *const *through = hot__patch_stub_slot(target);
+    if (!through)
+        return (void *)target; /* a function of the same object */
+    if (!dladdr(through, &slot) || slot.dli_fbase != caller.dli_fbase)
+        return NULL;
+    return *through;
+}
+
 /* Finds hot code on the stack of the fault in frame: 1 if the fault is in
  * hot code's own frames (frame->outside NULL) or, with frame->outside set
  * to where it happened, in a function hot code called; 0 if no hot code is
@@ -225,15 +271,24 @@ static int find_hot_frame(struct guard_frame *frame, const siginfo_t *info, stru
         frame->outside = (void *)at.pc;
     }
     void *stack[MAX_FRAMES];
-    int count = backtrace(stack, MAX_FRAMES);
-    if (!unwound_past_signal(stack, count, at.pc))
+    int count = unwind(stack, MAX_FRAMES), scanned = !unwound_past_signal(stack, count, at.pc);
+    if (scanned)
         count = scan_stack(at, (uintptr_t)frame->marker, frame, stack, MAX_FRAMES);
     int i = innermost_hot(stack, count, frame);
     if (i < 0)
         return 0;
-    /* Sent: hot code raised it if it called what raises it. */
-    if (info->si_code <= 0 && !(i > 0 && raises_for_caller(stack[i - 1])))
-        frame->outside = i > 0 ? stack[i - 1] : NULL;
+    if (i == 0)
+        return 1; /* in hot code itself */
+    /* Hot code was calling out. Sent: hot code raised it if it called what
+     * raises it. A fault: where it happened, or, if that has no name (a C
+     * library's internal function), what hot code called. */
+    void *callee = scanned ? callee_of(stack[i]) : stack[i - 1];
+    Dl_info at_fault;
+    if (info->si_code <= 0 && (!callee || !raises_for_caller(callee)))
+        frame->outside = callee ? callee : stack[i - 1];
+    else if (info->si_code > 0 && callee &&
+             !(dladdr(frame->outside, &at_fault) && at_fault.dli_sname))
+        frame->outside = callee;
     return 1;
 }
 
@@ -285,7 +340,7 @@ static void install(void)
     pthread_mutex_lock(&install_lock);
     if (!atomic_load(&installed)) {
         void *warm[1];
-        backtrace(warm, 1); /* loads the unwinder now, not inside a handler */
+        unwind(warm, 1); /* loads the unwinder now, not inside a handler */
         pthread_key_create(&alt_stack_key, free_alt_stack);
         struct sigaction action;
         memset(&action, 0, sizeof action);

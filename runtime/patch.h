@@ -1,7 +1,8 @@
 /* runtime/patch.h
- * The machine code of redirection, per target (patch_<arch>.c): how an
- * entry compiled with patchable padding is sent elsewhere and back, and the
- * trampoline each function's identity owns. Each function leaves the code
+ * The machine code vais-hot writes and reads, per target (patch_<arch>.c):
+ * how an entry compiled with patchable padding is sent elsewhere and back,
+ * the trampoline each function's identity owns, and what a return address
+ * follows (for the crash guard's scan of a stack). Each function leaves the code
  * it wrote ready to run (the instruction cache made coherent where the
  * processor needs it). Invariant: a redirected entry
  * changes by one atomic store of HOT_PATCH_SITE_BYTES at its site, and a
@@ -49,5 +50,19 @@ void hot__patch_site_set(unsigned char *site, int redirect, const unsigned char 
 
 /* Writes at code a trampoline that jumps to whatever *slot holds. */
 void hot__patch_trampoline(unsigned char *code, void *const *slot);
+
+/* Is the instruction that ends at address a call (so that address may be a
+ * return address)? Reads only the `room` bytes before address. */
+int hot__patch_follows_call(const unsigned char *address, size_t room);
+
+/* Where the direct call that ends at address goes, or NULL if it is no
+ * direct call. Reads as hot__patch_follows_call does. */
+const unsigned char *hot__patch_call_target(const unsigned char *address, size_t room);
+
+/* The slot that the code at stub jumps through, if it is the linker's
+ * stub for a call to another object (a PLT entry); NULL if it is not.
+ * Reads at most HOT_PATCH_STUB bytes at stub. */
+void *const *hot__patch_stub_slot(const unsigned char *stub);
+#define HOT_PATCH_STUB 16
 
 #endif

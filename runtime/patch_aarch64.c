@@ -91,3 +91,41 @@ void hot__patch_trampoline(unsigned char *code, void *const *slot)
     put_word(code + 12, UNDEFINED);
     make_visible(code, code + HOT_PATCH_TRAMPOLINE);
 }
+
+/* The signed field of `bits` bits at bit `shift` of w. */
+static int64_t signed_field(uint32_t w, int shift, int bits)
+{
+    int64_t field = (w >> shift) & ((1u << bits) - 1);
+    return field >= (int64_t)1 << (bits - 1) ? field - ((int64_t)1 << bits) : field;
+}
+
+const unsigned char *hot__patch_call_target(const unsigned char *address, size_t room)
+{
+    if (room < 4)
+        return NULL;
+    uint32_t before = word_at(address - 4);
+    if ((before & 0xfc000000u) != 0x94000000u) /* bl <label> */
+        return NULL;
+    return address - 4 + 4 * signed_field(before, 0, 26);
+}
+
+void *const *hot__patch_stub_slot(const unsigned char *stub)
+{
+    /* [bti c] adrp x16, page; ldr x17, [x16, #offset]: the PLT */
+    const unsigned char *p = word_at(stub) == LANDING_PAD ? stub + 4 : stub;
+    uint32_t adrp = word_at(p), ldr = word_at(p + 4);
+    if ((adrp & 0x9f00001fu) != 0x90000010u || (ldr & 0xffc003ffu) != 0xf9400211u)
+        return NULL;
+    int64_t page = signed_field(adrp, 5, 19) * 4 + ((adrp >> 29) & 3);
+    uintptr_t base = ((uintptr_t)p & ~(uintptr_t)0xfff) + (uintptr_t)(page * 4096);
+    return (void *const *)(base + ((ldr >> 10) & 0xfff) * 8);
+}
+
+int hot__patch_follows_call(const unsigned char *address, size_t room)
+{
+    if (room < 4)
+        return 0;
+    uint32_t before = word_at(address - 4);
+    return (before & 0xfc000000u) == 0x94000000u || /* bl <label> */
+           (before & 0xfffffc1fu) == 0xd63f0000u;   /* blr <register> */
+}

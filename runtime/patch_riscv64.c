@@ -100,3 +100,59 @@ void hot__patch_trampoline(unsigned char *code, void *const *slot)
     put_word(code + 12, 0);
     make_visible(code, code + HOT_PATCH_TRAMPOLINE);
 }
+
+static uint32_t word_at(const unsigned char *p)
+{
+    uint32_t w;
+    memcpy(&w, p, sizeof w);
+    return w;
+}
+
+/* The sign-extended upper immediate of an auipc, and the 12-bit one of an
+ * I-type instruction. */
+static int64_t upper_of(uint32_t auipc)
+{
+    return (int64_t)(int32_t)(auipc & 0xfffff000u);
+}
+
+static int64_t lower_of(uint32_t itype)
+{
+    return (int64_t)((int32_t)itype >> 20);
+}
+
+const unsigned char *hot__patch_call_target(const unsigned char *address, size_t room)
+{
+    if (room < 4)
+        return NULL;
+    uint32_t jump = word_at(address - 4);
+    if ((jump & 0xfffu) == 0x0efu) { /* jal ra, <label>: imm[20|10:1|11|19:12] */
+        int64_t offset = ((int64_t)((int32_t)jump >> 31) << 20) | ((jump >> 21) & 0x3ff) << 1 |
+                         ((jump >> 20) & 1) << 11 | ((jump >> 12) & 0xff) << 12;
+        return address - 4 + offset;
+    }
+    /* call: auipc ra, upper; jalr ra, lower(ra) */
+    if (room < 8 || (jump & 0xfffffu) != 0x080e7u)
+        return NULL;
+    uint32_t auipc = word_at(address - 8);
+    if ((auipc & 0xfffu) != 0x097u)
+        return NULL;
+    return address - 8 + upper_of(auipc) + lower_of(jump);
+}
+
+void *const *hot__patch_stub_slot(const unsigned char *stub)
+{
+    /* auipc t3, upper; ld t3, lower(t3): the PLT */
+    uint32_t auipc = word_at(stub), load = word_at(stub + 4);
+    if ((auipc & 0xfffu) != 0xe17u || (load & 0xfffffu) != 0xe3e03u)
+        return NULL;
+    return (void *const *)(const void *)(stub + upper_of(auipc) + lower_of(load));
+}
+
+int hot__patch_follows_call(const unsigned char *address, size_t room)
+{
+    uint32_t before = room >= 4 ? word_at(address - 4) : 0;
+    uint16_t half = room >= 2 ? half_at(address - 2) : 0;
+    return (room >= 4 && (before & 0xfffu) == 0x0efu) ||   /* jal ra, <label> */
+           (room >= 4 && (before & 0x7fffu) == 0x00e7u) || /* jalr ra, <offset>(<register>) */
+           ((half & 0xf07fu) == 0x9002u && (half & 0x0f80u) != 0); /* c.jalr <register> */
+}

@@ -67,3 +67,35 @@ void hot__patch_trampoline(unsigned char *code, void *const *slot)
     memcpy(code + 6, &rel, sizeof rel);
     memset(code + 10, 0xcc, HOT_PATCH_TRAMPOLINE - 10);
 }
+
+static int32_t rel32_at(const unsigned char *p)
+{
+    int32_t r;
+    memcpy(&r, p, sizeof r);
+    return r;
+}
+
+const unsigned char *hot__patch_call_target(const unsigned char *address, size_t room)
+{
+    return room >= 5 && address[-5] == 0xe8 ? address + rel32_at(address - 4) : NULL;
+}
+
+void *const *hot__patch_stub_slot(const unsigned char *stub)
+{
+    /* [endbr64] [bnd] jmp *disp32(%rip): the PLT (.plt.sec with IBT) */
+    const unsigned char *p = memcmp(stub, landing_pad, sizeof landing_pad) == 0 ? stub + 4 : stub;
+    p += *p == 0xf2;
+    if (p[0] != 0xff || p[1] != 0x25)
+        return NULL;
+    return (void *const *)(const void *)(p + 6 + rel32_at(p + 2));
+}
+
+int hot__patch_follows_call(const unsigned char *address, size_t room)
+{
+    const unsigned char *a = address;
+    /* call rel32 (E8), call *disp32(%rip) (FF 15), call *%reg (FF D0+r),
+     * call *disp8(%reg) (FF 50+r), each perhaps after a REX prefix */
+    return (room >= 5 && a[-5] == 0xe8) || (room >= 6 && a[-6] == 0xff && a[-5] == 0x15) ||
+           (room >= 2 && a[-2] == 0xff && (a[-1] & 0xf8) == 0xd0) ||
+           (room >= 3 && a[-3] == 0xff && (a[-2] & 0xf8) == 0x50);
+}
