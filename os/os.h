@@ -137,6 +137,11 @@ void hot__os_private_dir_remove(void);
 /* Removes the file at path, if it exists. */
 void hot__os_remove_file(const char *path);
 
+/* 1 if the system's dynamic loader applies packed relative relocations
+ * (DT_RELR, `-z pack-relative-relocs`), or refuses a library that has them
+ * itself; 0 if it would load one and leave its pointers unrelocated. */
+int hot__os_loader_applies_packed_relocations(void);
+
 /* Opens a shared library with every symbol bound now, its symbols private.
  * Returns a handle, or NULL with the loader's text in err. */
 void *hot__os_library_open(const char *path, char *err, size_t errlen);

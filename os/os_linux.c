@@ -460,6 +460,19 @@ void hot__os_restore_signals(const struct hot__os_signal_mask *saved)
     pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
+int hot__os_loader_applies_packed_relocations(void)
+{
+    /* glibc applies them from 2.36 on, and an older one refuses the file
+     * (the linker makes it need GLIBC_ABI_DT_RELR). musl applies them from
+     * 1.2.4 on and ignores them silently before; no interface tells its
+     * version, so on musl they are refused. */
+#if defined(__GLIBC__)
+    return 1;
+#else
+    return 0;
+#endif
+}
+
 void *hot__os_library_open(const char *path, char *err, size_t errlen)
 {
     void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);

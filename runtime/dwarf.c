@@ -6,9 +6,9 @@
  * of bounds; a bad cursor fails the whole read. */
 #include "dwarf.h"
 
+#include "elf_numbers.h"
 #include "grow.h"
 
-#include <elf.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +17,7 @@
 enum {
     DW_AT_sibling = 0x01,
     DW_AT_name = 0x03,
+    DW_AT_language = 0x13,
     DW_AT_comp_dir = 0x1b,
     DW_AT_prototyped = 0x27,
     DW_AT_stmt_list = 0x10,
@@ -37,6 +38,7 @@ enum {
     DW_AT_data_bit_offset = 0x6b,
     DW_AT_str_offsets_base = 0x72,
     DW_AT_addr_base = 0x73,
+    DW_LANG_Mips_Assembler = 0x8001, /* what GNU as says of an assembler source */
     DW_OP_plus_uconst = 0x23,
     DW_TAG_compile_unit = 0x11,
     DW_TAG_partial_unit = 0x3c,
@@ -291,6 +293,7 @@ struct unit {
     uint64_t str_offsets_base, addr_base; /* from the unit's own entry */
     uint64_t stmt_list;                   /* its line program in .debug_line; */
     int has_stmt_list;                    /* ... if it has one */
+    int assembler;      /* its DW_AT_language: assembler (a C library's start files, as musl's) */
     const char **files; /* the line program's file names, by DW_AT_decl_file; NULL for unknown */
     size_t file_count;
 };
@@ -701,7 +704,8 @@ static int read_unit_entry(struct cursor *c, struct unit *u, const struct abbrev
         else if (spec->name == DW_AT_stmt_list) {
             u->stmt_list = v.number;
             u->has_stmt_list = 1;
-        }
+        } else if (spec->name == DW_AT_language)
+            u->assembler = v.number == DW_LANG_Mips_Assembler;
     }
     return 0;
 }
@@ -1148,10 +1152,10 @@ int hot__dwarf_read(const unsigned char *image, size_t size, enum hot__dwarf_cop
 
     struct reader r = {.s = &s, .out = out, .copies = copies, .err = err, .errlen = errlen};
     struct abbrev_table abbrevs = {0};
-    int have_abbrevs = 0, status = 0;
+    int have_abbrevs = 0, status = 0, compiled = 0;
     struct cursor c = {s.info.data, s.info.data + s.info.size, 0};
     while (status == 0 && c.p < c.end) {
-        struct unit u = {(uint64_t)(c.p - s.info.data), 0, 4, 0, 0, 0, 0, 0, NULL, 0};
+        struct unit u = {(uint64_t)(c.p - s.info.data), 0, 4, 0, 0, 0, 0, 0, 0, NULL, 0};
         uint64_t length = read_fixed(&c, 4);
         if (length == 0xffffffffu) {
             u.offset_size = 8;
@@ -1199,6 +1203,7 @@ int hot__dwarf_read(const unsigned char *image, size_t size, enum hot__dwarf_cop
             }
         }
         status = read_entries(&r, &unit, &u, &abbrevs);
+        compiled |= !u.assembler;
     }
     if (have_abbrevs)
         free_abbrev_table(&abbrevs);
@@ -1207,6 +1212,10 @@ int hot__dwarf_read(const unsigned char *image, size_t size, enum hot__dwarf_cop
     free(r.files);
     free(r.dirs);
     free(r.paths);
+    if (status == 0 && !compiled) { /* only start files' DWARF: none of the program's own */
+        snprintf(err, errlen, "has no debug information");
+        status = 1;
+    }
     if (status != 0)
         hot__dwarf_free(out);
     return status != 0 && r.no_memory ? -2 : status;

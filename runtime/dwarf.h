@@ -103,7 +103,9 @@ enum hot__dwarf_copies {
 };
 
 /* Reads the entries of the ELF file image[0..size). Returns 0 on success;
- * 1 when the file has no debug information this reader can use, -1 when it
+ * 1 when the file has no debug information this reader can use (none, or
+ * only of assembler sources: the start files a C library links into every
+ * program, as musl's crti.o), -1 when it
  * is corrupt, and -2 when memory ran out; each with why in err, phrased to
  * follow the file's name ("has no debug information"). */
 int hot__dwarf_read(const unsigned char *image, size_t size, enum hot__dwarf_copies copies,

@@ -5,8 +5,8 @@
 #include "elf_check.h"
 
 #include "elf_machine.h"
+#include "elf_numbers.h"
 
-#include <elf.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>

@@ -80,6 +80,10 @@ const char *hot__elf_string_at(const unsigned char *image, size_t size, unsigned
 /* The address (as linked) of the dynamic symbol called name that the
  * checked file defines, read as the loader reads its symbols (through the
  * dynamic segment); 0 if it defines none. */
+/* 1 if the checked file image[0..size) has packed relative relocations
+ * (DT_RELR). */
+int hot__elf_packs_relocations(const unsigned char *image, size_t size);
+
 unsigned long long hot__elf_symbol_address(const unsigned char *image, size_t size,
                                            const char *name);
 

@@ -9,13 +9,13 @@
  * every offset bounds-checked first; the first thing wrong is said. */
 #include "elf_check.h"
 
-#include <elf.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "elf_machine.h"
+#include "elf_numbers.h"
 #include "grow.h"
 
 #include <stddef.h>
@@ -788,6 +788,15 @@ unsigned long long hot__elf_symbol_address(const unsigned char *image, size_t si
             return sym.st_value;
     }
     return 0;
+}
+
+int hot__elf_packs_relocations(const unsigned char *image, size_t size)
+{
+    struct view v;
+    struct dynamic d;
+    unsigned long long symbols;
+    char err[128];
+    return open_view(image, size, &v, &d, &symbols, err, sizeof err) == 0 && d.relrsz > 0;
 }
 
 int hot__elf_check_dynamic(const unsigned char *image, size_t size,

@@ -832,10 +832,16 @@ static long check_file_locked(const struct stamp *stamp, const unsigned char *im
     if (!bad && !(pointers = hot__elf_pointers_new(image, size)))
         return fail(HOT_E_NO_MEMORY, "out of memory");
     int checked = bad ? -1 : hot__elf_check_dynamic(image, size, pointers, err, sizeof err);
-    long status = checked == -2  ? fail(HOT_E_NO_MEMORY, "'%s' %s", L.library, err)
-                  : checked != 0 ? fail(HOT_E_BAD_FILE, "'%s' %s; build '%s_hot' again", L.library,
-                                        err, L.manifest->program)
-                                 : read_table_locked(image, size, pointers, a);
+    long status =
+        checked == -2  ? fail(HOT_E_NO_MEMORY, "'%s' %s", L.library, err)
+        : checked != 0 ? fail(HOT_E_BAD_FILE, "'%s' %s; build '%s_hot' again", L.library, err,
+                              L.manifest->program)
+        : hot__elf_packs_relocations(image, size) && !hot__os_loader_applies_packed_relocations()
+            ? fail(HOT_E_BAD_FILE,
+                   "'%s' packs its relative relocations (DT_RELR), which this C library's "
+                   "loader leaves unapplied; link '%s_hot' without -z pack-relative-relocs",
+                   L.library, L.manifest->program)
+            : read_table_locked(image, size, pointers, a);
     if (status == HOT_OK)
         status = check_needs(image, size);
     if (status == HOT_OK)

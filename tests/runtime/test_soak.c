@@ -105,6 +105,14 @@ static long mapped_kib(void)
     return kib;
 }
 
+/* Does dlclose give a library's memory back? Not musl's, which never
+ * unmaps one: hot_keep frees only the copies on disk there. */
+#if defined(__GLIBC__)
+enum { UNLOADS_MEMORY = 1 };
+#else
+enum { UNLOADS_MEMORY = 0 };
+#endif
+
 /* The memory this test bounds (see the top). */
 static const char *const memory_measured = TARGET_EMULATED ? "mapped" : "resident";
 static long memory_kib(void)
@@ -174,7 +182,7 @@ static void soaks_keeping_three_versions(void)
            memory_measured, three[1], three[3], RELOADS);
     CHECK_INT(three[2], ==, three[0]);
     CHECK_INT(three[4], <=, 3); /* only what is kept is on disk */
-    if (!CHECK_SANITIZED)
+    if (!CHECK_SANITIZED && UNLOADS_MEMORY)
         CHECK_INT(three[3] - three[1], <, 4 * 1024); /* 900 more reloads: < 4 MiB */
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
     CHECK_INT(entries(private_parent, 1), ==, 0);
