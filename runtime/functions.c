@@ -183,6 +183,21 @@ static int by_key(const void *a, const void *b)
     return strcmp(x->key, y->key);
 }
 
+/* By key, then by everything else: a total order, as qsort need not keep
+ * the order of equal ones, and C libraries differ in it. */
+static int sort_order(const void *a, const void *b)
+{
+    const struct hot__function *x = a, *y = b;
+    int order = by_key(x, y);
+    if (!order && x->address != y->address)
+        order = x->address < y->address ? -1 : 1;
+    if (!order)
+        order = strcmp(x->type, y->type);
+    if (!order)
+        order = strcmp(x->file ? x->file : "", y->file ? y->file : "");
+    return order ? order : x->prototyped - y->prototyped;
+}
+
 /* While the text buffer grows, strings are kept as offsets in these. */
 struct pending {
     size_t key, name, file, type; /* file: 0 for none (offset 0 is a key) */
@@ -248,7 +263,7 @@ static long settle(const struct pending *pending, size_t count, int declared, co
                 text + p->type, p->address,     p->prototyped};
     }
     if (n)
-        qsort(*list, n, sizeof **list, by_key);
+        qsort(*list, n, sizeof **list, sort_order);
     size_t unique = 0;
     for (size_t k = 0; k < n;) {
         size_t same = k + 1, places = 1; /* the run of this key, and its addresses */

@@ -641,6 +641,17 @@ int hot__layout_root_order(const void *pa, const void *pb)
     return strcmp(a->name, b->name);
 }
 
+/* hot__layout_root_order, and roots of one name (a type two units see
+ * differently) in the order they were read: qsort need not keep that, and
+ * glibc's and musl's do not agree, so the command's summary and the
+ * runtime's own reading would differ. */
+static int root_sort_order(const void *pa, const void *pb)
+{
+    const struct root *a = pa, *b = pb;
+    int order = hot__layout_root_order(a, b);
+    return order ? order : (a->first > b->first) - (a->first < b->first);
+}
+
 struct hot__layouts *hot__layouts_from(const struct hot__dwarf *dwarf,
                                        const struct hot__layout_roots *roots, char *err,
                                        size_t errlen)
@@ -686,7 +697,7 @@ struct hot__layouts *hot__layouts_from(const struct hot__dwarf *dwarf,
             read_core_roots(&r);
         read_declared_roots(&r);
         if (!r.failed && l->root_count)
-            qsort(l->roots, l->root_count, sizeof *l->roots, hot__layout_root_order);
+            qsort(l->roots, l->root_count, sizeof *l->roots, root_sort_order);
     }
     free(r.node_of);
     free(r.complete);
