@@ -654,6 +654,10 @@ function(_vais_hot_describe name hot gen_dir hot_sources units build_command out
     foreach(arg IN LISTS build_command)
         list(APPEND lines "build ${arg}")
     endforeach()
+    # What runs the program (a cross build's emulator, from its toolchain),
+    # one word per line; none when it runs as itself.
+    set(emulator "$<TARGET_PROPERTY:${name},CROSSCOMPILING_EMULATOR>")
+    list(APPEND lines "$<$<BOOL:${emulator}>:emulator $<JOIN:${emulator},\nemulator >>")
     if(hot)
         list(APPEND lines "stubs ${gen_dir}/stubs.c" "library_file $<TARGET_FILE:${name}_hot>"
             "core_object $<JOIN:$<TARGET_OBJECTS:${name}>,\ncore_object >")

@@ -73,6 +73,8 @@ static int take_field(struct description *d, const char *key, const char *value)
         return list_add(&d->units, &d->unit_count, &d->unit_capacity, value);
     if (strcmp(key, "build") == 0)
         return list_add(&d->build, &d->build_count, &d->build_capacity, value);
+    if (strcmp(key, "emulator") == 0)
+        return list_add(&d->emulator, &d->emulator_count, &d->emulator_capacity, value);
     if (strcmp(key, "core_object") == 0)
         return list_add(&d->core_objects, &d->core_object_count, &d->core_object_capacity, value);
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
@@ -120,4 +122,5 @@ void description_free(struct description *d)
     free(d->units);
     free(d->core_objects);
     free(d->build);
+    free(d->emulator);
 }

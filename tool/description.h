@@ -30,6 +30,8 @@ struct description {
     size_t core_object_count, core_object_capacity;
     const char **build; /* owned array: the command that builds one target, without it */
     size_t build_count, build_capacity;
+    const char **emulator; /* owned array: what runs the program, a cross build's emulator */
+    size_t emulator_count, emulator_capacity; /* 0: it runs as itself */
 };
 
 /* Reads the description at path into *d (zeroed before; free it with

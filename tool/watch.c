@@ -65,9 +65,10 @@ struct watcher {
     struct description d;
     int debounce_ms;
     int exec;
-    char **program_argv;      /* borrowed from main's argv after "--", NULL-ended */
-    struct paths watched;     /* what watch observes */
-    struct hot__watch *watch; /* NULL only before the first open */
+    const char **program_argv; /* owned, NULL-ended: the emulator, the executable, the
+                                  arguments after "--" */
+    struct paths watched;      /* what watch observes */
+    struct hot__watch *watch;  /* NULL only before the first open */
     struct hot__file_id stubs_id;
     int core_stale;          /* the core must be built before the program can restart */
     long program;            /* the --exec child's pid, 0 when none runs */
@@ -349,8 +350,7 @@ static void remember_stubs(struct watcher *w)
 static void start_program(struct watcher *w)
 {
     char err[512];
-    w->program_argv[0] = (char *)w->d.executable;
-    w->program = hot__os_spawn((const char *const *)w->program_argv, 0, 0, err, sizeof err);
+    w->program = hot__os_spawn(w->program_argv, 0, 0, err, sizeof err);
     if (w->program < 0) {
         say("%s; it runs again after the next successful build", err);
         w->program = 0;
@@ -507,17 +507,29 @@ int watch_main(int argc, char **argv)
     int status = read_arguments(argc, argv, &w, &build_dir, &name, &config, &dash);
     if (status != 0)
         return status < 0 ? 0 : status;
-    /* The program's argv: "--" (or a slot of our own) becomes its argv[0]. */
-    char *no_arguments[2] = {NULL, NULL};
-    w.program_argv = dash < argc ? argv + dash : no_arguments;
     status = read_description(build_dir, name, config, &w.d);
     if (status != 0) {
         description_free(&w.d);
         return status;
     }
+    /* The program's argv: under the emulator a cross build names, if any. */
+    int arguments = dash < argc ? argc - dash - 1 : 0;
+    w.program_argv = calloc(w.d.emulator_count + 1 + (size_t)arguments + 1, sizeof *w.program_argv);
+    if (!w.program_argv) {
+        say_error("out of memory");
+        description_free(&w.d);
+        return 2;
+    }
+    size_t words = 0;
+    for (size_t i = 0; i < w.d.emulator_count; i++)
+        w.program_argv[words++] = w.d.emulator[i];
+    w.program_argv[words++] = w.d.executable;
+    for (int i = 0; i < arguments; i++)
+        w.program_argv[words++] = argv[dash + 1 + i];
     size_t unit_count = w.d.unit_count < w.d.source_count ? w.d.unit_count : w.d.source_count;
     if (hot__units_open(&w.stale, w.d.sources, w.d.units, unit_count) != 0) {
         say_error("out of memory");
+        free(w.program_argv);
         description_free(&w.d);
         return 2;
     }
@@ -557,6 +569,7 @@ int watch_main(int argc, char **argv)
         hot__os_watch_close(w.watch);
     paths_free(&w.watched);
     hot__units_close(&w.stale);
+    free(w.program_argv);
     description_free(&w.d);
     return status;
 }

@@ -1,11 +1,24 @@
 # tests/e2e/lib.sh: what the end-to-end scripts share. Source it with the
 # arguments C-COMPILER VAIS-HOT-DIR SCRATCH-PARENT; it makes a scratch
-# directory $work, removed on exit with anything it started.
+# directory $work, removed on exit with anything it started. C-COMPILER may
+# be a CMake toolchain file instead (a path ending in .cmake): the project is
+# then cross-built with it, and its program runs under the emulator the
+# toolchain names, as the build's description of it says.
 set -euo pipefail
 
 cc=$1
 vais_hot_dir=$2
 work=$(mktemp -d "$3/e2e.XXXXXX")
+# How the project is configured, and the C compiler for what a script builds
+# by hand: the toolchain's, which it names.
+if [[ $cc == *.cmake ]]; then
+    compiler_option=-DCMAKE_TOOLCHAIN_FILE="$cc"
+    printf 'include("%s")\nmessage("${CMAKE_C_COMPILER}")\n' "$cc" >"$work/compiler.cmake"
+    target_cc=$(cmake -P "$work/compiler.cmake" 2>&1)
+else
+    compiler_option=-DCMAKE_C_COMPILER="$cc"
+    target_cc=$cc
+fi
 pid=""
 
 e2e_cleanup() {
@@ -31,6 +44,16 @@ fail() {
 }
 
 now_ns() { date +%s%N; }
+
+# Prints a figure the script measured, labelled as emulated where the
+# program ran under an emulator (no speed is claimed from that).
+figure() {
+    if ((${#emulator[@]})); then
+        echo "figure (emulated by ${emulator[0]}): $*"
+    else
+        echo "figure: $*"
+    fi
+}
 
 # Runs the command from $4 on every 10 ms until it succeeds (what it prints
 # then is what this prints), for at most $1 seconds; fails with "no $2 within
@@ -92,11 +115,24 @@ build_counter() {
     (($# == 0)) || shift
     cp -r "$(dirname "${BASH_SOURCE[0]}")/$project" "$work/src"
     mkdir "$work/tmp"
-    cmake -S "$work/src" -B "$work/build" -G Ninja -DCMAKE_C_COMPILER="$cc" \
+    cmake -S "$work/src" -B "$work/build" -G Ninja "$compiler_option" \
         -DCMAKE_BUILD_TYPE=Debug -DVAIS_HOT_DIR="$vais_hot_dir" "$@" >"$work/configure.log" 2>&1 ||
         { cat "$work/configure.log"; fail "configure failed"; }
     cmake --build "$work/build" >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "build failed"; }
+    emulator=()
+    local description=$work/build/vais_hot/$program.watch
+    [[ -f $description ]] || fail "no description of '$program' at $description"
+    mapfile -t emulator < <(sed -n 's/^emulator //p' "$description")
+    # The vais-hot command the build made for this machine: a cross build
+    # makes it apart from the target's files.
+    tool=$work/build/vais-hot/tool/vais-hot
+    [[ -x $tool ]] || tool=$work/build/vais-hot/vais-hot-host/build/tool/vais-hot
 }
+
+# What runs the program the project built: the emulator its description
+# names (none: it runs as itself); the vais-hot command for this machine.
+emulator=()
+tool=""
 
 # The executable in $work/build that start_counter runs; a script whose
 # project is not the counter sets its own.
@@ -108,7 +144,8 @@ launch_counter() {
     rm -f "$work/stop"
     : >"$work/out" # now, not when the background shell gets to its redirection
     : >"$work/err"
-    (cd / && exec env TMPDIR="$work/tmp" "$@" "$work/build/$program" "$work/stop" >"$work/out" 2>"$work/err") &
+    (cd / && exec env TMPDIR="$work/tmp" "$@" "${emulator[@]}" "$work/build/$program" "$work/stop" \
+        >"$work/out" 2>"$work/err") &
     pid=$!
 }
 
@@ -143,7 +180,7 @@ start_watch() {
     local out=$1 err=$2
     shift 2
     trap 'stop_watch TERM; e2e_cleanup' EXIT
-    "$work/build/vais-hot/tool/vais-hot" watch "$@" >"$out" 2>"$err" &
+    "$tool" watch "$@" >"$out" 2>"$err" &
     watch_pid=$!
     wait_for_text "$err" "vais-hot: watching " 60
 }

@@ -40,8 +40,8 @@ grep -q "Linking C shared library libcounter_hot.so" "$work/build.log" || fail "
 ! grep -q "Linking C executable counter" "$work/build.log" || fail "the executable was relinked"
 stamp_ns=$(find "$work/build/libcounter_hot.so.stamp" -printf '%T@' | tr -d .)
 stamp_ns=${stamp_ns:0:19}
-echo "figure: hot rebuild, edit to stamp (cmake --build, all): $(((built - start) / 1000000)) ms"
-echo "figure: stamp to first call of new code: $(((${first_new%% *} - stamp_ns) / 1000)) us (frames are 5 ms apart)"
+figure "hot rebuild, edit to stamp (cmake --build, all): $(((built - start) / 1000000)) ms"
+figure "stamp to first call of new code: $(((${first_new%% *} - stamp_ns) / 1000)) us (frames are 5 ms apart)"
 
 # (d) a failed build keeps the last good code; the fix is picked up.
 break_step

@@ -17,7 +17,7 @@ want="registry:3,length:14,vowels:2,tally:5,meter:4,dial:7,gauge:11,knob:13,gree
 # The archives a vendor would ship, built by hand.
 mkdir "$work/prebuilt"
 for knob in dial gauge knob; do
-    "$cc" -c -g -DKNOB="$knob" "$src/prebuilt/knob.c" -o "$work/prebuilt/$knob.o"
+    "$target_cc" -c -g -DKNOB="$knob" "$src/prebuilt/knob.c" -o "$work/prebuilt/$knob.o"
     ar rcs "$work/prebuilt/lib$knob.a" "$work/prebuilt/$knob.o"
 done
 build_counter statics -DPREBUILT_DIR="$work/prebuilt"

@@ -73,7 +73,7 @@ wait_idle
 builds=$(($(count_lines "$work/watch.err" "vais-hot: building 'counter_hot'") - before))
 ((builds >= 1 && builds <= 2)) || fail "20 saves in ${burst_us} us gave $builds builds, not 1 or 2"
 wait_for_mark 119 "$(now_ns)" 2 >/dev/null
-echo "figure: a burst of 20 saves in ${burst_us} us gave $builds build(s)"
+figure "a burst of 20 saves in ${burst_us} us gave $builds build(s)"
 
 # A save that lands during a build is built next, never lost.
 before=$(count_lines "$work/watch.err" "vais-hot: building 'counter_hot'")
