@@ -8,7 +8,10 @@ include(CMakePackageConfigHelpers)
 set(VAIS_HOT_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/VaisHot")
 set(vais_hot_install_targets vais_hot_abi vais_hot_api vais_hot_std_off vais_hot_os
     vais_hot_image)
-if(TARGET vais-hot) # a cross build installs no command: it made none for its target
+# The command builds run, if it is ours: a cross build runs the build
+# machine's, and installs none (the one its suite tests is not installed).
+get_target_property(vais_hot_tool VaisHot::vais-hot ALIASED_TARGET)
+if(vais_hot_tool STREQUAL "vais-hot")
     list(APPEND vais_hot_install_targets vais-hot)
 endif()
 if(TARGET vais_hot_runtime)

@@ -4,9 +4,10 @@
  * (CMAKE_CROSSCOMPILING_EMULATOR), and so must every target program they
  * start: no binfmt_misc entry that would run it by itself can be assumed.
  * The test build passes the emulator's words as VAIS_HOT_TEST_EMULATOR, a
- * list of C strings, to the tests that start target programs; without it,
- * a program runs as itself. Tools of the build machine (strip, vais-hot)
- * are run as they are, not through this. Header-only. */
+ * list of C strings each followed by a comma, to the tests that start
+ * target programs; without it, a program runs as itself. Tools of the
+ * build machine (strip, the build's vais-hot) are run as they are, not
+ * through this. Header-only. */
 #ifndef VAIS_HOT_TEST_TARGET_H
 #define VAIS_HOT_TEST_TARGET_H
 
@@ -16,26 +17,23 @@
 #include <unistd.h>
 
 #ifdef VAIS_HOT_TEST_EMULATOR
-static const char *const target_emulator[] = {VAIS_HOT_TEST_EMULATOR};
-enum {
-    TARGET_EMULATED = 1,
-    TARGET_EMULATOR_WORDS = sizeof target_emulator / sizeof *target_emulator
-};
+static const char *const target_emulator[] = {VAIS_HOT_TEST_EMULATOR NULL};
+enum { TARGET_EMULATED = 1 };
 #else
 static const char *const target_emulator[] = {NULL};
-enum { TARGET_EMULATED = 0, TARGET_EMULATOR_WORDS = 0 };
+enum { TARGET_EMULATED = 0 };
 #endif
 
-enum { TARGET_MAX_ARGS = 16 };
+enum { TARGET_MAX_ARGS = 256 };
+#define TARGET_WORDS (sizeof target_emulator / sizeof *target_emulator + TARGET_MAX_ARGS)
 
 /* argv (at most TARGET_MAX_ARGS words and its NULL) with the emulator's
  * words in front, in out. */
-static inline void target_argv(char *const argv[],
-                               char *out[TARGET_EMULATOR_WORDS + TARGET_MAX_ARGS + 1])
+static inline void target_argv(char *const argv[], char *out[TARGET_WORDS])
 {
     size_t n = 0;
-    for (size_t i = 0; i < TARGET_EMULATOR_WORDS; i++)
-        out[n++] = (char *)target_emulator[i];
+    for (const char *const *word = target_emulator; *word; word++)
+        out[n++] = (char *)*word;
     for (size_t i = 0; argv[i] && i < TARGET_MAX_ARGS; i++)
         out[n++] = argv[i];
     out[n] = NULL;
@@ -45,7 +43,7 @@ static inline void target_argv(char *const argv[],
  * argv; returns only if that failed. */
 static inline void target_exec(char *const argv[])
 {
-    char *words[TARGET_EMULATOR_WORDS + TARGET_MAX_ARGS + 1];
+    char *words[TARGET_WORDS];
     target_argv(argv, words);
     execvp(words[0], words);
 }
@@ -54,7 +52,7 @@ static inline void target_exec(char *const argv[])
  * as land_run does. */
 static inline int target_run(char *const argv[])
 {
-    char *words[TARGET_EMULATOR_WORDS + TARGET_MAX_ARGS + 1];
+    char *words[TARGET_WORDS];
     target_argv(argv, words);
     return land_run(words);
 }

@@ -17,6 +17,8 @@
  * are rewritten from what vais-hot does now: review the diff before committing. */
 #define _XOPEN_SOURCE 700
 
+#include "target.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
@@ -223,7 +225,7 @@ static struct run run_in(char **args, const char *cwd)
     if (pid == 0) {
         if (chdir(cwd) != 0 || !freopen(out_path, "wb", stdout) || !freopen(err_path, "wb", stderr))
             _exit(127);
-        execv(args[0], args);
+        target_exec(args);
         _exit(127);
     }
     int status = 0;
