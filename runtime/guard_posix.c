@@ -202,13 +202,19 @@ static int unwound_past_signal(void *const *stack, int count, uintptr_t pc)
     return 0;
 }
 
-/* Might value be a return address: does it point into hot code, or into
- * a named function past its start? */
+/* Might value be a return address: does it point just past a call, in a
+ * named function or in hot code? The code from the start of the function
+ * around it is read; in hot code with no name there, nothing is. */
 static int code_after_call(void *value, struct guard_frame *frame)
 {
     Dl_info info;
-    return in_hot_library(value, frame) ||
-           (dladdr(value, &info) && info.dli_sname && info.dli_saddr != value);
+    if (!dladdr(value, &info) || !info.dli_fname)
+        return 0;
+    const unsigned char *at = value, *start = info.dli_saddr;
+    size_t room = start && start < at ? (size_t)(at - start) : 0;
+    if (in_hot_library(value, frame))
+        return !start || hot__patch_follows_call(at, room);
+    return info.dli_sname && hot__patch_follows_call(at, room);
 }
 
 /* The interrupted stack when the unwinder cannot read the signal frame
