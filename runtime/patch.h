@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #if defined(__x86_64__)
 #define HOT_PATCH_BEFORE 16     /* padding bytes before an entry */
@@ -32,6 +33,27 @@
 #else
 #error "vais-hot: give this target's patch sizes here and write runtime/patch_<arch>.c"
 #endif
+
+/* The 4-byte instruction word at p, and one written there (code is read and
+ * written bytewise: a word need not be aligned); and what makes code written
+ * in [start, end) the code that runs (a no-op where the processor keeps
+ * instruction fetch coherent by itself). For the patch_<arch>.c files. */
+static inline uint32_t hot__patch_word_at(const unsigned char *p)
+{
+    uint32_t w;
+    memcpy(&w, p, sizeof w);
+    return w;
+}
+
+static inline void hot__patch_put_word(unsigned char *p, uint32_t w)
+{
+    memcpy(p, &w, sizeof w);
+}
+
+static inline void hot__patch_visible(unsigned char *start, unsigned char *end)
+{
+    __builtin___clear_cache((char *)start, (char *)end);
+}
 
 /* Where the bytes a redirection swaps begin, if the code at entry has the
  * untouched padding the compiler leaves with the flags VaisHot.cmake gives

@@ -21,18 +21,6 @@
 #define BRANCH 0x14000000u      /* b <label>: imm26 words from here */
 #define UNDEFINED 0x00000000u   /* udf #0 */
 
-static uint32_t word_at(const unsigned char *p)
-{
-    uint32_t w;
-    memcpy(&w, p, sizeof w);
-    return w;
-}
-
-static void put_word(unsigned char *p, uint32_t w)
-{
-    memcpy(p, &w, sizeof w);
-}
-
 /* The words from `from` to `to`, as a signed field of `bits` bits. */
 static uint32_t words_field(const unsigned char *from, const unsigned char *to, int bits)
 {
@@ -40,15 +28,10 @@ static uint32_t words_field(const unsigned char *from, const unsigned char *to, 
     return (uint32_t)words & ((1u << bits) - 1);
 }
 
-static void make_visible(unsigned char *start, unsigned char *end)
-{
-    __builtin___clear_cache((char *)start, (char *)end);
-}
-
 /* The entry whose site is site. */
 static unsigned char *entry_of(unsigned char *site)
 {
-    return word_at(site - 4) == LANDING_PAD ? site - 4 : site;
+    return hot__patch_word_at(site - 4) == LANDING_PAD ? site - 4 : site;
 }
 
 unsigned char *hot__patch_site(unsigned char *entry)
@@ -56,11 +39,11 @@ unsigned char *hot__patch_site(unsigned char *entry)
     if ((uintptr_t)entry & 15) /* the alignment flag; the cell must be 8-aligned */
         return NULL;
     for (int i = 4; i <= HOT_PATCH_BEFORE; i += 4) {
-        if (word_at(entry - i) != NOP)
+        if (hot__patch_word_at(entry - i) != NOP)
             return NULL;
     }
-    unsigned char *site = word_at(entry) == LANDING_PAD ? entry + 4 : entry;
-    return word_at(site) == NOP ? site : NULL;
+    unsigned char *site = hot__patch_word_at(entry) == LANDING_PAD ? entry + 4 : entry;
+    return hot__patch_word_at(site) == NOP ? site : NULL;
 }
 
 void hot__patch_prepare(unsigned char *entry, const unsigned char *site, const void *target)
@@ -68,28 +51,29 @@ void hot__patch_prepare(unsigned char *entry, const unsigned char *site, const v
     (void)site;
     unsigned char *cell = entry - 16, *load = entry - 8;
     memcpy(cell, &target, sizeof target);
-    put_word(load, LOAD_X16 | words_field(load, cell, 19) << 5);
-    put_word(load + 4, BRANCH_X16);
-    make_visible(cell, entry);
+    hot__patch_put_word(load, LOAD_X16 | words_field(load, cell, 19) << 5);
+    hot__patch_put_word(load + 4, BRANCH_X16);
+    hot__patch_visible(cell, entry);
 }
 
 void hot__patch_site_set(unsigned char *site, int redirect, const unsigned char *original)
 {
-    uint32_t value =
-        redirect ? BRANCH | words_field(site, entry_of(site) - 8, 26) : word_at(original);
+    uint32_t value = redirect ? BRANCH | words_field(site, entry_of(site) - 8, 26)
+                              : hot__patch_word_at(original);
     __atomic_store_n((uint32_t *)(void *)site, value, __ATOMIC_RELEASE);
-    make_visible(site, site + 4);
+    hot__patch_visible(site, site + 4);
 }
 
 void hot__patch_trampoline(unsigned char *code, void *const *slot)
 {
     /* bti c (reached by an indirect branch), ldr x16, slot (its slot is in
      * the page after its own: in reach of a literal load), br x16, udf */
-    put_word(code, LANDING_PAD);
-    put_word(code + 4, LOAD_X16 | words_field(code + 4, (const unsigned char *)slot, 19) << 5);
-    put_word(code + 8, BRANCH_X16);
-    put_word(code + 12, UNDEFINED);
-    make_visible(code, code + HOT_PATCH_TRAMPOLINE);
+    hot__patch_put_word(code, LANDING_PAD);
+    hot__patch_put_word(code + 4, LOAD_X16 | words_field(code + 4, (const unsigned char *)slot, 19)
+                                                 << 5);
+    hot__patch_put_word(code + 8, BRANCH_X16);
+    hot__patch_put_word(code + 12, UNDEFINED);
+    hot__patch_visible(code, code + HOT_PATCH_TRAMPOLINE);
 }
 
 /* The signed field of `bits` bits at bit `shift` of w. */
@@ -103,7 +87,7 @@ const unsigned char *hot__patch_call_target(const unsigned char *address, size_t
 {
     if (room < 4)
         return NULL;
-    uint32_t before = word_at(address - 4);
+    uint32_t before = hot__patch_word_at(address - 4);
     if ((before & 0xfc000000u) != 0x94000000u) /* bl <label> */
         return NULL;
     return address - 4 + 4 * signed_field(before, 0, 26);
@@ -112,8 +96,8 @@ const unsigned char *hot__patch_call_target(const unsigned char *address, size_t
 void *const *hot__patch_stub_slot(const unsigned char *stub)
 {
     /* [bti c] adrp x16, page; ldr x17, [x16, #offset]: the PLT */
-    const unsigned char *p = word_at(stub) == LANDING_PAD ? stub + 4 : stub;
-    uint32_t adrp = word_at(p), ldr = word_at(p + 4);
+    const unsigned char *p = hot__patch_word_at(stub) == LANDING_PAD ? stub + 4 : stub;
+    uint32_t adrp = hot__patch_word_at(p), ldr = hot__patch_word_at(p + 4);
     if ((adrp & 0x9f00001fu) != 0x90000010u || (ldr & 0xffc003ffu) != 0xf9400211u)
         return NULL;
     int64_t page = signed_field(adrp, 5, 19) * 4 + ((adrp >> 29) & 3);
@@ -125,7 +109,7 @@ int hot__patch_follows_call(const unsigned char *address, size_t room)
 {
     if (room < 4)
         return 0;
-    uint32_t before = word_at(address - 4);
+    uint32_t before = hot__patch_word_at(address - 4);
     return (before & 0xfc000000u) == 0x94000000u || /* bl <label> */
            (before & 0xfffffc1fu) == 0xd63f0000u;   /* blr <register> */
 }

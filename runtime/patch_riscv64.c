@@ -30,16 +30,6 @@ static uint16_t half_at(const unsigned char *p)
     return h;
 }
 
-static void put_word(unsigned char *p, uint32_t w)
-{
-    memcpy(p, &w, sizeof w);
-}
-
-static void make_visible(unsigned char *start, unsigned char *end)
-{
-    __builtin___clear_cache((char *)start, (char *)end);
-}
-
 /* c.j from site to target (within 2 KiB, even): its offset's bits, as CJ
  * scatters them: [12]=11 [11]=4 [10:9]=9:8 [8]=10 [7]=6 [6]=7 [5:3]=3:1 [2]=5. */
 static uint16_t compressed_jump(const unsigned char *site, const unsigned char *target)
@@ -58,8 +48,8 @@ static void load_t1_from(unsigned char *code, const void *target)
 {
     int64_t delta = (const unsigned char *)target - code;
     int64_t upper = (delta + 0x800) >> 12, lower = delta - upper * 4096;
-    put_word(code, AUIPC_T1 | (uint32_t)(upper & 0xfffff) << 12);
-    put_word(code + 4, LD_T1_T1 | (uint32_t)(lower & 0xfff) << 20);
+    hot__patch_put_word(code, AUIPC_T1 | (uint32_t)(upper & 0xfffff) << 12);
+    hot__patch_put_word(code + 4, LD_T1_T1 | (uint32_t)(lower & 0xfff) << 20);
 }
 
 unsigned char *hot__patch_site(unsigned char *entry)
@@ -79,8 +69,8 @@ void hot__patch_prepare(unsigned char *entry, const unsigned char *site, const v
     unsigned char *cell = entry - HOT_PATCH_BEFORE, *load = cell + 8;
     memcpy(cell, &target, sizeof target);
     load_t1_from(load, cell);
-    put_word(load + 8, JR_T1);
-    make_visible(cell, entry);
+    hot__patch_put_word(load + 8, JR_T1);
+    hot__patch_visible(cell, entry);
 }
 
 void hot__patch_site_set(unsigned char *site, int redirect, const unsigned char *original)
@@ -88,7 +78,7 @@ void hot__patch_site_set(unsigned char *site, int redirect, const unsigned char 
     uint16_t value =
         redirect ? compressed_jump(site, site - HOT_PATCH_BEFORE + 8) : half_at(original);
     __atomic_store_n((uint16_t *)(void *)site, value, __ATOMIC_RELEASE);
-    make_visible(site, site + 2);
+    hot__patch_visible(site, site + 2);
 }
 
 void hot__patch_trampoline(unsigned char *code, void *const *slot)
@@ -96,16 +86,9 @@ void hot__patch_trampoline(unsigned char *code, void *const *slot)
     /* auipc t1 and ld t1 of slot (in the page after its own), jr t1, then
      * two c.unimp (all zero bits: an illegal instruction) */
     load_t1_from(code, slot);
-    put_word(code + 8, JR_T1);
-    put_word(code + 12, 0);
-    make_visible(code, code + HOT_PATCH_TRAMPOLINE);
-}
-
-static uint32_t word_at(const unsigned char *p)
-{
-    uint32_t w;
-    memcpy(&w, p, sizeof w);
-    return w;
+    hot__patch_put_word(code + 8, JR_T1);
+    hot__patch_put_word(code + 12, 0);
+    hot__patch_visible(code, code + HOT_PATCH_TRAMPOLINE);
 }
 
 /* The sign-extended upper immediate of an auipc, and the 12-bit one of an
@@ -124,7 +107,7 @@ const unsigned char *hot__patch_call_target(const unsigned char *address, size_t
 {
     if (room < 4)
         return NULL;
-    uint32_t jump = word_at(address - 4);
+    uint32_t jump = hot__patch_word_at(address - 4);
     if ((jump & 0xfffu) == 0x0efu) { /* jal ra, <label>: imm[20|10:1|11|19:12] */
         int64_t offset = ((int64_t)((int32_t)jump >> 31) << 20) | ((jump >> 21) & 0x3ff) << 1 |
                          ((jump >> 20) & 1) << 11 | ((jump >> 12) & 0xff) << 12;
@@ -133,7 +116,7 @@ const unsigned char *hot__patch_call_target(const unsigned char *address, size_t
     /* call: auipc ra, upper; jalr ra, lower(ra) */
     if (room < 8 || (jump & 0xfffffu) != 0x080e7u)
         return NULL;
-    uint32_t auipc = word_at(address - 8);
+    uint32_t auipc = hot__patch_word_at(address - 8);
     if ((auipc & 0xfffu) != 0x097u)
         return NULL;
     return address - 8 + upper_of(auipc) + lower_of(jump);
@@ -142,7 +125,7 @@ const unsigned char *hot__patch_call_target(const unsigned char *address, size_t
 void *const *hot__patch_stub_slot(const unsigned char *stub)
 {
     /* auipc t3, upper; ld t3, lower(t3): the PLT */
-    uint32_t auipc = word_at(stub), load = word_at(stub + 4);
+    uint32_t auipc = hot__patch_word_at(stub), load = hot__patch_word_at(stub + 4);
     if ((auipc & 0xfffu) != 0xe17u || (load & 0xfffffu) != 0xe3e03u)
         return NULL;
     return (void *const *)(const void *)(stub + upper_of(auipc) + lower_of(load));
@@ -150,7 +133,7 @@ void *const *hot__patch_stub_slot(const unsigned char *stub)
 
 int hot__patch_follows_call(const unsigned char *address, size_t room)
 {
-    uint32_t before = room >= 4 ? word_at(address - 4) : 0;
+    uint32_t before = room >= 4 ? hot__patch_word_at(address - 4) : 0;
     uint16_t half = room >= 2 ? half_at(address - 2) : 0;
     return (room >= 4 && (before & 0xfffu) == 0x0efu) ||   /* jal ra, <label> */
            (room >= 4 && (before & 0x7fffu) == 0x00e7u) || /* jalr ra, <offset>(<register>) */
