@@ -28,19 +28,6 @@
 #define CHECK_SANITIZED 0
 #endif
 
-/* ThreadSanitizer's allocator may be left locked in a child forked while
- * another thread allocates: such a child can hang in malloc. */
-#if defined(__SANITIZE_THREAD__)
-#define CHECK_THREAD_SANITIZED 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define CHECK_THREAD_SANITIZED 1
-#endif
-#endif
-#ifndef CHECK_THREAD_SANITIZED
-#define CHECK_THREAD_SANITIZED 0
-#endif
-
 static atomic_int check_failed_count;
 static atomic_int check_passed_count;
 
