@@ -7,9 +7,9 @@
  * Invariant: no other file of the runtime or of the vais-hot command
  * includes an operating system's header, but <pthread.h> (threads and
  * locks, which mingw-w64 has too), the crash guard (runtime/guard_posix.c,
- * a seam of its own) and the code of one target (runtime/lazy_<arch>.c,
- * patch_<arch>.c); <elf.h> is the ELF format's, which the image readers
- * and the command's symbol reader parse. */
+ * a seam of its own) and the code of one target or processor
+ * (runtime/lazy_<target>.c, patch_<processor>.c); <elf.h> is the ELF
+ * format's, which the image readers and the command's symbol reader parse. */
 #ifndef VAIS_HOT_OS_H
 #define VAIS_HOT_OS_H
 

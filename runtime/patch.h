@@ -1,5 +1,5 @@
 /* runtime/patch.h
- * The machine code vais-hot writes and reads, per target (patch_<arch>.c):
+ * The machine code vais-hot writes and reads, per processor (patch_<processor>.c):
  * how an entry compiled with patchable padding is sent elsewhere and back,
  * the trampoline each function's identity owns, and what a return address
  * follows (for the crash guard's scan of a stack). Each function leaves the code
@@ -31,13 +31,13 @@
 #define HOT_PATCH_SITE_BYTES 2
 #define HOT_PATCH_TRAMPOLINE 16
 #else
-#error "vais-hot: give this target's patch sizes here and write runtime/patch_<arch>.c"
+#error "vais-hot: give this processor's patch sizes here and write runtime/patch_<processor>.c"
 #endif
 
 /* The 4-byte instruction word at p, and one written there (code is read and
  * written bytewise: a word need not be aligned); and what makes code written
  * in [start, end) the code that runs (a no-op where the processor keeps
- * instruction fetch coherent by itself). For the patch_<arch>.c files. */
+ * instruction fetch coherent by itself). For the patch_<processor>.c files. */
 static inline uint32_t hot__patch_word_at(const unsigned char *p)
 {
     uint32_t w;

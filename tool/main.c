@@ -31,21 +31,23 @@
 #include "os.h"
 #include "say.h"
 
-static const char gen_usage[] = "usage: vais-hot gen --program NAME [--stubs OUT.c --table OUT.c "
-                                "[--unmarked OUT.txt]] [--arch ARCH] --unit SRC OUT [--unit SRC "
-                                "OUT]...";
+static const char gen_usage[] =
+    "usage: vais-hot gen --program NAME [--stubs OUT.c --table OUT.c "
+    "[--unmarked OUT.txt]] [--target TARGET] --unit SRC OUT [--unit SRC "
+    "OUT]...";
 static const char stamp_usage[] = "usage: vais-hot stamp LIBRARY STAMPFILE";
 static const char needs_usage[] = "usage: vais-hot needs LIBRARY OPTIONSFILE";
 
 static const char gen_help[] =
     "usage: vais-hot gen --program NAME [--stubs OUT.c --table OUT.c [--unmarked OUT.txt]]\n"
-    "                    [--arch ARCH] --unit SRC OUT [--unit SRC OUT]...\n"
+    "                    [--target TARGET] --unit SRC OUT [--unit SRC OUT]...\n"
     "\n"
     "gen    Reads each hot source SRC, finds the functions marked '#[hot]' (a line\n"
     "       holding only '#[hot]' or '// #[hot]' right before a definition) and\n"
     "       writes OUT, the copy of SRC to compile in its place. With --stubs and\n"
     "       --table (a HOT ON build) it also writes the core's stubs and the hot\n"
-    "       library's table; ARCH is the stubs' machine (default and only: x86_64).\n"
+    "       library's table; TARGET is the stubs' processor and object format\n"
+    "       (default: x86_64-elf).\n"
     "       --unmarked lists the functions hot sources define without '#[hot]', which\n"
     "       link names when the core's link fails for calling them.\n"
     "       NAME is the program's target name. A file whose content would not\n"
@@ -95,8 +97,8 @@ struct gen_options {
     const char *program;
     const char *stubs; /* NULL in a HOT OFF build, as table */
     const char *table;
-    const char *unmarked; /* NULL if not asked for */
-    const char *arch;
+    const char *unmarked;   /* NULL if not asked for */
+    const char *target;     /* the stubs' processor and object format, e.g. x86_64-elf */
     struct unit_arg *units; /* owned */
     size_t unit_count;
 };
@@ -568,7 +570,7 @@ static enum gen_status render_outputs(const struct program *p, struct output *ou
         size_t count = p->linked.of[kind].count;
         values.of[kind] = (struct emit_list){p->indexed[kind].all, count, count};
     }
-    char *stubs = buf_format("stubs_%s.c.in", o->arch);
+    char *stubs = buf_format("stubs_%s.c.in", o->target);
     outputs[o->unit_count].path = o->stubs;
     outputs[o->unit_count + 1].path = o->table;
     /* The stubs file: what every target shares, then the target's code. */
@@ -724,13 +726,13 @@ static enum gen_status check_options(struct gen_options *o)
         return usage_error(gen_usage, "'--stubs' and '--table' go together");
     if (o->unmarked && !o->stubs)
         return usage_error(gen_usage, "'--unmarked' goes with '--stubs' and '--table'");
-    if (!o->arch)
-        o->arch = "x86_64";
-    char *stubs = buf_format("stubs_%s.c.in", o->arch);
+    if (!o->target)
+        o->target = "x86_64-elf";
+    char *stubs = buf_format("stubs_%s.c.in", o->target);
     int known = stubs && find_template(stubs);
     free(stubs);
     if (!known) {
-        fprintf(stderr, "vais-hot: error: unsupported architecture '%s' (supported:", o->arch);
+        fprintf(stderr, "vais-hot: error: unsupported target '%s' (supported:", o->target);
         for (size_t i = 0; i < gen_template_count; i++) {
             const char *name = gen_templates[i].name;
             if (strncmp(name, "stubs_", 6) == 0)
@@ -772,8 +774,8 @@ static enum gen_status read_options(int argc, char **argv, struct gen_options *o
             status = option_value(argc, argv, &i, &o->table);
         else if (strcmp(a, "--unmarked") == 0)
             status = option_value(argc, argv, &i, &o->unmarked);
-        else if (strcmp(a, "--arch") == 0)
-            status = option_value(argc, argv, &i, &o->arch);
+        else if (strcmp(a, "--target") == 0)
+            status = option_value(argc, argv, &i, &o->target);
         else if (strcmp(a, "--unit") == 0 && i + 2 < argc) {
             o->units[o->unit_count++] = (struct unit_arg){argv[i + 1], argv[i + 2]};
             i += 2;

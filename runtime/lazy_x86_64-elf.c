@@ -1,4 +1,4 @@
-/* runtime/lazy_x86_64.c
+/* runtime/lazy_x86_64-elf.c
  * hot__lazy_entry for x86-64 System V: the first call of any hot function
  * lands here (slot index in %r11) before the library is loaded. Invariant:
  * every register that can carry an argument (rdi rsi rdx rcx r8 r9, rax for
@@ -9,7 +9,7 @@
 #include <cpuid.h>
 
 #if !defined(__x86_64__)
-#error "vais-hot: this file is the x86-64 lazy entry; add lazy_<arch>.c for another target"
+#error "vais-hot: this file is the x86-64 ELF lazy entry; add lazy_<target>.c for another target"
 #endif
 
 /* Bytes XSAVE needs for the state the OS enabled; 0 without XSAVE, when

@@ -1,4 +1,4 @@
-/* runtime/lazy_aarch64.c
+/* runtime/lazy_aarch64-elf.c
  * hot__lazy_entry for AArch64 (AAPCS64): the first call of any hot function
  * lands here (slot index in x16) before the library is loaded. Invariant:
  * every register that can carry an argument (x0-x7, x8 for an indirect
@@ -8,7 +8,7 @@
 #include "runtime.h"
 
 #if !defined(__aarch64__)
-#error "vais-hot: this file is the aarch64 lazy entry; add lazy_<arch>.c for another target"
+#error "vais-hot: this file is the aarch64 ELF lazy entry; add lazy_<target>.c for another target"
 #endif
 
 /* Frame: x29 x30 | x0-x7 | x8 and a pad | q0-q7, 224 bytes, 16-aligned. */

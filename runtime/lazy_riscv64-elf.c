@@ -1,4 +1,4 @@
-/* runtime/lazy_riscv64.c
+/* runtime/lazy_riscv64-elf.c
  * hot__lazy_entry for RISC-V 64 (LP64D): the first call of any hot function
  * lands here (slot index in t2) before the library is loaded. Invariant:
  * every register that can carry an argument (a0-a7, fa0-fa7) reaches the
@@ -8,7 +8,7 @@
 #include "runtime.h"
 
 #if !defined(__riscv) || __riscv_xlen != 64
-#error "vais-hot: this file is the riscv64 lazy entry; add lazy_<arch>.c for another target"
+#error "vais-hot: this file is the riscv64 ELF lazy entry; add lazy_<target>.c for another target"
 #endif
 
 /* Frame: a0-a7 | fa0-fa7 | ra and a pad, 144 bytes, 16-aligned. */
