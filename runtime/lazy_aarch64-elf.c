@@ -5,6 +5,7 @@
  * result, q0-q7 whole) reaches the real function unchanged; x16 and x17,
  * which a veneer may clobber, are the only others it changes. SVE's z and p
  * registers, which carry arguments only for SVE vector types, are not kept. */
+#include "lazy_elf.h"
 #include "runtime.h"
 
 #if !defined(__aarch64__)
@@ -12,12 +13,8 @@
 #endif
 
 /* Frame: x29 x30 | x0-x7 | x8 and a pad | q0-q7, 224 bytes, 16-aligned. */
-__asm__(".text\n"
-        ".globl hot__lazy_entry\n"
-        ".hidden hot__lazy_entry\n"
-        ".type hot__lazy_entry, %function\n"
-        ".p2align 4\n"
-        "hot__lazy_entry:\n"
+// clang-format off
+__asm__(HOT_LAZY_ENTRY_BEGIN
         "    hint #34\n" /* BTI c, in case a veneer reaches it by br x16 */
         "    stp x29, x30, [sp, #-224]!\n"
         "    mov x29, sp\n"
@@ -44,4 +41,5 @@ __asm__(".text\n"
         "    ldp x0, x1, [sp, #16]\n"
         "    ldp x29, x30, [sp], #224\n"
         "    br x16\n"
-        ".size hot__lazy_entry, .-hot__lazy_entry\n");
+        HOT_LAZY_ENTRY_END);
+// clang-format on

@@ -5,6 +5,7 @@
  * real function unchanged; t1 and t2, which the psABI's PLT may clobber,
  * are the only others it changes. Vector registers (V extension), which
  * carry no arguments in the LP64D calling convention, are not kept. */
+#include "lazy_elf.h"
 #include "runtime.h"
 
 #if !defined(__riscv) || __riscv_xlen != 64
@@ -12,12 +13,8 @@
 #endif
 
 /* Frame: a0-a7 | fa0-fa7 | ra and a pad, 144 bytes, 16-aligned. */
-__asm__(".text\n"
-        ".globl hot__lazy_entry\n"
-        ".hidden hot__lazy_entry\n"
-        ".type hot__lazy_entry, %function\n"
-        ".p2align 4\n"
-        "hot__lazy_entry:\n"
+// clang-format off
+__asm__(HOT_LAZY_ENTRY_BEGIN
         "    addi sp, sp, -144\n"
         "    sd ra, 128(sp)\n"
         "    sd a0, 0(sp)\n"
@@ -58,4 +55,5 @@ __asm__(".text\n"
         "    ld ra, 128(sp)\n"
         "    addi sp, sp, 144\n"
         "    jr t1\n"
-        ".size hot__lazy_entry, .-hot__lazy_entry\n");
+        HOT_LAZY_ENTRY_END);
+// clang-format on

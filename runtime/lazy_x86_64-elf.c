@@ -4,6 +4,7 @@
  * every register that can carry an argument (rdi rsi rdx rcx r8 r9, rax for
  * variadic calls, r10, and the whole vector state: xmm, ymm and zmm, saved
  * with XSAVE where the OS enables it) reaches the real function unchanged. */
+#include "lazy_elf.h"
 #include "runtime.h"
 
 #include <cpuid.h>
@@ -29,12 +30,8 @@ __attribute__((constructor)) static void measure_xsave(void)
 /* The vector registers are saved with XSAVE into a 64-byte aligned area
  * whose header (bytes 512..575) starts zeroed, as XRSTOR requires; the mask
  * 0xee is SSE, AVX, MPX bounds and the three AVX-512 components. */
-__asm__(".text\n"
-        ".globl hot__lazy_entry\n"
-        ".hidden hot__lazy_entry\n"
-        ".type hot__lazy_entry, %function\n"
-        ".p2align 4\n"
-        "hot__lazy_entry:\n"
+// clang-format off
+__asm__(HOT_LAZY_ENTRY_BEGIN
         "    pushq %rbp\n"
         "    movq %rsp, %rbp\n"
         "    pushq %rdi\n"
@@ -102,4 +99,5 @@ __asm__(".text\n"
         "    popq %rdi\n"
         "    popq %rbp\n"
         "    jmpq *%r11\n"
-        ".size hot__lazy_entry, .-hot__lazy_entry\n");
+        HOT_LAZY_ENTRY_END);
+// clang-format on
