@@ -80,10 +80,6 @@ const char *hot__elf_string_at(const unsigned char *image, size_t size, unsigned
 /* The address (as linked) of the dynamic symbol called name that the
  * checked file defines, read as the loader reads its symbols (through the
  * dynamic segment); 0 if it defines none. */
-/* 1 if the checked file image[0..size) has packed relative relocations
- * (DT_RELR). */
-int hot__elf_packs_relocations(const unsigned char *image, size_t size);
-
 unsigned long long hot__elf_symbol_address(const unsigned char *image, size_t size,
                                            const char *name);
 
@@ -94,6 +90,10 @@ unsigned long long hot__elf_symbol_address(const unsigned char *image, size_t si
 /* NULL when memory ran out. */
 struct hot__elf_pointers *hot__elf_pointers_new(const unsigned char *image, size_t size);
 void hot__elf_pointers_free(struct hot__elf_pointers *pointers);
+
+/* 1 if some of those pointers come from packed relative relocations
+ * (DT_RELR), which not every C library's loader applies. */
+int hot__elf_pointers_packed(const struct hot__elf_pointers *pointers);
 
 /* Sets *value to the pointer the loader leaves at address (8 bytes, as
  * linked). Returns 0, or -1 if it cannot be told before loading: a symbol

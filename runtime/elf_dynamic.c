@@ -490,10 +490,6 @@ static int writable(const struct view *v, unsigned long long place)
     return ph && (ph->p_flags & PF_W) && !in_dynamic;
 }
 
-/* Each relocation of a table: a kind this machine has, a symbol of the
- * table, and a place in a writable segment (or one made read-only after
- * relocation); the first relative ones of them, which the loader takes as
- * such, relative. */
 /* 1 if the loader of machine m applies relocations of kind type (none aside). */
 static int known(const struct hot__elf_machine *m, unsigned long type)
 {
@@ -504,6 +500,10 @@ static int known(const struct hot__elf_machine *m, unsigned long type)
     return 0;
 }
 
+/* Each relocation of a table: a kind this machine has, a symbol of the
+ * table, and a place in a writable segment (or one made read-only after
+ * relocation); the first relative ones of them, which the loader takes as
+ * such, relative. */
 static int check_relocations(struct view *v, unsigned long long table, unsigned long long size,
                              unsigned long long symbols, unsigned long long relative)
 {
@@ -790,15 +790,6 @@ unsigned long long hot__elf_symbol_address(const unsigned char *image, size_t si
     return 0;
 }
 
-int hot__elf_packs_relocations(const unsigned char *image, size_t size)
-{
-    struct view v;
-    struct dynamic d;
-    unsigned long long symbols;
-    char err[128];
-    return open_view(image, size, &v, &d, &symbols, err, sizeof err) == 0 && d.relrsz > 0;
-}
-
 int hot__elf_check_dynamic(const unsigned char *image, size_t size,
                            const struct hot__elf_pointers *pointers, char *err, size_t errlen)
 {
@@ -843,6 +834,7 @@ struct hot__elf_pointers {
     size_t size;
     const struct hot__elf_machine *machine;
     struct place_list relative, other; /* relative relocations; every other one */
+    int packed;                        /* some relative ones are packed (DT_RELR) */
     int failed;                        /* out of memory */
 };
 
@@ -983,6 +975,7 @@ struct hot__elf_pointers *hot__elf_pointers_new(const unsigned char *image, size
     unsigned long long symbols;
     if (open_view(image, size, &v, &d, &symbols, err, sizeof err) == 0) {
         p->machine = v.machine;
+        p->packed = d.relrsz > 0;
         each_relocation(&v, &d, symbols, add_relocation, p);
         each_relr_place(&v, &d, add_relr_place, p);
     }
@@ -991,6 +984,11 @@ struct hot__elf_pointers *hot__elf_pointers_new(const unsigned char *image, size
         return NULL;
     }
     return p;
+}
+
+int hot__elf_pointers_packed(const struct hot__elf_pointers *p)
+{
+    return p->packed;
 }
 
 void hot__elf_pointers_free(struct hot__elf_pointers *p)

@@ -836,7 +836,7 @@ static long check_file_locked(const struct stamp *stamp, const unsigned char *im
         checked == -2  ? fail(HOT_E_NO_MEMORY, "'%s' %s", L.library, err)
         : checked != 0 ? fail(HOT_E_BAD_FILE, "'%s' %s; build '%s_hot' again", L.library, err,
                               L.manifest->program)
-        : hot__elf_packs_relocations(image, size) && !hot__os_loader_applies_packed_relocations()
+        : hot__elf_pointers_packed(pointers) && !hot__os_loader_applies_packed_relocations()
             ? fail(HOT_E_BAD_FILE,
                    "'%s' packs its relative relocations (DT_RELR), which this C library's "
                    "loader leaves unapplied; link '%s_hot' without -z pack-relative-relocs",

@@ -241,7 +241,10 @@ static int packs_relocations(const char *path)
     size_t size = f ? fread(bytes, 1, sizeof bytes, f) : 0;
     if (f)
         fclose(f);
-    return hot__elf_packs_relocations(bytes, size);
+    struct hot__elf_pointers *pointers = hot__elf_pointers_new(bytes, size);
+    int packed = pointers && hot__elf_pointers_packed(pointers);
+    hot__elf_pointers_free(pointers);
+    return packed;
 }
 
 /* Does the C library's loader apply packed relative relocations (DT_RELR)?
