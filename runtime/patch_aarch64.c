@@ -107,9 +107,7 @@ void *const *hot__patch_stub_slot(const unsigned char *stub)
 
 int hot__patch_follows_call(const unsigned char *address, size_t room)
 {
-    if (room < 4)
-        return 0;
-    uint32_t before = hot__patch_word_at(address - 4);
-    return (before & 0xfc000000u) == 0x94000000u || /* bl <label> */
-           (before & 0xfffffc1fu) == 0xd63f0000u;   /* blr <register> */
+    return hot__patch_call_target(address, room) || /* bl <label> */
+           (room >= 4 &&
+            (hot__patch_word_at(address - 4) & 0xfffffc1fu) == 0xd63f0000u); /* blr <register> */
 }

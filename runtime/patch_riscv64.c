@@ -135,7 +135,7 @@ int hot__patch_follows_call(const unsigned char *address, size_t room)
 {
     uint32_t before = room >= 4 ? hot__patch_word_at(address - 4) : 0;
     uint16_t half = room >= 2 ? half_at(address - 2) : 0;
-    return (room >= 4 && (before & 0xfffu) == 0x0efu) ||   /* jal ra, <label> */
-           (room >= 4 && (before & 0x7fffu) == 0x00e7u) || /* jalr ra, <offset>(<register>) */
+    return hot__patch_call_target(address, room) ||                /* jal ra, <label> */
+           (room >= 4 && (before & 0x7fffu) == 0x00e7u) ||         /* jalr ra, <offset>(<reg>) */
            ((half & 0xf07fu) == 0x9002u && (half & 0x0f80u) != 0); /* c.jalr <register> */
 }

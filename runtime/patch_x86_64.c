@@ -93,9 +93,9 @@ void *const *hot__patch_stub_slot(const unsigned char *stub)
 int hot__patch_follows_call(const unsigned char *address, size_t room)
 {
     const unsigned char *a = address;
-    /* call rel32 (E8), call *disp32(%rip) (FF 15), call *%reg (FF D0+r),
+    /* a direct call; call *disp32(%rip) (FF 15), call *%reg (FF D0+r),
      * call *disp8(%reg) (FF 50+r), each perhaps after a REX prefix */
-    return (room >= 5 && a[-5] == 0xe8) || (room >= 6 && a[-6] == 0xff && a[-5] == 0x15) ||
+    return hot__patch_call_target(a, room) || (room >= 6 && a[-6] == 0xff && a[-5] == 0x15) ||
            (room >= 2 && a[-2] == 0xff && (a[-1] & 0xf8) == 0xd0) ||
            (room >= 3 && a[-3] == 0xff && (a[-2] & 0xf8) == 0x50);
 }
