@@ -1199,6 +1199,41 @@ static uint32_t in_core(const struct hot__layouts *next, const struct hot__layou
     return HOT_DWARF_NONE;
 }
 
+/* Do a and b hold one text? Either may be NULL, which only NULL is. */
+static int same_text(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+int hot__layouts_same(const struct hot__layouts *a, const struct hot__layouts *b)
+{
+    if (a->node_count != b->node_count || a->member_count != b->member_count ||
+        a->root_count != b->root_count || a->type_count != b->type_count)
+        return 0;
+    for (size_t i = 0; i < a->node_count; i++) {
+        const struct node *x = &a->nodes[i], *y = &b->nodes[i];
+        if (x->kind != y->kind || x->size != y->size || x->count != y->count ||
+            x->target != y->target || x->first != y->first || x->span != y->span ||
+            x->encoding != y->encoding || x->counted != y->counted ||
+            !same_text(x->name, y->name) || !same_text(x->file, y->file))
+            return 0;
+    }
+    for (size_t i = 0; i < a->member_count; i++) {
+        const struct member *x = &a->members[i], *y = &b->members[i];
+        if (x->place != y->place || x->bit_size != y->bit_size ||
+            x->bit_offset != y->bit_offset || x->type != y->type ||
+            x->place_unknown != y->place_unknown || !same_text(x->name, y->name))
+            return 0;
+    }
+    for (size_t i = 0; i < a->root_count; i++) {
+        const struct root *x = &a->roots[i], *y = &b->roots[i];
+        if (x->kind != y->kind || x->first != y->first || x->count != y->count ||
+            !same_text(x->name, y->name))
+            return 0;
+    }
+    return a->type_count == 0 || memcmp(a->types, b->types, a->type_count * sizeof *a->types) == 0;
+}
+
 enum hot__layouts_side hot__layouts_differ(const struct hot__layouts *next,
                                            const struct hot__layouts *core,
                                            const struct hot__layouts *running, char *why,

@@ -72,6 +72,11 @@ enum hot__layouts_side hot__layouts_differ(const struct hot__layouts *next,
                                            const struct hot__layouts *running, char *why,
                                            size_t whylen, const char **file);
 
+/* 1 if a and b are one graph, node for node, member for member, root for
+ * root (names and files compared as text), else 0: what a build without
+ * an edit to a shared type reads again. */
+int hot__layouts_same(const struct hot__layouts *a, const struct hot__layouts *b);
+
 /* For #[persist] variable name, known to both: 1 if its layout differs
  * between the builds, with what changed in why; 0 if it is the same or
  * either build has no layout for it; -1 when memory ran out. */

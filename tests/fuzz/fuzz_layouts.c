@@ -8,8 +8,8 @@
  * (tool/elf_symbols.c). A library can be corrupt in any way; both must
  * refuse it, never crash on it. Bytes that are a summary are decoded and
  * compared as one, and so are those that are a core's summary file; a
- * library's summary must decode to what it encoded, a core's for its own
- * build ID. */
+ * library's summary must decode to what it encoded (the same layouts, as
+ * hot__layouts_same sees them), a core's for its own build ID. */
 #include "elf_check.h"
 #include "elf_symbols.h"
 #include "functions.h"
@@ -48,6 +48,8 @@ static void decode_summary(const uint8_t *bytes, size_t size, const uint8_t *ima
         return;
     const char *file;
     hot__summary_fits(&s, image, image_size);
+    if (!hot__layouts_same(s.layouts, s.layouts))
+        abort(); /* a graph unlike itself */
     hot__layouts_differ(s.layouts, s.layouts, s.layouts, why, sizeof why, &file);
     hot__layouts_variable_differs(s.layouts, s.layouts, "counter", why, sizeof why);
     hot__summary_free(&s);
@@ -85,6 +87,8 @@ static void round_trip(const struct hot__summary *read, const uint8_t *image, si
     if (hot__summary_encode(&decoded, &twice, &twice_size) == 0 &&
         (twice_size != once_size || memcmp(once, twice, once_size) != 0))
         abort(); /* decoded to something else */
+    if (!hot__layouts_same(decoded.layouts, read->layouts))
+        abort(); /* a build read again would be checked in full */
     hot__summary_free(&decoded);
     free(once);
     free(twice);
