@@ -116,19 +116,23 @@ int hot__os_copy_file(const char *src, const char *dst, unsigned char **bytes, s
                       char *err, size_t errlen);
 
 /* Creates this process's private directory, one only the user can enter,
- * named "<prefix><pid>-XXXXXX", for the copies of library, and writes its
- * path to out: under $TMPDIR (/tmp when unset), else $XDG_RUNTIME_DIR,
- * else ".vais-hot" beside library (made for the user alone), the first that
- * exists, may hold code (not noexec or read-only), has room for two copies
- * of library as it is now, and that no other user may rearrange (sticky, or
- * writable by its owner alone, the user or root). When one before it was
- * passed over, note says which is used and why (else it is ""). First
+ * named "<prefix><pid>-XXXXXX", for the copies of library, of which at
+ * most copies_kept stay, and writes its path to out: under $TMPDIR, else
+ * $XDG_RUNTIME_DIR, else ".vais-hot" beside library (made for the user
+ * alone); with no $TMPDIR set, under $XDG_RUNTIME_DIR, /dev/shm, /tmp, else
+ * beside library. It is the first that exists, may hold code (not noexec
+ * or read-only), has room for two copies of library as it is now (for
+ * copies_kept + 1 where a file system in memory was chosen for speed), and
+ * that no other user may rearrange (sticky, or writable by its owner
+ * alone, the user or root). When one before it that a user chose (all but
+ * /dev/shm) was passed over, note says which is used and why (else it is
+ * ""). First
  * removes what programs that no longer run left there. It is removed at
  * hot__os_private_dir_remove, and by the signals whose default action ends
  * the process (Ctrl-C, SIGTERM, SIGHUP, SIGPIPE...) while the program leaves
  * them so. Returns 0, or -1 with why in err. */
-int hot__os_private_dir(const char *prefix, const char *library, char *out, size_t outlen,
-                        char *note, size_t notelen, char *err, size_t errlen);
+int hot__os_private_dir(const char *prefix, const char *library, unsigned copies_kept, char *out,
+                        size_t outlen, char *note, size_t notelen, char *err, size_t errlen);
 
 /* Removes this process's private directory and what it wrote in it; not a
  * parent's, inherited through fork. */

@@ -183,10 +183,12 @@ static void sweep(int base_fd, const char *prefix)
 
 /* Why the directory fd cannot hold private directories, or NULL if it
  * can: it must be a directory on a file system that may hold code and has
- * need bytes free, that no other user may rearrange (sticky, or the user's
- * or root's and writable by its owner alone). */
-static const char *unusable(int fd, unsigned long long need)
+ * room for copies copies of a library of size bytes, that no other user
+ * may rearrange (sticky, or the user's or root's and writable by its owner
+ * alone). */
+static const char *unusable(int fd, unsigned long long size, unsigned copies)
 {
+    unsigned long long need = size * copies;
     static char why[128];
     struct stat st;
     struct statvfs fs;
@@ -206,9 +208,9 @@ static const char *unusable(int fd, unsigned long long need)
     if (fstatvfs(fd, &fs) == 0 && (fs.f_flag & ST_RDONLY))
         return "is read-only";
     if (fstatvfs(fd, &fs) == 0 && (unsigned long long)fs.f_bavail * fs.f_frsize < need) {
-        snprintf(why, sizeof why,
-                 "is full (%llu KiB free; two copies of the library take %llu KiB)",
-                 (unsigned long long)fs.f_bavail * fs.f_frsize / 1024, (need + 1023) / 1024);
+        snprintf(why, sizeof why, "is full (%llu KiB free; %u copies of the library take %llu KiB)",
+                 (unsigned long long)fs.f_bavail * fs.f_frsize / 1024, copies,
+                 (need + 1023) / 1024);
         return why;
     }
     return NULL;
@@ -260,8 +262,16 @@ static int make_private(int base_fd, const char *base, const char *prefix, char 
     return 0;
 }
 
-int hot__os_private_dir(const char *prefix, const char *library, char *out, size_t outlen,
-                        char *note, size_t notelen, char *err, size_t errlen)
+/* A directory the private directory may go in: its path, what to call it
+ * when it is passed over, and how many copies of the library it must have
+ * room for. */
+struct candidate {
+    const char *path, *label;
+    unsigned copies;
+};
+
+int hot__os_private_dir(const char *prefix, const char *library, unsigned copies_kept, char *out,
+                        size_t outlen, char *note, size_t notelen, char *err, size_t errlen)
 {
     const char *tmpdir = getenv("TMPDIR"), *runtime = getenv("XDG_RUNTIME_DIR");
     char beside[4096];
@@ -271,35 +281,47 @@ int hot__os_private_dir(const char *prefix, const char *library, char *out, size
                        : snprintf(beside, sizeof beside, ".vais-hot");
     if (length < 0 || (size_t)length >= sizeof beside)
         beside[0] = '\0';
-    const char *const candidates[] = {tmpdir && *tmpdir ? tmpdir : "/tmp",
-                                      runtime && *runtime ? runtime : NULL,
-                                      beside[0] ? beside : NULL};
-    const char *const labels[] = {tmpdir && *tmpdir ? "TMPDIR" : "/tmp", "XDG_RUNTIME_DIR",
-                                  "the directory beside the library"};
+    /* A TMPDIR the user set is used first. Without one, a file system in
+     * memory comes before /tmp: a copy never needs a disk, and one written
+     * to a disk can wait for the build's own writes to reach it. There it
+     * is used only with room for every copy kept, as it is memory. A label
+     * of NULL: passed over without a word, since nobody chose it. */
+    struct candidate candidates[4];
+    size_t count = 0;
+    if (tmpdir && *tmpdir)
+        candidates[count++] = (struct candidate){tmpdir, "TMPDIR", 2};
+    if (runtime && *runtime)
+        candidates[count++] =
+            (struct candidate){runtime, "XDG_RUNTIME_DIR", tmpdir && *tmpdir ? 2 : copies_kept + 1};
+    if (!(tmpdir && *tmpdir)) {
+        candidates[count++] = (struct candidate){"/dev/shm", NULL, copies_kept + 1};
+        candidates[count++] = (struct candidate){"/tmp", "/tmp", 2};
+    }
+    if (beside[0])
+        candidates[count++] = (struct candidate){beside, "the directory beside the library", 2};
     struct stat st;
-    unsigned long long need = stat(library, &st) == 0 ? 2ULL * (unsigned long long)st.st_size : 0;
+    unsigned long long size = stat(library, &st) == 0 ? (unsigned long long)st.st_size : 0;
     char refused[1024] = "", why_not[512];
     note[0] = '\0';
-    for (size_t i = 0; i < sizeof candidates / sizeof *candidates; i++) {
-        const char *base = candidates[i];
-        if (!base)
-            continue;
-        int made = base != beside || mkdir(beside, 0700) == 0 || errno == EEXIST;
-        int base_fd = made ? open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-        const char *why = made ? unusable(base_fd, need) : strerror(errno);
+    for (size_t i = 0; i < count; i++) {
+        const struct candidate *c = &candidates[i];
+        int made = c->path != beside || mkdir(beside, 0700) == 0 || errno == EEXIST;
+        int base_fd = made ? open(c->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+        const char *why = made ? unusable(base_fd, size, c->copies) : strerror(errno);
         if (!why) {
             sweep(base_fd, prefix);
-            if (make_private(base_fd, base, prefix, out, outlen, why_not, sizeof why_not) == 0) {
+            if (make_private(base_fd, c->path, prefix, out, outlen, why_not, sizeof why_not) == 0) {
                 close(base_fd);
                 if (refused[0])
-                    snprintf(note, notelen, "private copies go to '%s', as %s", base, refused);
+                    snprintf(note, notelen, "private copies go to '%s', as %s", c->path, refused);
                 return 0;
             }
             why = why_not;
         }
         size_t used = strlen(refused);
-        snprintf(refused + used, sizeof refused - used, "%s%s '%s' %s", used ? "; " : "", labels[i],
-                 base, why);
+        if (c->label)
+            snprintf(refused + used, sizeof refused - used, "%s%s '%s' %s", used ? "; " : "",
+                     c->label, c->path, why);
         if (base_fd >= 0)
             close(base_fd);
     }

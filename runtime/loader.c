@@ -870,8 +870,8 @@ static long admit_locked(const struct stamp *stamp, struct admitted *a)
     memset(a, 0, sizeof *a);
     if (!private_dir_ours()) {
         char note[768];
-        if (hot__os_private_dir("vais-hot-", L.library, L.private_dir, sizeof L.private_dir, note,
-                                sizeof note, err, sizeof err))
+        if (hot__os_private_dir("vais-hot-", L.library, COPIES_ON_DISK, L.private_dir,
+                                sizeof L.private_dir, note, sizeof note, err, sizeof err))
             return fail(HOT_E_IO, "%s", err);
         if (note[0])
             hot__say("%s", note);

@@ -89,7 +89,7 @@ static int reload(const char *build, const char *library, int count, const char 
     hot_cleanup();
     long long cleanup = land_now_ns() - start;
     long long ours = median(took, RELOADS), theirs = median(bare, RELOADS);
-    printf("%-22s %8.3fms %8.3fms %8.3fms %8.3fms %7.2f %8.2fms\n", label, (double)ours / 1e6,
+    printf("%-28s %8.3fms %8.3fms %8.3fms %8.3fms %7.2f %8.2fms\n", label, (double)ours / 1e6,
            (double)took[RELOADS * 9 / 10] / 1e6, (double)took[RELOADS - 1] / 1e6,
            (double)theirs / 1e6, (double)ours / (double)theirs, (double)cleanup / 1e6);
     return 0;

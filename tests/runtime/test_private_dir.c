@@ -13,7 +13,9 @@
  *   which directory is used and why; with no XDG_RUNTIME_DIR either, the
  *   copies go beside the library; one that fills up later stops a reload
  *   with the disk's own reason, and the same library loads once there is
- *   room.
+ *   room;
+ * - with no TMPDIR set, the copies go to XDG_RUNTIME_DIR, else /dev/shm,
+ *   else (/dev/shm noexec) /tmp, saying nothing.
  * The scenarios share only the scratch directory, TMPDIR, each leaving it as
  * it found it. Usage: test_private_dir (a helper mode and its arguments
  * come after, when the test starts itself). */
@@ -370,7 +372,7 @@ static void passes_over_a_full_tmpdir(void)
     char start_of[512];
     snprintf(start_of, strlen(expected) + 1, "%s", line);
     CHECK_STR(start_of, expected); /* then what is free, which a sanitizer's run changes */
-    CHECK(strstr(line, " KiB free; two copies of the library take ") != NULL);
+    CHECK(strstr(line, " KiB free; 2 copies of the library take ") != NULL);
     CHECK(strlen(line) > 4 && strcmp(line + strlen(line) - 4, "KiB)") == 0);
 }
 
@@ -397,6 +399,77 @@ static void copies_go_beside_the_library_at_last(void)
     CHECK_INT(stat(dir, &st), ==, 0);
     CHECK_INT(st.st_mode & 0777, ==, 0700);
     CHECK_INT(rmdir(dir), ==, 0); /* empty: the helper's directory went at its exit */
+}
+
+/* Where the "where" helper's copies went, after its first event line,
+ * which must be the load's: with no TMPDIR set, nothing said. Runs it with
+ * prepare, in its process. */
+static void where_copies_go(void (*prepare)(void), char *dir, size_t size)
+{
+    char line[512];
+    int out;
+    pid_t pid = start_helper("where", "", prepare, &out);
+    read_line(out, line, sizeof line);
+    read_line(out, dir, size);
+    int status = -1;
+    waitpid(pid, &status, 0);
+    close(out);
+    if (strncmp(line, "skipped: ", 9) == 0) {
+        check_skip(line + 9);
+        return;
+    }
+    CHECK(strncmp(line, "vais-hot: loaded v1 from ", 25) == 0);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* In the helper's process: no TMPDIR, and XDG_RUNTIME_DIR is scratch's
+ * "runtime". */
+static void without_tmpdir(void)
+{
+    char runtime[160];
+    snprintf(runtime, sizeof runtime, "%s/runtime", scratch);
+    unsetenv("TMPDIR");
+    setenv("XDG_RUNTIME_DIR", runtime, 1);
+}
+
+/* With no TMPDIR set, the copies go to XDG_RUNTIME_DIR, the user's own
+ * directory in memory, before /dev/shm and /tmp. */
+static void without_tmpdir_copies_go_to_the_runtime_dir(void)
+{
+    char runtime[128], dir[512];
+    snprintf(runtime, sizeof runtime, "%s/runtime", scratch);
+    check_defer(remove_from_scratch, "runtime");
+    CHECK_INT(mkdir(runtime, 0700), ==, 0);
+    where_copies_go(without_tmpdir, dir, sizeof dir);
+    CHECK_STR(dir, runtime);
+    CHECK_INT(rmdir(runtime), ==, 0); /* the helper's directory was removed at exit */
+}
+
+/* In the helper's process: no TMPDIR or XDG_RUNTIME_DIR, and a new tmpfs on
+ * /dev/shm, mounted with mount_flags, in a mount namespace of its own. */
+static void with_a_new_dev_shm(void)
+{
+    unsetenv("TMPDIR");
+    unsetenv("XDG_RUNTIME_DIR");
+    if (unshare(CLONE_NEWNS) != 0 || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+        mount("tmpfs", "/dev/shm", "tmpfs", mount_flags, "mode=1777") != 0) {
+        printf("skipped: no mount namespace here (%s)\n", strerror(errno));
+        _exit(0);
+    }
+}
+
+/* With neither TMPDIR nor XDG_RUNTIME_DIR set, the copies go to /dev/shm,
+ * in memory; where it may hold no code, to /tmp, and nothing is said, as
+ * nobody chose /dev/shm. */
+static void without_either_copies_go_to_dev_shm_else_tmp(void)
+{
+    char dir[512];
+    mount_flags = 0;
+    where_copies_go(with_a_new_dev_shm, dir, sizeof dir);
+    CHECK_STR(dir, "/dev/shm");
+    mount_flags = MS_NOEXEC;
+    where_copies_go(with_a_new_dev_shm, dir, sizeof dir);
+    CHECK_STR(dir, "/tmp");
 }
 
 /* A TMPDIR that fills up after the first load: a reload then says why it
@@ -476,6 +549,24 @@ static int helper(const char *mode)
         hot_log_to(stdout);
         return hot_init(NULL) == HOT_OK ? 0 : 1;
     }
+    if (strcmp(mode, "where") == 0) { /* its first event line, then where its copies went */
+        hot_log_to(stdout);
+        if (hot_init(NULL) != HOT_OK)
+            return 1;
+        char needle[48], row[4600];
+        snprintf(needle, sizeof needle, "/vais-hot-%ld-", (long)getpid());
+        FILE *maps = fopen("/proc/self/maps", "r");
+        while (maps && fgets(row, sizeof row, maps)) {
+            const char *path = strchr(row, '/'), *at = strstr(row, needle);
+            if (path && at) {
+                printf("%.*s\n", (int)(at - path), path);
+                break;
+            }
+        }
+        if (maps)
+            fclose(maps);
+        return 0;
+    }
     return 2;
 }
 
@@ -515,6 +606,10 @@ static const struct check_scenario scenarios[] = {
     {"passes_over_a_noexec_tmpdir", passes_over_a_noexec_tmpdir, NULL},
     {"passes_over_a_full_tmpdir", passes_over_a_full_tmpdir, NULL},
     {"copies_go_beside_the_library_at_last", copies_go_beside_the_library_at_last, NULL},
+    {"without_tmpdir_copies_go_to_the_runtime_dir", without_tmpdir_copies_go_to_the_runtime_dir,
+     NULL},
+    {"without_either_copies_go_to_dev_shm_else_tmp", without_either_copies_go_to_dev_shm_else_tmp,
+     NULL},
     {"says_why_a_reload_into_a_filled_tmpdir_stopped",
      says_why_a_reload_into_a_filled_tmpdir_stopped, NULL},
     {"leaves_nothing_behind", leaves_nothing_behind, CHECK_EVERY_SCENARIO_ABOVE},
