@@ -6,8 +6,10 @@ include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 set(VAIS_HOT_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/VaisHot")
-set(vais_hot_install_targets vais_hot_abi vais_hot_api vais_hot_std_off vais_hot_os
-    vais_hot_image)
+set(vais_hot_install_targets vais_hot_abi vais_hot_api vais_hot_std_off)
+if(TARGET vais_hot_os) # not where only HOT OFF programs are built
+    list(APPEND vais_hot_install_targets vais_hot_os vais_hot_image)
+endif()
 # The command builds run, if it is ours: a cross build runs the build
 # machine's, and installs none (the one its suite tests is not installed).
 get_target_property(vais_hot_tool VaisHot::vais-hot ALIASED_TARGET)

@@ -8,8 +8,22 @@
 #include <stdio.h>
 #include <time.h>
 #include <vais/hot.h>
+#ifdef _WIN32
+#include <windows.h>
+#endif
 
 static struct world world;
+
+/* Waits ms milliseconds: nanosleep is POSIX's, Sleep Windows's. */
+static void wait_ms(long ms)
+{
+#ifdef _WIN32
+    Sleep((unsigned long)ms);
+#else
+    struct timespec pause = {ms / 1000, ms % 1000 * 1000000L};
+    nanosleep(&pause, NULL);
+#endif
+}
 
 static void reloaded(long version)
 {
@@ -23,8 +37,7 @@ static long tick(void)
     render(&world, line, sizeof line);
     printf("%s\n", line);
     fflush(stdout);
-    struct timespec frame = {0, 33333333};
-    nanosleep(&frame, NULL);
+    wait_ms(33);
     return world.frame >= 600;
 }
 

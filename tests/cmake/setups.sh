@@ -23,6 +23,10 @@
 #                    (or runs an installed one, VAIS_HOT_HOST_TOOL), the
 #                    program is aarch64's and runs under qemu, HOT OFF and
 #                    HOT ON
+#   windows_mingw    a cross build for Windows x64 with mingw-w64 and the
+#                    toolchain file vais-hot ships: a program not told
+#                    otherwise is HOT OFF, saying why, and runs under Wine;
+#                    HOT ON given stops the configure, saying so
 #   multi_config     one Ninja Multi-Config tree: Debug and RelWithDebInfo
 #                    hot, Release a plain program; HOT given per
 #                    configuration; the Debug program reloads an edit built
@@ -41,6 +45,10 @@ cleanup() {
     if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
         kill -KILL "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
+    fi
+    if [[ -d $work/wine ]]; then # the Wine server this run's prefix started
+        WINEPREFIX=$work/wine wineserver -k 2>/dev/null || true
+        WINEPREFIX=$work/wine wineserver -w 2>/dev/null || true
     fi
     rm -rf "$work"
 }
@@ -201,6 +209,28 @@ TOOLCHAIN
     tr -s ' \n' ' ' <"$work/wrong.log" |
         grep -qF "VAIS_HOT_HOST_TOOL is '$work/nowhere/vais-hot', which is no file" ||
         { cat "$work/wrong.log"; fail "a missing host tool: no message"; }
+    ;;
+windows_mingw)
+    for tool in x86_64-w64-mingw32-gcc wine wineserver; do
+        command -v $tool >/dev/null || fail "no $tool: install mingw-w64 and wine (as .ci/run does)"
+    done
+    toolchain=$vais_hot_dir/cmake/toolchains/x86_64-w64-mingw32.cmake
+    build "$work/win" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCMAKE_BUILD_TYPE=Debug
+    grep -qF "vais-hot: app: HOT OFF, one plain program with direct calls (no runtime for Windows on 'AMD64' yet)" \
+        "$work/win.log" || { cat "$work/win.log"; fail "configure did not say HOT OFF and why"; }
+    # A PE file for x86-64: "PE\0\0" where the MZ header points, then
+    # machine 0x8664.
+    exe=$work/win/app.exe
+    pe=$(od -An -tu4 -j60 -N4 "$exe" | tr -d ' ')
+    [[ $(head -c2 "$exe") == MZ && $(od -An -tx1 -j"$pe" -N6 "$exe" | tr -d ' ') == 504500006486 ]] ||
+        fail "$exe is not a Windows x64 program"
+    [[ $(WINEPREFIX=$work/wine WINEDEBUG=-all wine "$exe" 2>/dev/null | tr -d '\r') == "version=0 value=42" ]] ||
+        fail "$exe under Wine"
+    configure_fails "$work/win_on" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DAPP_HOT=ON ||
+        fail "HOT ON configured for Windows"
+    tr -s ' \n' ' ' <"$work/win_on.log" |
+        grep -qF "HOT ON is not available on Windows for processor 'AMD64' yet" ||
+        { cat "$work/win_on.log"; fail "HOT ON for Windows: no message"; }
     ;;
 multi_config)
     configure "$work/multi" -G "Ninja Multi-Config"

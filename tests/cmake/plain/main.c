@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <time.h>
 #include <vais/hot.h>
+#ifdef _WIN32
+#include <windows.h>
+#endif
 
 int answer(int base);
 
@@ -15,6 +18,17 @@ int core_double(int x)
     return 2 * x;
 }
 
+/* Waits ms milliseconds: nanosleep is POSIX's, Sleep Windows's. */
+static void wait_ms(long ms)
+{
+#ifdef _WIN32
+    Sleep((unsigned long)ms);
+#else
+    struct timespec pause = {ms / 1000, ms % 1000 * 1000000L};
+    nanosleep(&pause, NULL);
+#endif
+}
+
 /* With an argument WANT: prints each new answer, as the running program
  * reloads, until it is WANT (exit 0) or 60 s have passed (exit 1). */
 int main(int argc, char **argv)
@@ -24,13 +38,12 @@ int main(int argc, char **argv)
     if (argc < 2)
         return 0;
     fflush(stdout);
-    const struct timespec tick = {0, 10000000};
     for (int i = 0; i < 6000 && value != atoi(argv[1]); i++) {
         int now = answer(40);
         if (now != value)
             printf("version=%ld value=%d\n", hot_version(), now), fflush(stdout);
         value = now;
-        nanosleep(&tick, NULL);
+        wait_ms(10);
     }
     return value == atoi(argv[1]) ? 0 : 1;
 }
