@@ -122,11 +122,11 @@ int hot__os_copy_file(const char *src, const char *dst, unsigned char **bytes, s
  * alone); with no $TMPDIR set, under $XDG_RUNTIME_DIR, /dev/shm, /tmp, else
  * beside library. It is the first that exists, may hold code (not noexec
  * or read-only), has room for two copies of library as it is now (for
- * copies_kept + 1 where a file system in memory was chosen for speed), and
- * that no other user may rearrange (sticky, or writable by its owner
- * alone, the user or root). When one before it that a user chose (all but
- * /dev/shm) was passed over, note says which is used and why (else it is
- * ""). First
+ * eight times copies_kept where a file system in memory comes first, for
+ * speed: what older versions map stays there too), and that no other user
+ * may rearrange (the user's or root's, and sticky or writable by its owner
+ * alone). When one before it other than /dev/shm was passed over, note
+ * says which is used and why (else it is ""). First
  * removes what programs that no longer run left there. It is removed at
  * hot__os_private_dir_remove, and by the signals whose default action ends
  * the process (Ctrl-C, SIGTERM, SIGHUP, SIGPIPE...) while the program leaves
@@ -140,6 +140,17 @@ void hot__os_private_dir_remove(void);
 
 /* Removes the file at path, if it exists. */
 void hot__os_remove_file(const char *path);
+
+/* A range of a file's bytes. */
+struct hot__os_extent {
+    unsigned long long offset, length;
+};
+
+/* Removes the file at path, whose extents keep[0..count) (in file order)
+ * are mapped: first gives back the room of every other byte, where the
+ * file system can, as a mapped file's room is held until it is unmapped. */
+void hot__os_remove_file_but_mapped(const char *path, const struct hot__os_extent *keep,
+                                    size_t count);
 
 /* 1 if the system's dynamic loader applies packed relative relocations
  * (DT_RELR, `-z pack-relative-relocs`), or refuses a library that has them

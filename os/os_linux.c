@@ -440,6 +440,33 @@ void hot__os_remove_file(const char *path)
     unlink(path);
 }
 
+/* Gives back the room of fd's bytes [from, to), where the file system can. */
+static void punch(int fd, unsigned long long from, unsigned long long to)
+{
+    if (to > from)
+        (void)fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)from,
+                        (off_t)(to - from));
+}
+
+void hot__os_remove_file_but_mapped(const char *path, const struct hot__os_extent *keep,
+                                    size_t count)
+{
+    struct stat st;
+    int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        unsigned long long from = 0;
+        for (size_t i = 0; i < count; i++) {
+            punch(fd, from, keep[i].offset);
+            if (keep[i].offset + keep[i].length > from)
+                from = keep[i].offset + keep[i].length;
+        }
+        punch(fd, from, (unsigned long long)st.st_size);
+    }
+    if (fd >= 0)
+        close(fd);
+    unlink(path);
+}
+
 _Static_assert(sizeof(sigset_t) <= sizeof(struct hot__os_signal_mask), "a sigset_t fits");
 
 void hot__os_block_signals(struct hot__os_signal_mask *saved)

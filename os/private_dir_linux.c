@@ -16,6 +16,7 @@
 #define _GNU_SOURCE
 #include "os.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -184,8 +185,8 @@ static void sweep(int base_fd, const char *prefix)
 /* Why the directory fd cannot hold private directories, or NULL if it
  * can: it must be a directory on a file system that may hold code and has
  * room for copies copies of a library of size bytes, that no other user
- * may rearrange (sticky, or the user's or root's and writable by its owner
- * alone). */
+ * may rearrange (the user's or root's, and sticky or writable by its
+ * owner alone). */
 static const char *unusable(int fd, unsigned long long size, unsigned copies)
 {
     unsigned long long need = size * copies;
@@ -198,8 +199,8 @@ static const char *unusable(int fd, unsigned long long size, unsigned copies)
         return "is not a directory";
     if (!(st.st_mode & S_ISVTX) && (st.st_mode & 022))
         return "is writable by others and not sticky";
-    if (!(st.st_mode & S_ISVTX) && st.st_uid != geteuid() && st.st_uid != 0) {
-        snprintf(why, sizeof why, "belongs to another user (uid %ld) and is not sticky",
+    if (st.st_uid != geteuid() && st.st_uid != 0) { /* sticky or not, its owner may rename */
+        snprintf(why, sizeof why, "belongs to another user (uid %ld), who may rename what is in it",
                  (long)st.st_uid);
         return why;
     }
@@ -263,11 +264,12 @@ static int make_private(int base_fd, const char *base, const char *prefix, char 
 }
 
 /* A directory the private directory may go in: its path, what to call it
- * when it is passed over, and how many copies of the library it must have
- * room for. */
+ * when it is passed over, how many copies of the library it must have room
+ * for, and whether passing it over goes unsaid (when another is used). */
 struct candidate {
     const char *path, *label;
     unsigned copies;
+    int unsaid;
 };
 
 int hot__os_private_dir(const char *prefix, const char *library, unsigned copies_kept, char *out,
@@ -283,25 +285,29 @@ int hot__os_private_dir(const char *prefix, const char *library, unsigned copies
         beside[0] = '\0';
     /* A TMPDIR the user set is used first. Without one, a file system in
      * memory comes before /tmp: a copy never needs a disk, and one written
-     * to a disk can wait for the build's own writes to reach it. There it
-     * is used only with room for every copy kept, as it is memory. A label
-     * of NULL: passed over without a word, since nobody chose it. */
+     * to a disk can wait for the build's own writes to reach it. As it is
+     * memory, it is used only with room for eight times the copies kept:
+     * every older version that stays mapped keeps what is mapped of its
+     * copy there too. /dev/shm is passed over without a word, since nobody
+     * chose it. */
+    unsigned in_memory = 8 * copies_kept;
     struct candidate candidates[4];
     size_t count = 0;
     if (tmpdir && *tmpdir)
-        candidates[count++] = (struct candidate){tmpdir, "TMPDIR", 2};
+        candidates[count++] = (struct candidate){tmpdir, "TMPDIR", 2, 0};
     if (runtime && *runtime)
         candidates[count++] =
-            (struct candidate){runtime, "XDG_RUNTIME_DIR", tmpdir && *tmpdir ? 2 : copies_kept + 1};
+            (struct candidate){runtime, "XDG_RUNTIME_DIR", tmpdir && *tmpdir ? 2 : in_memory, 0};
     if (!(tmpdir && *tmpdir)) {
-        candidates[count++] = (struct candidate){"/dev/shm", NULL, copies_kept + 1};
-        candidates[count++] = (struct candidate){"/tmp", "/tmp", 2};
+        candidates[count++] = (struct candidate){"/dev/shm", "/dev/shm", in_memory, 1};
+        candidates[count++] = (struct candidate){"/tmp", "/tmp", 2, 0};
     }
     if (beside[0])
-        candidates[count++] = (struct candidate){beside, "the directory beside the library", 2};
+        candidates[count++] = (struct candidate){beside, "the directory beside the library", 2, 0};
+    assert(count <= sizeof candidates / sizeof *candidates);
     struct stat st;
     unsigned long long size = stat(library, &st) == 0 ? (unsigned long long)st.st_size : 0;
-    char refused[1024] = "", why_not[512];
+    char said[1024] = "", refused[1280] = "", why_not[512];
     note[0] = '\0';
     for (size_t i = 0; i < count; i++) {
         const struct candidate *c = &candidates[i];
@@ -312,16 +318,18 @@ int hot__os_private_dir(const char *prefix, const char *library, unsigned copies
             sweep(base_fd, prefix);
             if (make_private(base_fd, c->path, prefix, out, outlen, why_not, sizeof why_not) == 0) {
                 close(base_fd);
-                if (refused[0])
-                    snprintf(note, notelen, "private copies go to '%s', as %s", c->path, refused);
+                if (said[0])
+                    snprintf(note, notelen, "private copies go to '%s', as %s", c->path, said);
                 return 0;
             }
             why = why_not;
         }
-        size_t used = strlen(refused);
-        if (c->label)
-            snprintf(refused + used, sizeof refused - used, "%s%s '%s' %s", used ? "; " : "",
-                     c->label, c->path, why);
+        size_t used = strlen(refused), told = strlen(said);
+        snprintf(refused + used, sizeof refused - used, "%s%s '%s' %s", used ? "; " : "", c->label,
+                 c->path, why);
+        if (!c->unsaid)
+            snprintf(said + told, sizeof said - told, "%s%s '%s' %s", told ? "; " : "", c->label,
+                     c->path, why);
         if (base_fd >= 0)
             close(base_fd);
     }

@@ -131,6 +131,37 @@ int hot__elf_in_code(const unsigned char *image, size_t size, unsigned long long
            file_segment(image, size, address - before, before + after, &ph) && (ph.p_flags & PF_X);
 }
 
+size_t hot__elf_mapped_extents(const unsigned char *image, size_t size, unsigned long long page,
+                               struct hot__elf_extent *extents, size_t max)
+{
+    Elf64_Ehdr eh;
+    size_t count = 0;
+    if (!program_headers(image, size, &eh))
+        return 0;
+    /* gcc and clang's linkers write loadable segments in file order, which
+     * the ELF specification asks of them by address; one out of order is
+     * kept as a range of its own, which only keeps more. */
+    for (unsigned i = 0; i < eh.e_phnum; i++) {
+        Elf64_Phdr ph;
+        memcpy(&ph, image + eh.e_phoff + i * sizeof ph, sizeof ph);
+        if (ph.p_type != PT_LOAD || !within(ph.p_offset, ph.p_filesz, size))
+            continue;
+        unsigned long long start = ph.p_offset & ~(page - 1);
+        unsigned long long end = (ph.p_offset + ph.p_filesz + page - 1) & ~(page - 1);
+        if (count > 0 && count <= max && start >= extents[count - 1].offset &&
+            start <= extents[count - 1].offset + extents[count - 1].length) {
+            struct hot__elf_extent *last = &extents[count - 1];
+            if (end > last->offset + last->length)
+                last->length = end - last->offset;
+            continue;
+        }
+        if (count < max)
+            extents[count] = (struct hot__elf_extent){start, end - start};
+        count++;
+    }
+    return count;
+}
+
 /* Section i's header, if the table has one and its bytes lie in the file. */
 static int section(const unsigned char *image, size_t size, const Elf64_Ehdr *eh, unsigned i,
                    Elf64_Shdr *out)

@@ -35,6 +35,18 @@ int hot__elf_check_dynamic(const unsigned char *image, size_t size,
 int hot__elf_in_code(const unsigned char *image, size_t size, unsigned long long address,
                      unsigned long long before, unsigned long long after);
 
+/* A range of a file's bytes. */
+struct hot__elf_extent {
+    unsigned long long offset, length;
+};
+
+/* The bytes of the checked file image[0..size) that the loader maps: each
+ * loadable segment's file bytes, widened to whole pages of page bytes (a
+ * power of two), in file order, overlapping ones merged. Writes the first
+ * max to extents and returns how many there are. */
+size_t hot__elf_mapped_extents(const unsigned char *image, size_t size, unsigned long long page,
+                               struct hot__elf_extent *extents, size_t max);
+
 /* A function symbol of a file's symbol table. */
 struct hot__elf_function {
     unsigned long long address; /* as linked */

@@ -40,7 +40,8 @@
 #define WATCH_TIMEOUT_MS 1000          /* the watcher re-checks this often anyway */
 #define RECHECK_NS 250000000LL         /* hot_check looks at the stamp this often anyway */
 #define COPIES_ON_DISK 8               /* newest versions whose private copies stay on disk */
-#define KEEP_IMAGE_BYTES (16u << 20)   /* a copy's bytes kept in memory for the next load */
+#define MAPPED_EXTENTS 8             /* ranges of a copy the loader maps, at most, to keep alone */
+#define KEEP_IMAGE_BYTES (16u << 20) /* a copy's bytes kept in memory for the next load */
 
 /* Auto mode's background thread and what it watches. Owned by L.watcher
  * until stopped; a watcher stopped from its own thread (a program callback
@@ -68,6 +69,8 @@ struct version {
     char stamp[STAMP_CAPACITY];        /* the stamp it was loaded under; "" if none */
     int crashed;                       /* a guarded call faulted in it: never republished */
     int copy_removed;                  /* its private copy is off the disk; it stays mapped */
+    struct hot__os_extent mapped[MAPPED_EXTENTS]; /* what of its copy is mapped, in file order */
+    size_t mapped_count;                          /* 0: unknown, the copy is kept whole */
 };
 
 /* What hot_check does not try again until it changes: a build refused, or
@@ -529,7 +532,8 @@ static long check_layouts_locked(const struct hot__layouts *next)
 
 /* Adds a validated build to the versions kept mapped, numbered next. It owns
  * layouts and code from now on. */
-static long keep_version(void *handle, const char *path, const hot_abi_code *slots,
+static long keep_version(void *handle, const char *path, const struct hot__os_extent *mapped,
+                         size_t mapped_count, const hot_abi_code *slots,
                          const struct hot_abi_table *table, struct hot__layouts *layouts,
                          struct hot__code *code, const char *stamp_text)
 {
@@ -540,8 +544,16 @@ static long keep_version(void *handle, const char *path, const hot_abi_code *slo
         return fail(HOT_E_NO_MEMORY, "out of memory");
     }
     struct version *v = &L.versions[L.version_count++];
-    *v = (struct version){++L.numbered, handle, copy, slots, table, layouts, code, "", 0, 0};
+    *v = (struct version){.number = ++L.numbered,
+                          .handle = handle,
+                          .path = copy,
+                          .slots = slots,
+                          .table = table,
+                          .layouts = layouts,
+                          .code = code,
+                          .mapped_count = mapped_count};
     snprintf(v->stamp, sizeof v->stamp, "%s", stamp_text ? stamp_text : "");
+    memcpy(v->mapped, mapped, mapped_count * sizeof *mapped);
     return HOT_OK;
 }
 
@@ -622,19 +634,27 @@ static long bind_variables_locked(const struct hot_abi_table *table,
     return status;
 }
 
-/* Removes v's private copy from the disk, if it is ours and still there;
- * what is mapped of it stays. */
+/* Removes v's private copy from the disk, if it is ours and still there.
+ * A mapped file's room is held until it is unmapped: all but what is
+ * mapped of it (code and data, not its debug information or symbols) is
+ * given back first, for the versions that stay mapped (and for every
+ * version where dlclose never unmaps: musl). */
 static void remove_copy(struct version *v)
 {
     size_t dir_len = strlen(L.private_dir);
-    if (!v->copy_removed && private_dir_ours() && strncmp(v->path, L.private_dir, dir_len) == 0)
-        hot__os_remove_file(v->path);
+    if (!v->copy_removed && private_dir_ours() && strncmp(v->path, L.private_dir, dir_len) == 0) {
+        if (v->mapped_count > 0)
+            hot__os_remove_file_but_mapped(v->path, v->mapped, v->mapped_count);
+        else
+            hot__os_remove_file(v->path);
+    }
     v->copy_removed = 1;
 }
 
 /* Keeps the private copies of the newest COPIES_ON_DISK versions on disk,
  * where debuggers and profilers read them, and removes the older ones': a
- * running program's disk use is bounded however often it reloads. */
+ * running program's disk use grows by what each older version maps, not
+ * by its whole file, however often it reloads. */
 static void bound_copies_locked(void)
 {
     assert(locker.held);
@@ -778,6 +798,8 @@ static void forget_image(void)
  * hot__table_file_matches reads) may be used. */
 struct admitted {
     char copy[PATH_CAPACITY + 64];
+    struct hot__os_extent mapped[MAPPED_EXTENTS]; /* what the loader will map of it */
+    size_t mapped_count;                          /* 0: unknown (more than the most kept) */
     struct hot__table_file table;
     uint32_t *entry_of; /* per manifest function: its entry in the table */
     struct hot__summary summary;
@@ -816,6 +838,18 @@ static long read_table_locked(const unsigned char *image, size_t size,
     return validate(&a->table.table, a->entry_of);
 }
 
+/* Notes in *a which extents of the checked file image[0..size) the loader
+ * maps (none, when they are more than MAPPED_EXTENTS). */
+static void note_mapped(const unsigned char *image, size_t size, struct admitted *a)
+{
+    struct hot__elf_extent extents[MAPPED_EXTENTS];
+    size_t count =
+        hot__elf_mapped_extents(image, size, hot__os_page_size(), extents, MAPPED_EXTENTS);
+    a->mapped_count = count <= MAPPED_EXTENTS ? count : 0;
+    for (size_t i = 0; i < a->mapped_count; i++)
+        a->mapped[i] = (struct hot__os_extent){extents[i].offset, extents[i].length};
+}
+
 /* Checks the file image[0..size) of a private copy of the library (whose
  * size was file_size when copied) into *a: the ELF file and what the
  * dynamic loader trusts, its table and signatures, the symbols it needs
@@ -851,6 +885,8 @@ static long check_file_locked(const struct stamp *stamp, const unsigned char *im
         status = check_needs(image, size);
     if (status == HOT_OK)
         status = check_build_locked(stamp, image, size, &a->table.table, &a->summary, &a->places);
+    if (status == HOT_OK)
+        note_mapped(image, size, a);
     hot__elf_pointers_free(pointers);
     return status;
 }
@@ -940,7 +976,8 @@ static long publish_admitted_locked(struct admitted *a, const char *stamp_text)
     if (status == HOT_OK)
         status = bind_variables_locked(table, a->summary.layouts, a->places, handle);
     if (status == HOT_OK)
-        status = keep_version(handle, a->copy, slots, table, a->summary.layouts, code, stamp_text);
+        status = keep_version(handle, a->copy, a->mapped, a->mapped_count, slots, table,
+                              a->summary.layouts, code, stamp_text);
     if (status != HOT_OK) {
         free((void *)slots);
         hot__code_free(code);

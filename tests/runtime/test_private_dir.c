@@ -13,7 +13,7 @@
  *   which directory is used and why; with no XDG_RUNTIME_DIR either, the
  *   copies go beside the library; one that fills up later stops a reload
  *   with the disk's own reason, and the same library loads once there is
- *   room;
+ *   room; a version whose copy was removed holds only what is mapped of it;
  * - with no TMPDIR set, the copies go to XDG_RUNTIME_DIR, else /dev/shm,
  *   else (/dev/shm noexec) /tmp, saying nothing.
  * The scenarios share only the scratch directory, TMPDIR, each leaving it as
@@ -34,6 +34,7 @@
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -306,6 +307,7 @@ static void mount_tmpdir(void)
     if (unshare(CLONE_NEWNS) != 0 || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
         mount("tmpfs", mount_dir, "tmpfs", mount_flags, mount_options) != 0) {
         printf("skipped: no mount namespace here (%s)\n", strerror(errno));
+        fflush(stdout); /* a pipe: _exit would lose the line */
         _exit(0);
     }
     setenv("TMPDIR", mount_dir, 1);
@@ -445,31 +447,66 @@ static void without_tmpdir_copies_go_to_the_runtime_dir(void)
     CHECK_INT(rmdir(runtime), ==, 0); /* the helper's directory was removed at exit */
 }
 
-/* In the helper's process: no TMPDIR or XDG_RUNTIME_DIR, and a new tmpfs on
- * /dev/shm, mounted with mount_flags, in a mount namespace of its own. */
+/* In the helper's process: no TMPDIR or XDG_RUNTIME_DIR, a new tmpfs on
+ * /dev/shm, mounted with mount_flags and mount_options, and one on /tmp, in
+ * a mount namespace of its own. */
 static void with_a_new_dev_shm(void)
 {
     unsetenv("TMPDIR");
     unsetenv("XDG_RUNTIME_DIR");
     if (unshare(CLONE_NEWNS) != 0 || mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
-        mount("tmpfs", "/dev/shm", "tmpfs", mount_flags, "mode=1777") != 0) {
+        mount("tmpfs", "/dev/shm", "tmpfs", mount_flags, mount_options) != 0 ||
+        mount("tmpfs", "/tmp", "tmpfs", 0, "mode=1777") != 0) {
         printf("skipped: no mount namespace here (%s)\n", strerror(errno));
+        fflush(stdout); /* a pipe: _exit would lose the line */
         _exit(0);
     }
 }
 
 /* With neither TMPDIR nor XDG_RUNTIME_DIR set, the copies go to /dev/shm,
- * in memory; where it may hold no code, to /tmp, and nothing is said, as
- * nobody chose /dev/shm. */
+ * in memory; where it may hold no code, or has no room for 64 copies of
+ * the library (about 18 MiB here), to /tmp, and nothing is said, as nobody
+ * chose /dev/shm. */
 static void without_either_copies_go_to_dev_shm_else_tmp(void)
 {
     char dir[512];
     mount_flags = 0;
+    mount_options = "mode=1777";
     where_copies_go(with_a_new_dev_shm, dir, sizeof dir);
     CHECK_STR(dir, "/dev/shm");
     mount_flags = MS_NOEXEC;
     where_copies_go(with_a_new_dev_shm, dir, sizeof dir);
     CHECK_STR(dir, "/tmp");
+    mount_flags = 0;
+    mount_options = "mode=1777,size=4m";
+    where_copies_go(with_a_new_dev_shm, dir, sizeof dir);
+    CHECK_STR(dir, "/tmp");
+}
+
+/* A version whose copy was removed stays mapped, which holds its copy's
+ * room: only what is mapped of it (the library's 256 KiB section that is
+ * never mapped is given back). Measured in a TMPDIR mounted for it. */
+static void retired_copies_keep_only_what_is_mapped(void)
+{
+    char line[128];
+    make_mount_dirs();
+    mount_flags = 0;
+    mount_options = "mode=0700,size=32m";
+    int out;
+    pid_t pid = start_helper("retires", "", mount_tmpdir, &out);
+    read_line(out, line, sizeof line);
+    int status = -1;
+    waitpid(pid, &status, 0);
+    close(out);
+    CHECK_INT(rmdir(mount_runtime), ==, 0);
+    CHECK_INT(rmdir(mount_dir), ==, 0);
+    if (strncmp(line, "skipped: ", 9) == 0) {
+        check_skip(line + 9);
+        return;
+    }
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(line[0] != '\0');
+    CHECK_INT(atol(line), <, 128); /* KiB per version: without the holes, 256 and more */
 }
 
 /* A TMPDIR that fills up after the first load: a reload then says why it
@@ -549,6 +586,25 @@ static int helper(const char *mode)
         hot_log_to(stdout);
         return hot_init(NULL) == HOT_OK ? 0 : 1;
     }
+    if (strcmp(mode, "retires") == 0) { /* the room each version retired still takes, in KiB */
+        enum { RETIRED = 16 };
+        struct statvfs before, after;
+        if (hot_init(NULL) != HOT_OK)
+            return 1;
+        for (int i = 0; i < 8; i++) /* v9: the copies of v2..v9 on disk, v1's removed */
+            if (hot_reload() != 1)
+                return 1;
+        if (statvfs(getenv("TMPDIR"), &before) != 0)
+            return 1;
+        for (int i = 0; i < RETIRED; i++) /* each a new copy, and one more removed */
+            if (hot_reload() != 1)
+                return 1;
+        if (statvfs(getenv("TMPDIR"), &after) != 0)
+            return 1;
+        printf("%llu\n", (unsigned long long)(before.f_bfree - after.f_bfree) * before.f_frsize /
+                             RETIRED / 1024);
+        return 0;
+    }
     if (strcmp(mode, "where") == 0) { /* its first event line, then where its copies went */
         hot_log_to(stdout);
         if (hot_init(NULL) != HOT_OK)
@@ -570,16 +626,28 @@ static int helper(const char *mode)
     return 2;
 }
 
-/* A TMPDIR others may rearrange is passed over. */
+/* A TMPDIR others may rearrange is passed over: one anybody may write
+ * that is not sticky, and a sticky one of another user (root may make
+ * one), whose owner may rename what is in it. */
 static void passes_over_a_tmpdir_others_may_rearrange(void)
 {
-    char open_dir[128];
+    char open_dir[128], theirs[128];
     snprintf(open_dir, sizeof open_dir, "%s/open", scratch);
     check_defer(remove_from_scratch, "open");
     CHECK_INT(mkdir(open_dir, 0777), ==, 0);
     CHECK_INT(chmod(open_dir, 0777), ==, 0); /* no sticky bit */
     tmpdir_case(open_dir, "is writable by others and not sticky");
     CHECK_INT(rmdir(open_dir), ==, 0);
+    snprintf(theirs, sizeof theirs, "%s/theirs", scratch);
+    check_defer(remove_from_scratch, "theirs");
+    CHECK_INT(mkdir(theirs, 0777), ==, 0);
+    CHECK_INT(chmod(theirs, 01777), ==, 0);
+    if (chown(theirs, 65534, (gid_t)-1) != 0) {
+        check_skip("cannot give a directory to another user here (not root)");
+        return;
+    }
+    tmpdir_case(theirs, "belongs to another user (uid 65534), who may rename what is in it");
+    CHECK_INT(rmdir(theirs), ==, 0);
 }
 
 static void passes_over_a_missing_tmpdir(void)
@@ -612,6 +680,7 @@ static const struct check_scenario scenarios[] = {
      NULL},
     {"says_why_a_reload_into_a_filled_tmpdir_stopped",
      says_why_a_reload_into_a_filled_tmpdir_stopped, NULL},
+    {"retired_copies_keep_only_what_is_mapped", retired_copies_keep_only_what_is_mapped, NULL},
     {"leaves_nothing_behind", leaves_nothing_behind, CHECK_EVERY_SCENARIO_ABOVE},
 };
 
