@@ -21,13 +21,14 @@ cc=$1
 vais_hot_dir=$2
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d "$3/scale.XXXXXX")
-# Memory for the reloads measured where a program's copies go by default
-# (no TMPDIR set: a file system in memory): /dev/shm when it is a tmpfs
-# that may hold code. The scratch libraries and their copies live there;
-# the row "on disk" keeps both on the build's disk, in TMPDIR.
+memory=
+trap 'rm -rf "$work" ${memory:+"$memory"}' EXIT
+# The scratch libraries live on the build's disk, as a build's do. The
+# private copies go where a program's go by default (with no TMPDIR set, a
+# file system in memory: /dev/shm here when it is a tmpfs that may hold
+# code), and for the row "on disk" to a TMPDIR on the build's disk.
 . "$(dirname "$0")/memory.sh"
 memory=$(memory_scratch bench-scale)
-trap 'rm -rf "$work" ${memory:+"$memory"}' EXIT
 src=$work/src
 mkdir -p "$src" "$work/tmp"
 export TMPDIR=$work/tmp
@@ -126,11 +127,10 @@ debug_bytes() {
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
 
 big_size=$(stat -c %s "$b/libbig_hot.so")
-# One reload row: program, label, the directory for its scratch library and
-# its copies (TMPDIR), and where to keep the row.
+# One reload row: program, label, the directory for the copies (TMPDIR),
+# the number of functions, and where to keep the row.
 reload_row() {
-    mkdir -p "$3/tmp"
-    TMPDIR=$3/tmp "$b/$1" reload "$b/lib$1_hot.so" "$3/$1.so" "$4" "$2" | tee "$5"
+    TMPDIR=$3 "$b/$1" reload "$b/lib$1_hot.so" "$work/$1.so" "$4" "$2" | tee "$5"
 }
 # A row's median, in ms.
 median_of() { awk '{ sub(/^[^0-9]*[0-9]+ functions[^0-9]*/, ""); print $1 + 0 }' "$1"; }
@@ -141,12 +141,12 @@ if [[ -n $memory ]]; then
     reload_row small "small: 10 functions" "$memory" 10 "$work/small.row"
     reload_row big "big: 2400 functions" "$memory" 2400 "$work/big.row"
 fi
-reload_row big "big on disk: 2400 functions" "$work" 2400 "$work/disk.row"
+reload_row big "big on disk: 2400 functions" "$work/tmp" 2400 "$work/disk.row"
 echo "  (big: 300 files, 200 shared structs, a $(mb "$big_size") MB library;"
 echo "   bare: copy + dlopen + one dlsym per function; cleanup: hot_cleanup, 51 versions mapped;"
 if [[ -n $memory ]]; then
-    echo "   copies in memory (/dev/shm), where they go with no TMPDIR set, but \"on disk\":"
-    echo "   in a TMPDIR on the build's disk, as the scratch libraries)"
+    echo "   the libraries on disk; their copies in memory (/dev/shm), where they go with no"
+    echo "   TMPDIR set, but \"on disk\": in a TMPDIR on the build's disk)"
     awk -v s="$(median_of "$work/small.row")" -v l="$(median_of "$work/big.row")" \
         'BEGIN { printf "%-28s %9.2f   (goal: < 5)\n", "big / small", l / s }'
 else
