@@ -214,8 +214,8 @@ function(_vais_hot_make where name hot)
         set(hot PER_CONFIG)
     endif()
     if(NOT TARGET VaisHot::runtime AND NOT hot STREQUAL "OFF")
-        message(FATAL_ERROR "${fn}: HOT ON is not available on ${CMAKE_SYSTEM_NAME} for "
-            "processor '${CMAKE_SYSTEM_PROCESSOR}' yet (Linux on x86_64, aarch64 and riscv64 "
+        message(FATAL_ERROR "${fn}: ${why}, but HOT ON is not available on ${CMAKE_SYSTEM_NAME} "
+            "for processor '${CMAKE_SYSTEM_PROCESSOR}' yet (Linux on x86_64, aarch64 and riscv64 "
             "only); pass HOT OFF for a plain program")
     endif()
     if(hot STREQUAL "PER_CONFIG")

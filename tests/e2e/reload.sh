@@ -33,7 +33,7 @@ new_count=${first_new#*count=}; new_count=${new_count%% *}
 ((new_count == old_count + 1)) ||
     fail "state did not carry on: count $old_count under v1, then $new_count under v2"
 followed=$(wait_for_line "mark=2 stored=2" 2)
-! tail -n "+$followed" "$work/out" | grep -q "stored=1" ||
+! grep -q "stored=1" < <(tail -n "+$followed" "$work/out") ||
     fail "the pointer v1 stored ran v1's code after it had run v2's"
 [[ $(exe_identity) == "$before" ]] || fail "building 'all' after a body edit relinked the executable"
 grep -q "Linking C shared library libcounter_hot.so" "$work/build.log" || fail "the library was not relinked"
