@@ -1220,9 +1220,9 @@ int hot__layouts_same(const struct hot__layouts *a, const struct hot__layouts *b
     }
     for (size_t i = 0; i < a->member_count; i++) {
         const struct member *x = &a->members[i], *y = &b->members[i];
-        if (x->place != y->place || x->bit_size != y->bit_size ||
-            x->bit_offset != y->bit_offset || x->type != y->type ||
-            x->place_unknown != y->place_unknown || !same_text(x->name, y->name))
+        if (x->place != y->place || x->bit_size != y->bit_size || x->bit_offset != y->bit_offset ||
+            x->type != y->type || x->place_unknown != y->place_unknown ||
+            !same_text(x->name, y->name))
             return 0;
     }
     for (size_t i = 0; i < a->root_count; i++) {
