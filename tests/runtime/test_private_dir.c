@@ -327,26 +327,39 @@ static void make_mount_dirs(void)
     CHECK_INT(mkdir(mount_runtime, 0700), ==, 0);
 }
 
-/* Runs the "said" helper with a TMPDIR mounted with flags and options (and
- * no XDG_RUNTIME_DIR if without_runtime), and writes the first line it said
- * to line; the scenario is skipped if it could not be mounted. */
-static void said_with_mount(unsigned long flags, const char *options, int without_runtime,
-                            char *line, size_t size)
+/* Runs helper mode with a TMPDIR mounted with flags and options (and no
+ * XDG_RUNTIME_DIR if without_runtime), writes the first line it wrote to
+ * line and, if second, the next to second (both second_size long); the
+ * scenario is skipped if it could not be mounted. Returns its exit status,
+ * or -1 if it did not exit. */
+static int run_mounted(const char *mode, unsigned long flags, const char *options,
+                       int without_runtime, char *line, size_t size, char *second,
+                       size_t second_size)
 {
     make_mount_dirs();
     mount_flags = flags;
     mount_options = options;
     mount_without_runtime = without_runtime;
-    int out;
-    pid_t pid = start_helper("said", "", mount_tmpdir, &out);
+    int out, status = -1;
+    pid_t pid = start_helper(mode, "", mount_tmpdir, &out);
     mount_without_runtime = 0;
     read_line(out, line, size);
-    waitpid(pid, NULL, 0); /* before the pipe closes: its next line must not end it */
+    if (second)
+        read_line(out, second, second_size);
+    waitpid(pid, &status, 0); /* before the pipe closes: its next line must not end it */
     close(out);
     CHECK_INT(rmdir(mount_runtime), ==, 0);
     CHECK_INT(rmdir(mount_dir), ==, 0);
     if (strncmp(line, "skipped: ", 9) == 0)
         check_skip(line + 9);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The first line the "said" helper wrote, run as run_mounted runs it. */
+static void said_with_mount(unsigned long flags, const char *options, int without_runtime,
+                            char *line, size_t size)
+{
+    run_mounted("said", flags, options, without_runtime, line, size, NULL, 0);
 }
 
 /* A TMPDIR on a noexec mount is passed over, naming the mount as the
@@ -489,22 +502,8 @@ static void without_either_copies_go_to_dev_shm_else_tmp(void)
 static void retired_copies_keep_only_what_is_mapped(void)
 {
     char line[128];
-    make_mount_dirs();
-    mount_flags = 0;
-    mount_options = "mode=0700,size=32m";
-    int out;
-    pid_t pid = start_helper("retires", "", mount_tmpdir, &out);
-    read_line(out, line, sizeof line);
-    int status = -1;
-    waitpid(pid, &status, 0);
-    close(out);
-    CHECK_INT(rmdir(mount_runtime), ==, 0);
-    CHECK_INT(rmdir(mount_dir), ==, 0);
-    if (strncmp(line, "skipped: ", 9) == 0) {
-        check_skip(line + 9);
-        return;
-    }
-    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK_INT(run_mounted("retires", 0, "mode=0700,size=32m", 0, line, sizeof line, NULL, 0), ==,
+              0);
     CHECK(line[0] != '\0');
     CHECK_INT(atol(line), <, 128); /* KiB per version: without the holes, 256 and more */
 }
@@ -515,21 +514,10 @@ static void retired_copies_keep_only_what_is_mapped(void)
 static void says_why_a_reload_into_a_filled_tmpdir_stopped(void)
 {
     char line[512], second[128];
-    make_mount_dirs();
-    mount_flags = 0;
-    mount_options = "mode=0700,size=16m"; /* room for two copies, instrumented too */
-    int out;
-    pid_t pid = start_helper("fills", "", mount_tmpdir, &out);
-    read_line(out, line, sizeof line);
-    read_line(out, second, sizeof second);
-    int status = -1;
-    waitpid(pid, &status, 0);
-    close(out);
-    CHECK_INT(rmdir(mount_runtime), ==, 0);
-    CHECK_INT(rmdir(mount_dir), ==, 0);
-    if (strncmp(line, "skipped: ", 9) == 0)
-        check_skip(line + 9);
-    CHECK_INT(WIFEXITED(status) ? WEXITSTATUS(status) : -1, ==, 0);
+    /* Room for two copies, instrumented too. */
+    CHECK_INT(
+        run_mounted("fills", 0, "mode=0700,size=16m", 0, line, sizeof line, second, sizeof second),
+        ==, 0);
     char start[32];
     snprintf(start, sizeof start, "%ld 5 ", (long)HOT_E_IO); /* refused; v1 still runs */
     CHECK(strncmp(line, start, strlen(start)) == 0);
