@@ -114,6 +114,6 @@ void hot__set_log(FILE *stream);
 /* Called by hot__lazy_entry with the slot index of the function called:
  * loads the library in auto mode if nothing is loaded, and returns the code
  * to run. Does not return when no version can be loaded. */
-hot_abi_code hot__lazy_resolve(unsigned index) __attribute__((visibility("hidden")));
+HOT_ABI_HIDDEN hot_abi_code hot__lazy_resolve(unsigned index);
 
 #endif

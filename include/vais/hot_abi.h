@@ -26,6 +26,18 @@
 #define HOT_ABI_ATOMIC
 #endif
 
+/* What generated code says of a symbol's reach: HOT_ABI_HIDDEN, seen only
+ * in its own program or library; HOT_ABI_EXPORTED, the one symbol a hot
+ * library exports (its table). ELF says so with visibility; a PE module
+ * exports what is declared dllexport, and nothing else once one is. */
+#if defined(_WIN32)
+#define HOT_ABI_HIDDEN
+#define HOT_ABI_EXPORTED __declspec(dllexport)
+#else
+#define HOT_ABI_HIDDEN __attribute__((visibility("hidden")))
+#define HOT_ABI_EXPORTED __attribute__((visibility("default")))
+#endif
+
 /* An entry point of any signature; cast back only by the stubs' jump. */
 typedef void (*hot_abi_code)(void);
 

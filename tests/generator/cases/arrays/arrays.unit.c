@@ -46,31 +46,31 @@ int pointers_to_arrays(char (*text)[16], const int (*const table)[2][N])
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(first) first;
 extern const struct hot_abi_function vais_hot__entry_first;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_first = {"first", "int(int *)",
                                                         (hot_abi_code)first};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(matrix) matrix;
 extern const struct hot_abi_function vais_hot__entry_matrix;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_matrix = {"matrix", "int(int (*)[3], int (*)[N + 1], int (*)[N])",
                                                         (hot_abi_code)matrix};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(pointers_to_arrays) pointers_to_arrays;
 extern const struct hot_abi_function vais_hot__entry_pointers_to_arrays;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_pointers_to_arrays = {"pointers_to_arrays", "int(char (*)[16], const int (*)[2][N])",
                                                         (hot_abi_code)pointers_to_arrays};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(sized) sized;
 extern const struct hot_abi_function vais_hot__entry_sized;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_sized = {"sized", "int(const int *, int *, double *, char *)",
                                                         (hot_abi_code)sized};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(vla) vla;
 extern const struct hot_abi_function vais_hot__entry_vla;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_vla = {"vla", "long(int, int *, int (*)[n + 1], void (*)(int, double *))",
                                                         (hot_abi_code)vla};
 #pragma GCC diagnostic pop

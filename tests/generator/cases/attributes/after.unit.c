@@ -23,19 +23,19 @@ int c23_pointer(int *[[gnu::unused]] p) { return p != 0; }
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(c23_after) c23_after;
 extern const struct hot_abi_function vais_hot__entry_c23_after;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_c23_after = {"c23_after", "int(int)",
                                                         (hot_abi_code)c23_after};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(c23_pointer) c23_pointer;
 extern const struct hot_abi_function vais_hot__entry_c23_pointer;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_c23_pointer = {"c23_pointer", "int(int *)",
                                                         (hot_abi_code)c23_pointer};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(gnu_after) gnu_after;
 extern const struct hot_abi_function vais_hot__entry_gnu_after;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_gnu_after = {"gnu_after", "int(int)",
                                                         (hot_abi_code)gnu_after};
 #pragma GCC diagnostic pop

@@ -45,49 +45,49 @@ int c23_parameters([[maybe_unused]] int x, [[maybe_unused]] const char *name) { 
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(c23_after_name) c23_after_name;
 extern const struct hot_abi_function vais_hot__entry_c23_after_name;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_c23_after_name = {"c23_after_name", "int(int)",
                                                         (hot_abi_code)c23_after_name};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(c23_before) c23_before;
 extern const struct hot_abi_function vais_hot__entry_c23_before;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_c23_before = {"c23_before", "int(int)",
                                                         (hot_abi_code)c23_before};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(c23_many) c23_many;
 extern const struct hot_abi_function vais_hot__entry_c23_many;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_c23_many = {"c23_many", "int(int)",
                                                         (hot_abi_code)c23_many};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(c23_parameters) c23_parameters;
 extern const struct hot_abi_function vais_hot__entry_c23_parameters;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_c23_parameters = {"c23_parameters", "int(int, const char *)",
                                                         (hot_abi_code)c23_parameters};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(gnu_before) gnu_before;
 extern const struct hot_abi_function vais_hot__entry_gnu_before;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_gnu_before = {"gnu_before", "int(int)",
                                                         (hot_abi_code)gnu_before};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(gnu_between) gnu_between;
 extern const struct hot_abi_function vais_hot__entry_gnu_between;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_gnu_between = {"gnu_between", "int(int)",
                                                         (hot_abi_code)gnu_between};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(gnu_parameters) gnu_parameters;
 extern const struct hot_abi_function vais_hot__entry_gnu_parameters;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_gnu_parameters = {"gnu_parameters", "int(int, int, int *)",
                                                         (hot_abi_code)gnu_parameters};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(gnu_tag) gnu_tag;
 extern const struct hot_abi_function vais_hot__entry_gnu_tag;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_gnu_tag = {"gnu_tag", "struct pt(struct pt)",
                                                         (hot_abi_code)gnu_tag};
 #pragma GCC diagnostic pop

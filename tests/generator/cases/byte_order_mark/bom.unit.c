@@ -19,13 +19,13 @@ int second(int x) { return -x; }
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(first_line) first_line;
 extern const struct hot_abi_function vais_hot__entry_first_line;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_first_line = {"first_line", "int(int)",
                                                         (hot_abi_code)first_line};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(second) second;
 extern const struct hot_abi_function vais_hot__entry_second;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_second = {"second", "int(int)",
                                                         (hot_abi_code)second};
 #pragma GCC diagnostic pop

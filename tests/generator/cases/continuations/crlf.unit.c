@@ -20,13 +20,13 @@ me(int a,\
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(crlf_marker) crlf_marker;
 extern const struct hot_abi_function vais_hot__entry_crlf_marker;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_crlf_marker = {"crlf_marker", "int(int)",
                                                         (hot_abi_code)crlf_marker};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(crlf_name) crlf_name;
 extern const struct hot_abi_function vais_hot__entry_crlf_name;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_crlf_name = {"crlf_name", "int(int, int)",
                                                         (hot_abi_code)crlf_name};
 #pragma GCC diagnostic pop

@@ -40,37 +40,37 @@ int joined_punctuator(int (*f)(int, .\
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(joined_after_marker) joined_after_marker;
 extern const struct hot_abi_function vais_hot__entry_joined_after_marker;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_joined_after_marker = {"joined_after_marker", "int(int)",
                                                         (hot_abi_code)joined_after_marker};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(joined_comment_marker) joined_comment_marker;
 extern const struct hot_abi_function vais_hot__entry_joined_comment_marker;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_joined_comment_marker = {"joined_comment_marker", "int(int)",
                                                         (hot_abi_code)joined_comment_marker};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(joined_keywords) joined_keywords;
 extern const struct hot_abi_function vais_hot__entry_joined_keywords;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_joined_keywords = {"joined_keywords", "unsigned long(const char *, int)",
                                                         (hot_abi_code)joined_keywords};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(joined_marker) joined_marker;
 extern const struct hot_abi_function vais_hot__entry_joined_marker;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_joined_marker = {"joined_marker", "int(int)",
                                                         (hot_abi_code)joined_marker};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(joined_punctuator) joined_punctuator;
 extern const struct hot_abi_function vais_hot__entry_joined_punctuator;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_joined_punctuator = {"joined_punctuator", "int(int (*)(int, ...), int)",
                                                         (hot_abi_code)joined_punctuator};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(split_name) split_name;
 extern const struct hot_abi_function vais_hot__entry_split_name;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_split_name = {"split_name", "int(int)",
                                                         (hot_abi_code)split_name};
 #pragma GCC diagnostic pop

@@ -38,7 +38,7 @@ static const hot_abi_code vais_hot__lazy[8] = {
 };
 
 extern const hot_abi_code *HOT_ABI_ATOMIC vais_hot__active;
-__attribute__((visibility("hidden"), used))
+HOT_ABI_HIDDEN __attribute__((used))
 const hot_abi_code *HOT_ABI_ATOMIC vais_hot__active = vais_hot__lazy;
 
 static const struct hot_abi_signature vais_hot__signatures[8] = {

@@ -25,7 +25,7 @@ static const struct hot_abi_function *const vais_hot__functions[8] = {
 };
 
 extern const struct hot_abi_table vais_hot__table;
-__attribute__((visibility("default")))
+HOT_ABI_EXPORTED
 const struct hot_abi_table vais_hot__table = {
     HOT_ABI_MAGIC, HOT_ABI_FORMAT, 8, "demo", vais_hot__functions, 0, 0,
 };

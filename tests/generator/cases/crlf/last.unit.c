@@ -14,7 +14,7 @@ int last(void) { return 0; }
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(last) last;
 extern const struct hot_abi_function vais_hot__entry_last;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_last = {"last", "int(void)",
                                                         (hot_abi_code)last};
 #pragma GCC diagnostic pop

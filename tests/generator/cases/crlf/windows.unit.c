@@ -17,7 +17,7 @@ int twice(int x)
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(twice) twice;
 extern const struct hot_abi_function vais_hot__entry_twice;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_twice = {"twice", "int(int)",
                                                         (hot_abi_code)twice};
 #pragma GCC diagnostic pop

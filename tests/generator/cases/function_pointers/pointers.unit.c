@@ -61,55 +61,55 @@ void logs(void (*log)(const char *format, ...), void (*handlers[4])(int))
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(apply) apply;
 extern const struct hot_abi_function vais_hot__entry_apply;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_apply = {"apply", "int(int (*)(int, int), int, int)",
                                                         (hot_abi_code)apply};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(apply_function_type) apply_function_type;
 extern const struct hot_abi_function vais_hot__entry_apply_function_type;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_apply_function_type = {"apply_function_type", "int(int (*)(int, int), int, int)",
                                                         (hot_abi_code)apply_function_type};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(apply_typedef) apply_typedef;
 extern const struct hot_abi_function vais_hot__entry_apply_typedef;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_apply_typedef = {"apply_typedef", "int(binary_fn, int, int)",
                                                         (hot_abi_code)apply_typedef};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(logs) logs;
 extern const struct hot_abi_function vais_hot__entry_logs;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_logs = {"logs", "void(void (*)(const char *, ...), void (**)(int))",
                                                         (hot_abi_code)logs};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(maker) maker;
 extern const struct hot_abi_function vais_hot__entry_maker;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_maker = {"maker", "int (*(*(void))(int))(int, int)",
                                                         (hot_abi_code)maker};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(on_signal) on_signal;
 extern const struct hot_abi_function vais_hot__entry_on_signal;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_on_signal = {"on_signal", "void (*(int, void (*)(int)))(int)",
                                                         (hot_abi_code)on_signal};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(pick) pick;
 extern const struct hot_abi_function vais_hot__entry_pick;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_pick = {"pick", "int (*(int))(int, int)",
                                                         (hot_abi_code)pick};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(pick_typedef) pick_typedef;
 extern const struct hot_abi_function vais_hot__entry_pick_typedef;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_pick_typedef = {"pick_typedef", "binary_fn(int)",
                                                         (hot_abi_code)pick_typedef};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(table) table;
 extern const struct hot_abi_function vais_hot__entry_table;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_table = {"table", "int (*(void))[4]",
                                                         (hot_abi_code)table};
 #pragma GCC diagnostic pop

@@ -87,25 +87,25 @@ int live(int x) { return x + 4; }
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(after_else) after_else;
 extern const struct hot_abi_function vais_hot__entry_after_else;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_after_else = {"after_else", "int(int)",
                                                         (hot_abi_code)after_else};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(elif_branch) elif_branch;
 extern const struct hot_abi_function vais_hot__entry_elif_branch;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_elif_branch = {"elif_branch", "int(int)",
                                                         (hot_abi_code)elif_branch};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(live) live;
 extern const struct hot_abi_function vais_hot__entry_live;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_live = {"live", "int(int)",
                                                         (hot_abi_code)live};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(new_version) new_version;
 extern const struct hot_abi_function vais_hot__entry_new_version;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_new_version = {"new_version", "int(int)",
                                                         (hot_abi_code)new_version};
 #pragma GCC diagnostic pop

@@ -30,19 +30,19 @@ int if_parenthesised(int x) { return x; }
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(if_not_zero) if_not_zero;
 extern const struct hot_abi_function vais_hot__entry_if_not_zero;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_if_not_zero = {"if_not_zero", "int(int)",
                                                         (hot_abi_code)if_not_zero};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(if_one) if_one;
 extern const struct hot_abi_function vais_hot__entry_if_one;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_if_one = {"if_one", "int(int)",
                                                         (hot_abi_code)if_one};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(if_parenthesised) if_parenthesised;
 extern const struct hot_abi_function vais_hot__entry_if_parenthesised;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_if_parenthesised = {"if_parenthesised", "int(int)",
                                                         (hot_abi_code)if_parenthesised};
 #pragma GCC diagnostic pop

@@ -35,31 +35,31 @@ int spaced(void) { return 3; }
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(game_update) game_update;
 extern const struct hot_abi_function vais_hot__entry_game_update;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_game_update = {"game_update", "int(GameState *)",
                                                         (hot_abi_code)game_update};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(indented) indented;
 extern const struct hot_abi_function vais_hot__entry_indented;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_indented = {"indented", "int(void)",
                                                         (hot_abi_code)indented};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(render) render;
 extern const struct hot_abi_function vais_hot__entry_render;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_render = {"render", "void(const GameState *, char *, size_t)",
                                                         (hot_abi_code)render};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(spaced) spaced;
 extern const struct hot_abi_function vais_hot__entry_spaced;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_spaced = {"spaced", "int(void)",
                                                         (hot_abi_code)spaced};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(tabbed) tabbed;
 extern const struct hot_abi_function vais_hot__entry_tabbed;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_tabbed = {"tabbed", "int(void)",
                                                         (hot_abi_code)tabbed};
 #pragma GCC diagnostic pop

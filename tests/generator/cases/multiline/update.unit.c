@@ -40,13 +40,13 @@ draw(
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(draw) draw;
 extern const struct hot_abi_function vais_hot__entry_draw;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_draw = {"draw", "void(const GameState *, int (*)(int, int, unsigned), int *)",
                                                         (hot_abi_code)draw};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(update) update;
 extern const struct hot_abi_function vais_hot__entry_update;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_update = {"update", "static_assert_helper_t(GameState *, double, const char *)",
                                                         (hot_abi_code)update};
 #pragma GCC diagnostic pop

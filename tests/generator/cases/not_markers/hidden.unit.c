@@ -38,7 +38,7 @@ int real(const char *s)
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(real) real;
 extern const struct hot_abi_function vais_hot__entry_real;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_real = {"real", "int(const char *)",
                                                         (hot_abi_code)real};
 #pragma GCC diagnostic pop

@@ -40,43 +40,43 @@ int unprototyped(int (*callback)()) { return callback != 0; }
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(empty) empty;
 extern const struct hot_abi_function vais_hot__entry_empty;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_empty = {"empty", "int(void)",
                                                         (hot_abi_code)empty};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(none) none;
 extern const struct hot_abi_function vais_hot__entry_none;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_none = {"none", "int(void)",
                                                         (hot_abi_code)none};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(parenthesised) parenthesised;
 extern const struct hot_abi_function vais_hot__entry_parenthesised;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_parenthesised = {"parenthesised", "int(int, char *)",
                                                         (hot_abi_code)parenthesised};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(typedef_names) typedef_names;
 extern const struct hot_abi_function vais_hot__entry_typedef_names;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_typedef_names = {"typedef_names", "int(GameState *, GameState)",
                                                         (hot_abi_code)typedef_names};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(unnamed) unnamed;
 extern const struct hot_abi_function vais_hot__entry_unnamed;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_unnamed = {"unnamed", "int(int, char *)",
                                                         (hot_abi_code)unnamed};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(unprototyped) unprototyped;
 extern const struct hot_abi_function vais_hot__entry_unprototyped;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_unprototyped = {"unprototyped", "int(int (*)())",
                                                         (hot_abi_code)unprototyped};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(with_register) with_register;
 extern const struct hot_abi_function vais_hot__entry_with_register;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_with_register = {"with_register", "int(int)",
                                                         (hot_abi_code)with_register};
 #pragma GCC diagnostic pop

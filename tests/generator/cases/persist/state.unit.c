@@ -66,61 +66,61 @@ int step(int x)
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(step) step;
 extern const struct hot_abi_function vais_hot__entry_step;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_step = {"step", "int(int)",
                                                         (hot_abi_code)step};
 /* A #[persist] variable (static ones too: this is their translation unit).
  * The address is not cast: a const object is a compiler error, not a write. */
 extern const struct hot_abi_variable vais_hot__variable_bytes;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_variable vais_hot__variable_bytes = {"bytes", "unsigned char[]", sizeof(bytes),
                                                            &bytes};
 /* A #[persist] variable (static ones too: this is their translation unit).
  * The address is not cast: a const object is a compiler error, not a write. */
 extern const struct hot_abi_variable vais_hot__variable_callback;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_variable vais_hot__variable_callback = {"callback", "int (*)(int)", sizeof(callback),
                                                            &callback};
 /* A #[persist] variable (static ones too: this is their translation unit).
  * The address is not cast: a const object is a compiler error, not a write. */
 extern const struct hot_abi_variable vais_hot__variable_counter;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_variable vais_hot__variable_counter = {"counter", "int", sizeof(counter),
                                                            &counter};
 /* A #[persist] variable (static ones too: this is their translation unit).
  * The address is not cast: a const object is a compiler error, not a write. */
 extern const struct hot_abi_variable vais_hot__variable_frames;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_variable vais_hot__variable_frames = {"frames", "int", sizeof(frames),
                                                            &frames};
 /* A #[persist] variable (static ones too: this is their translation unit).
  * The address is not cast: a const object is a compiler error, not a write. */
 extern const struct hot_abi_variable vais_hot__variable_greeting;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_variable vais_hot__variable_greeting = {"greeting", "const char *", sizeof(greeting),
                                                            &greeting};
 /* A #[persist] variable (static ones too: this is their translation unit).
  * The address is not cast: a const object is a compiler error, not a write. */
 extern const struct hot_abi_variable vais_hot__variable_history;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_variable vais_hot__variable_history = {"history", "double[16]", sizeof(history),
                                                            &history};
 /* A #[persist] variable (static ones too: this is their translation unit).
  * The address is not cast: a const object is a compiler error, not a write. */
 extern const struct hot_abi_variable vais_hot__variable_names;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_variable vais_hot__variable_names = {"names", "char[2][8]", sizeof(names),
                                                            &names};
 /* A #[persist] variable (static ones too: this is their translation unit).
  * The address is not cast: a const object is a compiler error, not a write. */
 extern const struct hot_abi_variable vais_hot__variable_stats;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_variable vais_hot__variable_stats = {"stats", "struct stats", sizeof(stats),
                                                            &stats};
 /* A #[persist] variable (static ones too: this is their translation unit).
  * The address is not cast: a const object is a compiler error, not a write. */
 extern const struct hot_abi_variable vais_hot__variable_total;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_variable vais_hot__variable_total = {"total", "unsigned long", sizeof(total),
                                                            &total};
 #pragma GCC diagnostic pop

@@ -32,7 +32,7 @@ static const struct hot_abi_variable *const vais_hot__variables[9] = {
 };
 
 extern const struct hot_abi_table vais_hot__table;
-__attribute__((visibility("default")))
+HOT_ABI_EXPORTED
 const struct hot_abi_table vais_hot__table = {
     HOT_ABI_MAGIC, HOT_ABI_FORMAT, 1, "demo", vais_hot__functions,
     9, vais_hot__variables,

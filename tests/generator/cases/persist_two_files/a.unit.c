@@ -23,19 +23,19 @@ long apples[2] = {1, 2};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(omega) omega;
 extern const struct hot_abi_function vais_hot__entry_omega;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_omega = {"omega", "int(int)",
                                                         (hot_abi_code)omega};
 /* A #[persist] variable (static ones too: this is their translation unit).
  * The address is not cast: a const object is a compiler error, not a write. */
 extern const struct hot_abi_variable vais_hot__variable_apples;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_variable vais_hot__variable_apples = {"apples", "long[2]", sizeof(apples),
                                                            &apples};
 /* A #[persist] variable (static ones too: this is their translation unit).
  * The address is not cast: a const object is a compiler error, not a write. */
 extern const struct hot_abi_variable vais_hot__variable_zebras;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_variable vais_hot__variable_zebras = {"zebras", "int", sizeof(zebras),
                                                            &zebras};
 #pragma GCC diagnostic pop

@@ -19,13 +19,13 @@ int alpha(int x) { return x - 1; }
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(alpha) alpha;
 extern const struct hot_abi_function vais_hot__entry_alpha;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_alpha = {"alpha", "int(int)",
                                                         (hot_abi_code)alpha};
 /* A #[persist] variable (static ones too: this is their translation unit).
  * The address is not cast: a const object is a compiler error, not a write. */
 extern const struct hot_abi_variable vais_hot__variable_lemons;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_variable vais_hot__variable_lemons = {"lemons", "struct pair *", sizeof(lemons),
                                                            &lemons};
 #pragma GCC diagnostic pop

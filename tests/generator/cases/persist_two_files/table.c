@@ -22,7 +22,7 @@ static const struct hot_abi_variable *const vais_hot__variables[3] = {
 };
 
 extern const struct hot_abi_table vais_hot__table;
-__attribute__((visibility("default")))
+HOT_ABI_EXPORTED
 const struct hot_abi_table vais_hot__table = {
     HOT_ABI_MAGIC, HOT_ABI_FORMAT, 2, "demo", vais_hot__functions,
     3, vais_hot__variables,

@@ -54,37 +54,37 @@ unsigned gnu_spellings(__const volatile unsigned long long *__restrict s, __vola
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(copy) copy;
 extern const struct hot_abi_function vais_hot__entry_copy;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_copy = {"copy", "void(char *, const char *, size_t)",
                                                         (hot_abi_code)copy};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(gnu_spellings) gnu_spellings;
 extern const struct hot_abi_function vais_hot__entry_gnu_spellings;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_gnu_spellings = {"gnu_spellings", "unsigned(const volatile unsigned long long *, int)",
                                                         (hot_abi_code)gnu_spellings};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(name_of) name_of;
 extern const struct hot_abi_function vais_hot__entry_name_of;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_name_of = {"name_of", "const char *(const char *const *, size_t)",
                                                         (hot_abi_code)name_of};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(pick) pick;
 extern const struct hot_abi_function vais_hot__entry_pick;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_pick = {"pick", "const int *(const int *, volatile int *, int *)",
                                                         (hot_abi_code)pick};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(swap) swap;
 extern const struct hot_abi_function vais_hot__entry_swap;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_swap = {"swap", "int *(int *_Atomic *, int *_Atomic)",
                                                         (hot_abi_code)swap};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(total) total;
 extern const struct hot_abi_function vais_hot__entry_total;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_total = {"total", "long(_Atomic long *, _Atomic int *, _Atomic int, _Atomic long)",
                                                         (hot_abi_code)total};
 #pragma GCC diagnostic pop

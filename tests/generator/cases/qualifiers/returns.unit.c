@@ -27,25 +27,25 @@ _Atomic(int *) atomic_pointer(int *p) { return p; }
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(atomic_pointer) atomic_pointer;
 extern const struct hot_abi_function vais_hot__entry_atomic_pointer;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_atomic_pointer = {"atomic_pointer", "int *_Atomic(int *)",
                                                         (hot_abi_code)atomic_pointer};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(constant) constant;
 extern const struct hot_abi_function vais_hot__entry_constant;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_constant = {"constant", "int(void)",
                                                         (hot_abi_code)constant};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(name) name;
 extern const struct hot_abi_function vais_hot__entry_name;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_name = {"name", "const char *(void)",
                                                         (hot_abi_code)name};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(nested) nested;
 extern const struct hot_abi_function vais_hot__entry_nested;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_nested = {"nested", "int *volatile *(int *volatile *)",
                                                         (hot_abi_code)nested};
 #pragma GCC diagnostic pop

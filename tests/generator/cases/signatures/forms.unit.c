@@ -58,115 +58,115 @@ void logger(void (*log)(const char *fmt, ...)) { (void)log; }
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(apply) apply;
 extern const struct hot_abi_function vais_hot__entry_apply;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_apply = {"apply", "int(callback_t, void *)",
                                                         (hot_abi_code)apply};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(arrays) arrays;
 extern const struct hot_abi_function vais_hot__entry_arrays;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_arrays = {"arrays", "int(int *, char *, int (*)[3])",
                                                         (hot_abi_code)arrays};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(constant) constant;
 extern const struct hot_abi_function vais_hot__entry_constant;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_constant = {"constant", "const char *(void)",
                                                         (hot_abi_code)constant};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(cv) cv;
 extern const struct hot_abi_function vais_hot__entry_cv;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_cv = {"cv", "int(void)",
                                                         (hot_abi_code)cv};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(empty) empty;
 extern const struct hot_abi_function vais_hot__entry_empty;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_empty = {"empty", "int(void)",
                                                         (hot_abi_code)empty};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(external) external;
 extern const struct hot_abi_function vais_hot__entry_external;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_external = {"external", "int(int)",
                                                         (hot_abi_code)external};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(inlined) inlined;
 extern const struct hot_abi_function vais_hot__entry_inlined;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_inlined = {"inlined", "int(int)",
                                                         (hot_abi_code)inlined};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(logger) logger;
 extern const struct hot_abi_function vais_hot__entry_logger;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_logger = {"logger", "void(void (*)(const char *, ...))",
                                                         (hot_abi_code)logger};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(make) make;
 extern const struct hot_abi_function vais_hot__entry_make;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_make = {"make", "struct pt(int, int)",
                                                         (hot_abi_code)make};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(nested) nested;
 extern const struct hot_abi_function vais_hot__entry_nested;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_nested = {"nested", "void(int (*(*)(int))(char))",
                                                         (hot_abi_code)nested};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(on) on;
 extern const struct hot_abi_function vais_hot__entry_on;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_on = {"on", "void(void (*)(int, void *), struct pt)",
                                                         (hot_abi_code)on};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(pick) pick;
 extern const struct hot_abi_function vais_hot__entry_pick;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_pick = {"pick", "enum color(enum color)",
                                                         (hot_abi_code)pick};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(split) split;
 extern const struct hot_abi_function vais_hot__entry_split;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_split = {"split", "char **(const char *)",
                                                         (hot_abi_code)split};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(state_of) state_of;
 extern const struct hot_abi_function vais_hot__entry_state_of;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_state_of = {"state_of", "GameState *(GameState *, size_t)",
                                                         (hot_abi_code)state_of};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(strings) strings;
 extern const struct hot_abi_function vais_hot__entry_strings;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_strings = {"strings", "int(const char *, char **)",
                                                         (hot_abi_code)strings};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(structs) structs;
 extern const struct hot_abi_function vais_hot__entry_structs;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_structs = {"structs", "int(struct pt, struct pt *, const struct pt *)",
                                                         (hot_abi_code)structs};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(ull) ull;
 extern const struct hot_abi_function vais_hot__entry_ull;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_ull = {"ull", "unsigned long long(void)",
                                                         (hot_abi_code)ull};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(unnamed) unnamed;
 extern const struct hot_abi_function vais_hot__entry_unnamed;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_unnamed = {"unnamed", "int(int, char *)",
                                                         (hot_abi_code)unnamed};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(widen) widen;
 extern const struct hot_abi_function vais_hot__entry_widen;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_widen = {"widen", "union num(union num *)",
                                                         (hot_abi_code)widen};
 #pragma GCC diagnostic pop

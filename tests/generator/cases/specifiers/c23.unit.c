@@ -27,25 +27,25 @@ void _Noreturn late_noreturn(int code) { exit(code); }
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(late_extern) late_extern;
 extern const struct hot_abi_function vais_hot__entry_late_extern;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_late_extern = {"late_extern", "int(int)",
                                                         (hot_abi_code)late_extern};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(late_noreturn) late_noreturn;
 extern const struct hot_abi_function vais_hot__entry_late_noreturn;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_late_noreturn = {"late_noreturn", "void(int)",
                                                         (hot_abi_code)late_noreturn};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(stop_c23) stop_c23;
 extern const struct hot_abi_function vais_hot__entry_stop_c23;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_stop_c23 = {"stop_c23", "void(int)",
                                                         (hot_abi_code)stop_c23};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(stop_c23_old) stop_c23_old;
 extern const struct hot_abi_function vais_hot__entry_stop_c23_old;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_stop_c23_old = {"stop_c23_old", "void(int)",
                                                         (hot_abi_code)stop_c23_old};
 #pragma GCC diagnostic pop

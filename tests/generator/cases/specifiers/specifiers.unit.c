@@ -41,49 +41,49 @@ __extension__ long long extended(void) { return 1LL << 40; }
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(extended) extended;
 extern const struct hot_abi_function vais_hot__entry_extended;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_extended = {"extended", "long long(void)",
                                                         (hot_abi_code)extended};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(extern_inline) extern_inline;
 extern const struct hot_abi_function vais_hot__entry_extern_inline;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_extern_inline = {"extern_inline", "int(int)",
                                                         (hot_abi_code)extern_inline};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(external) external;
 extern const struct hot_abi_function vais_hot__entry_external;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_external = {"external", "int(int)",
                                                         (hot_abi_code)external};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(gnu_inline) gnu_inline;
 extern const struct hot_abi_function vais_hot__entry_gnu_inline;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_gnu_inline = {"gnu_inline", "unsigned(unsigned)",
                                                         (hot_abi_code)gnu_inline};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(inlined) inlined;
 extern const struct hot_abi_function vais_hot__entry_inlined;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_inlined = {"inlined", "int(int)",
                                                         (hot_abi_code)inlined};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(stop) stop;
 extern const struct hot_abi_function vais_hot__entry_stop;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_stop = {"stop", "void(int)",
                                                         (hot_abi_code)stop};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(stop_gnu) stop_gnu;
 extern const struct hot_abi_function vais_hot__entry_stop_gnu;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_stop_gnu = {"stop_gnu", "void(int)",
                                                         (hot_abi_code)stop_gnu};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(stop_macro) stop_macro;
 extern const struct hot_abi_function vais_hot__entry_stop_macro;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_stop_macro = {"stop_macro", "void(int)",
                                                         (hot_abi_code)stop_macro};
 #pragma GCC diagnostic pop

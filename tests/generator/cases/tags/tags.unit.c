@@ -50,25 +50,25 @@ struct vec *first(struct vec **all, union bits *const *masks, enum mode modes[])
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(add) add;
 extern const struct hot_abi_function vais_hot__entry_add;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_add = {"add", "struct vec(struct vec, const struct vec *)",
                                                         (hot_abi_code)add};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(first) first;
 extern const struct hot_abi_function vais_hot__entry_first;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_first = {"first", "struct vec *(struct vec **, union bits *const *, enum mode *)",
                                                         (hot_abi_code)first};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(flip) flip;
 extern const struct hot_abi_function vais_hot__entry_flip;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_flip = {"flip", "union bits(union bits)",
                                                         (hot_abi_code)flip};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(next) next;
 extern const struct hot_abi_function vais_hot__entry_next;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_next = {"next", "enum mode(enum mode, enum mode *)",
                                                         (hot_abi_code)next};
 #pragma GCC diagnostic pop

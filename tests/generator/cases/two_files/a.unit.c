@@ -17,13 +17,13 @@ int beta(int x) { return x + 1; }
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(beta) beta;
 extern const struct hot_abi_function vais_hot__entry_beta;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_beta = {"beta", "int(int)",
                                                         (hot_abi_code)beta};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(omega) omega;
 extern const struct hot_abi_function vais_hot__entry_omega;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_omega = {"omega", "int(int)",
                                                         (hot_abi_code)omega};
 #pragma GCC diagnostic pop

@@ -16,13 +16,13 @@ int alpha(int x) { return x - 1; }
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(alpha) alpha;
 extern const struct hot_abi_function vais_hot__entry_alpha;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_alpha = {"alpha", "int(int)",
                                                         (hot_abi_code)alpha};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(gamma) gamma;
 extern const struct hot_abi_function vais_hot__entry_gamma;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_gamma = {"gamma", "int(int)",
                                                         (hot_abi_code)gamma};
 #pragma GCC diagnostic pop

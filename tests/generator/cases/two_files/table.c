@@ -17,7 +17,7 @@ static const struct hot_abi_function *const vais_hot__functions[4] = {
 };
 
 extern const struct hot_abi_table vais_hot__table;
-__attribute__((visibility("default")))
+HOT_ABI_EXPORTED
 const struct hot_abi_table vais_hot__table = {
     HOT_ABI_MAGIC, HOT_ABI_FORMAT, 4, "demo", vais_hot__functions, 0, 0,
 };

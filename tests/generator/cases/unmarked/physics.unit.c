@@ -44,7 +44,7 @@ double (*pick(int k))(double) { return k ? clamp : NULL; }
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(step) step;
 extern const struct hot_abi_function vais_hot__entry_step;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_step = {"step", "void(struct body *, double)",
                                                         (hot_abi_code)step};
 #pragma GCC diagnostic pop

@@ -23,7 +23,7 @@ int frame(void) { return step_count(); }
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(frame) frame;
 extern const struct hot_abi_function vais_hot__entry_frame;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_frame = {"frame", "int(void)",
                                                         (hot_abi_code)frame};
 #pragma GCC diagnostic pop

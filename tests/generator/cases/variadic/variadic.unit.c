@@ -55,25 +55,25 @@ void (*pick(int k))(const char *, ...)
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(log_line) log_line;
 extern const struct hot_abi_function vais_hot__entry_log_line;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_log_line = {"log_line", "int(char *, size_t, const char *, ...)",
                                                         (hot_abi_code)log_line};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(log_list) log_list;
 extern const struct hot_abi_function vais_hot__entry_log_list;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_log_list = {"log_list", "int(char *, size_t, const char *, va_list)",
                                                         (hot_abi_code)log_list};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(pick) pick;
 extern const struct hot_abi_function vais_hot__entry_pick;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_pick = {"pick", "void (*(int))(const char *, ...)",
                                                         (hot_abi_code)pick};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(sum) sum;
 extern const struct hot_abi_function vais_hot__entry_sum;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_sum = {"sum", "double(int, ...)",
                                                         (hot_abi_code)sum};
 #pragma GCC diagnostic pop

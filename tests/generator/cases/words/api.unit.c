@@ -27,13 +27,13 @@ API u8 *api_bytes(u8 *x)
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(api_byte) api_byte;
 extern const struct hot_abi_function vais_hot__entry_api_byte;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_api_byte = {"api_byte", "API u8(u8)",
                                                         (hot_abi_code)api_byte};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(api_bytes) api_bytes;
 extern const struct hot_abi_function vais_hot__entry_api_bytes;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_api_bytes = {"api_bytes", "API u8 *(u8 *)",
                                                         (hot_abi_code)api_bytes};
 #pragma GCC diagnostic pop

@@ -34,19 +34,19 @@ LUALIB_API lua_Number (luaL_optnumber) (lua_State *L, int arg, lua_Number def) {
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(luaL_checknumber) luaL_checknumber;
 extern const struct hot_abi_function vais_hot__entry_luaL_checknumber;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_luaL_checknumber = {"luaL_checknumber", "LUALIB_API lua_Number(lua_State *, int)",
                                                         (hot_abi_code)luaL_checknumber};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(luaL_optnumber) luaL_optnumber;
 extern const struct hot_abi_function vais_hot__entry_luaL_optnumber;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_luaL_optnumber = {"luaL_optnumber", "LUALIB_API lua_Number(lua_State *, int, lua_Number)",
                                                         (hot_abi_code)luaL_optnumber};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(lua_gettop) lua_gettop;
 extern const struct hot_abi_function vais_hot__entry_lua_gettop;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_lua_gettop = {"lua_gettop", "LUA_API int(lua_State *)",
                                                         (hot_abi_code)lua_gettop};
 #pragma GCC diagnostic pop

@@ -35,19 +35,19 @@ int attribute_set(void (SDLCALL *fn)(void *), void *userdata)
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(attribute_alloc) attribute_alloc;
 extern const struct hot_abi_function vais_hot__entry_attribute_alloc;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_attribute_alloc = {"attribute_alloc", "DECLSPEC void *SDLCALL(size_t)",
                                                         (hot_abi_code)attribute_alloc};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(attribute_callback) attribute_callback;
 extern const struct hot_abi_function vais_hot__entry_attribute_callback;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_attribute_callback = {"attribute_callback", "int SDLCALL(void *, int)",
                                                         (hot_abi_code)attribute_callback};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(attribute_set) attribute_set;
 extern const struct hot_abi_function vais_hot__entry_attribute_set;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_attribute_set = {"attribute_set", "int(void (SDLCALL *)(void *), void *)",
                                                         (hot_abi_code)attribute_set};
 #pragma GCC diagnostic pop

@@ -35,19 +35,19 @@ int empty_set(void (SDLCALL *fn)(void *), void *userdata)
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(empty_alloc) empty_alloc;
 extern const struct hot_abi_function vais_hot__entry_empty_alloc;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_empty_alloc = {"empty_alloc", "DECLSPEC void *SDLCALL(size_t)",
                                                         (hot_abi_code)empty_alloc};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(empty_callback) empty_callback;
 extern const struct hot_abi_function vais_hot__entry_empty_callback;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_empty_callback = {"empty_callback", "int SDLCALL(void *, int)",
                                                         (hot_abi_code)empty_callback};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(empty_set) empty_set;
 extern const struct hot_abi_function vais_hot__entry_empty_set;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_empty_set = {"empty_set", "int(void (SDLCALL *)(void *), void *)",
                                                         (hot_abi_code)empty_set};
 #pragma GCC diagnostic pop

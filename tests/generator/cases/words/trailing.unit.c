@@ -50,25 +50,25 @@ STACK_OF(cert) *trailing_stack(LIST(int) list, int z)
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(trailing_malloc) trailing_malloc;
 extern const struct hot_abi_function vais_hot__entry_trailing_malloc;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_trailing_malloc = {"trailing_malloc", "SDL_DECLSPEC SDL_MALLOC void *SDLCALL(size_t)",
                                                         (hot_abi_code)trailing_malloc};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(trailing_noexcept) trailing_noexcept;
 extern const struct hot_abi_function vais_hot__entry_trailing_noexcept;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_trailing_noexcept = {"trailing_noexcept", "int(void)",
                                                         (hot_abi_code)trailing_noexcept};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(trailing_stack) trailing_stack;
 extern const struct hot_abi_function vais_hot__entry_trailing_stack;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_trailing_stack = {"trailing_stack", "STACK_OF(cert) *(LIST(int), int)",
                                                         (hot_abi_code)trailing_stack};
 /* Declared without 'inline', so a C99 inline definition above is external. */
 extern __typeof__(trailing_unused) trailing_unused;
 extern const struct hot_abi_function vais_hot__entry_trailing_unused;
-__attribute__((visibility("hidden")))
+HOT_ABI_HIDDEN
 const struct hot_abi_function vais_hot__entry_trailing_unused = {"trailing_unused", "int(int, int, int (*)(void))",
                                                         (hot_abi_code)trailing_unused};
 #pragma GCC diagnostic pop

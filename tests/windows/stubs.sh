@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# tests/windows/stubs.sh VAIS-HOT VAIS-HOT-DIR SCRATCH-PARENT
+# The stubs `vais-hot gen --target x86_64-coff` writes and the Windows x64
+# lazy entry (runtime/lazy_x86_64-coff.c), built with mingw-w64 around
+# tests/windows/harness.c and run under Wine: arguments pass the entry
+# unchanged, and a swap of the active slots takes effect (see harness.c).
+# Wine's unwinder finds the caller of the entry with or without its unwind
+# information, so this cannot check that information; Windows would.
+set -euo pipefail
+tool=$1 source=$(cd "$2" && pwd)
+work=$(mktemp -d "$3/windows.XXXXXX")
+cleanup() {
+    if [[ -d $work/wine ]]; then # the Wine server this run's prefix started
+        WINEPREFIX=$work/wine wineserver -k 2>/dev/null || true
+        WINEPREFIX=$work/wine wineserver -w 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+for command in x86_64-w64-mingw32-gcc wine wineserver; do
+    command -v $command >/dev/null ||
+        fail "no $command: install gcc-mingw-w64-x86-64 and wine (as .ci/run does)"
+done
+here=$source/tests/windows
+
+"$tool" gen --program harness --target x86_64-coff --stubs "$work/stubs.c" \
+    --table "$work/table.c" --unit "$here/hot.c" "$work/hot.unit.c" ||
+    fail "vais-hot gen --target x86_64-coff"
+# The stubs as a build compiles them (C99, strict warnings), and the entry
+# as the runtime is.
+x86_64-w64-mingw32-gcc -std=c99 -pedantic -Wall -Wextra -Werror -O2 -I"$source/include" \
+    -DVAIS_HOT_LIBRARY='"harness_hot.dll"' -DVAIS_HOT_SOURCES='"hot.c"' \
+    -DVAIS_HOT_UNITS='"hot.unit.c"' -DVAIS_HOT_REBUILD='"build"' \
+    -c "$work/stubs.c" -o "$work/stubs.o" || fail "the stubs do not compile"
+x86_64-w64-mingw32-gcc -std=c11 -Wall -Wextra -Werror -O2 -I"$source/include" -I"$source/runtime" \
+    -c "$source/runtime/lazy_x86_64-coff.c" -o "$work/lazy.o" || fail "the lazy entry does not compile"
+x86_64-w64-mingw32-gcc -std=c11 -Wall -Wextra -Werror -O2 -I"$source/include" \
+    "$here/harness.c" "$work/stubs.o" "$work/lazy.o" -o "$work/harness.exe" ||
+    fail "the harness does not link"
+mkdir "$work/home"
+output=$(env -u DISPLAY -u WAYLAND_DISPLAY HOME="$work/home" WINEPREFIX="$work/wine" \
+    WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d" \
+    wine "$work/harness.exe" 2>"$work/wine.err") ||
+    { printf '%s\n' "$output"; cat "$work/wine.err"; fail "the harness failed"; }
+output=${output//$'\r'/}
+printf '%s\n' "$output"
+[[ $output == *"all passed" ]] || fail "the harness did not say all passed"
