@@ -209,7 +209,8 @@ static const char *unusable(int fd, unsigned long long size, unsigned copies)
     if (fstatvfs(fd, &fs) == 0 && (fs.f_flag & ST_RDONLY))
         return "is read-only";
     if (fstatvfs(fd, &fs) == 0 && (unsigned long long)fs.f_bavail * fs.f_frsize < need) {
-        snprintf(why, sizeof why, "is full (%llu KiB free; %u copies of the library take %llu KiB)",
+        snprintf(why, sizeof why,
+                 "has too little room (%llu KiB free; %u copies of the library take %llu KiB)",
                  (unsigned long long)fs.f_bavail * fs.f_frsize / 1024, copies,
                  (need + 1023) / 1024);
         return why;

@@ -138,28 +138,39 @@ size_t hot__elf_mapped_extents(const unsigned char *image, size_t size, unsigned
     size_t count = 0;
     if (!program_headers(image, size, &eh))
         return 0;
-    /* gcc and clang's linkers write loadable segments in file order, which
-     * the ELF specification asks of them by address; one out of order is
-     * kept as a range of its own, which only keeps more. */
     for (unsigned i = 0; i < eh.e_phnum; i++) {
         Elf64_Phdr ph;
         memcpy(&ph, image + eh.e_phoff + i * sizeof ph, sizeof ph);
-        if (ph.p_type != PT_LOAD || !within(ph.p_offset, ph.p_filesz, size))
-            continue;
+        if (ph.p_type != PT_LOAD || ph.p_filesz == 0 || !within(ph.p_offset, ph.p_filesz, size))
+            continue; /* none of the file mapped, or not the file's */
         unsigned long long start = ph.p_offset & ~(page - 1);
         unsigned long long end = (ph.p_offset + ph.p_filesz + page - 1) & ~(page - 1);
-        if (count > 0 && count <= max && start >= extents[count - 1].offset &&
-            start <= extents[count - 1].offset + extents[count - 1].length) {
-            struct hot__elf_extent *last = &extents[count - 1];
-            if (end > last->offset + last->length)
-                last->length = end - last->offset;
-            continue;
-        }
         if (count < max)
             extents[count] = (struct hot__elf_extent){start, end - start};
         count++;
     }
-    return count;
+    if (count > max)
+        return count;
+    /* In file order (linkers write them so, but a file need not), then
+     * merged where they touch or overlap. */
+    for (size_t i = 1; i < count; i++)
+        for (size_t j = i; j > 0 && extents[j].offset < extents[j - 1].offset; j--) {
+            struct hot__elf_extent swap = extents[j];
+            extents[j] = extents[j - 1];
+            extents[j - 1] = swap;
+        }
+    size_t merged = 0;
+    for (size_t i = 0; i < count; i++) {
+        struct hot__elf_extent *last = merged ? &extents[merged - 1] : NULL;
+        if (last && extents[i].offset <= last->offset + last->length) {
+            unsigned long long end = extents[i].offset + extents[i].length;
+            if (end > last->offset + last->length)
+                last->length = end - last->offset;
+        } else {
+            extents[merged++] = extents[i];
+        }
+    }
+    return merged;
 }
 
 /* Section i's header, if the table has one and its bytes lie in the file. */

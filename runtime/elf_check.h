@@ -42,8 +42,10 @@ struct hot__elf_extent {
 
 /* The bytes of the checked file image[0..size) that the loader maps: each
  * loadable segment's file bytes, widened to whole pages of page bytes (a
- * power of two), in file order, overlapping ones merged. Writes the first
- * max to extents and returns how many there are. */
+ * power of two). If the file has at most max loadable segments, writes
+ * them to extents in file order, those that touch or overlap merged, and
+ * returns how many that leaves; otherwise returns how many segments it has
+ * (more than max), and extents holds nothing to use. */
 size_t hot__elf_mapped_extents(const unsigned char *image, size_t size, unsigned long long page,
                                struct hot__elf_extent *extents, size_t max);
 

@@ -813,7 +813,11 @@ static void admitted_drop(struct admitted *a)
     free(a->entry_of);
     hot__summary_free(&a->summary);
     hot__persist_places_free(a->places);
-    if (a->copy[0])
+    /* Once opened, a library may stay mapped after it is closed (musl's
+     * dlclose never unmaps): its copy keeps only what is mapped. */
+    if (a->copy[0] && a->mapped_count > 0)
+        hot__os_remove_file_but_mapped(a->copy, a->mapped, a->mapped_count);
+    else if (a->copy[0])
         hot__os_remove_file(a->copy);
     memset(a, 0, sizeof *a);
 }

@@ -113,8 +113,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     elf_each_symbol(data, size, ELF_DYNAMIC, touch_symbol, &sum, err, sizeof err);
     elf_each_symbol(data, size, ELF_STATIC, touch_symbol, &sum, err, sizeof err);
     struct hot__elf_pointers *pointers = hot__elf_pointers_new(data, size);
-    if (pointers && hot__elf_check(data, size, (long long)size, 0, err, sizeof err) == 0)
+    if (pointers && hot__elf_check(data, size, (long long)size, 0, err, sizeof err) == 0) {
         hot__elf_check_dynamic(data, size, pointers, err, sizeof err);
+        /* What a removed copy keeps: in order, apart, within the file. */
+        struct hot__elf_extent kept[4];
+        size_t count = hot__elf_mapped_extents(data, size, 4096, kept, 4);
+        for (size_t i = 0; count <= 4 && i < count; i++)
+            if ((i > 0 && kept[i].offset <= kept[i - 1].offset + kept[i - 1].length) ||
+                kept[i].offset % 4096 != 0 || kept[i].length == 0 || kept[i].offset > size)
+                abort();
+    }
     hot__elf_each_need(data, size, HOT_ELF_SYMBOL, touch_name, &sum);
     hot__elf_each_need(data, size, HOT_ELF_LIBRARY, touch_name, &sum);
     struct hot__table_file table;
