@@ -57,6 +57,6 @@ __asm__(".text\n"
         "    movdqa 144(%rsp), %xmm5\n"
         "    leaq 0(%rbp), %rsp\n"
         "    popq %rbp\n"
-        "    jmpq *%r11\n"
+        "    rex64 jmpq *%r11\n" /* with REX.W, as the unwinder knows an epilogue's tail jump */
         ".seh_endproc\n");
 // clang-format on

@@ -27,16 +27,19 @@ here=$source/tests/windows
 "$tool" gen --program harness --target x86_64-coff --stubs "$work/stubs.c" \
     --table "$work/table.c" --unit "$here/hot.c" "$work/hot.unit.c" ||
     fail "vais-hot gen --target x86_64-coff"
-# The stubs as a build compiles them (C99, strict warnings), and the entry
-# as the runtime is.
+# The stubs as a Debug build may compile them (C99, strict warnings, every
+# function instrumented and protected), and the entry as the runtime is;
+# linked statically, so that Wine needs no DLL of mingw-w64's (libssp).
 x86_64-w64-mingw32-gcc -std=c99 -pedantic -Wall -Wextra -Werror -O2 -I"$source/include" \
+    -finstrument-functions -fstack-protector-all \
     -DVAIS_HOT_LIBRARY='"harness_hot.dll"' -DVAIS_HOT_SOURCES='"hot.c"' \
     -DVAIS_HOT_UNITS='"hot.unit.c"' -DVAIS_HOT_REBUILD='"build"' \
     -c "$work/stubs.c" -o "$work/stubs.o" || fail "the stubs do not compile"
 x86_64-w64-mingw32-gcc -std=c11 -Wall -Wextra -Werror -O2 -I"$source/include" -I"$source/runtime" \
     -c "$source/runtime/lazy_x86_64-coff.c" -o "$work/lazy.o" || fail "the lazy entry does not compile"
-x86_64-w64-mingw32-gcc -std=c11 -Wall -Wextra -Werror -O2 -I"$source/include" \
-    "$here/harness.c" "$work/stubs.o" "$work/lazy.o" -o "$work/harness.exe" ||
+x86_64-w64-mingw32-gcc -std=c11 -Wall -Wextra -Werror -O2 -fno-builtin -I"$source/include" \
+    -fstack-protector-all -static "$here/harness.c" "$work/stubs.o" "$work/lazy.o" \
+    -o "$work/harness.exe" ||
     fail "the harness does not link"
 mkdir "$work/home"
 output=$(env -u DISPLAY -u WAYLAND_DISPLAY HOME="$work/home" WINEPREFIX="$work/wine" \
