@@ -37,6 +37,7 @@
 #                    (tests/cmake/existing): what the target has reaches the
 #                    hot code, it reloads, installs, and is plain in Release
 set -euo pipefail
+source "$(dirname "$0")/../wine.sh"
 case_name=$1
 vais_hot_dir=$(cd "$2" && pwd)
 work=$(mktemp -d "$3/setups.XXXXXX")
@@ -46,10 +47,7 @@ cleanup() {
         kill -KILL "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
     fi
-    if [[ -d $work/wine ]]; then # the Wine server this run's prefix started
-        WINEPREFIX=$work/wine wineserver -k 2>/dev/null || true
-        WINEPREFIX=$work/wine wineserver -w 2>/dev/null || true
-    fi
+    wine_stop "$work"
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -224,13 +222,7 @@ windows_mingw)
     pe=$(od -An -tu4 -j60 -N4 "$exe" | tr -d ' ')
     [[ $(head -c2 "$exe") == MZ && $(od -An -tx1 -j"$pe" -N6 "$exe" | tr -d ' ') == 504500006486 ]] ||
         fail "$exe is not a Windows x64 program"
-    # Wine in a prefix and home of this run's own, without a display (no
-    # dialog may wait for anyone), offering to install nothing (Mono, Gecko)
-    # and writing no menu entries.
-    mkdir "$work/home"
-    output=$(env -u DISPLAY -u WAYLAND_DISPLAY HOME="$work/home" WINEPREFIX="$work/wine" \
-        WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d" \
-        wine "$exe" 2>/dev/null) || fail "$exe under Wine exited with $?"
+    output=$(wine_run "$work" "$exe") || { cat "$work/wine.err"; fail "$exe under Wine exited"; }
     [[ ${output//$'\r'/} == "version=0 value=42" ]] || fail "$exe under Wine said '$output'"
     configure_fails "$work/win_on" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DAPP_HOT=ON ||
         fail "HOT ON configured for Windows"

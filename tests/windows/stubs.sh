@@ -9,11 +9,9 @@
 set -euo pipefail
 tool=$1 source=$(cd "$2" && pwd)
 work=$(mktemp -d "$3/windows.XXXXXX")
+source "$(dirname "$0")/../wine.sh"
 cleanup() {
-    if [[ -d $work/wine ]]; then # the Wine server this run's prefix started
-        WINEPREFIX=$work/wine wineserver -k 2>/dev/null || true
-        WINEPREFIX=$work/wine wineserver -w 2>/dev/null || true
-    fi
+    wine_stop "$work"
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -41,10 +39,7 @@ x86_64-w64-mingw32-gcc -std=c11 -Wall -Wextra -Werror -O2 -fno-builtin -I"$sourc
     -fstack-protector-all -static "$here/harness.c" "$work/stubs.o" "$work/lazy.o" \
     -o "$work/harness.exe" ||
     fail "the harness does not link"
-mkdir "$work/home"
-output=$(env -u DISPLAY -u WAYLAND_DISPLAY HOME="$work/home" WINEPREFIX="$work/wine" \
-    WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d" \
-    wine "$work/harness.exe" 2>"$work/wine.err") ||
+output=$(wine_run "$work" "$work/harness.exe") ||
     { printf '%s\n' "$output"; cat "$work/wine.err"; fail "the harness failed"; }
 output=${output//$'\r'/}
 printf '%s\n' "$output"
