@@ -8,22 +8,8 @@
 #include <stdio.h>
 #include <time.h>
 #include <vais/hot.h>
-#ifdef _WIN32
-#include <windows.h>
-#endif
 
 static struct world world;
-
-/* Waits ms milliseconds: nanosleep is POSIX's, Sleep Windows's. */
-static void wait_ms(long ms)
-{
-#ifdef _WIN32
-    Sleep((unsigned long)ms);
-#else
-    struct timespec pause = {ms / 1000, ms % 1000 * 1000000L};
-    nanosleep(&pause, NULL);
-#endif
-}
 
 static void reloaded(long version)
 {
@@ -37,7 +23,8 @@ static long tick(void)
     render(&world, line, sizeof line);
     printf("%s\n", line);
     fflush(stdout);
-    wait_ms(33);
+    struct timespec frame = {0, 33333333};
+    nanosleep(&frame, NULL);
     return world.frame >= 600;
 }
 
