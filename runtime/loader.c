@@ -992,11 +992,11 @@ static long publish_admitted_locked(struct admitted *a, const char *stamp_text)
     a->summary.layouts = NULL; /* the version's now, as are its copy and code */
     a->copy[0] = '\0';
     admitted_drop(a);
-    bound_copies_locked();
     const struct version *was = published_locked();
     if (L.before_reload && was)
         L.before_reload(was->number);
     publish_locked(L.version_count - 1, was);
+    bound_copies_locked(); /* cleaning up, once the new code runs */
     return 1;
 }
 
