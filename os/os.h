@@ -157,6 +157,10 @@ void hot__os_remove_file_but_mapped(const char *path, const struct hot__os_exten
  * itself; 0 if it would load one and leave its pointers unrelocated. */
 int hot__os_loader_applies_packed_relocations(void);
 
+/* The format of the shared libraries this system's loader loads, as
+ * hot__image_format names it ("ELF"). */
+const char *hot__os_library_format(void);
+
 /* Opens a shared library with every symbol bound now, its symbols private.
  * Returns a handle, or NULL with the loader's text in err. */
 void *hot__os_library_open(const char *path, char *err, size_t errlen);

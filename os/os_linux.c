@@ -500,6 +500,11 @@ int hot__os_loader_applies_packed_relocations(void)
 #endif
 }
 
+const char *hot__os_library_format(void)
+{
+    return "ELF";
+}
+
 void *hot__os_library_open(const char *path, char *err, size_t errlen)
 {
     void *handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);

@@ -14,7 +14,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "core_info.h"
 
-#include "elf_check.h"
+#include "image.h"
 #include "os.h"
 #include "runtime.h"
 #include "summary.h"
@@ -81,7 +81,7 @@ static void read_now(struct hot__core_info *info, const char *label)
         snprintf(info->why, sizeof info->why, "layouts not checked: %s", err);
         return;
     }
-    size_t id_length = hot__elf_build_id(image, size, &id);
+    size_t id_length = hot__image_build_id(image, size, &id);
     if (read_summary(info, id, id_length) == 0 || info->no_memory) {
         hot__os_unmap_file(image, size);
         return;

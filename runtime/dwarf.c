@@ -1,13 +1,13 @@
 /* runtime/dwarf.c
- * hot__dwarf_read: finds the debug sections of an ELF64 little-endian file,
+ * hot__dwarf_read: finds the debug sections of a file (through image.h),
  * then walks every unit of .debug_info with its abbreviation table, keeping
  * the entries dwarf.h describes. Every read goes through a cursor that
  * stops at its end and marks itself bad, so no input can make it read out
  * of bounds; a bad cursor fails the whole read. */
 #include "dwarf.h"
 
-#include "elf_numbers.h"
 #include "grow.h"
+#include "image.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -139,65 +139,37 @@ static const char *string_at(const struct section *s, uint64_t offset)
     return (const char *)s->data + offset;
 }
 
-/* ---- ELF ---------------------------------------------------------------- */
+/* ---- sections ----------------------------------------------------------- */
 
 static int find_sections(const unsigned char *image, size_t size, struct sections *out, char *err,
                          size_t errlen)
 {
-    Elf64_Ehdr eh;
+    static const struct {
+        const char *name;
+        size_t slot; /* offsetof its struct section in struct sections */
+    } wanted[] = {
+        {".debug_info", offsetof(struct sections, info)},
+        {".debug_abbrev", offsetof(struct sections, abbrev)},
+        {".debug_str", offsetof(struct sections, str)},
+        {".debug_line_str", offsetof(struct sections, line_str)},
+        {".debug_str_offsets", offsetof(struct sections, str_offsets)},
+        {".debug_addr", offsetof(struct sections, addr)},
+        {".debug_line", offsetof(struct sections, line)},
+    };
     memset(out, 0, sizeof *out);
-    if (size < sizeof eh || memcmp(image, ELFMAG, SELFMAG) != 0 || image[EI_CLASS] != ELFCLASS64 ||
-        image[EI_DATA] != ELFDATA2LSB) {
-        snprintf(err, errlen, "is not an ELF64 little-endian file");
-        return -1;
-    }
-    memcpy(&eh, image, sizeof eh);
-    if (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shoff > size ||
-        (size - eh.e_shoff) / sizeof(Elf64_Shdr) < eh.e_shnum || eh.e_shstrndx >= eh.e_shnum) {
-        snprintf(err, errlen, "has a section header table this runtime cannot read");
-        return -1;
-    }
-    Elf64_Shdr names;
-    memcpy(&names, image + eh.e_shoff + eh.e_shstrndx * sizeof names, sizeof names);
-    if (names.sh_offset > size || names.sh_size > size - names.sh_offset) {
-        snprintf(err, errlen, "has a corrupt section name table");
-        return -1;
-    }
-    struct section name_table = {image + names.sh_offset, names.sh_size};
-    for (unsigned i = 0; i < eh.e_shnum; i++) {
-        Elf64_Shdr sh;
-        memcpy(&sh, image + eh.e_shoff + i * sizeof sh, sizeof sh);
-        const char *name = string_at(&name_table, sh.sh_name);
-        struct section *slot = NULL;
-        if (!name || strncmp(name, ".debug_", 7) != 0)
-            continue;
-        if (strcmp(name, ".debug_info") == 0)
-            slot = &out->info;
-        else if (strcmp(name, ".debug_abbrev") == 0)
-            slot = &out->abbrev;
-        else if (strcmp(name, ".debug_str") == 0)
-            slot = &out->str;
-        else if (strcmp(name, ".debug_line_str") == 0)
-            slot = &out->line_str;
-        else if (strcmp(name, ".debug_str_offsets") == 0)
-            slot = &out->str_offsets;
-        else if (strcmp(name, ".debug_addr") == 0)
-            slot = &out->addr;
-        else if (strcmp(name, ".debug_line") == 0)
-            slot = &out->line;
-        if (!slot)
-            continue;
-        if (sh.sh_type == SHT_NOBITS)
-            continue;
-        if (sh.sh_offset > size || sh.sh_size > size - sh.sh_offset) {
-            snprintf(err, errlen, "has a corrupt %s section", name);
+    for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; i++) {
+        struct section *slot = (struct section *)((char *)out + wanted[i].slot);
+        int found = hot__image_section(image, size, wanted[i].name, &slot->data, &slot->size);
+        if (found == HOT_IMAGE_SECTION_CORRUPT) {
+            snprintf(err, errlen, "has a corrupt section table or %s section", wanted[i].name);
             return -1;
         }
-        if (sh.sh_flags & SHF_COMPRESSED) {
+        if (found == HOT_IMAGE_SECTION_COMPRESSED) {
             snprintf(err, errlen, "has compressed debug information, which is not read");
             return 1;
         }
-        *slot = (struct section){image + sh.sh_offset, sh.sh_size};
+        if (found != 1)
+            *slot = (struct section){NULL, 0};
     }
     if (!out->info.size || !out->abbrev.size) {
         snprintf(err, errlen, "has no debug information");

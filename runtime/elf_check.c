@@ -132,7 +132,7 @@ int hot__elf_in_code(const unsigned char *image, size_t size, unsigned long long
 }
 
 size_t hot__elf_mapped_extents(const unsigned char *image, size_t size, unsigned long long page,
-                               struct hot__elf_extent *extents, size_t max)
+                               struct hot__image_extent *extents, size_t max)
 {
     Elf64_Ehdr eh;
     size_t count = 0;
@@ -146,31 +146,10 @@ size_t hot__elf_mapped_extents(const unsigned char *image, size_t size, unsigned
         unsigned long long start = ph.p_offset & ~(page - 1);
         unsigned long long end = (ph.p_offset + ph.p_filesz + page - 1) & ~(page - 1);
         if (count < max)
-            extents[count] = (struct hot__elf_extent){start, end - start};
+            extents[count] = (struct hot__image_extent){start, end - start};
         count++;
     }
-    if (count > max)
-        return count;
-    /* In file order (linkers write them so, but a file need not), then
-     * merged where they touch or overlap. */
-    for (size_t i = 1; i < count; i++)
-        for (size_t j = i; j > 0 && extents[j].offset < extents[j - 1].offset; j--) {
-            struct hot__elf_extent swap = extents[j];
-            extents[j] = extents[j - 1];
-            extents[j - 1] = swap;
-        }
-    size_t merged = 0;
-    for (size_t i = 0; i < count; i++) {
-        struct hot__elf_extent *last = merged ? &extents[merged - 1] : NULL;
-        if (last && extents[i].offset <= last->offset + last->length) {
-            unsigned long long end = extents[i].offset + extents[i].length;
-            if (end > last->offset + last->length)
-                last->length = end - last->offset;
-        } else {
-            extents[merged++] = extents[i];
-        }
-    }
-    return merged;
+    return count > max ? count : hot__image_extents_merge(extents, count);
 }
 
 /* Section i's header, if the table has one and its bytes lie in the file. */
@@ -187,7 +166,7 @@ static int section(const unsigned char *image, size_t size, const Elf64_Ehdr *eh
 }
 
 size_t hot__elf_functions(const unsigned char *image, size_t size,
-                          struct hot__elf_function *functions, size_t max)
+                          struct hot__image_function *functions, size_t max)
 {
     Elf64_Ehdr eh;
     size_t found = 0;
@@ -207,9 +186,10 @@ size_t hot__elf_functions(const unsigned char *image, size_t size,
             if (ELF64_ST_TYPE(sym.st_info) != STT_FUNC || sym.st_shndx == SHN_UNDEF ||
                 sym.st_name >= strtab.sh_size)
                 continue;
-            if (found < max)
-                functions[found] = (struct hot__elf_function){
-                    sym.st_value, (const char *)image + strtab.sh_offset + sym.st_name};
+            if (found < max) {
+                const char *name = (const char *)image + strtab.sh_offset + sym.st_name;
+                functions[found] = (struct hot__image_function){sym.st_value, name, strlen(name)};
+            }
             found++;
         }
     }
@@ -265,4 +245,39 @@ size_t hot__elf_build_id(const unsigned char *image, size_t size, const unsigned
         }
     }
     return 0;
+}
+
+int hot__elf_section(const unsigned char *image, size_t size, const char *name,
+                     const unsigned char **bytes, size_t *length)
+{
+    Elf64_Ehdr eh;
+    if (size < sizeof eh || memcmp(image, ELFMAG, SELFMAG) != 0 || image[EI_CLASS] != ELFCLASS64 ||
+        image[EI_DATA] != ELFDATA2LSB)
+        return HOT_IMAGE_SECTION_CORRUPT;
+    memcpy(&eh, image, sizeof eh);
+    if (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shoff > size ||
+        (size - eh.e_shoff) / sizeof(Elf64_Shdr) < eh.e_shnum || eh.e_shstrndx >= eh.e_shnum)
+        return HOT_IMAGE_SECTION_CORRUPT;
+    Elf64_Shdr names;
+    memcpy(&names, image + eh.e_shoff + eh.e_shstrndx * sizeof names, sizeof names);
+    if (!within(names.sh_offset, names.sh_size, size))
+        return HOT_IMAGE_SECTION_CORRUPT;
+    for (unsigned i = 0; i < eh.e_shnum; i++) {
+        Elf64_Shdr sh;
+        memcpy(&sh, image + eh.e_shoff + i * sizeof sh, sizeof sh);
+        const char *own = (const char *)image + names.sh_offset + sh.sh_name;
+        if (sh.sh_name >= names.sh_size || !memchr(own, '\0', names.sh_size - sh.sh_name) ||
+            strcmp(own, name) != 0)
+            continue;
+        if (sh.sh_type == SHT_NOBITS)
+            return HOT_IMAGE_SECTION_NONE;
+        if (!within(sh.sh_offset, sh.sh_size, size))
+            return HOT_IMAGE_SECTION_CORRUPT;
+        if (sh.sh_flags & SHF_COMPRESSED)
+            return HOT_IMAGE_SECTION_COMPRESSED;
+        *bytes = image + sh.sh_offset;
+        *length = sh.sh_size;
+        return 1;
+    }
+    return HOT_IMAGE_SECTION_NONE;
 }

@@ -1,9 +1,12 @@
 /* runtime/elf_check.h
- * Checks a library file before the dynamic loader sees it: the loader maps
- * what the headers say, so a truncated or foreign file must be refused here,
- * where it costs a message instead of a SIGBUS. */
+ * The ELF readers behind image.h (which callers use): checks a library
+ * file before the dynamic loader sees it (the loader maps what the headers
+ * say, so a truncated or foreign file must be refused here, where it costs
+ * a message instead of a SIGBUS), and what its file says. */
 #ifndef VAIS_HOT_ELF_CHECK_H
 #define VAIS_HOT_ELF_CHECK_H
+
+#include "image.h"
 
 #include <stddef.h>
 
@@ -35,11 +38,6 @@ int hot__elf_check_dynamic(const unsigned char *image, size_t size,
 int hot__elf_in_code(const unsigned char *image, size_t size, unsigned long long address,
                      unsigned long long before, unsigned long long after);
 
-/* A range of a file's bytes. */
-struct hot__elf_extent {
-    unsigned long long offset, length;
-};
-
 /* The bytes of the checked file image[0..size) that the loader maps: each
  * loadable segment's file bytes, widened to whole pages of page bytes (a
  * power of two). If the file has at most max loadable segments, writes
@@ -47,31 +45,18 @@ struct hot__elf_extent {
  * returns how many that leaves; otherwise returns how many segments it has
  * (more than max), and extents holds nothing to use. */
 size_t hot__elf_mapped_extents(const unsigned char *image, size_t size, unsigned long long page,
-                               struct hot__elf_extent *extents, size_t max);
-
-/* A function symbol of a file's symbol table. */
-struct hot__elf_function {
-    unsigned long long address; /* as linked */
-    const char *name;           /* in the image */
-};
+                               struct hot__image_extent *extents, size_t max);
 
 /* Finds the function symbols of the checked file image[0..size)'s symbol
  * table (.symtab, static functions included; a stripped file has none).
  * Writes the first max of them to functions and returns how many there are. */
 size_t hot__elf_functions(const unsigned char *image, size_t size,
-                          struct hot__elf_function *functions, size_t max);
+                          struct hot__image_function *functions, size_t max);
 
 /* The build ID the linker wrote into the ELF file image[0..size) (any
  * kind: a program or a library; --build-id), a digest of what it linked:
  * sets *id to it in the image and returns its length, or 0 if it has none. */
 size_t hot__elf_build_id(const unsigned char *image, size_t size, const unsigned char **id);
-
-/* A place the dynamic loader fills with a symbol's address (plus addend). */
-struct hot__elf_slot {
-    unsigned long long place; /* its address as linked */
-    long long addend;
-    int read_only; /* the loader makes it read-only once relocated (RELRO) */
-};
 
 /* Finds, in the checked file image[0..size), the places the dynamic loader
  * fills with the address of the dynamic symbol called symbol: GOT entries
@@ -79,7 +64,7 @@ struct hot__elf_slot {
  * returns how many there are; places outside the file's writable segments
  * (a corrupt file) are not counted. */
 size_t hot__elf_symbol_slots(const unsigned char *image, size_t size, const char *symbol,
-                             struct hot__elf_slot *slots, size_t max);
+                             struct hot__image_slot *slots, size_t max);
 
 /* The bytes of the checked file image[0..size) that the loader maps at
  * [address, address + length) (addresses as linked), all from one segment's
@@ -116,17 +101,16 @@ int hot__elf_pointers_packed(const struct hot__elf_pointers *pointers);
 int hot__elf_pointer_at(const struct hot__elf_pointers *pointers, unsigned long long address,
                         unsigned long long *value);
 
-/* What a library needs from the process it is loaded into. */
-enum hot__elf_need {
-    HOT_ELF_SYMBOL,  /* a symbol it uses and does not define: undefined, not weak */
-    HOT_ELF_LIBRARY, /* a library it names in DT_NEEDED */
-};
-
 /* Calls visit(ctx, name) for each need of kind of the checked file
  * image[0..size), read as the loader reads them (through the dynamic
  * segment), names in the image; a name without its NUL in the string
  * table is skipped. Returns how many were visited. */
-size_t hot__elf_each_need(const unsigned char *image, size_t size, enum hot__elf_need kind,
+size_t hot__elf_each_need(const unsigned char *image, size_t size, enum hot__image_need kind,
                           void (*visit)(void *ctx, const char *name), void *ctx);
+
+/* hot__image_section for an ELF64 little-endian file, by its section
+ * headers. */
+int hot__elf_section(const unsigned char *image, size_t size, const char *name,
+                     const unsigned char **bytes, size_t *length);
 
 #endif

@@ -621,7 +621,7 @@ static int start_functions(struct view *v, const unsigned char *image, size_t si
     size_t count = calls->count ? hot__elf_functions(image, size, NULL, 0) : 0;
     if (count == 0)
         return 0;
-    struct hot__elf_function *functions = malloc(count * sizeof *functions);
+    struct hot__image_function *functions = malloc(count * sizeof *functions);
     unsigned char *started = calloc(calls->count, 1);
     if (!functions || !started) {
         free(functions);
@@ -748,7 +748,7 @@ static const char *symbol_at(const struct view *v, const struct dynamic *d, unsi
                                          : NULL;
 }
 
-size_t hot__elf_each_need(const unsigned char *image, size_t size, enum hot__elf_need kind,
+size_t hot__elf_each_need(const unsigned char *image, size_t size, enum hot__image_need kind,
                           void (*visit)(void *ctx, const char *name), void *ctx)
 {
     struct view v;
@@ -759,9 +759,9 @@ size_t hot__elf_each_need(const unsigned char *image, size_t size, enum hot__elf
     if (open_view(image, size, &v, &d, &symbols, err, sizeof err) != 0)
         return 0;
     const char *strings = (const char *)at(&v, d.strtab, d.strsz);
-    for (size_t i = 0; kind == HOT_ELF_LIBRARY && i < d.needed_count; i++, visited++)
+    for (size_t i = 0; kind == HOT_IMAGE_LIBRARY && i < d.needed_count; i++, visited++)
         visit(ctx, strings + d.needed[i]); /* read_dynamic checked it */
-    for (unsigned long long i = 1; kind == HOT_ELF_SYMBOL && i < symbols; i++) {
+    for (unsigned long long i = 1; kind == HOT_IMAGE_SYMBOL && i < symbols; i++) {
         Elf64_Sym sym;
         const char *name = symbol_at(&v, &d, i, &sym);
         if (name && *name && sym.st_shndx == SHN_UNDEF && ELF64_ST_BIND(sym.st_info) != STB_WEAK) {
@@ -1028,7 +1028,7 @@ struct slot_search {
     const struct view *v;
     const struct dynamic *d;
     const char *symbol;
-    struct hot__elf_slot *slots;
+    struct hot__image_slot *slots;
     size_t max, found;
 };
 
@@ -1046,12 +1046,12 @@ static void add_slot(void *ctx, const Elf64_Rela *r, const Elf64_Sym *sym)
     int read_only = r->r_offset >= s->v->relro && r->r_offset - s->v->relro < s->v->relro_size;
     if (s->found < s->max)
         s->slots[s->found] =
-            (struct hot__elf_slot){r->r_offset, type == pointer ? r->r_addend : 0, read_only};
+            (struct hot__image_slot){r->r_offset, type == pointer ? r->r_addend : 0, read_only};
     s->found++;
 }
 
 size_t hot__elf_symbol_slots(const unsigned char *image, size_t size, const char *symbol,
-                             struct hot__elf_slot *slots, size_t max)
+                             struct hot__image_slot *slots, size_t max)
 {
     struct view v;
     struct dynamic d;

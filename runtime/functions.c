@@ -5,7 +5,7 @@
  * offsets and turned into pointers once it stops growing. */
 #include "functions.h"
 
-#include "elf_check.h"
+#include "image.h"
 #include "grow.h"
 
 #include <stdio.h>
@@ -278,20 +278,20 @@ static long settle(const struct pending *pending, size_t count, int declared, co
 
 static int by_address(const void *a, const void *b)
 {
-    const struct hot__elf_function *x = a, *y = b;
+    const struct hot__image_function *x = a, *y = b;
     return x->address < y->address ? -1 : x->address > y->address;
 }
 
 /* The file's function symbols, sorted by address, in *symbols (owned by the
  * caller); -1 when memory ran out. */
 static long read_symbols(const unsigned char *image, size_t size,
-                         struct hot__elf_function **symbols)
+                         struct hot__image_function **symbols)
 {
-    size_t count = hot__elf_functions(image, size, NULL, 0);
+    size_t count = hot__image_functions(image, size, NULL, 0);
     *symbols = malloc((count ? count : 1) * sizeof **symbols);
     if (!*symbols)
         return -1;
-    count = hot__elf_functions(image, size, *symbols, count);
+    count = hot__image_functions(image, size, *symbols, count);
     if (count)
         qsort(*symbols, count, sizeof **symbols, by_address);
     return (long)count;
@@ -305,7 +305,7 @@ static long read_symbols(const unsigned char *image, size_t size,
  * function symbol at its entry has that very name. An optimiser's clone or part of it
  * ("name.constprop.0", "name.cold") has another, and identical functions folded into one share an
  * address, so pointers to them can be told apart by nothing: neither is followed. */
-static uint64_t entry_of(const struct hot__elf_function *symbols, size_t count, uint64_t address,
+static uint64_t entry_of(const struct hot__image_function *symbols, size_t count, uint64_t address,
                          const char *name)
 {
     /* The last symbol at or before address. */
@@ -319,9 +319,10 @@ static uint64_t entry_of(const struct hot__elf_function *symbols, size_t count, 
     }
     if (low == 0 || address - symbols[low - 1].address > HOT_FUNCTIONS_LATE)
         return 0;
-    const struct hot__elf_function *at = &symbols[low - 1];
+    const struct hot__image_function *at = &symbols[low - 1];
     int alone = (at == symbols || at[-1].address != at->address);
-    return alone && strcmp(at->name, name) == 0 && at->address != 0 ? at->address : 0;
+    int named = at->name_length == strlen(name) && memcmp(at->name, name, at->name_length) == 0;
+    return alone && named && at->address != 0 ? at->address : 0;
 }
 
 int hot__functions_read(const struct hot__dwarf *dw, const unsigned char *image, size_t size,
@@ -331,7 +332,7 @@ int hot__functions_read(const struct hot__dwarf *dw, const unsigned char *image,
     struct text t = {0};
     struct pending *pending = NULL;
     size_t count = 0, capacity = 0;
-    struct hot__elf_function *symbols;
+    struct hot__image_function *symbols;
     long symbol_count = read_symbols(image, size, &symbols);
     if (symbol_count < 0)
         return -1;
@@ -346,8 +347,8 @@ int hot__functions_read(const struct hot__dwarf *dw, const unsigned char *image,
             (declared ? !(d->flags & HOT_DIE_EXTERNAL)
                       : !(d->flags & HOT_DIE_HAS_ADDRESS) ||
                             !(entry = entry_of(symbols, (size_t)symbol_count, d->address, name)) ||
-                            !hot__elf_in_code(image, size, entry, HOT_FUNCTIONS_BEFORE,
-                                              HOT_FUNCTIONS_AFTER)))
+                            !hot__image_in_code(image, size, entry, HOT_FUNCTIONS_BEFORE,
+                                                HOT_FUNCTIONS_AFTER)))
             continue;
         if (hot__grow(&pending, &capacity, count + 1, sizeof *pending)) {
             t.failed = 1;

@@ -14,7 +14,7 @@
 #include "runtime.h"
 
 #include "core_info.h"
-#include "elf_check.h"
+#include "image.h"
 #include "elf_machine.h"
 #include "grow.h"
 #include "layout.h"
@@ -760,8 +760,8 @@ static void add_name(void *ctx, const char *name)
 static enum hot_status check_needs(const unsigned char *image, size_t size)
 {
     struct names symbols = {0}, libraries = {0};
-    hot__elf_each_need(image, size, HOT_ELF_SYMBOL, add_name, &symbols);
-    hot__elf_each_need(image, size, HOT_ELF_LIBRARY, add_name, &libraries);
+    hot__image_each_need(image, size, HOT_IMAGE_SYMBOL, add_name, &symbols);
+    hot__image_each_need(image, size, HOT_IMAGE_LIBRARY, add_name, &libraries);
     enum hot_status status = HOT_OK;
     if (symbols.failed || libraries.failed)
         status = fail(HOT_E_NO_MEMORY, "out of memory");
@@ -825,7 +825,7 @@ static void admitted_drop(struct admitted *a)
 /* Reads the table of the checked file image[0..size) into *a and checks
  * it against the manifest (validate). Returns HOT_OK or a refusal. */
 static long read_table_locked(const unsigned char *image, size_t size,
-                              const struct hot__elf_pointers *pointers, struct admitted *a)
+                              const struct hot__image_pointers *pointers, struct admitted *a)
 {
     assert(locker.held);
     char err[768];
@@ -846,9 +846,9 @@ static long read_table_locked(const unsigned char *image, size_t size,
  * maps (none, when they are more than MAPPED_EXTENTS). */
 static void note_mapped(const unsigned char *image, size_t size, struct admitted *a)
 {
-    struct hot__elf_extent extents[MAPPED_EXTENTS];
+    struct hot__image_extent extents[MAPPED_EXTENTS];
     size_t count =
-        hot__elf_mapped_extents(image, size, hot__os_page_size(), extents, MAPPED_EXTENTS);
+        hot__image_mapped_extents(image, size, hot__os_page_size(), extents, MAPPED_EXTENTS);
     a->mapped_count = count <= MAPPED_EXTENTS ? count : 0;
     for (size_t i = 0; i < a->mapped_count; i++)
         a->mapped[i] = (struct hot__os_extent){extents[i].offset, extents[i].length};
@@ -870,16 +870,23 @@ static long check_file_locked(const struct stamp *stamp, const unsigned char *im
                     "'%s' is not the file its stamp vouches for: its bytes changed since it "
                     "was built (damaged on disk, or by a tool); build '%s_hot' again",
                     L.library, L.manifest->program);
-    struct hot__elf_pointers *pointers = NULL; /* what its relocations make */
-    int bad = hot__elf_check(image, size, file_size, hot__elf_host_machine(), err, sizeof err) != 0;
-    if (!bad && !(pointers = hot__elf_pointers_new(image, size)))
+    struct hot__image_pointers *pointers = NULL; /* what its relocations make */
+    int bad =
+        hot__image_check(image, size, file_size, hot__elf_host_machine(), err, sizeof err) != 0;
+    const char *format = hot__image_format(image, size), *loads = hot__os_library_format();
+    if (!bad && strcmp(format, loads) != 0)
+        return fail(HOT_E_BAD_FILE,
+                    "'%s' is a %s library, and this system loads %s ones; build '%s_hot' again "
+                    "for this system",
+                    L.library, format, loads, L.manifest->program);
+    if (!bad && !(pointers = hot__image_pointers_new(image, size)))
         return fail(HOT_E_NO_MEMORY, "out of memory");
-    int checked = bad ? -1 : hot__elf_check_dynamic(image, size, pointers, err, sizeof err);
+    int checked = bad ? -1 : hot__image_check_loader(image, size, pointers, err, sizeof err);
     long status =
         checked == -2  ? fail(HOT_E_NO_MEMORY, "'%s' %s", L.library, err)
         : checked != 0 ? fail(HOT_E_BAD_FILE, "'%s' %s; build '%s_hot' again", L.library, err,
                               L.manifest->program)
-        : hot__elf_pointers_packed(pointers) && !hot__os_loader_applies_packed_relocations()
+        : hot__image_pointers_packed(pointers) && !hot__os_loader_applies_packed_relocations()
             ? fail(HOT_E_BAD_FILE,
                    "'%s' packs its relative relocations (DT_RELR), which this C library's "
                    "loader leaves unapplied; link '%s_hot' without -z pack-relative-relocs",
@@ -891,7 +898,7 @@ static long check_file_locked(const struct stamp *stamp, const unsigned char *im
         status = check_build_locked(stamp, image, size, &a->table.table, &a->summary, &a->places);
     if (status == HOT_OK)
         note_mapped(image, size, a);
-    hot__elf_pointers_free(pointers);
+    hot__image_pointers_free(pointers);
     return status;
 }
 

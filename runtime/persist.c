@@ -6,7 +6,7 @@
 #define _POSIX_C_SOURCE 200809L /* strdup */
 #include "persist.h"
 
-#include "elf_check.h"
+#include "image.h"
 #include "grow.h"
 #include "log.h"
 #include "os.h"
@@ -20,7 +20,7 @@
 #define STORAGE_ALIGN 64 /* a cache line; more where the variable's address says so */
 
 struct places {
-    struct hot__elf_slot *slots;
+    struct hot__image_slot *slots;
     size_t count;
 };
 
@@ -40,13 +40,13 @@ static struct {
 static int find_symbol(const unsigned char *image, size_t size, const char *symbol,
                        struct places *p)
 {
-    size_t count = hot__elf_symbol_slots(image, size, symbol, NULL, 0);
+    size_t count = hot__image_symbol_slots(image, size, symbol, NULL, 0);
     if (!count)
         return 0;
     p->slots = malloc(count * sizeof *p->slots);
     if (!p->slots)
         return -1;
-    p->count = hot__elf_symbol_slots(image, size, symbol, p->slots, count);
+    p->count = hot__image_symbol_slots(image, size, symbol, p->slots, count);
     return 0;
 }
 
@@ -136,7 +136,7 @@ static void *new_storage(const void *own, uint64_t size)
 static int point(const struct places *p, uintptr_t bias, void *storage, char *err, size_t errlen)
 {
     for (size_t k = 0; k < p->count; k++) {
-        const struct hot__elf_slot *slot = &p->slots[k];
+        const struct hot__image_slot *slot = &p->slots[k];
         void **at = (void **)(bias + (uintptr_t)slot->place);
         void *value = (char *)storage + slot->addend;
         if (slot->read_only && hot__os_data_writable(at, sizeof *at, 1, err, errlen) != 0)

@@ -19,7 +19,7 @@
 #include "summary.h"
 
 #include "dwarf.h"
-#include "elf_check.h"
+#include "image.h"
 #include "grow.h"
 #include "layout_graph.h"
 
@@ -581,8 +581,8 @@ int hot__summary_fits(const struct hot__summary *summary, const unsigned char *i
 {
     const struct hot__functions *f = &summary->functions;
     for (size_t i = 0; i < f->count; i++) {
-        if (!hot__elf_in_code(image, size, f->list[i].address, HOT_FUNCTIONS_BEFORE,
-                              HOT_FUNCTIONS_AFTER))
+        if (!hot__image_in_code(image, size, f->list[i].address, HOT_FUNCTIONS_BEFORE,
+                                HOT_FUNCTIONS_AFTER))
             return 0;
     }
     return 1;

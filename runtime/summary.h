@@ -50,7 +50,7 @@ int hot__summary_decode(const unsigned char *bytes, size_t size, struct hot__sum
 
 /* A core's summary is kept beside it ("<program>.summary", written by
  * `vais-hot summarize` after each link of the core) and belongs to the
- * build whose build ID it names (hot__elf_build_id): a relinked core has
+ * build whose build ID it names (hot__image_build_id): a relinked core has
  * another. */
 #define HOT_SUMMARY_MAX_BUILD_ID 64
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elf_check.h"
+#include "image.h"
 
 /* A table has at most this many functions or variables; a corrupt count
  * must not make us allocate gigabytes. */
@@ -19,14 +19,14 @@
 struct reading {
     const unsigned char *image;
     size_t size;
-    const struct hot__elf_pointers *pointers;
+    const struct hot__image_pointers *pointers;
     const char *problem; /* the first thing found wrong, or NULL */
 };
 
 /* Reads the size-byte field at address into out. */
 static void read_field(struct reading *r, unsigned long long address, void *out, size_t size)
 {
-    const unsigned char *bytes = hot__elf_at(r->image, r->size, address, size);
+    const unsigned char *bytes = hot__image_at(r->image, r->size, address, size);
     if (bytes)
         memcpy(out, bytes, size);
     else if (!r->problem)
@@ -37,7 +37,7 @@ static void read_field(struct reading *r, unsigned long long address, void *out,
 static unsigned long long read_pointer(struct reading *r, unsigned long long address)
 {
     unsigned long long value = 0;
-    if (hot__elf_pointer_at(r->pointers, address, &value) != 0 && !r->problem)
+    if (hot__image_pointer_at(r->pointers, address, &value) != 0 && !r->problem)
         r->problem = "a pointer that cannot be read before loading";
     return value;
 }
@@ -48,7 +48,7 @@ static const char *read_string(struct reading *r, unsigned long long address,
                                unsigned long long *where)
 {
     unsigned long long at = *where = read_pointer(r, address);
-    const char *text = at ? hot__elf_string_at(r->image, r->size, at) : NULL;
+    const char *text = at ? hot__image_string_at(r->image, r->size, at) : NULL;
     if (!text && !r->problem)
         r->problem = "a name outside the file";
     return text ? text : "";
@@ -65,8 +65,8 @@ static void read_function(struct reading *r, unsigned long long address,
      * the checks need only to know there is one. */
     unsigned long long code = 1;
     unsigned long long place = address + offsetof(struct hot_abi_function, code);
-    if (hot__elf_pointer_at(r->pointers, place, &code) != 0 &&
-        !hot__elf_at(r->image, r->size, place, sizeof code))
+    if (hot__image_pointer_at(r->pointers, place, &code) != 0 &&
+        !hot__image_at(r->image, r->size, place, sizeof code))
         r->problem = r->problem ? r->problem : "a field outside the file";
     out->code = (hot_abi_code)(uintptr_t)code;
 }
@@ -80,16 +80,16 @@ static void read_variable(struct reading *r, unsigned long long address,
     read_field(r, address + offsetof(struct hot_abi_variable, size), &out->size, sizeof out->size);
     /* Interposable, so told only once loaded; the checks need only names. */
     unsigned long long at = 0;
-    hot__elf_pointer_at(r->pointers, address + offsetof(struct hot_abi_variable, address), &at);
+    hot__image_pointer_at(r->pointers, address + offsetof(struct hot_abi_variable, address), &at);
     out->address = (void *)(uintptr_t)at;
 }
 
 int hot__table_file_read(const unsigned char *image, size_t size,
-                         const struct hot__elf_pointers *pointers, struct hot__table_file *out,
+                         const struct hot__image_pointers *pointers, struct hot__table_file *out,
                          char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    unsigned long long at = hot__elf_symbol_address(image, size, HOT_ABI_TABLE_SYMBOL);
+    unsigned long long at = hot__image_symbol_address(image, size, HOT_ABI_TABLE_SYMBOL);
     if (!at) {
         snprintf(err, errlen, "is not a vais-hot library (no '%s')", HOT_ABI_TABLE_SYMBOL);
         return -1;

@@ -12,7 +12,7 @@
 
 #include <vais/hot_abi.h>
 
-struct hot__elf_pointers;
+struct hot__image_pointers;
 
 /* The table as the loader would leave it, addresses as linked: its strings
  * point into the image, and each function's code and each variable's
@@ -32,12 +32,12 @@ struct hot__table_file {
 };
 
 /* Reads the table of the checked file image[0..size) into *out, its
- * pointers through pointers (the file's hot__elf_pointers_new). Returns 0;
+ * pointers through pointers (the file's hot__image_pointers_new). Returns 0;
  * -1 if the file has none (it is no vais-hot library), -2 if it is
  * corrupt, or -3 when memory ran out, with why in err, phrased to follow
  * the file's name ("is not a vais-hot library ..."); *out is then empty. */
 int hot__table_file_read(const unsigned char *image, size_t size,
-                         const struct hot__elf_pointers *pointers, struct hot__table_file *out,
+                         const struct hot__image_pointers *pointers, struct hot__table_file *out,
                          char *err, size_t errlen);
 
 /* Is live, the table of the library as loaded at bias, where the file put

@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "description.h"
 #include "elf_symbols.h"
+#include "pe_image.h"
 #include "exports.h"
 #include "link.h"
 #include "emit.h"
@@ -831,7 +832,9 @@ static const char *unfinished(const char *library, const struct hot__file_id *id
         *unreadable = 1;
         return "cannot be read";
     }
-    const char *missing = elf_incomplete(bytes, size);
+    const char *missing = size >= 2 && bytes[0] == 'M' && bytes[1] == 'Z'
+                              ? hot__pe_incomplete(bytes, size)
+                              : elf_incomplete(bytes, size);
     *content = missing ? 0 : hot_abi_content_hash(bytes, size);
     if (!missing && summarize_library(bytes, size, summary) != 0) {
         say_error("%s", gen_status_text(GEN_NO_MEMORY));

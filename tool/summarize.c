@@ -4,7 +4,7 @@
  * A core's: its build ID, then the summary of every type it names. */
 #include "summarize.h"
 
-#include "elf_check.h"
+#include "image.h"
 #include "summary.h"
 #include "table_file.h"
 
@@ -13,18 +13,18 @@
 int summarize_library(const unsigned char *bytes, size_t size, struct buf *out)
 {
     char err[512];
-    struct hot__elf_pointers *pointers = NULL;
+    struct hot__image_pointers *pointers = NULL;
     struct hot__table_file table = {0};
     struct hot__summary summary = {0};
     unsigned char *encoded = NULL;
     size_t encoded_size = 0;
     int failed = 0;
-    if (hot__elf_check(bytes, size, (long long)size, 0, err, sizeof err) != 0)
+    if (hot__image_check(bytes, size, (long long)size, 0, err, sizeof err) != 0)
         return 0;
-    pointers = hot__elf_pointers_new(bytes, size);
+    pointers = hot__image_pointers_new(bytes, size);
     if (!pointers)
         return -1;
-    int checked = hot__elf_check_dynamic(bytes, size, pointers, err, sizeof err);
+    int checked = hot__image_check_loader(bytes, size, pointers, err, sizeof err);
     int table_read =
         checked == 0 ? hot__table_file_read(bytes, size, pointers, &table, err, sizeof err) : 0;
     failed = checked == -2 || table_read == -3; /* memory ran out, not the file */
@@ -37,7 +37,7 @@ int summarize_library(const unsigned char *bytes, size_t size, struct buf *out)
     free(encoded);
     hot__summary_free(&summary);
     hot__table_file_free(&table);
-    hot__elf_pointers_free(pointers);
+    hot__image_pointers_free(pointers);
     return failed ? -1 : 0;
 }
 
@@ -47,7 +47,7 @@ int summarize_core(const unsigned char *bytes, size_t size, struct buf *out)
     const unsigned char *id;
     struct hot__summary summary;
     unsigned char *encoded = NULL;
-    size_t encoded_size = 0, length = hot__elf_build_id(bytes, size, &id);
+    size_t encoded_size = 0, length = hot__image_build_id(bytes, size, &id);
     if (length == 0 || length > HOT_SUMMARY_MAX_BUILD_ID)
         return 0;
     int read = hot__summary_of_core(bytes, size, &summary, err, sizeof err);

@@ -7,7 +7,7 @@
 #   layouts    the runtime's readers of a library's file: debug information,
 #              layouts, functions and summaries (fuzz_layouts.c), seeded with
 #              real builds of tests/runtime/layout and tests/runtime/stored and
-#              their summaries
+#              their summaries, and a DLL of tests/windows/image (with mingw-w64)
 # Builds with clang in a scratch directory under SCRATCH-PARENT, removed on
 # exit; any finding fails the run and is kept in SCRATCH-PARENT/fuzz-findings.
 # Needs clang and libclang-rt-14-dev (libFuzzer).
@@ -76,6 +76,16 @@ else
         cp "$file" "$work/corpus/"
         seeds=$((seeds + 1))
     done
+    # A Windows DLL, for the PE readers, where mingw-w64 is installed.
+    if command -v x86_64-w64-mingw32-gcc >/dev/null; then
+        windows=$source_dir/tests/windows/image
+        x86_64-w64-mingw32-gcc -g -c "$windows/core.c" -o "$work/core.o"
+        x86_64-w64-mingw32-dlltool --export-all-symbols -D core.exe -l "$work/libcore.dll.a" \
+            "$work/core.o"
+        x86_64-w64-mingw32-gcc -g -shared -Wl,--build-id "$windows/plain.c" -L"$work" -lcore \
+            -o "$work/corpus/plain.dll"
+        seeds=$((seeds + 1))
+    fi
     options=(-max_len=1048576)
 fi
 echo "fuzz: $target, $seeds seeds, $seconds s"

@@ -1,6 +1,6 @@
 /* tests/fuzz/fuzz_layouts.c
  * libFuzzer target: the runtime's readers of a library's file
- * (VaisHot::image: the debug-information reader, layout comparison,
+ * (VaisHot::image, ELF and PE: the debug-information reader, layout comparison,
  * function list, relocation, needs and table readers, the check of what
  * the dynamic loader trusts, and the summary) on arbitrary bytes, read as a
  * hot library and as a core, and compared with themselves; and the vais-hot
@@ -10,7 +10,8 @@
  * compared as one, and so are those that are a core's summary file; a
  * library's summary must decode to what it encoded (the same layouts, as
  * hot__layouts_same sees them), a core's for its own build ID. */
-#include "elf_check.h"
+#include "image.h"
+#include "pe_image.h"
 #include "elf_symbols.h"
 #include "functions.h"
 #include "layout.h"
@@ -102,43 +103,45 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const char *const sources[] = {"hot.c"};
     const struct hot__layout_roots roots = {functions, 4, variables, 2};
     char err[256], why[512];
-    struct hot__elf_slot slots[8];
-    hot__elf_symbol_slots(data, size, "counter", slots, 8);
-    hot__elf_symbol_slots(data, size, "vais_hot__persist_counter", slots, 8);
+    struct hot__image_slot slots[8];
+    hot__image_symbol_slots(data, size, "counter", slots, 8);
+    hot__image_symbol_slots(data, size, "vais_hot__persist_counter", slots, 8);
     size_t sum = 0;
     const char *missing = elf_incomplete(data, size);
     sum += (size_t)elf_linked_dynamically(data, size);
     if (missing)
         touch_name(&sum, missing);
+    if (size >= 2 && data[0] == 'M' && data[1] == 'Z' && (missing = hot__pe_incomplete(data, size)))
+        touch_name(&sum, missing);
     elf_each_symbol(data, size, ELF_DYNAMIC, touch_symbol, &sum, err, sizeof err);
     elf_each_symbol(data, size, ELF_STATIC, touch_symbol, &sum, err, sizeof err);
-    struct hot__elf_pointers *pointers = hot__elf_pointers_new(data, size);
-    if (pointers && hot__elf_check(data, size, (long long)size, 0, err, sizeof err) == 0) {
-        hot__elf_check_dynamic(data, size, pointers, err, sizeof err);
+    struct hot__image_pointers *pointers = hot__image_pointers_new(data, size);
+    if (pointers && hot__image_check(data, size, (long long)size, 0, err, sizeof err) == 0) {
+        hot__image_check_loader(data, size, pointers, err, sizeof err);
         /* What a removed copy keeps: whole pages, in order and apart. */
-        struct hot__elf_extent kept[4];
-        size_t count = hot__elf_mapped_extents(data, size, 4096, kept, 4);
+        struct hot__image_extent kept[4];
+        size_t count = hot__image_mapped_extents(data, size, 4096, kept, 4);
         for (size_t i = 0; count <= 4 && i < count; i++)
             if ((i > 0 && kept[i].offset <= kept[i - 1].offset + kept[i - 1].length) ||
                 kept[i].offset % 4096 != 0 || kept[i].length % 4096 != 0)
                 abort();
     }
-    hot__elf_each_need(data, size, HOT_ELF_SYMBOL, touch_name, &sum);
-    hot__elf_each_need(data, size, HOT_ELF_LIBRARY, touch_name, &sum);
+    hot__image_each_need(data, size, HOT_IMAGE_SYMBOL, touch_name, &sum);
+    hot__image_each_need(data, size, HOT_IMAGE_LIBRARY, touch_name, &sum);
     struct hot__table_file table;
     if (pointers && hot__table_file_read(data, size, pointers, &table, err, sizeof err) == 0) {
         for (uint32_t i = 0; i < table.table.count; i++)
             touch_name(&sum, table.table.functions[i]->signature);
         hot__table_file_free(&table);
     }
-    hot__elf_pointers_free(pointers);
+    hot__image_pointers_free(pointers);
     struct hot__dwarf dw;
     if (hot__dwarf_read(data, size, HOT_DWARF_EVERY_COPY, &dw, err, sizeof err) == 0) {
         struct hot__layouts *library = hot__layouts_from(&dw, &roots, err, sizeof err);
         struct hot__summary core; /* read as the core's is, each type's first copy */
         hot__summary_of_core(data, size, &core, err, sizeof err);
         const unsigned char *id;
-        size_t id_length = hot__elf_build_id(data, size, &id);
+        size_t id_length = hot__image_build_id(data, size, &id);
         unsigned char *core_bytes = NULL;
         size_t core_size = 0;
         if (core.layouts && id_length &&

@@ -173,6 +173,39 @@ static int version_need_made_to_go_on(unsigned char *bytes, size_t size)
     return 0;
 }
 
+/* The little-endian number value in bytes[at..at+n). */
+static void put(unsigned char *bytes, size_t at, int n, unsigned long long value)
+{
+    for (int i = 0; i < n; i++)
+        bytes[at + i] = (unsigned char)(value >> 8 * i);
+}
+
+/* The build replaced by a Windows x64 DLL of the same size, whole as far
+ * as its headers go (the PE-format specification's fields): a build for
+ * another system, which vais-hot's readers read but this loader cannot
+ * load. */
+static int made_a_windows_dll(unsigned char *bytes, size_t size)
+{
+    if (size < 0x200)
+        return -1;
+    memset(bytes, 0, size);
+    bytes[0] = 'M', bytes[1] = 'Z';
+    put(bytes, 0x3c, 4, 0x40); /* e_lfanew */
+    memcpy(bytes + 0x40, "PE\0\0", 4);
+    put(bytes, 0x44, 2, 0x8664); /* x86-64 */
+    put(bytes, 0x54, 2, 240);    /* the optional header's size */
+    put(bytes, 0x56, 2, 0x2022); /* an executable DLL */
+    size_t optional = 0x58;
+    put(bytes, optional, 2, 0x20b);               /* PE32+ */
+    put(bytes, optional + 24, 8, 0x180000000ull); /* the image base */
+    put(bytes, optional + 32, 4, 0x1000);         /* section alignment */
+    put(bytes, optional + 36, 4, 0x200);          /* file alignment */
+    put(bytes, optional + 56, 4, 0x1000);         /* the image's size */
+    put(bytes, optional + 60, 4, 0x200);          /* the headers' size */
+    put(bytes, optional + 108, 4, 16);            /* data directories */
+    return 0;
+}
+
 /* A relocation moved into the dynamic section, which the loader reads as
  * it relocates. */
 static int relocation_made_to_write_dynamic(unsigned char *bytes, size_t size)
@@ -348,6 +381,11 @@ static void refuses_a_version_need_past_the_file(void)
     refused_with(version_need_made_to_go_on, "(a version need outside the file)");
 }
 
+static void refuses_a_build_for_windows(void)
+{
+    refused_with(made_a_windows_dll, "is a PE library, and this system loads ELF ones");
+}
+
 /* The children's private directories, left as they ended, go with the sweep
  * of the next private directory made. */
 static void next_load_sweeps_what_the_children_left(void)
@@ -374,6 +412,7 @@ static const struct check_scenario scenarios[] = {
     {"refuses_a_relocation_into_the_dynamic_section", refuses_a_relocation_into_the_dynamic_section,
      NULL},
     {"refuses_a_version_need_past_the_file", refuses_a_version_need_past_the_file, NULL},
+    {"refuses_a_build_for_windows", refuses_a_build_for_windows, NULL},
     {"next_load_sweeps_what_the_children_left", next_load_sweeps_what_the_children_left, NULL},
 };
 

@@ -12,7 +12,7 @@
 
 #include <vais/hot.h>
 
-#include "elf_check.h" /* the runtime's reader: does a build pack its relocations? */
+#include "image.h" /* the runtime's reader: does a build pack its relocations? */
 
 #include <dirent.h>
 #include <errno.h>
@@ -241,9 +241,9 @@ static int packs_relocations(const char *path)
     size_t size = f ? fread(bytes, 1, sizeof bytes, f) : 0;
     if (f)
         fclose(f);
-    struct hot__elf_pointers *pointers = hot__elf_pointers_new(bytes, size);
-    int packed = pointers && hot__elf_pointers_packed(pointers);
-    hot__elf_pointers_free(pointers);
+    struct hot__image_pointers *pointers = hot__image_pointers_new(bytes, size);
+    int packed = pointers && hot__image_pointers_packed(pointers);
+    hot__image_pointers_free(pointers);
     return packed;
 }
 

@@ -13,7 +13,7 @@
 #include "../check.h"
 #include "../land.h"
 
-#include "elf_check.h"
+#include "image.h"
 #include "summary.h"
 #include "table_file.h"
 
@@ -59,9 +59,9 @@ static unsigned char *summary_of(const unsigned char *library, size_t size, size
     unsigned char *bytes = NULL;
     struct hot__table_file table;
     struct hot__summary summary;
-    struct hot__elf_pointers *pointers = hot__elf_pointers_new(library, size);
+    struct hot__image_pointers *pointers = hot__image_pointers_new(library, size);
     CHECK(pointers != NULL);
-    CHECK_INT(hot__elf_check(library, size, (long long)size, 0, err, sizeof err), ==, 0);
+    CHECK_INT(hot__image_check(library, size, (long long)size, 0, err, sizeof err), ==, 0);
     CHECK_INT(hot__table_file_read(library, size, pointers, &table, err, sizeof err), ==, 0);
     int read = hot__summary_from_image(library, size, &table.table, &summary, err, sizeof err);
     CHECK(read == 0 || read == 1);
@@ -69,7 +69,7 @@ static unsigned char *summary_of(const unsigned char *library, size_t size, size
         CHECK_INT(hot__summary_encode(&summary, &bytes, out_size), ==, 0);
     hot__summary_free(&summary);
     hot__table_file_free(&table);
-    hot__elf_pointers_free(pointers);
+    hot__image_pointers_free(pointers);
     return bytes;
 }
 
@@ -129,7 +129,7 @@ static void check_core(const char *core)
     written = slurp(path, &written_size);
     CHECK(image != NULL && written != NULL);
     const unsigned char *id;
-    size_t id_length = hot__elf_build_id(image, core_size, &id);
+    size_t id_length = hot__image_build_id(image, core_size, &id);
     struct hot__summary summary, decoded;
     CHECK(id_length > 0);
     CHECK_INT(hot__summary_of_core(image, core_size, &summary, err, sizeof err), ==, 0);

@@ -1,0 +1,416 @@
+/* tests/windows/image/test_image.c
+ * The PE readers (runtime/pe_image.c, through runtime/image.h) on DLLs
+ * that mingw-w64 built (image.sh builds them): what a plain DLL says (its
+ * exports, the pointers its base relocations fix up, its imports, its
+ * COFF symbols, build ID and debug information); the refusal, each with
+ * its message, of an executable, another machine, a truncated file and
+ * damage to each part the Windows loader trusts; and, of the hot DLLs
+ * vais-hot generated and stamped, the table read from the file and the
+ * summary `vais-hot stamp` wrote: functions and layouts, the same after a
+ * body edit, a changed shared type told apart.
+ * argv: plain.dll core.exe app_hot.dll app_hot_body.dll app_hot_type.dll */
+#include "../../check.h"
+
+#include "elf_numbers.h"
+#include "image.h"
+#include "summary.h"
+#include "table_file.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+struct file {
+    unsigned char *bytes;
+    size_t size;
+};
+
+static struct file slurp(const char *path)
+{
+    struct file f = {0};
+    FILE *in = fopen(path, "rb");
+    if (in && fseek(in, 0, SEEK_END) == 0) {
+        long size = ftell(in);
+        rewind(in);
+        f.bytes = size > 0 ? malloc((size_t)size) : NULL;
+        if (f.bytes && fread(f.bytes, 1, (size_t)size, in) == (size_t)size)
+            f.size = (size_t)size;
+    }
+    if (in)
+        fclose(in);
+    CHECK(f.size > 0);
+    return f;
+}
+
+static unsigned long long le(const unsigned char *p, int n)
+{
+    unsigned long long v = 0;
+    for (int i = n - 1; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static void put_le(unsigned char *p, int n, unsigned long long v)
+{
+    for (int i = 0; i < n; i++)
+        p[i] = (unsigned char)(v >> 8 * i);
+}
+
+/* Offsets in the file's headers, as the PE-format specification places them. */
+static size_t optional_at(const struct file *f)
+{
+    return (size_t)le(f->bytes + 0x3c, 4) + 4 + 20;
+}
+
+static size_t directory_at(const struct file *f, unsigned i)
+{
+    return optional_at(f) + 112 + 8 * i;
+}
+
+static unsigned long long image_base(const struct file *f)
+{
+    return le(f->bytes + optional_at(f) + 24, 8);
+}
+
+/* The file offset of RVA rva, through the section table; 0 if none has it. */
+static size_t offset_of(const struct file *f, unsigned long long rva)
+{
+    size_t coff = (size_t)le(f->bytes + 0x3c, 4) + 4;
+    size_t table = coff + 20 + (size_t)le(f->bytes + coff + 16, 2);
+    for (unsigned i = 0; i < le(f->bytes + coff + 2, 2); i++) {
+        const unsigned char *s = f->bytes + table + 40 * i;
+        unsigned long long va = le(s + 12, 4), raw = le(s + 16, 4), at = le(s + 20, 4);
+        if (rva >= va && rva < va + raw)
+            return (size_t)(at + rva - va);
+    }
+    return 0;
+}
+
+struct names {
+    const char *want;
+    int found;
+    size_t count;
+};
+
+static void find_name(void *ctx, const char *name)
+{
+    struct names *n = ctx;
+    n->count++;
+    n->found |= strcmp(name, n->want) == 0;
+}
+
+/* What a plain DLL says, read as the loader and the runtime read it. */
+static void plain_dll(const struct file *f)
+{
+    char err[512] = "";
+    const unsigned char *b = f->bytes;
+    size_t n = f->size;
+    CHECK_INT(hot__image_check(b, n, (long long)n, EM_X86_64, err, sizeof err), ==, 0);
+    CHECK_STR(err, "");
+    struct hot__image_pointers *pointers = hot__image_pointers_new(b, n);
+    CHECK(pointers != NULL);
+    if (!pointers)
+        return;
+    CHECK_INT(hot__image_check_loader(b, n, pointers, err, sizeof err), ==, 0);
+    CHECK_STR(err, "");
+    CHECK(!hot__image_pointers_packed(pointers));
+
+    /* Exports: code, and data as the file holds it. */
+    unsigned long long add = hot__image_symbol_address(b, n, "add");
+    CHECK(add > image_base(f));
+    CHECK(hot__image_in_code(b, n, add, 0, 4));
+    CHECK_INT(hot__image_symbol_address(b, n, "helper"), ==, 0); /* static: not exported */
+    unsigned long long point = hot__image_symbol_address(b, n, "the_point");
+    CHECK(!hot__image_in_code(b, n, point, 0, 1));
+    const unsigned char *fields = hot__image_at(b, n, point, 24);
+    CHECK(fields != NULL);
+    if (fields) {
+        double y;
+        memcpy(&y, fields + 8, sizeof y);
+        CHECK_INT(le(fields, 4), ==, 1);
+        CHECK(y == 2.0);
+        CHECK_STR((const char *)fields + 16, "abc");
+    }
+
+    /* Pointers, as the base relocations leave them (as linked). */
+    unsigned long long value = 0;
+    CHECK_INT(hot__image_pointer_at(pointers, hot__image_symbol_address(b, n, "greeting"), &value),
+              ==, 0);
+    const char *hello = hot__image_string_at(b, n, value);
+    CHECK_STR(hello ? hello : "(none)", "hello");
+    CHECK_INT(hot__image_pointer_at(pointers, hot__image_symbol_address(b, n, "where"), &value), ==,
+              0);
+    const unsigned char *counter = hot__image_at(b, n, value, 4);
+    CHECK(counter != NULL && le(counter, 4) == 3);
+    unsigned long long picked = 0;
+    CHECK_INT(hot__image_pointer_at(pointers, hot__image_symbol_address(b, n, "pick"), &picked), ==,
+              0);
+    CHECK(hot__image_in_code(b, n, picked, 0, 1));
+    /* The import's slot holds what the loader writes: not told. */
+    CHECK_INT(
+        hot__image_pointer_at(pointers, image_base(f) + le(b + directory_at(f, 12), 4), &value), ==,
+        -1);
+    hot__image_pointers_free(pointers);
+
+    /* COFF symbols: the static function the pointer leads to, by name,
+     * and one whose name fills its 8 bytes. */
+    size_t count = hot__image_functions(b, n, NULL, 0);
+    struct hot__image_function *list = calloc(count ? count : 1, sizeof *list);
+    CHECK(list != NULL && count > 2);
+    count = list ? hot__image_functions(b, n, list, count) : 0;
+    int helper_at_pick = 0, use_core = 0, add_at_export = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (list[i].name_length == 6 && memcmp(list[i].name, "helper", 6) == 0)
+            helper_at_pick = list[i].address == picked;
+        if (list[i].name_length == 8 && memcmp(list[i].name, "use_core", 8) == 0)
+            use_core = hot__image_in_code(b, n, list[i].address, 0, 1);
+        if (list[i].name_length == 3 && memcmp(list[i].name, "add", 3) == 0)
+            add_at_export = list[i].address == add;
+    }
+    free(list);
+    CHECK(helper_at_pick);
+    CHECK(use_core);
+    CHECK(add_at_export);
+
+    /* Imports, by DLL and by name. */
+    struct names library = {"core.exe", 0, 0}, symbol = {"core_value", 0, 0};
+    hot__image_each_need(b, n, HOT_IMAGE_LIBRARY, find_name, &library);
+    hot__image_each_need(b, n, HOT_IMAGE_SYMBOL, find_name, &symbol);
+    CHECK(library.found && library.count >= 2);
+    CHECK(symbol.found);
+
+    /* The build ID (--build-id), the debug information's long section
+     * names, what the loader maps of the file. */
+    const unsigned char *id;
+    CHECK_INT(hot__image_build_id(b, n, &id), ==, 20);
+    const unsigned char *info;
+    size_t info_size = 0;
+    CHECK_INT(hot__image_section(b, n, ".debug_info", &info, &info_size), ==, 1);
+    CHECK(info_size > 0);
+    CHECK_INT(hot__image_section(b, n, ".no_such", &info, &info_size), ==, HOT_IMAGE_SECTION_NONE);
+    struct hot__image_extent extents[64];
+    size_t mapped = hot__image_mapped_extents(b, n, 4096, extents, 64);
+    CHECK(mapped >= 1 && mapped <= 64);
+    for (size_t i = 0; i < mapped && i < 64; i++)
+        CHECK(extents[i].offset % 4096 == 0 && extents[i].length % 4096 == 0 &&
+              (i == 0 || extents[i].offset > extents[i - 1].offset + extents[i - 1].length - 1));
+}
+
+/* hot__image_check_loader on a copy of f changed by change(copy): it must
+ * refuse it, saying expected. */
+static void refused(const struct file *f, void (*change)(struct file *), const char *expected)
+{
+    struct file copy = {malloc(f->size), f->size};
+    CHECK(copy.bytes != NULL);
+    if (!copy.bytes)
+        return;
+    memcpy(copy.bytes, f->bytes, f->size);
+    change(&copy);
+    char err[512] = "";
+    int status = hot__image_check(copy.bytes, copy.size, (long long)copy.size, 0, err, sizeof err);
+    struct hot__image_pointers *pointers = hot__image_pointers_new(copy.bytes, copy.size);
+    if (status == 0 && pointers)
+        status = hot__image_check_loader(copy.bytes, copy.size, pointers, err, sizeof err);
+    hot__image_pointers_free(pointers);
+    CHECK_INT(status, ==, -1);
+    if (!strstr(err, expected))
+        fprintf(stderr, "expected '%s' in: %s\n", expected, err);
+    CHECK(strstr(err, expected) != NULL);
+    free(copy.bytes);
+}
+
+/* The first base relocation block's bytes. */
+static unsigned char *relocations(struct file *f)
+{
+    return f->bytes + offset_of(f, le(f->bytes + directory_at(f, 5), 4));
+}
+
+static void relocation_of_unknown_kind(struct file *f)
+{
+    unsigned char *entry = relocations(f) + 8;
+    put_le(entry, 2, 3u << 12 | (le(entry, 2) & 0xfff)); /* HIGHLOW: 32-bit, not for x64 */
+}
+
+static void relocation_block_too_short(struct file *f)
+{
+    put_le(relocations(f) + 4, 4, 6);
+}
+
+static void relocation_outside(struct file *f)
+{
+    put_le(relocations(f), 4, 0x7fff0000); /* its page */
+}
+
+static void import_name_outside(struct file *f)
+{
+    unsigned char *d = f->bytes + offset_of(f, le(f->bytes + directory_at(f, 1), 4));
+    put_le(d + 12, 4, 0x7fffffff);
+}
+
+static void export_name_outside(struct file *f)
+{
+    unsigned char *d = f->bytes + offset_of(f, le(f->bytes + directory_at(f, 0), 4));
+    unsigned char *names = f->bytes + offset_of(f, le(d + 32, 4));
+    put_le(names, 4, 0x7fffffff);
+}
+
+static void entry_point_in_data(struct file *f)
+{
+    /* Where the exported struct is: data, not code. */
+    put_le(f->bytes + optional_at(f) + 16, 4,
+           hot__image_symbol_address(f->bytes, f->size, "the_point") - image_base(f));
+}
+
+static void tls_callback_in_data(struct file *f)
+{
+    unsigned char *tls = f->bytes + offset_of(f, le(f->bytes + directory_at(f, 9), 4));
+    unsigned char *callbacks = f->bytes + offset_of(f, le(tls + 24, 8) - image_base(f));
+    CHECK(le(callbacks, 8) != 0); /* mingw's runtime registers one */
+    put_le(callbacks, 8, hot__image_symbol_address(f->bytes, f->size, "the_point"));
+}
+
+static void delay_imports(struct file *f)
+{
+    unsigned char *import = f->bytes + directory_at(f, 1);
+    memcpy(f->bytes + directory_at(f, 13), import, 8); /* anything inside the file */
+}
+
+static void section_past_the_end(struct file *f)
+{
+    size_t coff = (size_t)le(f->bytes + 0x3c, 4) + 4;
+    unsigned char *first = f->bytes + coff + 20 + le(f->bytes + coff + 16, 2);
+    put_le(first + 20, 4, f->size); /* its raw data begins where the file ends */
+}
+
+static void sections_overlap(struct file *f)
+{
+    size_t coff = (size_t)le(f->bytes + 0x3c, 4) + 4;
+    unsigned char *second = f->bytes + coff + 20 + le(f->bytes + coff + 16, 2) + 40;
+    put_le(second + 12, 4, le(second - 40 + 12, 4)); /* at the first one's address */
+}
+
+static void too_many_directories(struct file *f)
+{
+    put_le(f->bytes + optional_at(f) + 108, 4, 17);
+}
+
+static void not_64_bit(struct file *f)
+{
+    put_le(f->bytes + optional_at(f), 2, 0x10b); /* PE32 */
+}
+
+static void damaged(const struct file *plain, const struct file *core)
+{
+    char err[512] = "";
+    CHECK_INT(hot__image_check(core->bytes, core->size, (long long)core->size, 0, err, sizeof err),
+              ==, -1);
+    CHECK(strstr(err, "is not a DLL") != NULL);
+    CHECK_INT(hot__image_check(plain->bytes, plain->size, (long long)plain->size, EM_AARCH64, err,
+                               sizeof err),
+              ==, -1);
+    CHECK(strstr(err, "is built for x86-64") && strstr(err, "this program is"));
+    CHECK_INT(hot__image_check(plain->bytes, plain->size - 600, (long long)plain->size - 600, 0,
+                               err, sizeof err),
+              ==, -1);
+    CHECK(strstr(err, "is truncated") != NULL);
+    refused(plain, relocation_of_unknown_kind,
+            "a base relocation of a kind this runtime does not "
+            "know (3)");
+    refused(plain, relocation_block_too_short, "a base relocation block's size");
+    refused(plain, relocation_outside, "a base relocation's place");
+    refused(plain, import_name_outside, "an imported DLL's name");
+    refused(plain, export_name_outside, "an export's name or ordinal");
+    refused(plain, entry_point_in_data, "an entry point outside the code");
+    refused(plain, tls_callback_in_data, "a TLS callback outside the code");
+    refused(plain, delay_imports, "delay-load imports");
+    refused(plain, section_past_the_end, "is truncated");
+    refused(plain, sections_overlap, "corrupt section table");
+    refused(plain, too_many_directories, "17 data directories");
+    refused(plain, not_64_bit, "is not a 64-bit PE file");
+}
+
+/* The summary `vais-hot stamp` wrote beside path, decoded. */
+static struct hot__summary summary_of(const char *path)
+{
+    char name[4200], err[512];
+    struct hot__summary s = {0};
+    snprintf(name, sizeof name, "%s%s", path, HOT_ABI_SUMMARY_SUFFIX);
+    struct file f = slurp(name);
+    CHECK_INT(f.size ? hot__summary_decode(f.bytes, f.size, &s, err, sizeof err) : -1, ==, 0);
+    free(f.bytes);
+    return s;
+}
+
+/* A hot DLL: its table from the file; its summary's functions where the
+ * file has them, and its layouts against the other builds'. */
+static void hot_dlls(const char *path, const char *body_path, const char *type_path)
+{
+    struct file f = slurp(path);
+    char err[512] = "", why[512] = "";
+    if (!f.size)
+        return;
+    struct hot__image_pointers *pointers = hot__image_pointers_new(f.bytes, f.size);
+    struct hot__table_file table;
+    CHECK(pointers != NULL);
+    CHECK_INT(hot__image_check(f.bytes, f.size, (long long)f.size, EM_X86_64, err, sizeof err), ==,
+              0);
+    CHECK_INT(pointers ? hot__image_check_loader(f.bytes, f.size, pointers, err, sizeof err) : -1,
+              ==, 0);
+    CHECK_STR(err, "");
+    int read =
+        pointers ? hot__table_file_read(f.bytes, f.size, pointers, &table, err, sizeof err) : -1;
+    CHECK_INT(read, ==, 0);
+    if (read == 0) {
+        CHECK_INT(table.table.count, ==, 2);
+        int step = 0, average = 0; /* in the generator's order */
+        for (uint32_t i = 0; i < table.table.count; i++) {
+            step |= strcmp(table.table.functions[i]->name, "step") == 0;
+            average |= strcmp(table.table.functions[i]->name, "average") == 0;
+        }
+        CHECK(step && average);
+        for (uint32_t i = 0; i < table.table.count; i++)
+            CHECK(hot__image_in_code(f.bytes, f.size,
+                                     (unsigned long long)(uintptr_t)table.table.functions[i]->code,
+                                     0, 1));
+        hot__table_file_free(&table);
+    }
+    hot__image_pointers_free(pointers);
+
+    struct hot__summary first = summary_of(path), body = summary_of(body_path),
+                        type = summary_of(type_path);
+    const struct hot__function *step = hot__functions_find(&first.functions, "step");
+    CHECK(step != NULL);
+    if (step) {
+        CHECK_STR(step->type, "int(struct state *, int)");
+        CHECK(hot__image_in_code(f.bytes, f.size, step->address, 0, 1));
+    }
+    CHECK(first.layouts != NULL && body.layouts != NULL && type.layouts != NULL);
+    if (first.layouts && body.layouts && type.layouts) {
+        CHECK(hot__layouts_same(first.layouts, body.layouts));
+        CHECK(!hot__layouts_same(first.layouts, type.layouts));
+        const char *file = NULL;
+        CHECK_INT(hot__layouts_differ(type.layouts, NULL, first.layouts, why, sizeof why, &file),
+                  ==, HOT_LAYOUTS_RUNNING);
+        CHECK(strstr(why, "'state'") != NULL);
+    }
+    hot__summary_free(&first);
+    hot__summary_free(&body);
+    hot__summary_free(&type);
+    free(f.bytes);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 6) {
+        fprintf(stderr, "usage: test_image PLAIN.dll CORE.exe HOT.dll HOT_BODY.dll HOT_TYPE.dll\n");
+        return 2;
+    }
+    struct file plain = slurp(argv[1]), core = slurp(argv[2]);
+    if (plain.size && core.size) {
+        plain_dll(&plain);
+        damaged(&plain, &core);
+    }
+    hot_dlls(argv[3], argv[4], argv[5]);
+    free(plain.bytes);
+    free(core.bytes);
+    return check_exit();
+}
