@@ -871,14 +871,15 @@ static long check_file_locked(const struct stamp *stamp, const unsigned char *im
                     "was built (damaged on disk, or by a tool); build '%s_hot' again",
                     L.library, L.manifest->program);
     struct hot__image_pointers *pointers = NULL; /* what its relocations make */
-    int bad =
-        hot__image_check(image, size, file_size, hot__elf_host_machine(), err, sizeof err) != 0;
+    /* Another system's library, whatever its processor, is that first. */
     const char *format = hot__image_format(image, size), *loads = hot__os_library_format();
-    if (!bad && strcmp(format, loads) != 0)
+    if (format && strcmp(format, loads) != 0)
         return fail(HOT_E_BAD_FILE,
                     "'%s' is a %s library, and this system loads %s ones; build '%s_hot' again "
                     "for this system",
                     L.library, format, loads, L.manifest->program);
+    int bad =
+        hot__image_check(image, size, file_size, hot__elf_host_machine(), err, sizeof err) != 0;
     if (!bad && !(pointers = hot__image_pointers_new(image, size)))
         return fail(HOT_E_NO_MEMORY, "out of memory");
     int checked = bad ? -1 : hot__image_check_loader(image, size, pointers, err, sizeof err);

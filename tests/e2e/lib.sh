@@ -203,3 +203,9 @@ stop_watch() {
 
 # Counts the lines of file $1 that hold the fixed text $2.
 count_lines() { grep -cF -- "$2" "$1" || true; }
+
+# Waits, at most $4 seconds, until file $1 has more than $3 lines saying $2.
+more_lines() { (($(count_lines "$1" "$2") > $3)); }
+wait_for_more() {
+    poll "$4" "a line more in '$1' saying: $2" "$watch_pid" more_lines "$1" "$2" "$3"
+}
