@@ -265,9 +265,10 @@ int hot__elf_section(const unsigned char *image, size_t size, const char *name,
     for (unsigned i = 0; i < eh.e_shnum; i++) {
         Elf64_Shdr sh;
         memcpy(&sh, image + eh.e_shoff + i * sizeof sh, sizeof sh);
+        if (sh.sh_name >= names.sh_size)
+            continue;
         const char *own = (const char *)image + names.sh_offset + sh.sh_name;
-        if (sh.sh_name >= names.sh_size || !memchr(own, '\0', names.sh_size - sh.sh_name) ||
-            strcmp(own, name) != 0)
+        if (!memchr(own, '\0', names.sh_size - sh.sh_name) || strcmp(own, name) != 0)
             continue;
         if (sh.sh_type == SHT_NOBITS)
             return HOT_IMAGE_SECTION_NONE;

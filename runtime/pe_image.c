@@ -143,10 +143,16 @@ static int read_headers(const unsigned char *image, size_t size, struct pe *pe, 
         return 0;
     }
     const unsigned char *o = image + optional;
-    if (le(o, 2) != PE32_PLUS || optional_size < OPTIONAL_FIXED) {
+    if (le(o, 2) != PE32_PLUS) {
         if (err)
             snprintf(err, errlen, "is not a 64-bit PE file (optional header magic %#x)",
                      (unsigned)le(o, 2));
+        return 0;
+    }
+    if (optional_size < OPTIONAL_FIXED) {
+        if (err)
+            snprintf(err, errlen, "has a corrupt PE header (an optional header of %llu bytes)",
+                     optional_size);
         return 0;
     }
     pe->entry = le(o + 16, 4);
@@ -248,13 +254,16 @@ const char *hot__pe_incomplete(const unsigned char *image, size_t size)
         return "is empty";
     if (!hot__pe_is(image, size))
         return "has no PE header yet";
-    if (!read_headers(image, size, &pe, NULL, 0)) {
-        /* Whole if what it is can be told: not PE32+, which the checks say. */
-        unsigned long long magic = le(image + 0x3c, 4) + 4 + COFF_HEADER;
-        return within(magic, 2, size) && le(image + magic, 2) != PE32_PLUS
-                   ? NULL
-                   : "ends before its section table";
-    }
+    unsigned long long coff = le(image + 0x3c, 4) + 4;
+    if (!within(coff, COFF_HEADER, size))
+        return "ends before its PE header";
+    unsigned long long optional_size = le(image + coff + 16, 2);
+    unsigned long long section_table = coff + COFF_HEADER + optional_size;
+    if (!within(coff + COFF_HEADER, optional_size, size) ||
+        !within(section_table, le(image + coff + 2, 2) * (unsigned long long)SECTION_HEADER, size))
+        return "ends before its section table";
+    if (!read_headers(image, size, &pe, NULL, 0))
+        return NULL; /* whole, but not what the checks take: they say why */
     for (unsigned i = 0; i < pe.section_count; i++) {
         struct section s = section_at(&pe, i);
         if (s.raw_size && !within(s.raw_at, s.raw_size, size))
@@ -266,7 +275,9 @@ const char *hot__pe_incomplete(const unsigned char *image, size_t size)
     return NULL;
 }
 
-/* The ELF e_machine naming pe's processor, or 0. */
+/* The ELF e_machine naming pe's processor, or 0. Of these, only x86-64
+ * DLLs are read (ARM64's unwind entries, for one, are laid out otherwise):
+ * an ARM64 one is named, then refused. */
 static unsigned elf_machine_of(unsigned pe_machine)
 {
     return pe_machine == MACHINE_AMD64 ? EM_X86_64 : pe_machine == MACHINE_ARM64 ? EM_AARCH64 : 0;
@@ -289,6 +300,11 @@ int hot__pe_check(const unsigned char *image, size_t image_size, long long file_
     if (!read_headers(image, image_size, &pe, err, errlen))
         return -1;
     unsigned file_machine = elf_machine_of(pe.machine);
+    if (file_machine && file_machine != EM_X86_64 && (!machine || machine == file_machine)) {
+        snprintf(err, errlen, "is built for %s (PE machine %#x); vais-hot reads x86-64 DLLs only",
+                 hot__elf_machine_name(file_machine), pe.machine);
+        return -1;
+    }
     if (machine ? file_machine != machine : !hot__elf_machine(file_machine)) {
         const char *name = file_machine ? hot__elf_machine_name(file_machine) : "a machine";
         if (machine)
@@ -352,7 +368,43 @@ struct view {
     const struct hot__pe_pointers *pointers;
     char *err;
     size_t errlen;
+    /* What the loader reads as it maps the file, RVA ranges [0] to [1]: no
+     * base relocation may change it, or what was checked is not what it
+     * reads. */
+    unsigned long long (*read)[2];
+    size_t read_count, read_capacity;
+    int no_memory;
 };
+
+/* Notes that the loader reads RVAs [rva, rva + length). */
+static void reads(struct view *v, unsigned long long rva, unsigned long long length)
+{
+    if (hot__grow(&v->read, &v->read_capacity, v->read_count + 1, sizeof *v->read) != 0)
+        v->no_memory = 1;
+    else
+        v->read[v->read_count][0] = rva, v->read[v->read_count++][1] = rva + length;
+}
+
+static int by_start(const void *a, const void *b)
+{
+    unsigned long long x = *(const unsigned long long *)a, y = *(const unsigned long long *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* 1 if RVAs [rva, rva + 8) overlap what the loader reads (v->read, sorted
+ * by start and merged). */
+static int read_by_loader(const struct view *v, unsigned long long rva)
+{
+    size_t low = 0, high = v->read_count; /* the first range starting at or past rva + 8 */
+    while (low < high) {
+        size_t mid = low + (high - low) / 2;
+        if (v->read[mid][0] < rva + 8)
+            low = mid + 1;
+        else
+            high = mid;
+    }
+    return low > 0 && v->read[low - 1][1] > rva;
+}
 
 static int wrong(struct view *v, const char *what)
 {
@@ -369,19 +421,33 @@ static int check_exports(struct view *v, unsigned long long rva, unsigned long l
     unsigned long long functions = le(d + 20, 4), names = le(d + 24, 4);
     unsigned long long function_at = le(d + 28, 4), name_at = le(d + 32, 4),
                        ordinal_at = le(d + 36, 4);
-    if (!string_at_rva(&v->pe, le(d + 12, 4)) ||
-        (functions && !bytes_at(&v->pe, function_at, functions * 4)) ||
+    const char *dll = string_at_rva(&v->pe, le(d + 12, 4));
+    if (!dll || (functions && !bytes_at(&v->pe, function_at, functions * 4)) ||
         (names &&
          (!bytes_at(&v->pe, name_at, names * 4) || !bytes_at(&v->pe, ordinal_at, names * 2))))
         return wrong(v, "the export directory's tables");
+    reads(v, rva, 40);
+    reads(v, le(d + 12, 4), strlen(dll) + 1);
+    reads(v, function_at, functions * 4);
+    reads(v, name_at, names * 4);
+    reads(v, ordinal_at, names * 2);
+    const char *last = NULL;
     for (unsigned long long i = 0; i < names; i++) {
         const unsigned char *n = bytes_at(&v->pe, name_at + i * 4, 4);
         const unsigned char *o = bytes_at(&v->pe, ordinal_at + i * 2, 2);
-        if (!string_at_rva(&v->pe, le(n, 4)) || le(o, 2) >= functions)
+        const char *name = n ? string_at_rva(&v->pe, le(n, 4)) : NULL;
+        if (!name || !o || le(o, 2) >= functions)
             return wrong(v, "an export's name or ordinal");
+        /* The loader looks a name up by binary search: what it finds must
+         * be what the readers find. */
+        if (last && strcmp(last, name) >= 0)
+            return wrong(v, "export names out of order");
+        last = name;
+        reads(v, le(n, 4), strlen(name) + 1);
     }
     for (unsigned long long i = 0; i < functions; i++) {
-        unsigned long long at = le(bytes_at(&v->pe, function_at + i * 4, 4), 4);
+        const unsigned char *f = bytes_at(&v->pe, function_at + i * 4, 4);
+        unsigned long long at = f ? le(f, 4) : ULLONG_MAX;
         int forwarder = at >= rva && at - rva < size; /* "DLL.name", a string */
         if (forwarder ? !string_at_rva(&v->pe, at) : at >= v->pe.image_size)
             return wrong(v, "an export's address");
@@ -402,13 +468,18 @@ static int check_import_tables(struct view *v, unsigned long long ilt, unsigned 
         const unsigned char *entry = bytes_at(&v->pe, ilt + i * 8, 8);
         if (!entry || !bytes_at(&v->pe, iat + i * 8, 8))
             return wrong(v, "an import's lookup table");
+        reads(v, ilt + i * 8, 8);
         unsigned long long value = le(entry, 8);
         if (value == 0)
             return 0;
         if (value >> 63)
             continue; /* by ordinal */
-        if (value >> 31 || !string_at_rva(&v->pe, value + 2))
+        const char *name = value >> 31 || !bytes_at(&v->pe, value, 2)
+                               ? NULL
+                               : string_at_rva(&v->pe, value + 2); /* after its hint */
+        if (!name)
             return wrong(v, "an import's name");
+        reads(v, value, 2 + strlen(name) + 1);
     }
 }
 
@@ -421,11 +492,14 @@ static int check_imports(struct view *v, unsigned long long rva)
         const unsigned char *d = bytes_at(&v->pe, at, 20);
         if (!d)
             return wrong(v, "the import directory");
+        reads(v, at, 20);
         unsigned long long lookup = le(d, 4), name = le(d + 12, 4), address = le(d + 16, 4);
         if (!lookup && !name && !address)
             return 0;
-        if (!string_at_rva(&v->pe, name))
+        const char *dll = string_at_rva(&v->pe, name);
+        if (!dll)
             return wrong(v, "an imported DLL's name");
+        reads(v, name, strlen(dll) + 1);
         if (check_import_tables(v, lookup ? lookup : address, address, &budget) != 0)
             return -1;
     }
@@ -457,6 +531,8 @@ static int check_relocations(struct view *v, unsigned long long rva, unsigned lo
             }
             if (!bytes_at(&v->pe, page + (entry & 0xfff), 8))
                 return wrong(v, "a base relocation's place");
+            if (v->read_count && read_by_loader(v, page + (entry & 0xfff)))
+                return wrong(v, "a base relocation of what the loader reads");
         }
         at += length;
     }
@@ -470,21 +546,27 @@ static int check_tls(struct view *v, unsigned long long rva)
     const unsigned char *d = bytes_at(&v->pe, rva, 40);
     if (!d)
         return wrong(v, "the TLS directory");
-    unsigned long long start = rva_of(&v->pe, le(d, 8)), end = rva_of(&v->pe, le(d + 8, 8));
-    unsigned long long index = rva_of(&v->pe, le(d + 16, 8));
+    /* Four pointers, which the loader uses once relocated; the rest it
+     * reads as they are. */
+    unsigned long long field[4];
+    for (unsigned k = 0; k < 4; k++)
+        if (hot__pe_pointer_at(v->pointers, v->pe.base + rva + 8 * k, &field[k]) != 0)
+            return wrong(v, "a TLS directory pointer that is not relocated");
+    reads(v, rva + 32, 8);
+    unsigned long long start = rva_of(&v->pe, field[0]), end = rva_of(&v->pe, field[1]);
+    unsigned long long index = rva_of(&v->pe, field[2]);
     if (start > end || end > v->pe.image_size || !within(index, 4, v->pe.image_size))
         return wrong(v, "the TLS directory's ranges");
-    unsigned long long callbacks = le(d + 24, 8);
-    for (unsigned i = 0; callbacks && i < MAX_TLS_CALLBACKS; i++) {
+    for (unsigned i = 0; field[3] && i < MAX_TLS_CALLBACKS; i++) {
         unsigned long long code;
-        if (hot__pe_pointer_at(v->pointers, callbacks + i * 8ull, &code) != 0)
+        if (hot__pe_pointer_at(v->pointers, field[3] + i * 8ull, &code) != 0)
             return wrong(v, "a TLS callback");
         if (!code)
             return 0;
         if (!hot__pe_in_code(v->pe.image, v->pe.size, code, 0, 1))
             return wrong(v, "a TLS callback outside the code");
     }
-    return callbacks ? wrong(v, "the TLS callbacks") : 0;
+    return field[3] ? wrong(v, "the TLS callbacks") : 0;
 }
 
 /* The checks of the exception directory: each function's range in code,
@@ -495,6 +577,8 @@ static int check_exceptions(struct view *v, unsigned long long rva, unsigned lon
         return wrong(v, "the exception directory's size");
     for (unsigned long long at = 0; at < size; at += 12) {
         const unsigned char *f = bytes_at(&v->pe, rva + at, 12);
+        if (!f)
+            return wrong(v, "the exception directory");
         unsigned long long begin = le(f, 4), end = le(f + 4, 4), unwind = le(f + 8, 4);
         if (begin >= end ||
             !hot__pe_in_code(v->pe.image, v->pe.size, v->pe.base + begin, 0, end - begin) ||
@@ -532,22 +616,46 @@ int hot__pe_check_loader(const unsigned char *image, size_t size,
     }
     if (v.pe.entry && !hot__pe_in_code(image, size, v.pe.base + v.pe.entry, 0, 1))
         return wrong(&v, "an entry point outside the code");
-    directory(&v.pe, DIR_EXPORT, &rva, &length);
-    if (length && check_exports(&v, rva, length) != 0)
-        return -1;
-    directory(&v.pe, DIR_IMPORT, &rva, &length);
-    if (length && check_imports(&v, rva) != 0)
-        return -1;
+    /* The relocations first, whole, as the pointers the checks follow
+     * come from them; then what the loader reads; then no relocation may
+     * change that. */
     directory(&v.pe, DIR_BASERELOC, &rva, &length);
     if (length && check_relocations(&v, rva, length) != 0)
         return -1;
+    directory(&v.pe, DIR_EXPORT, &rva, &length);
+    int status = length ? check_exports(&v, rva, length) : 0;
+    directory(&v.pe, DIR_IMPORT, &rva, &length);
+    if (status == 0 && length)
+        status = check_imports(&v, rva);
     directory(&v.pe, DIR_TLS, &rva, &length);
-    if (length && check_tls(&v, rva) != 0)
-        return -1;
+    if (status == 0 && length)
+        status = check_tls(&v, rva);
     directory(&v.pe, DIR_EXCEPTION, &rva, &length);
-    if (length && check_exceptions(&v, rva, length) != 0)
-        return -1;
-    return 0;
+    if (status == 0 && length)
+        status = check_exceptions(&v, rva, length);
+    if (status == 0 && v.no_memory) {
+        snprintf(err, errlen, "could not be checked: out of memory");
+        status = -2;
+    }
+    directory(&v.pe, DIR_BASERELOC, &rva, &length);
+    if (status == 0 && length && v.read_count) {
+        if (v.read_count)
+            qsort(v.read, v.read_count, sizeof *v.read, by_start);
+        size_t merged = 0;
+        for (size_t i = 0; i < v.read_count; i++) {
+            if (merged && v.read[i][0] <= v.read[merged - 1][1]) {
+                if (v.read[i][1] > v.read[merged - 1][1])
+                    v.read[merged - 1][1] = v.read[i][1];
+            } else {
+                v.read[merged][0] = v.read[i][0];
+                v.read[merged++][1] = v.read[i][1];
+            }
+        }
+        v.read_count = merged;
+        status = check_relocations(&v, rva, length);
+    }
+    free(v.read);
+    return status;
 }
 
 /* The relocated places, sorted RVAs. */
@@ -783,9 +891,10 @@ size_t hot__pe_build_id(const unsigned char *image, size_t size, const unsigned 
     if (!read_headers(image, size, &pe, NULL, 0))
         return 0;
     directory(&pe, DIR_DEBUG, &rva, &length);
-    for (unsigned long long at = 0; at + 28 <= length; at += 28) {
-        const unsigned char *entry = bytes_at(&pe, rva + at, 28);
-        if (!entry || le(entry + 12, 4) != DEBUG_CODEVIEW)
+    const unsigned char *entries = length ? bytes_at(&pe, rva, length) : NULL;
+    for (unsigned long long at = 0; entries && at + 28 <= length; at += 28) {
+        const unsigned char *entry = entries + at;
+        if (le(entry + 12, 4) != DEBUG_CODEVIEW)
             continue;
         /* "RSDS", a GUID and an age: what identifies the link. */
         unsigned long long record = le(entry + 24, 4), record_size = le(entry + 16, 4);

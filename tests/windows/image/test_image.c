@@ -13,6 +13,7 @@
 
 #include "elf_numbers.h"
 #include "image.h"
+#include "pe_image.h"
 #include "summary.h"
 #include "table_file.h"
 
@@ -298,6 +299,77 @@ static void not_64_bit(struct file *f)
     put_le(f->bytes + optional_at(f), 2, 0x10b); /* PE32 */
 }
 
+/* The TLS directory's pointer to its index left unrelocated: its entry
+ * in the base relocations made padding. */
+static void tls_index_not_relocated(struct file *f)
+{
+    unsigned long long tls = le(f->bytes + directory_at(f, 9), 4) + 16;
+    unsigned long long rva = le(f->bytes + directory_at(f, 5), 4);
+    unsigned long long size = le(f->bytes + directory_at(f, 5) + 4, 4);
+    unsigned char *blocks = f->bytes + offset_of(f, rva);
+    for (unsigned long long at = 0; at + 8 <= size;) {
+        unsigned long long page = le(blocks + at, 4), length = le(blocks + at + 4, 4);
+        for (unsigned long long e = 8; e < length; e += 2)
+            if (le(blocks + at + e, 2) >> 12 == 10 &&
+                page + (le(blocks + at + e, 2) & 0xfff) == tls)
+                put_le(blocks + at + e, 2, 0);
+        at += length ? length : size;
+    }
+}
+
+/* The first base relocation block made to relocate the first import
+ * descriptor, and nothing else. */
+static void relocation_into_imports(struct file *f)
+{
+    unsigned long long import = le(f->bytes + directory_at(f, 1), 4);
+    unsigned char *block = relocations(f);
+    put_le(block, 4, import & ~0xfffull);
+    put_le(block + 8, 2, 10u << 12 | (import & 0xfff));
+    for (unsigned long long e = 10; e < le(block + 4, 4); e += 2)
+        put_le(block + e, 2, 0);
+}
+
+static void unwind_entry_backwards(struct file *f)
+{
+    unsigned char *pdata = f->bytes + offset_of(f, le(f->bytes + directory_at(f, 3), 4));
+    put_le(pdata + 4, 4, le(pdata, 4)); /* it ends where it begins */
+}
+
+static unsigned char *export_directory(struct file *f)
+{
+    return f->bytes + offset_of(f, le(f->bytes + directory_at(f, 0), 4));
+}
+
+static void export_address_outside(struct file *f)
+{
+    put_le(f->bytes + offset_of(f, le(export_directory(f) + 28, 4)), 4, 0x7fffffff);
+}
+
+static void export_names_swapped(struct file *f)
+{
+    unsigned char *names = f->bytes + offset_of(f, le(export_directory(f) + 32, 4));
+    unsigned long long first = le(names, 4);
+    put_le(names, 4, le(names + 4, 4));
+    put_le(names + 4, 4, first);
+}
+
+static void import_lookup_outside(struct file *f)
+{
+    unsigned char *d = f->bytes + offset_of(f, le(f->bytes + directory_at(f, 1), 4));
+    put_le(d, 4, 0x7fff0000);
+}
+
+static void tls_end_before_start(struct file *f)
+{
+    unsigned char *tls = f->bytes + offset_of(f, le(f->bytes + directory_at(f, 9), 4));
+    put_le(tls + 8, 8, le(tls, 8) - 8);
+}
+
+static void built_for_arm64(struct file *f)
+{
+    put_le(f->bytes + le(f->bytes + 0x3c, 4) + 4, 2, 0xaa64);
+}
+
 static void damaged(const struct file *plain, const struct file *core)
 {
     char err[512] = "";
@@ -326,6 +398,44 @@ static void damaged(const struct file *plain, const struct file *core)
     refused(plain, sections_overlap, "corrupt section table");
     refused(plain, too_many_directories, "17 data directories");
     refused(plain, not_64_bit, "is not a 64-bit PE file");
+    refused(plain, tls_index_not_relocated, "a TLS directory pointer that is not relocated");
+    refused(plain, relocation_into_imports, "a base relocation of what the loader reads");
+    refused(plain, unwind_entry_backwards, "a function's unwind entry");
+    refused(plain, export_address_outside, "an export's address");
+    refused(plain, export_names_swapped, "export names out of order");
+    refused(plain, import_lookup_outside, "an import's lookup table");
+    refused(plain, tls_end_before_start, "the TLS directory's ranges");
+    refused(plain, built_for_arm64, "vais-hot reads x86-64 DLLs only");
+}
+
+/* A debug directory claiming 4 GiB: the build ID is looked for in what
+ * the file holds, at once. */
+static void debug_directory_huge(struct file *f)
+{
+    put_le(f->bytes + directory_at(f, 6) + 4, 4, 0xfffffff0u);
+}
+
+/* What a build still being written lacks, and what a whole one does not. */
+static void incomplete(const struct file *plain)
+{
+    CHECK(hot__pe_incomplete(plain->bytes, plain->size) == NULL);
+    const char *missing = hot__pe_incomplete(plain->bytes, 100);
+    CHECK_STR(missing ? missing : "(whole)", "has no PE header yet");
+    missing = hot__pe_incomplete(plain->bytes, optional_at(plain) + 64);
+    CHECK_STR(missing ? missing : "(whole)", "ends before its section table");
+    missing = hot__pe_incomplete(plain->bytes, plain->size - 600);
+    CHECK(missing != NULL);
+    struct file copy = {malloc(plain->size), plain->size};
+    if (!copy.bytes)
+        return;
+    memcpy(copy.bytes, plain->bytes, plain->size);
+    too_many_directories(&copy); /* whole, but not what the checks take */
+    CHECK(hot__pe_incomplete(copy.bytes, copy.size) == NULL);
+    memcpy(copy.bytes, plain->bytes, plain->size);
+    debug_directory_huge(&copy);
+    const unsigned char *id;
+    CHECK_INT(hot__image_build_id(copy.bytes, copy.size, &id), ==, 0);
+    free(copy.bytes);
 }
 
 /* The summary `vais-hot stamp` wrote beside path, decoded. */
@@ -408,6 +518,7 @@ int main(int argc, char **argv)
     if (plain.size && core.size) {
         plain_dll(&plain);
         damaged(&plain, &core);
+        incomplete(&plain);
     }
     hot_dlls(argv[3], argv[4], argv[5]);
     free(plain.bytes);
