@@ -39,10 +39,15 @@ struct hot__pe_pointers;
 
 /* As hot__image_check_loader: in a file hot__pe_check passed, what the
  * loader reads as it maps a DLL: every data directory inside the image's
- * file bytes, each base relocation (DIR64 only, each place inside a
- * section's file bytes), the export and import directories and every
- * name they give, the entry point and the TLS callbacks (each in code).
- * 0, -1 with what is wrong in err, -2 when memory ran out. */
+ * file bytes; the base relocations (DIR64 only, each place inside a
+ * section's file bytes, none on what the loader reads: import
+ * descriptors, lookup tables and names, the export directory and its
+ * arrays, the TLS directory but its four pointers); the exports (names in
+ * order, for the loader's binary search) and imports and every name they
+ * give; the entry point, the TLS directory's pointers (relocated) and
+ * callbacks (each in code), and each function's unwind entry. Delay-load
+ * imports and .NET assemblies are refused. 0, -1 with what is wrong in
+ * err, -2 when memory ran out. */
 int hot__pe_check_loader(const unsigned char *image, size_t size,
                          const struct hot__pe_pointers *pointers, char *err, size_t errlen);
 
