@@ -251,20 +251,15 @@ int hot__elf_section(const unsigned char *image, size_t size, const char *name,
                      const unsigned char **bytes, size_t *length)
 {
     Elf64_Ehdr eh;
+    Elf64_Shdr names, sh;
     if (size < sizeof eh || memcmp(image, ELFMAG, SELFMAG) != 0 || image[EI_CLASS] != ELFCLASS64 ||
         image[EI_DATA] != ELFDATA2LSB)
         return HOT_IMAGE_SECTION_CORRUPT;
     memcpy(&eh, image, sizeof eh);
-    if (eh.e_shentsize != sizeof(Elf64_Shdr) || eh.e_shoff > size ||
-        (size - eh.e_shoff) / sizeof(Elf64_Shdr) < eh.e_shnum || eh.e_shstrndx >= eh.e_shnum)
-        return HOT_IMAGE_SECTION_CORRUPT;
-    Elf64_Shdr names;
-    memcpy(&names, image + eh.e_shoff + eh.e_shstrndx * sizeof names, sizeof names);
-    if (!within(names.sh_offset, names.sh_size, size))
-        return HOT_IMAGE_SECTION_CORRUPT;
+    if (!section(image, size, &eh, eh.e_shstrndx, &names) || names.sh_type == SHT_NOBITS)
+        return HOT_IMAGE_SECTION_CORRUPT; /* and so the table lies in the file */
     for (unsigned i = 0; i < eh.e_shnum; i++) {
-        Elf64_Shdr sh;
-        memcpy(&sh, image + eh.e_shoff + i * sizeof sh, sizeof sh);
+        int whole = section(image, size, &eh, i, &sh); /* sh is read either way */
         if (sh.sh_name >= names.sh_size)
             continue;
         const char *own = (const char *)image + names.sh_offset + sh.sh_name;
@@ -272,7 +267,7 @@ int hot__elf_section(const unsigned char *image, size_t size, const char *name,
             continue;
         if (sh.sh_type == SHT_NOBITS)
             return HOT_IMAGE_SECTION_NONE;
-        if (!within(sh.sh_offset, sh.sh_size, size))
+        if (!whole)
             return HOT_IMAGE_SECTION_CORRUPT;
         if (sh.sh_flags & SHF_COMPRESSED)
             return HOT_IMAGE_SECTION_COMPRESSED;

@@ -1,6 +1,6 @@
 /* runtime/image.c
  * The image seam (image.h): each function hands the file to the readers of
- * its format, which its first bytes tell. */
+ * its format, which its first bytes tell (format_of, readers_of). */
 #include "image.h"
 
 #include "elf_check.h"
@@ -13,11 +13,63 @@
 
 enum format { NEITHER, ELF, PE };
 
+/* What each format's readers provide on the file alone, with the same
+ * contracts as their hot__image_ namesakes. */
+struct readers {
+    const unsigned char *(*at)(const unsigned char *, size_t, unsigned long long,
+                               unsigned long long);
+    const char *(*string_at)(const unsigned char *, size_t, unsigned long long);
+    int (*in_code)(const unsigned char *, size_t, unsigned long long, unsigned long long,
+                   unsigned long long);
+    unsigned long long (*symbol_address)(const unsigned char *, size_t, const char *);
+    size_t (*mapped_extents)(const unsigned char *, size_t, unsigned long long,
+                             struct hot__image_extent *, size_t);
+    size_t (*functions)(const unsigned char *, size_t, struct hot__image_function *, size_t);
+    size_t (*build_id)(const unsigned char *, size_t, const unsigned char **);
+    size_t (*symbol_slots)(const unsigned char *, size_t, const char *, struct hot__image_slot *,
+                           size_t); /* NULL: none are read (image.h says why) */
+    size_t (*each_need)(const unsigned char *, size_t, enum hot__image_need,
+                        void (*)(void *, const char *), void *);
+    int (*section)(const unsigned char *, size_t, const char *, const unsigned char **, size_t *);
+};
+
+static const struct readers elf_readers = {
+    .at = hot__elf_at,
+    .string_at = hot__elf_string_at,
+    .in_code = hot__elf_in_code,
+    .symbol_address = hot__elf_symbol_address,
+    .mapped_extents = hot__elf_mapped_extents,
+    .functions = hot__elf_functions,
+    .build_id = hot__elf_build_id,
+    .symbol_slots = hot__elf_symbol_slots,
+    .each_need = hot__elf_each_need,
+    .section = hot__elf_section,
+};
+
+static const struct readers pe_readers = {
+    .at = hot__pe_at,
+    .string_at = hot__pe_string_at,
+    .in_code = hot__pe_in_code,
+    .symbol_address = hot__pe_symbol_address,
+    .mapped_extents = hot__pe_mapped_extents,
+    .functions = hot__pe_functions,
+    .build_id = hot__pe_build_id,
+    .each_need = hot__pe_each_need,
+    .section = hot__pe_section,
+};
+
 static enum format format_of(const unsigned char *image, size_t size)
 {
     if (size >= SELFMAG && memcmp(image, ELFMAG, SELFMAG) == 0)
         return ELF;
     return hot__pe_is(image, size) ? PE : NEITHER;
+}
+
+/* The readers of the file's format, or NULL. */
+static const struct readers *readers_of(const unsigned char *image, size_t size)
+{
+    enum format format = format_of(image, size);
+    return format == ELF ? &elf_readers : format == PE ? &pe_readers : NULL;
 }
 
 const char *hot__image_format(const unsigned char *image, size_t size)
@@ -81,66 +133,36 @@ int hot__image_check_loader(const unsigned char *image, size_t size,
 const unsigned char *hot__image_at(const unsigned char *image, size_t size,
                                    unsigned long long address, unsigned long long length)
 {
-    switch (format_of(image, size)) {
-    case ELF:
-        return hot__elf_at(image, size, address, length);
-    case PE:
-        return hot__pe_at(image, size, address, length);
-    default:
-        return NULL;
-    }
+    const struct readers *r = readers_of(image, size);
+    return r ? r->at(image, size, address, length) : NULL;
 }
 
 const char *hot__image_string_at(const unsigned char *image, size_t size,
                                  unsigned long long address)
 {
-    switch (format_of(image, size)) {
-    case ELF:
-        return hot__elf_string_at(image, size, address);
-    case PE:
-        return hot__pe_string_at(image, size, address);
-    default:
-        return NULL;
-    }
+    const struct readers *r = readers_of(image, size);
+    return r ? r->string_at(image, size, address) : NULL;
 }
 
 int hot__image_in_code(const unsigned char *image, size_t size, unsigned long long address,
                        unsigned long long before, unsigned long long after)
 {
-    switch (format_of(image, size)) {
-    case ELF:
-        return hot__elf_in_code(image, size, address, before, after);
-    case PE:
-        return hot__pe_in_code(image, size, address, before, after);
-    default:
-        return 0;
-    }
+    const struct readers *r = readers_of(image, size);
+    return r && r->in_code(image, size, address, before, after);
 }
 
 unsigned long long hot__image_symbol_address(const unsigned char *image, size_t size,
                                              const char *name)
 {
-    switch (format_of(image, size)) {
-    case ELF:
-        return hot__elf_symbol_address(image, size, name);
-    case PE:
-        return hot__pe_symbol_address(image, size, name);
-    default:
-        return 0;
-    }
+    const struct readers *r = readers_of(image, size);
+    return r ? r->symbol_address(image, size, name) : 0;
 }
 
 size_t hot__image_mapped_extents(const unsigned char *image, size_t size, unsigned long long page,
                                  struct hot__image_extent *extents, size_t max)
 {
-    switch (format_of(image, size)) {
-    case ELF:
-        return hot__elf_mapped_extents(image, size, page, extents, max);
-    case PE:
-        return hot__pe_mapped_extents(image, size, page, extents, max);
-    default:
-        return 0;
-    }
+    const struct readers *r = readers_of(image, size);
+    return r ? r->mapped_extents(image, size, page, extents, max) : 0;
 }
 
 size_t hot__image_extents_merge(struct hot__image_extent *extents, size_t count)
@@ -168,58 +190,34 @@ size_t hot__image_extents_merge(struct hot__image_extent *extents, size_t count)
 size_t hot__image_functions(const unsigned char *image, size_t size,
                             struct hot__image_function *functions, size_t max)
 {
-    switch (format_of(image, size)) {
-    case ELF:
-        return hot__elf_functions(image, size, functions, max);
-    case PE:
-        return hot__pe_functions(image, size, functions, max);
-    default:
-        return 0;
-    }
+    const struct readers *r = readers_of(image, size);
+    return r ? r->functions(image, size, functions, max) : 0;
 }
 
 size_t hot__image_build_id(const unsigned char *image, size_t size, const unsigned char **id)
 {
+    const struct readers *r = readers_of(image, size);
     *id = NULL;
-    switch (format_of(image, size)) {
-    case ELF:
-        return hot__elf_build_id(image, size, id);
-    case PE:
-        return hot__pe_build_id(image, size, id);
-    default:
-        return 0;
-    }
+    return r ? r->build_id(image, size, id) : 0;
 }
 
 size_t hot__image_symbol_slots(const unsigned char *image, size_t size, const char *symbol,
                                struct hot__image_slot *slots, size_t max)
 {
-    return format_of(image, size) == ELF ? hot__elf_symbol_slots(image, size, symbol, slots, max)
-                                         : 0;
+    const struct readers *r = readers_of(image, size);
+    return r && r->symbol_slots ? r->symbol_slots(image, size, symbol, slots, max) : 0;
 }
 
 size_t hot__image_each_need(const unsigned char *image, size_t size, enum hot__image_need kind,
                             void (*visit)(void *ctx, const char *name), void *ctx)
 {
-    switch (format_of(image, size)) {
-    case ELF:
-        return hot__elf_each_need(image, size, kind, visit, ctx);
-    case PE:
-        return hot__pe_each_need(image, size, kind, visit, ctx);
-    default:
-        return 0;
-    }
+    const struct readers *r = readers_of(image, size);
+    return r ? r->each_need(image, size, kind, visit, ctx) : 0;
 }
 
 int hot__image_section(const unsigned char *image, size_t size, const char *name,
                        const unsigned char **bytes, size_t *length)
 {
-    switch (format_of(image, size)) {
-    case ELF:
-        return hot__elf_section(image, size, name, bytes, length);
-    case PE:
-        return hot__pe_section(image, size, name, bytes, length);
-    default:
-        return HOT_IMAGE_SECTION_CORRUPT;
-    }
+    const struct readers *r = readers_of(image, size);
+    return r ? r->section(image, size, name, bytes, length) : HOT_IMAGE_SECTION_CORRUPT;
 }

@@ -634,20 +634,26 @@ static long bind_variables_locked(const struct hot_abi_table *table,
     return status;
 }
 
-/* Removes v's private copy from the disk, if it is ours and still there.
- * A mapped file's room is held until it is unmapped: all but what is
- * mapped of it (code and data, not its debug information or symbols) is
- * given back first, for the versions that stay mapped (and for every
- * version where dlclose never unmaps: musl). */
+/* Removes the private copy at path, of which mapped[0..count) may be
+ * mapped. A mapped file's room is held until it is unmapped: all but
+ * those extents (code and data, not debug information or symbols) is
+ * given back first, for a version that stays mapped (and for every one
+ * where dlclose never unmaps: musl). count 0: what is mapped is not known,
+ * and the copy is removed as it is. */
+static void remove_private_copy(const char *path, const struct hot__os_extent *mapped, size_t count)
+{
+    if (count > 0)
+        hot__os_remove_file_but_mapped(path, mapped, count);
+    else
+        hot__os_remove_file(path);
+}
+
+/* Removes v's private copy from the disk, if it is ours and still there. */
 static void remove_copy(struct version *v)
 {
     size_t dir_len = strlen(L.private_dir);
-    if (!v->copy_removed && private_dir_ours() && strncmp(v->path, L.private_dir, dir_len) == 0) {
-        if (v->mapped_count > 0)
-            hot__os_remove_file_but_mapped(v->path, v->mapped, v->mapped_count);
-        else
-            hot__os_remove_file(v->path);
-    }
+    if (!v->copy_removed && private_dir_ours() && strncmp(v->path, L.private_dir, dir_len) == 0)
+        remove_private_copy(v->path, v->mapped, v->mapped_count);
     v->copy_removed = 1;
 }
 
@@ -813,12 +819,8 @@ static void admitted_drop(struct admitted *a)
     free(a->entry_of);
     hot__summary_free(&a->summary);
     hot__persist_places_free(a->places);
-    /* Once opened, a library may stay mapped after it is closed (musl's
-     * dlclose never unmaps): its copy keeps only what is mapped. */
-    if (a->copy[0] && a->mapped_count > 0)
-        hot__os_remove_file_but_mapped(a->copy, a->mapped, a->mapped_count);
-    else if (a->copy[0])
-        hot__os_remove_file(a->copy);
+    if (a->copy[0]) /* opened, it may stay mapped once closed (musl) */
+        remove_private_copy(a->copy, a->mapped, a->mapped_count);
     memset(a, 0, sizeof *a);
 }
 

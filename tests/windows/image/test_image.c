@@ -121,6 +121,7 @@ static void plain_dll(const struct file *f)
     CHECK(hot__image_in_code(b, n, add, 0, 4));
     CHECK_INT(hot__image_symbol_address(b, n, "helper"), ==, 0); /* static: not exported */
     unsigned long long point = hot__image_symbol_address(b, n, "the_point");
+    CHECK(point > image_base(f));
     CHECK(!hot__image_in_code(b, n, point, 0, 1));
     const unsigned char *fields = hot__image_at(b, n, point, 24);
     CHECK(fields != NULL);
@@ -194,6 +195,14 @@ static void plain_dll(const struct file *f)
     for (size_t i = 0; i < mapped && i < 64; i++)
         CHECK(extents[i].offset % 4096 == 0 && extents[i].length % 4096 == 0 &&
               (i == 0 || extents[i].offset > extents[i - 1].offset + extents[i - 1].length - 1));
+    /* The headers (from byte 0) and the code (where add is) are mapped. */
+    size_t code_at = offset_of(f, add - image_base(f));
+    int headers = 0, code = 0;
+    for (size_t i = 0; i < mapped && i < 64; i++) {
+        headers |= extents[i].offset == 0;
+        code |= code_at >= extents[i].offset && code_at < extents[i].offset + extents[i].length;
+    }
+    CHECK(headers && code);
 }
 
 /* hot__image_check_loader on a copy of f changed by change(copy): it must
