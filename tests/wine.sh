@@ -1,23 +1,49 @@
 # tests/wine.sh: how a test runs a Windows program under Wine, sourced by
-# the scripts that do (tests/cmake/setups.sh, tests/windows/stubs.sh).
-# Each run has a prefix and home of its own under DIR, no display (no
-# dialog may wait for anyone), nothing offered for install (Mono, Gecko)
-# and no menu entries written.
+# the scripts that do (tests/cmake/setups.sh, tests/windows/stubs.sh) and by
+# the fixture that makes the prefix they start from (tests/wine_prefix.sh).
+# Each run has a prefix, home and TMPDIR of its own under DIR (Debian's
+# Wine keeps its server's directory in TMPDIR), no display (no dialog may
+# wait for anyone), nothing offered for install (Mono, Gecko) and no menu
+# entries written.
+#
+# A prefix is made once per test run, alone, by the `wine_prefix` fixture,
+# and copied by each run: Wine 8 writes about 700 MB into a new prefix, and
+# its first start on a fresh machine, racing another, has failed to load
+# its own kernel32.dll.
+
+# wine_env DIR COMMAND [ARGS...]: COMMAND with DIR's prefix, home and TMPDIR.
+wine_env() {
+    local dir=$1
+    shift
+    mkdir -p "$dir/home" "$dir/tmp"
+    env -u DISPLAY -u WAYLAND_DISPLAY HOME="$dir/home" TMPDIR="$dir/tmp" WINEPREFIX="$dir/wine" \
+        WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d" "$@"
+}
 
 # wine_run DIR PROGRAM [ARGS...]: runs PROGRAM, its output on stdout, Wine's
-# own lines in DIR/wine.err; its exit status.
+# own lines in DIR/wine.err; its exit status. The first run under DIR copies
+# the prefix VAIS_HOT_WINE_PREFIX names (files hard-linked, but for those
+# Wine rewrites in place; the server's directory name is left behind).
 wine_run() {
     local dir=$1
     shift
-    mkdir -p "$dir/home"
-    env -u DISPLAY -u WAYLAND_DISPLAY HOME="$dir/home" WINEPREFIX="$dir/wine" WINEDEBUG=-all \
-        WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d" wine "$@" 2>"$dir/wine.err"
+    if [[ ! -d $dir/wine ]]; then
+        [[ -n ${VAIS_HOT_WINE_PREFIX:-} && -f $VAIS_HOT_WINE_PREFIX/system.reg ]] || {
+            echo "no Wine prefix made: VAIS_HOT_WINE_PREFIX is '${VAIS_HOT_WINE_PREFIX:-}'" \
+                "(ctest runs the wine_prefix fixture first)" >&2
+            return 1
+        }
+        cp -al "$VAIS_HOT_WINE_PREFIX" "$dir/wine"
+        rm -f "$dir/wine/wineserver" "$dir/wine"/*.reg
+        cp "$VAIS_HOT_WINE_PREFIX"/*.reg "$dir/wine/"
+    fi
+    wine_env "$dir" wine "$@" 2>"$dir/wine.err"
 }
 
 # wine_stop DIR: stops the Wine server a run under DIR started, and waits
 # for it, so that nothing is left running.
 wine_stop() {
     [[ -d $1/wine ]] || return 0
-    WINEPREFIX=$1/wine wineserver -k 2>/dev/null || true
-    WINEPREFIX=$1/wine wineserver -w 2>/dev/null || true
+    wine_env "$1" wineserver -k 2>/dev/null || true
+    wine_env "$1" wineserver -w 2>/dev/null || true
 }
