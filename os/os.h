@@ -8,8 +8,8 @@
  * includes an operating system's header, but <pthread.h> (threads and
  * locks, which mingw-w64 has too), the crash guard (runtime/guard_posix.c,
  * a seam of its own) and the code of one target or processor
- * (runtime/lazy_<target>.c, patch_<processor>.c); <elf.h> is the ELF
- * format's, which the image readers and the command's symbol reader parse. */
+ * (runtime/lazy_<target>.c, patch_<processor>.c). The ELF format's
+ * records are vais-hot's own (runtime/elf_format.h): no <elf.h>. */
 #ifndef VAIS_HOT_OS_H
 #define VAIS_HOT_OS_H
 
@@ -203,6 +203,10 @@ size_t hot__os_page_size(void);
 
 /* This process's id. */
 long hot__os_pid(void);
+
+/* Runs prepare before each fork() of this process, and parent and child
+ * after it in each (any may be NULL); on a system without fork(), never. */
+void hot__os_at_fork(void (*prepare)(void), void (*parent)(void), void (*child)(void));
 
 /* A thread's signal mask, as hot__os_block_signals saved it. */
 struct hot__os_signal_mask {

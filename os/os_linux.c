@@ -628,6 +628,11 @@ long hot__os_pid(void)
     return (long)getpid();
 }
 
+void hot__os_at_fork(void (*prepare)(void), void (*parent)(void), void (*child)(void))
+{
+    pthread_atfork(prepare, parent, child);
+}
+
 long long hot__os_now_ns(void)
 {
     struct timespec ts;

@@ -5,7 +5,7 @@
 #include "elf_check.h"
 
 #include "elf_machine.h"
-#include "elf_numbers.h"
+#include "elf_format.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "elf_machine.h"
-#include "elf_numbers.h"
+#include "elf_format.h"
 #include "grow.h"
 
 #include <stddef.h>

@@ -3,7 +3,7 @@
  * kinds of its psABI. */
 #include "elf_machine.h"
 
-#include "elf_numbers.h"
+#include "elf_format.h"
 
 static const struct hot__elf_machine machines[] = {
     {

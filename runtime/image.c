@@ -4,7 +4,7 @@
 #include "image.h"
 
 #include "elf_check.h"
-#include "elf_numbers.h"
+#include "elf_format.h"
 #include "pe_image.h"
 
 #include <stdio.h>

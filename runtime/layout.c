@@ -11,6 +11,7 @@
 
 #include "dwarf.h"
 #include "grow.h"
+#include "printf_format.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -842,7 +843,7 @@ static uint32_t resolve(const struct hot__layouts *l, uint32_t n, const char **n
     return n;
 }
 
-__attribute__((format(printf, 3, 4))) static void append(char *out, size_t size, const char *format,
+HOT_PRINTF_FORMAT(3, 4) static void append(char *out, size_t size, const char *format,
                                                          ...)
 {
     size_t used = strlen(out);

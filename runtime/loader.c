@@ -136,7 +136,7 @@ static struct {
 
 /* Sets L.error and returns status, for `return fail(...)`; the caller holds
  * the lock (hot__fail is the one for callers that do not). */
-__attribute__((format(printf, 2, 3))) static long fail(long status, const char *format, ...)
+HOT_PRINTF_FORMAT(2, 3) static long fail(long status, const char *format, ...)
 {
     va_list args;
     va_start(args, format);
@@ -268,7 +268,7 @@ void hot__register(const struct hot_abi_manifest *manifest)
         const char *override = getenv("VAIS_HOT_LIBRARY");
         use_library(override && *override ? override : manifest->library);
         atexit(hot__remove_private_dir);
-        pthread_atfork(before_fork, after_fork_in_parent, after_fork_in_child);
+        hot__os_at_fork(before_fork, after_fork_in_parent, after_fork_in_child);
         hot__core_info_start(manifest->program);
     }
     unlock_loader();

@@ -4,7 +4,9 @@
 #ifndef VAIS_HOT_LOG_H
 #define VAIS_HOT_LOG_H
 
+#include "printf_format.h"
+
 /* Writes "vais-hot: <formatted text>\n" to the current sink, if any. */
-void hot__say(const char *format, ...) __attribute__((format(printf, 1, 2)));
+void hot__say(const char *format, ...) HOT_PRINTF_FORMAT(1, 2);
 
 #endif

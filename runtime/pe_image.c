@@ -7,7 +7,7 @@
 #include "pe_image.h"
 
 #include "elf_machine.h"
-#include "elf_numbers.h"
+#include "elf_format.h"
 #include "grow.h"
 
 #include <limits.h>

@@ -29,8 +29,14 @@ struct hot__persist_places {
     size_t count;
 };
 
+/* Storage for one variable: bytes, aligned as it must be, inside the
+ * block malloc gave (C11's aligned_alloc is not in every C library). */
+struct storage {
+    void *block, *bytes;
+};
+
 static struct {
-    void **list; /* every storage, until reset */
+    struct storage *list; /* every storage, until reset */
     size_t count, capacity;
     char **unshared; /* the variables said to be copied, not shared */
     size_t unshared_count, unshared_capacity;
@@ -88,7 +94,7 @@ void hot__persist_places_free(struct hot__persist_places *places)
 static int owned(const void *bytes)
 {
     for (size_t i = 0; i < S.count; i++) {
-        if (S.list[i] == bytes)
+        if (S.list[i].bytes == bytes)
             return 1;
     }
     return 0;
@@ -124,11 +130,14 @@ static void *new_storage(const void *own, uint64_t size)
     size_t rounded = (size_t)((size + align - 1) / align * align);
     if (hot__grow(&S.list, &S.capacity, S.count + 1, sizeof *S.list))
         return NULL;
-    void *bytes = aligned_alloc(align, rounded ? rounded : align);
-    if (!bytes)
+    if (!rounded)
+        rounded = align;
+    void *block = malloc(rounded + align - 1);
+    if (!block)
         return NULL;
-    memset(bytes, 0, rounded ? rounded : align);
-    S.list[S.count++] = bytes;
+    void *bytes = (unsigned char *)block + (align - (uintptr_t)block % align) % align;
+    memset(bytes, 0, rounded);
+    S.list[S.count++] = (struct storage){block, bytes};
     return bytes;
 }
 
@@ -194,7 +203,7 @@ void hot__persist_reset(void)
 {
     assert(hot__loader_locked());
     for (size_t i = 0; i < S.count; i++)
-        free(S.list[i]);
+        free(S.list[i].block);
     for (size_t i = 0; i < S.unshared_count; i++)
         free(S.unshared[i]);
     free(S.list);

@@ -103,7 +103,7 @@ static pthread_once_t fork_handlers_once = PTHREAD_ONCE_INIT;
 
 static void install_fork_handlers(void)
 {
-    pthread_atfork(NULL, NULL, after_fork_in_child);
+    hot__os_at_fork(NULL, NULL, after_fork_in_child);
 }
 
 /* A builder for m, watching its hot sources and extra_path (if any), not

@@ -6,6 +6,8 @@
 #ifndef VAIS_HOT_RUNTIME_H
 #define VAIS_HOT_RUNTIME_H
 
+#include "printf_format.h"
+
 #include <stdio.h>
 #include <vais/hot_abi.h>
 #include <vais/hot_status.h>
@@ -103,7 +105,7 @@ int hot__loader_locked(void);
 
 /* Sets the text hot__last_error returns, for failures found outside the
  * loader; returns status. */
-long hot__fail(long status, const char *format, ...) __attribute__((format(printf, 2, 3)));
+long hot__fail(long status, const char *format, ...) HOT_PRINTF_FORMAT(2, 3);
 
 /* The text of the last error, valid until this thread calls again. */
 const char *hot__last_error(void);

@@ -11,7 +11,7 @@
  * argv: plain.dll core.exe app_hot.dll app_hot_body.dll app_hot_type.dll */
 #include "../../check.h"
 
-#include "elf_numbers.h"
+#include "elf_format.h"
 #include "image.h"
 #include "pe_image.h"
 #include "summary.h"
