@@ -215,8 +215,9 @@ function(_vais_hot_make where name hot)
     endif()
     if(NOT TARGET VaisHot::runtime AND NOT hot STREQUAL "OFF")
         message(FATAL_ERROR "${fn}: ${why}, but HOT ON is not available on ${CMAKE_SYSTEM_NAME} "
-            "for processor '${CMAKE_SYSTEM_PROCESSOR}' yet (Linux on x86_64, aarch64 and riscv64 "
-            "only); pass HOT OFF for a plain program")
+            "for processor '${CMAKE_SYSTEM_PROCESSOR}' yet (Linux on x86_64, aarch64 and riscv64, "
+            "and Windows on x86_64 built with mingw-w64 on Linux, only); pass HOT OFF for a plain "
+            "program")
     endif()
     if(hot STREQUAL "PER_CONFIG")
         message(STATUS "vais-hot: ${name}: HOT per configuration, hot ones reload (${why})")
@@ -291,23 +292,11 @@ function(_vais_hot_make where name hot)
     _vais_hot_library(${name}_hot)
     _vais_hot_color(${name}_hot)
     _vais_hot_color(${name})
-    # Hot code may use only what the core exports: a symbol the core hides
-    # fails the build by name (vais-hot check), before the stamp lands; and
-    # again after the core links, which a first build does last.
-    # It also writes what the library needs from elsewhere as the core's
-    # link options (vais-hot needs), before the stamp lands. The stamp step
-    # writes the summary of the library's debug information beside it, then
-    # the stamp, which vouches for both.
-    if(multi) # each configuration's library needs its own
-        set(needs "${gen_dir}/needs-$<CONFIG>.rsp")
+    if(WIN32)
+        _vais_hot_windows("${fn}" ${name} "${gen_dir}" "${on}" "${multi}")
     else()
-        set(needs "${gen_dir}/needs.rsp")
+        _vais_hot_elf_links(${name} "${description}" "${gen_dir}" "${on}" "${multi}")
     endif()
-    add_custom_command(TARGET ${name}_hot POST_BUILD
-        COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" check "${description}"
-        COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" needs "$<TARGET_FILE:${name}_hot>" "${needs}"
-        BYPRODUCTS "${needs}"
-        VERBATIM)
     _vais_hot_stamp(${name}_hot)
 
     # A configuration that is not hot has its plain units where the stubs go.
@@ -316,34 +305,13 @@ function(_vais_hot_make where name hot)
         target_sources(${name} PRIVATE "$<$<NOT:${on}>:${plain_units}>")
     endif()
     add_dependencies(${name} ${gen_target} ${name}_hot)
-    # Hot code calls back into the core (its functions and globals) by name,
-    # and into the shared libraries the core links, which the hot library
-    # may not link itself (a static library's dependencies): the core keeps
-    # each one even when it calls nothing of it (--as-needed is a default).
     set_target_properties(${name} PROPERTIES ENABLE_EXPORTS ON VAIS_HOT ON)
-    target_link_options(${name} PRIVATE "$<${on}:LINKER:--no-as-needed>")
     set_property(TARGET ${name} APPEND PROPERTY LINK_LIBRARIES
         "$<IF:${on},VaisHot::std,VaisHot::std_off>")
     # What the core is compiled with and links reaches the hot library once
     # the directory is done with the core: calls after this one count too.
     # (A deferred call reads its arguments when it runs: name goes in now.)
     cmake_language(EVAL CODE "cmake_language(DEFER CALL _vais_hot_share [[${name}]])")
-    # Each symbol hot code needs is one the core's link must resolve, so a
-    # static library it reaches (also through another library or an
-    # INTERFACE target) gives the core that function, once. The file is
-    # replaced only when the needs change; it exists before the first link.
-    if(multi)
-        foreach(config IN LISTS CMAKE_CONFIGURATION_TYPES)
-            string(REPLACE "$<CONFIG>" "${config}" file "${needs}")
-            if(NOT EXISTS "${file}")
-                file(WRITE "${file}" "")
-            endif()
-        endforeach()
-    elseif(NOT EXISTS "${needs}")
-        file(WRITE "${needs}" "")
-    endif()
-    target_link_options(${name} PRIVATE "$<${on}:@${needs}>")
-    set_property(TARGET ${name} APPEND PROPERTY LINK_DEPENDS "${needs}")
     # The runtime refuses a build whose types shared with the core changed
     # layout; it reads both halves' layouts from their debug information.
     target_compile_options(${name} PRIVATE $<$<AND:$<COMPILE_LANGUAGE:C,CXX>,${on}>:-g>)
@@ -364,24 +332,122 @@ function(_vais_hot_make where name hot)
         endif()
         set_target_properties(${name} PROPERTIES C_LINKER_LAUNCHER "${ours}")
     endif()
+    # After the core's link, its summary, so that each start reads that, not
+    # its debug information (which takes long for a large core); where the
+    # hot library's imports are not checked by its own link (ELF), first a
+    # check that the core exports them.
     # (A plain configuration's description says HOT OFF: check passes it.)
-    # Then its summary, so that each start reads that, not its debug
-    # information (which takes long for a large core).
+    set(after_core "")
+    if(NOT WIN32)
+        set(after_core COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" check "${description}" --after-core)
+    endif()
     add_custom_command(TARGET ${name} POST_BUILD
-        COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" check "${description}" --after-core
+        ${after_core}
         COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" summarize "${description}"
         VERBATIM)
 
-    # Machine paths reach the stubs as definitions, never as generated text.
-    _vais_hot_c_strings(quoted_sources ${hot_sources})
-    _vais_hot_c_strings(quoted_units ${units})
+    # Machine paths reach the stubs as definitions, never as generated text;
+    # as the program will open them (a Windows one built on Linux runs under
+    # Wine, whose drive Z: is the Linux root).
+    set(run_prefix "")
+    if(WIN32 AND CMAKE_HOST_UNIX)
+        set(run_prefix "Z:")
+    endif()
+    set(run_sources ${hot_sources})
+    set(run_units ${units})
+    list(TRANSFORM run_sources PREPEND "${run_prefix}")
+    list(TRANSFORM run_units PREPEND "${run_prefix}")
+    _vais_hot_c_strings(quoted_sources ${run_sources})
+    _vais_hot_c_strings(quoted_units ${run_units})
     # hot_start's rebuild: the build command, of the hot library.
     _vais_hot_c_strings(rebuild ${build_command} "${name}_hot")
     # The stubs are assembly that calls the lazy entry: a link-time
     # optimiser, if the project uses one, would not see what they define.
     set_source_files_properties("${stubs}" PROPERTIES GENERATED TRUE
         COMPILE_OPTIONS "$<$<C_COMPILER_ID:GNU,Clang,AppleClang>:-fno-lto>" COMPILE_DEFINITIONS
-        "VAIS_HOT_LIBRARY=\"$<TARGET_FILE:${name}_hot>\";VAIS_HOT_SOURCES=${quoted_sources};VAIS_HOT_UNITS=${quoted_units};VAIS_HOT_REBUILD=${rebuild}")
+        "VAIS_HOT_LIBRARY=\"${run_prefix}$<TARGET_FILE:${name}_hot>\";VAIS_HOT_SOURCES=${quoted_sources};VAIS_HOT_UNITS=${quoted_units};VAIS_HOT_REBUILD=${rebuild}")
+endfunction()
+
+# How the halves of a hot program find each other on ELF systems, for
+# _vais_hot_make: the hot library is linked with undefined symbols, which
+# the core resolves at load. After each link of the library, `vais-hot
+# check` fails the build by name if it needs a symbol the core hides, and
+# `vais-hot needs` writes what it needs from elsewhere as the core's link
+# options, before the stamp lands (and check runs again after the core
+# links, which a first build does last).
+function(_vais_hot_elf_links name description gen_dir on multi)
+    if(multi) # each configuration's library needs its own
+        set(needs "${gen_dir}/needs-$<CONFIG>.rsp")
+    else()
+        set(needs "${gen_dir}/needs.rsp")
+    endif()
+    add_custom_command(TARGET ${name}_hot POST_BUILD
+        COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" check "${description}"
+        COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" needs "$<TARGET_FILE:${name}_hot>" "${needs}"
+        BYPRODUCTS "${needs}"
+        VERBATIM)
+    # Hot code calls back into the core (its functions and globals) by name,
+    # and into the shared libraries the core links, which the hot library
+    # may not link itself (a static library's dependencies): the core keeps
+    # each one even when it calls nothing of it (--as-needed is a default).
+    target_link_options(${name} PRIVATE "$<${on}:LINKER:--no-as-needed>")
+    # Each symbol hot code needs is one the core's link must resolve, so a
+    # static library it reaches (also through another library or an
+    # INTERFACE target) gives the core that function, once. The file is
+    # replaced only when the needs change; it exists before the first link.
+    if(multi)
+        foreach(config IN LISTS CMAKE_CONFIGURATION_TYPES)
+            string(REPLACE "$<CONFIG>" "${config}" file "${needs}")
+            if(NOT EXISTS "${file}")
+                file(WRITE "${file}" "")
+            endif()
+        endforeach()
+    elseif(NOT EXISTS "${needs}")
+        file(WRITE "${needs}" "")
+    endif()
+    target_link_options(${name} PRIVATE "$<${on}:@${needs}>")
+    set_property(TARGET ${name} APPEND PROPERTY LINK_DEPENDS "${needs}")
+endfunction()
+
+# How the halves of a hot program find each other on Windows (mingw-w64),
+# for _vais_hot_make: a DLL cannot leave a symbol undefined, so the hot
+# library links an import library of the core's executable, which dlltool
+# makes from the core's objects and vais-hot's libraries before the core
+# links (the core still builds after its hot library, so that building it
+# builds both, and an edit of a hot body relinks the DLL alone). The core
+# exports every symbol, as its import library says it does; mingw-w64's
+# linker reaches the core's variables through the import address table
+# (auto-import). The hot library's own link then fails by name on what the
+# core does not define. Only Ninja's generators see a file of one target
+# (the core's objects) as an input of another's command.
+function(_vais_hot_windows fn name gen_dir on multi)
+    if(NOT CMAKE_GENERATOR MATCHES "^Ninja")
+        message(FATAL_ERROR "${fn}: a hot program for Windows is built with Ninja or Ninja "
+            "Multi-Config so far, and this build uses '${CMAKE_GENERATOR}' (pass -G Ninja, or "
+            "HOT OFF)")
+    endif()
+    if(NOT CMAKE_DLLTOOL)
+        message(FATAL_ERROR "${fn}: no dlltool, which makes the import library of '${name}' "
+            "(set CMAKE_DLLTOOL, e.g. to x86_64-w64-mingw32-dlltool)")
+    endif()
+    if(multi)
+        set(imports "${gen_dir}/$<CONFIG>/lib${name}_core.dll.a")
+    else()
+        set(imports "${gen_dir}/lib${name}_core.dll.a")
+    endif()
+    set(archives "$<TARGET_FILE:VaisHot::std>" "$<TARGET_FILE:VaisHot::runtime>")
+    add_custom_command(OUTPUT "${imports}"
+        COMMAND "${CMAKE_DLLTOOL}" --export-all-symbols -D "$<TARGET_FILE_NAME:${name}>"
+                -l "${imports}" "$<TARGET_OBJECTS:${name}>" ${archives}
+        DEPENDS "$<TARGET_OBJECTS:${name}>" ${archives}
+        COMMENT "vais-hot: the import library of '${name}', for its hot library"
+        COMMAND_EXPAND_LISTS VERBATIM)
+    # The command's owner; the hot library's link takes its file, and must
+    # not wait for this target, which waits for the core's objects, which
+    # wait for the hot library's generated files.
+    add_custom_target(${name}_vais_hot_imports DEPENDS "${imports}")
+    target_link_libraries(${name}_hot PRIVATE "${imports}")
+    target_link_options(${name} PRIVATE "$<${on}:LINKER:--export-all-symbols>")
 endfunction()
 
 # At the end of the directory that made <name> hot (cmake_language(DEFER)),
@@ -621,13 +687,16 @@ endfunction()
 
 # Internal (as _vais_hot_unit): makes the shared library target a hot
 # library. The library's references to its own functions bind inside it: the
-# core exports stubs under the same names, which must not capture them. Its
+# core exports stubs under the same names, which must not capture them (a
+# DLL's always do). Its
 # debug information gives the runtime the layouts of the types it shares and
 # its functions; their patchable entries let the runtime send pointers stored
 # to an old version's functions on to the new version's.
 function(_vais_hot_library target)
-    set_target_properties(${target} PROPERTIES NO_SONAME ON)
-    target_link_options(${target} PRIVATE "LINKER:-Bsymbolic-functions")
+    if(NOT WIN32)
+        set_target_properties(${target} PROPERTIES NO_SONAME ON)
+        target_link_options(${target} PRIVATE "LINKER:-Bsymbolic-functions")
+    endif()
     target_link_libraries(${target} PRIVATE VaisHot::api)
     get_target_property(patch_options VaisHot::runtime VAIS_HOT_PATCH_OPTIONS)
     target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:C,CXX>:-g ${patch_options}>)

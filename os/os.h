@@ -34,6 +34,13 @@ static inline int hot__file_id_equal(const struct hot__file_id *a, const struct 
 /* Fills *id for path. Returns 0, or -1 with errno's text in err. */
 int hot__os_file_id(const char *path, struct hot__file_id *id, char *err, size_t errlen);
 
+/* Does the identity a stamp gives a file (written by the vais-hot command,
+ * maybe on another system: a Windows program built on Linux) name the
+ * version of the file that now has? Where the stamp's writer and the
+ * program see the same identities, only an equal one does; elsewhere what
+ * both see (size and write time). */
+int hot__os_stamp_names(const struct hot__file_id *stamped, const struct hot__file_id *now);
+
 /* What a path names. */
 enum hot__os_kind {
     HOT_OS_NOTHING,   /* nothing (or what cannot be seen) */
@@ -178,10 +185,16 @@ void *hot__os_library_symbol(void *handle, const char *name);
 /* Unmaps the library; nothing may run in it afterwards. */
 void hot__os_library_close(void *handle);
 
-/* What to add to an address the library was linked at to get the address
- * it runs at; 0 if that cannot be told (a shared library is never loaded
- * where it was linked). */
-uintptr_t hot__os_library_bias(void *handle);
+/* 1 if the file of a loaded library can be removed (its name goes, what
+ * is mapped stays: Linux); 0 if the system refuses while it is loaded
+ * (Windows), so that a private directory goes only once its libraries are
+ * closed. */
+int hot__os_removes_loaded_libraries(void);
+
+/* Sets *bias to what to add to an address the library was linked at to get
+ * the address it runs at (0 where it runs where it was linked, as a DLL may).
+ * Returns 0, or -1 if that cannot be told. */
+int hot__os_library_bias(void *handle, uintptr_t *bias);
 
 /* Makes the code pages holding [start, start + size) writable too
  * (writable 1), or executable and read-only again (0). Threads may run in

@@ -51,6 +51,11 @@ int hot__os_file_id(const char *path, struct hot__file_id *id, char *err, size_t
     return 0;
 }
 
+int hot__os_stamp_names(const struct hot__file_id *stamped, const struct hot__file_id *now)
+{
+    return hot__file_id_equal(stamped, now);
+}
+
 enum hot__os_kind hot__os_kind(const char *path, int follow)
 {
     struct stat st;
@@ -550,10 +555,20 @@ void hot__os_library_close(void *handle)
     dlclose(handle);
 }
 
-uintptr_t hot__os_library_bias(void *handle)
+int hot__os_removes_loaded_libraries(void)
+{
+    return 1;
+}
+
+/* An ELF shared library is linked at 0 and never loaded there: an l_addr
+ * of 0 means the map is not that of a library. */
+int hot__os_library_bias(void *handle, uintptr_t *bias)
 {
     struct link_map *map = NULL;
-    return dlinfo(handle, RTLD_DI_LINKMAP, &map) == 0 && map ? (uintptr_t)map->l_addr : 0;
+    if (dlinfo(handle, RTLD_DI_LINKMAP, &map) != 0 || !map || !map->l_addr)
+        return -1;
+    *bias = (uintptr_t)map->l_addr;
+    return 0;
 }
 
 /* The pages [start, start + size) lie on. */

@@ -225,12 +225,20 @@ static int private_dir_ours(void)
     return L.private_dir[0] && L.private_owner == hot__os_pid();
 }
 
-/* At exit: removes the private copies, unless they are a parent's. */
+/* At exit: removes the private copies, unless they are a parent's. Where
+ * the system keeps the file of a loaded library (Windows), every version is
+ * closed first: the program is ending, and no hot code may run any more
+ * (the README asks that threads running it end before the program does). */
 void hot__remove_private_dir(void)
 {
     lock_loader();
-    if (private_dir_ours())
+    if (private_dir_ours()) {
+        for (size_t i = 0; i < L.version_count && !hot__os_removes_loaded_libraries(); i++) {
+            hot__os_library_close(L.versions[i].handle);
+            L.versions[i].handle = NULL;
+        }
         hot__os_private_dir_remove();
+    }
     L.private_dir[0] = '\0';
     unlock_loader();
 }
@@ -586,13 +594,13 @@ static const struct hot_abi_variable *find_variable(const struct hot_abi_table *
 }
 
 /* Gives each #[persist] variable of the build with table and layouts,
- * loaded as handle, its storage (persist.h): the running build's, when
+ * loaded at bias, its storage (persist.h): the running build's, when
  * name, type and size all match, and so does the layout of the type where
  * both builds have one; else new storage with the build's initial value,
  * and for a variable whose type changed an event line says so. */
 static long bind_variables_locked(const struct hot_abi_table *table,
                                   const struct hot__layouts *layouts,
-                                  const struct hot__persist_places *places, void *handle)
+                                  const struct hot__persist_places *places, uintptr_t bias)
 {
     assert(locker.held);
     const struct version *running = published_locked();
@@ -624,8 +632,7 @@ static long bind_variables_locked(const struct hot_abi_table *table,
     }
     char err[256];
     long status = HOT_OK;
-    int bound =
-        hot__persist_bind(table, places, hot__os_library_bias(handle), from, err, sizeof err);
+    int bound = hot__persist_bind(table, places, bias, from, err, sizeof err);
     if (bound != 0)
         status =
             fail(bound == -2 ? HOT_E_NO_MEMORY : HOT_E_IO,
@@ -946,7 +953,7 @@ static long admit_locked(const struct stamp *stamp, struct admitted *a)
     else if (copied != 0)
         status = fail(HOT_E_IO, "%s; build '%s_hot'", err, L.manifest->program);
     else if (!hot__file_id_equal(&before, &after) ||
-             (stamp && !hot__file_id_equal(&before, &stamp->id)))
+             (stamp && !hot__os_stamp_names(&stamp->id, &before)))
         status = 0;
     else if ((checked = check_file_locked(stamp, L.image, size, after.size, a)) != HOT_OK)
         status = checked;
@@ -976,8 +983,8 @@ static long publish_admitted_locked(struct admitted *a, const char *stamp_text)
         return status;
     }
     const struct hot_abi_table *table = hot__os_library_symbol(handle, HOT_ABI_TABLE_SYMBOL);
-    uintptr_t bias = hot__os_library_bias(handle);
-    if (!bias)
+    uintptr_t bias = 0;
+    if (hot__os_library_bias(handle, &bias) != 0)
         status = fail(HOT_E_LOAD, "cannot tell where '%s' was loaded", L.library);
     else if (!table || !hot__table_file_matches(&a->table, table, bias))
         status =
@@ -988,7 +995,7 @@ static long publish_admitted_locked(struct admitted *a, const char *stamp_text)
     if (status == HOT_OK && !(code = hot__code_new(&a->summary.functions, bias)))
         status = fail(HOT_E_NO_MEMORY, "out of memory");
     if (status == HOT_OK)
-        status = bind_variables_locked(table, a->summary.layouts, a->places, handle);
+        status = bind_variables_locked(table, a->summary.layouts, a->places, bias);
     if (status == HOT_OK)
         status = keep_version(handle, a->copy, a->mapped, a->mapped_count, slots, table,
                               a->summary.layouts, code, stamp_text);
@@ -1087,7 +1094,7 @@ static long first_load_locked(void)
             return HOT_E_UNSAFE;
         }
         int missing = hot__os_file_id(L.library, &now, err, sizeof err) != 0;
-        int unvouched = !missing && stamped && !hot__file_id_equal(&now, &stamp.id);
+        int unvouched = !missing && stamped && !hot__os_stamp_names(&stamp.id, &now);
         if (!missing && !unvouched) {
             long status = load_locked(stamped ? text : NULL, stamped ? &stamp : NULL);
             if (status < 0)
@@ -1154,7 +1161,7 @@ static long load_now_locked(void)
             return HOT_E_UNSAFE;
         }
         stamped = stamped && hot__os_file_id(L.library, &now, err, sizeof err) == 0 &&
-                  hot__file_id_equal(&now, &stamp.id);
+                  hot__os_stamp_names(&stamp.id, &now);
         long status = load_locked(stamped ? text : NULL, stamped ? &stamp : NULL);
         if (status != 0) {
             if (status < 0)
@@ -1245,7 +1252,7 @@ static long check_locked(void)
     struct hot__file_id now;
     char err[512];
     if (hot__os_file_id(L.library, &now, err, sizeof err) != 0 ||
-        !hot__file_id_equal(&now, &stamp.id))
+        !hot__os_stamp_names(&stamp.id, &now))
         return 0; /* a build is still writing the library, or the stamp is stale */
     long status = load_locked(text, &stamp);
     if (lasting(status))

@@ -24,9 +24,12 @@
 #                    program is aarch64's and runs under qemu, HOT OFF and
 #                    HOT ON
 #   windows_mingw    a cross build for Windows x64 with mingw-w64 and the
-#                    toolchain file vais-hot ships: a program not told
-#                    otherwise is HOT OFF, saying why, and runs under Wine;
-#                    HOT ON given stops the configure, saying so
+#                    toolchain file vais-hot ships: Release is HOT OFF, a
+#                    plain PE program that runs under Wine; Debug is HOT ON:
+#                    the program, running under Wine, reloads an edit built
+#                    on Linux, and leaves no private directory at exit; a
+#                    generator other than Ninja's stops the configure of a
+#                    hot program, saying so
 #   multi_config     one Ninja Multi-Config tree: Debug and RelWithDebInfo
 #                    hot, Release a plain program; HOT given per
 #                    configuration; the Debug program reloads an edit built
@@ -67,7 +70,9 @@ configure() { # configure DIR [cmake args...]; Ninja unless the args say otherwi
 }
 configure_fails() { # configure_fails DIR [cmake args...]: true if the configure fails
     local dir=$1; shift
-    ! cmake -S "$src" -B "$dir" -G Ninja -DVAIS_HOT_DIR="$vais_hot_dir" "$@" >"$dir.log" 2>&1
+    local generator=(-G Ninja)
+    [[ " $* " == *" -G "* ]] && generator=()
+    ! cmake -S "$src" -B "$dir" "${generator[@]}" -DVAIS_HOT_DIR="$vais_hot_dir" "$@" >"$dir.log" 2>&1
 }
 build() { # build DIR [cmake args...]
     local dir=$1; shift
@@ -75,17 +80,18 @@ build() { # build DIR [cmake args...]
     cmake --build "$dir" >>"$dir.log" 2>&1 || { cat "$dir.log"; fail "could not build $dir"; }
 }
 
-# Runs the program of build DIR (its file: PROGRAM, default DIR/app)
-# until an edit of hot.c, built (by `cmake --build DIR` with the rest of the
-# arguments, default --target app_hot; none: by something else, already
-# watching), makes it answer 43 (it answers 42 first): a reload in the
-# running program.
+# Runs the program of build DIR (its file: PROGRAM, default DIR/app; under
+# the words of the array runner, if set) until an edit of hot.c, built (by
+# `cmake --build DIR` with the rest of the arguments, default --target
+# app_hot; none: by something else, already watching), makes it answer 43
+# (it answers 42 first): a reload in the running program.
+runner=()
 reloads() {
     local dir=$1 program=${2:-$1/app}
     shift $(($# < 2 ? $# : 2))
     local build_args=("$@")
     (($#)) || build_args=(--target app_hot)
-    "$program" 43 >"$work/out" 2>"$work/err" &
+    "${runner[@]}" "$program" 43 >"$work/out" 2>"$work/err" &
     pid=$!
     local deadline=$((SECONDS + 60))
     until grep -q "version=1 value=42" "$work/out"; do
@@ -213,22 +219,59 @@ windows_mingw)
         command -v $tool >/dev/null || fail "no $tool: install mingw-w64 and wine (as .ci/run does)"
     done
     toolchain=$vais_hot_dir/cmake/toolchains/x86_64-w64-mingw32.cmake
-    build "$work/win" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCMAKE_BUILD_TYPE=Debug
-    grep -qF "vais-hot: app: HOT OFF, one plain program with direct calls (no runtime for Windows on 'AMD64' yet)" \
-        "$work/win.log" || { cat "$work/win.log"; fail "configure did not say HOT OFF and why"; }
     # A PE file for x86-64: "PE\0\0" where the MZ header points, then
     # machine 0x8664.
-    exe=$work/win/app.exe
-    pe=$(od -An -tu4 -j60 -N4 "$exe" | tr -d ' ')
-    [[ $(head -c2 "$exe") == MZ && $(od -An -tx1 -j"$pe" -N6 "$exe" | tr -d ' ') == 504500006486 ]] ||
-        fail "$exe is not a Windows x64 program"
-    output=$(wine_run "$work" "$exe") || { cat "$work/wine.err"; fail "$exe under Wine exited"; }
-    [[ ${output//$'\r'/} == "version=0 value=42" ]] || fail "$exe under Wine said '$output'"
-    configure_fails "$work/win_on" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DAPP_HOT=ON ||
-        fail "HOT ON configured for Windows"
-    grep -qF "HOT ON is not available on Windows for processor 'AMD64' yet" \
-        < <(tr -s ' \n' ' ' <"$work/win_on.log") ||
-        { cat "$work/win_on.log"; fail "HOT ON for Windows: no message"; }
+    is_windows_x64() {
+        local pe
+        pe=$(od -An -tu4 -j60 -N4 "$1" | tr -d ' ')
+        [[ $(head -c2 "$1") == MZ && $(od -An -tx1 -j"$pe" -N6 "$1" | tr -d ' ') == 504500006486 ]] ||
+            fail "$1 is not a Windows x64 file"
+    }
+    build "$work/win" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCMAKE_BUILD_TYPE=Release
+    grep -qF "vais-hot: app: HOT OFF, one plain program with direct calls (build type 'Release', which ships)" \
+        "$work/win.log" || { cat "$work/win.log"; fail "configure did not say HOT OFF and why"; }
+    is_windows_x64 "$work/win/app.exe"
+    output=$(wine_run "$work" "$work/win/app.exe") || { cat "$work/wine.err"; fail "app.exe under Wine exited"; }
+    [[ ${output//$'\r'/} == "version=0 value=42" ]] || fail "app.exe under Wine said '$output'"
+
+    # HOT ON: the hot DLL links the import library made from the core's
+    # objects; the program loads it under Wine, and reloads an edit whose
+    # build ran on Linux.
+    build "$work/hot" -DCMAKE_TOOLCHAIN_FILE="$toolchain" -DCMAKE_BUILD_TYPE=Debug
+    grep -qF "vais-hot: app: HOT ON, #[hot] functions reload (build type 'Debug')" "$work/hot.log" ||
+        { cat "$work/hot.log"; fail "configure did not say HOT ON"; }
+    is_windows_x64 "$work/hot/libapp_hot.dll"
+    [[ -s $work/hot/libapp_hot.dll.stamp ]] || fail "the hot DLL was not stamped"
+    # A program killed while running leaves its private directory in the
+    # user's temporary directory; the next one removes it as it starts, and
+    # its own as it ends.
+    temp=$work/wine/drive_c/users/$(id -un)/Temp
+    wine_run "$work" "$work/hot/app.exe" 99 >"$work/out" &
+    pid=$!
+    deadline=$((SECONDS + 60))
+    until grep -q "version=1 value=42" "$work/out"; do
+        ((SECONDS < deadline)) && kill -0 "$pid" 2>/dev/null ||
+            { cat "$work/wine.err"; fail "app.exe never answered 42"; }
+        sleep 0.05
+    done
+    killed=$(find "$temp" -maxdepth 1 -name 'vais-hot-*')
+    [[ -n $killed ]] || { ls -lR "$temp"; fail "no private directory in '$temp'"; }
+    wine_stop "$work"
+    wait "$pid" || true
+    pid=""
+    [[ -d $killed ]] || fail "the killed program's directory went with it"
+    runner=(wine_run "$work")
+    reloads "$work/hot" "$work/hot/app.exe"
+    grep -q "vais-hot: reloaded v2" "$work/wine.err" ||
+        { cat "$work/wine.err"; fail "the program did not say it reloaded"; }
+    leftover=$(find "$temp" -maxdepth 1 -name 'vais-hot-*')
+    [[ -z $leftover ]] || { ls -lR "$temp"; fail "a private directory is left: $leftover"; }
+
+    # Only Ninja's generators build a hot program for Windows.
+    configure_fails "$work/make" -G "Unix Makefiles" -DCMAKE_TOOLCHAIN_FILE="$toolchain" \
+        -DCMAKE_BUILD_TYPE=Debug || fail "a hot program for Windows configured with Makefiles"
+    grep -qF "a hot program for Windows is built with Ninja or Ninja Multi-Config so far" \
+        < <(tr -s ' \n' ' ' <"$work/make.log") || { cat "$work/make.log"; fail "Makefiles: no message"; }
     ;;
 multi_config)
     configure "$work/multi" -G "Ninja Multi-Config"

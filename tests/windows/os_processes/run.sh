@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# tests/windows/os_processes/run.sh VAIS-HOT-DIR SCRATCH-PARENT
+# The Windows private directory and processes of the OS seam
+# (os/private_dir_windows.c, os/os_process_windows.c), built with mingw-w64
+# around test_os_processes.c, which says what it checks, and run under Wine
+# with the programs it starts: child.exe, and a DLL it loads.
+set -euo pipefail
+source=$(cd "$1" && pwd)
+work=$(mktemp -d "$2/os_processes.XXXXXX")
+source "$source/tests/wine.sh"
+cleanup() {
+    wine_stop "$work"
+    rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+for command in x86_64-w64-mingw32-gcc wine wineserver; do
+    command -v $command >/dev/null ||
+        fail "no $command: install gcc-mingw-w64-x86-64 and wine (as .ci/run does)"
+done
+here=$source/tests/windows/os_processes
+
+# Linked statically, so that Wine needs no DLL of mingw-w64's.
+cc() { x86_64-w64-mingw32-gcc -std=c11 -Wall -Wextra -Wpedantic -Werror -O2 -static "$@"; }
+cc -I"$source/os" -I"$source/include" "$source/os/private_dir_windows.c" \
+    "$source/os/os_process_windows.c" "$here/test_os_processes.c" -o "$work/test.exe" ||
+    fail "the test does not build"
+cc "$here/child.c" -o "$work/child.exe" || fail "child.exe does not build"
+echo 'int tiny(void) { return 1; }' | cc -shared -x c - -o "$work/tiny.dll" ||
+    fail "tiny.dll does not build"
+
+status=0
+output=$(wine_run "$work" "$work/test.exe") || status=$?
+output=${output//$'\r'/}
+printf '%s\n' "$output"
+if [[ $status != 0 || $output != *"all passed" ]]; then
+    cat "$work/wine.err" >&2
+    fail "the test failed (exit status $status)"
+fi
