@@ -693,7 +693,11 @@ endfunction()
 # its functions; their patchable entries let the runtime send pointers stored
 # to an old version's functions on to the new version's.
 function(_vais_hot_library target)
-    if(NOT WIN32)
+    if(WIN32)
+        # Every function exported, as on ELF: the guard names the function a
+        # fault is in by the DLL's exports.
+        target_link_options(${target} PRIVATE "LINKER:--export-all-symbols")
+    else()
         set_target_properties(${target} PROPERTIES NO_SONAME ON)
         target_link_options(${target} PRIVATE "LINKER:-Bsymbolic-functions")
     endif()

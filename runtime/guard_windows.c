@@ -161,7 +161,9 @@ static int in_hot_library(const void *pc, struct guard_frame *frame)
     if (!WideCharToMultiByte(CP_UTF8, 0, wide, -1, path, (int)sizeof path, NULL, NULL) ||
         !in_directory(path, dir))
         return 0;
-    snprintf(frame->library, sizeof frame->library, "%s", path);
+    /* Named as the loader named the copy (its directory, '/', its file's
+     * name), which Windows spells with '\\'. */
+    snprintf(frame->library, sizeof frame->library, "%s/%s", dir, path + strlen(dir) + 1);
     nearest_export(module, pc, frame->function, sizeof frame->function);
     return 1;
 }

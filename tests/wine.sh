@@ -1,32 +1,24 @@
 # tests/wine.sh: how a test runs a Windows program under Wine, sourced by
-# the scripts that do (tests/cmake/setups.sh, tests/windows/stubs.sh) and by
-# the fixture that makes the prefix they start from (tests/wine_prefix.sh).
-# Each run has a prefix, home and TMPDIR of its own under DIR (Debian's
-# Wine keeps its server's directory in TMPDIR), no display (no dialog may
-# wait for anyone), nothing offered for install (Mono, Gecko) and no menu
-# entries written.
+# the scripts that do (tests/cmake/setups.sh, tests/windows/*, and
+# tests/e2e/lib.sh for a project built for Windows) and by the fixture that
+# makes the prefix they start from (tests/wine_prefix.sh). Each run has a
+# prefix, home and TMPDIR of its own under DIR (Debian's Wine keeps its
+# server's directory in TMPDIR), no display (no dialog may wait for
+# anyone), nothing offered for install (Mono, Gecko) and no menu entries
+# written.
 #
 # A prefix is made once per test run, alone, by the `wine_prefix` fixture,
 # and copied by each run: Wine 8 writes about 700 MB into a new prefix, and
 # its first start on a fresh machine, racing another, has failed to load
 # its own kernel32.dll.
 
-# wine_env DIR COMMAND [ARGS...]: COMMAND with DIR's prefix, home and TMPDIR.
-wine_env() {
+# wine_words DIR: sets the array wine_words to the command that runs Wine
+# for DIR ("${wine_words[@]}" PROGRAM ARGS...). A prefix copied from the one
+# VAIS_HOT_WINE_PREFIX names is made first, unless DIR has one (its files
+# hard-linked, but for those Wine rewrites in place; the server's directory
+# name is left behind). Returns 1 if there is none to copy.
+wine_words() {
     local dir=$1
-    shift
-    mkdir -p "$dir/home" "$dir/tmp"
-    env -u DISPLAY -u WAYLAND_DISPLAY HOME="$dir/home" TMPDIR="$dir/tmp" WINEPREFIX="$dir/wine" \
-        WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d" "$@"
-}
-
-# wine_run DIR PROGRAM [ARGS...]: runs PROGRAM, its output on stdout, Wine's
-# own lines in DIR/wine.err; its exit status. The first run under DIR copies
-# the prefix VAIS_HOT_WINE_PREFIX names (files hard-linked, but for those
-# Wine rewrites in place; the server's directory name is left behind).
-wine_run() {
-    local dir=$1
-    shift
     if [[ ! -d $dir/wine ]]; then
         [[ -n ${VAIS_HOT_WINE_PREFIX:-} && -f $VAIS_HOT_WINE_PREFIX/system.reg ]] || {
             echo "no Wine prefix made: VAIS_HOT_WINE_PREFIX is '${VAIS_HOT_WINE_PREFIX:-}'" \
@@ -37,8 +29,38 @@ wine_run() {
         rm -f "$dir/wine/wineserver" "$dir/wine"/*.reg
         cp "$VAIS_HOT_WINE_PREFIX"/*.reg "$dir/wine/"
     fi
-    wine_env "$dir" wine "$@" 2>"$dir/wine.err"
+    wine_environment "$dir"
+    wine_words=("${wine_environment[@]}" wine)
 }
+
+# wine_environment DIR: sets the array wine_environment to the `env`
+# command giving a command DIR's prefix, home and TMPDIR.
+wine_environment() {
+    mkdir -p "$1/home" "$1/wine-tmp"
+    wine_environment=(env -u DISPLAY -u WAYLAND_DISPLAY HOME="$1/home" TMPDIR="$1/wine-tmp"
+        WINEPREFIX="$1/wine" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d")
+}
+
+# wine_env DIR COMMAND [ARGS...]: COMMAND (wine, wineserver...) with DIR's
+# prefix, home and TMPDIR.
+wine_env() {
+    wine_environment "$1"
+    shift
+    "${wine_environment[@]}" "$@"
+}
+
+# wine_run DIR PROGRAM [ARGS...]: runs PROGRAM, its output on stdout, Wine's
+# own lines (and the program's stderr) in DIR/wine.err; its exit status.
+wine_run() {
+    local dir=$1
+    shift
+    wine_words "$dir" || return 1
+    "${wine_words[@]}" "$@" 2>"$dir/wine.err"
+}
+
+# wine_temp DIR: the Windows temporary directory of DIR's prefix, where a
+# program's private directory goes.
+wine_temp() { echo "$1/wine/drive_c/users/$(id -un)/Temp"; }
 
 # wine_stop DIR: stops the Wine server a run under DIR started, and waits
 # for it, so that nothing is left running.

@@ -245,7 +245,7 @@ windows_mingw)
     # A program killed while running leaves its private directory in the
     # user's temporary directory; the next one removes it as it starts, and
     # its own as it ends.
-    temp=$work/wine/drive_c/users/$(id -un)/Temp
+    temp=$(wine_temp "$work")
     wine_run "$work" "$work/hot/app.exe" 99 >"$work/out" &
     pid=$!
     deadline=$((SECONDS + 60))

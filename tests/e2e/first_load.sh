@@ -12,7 +12,7 @@
 source "$(dirname "$0")/lib.sh"
 
 build_counter
-lib=$work/build/libcounter_hot.so
+lib=$library
 cp "$lib" "$work/v1.so"
 set_mark 2
 cmake --build "$work/build" --target counter_hot >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "the v2 build failed"; }

@@ -20,12 +20,15 @@ else
     target_cc=$cc
 fi
 pid=""
+source "$(dirname "${BASH_SOURCE[0]}")/../wine.sh"
+under_wine=0
 
 e2e_cleanup() {
     if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
         kill -KILL "$pid" 2>/dev/null || true
         wait "$pid" 2>/dev/null || true
     fi
+    ((under_wine == 0)) || wine_stop "$work"
     rm -rf "$work"
 }
 trap e2e_cleanup EXIT
@@ -49,7 +52,7 @@ now_ns() { date +%s%N; }
 # program ran under an emulator (no speed is claimed from that).
 figure() {
     if ((${#emulator[@]})); then
-        echo "figure (emulated by ${emulator[0]}): $*"
+        echo "figure (emulated by ${emulator_name:-${emulator[0]}}): $*"
     else
         echo "figure: $*"
     fi
@@ -123,6 +126,20 @@ build_counter() {
     local description=$work/build/vais_hot/$program.watch
     [[ -f $description ]] || fail "no description of '$program' at $description"
     mapfile -t emulator < <(sed -n 's/^emulator //p' "$description")
+    exe=$(sed -n 's/^executable //p' "$description")
+    library=$(sed -n 's/^library_file //p' "$description")
+    shown_library=$library
+    # A Windows program runs under Wine, in a prefix of the test's own
+    # (tests/wine.sh): its private directories go to Wine's temporary
+    # directory, and it names its library through Wine's drive Z:.
+    if [[ ${emulator[0]:-} == wine ]]; then
+        under_wine=1
+        wine_words "$work" || fail "no Wine prefix to copy"
+        emulator=("${wine_words[@]}")
+        emulator_name=wine
+        private_parent=$(wine_temp "$work")
+        shown_library=Z:$library
+    fi
     # The vais-hot command the build made for this machine: a cross build
     # makes it apart from the target's files.
     tool=$work/build/vais-hot/tool/vais-hot
@@ -133,6 +150,13 @@ build_counter() {
 # names (none: it runs as itself); the vais-hot command for this machine.
 emulator=()
 tool=""
+# The program's and its hot library's files, as its description names them;
+# the library as the program names it in its lines; where its private
+# directories go.
+exe=""
+library=""
+shown_library=""
+private_parent=$work/tmp
 
 # The executable in $work/build that start_counter runs; a script whose
 # project is not the counter sets its own.
@@ -144,7 +168,7 @@ launch_counter() {
     rm -f "$work/stop"
     : >"$work/out" # now, not when the background shell gets to its redirection
     : >"$work/err"
-    (cd / && exec env TMPDIR="$work/tmp" "$@" "${emulator[@]}" "$work/build/$program" "$work/stop" \
+    (cd / && exec env TMPDIR="$work/tmp" "$@" "${emulator[@]}" "$exe" "$work/stop" \
         >"$work/out" 2>"$work/err") &
     pid=$!
 }
@@ -161,7 +185,7 @@ stop_counter() {
     touch "$work/stop"
     wait "$pid" || fail "the program exited with status $?"
     pid=""
-    [[ -z $(ls -A "$work/tmp") ]] || fail "private copies left behind: $(ls -A "$work/tmp")"
+    [[ -z $(ls -A "$private_parent") ]] || fail "private copies left behind: $(ls -A "$private_parent")"
 }
 
 # --- `vais-hot watch` (watch*.sh) ---
