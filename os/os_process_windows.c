@@ -14,6 +14,7 @@
  *   event and wakes the watch, under the lock that hot__os_catch_signals
  *   changes the watch under. */
 #include "os.h"
+#include "windows_text.h"
 
 #include <windows.h>
 #include <limits.h>
@@ -69,34 +70,6 @@ static struct {
  * handles to inherit is not honoured. */
 static SRWLOCK inheriting = SRWLOCK_INIT;
 
-/* The system's text for error code, in UTF-8, without its final period. */
-static const char *system_text(DWORD code, char *text, size_t size)
-{
-    wchar_t wide[512];
-    DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, code,
-                             0, wide, sizeof wide / sizeof *wide, NULL);
-    while (n > 0 && (wide[n - 1] == L'\n' || wide[n - 1] == L'\r' || wide[n - 1] == L'.' ||
-                     wide[n - 1] == L' '))
-        n--;
-    wide[n] = L'\0';
-    if (n == 0 || WideCharToMultiByte(CP_UTF8, 0, wide, -1, text, (int)size, NULL, NULL) <= 0)
-        snprintf(text, size, "error %lu", (unsigned long)code);
-    return text;
-}
-
-/* text in UTF-16, newly allocated (the caller frees it), or NULL if it is
- * not UTF-8 or memory ran out. */
-static wchar_t *to_wide(const char *text)
-{
-    int n = MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, text, -1, NULL, 0);
-    wchar_t *wide = n > 0 ? malloc((size_t)n * sizeof *wide) : NULL;
-    if (wide && MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, text, -1, wide, n) != n) {
-        free(wide);
-        wide = NULL;
-    }
-    return wide;
-}
-
 /* Appends argument to the command line at *end, quoted so that
  * CommandLineToArgvW and the C runtime's parser give it back unchanged:
  * inside quotes, backslashes are literal but before a quote, where each is
@@ -142,7 +115,7 @@ static wchar_t *command_line(const char *const *argv, char *err, size_t errlen)
         count++;
     wide = calloc(count, sizeof *wide);
     for (size_t i = 0; wide && i < count; i++) {
-        wide[i] = to_wide(argv[i]);
+        wide[i] = win_widen_new(argv[i]);
         if (!wide[i]) {
             snprintf(err, errlen, "cannot run '%s': argument %zu is not UTF-8 text", argv[0], i);
             goto done;
@@ -176,7 +149,7 @@ done:
  * err. */
 static int program_file(const char *name, wchar_t *path, char *err, size_t errlen)
 {
-    wchar_t *wide = to_wide(name), *search = NULL;
+    wchar_t *wide = win_widen_new(name), *search = NULL;
     int found = 0;
     if (wide && !wcspbrk(wide, L"\\/")) {
         DWORD size = GetEnvironmentVariableW(L"PATH", NULL, 0);
@@ -266,7 +239,7 @@ static int start(const char *const *argv, int own_group, HANDLE out, HANDLE erro
         status = 0;
     else
         snprintf(err, errlen, "cannot run '%s': %s", argv[0],
-                 system_text(GetLastError(), text, sizeof text));
+                 win_error_text(GetLastError(), text, sizeof text));
     for (DWORD i = 0; i < listed; i++)
         CloseHandle(list[i]);
     ReleaseSRWLockExclusive(&inheriting);
@@ -376,7 +349,7 @@ int hot__os_capture(const char *const *argv, int with_stderr, char **out, char *
     }
     if (!CreatePipe(&reading, &writing, NULL, 0)) { /* neither end inheritable */
         snprintf(err, errlen, "cannot run '%s': %s", argv[0],
-                 system_text(GetLastError(), message, sizeof message));
+                 win_error_text(GetLastError(), message, sizeof message));
         free(text);
         return -1;
     }

@@ -5,6 +5,7 @@
  * Invariant: every function reports failure through its return value and
  * err text; none prints, exits or leaves a handle open on any path. */
 #include "os.h"
+#include "windows_text.h"
 
 #include <windows.h>
 #include <aclapi.h>
@@ -24,7 +25,7 @@ enum { PATH_UNITS = 4096 }; /* UTF-16 units of a path this file handles, with it
  * error set. */
 static int widen(const char *path, wchar_t *wide)
 {
-    if (MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, path, -1, wide, PATH_UNITS) <= 0)
+    if (win_widen(path, wide, PATH_UNITS) != 0)
         return -1;
     for (wchar_t *c = wide; *c; c++) {
         if (*c == L'/')
@@ -33,36 +34,11 @@ static int widen(const char *path, wchar_t *wide)
     return 0;
 }
 
-/* wide in UTF-8 in out[0..size). 0, or -1 if it does not fit. */
-static int narrow(const wchar_t *wide, int units, char *out, size_t size)
-{
-    int n = WideCharToMultiByte(CP_UTF8, 0, wide, units, out,
-                                (int)(size < INT_MAX ? size : INT_MAX), NULL, NULL);
-    if (n <= 0 || (units >= 0 && (size_t)n >= size))
-        return -1;
-    if (units >= 0)
-        out[n] = '\0';
-    return 0;
-}
-
-/* The system's text for error code, without its period and line end. */
-static void system_text(DWORD code, char *out, size_t size)
-{
-    wchar_t text[512];
-    DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, code,
-                             0, text, sizeof text / sizeof *text, NULL);
-    while (n > 0 && (text[n - 1] == L'\r' || text[n - 1] == L'\n' || text[n - 1] == L' ' ||
-                     text[n - 1] == L'.'))
-        n--;
-    if (n == 0 || narrow(text, (int)n, out, size) != 0)
-        snprintf(out, size, "error %lu", (unsigned long)code);
-}
-
 /* err: "<what> '<path>': " and the text of the last error. */
 static void set_err(char *err, size_t errlen, const char *what, const char *path)
 {
     char text[512];
-    system_text(GetLastError(), text, sizeof text);
+    win_error_text(GetLastError(), text, sizeof text);
     snprintf(err, errlen, "%s '%s': %s", what, path, text);
 }
 
@@ -170,7 +146,7 @@ int hot__os_each_entry(const char *dir, int (*visit)(void *ctx, const char *name
     do {
         char name[3 * MAX_PATH + 1]; /* a name is at most MAX_PATH - 1 units */
         if (wcscmp(entry.cFileName, L".") != 0 && wcscmp(entry.cFileName, L"..") != 0 &&
-            narrow(entry.cFileName, -1, name, sizeof name) == 0)
+            win_narrow(entry.cFileName, -1, name, sizeof name) == 0)
             stop = visit(ctx, name);
     } while (!stop && FindNextFileW(find, &entry));
     FindClose(find);
@@ -214,7 +190,7 @@ static BOOL CALLBACK remember_program(PINIT_ONCE once, PVOID parameter, PVOID *c
     (void)once, (void)parameter, (void)context;
     wchar_t wide[PATH_UNITS];
     DWORD n = GetModuleFileNameW(NULL, wide, PATH_UNITS);
-    if (n == 0 || n >= PATH_UNITS || narrow(wide, -1, program.path, sizeof program.path) != 0) {
+    if (n == 0 || n >= PATH_UNITS || win_narrow(wide, -1, program.path, sizeof program.path) != 0) {
         program.path[0] = '\0';
         return TRUE;
     }
@@ -313,13 +289,13 @@ static void sid_name(PSID sid, char *out, size_t size, char *text, size_t textle
     wchar_t *string = NULL, name[256], domain[256];
     DWORD name_units = 256, domain_units = 256;
     SID_NAME_USE use;
-    if (!ConvertSidToStringSidW(sid, &string) || narrow(string, -1, text, textlen) != 0)
+    if (!ConvertSidToStringSidW(sid, &string) || win_narrow(string, -1, text, textlen) != 0)
         snprintf(text, textlen, "?");
     LocalFree(string);
     char account[1024], domain_utf8[512];
     if (LookupAccountSidW(NULL, sid, name, &name_units, domain, &domain_units, &use) &&
-        narrow(name, -1, account, sizeof account) == 0 &&
-        narrow(domain, -1, domain_utf8, sizeof domain_utf8) == 0) {
+        win_narrow(name, -1, account, sizeof account) == 0 &&
+        win_narrow(domain, -1, domain_utf8, sizeof domain_utf8) == 0) {
         if (domain_utf8[0])
             snprintf(out, size, "'%s\\%s' (%s)", domain_utf8, account, text);
         else
@@ -365,7 +341,7 @@ static int check_writers(HANDLE handle, const char *path, int directory, char *e
                                    NULL, &dacl, NULL, &descriptor);
     if (status != ERROR_SUCCESS) {
         char text[512];
-        system_text(status, text, sizeof text);
+        win_error_text(status, text, sizeof text);
         snprintf(err, errlen, "cannot tell who may write '%s': %s", path, text);
         return HOT_OS_FILE_STOPPED;
     }
@@ -420,7 +396,7 @@ static int check_directory(const char *path, char *err, size_t errlen)
     size_t length = wcslen(dir); /* named without its separator, but for a root */
     if (length > 1 && dir[length - 1] == L'\\' && !(length == 3 && dir[1] == L':'))
         dir[length - 1] = L'\0';
-    if (narrow(dir, -1, dir_utf8, sizeof dir_utf8) != 0)
+    if (win_narrow(dir, -1, dir_utf8, sizeof dir_utf8) != 0)
         snprintf(dir_utf8, sizeof dir_utf8, "%s", "?");
     int status = check_writers(handle, dir_utf8, 1, err, errlen);
     CloseHandle(handle);
@@ -510,7 +486,7 @@ long hot__os_read_prefix(const char *path, void *buffer, size_t size, struct hot
     if (status != 0)
         return status;
     id_from_info(&info, id);
-    size_t want = size - 1;
+    size_t want = size - 1 < LONG_MAX ? size - 1 : LONG_MAX; /* what the long returned counts */
     if ((unsigned long long)id->size < want) /* as it was opened: no read to find the end */
         want = (size_t)id->size;
     size_t len = read_up_to(file, buf, want, NULL);
@@ -529,6 +505,8 @@ long hot__os_read_file(const char *path, size_t max, unsigned char **bytes, stru
     if (status != 0)
         return status;
     id_from_info(&info, id);
+    if (max > LONG_MAX)
+        max = LONG_MAX; /* what the long returned counts: a long is 4 bytes on Windows */
     if ((unsigned long long)id->size > max) {
         snprintf(err, errlen, "'%s' holds %lld bytes, more than the %zu expected", path, id->size,
                  max);
@@ -731,7 +709,7 @@ void *hot__os_library_open(const char *path, char *err, size_t errlen)
     if (!module) {
         DWORD code = GetLastError();
         char text[512];
-        system_text(code, text, sizeof text);
+        win_error_text(code, text, sizeof text);
         snprintf(err, errlen, "%s (error %lu)", text, (unsigned long)code);
     }
     return module;
@@ -864,7 +842,7 @@ static int protect(void *start, size_t size, DWORD protection, const char *what,
         return 0;
     }
     char text[512];
-    system_text(GetLastError(), text, sizeof text);
+    win_error_text(GetLastError(), text, sizeof text);
     snprintf(err, errlen, "the system refuses to make %s (VirtualProtect: %s)", what, text);
     return -1;
 }
@@ -890,7 +868,7 @@ void *hot__os_pages_new(size_t size, char *err, size_t errlen)
     if (pages)
         return pages;
     char text[512];
-    system_text(GetLastError(), text, sizeof text);
+    win_error_text(GetLastError(), text, sizeof text);
     snprintf(err, errlen, "cannot map memory for trampolines (%s)", text);
     return NULL;
 }
@@ -1172,7 +1150,8 @@ static int watch_add(struct hot__watch *watch, const char *path, char *err, size
         watch->dirs[index]->whole = 1;
     if (dir_open(watch, (size_t)index) != 0) {
         char dir[3 * PATH_UNITS];
-        set_err(err, errlen, "cannot watch", narrow(full, -1, dir, sizeof dir) == 0 ? dir : path);
+        set_err(err, errlen, "cannot watch",
+                win_narrow(full, -1, dir, sizeof dir) == 0 ? dir : path);
         return -1;
     }
     return 0;

@@ -19,6 +19,7 @@
  *   process. */
 #define _CRT_RAND_S /* rand_s */
 #include "os.h"
+#include "windows_text.h"
 
 #include <windows.h>
 #include <aclapi.h>
@@ -39,21 +40,6 @@ static struct {
     int handler_installed;    /* the console event handler is, or goes, in place */
     wchar_t path[PATH_CHARS]; /* in a directory no other user may rearrange */
 } P = {SRWLOCK_INIT, NULL, 0, L""};
-
-/* The system's text for error code, in UTF-8, without its final period. */
-static const char *system_text(DWORD code, char *text, size_t size)
-{
-    wchar_t wide[512];
-    DWORD n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, code,
-                             0, wide, sizeof wide / sizeof *wide, NULL);
-    while (n > 0 && (wide[n - 1] == L'\n' || wide[n - 1] == L'\r' || wide[n - 1] == L'.' ||
-                     wide[n - 1] == L' '))
-        n--;
-    wide[n] = L'\0';
-    if (n == 0 || WideCharToMultiByte(CP_UTF8, 0, wide, -1, text, (int)size, NULL, NULL) <= 0)
-        snprintf(text, size, "error %lu", (unsigned long)code);
-    return text;
-}
 
 /* a, a '\' unless a ends with a separator, then b, in out[0..PATH_CHARS).
  * Returns 0, or -1 if it does not fit. */
@@ -118,10 +104,8 @@ static const char *sid_text(PSID sid, char *text, size_t size)
     char *string = NULL, account[600] = "";
     if (LookupAccountSidW(NULL, sid, name, &name_size, domain, &domain_size, &use)) {
         char utf8_name[256], utf8_domain[256];
-        if (WideCharToMultiByte(CP_UTF8, 0, name, -1, utf8_name, sizeof utf8_name, NULL, NULL) >
-                0 &&
-            WideCharToMultiByte(CP_UTF8, 0, domain, -1, utf8_domain, sizeof utf8_domain, NULL,
-                                NULL) > 0)
+        if (win_narrow(name, -1, utf8_name, sizeof utf8_name) == 0 &&
+            win_narrow(domain, -1, utf8_domain, sizeof utf8_domain) == 0)
             snprintf(account, sizeof account, "%s%s%s ", utf8_domain, utf8_domain[0] ? "\\" : "",
                      utf8_name);
     }
@@ -163,7 +147,8 @@ static const char *open_to_others(HANDLE dir, PSID user, char *why, size_t whyle
         GetSecurityInfo(dir, SE_FILE_OBJECT, OWNER_SECURITY_INFORMATION | DACL_SECURITY_INFORMATION,
                         &owner, NULL, &dacl, NULL, &descriptor);
     if (rc != ERROR_SUCCESS) {
-        snprintf(why, whylen, "cannot tell who may change it (%s)", system_text(rc, text, 256));
+        snprintf(why, whylen, "cannot tell who may change it (%s)",
+                 win_error_text(rc, text, sizeof text));
         return why;
     }
     const char *found = NULL;
@@ -206,7 +191,7 @@ static const char *unusable(const wchar_t *base, unsigned long long size, unsign
         DWORD code = GetLastError();
         if (code == ERROR_FILE_NOT_FOUND || code == ERROR_PATH_NOT_FOUND)
             return "does not exist";
-        snprintf(why, whylen, "cannot be seen (%s)", system_text(code, text, sizeof text));
+        snprintf(why, whylen, "cannot be seen (%s)", win_error_text(code, text, sizeof text));
         return why;
     }
     if (!(attributes & FILE_ATTRIBUTE_DIRECTORY))
@@ -216,7 +201,7 @@ static const char *unusable(const wchar_t *base, unsigned long long size, unsign
                              OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
     if (dir == INVALID_HANDLE_VALUE) {
         snprintf(why, whylen, "cannot be opened (%s)",
-                 system_text(GetLastError(), text, sizeof text));
+                 win_error_text(GetLastError(), text, sizeof text));
         return why;
     }
     const char *found = open_to_others(dir, user, why, whylen);
@@ -447,7 +432,7 @@ static int make_private(const wchar_t *base, const char *prefix, PSID user, char
     char name[128], text[256];
     if (!user_only(&access, user)) {
         snprintf(err, errlen, "cannot describe a directory for the user alone (%s)",
-                 system_text(GetLastError(), text, sizeof text));
+                 win_error_text(GetLastError(), text, sizeof text));
         return -1;
     }
     for (int attempt = 0;; attempt++) {
@@ -460,9 +445,9 @@ static int make_private(const wchar_t *base, const char *prefix, PSID user, char
         suffix[6] = '\0';
         int n = snprintf(name, sizeof name, "%s%lu-%s", prefix, GetCurrentProcessId(), suffix);
         if (n < 0 || (size_t)n >= sizeof name ||
-            MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, name, -1, wide_name, 128) <= 0 ||
+            win_widen(name, wide_name, sizeof wide_name / sizeof *wide_name) != 0 ||
             join(path, base, wide_name) != 0 || join(lock_path, path, LOCK_NAME) != 0 ||
-            WideCharToMultiByte(CP_UTF8, 0, path, -1, out, (int)outlen, NULL, NULL) <= 0) {
+            win_narrow(path, -1, out, outlen) != 0) {
             snprintf(err, errlen, "makes too long a path");
             return -1;
         }
@@ -471,7 +456,7 @@ static int make_private(const wchar_t *base, const char *prefix, PSID user, char
         DWORD code = GetLastError();
         if (code != ERROR_ALREADY_EXISTS || attempt == 99) {
             snprintf(err, errlen, "cannot hold a new directory (%s)",
-                     system_text(code, text, sizeof text));
+                     win_error_text(code, text, sizeof text));
             return -1;
         }
     }
@@ -480,7 +465,7 @@ static int make_private(const wchar_t *base, const char *prefix, PSID user, char
                               FILE_ATTRIBUTE_NORMAL, NULL);
     if (lock == INVALID_HANDLE_VALUE) {
         snprintf(err, errlen, "cannot lock a new directory (%s)",
-                 system_text(GetLastError(), text, sizeof text));
+                 win_error_text(GetLastError(), text, sizeof text));
         RemoveDirectoryW(path);
         return -1;
     }
@@ -507,12 +492,11 @@ static int make_private_dir(const char *prefix, const char *library, char *out, 
     note[0] = '\0';
     if (!user) {
         snprintf(err, errlen, "cannot tell which user runs this program (%s)",
-                 system_text(GetLastError(), text, sizeof text));
+                 win_error_text(GetLastError(), text, sizeof text));
         return -1;
     }
-    if (MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, prefix, -1, wide_prefix, 128) <= 0 ||
-        MultiByteToWideChar(CP_UTF8, MB_ERR_INVALID_CHARS, library, -1, wide_library, PATH_CHARS) <=
-            0) {
+    if (win_widen(prefix, wide_prefix, sizeof wide_prefix / sizeof *wide_prefix) != 0 ||
+        win_widen(library, wide_library, PATH_CHARS) != 0) {
         snprintf(err, errlen, "'%s' is no path this system takes (not UTF-8, or too long)",
                  library);
         return -1;
@@ -545,11 +529,11 @@ static int make_private_dir(const char *prefix, const char *library, char *out, 
     for (size_t i = 0; i < count; i++) {
         const struct candidate *c = &candidates[i];
         const char *why = NULL;
-        if (WideCharToMultiByte(CP_UTF8, 0, c->path, -1, path, sizeof path, NULL, NULL) <= 0)
+        if (win_narrow(c->path, -1, path, sizeof path) != 0)
             snprintf(path, sizeof path, "?");
         if (c->path == beside && !make_user_dir(beside, user)) {
             snprintf(why_not, sizeof why_not, "cannot be made (%s)",
-                     system_text(GetLastError(), text, sizeof text));
+                     win_error_text(GetLastError(), text, sizeof text));
             why = why_not;
         }
         if (!why)

@@ -9,14 +9,20 @@
  * - Guard frames are per thread, and a frame counts only while the call
  *   that made it is under way: one a longjmp left is dropped when seen.
  * - Only a fault in hot code's own frames is rolled back: one whose
- *   instruction is in a hot library copy, or an abort() hot code called.
+ *   instruction is in a hot library copy, or an abort() (assert, raise)
+ *   hot code called itself.
  *   One elsewhere with hot code below it on the stack (the C library's heap
  *   finding itself corrupt) is said and ends the program: going on could
- *   hang it. Anything else goes on to the handlers after ours, untouched.
- * - The handler changes nothing but the faulting thread's context, and
- *   returns: the system's exception dispatch ends as it began, with no lock
+ *   hang it; unless a function between them has an exception handler of its
+ *   own (lstrlenA's), which is left to handle it (and if it does not, the
+ *   program ends by the fault unsaid). Anything else goes on to the
+ *   handlers after ours, untouched.
+ * - The handlers change nothing but the faulting thread's context, and
+ *   return: the system's exception dispatch ends as it began, with no lock
  *   of its own left held, which a jump out of the handler could not
- *   promise. */
+ *   promise. On a thread that made no guarded call they touch no
+ *   _Thread_local: mingw-w64 emulates those, and allocates each at its
+ *   first use on a thread. */
 #include "runtime.h"
 
 #include "log.h"
@@ -51,13 +57,16 @@ struct guard_frame {
 
 static _Thread_local struct guard_frame frames[MAX_DEPTH];
 static _Thread_local int depth; /* frames[0 .. depth) were made, the live ones among them */
-static _Thread_local struct guard_frame *resuming; /* the frame the trampoline jumps to */
-static _Thread_local int stack_guaranteed;
 
 static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic int installed;
 static _Atomic int loop_guarded;
 static void (*previous_abort)(int);
+/* A slot of the system's own thread-local storage, which TlsGetValue reads
+ * without allocating: not NULL on a thread whose _Thread_local storage is
+ * made (prepare_thread). TLS_OUT_OF_INDEXES when the system had no slot
+ * left: then the handlers take no fault, and guarded calls are not. */
+static DWORD prepared_slot = TLS_OUT_OF_INDEXES;
 
 static const char *exception_name(DWORD code)
 {
@@ -168,6 +177,16 @@ static int in_hot_library(const void *pc, struct guard_frame *frame)
     return 1;
 }
 
+/* Has this thread made a guarded call? Keeps its last error, which
+ * TlsGetValue clears: a handler leaves the faulting thread as it was. */
+static int thread_prepared(void)
+{
+    DWORD error = GetLastError();
+    int prepared = prepared_slot != TLS_OUT_OF_INDEXES && TlsGetValue(prepared_slot) != NULL;
+    SetLastError(error);
+    return prepared;
+}
+
 /* Drops the frames whose calls are no longer under way (a longjmp left
  * them): a frame below sp on the stack, or whose marker no longer holds
  * its token. Returns the innermost live one, or NULL. */
@@ -182,21 +201,37 @@ static struct guard_frame *live_frame(uintptr_t sp)
     return NULL;
 }
 
+/* Is a frame of Wine's own __TRY, which Wine chains from the TEB on x86-64
+ * too, in [low, high) on the stack? (None is on Windows, where x64 code
+ * has its exception handlers in its unwind information.) Only a record on
+ * this thread's stack is read. */
+static int chained_handler_between(uintptr_t low, uintptr_t high)
+{
+    const struct _EXCEPTION_REGISTRATION_RECORD *record;
+    uintptr_t base, limit;                              /* the stack is [limit, base) */
+    __asm__ volatile("movq %%gs:0, %0" : "=r"(record)); /* NT_TIB: ExceptionList, */
+    __asm__ volatile("movq %%gs:8, %0" : "=r"(base));   /* StackBase, */
+    __asm__ volatile("movq %%gs:16, %0" : "=r"(limit)); /* StackLimit, at the TEB's start */
+    for (int n = 0; n < MAX_FRAMES && (uintptr_t)record >= limit && (uintptr_t)record < base; n++) {
+        if ((uintptr_t)record >= low && (uintptr_t)record < high)
+            return 1;
+        record = record->Next;
+    }
+    return 0;
+}
+
 /* Walks the stack from context (a copy, which it changes) outwards until
  * top, through the unwind information of each function; the innermost
- * frame in hot code is written to frame. Returns 1 if one is, and sets
- * *callee to the function that frame called (its return address's
- * target's frame: the one just inside it). */
-static int hot_frame_below(CONTEXT *context, uintptr_t top, struct guard_frame *frame,
-                           const void **callee)
+ * frame in hot code is written to frame. Returns 1 if one is; 2 if one is,
+ * but a function between it and context has an exception handler, which
+ * may handle the fault itself; 0 if none is. */
+static int hot_frame_below(CONTEXT *context, uintptr_t top, struct guard_frame *frame)
 {
-    const void *inner = (const void *)context->Rip;
+    uintptr_t fault_sp = context->Rsp;
+    int handler = 0;
     for (int n = 0; n < MAX_FRAMES && context->Rip && context->Rsp < top; n++) {
-        if (n > 0 && in_hot_library((const void *)context->Rip, frame)) {
-            *callee = inner;
-            return 1;
-        }
-        inner = (const void *)context->Rip;
+        if (n > 0 && in_hot_library((const void *)context->Rip, frame))
+            return handler || chained_handler_between(fault_sp, context->Rsp) ? 2 : 1;
         DWORD64 image_base;
         PRUNTIME_FUNCTION entry = RtlLookupFunctionEntry(context->Rip, &image_base, NULL);
         if (!entry) { /* a leaf function: its return address is on top of the stack */
@@ -206,8 +241,8 @@ static int hot_frame_below(CONTEXT *context, uintptr_t top, struct guard_frame *
         }
         void *handler_data;
         DWORD64 establisher;
-        RtlVirtualUnwind(UNW_FLAG_NHANDLER, image_base, context->Rip, entry, context, &handler_data,
-                         &establisher, NULL);
+        handler |= RtlVirtualUnwind(UNW_FLAG_EHANDLER, image_base, context->Rip, entry, context,
+                                    &handler_data, &establisher, NULL) != NULL;
     }
     return 0;
 }
@@ -216,17 +251,18 @@ static int hot_frame_below(CONTEXT *context, uintptr_t top, struct guard_frame *
  * the guarded call (after a stack overflow, the thread's own has no room). */
 static _Thread_local _Alignas(16) unsigned char resume_stack[4096];
 
-/* Where a caught fault resumes: out to the guarded call. */
-static void resume_guarded_call(void)
+/* Where a caught fault resumes, as if called with frame (the handler's
+ * context passes it in rcx): out to the guarded call. */
+static void resume_guarded_call(struct guard_frame *frame)
 {
-    __builtin_longjmp(resuming->jump, 1);
+    __builtin_longjmp(frame->jump, 1);
 }
 
 static LONG CALLBACK on_exception(EXCEPTION_POINTERS *pointers)
 {
     const EXCEPTION_RECORD *record = pointers->ExceptionRecord;
     CONTEXT *context = pointers->ContextRecord;
-    if (!guarded_exception(record->ExceptionCode))
+    if (!guarded_exception(record->ExceptionCode) || !thread_prepared())
         return EXCEPTION_CONTINUE_SEARCH;
     struct guard_frame *frame = live_frame(context->Rsp);
     if (!frame)
@@ -234,29 +270,52 @@ static LONG CALLBACK on_exception(EXCEPTION_POINTERS *pointers)
     frame->outside = NULL;
     if (!in_hot_library(record->ExceptionAddress, frame)) {
         CONTEXT walk = *context;
-        const void *callee = NULL;
-        if (!hot_frame_below(&walk, (uintptr_t)frame->marker, frame, &callee))
-            return EXCEPTION_CONTINUE_SEARCH; /* no hot code in it: not ours */
+        if (hot_frame_below(&walk, (uintptr_t)frame->marker, frame) != 1)
+            return EXCEPTION_CONTINUE_SEARCH; /* no hot code in it, or a handler on the way */
         frame->outside = record->ExceptionAddress;
     }
     frame->code = record->ExceptionCode;
-    resuming = frame;
-    context->Rsp = (DWORD64)(uintptr_t)(resume_stack + sizeof resume_stack - 8); /* as at a call */
+    /* As at a call: the return address's word, and above it the 32 bytes
+     * the callee may keep its register arguments in. */
+    context->Rcx = (DWORD64)(uintptr_t)frame;
+    context->Rsp = (DWORD64)(uintptr_t)(resume_stack + sizeof resume_stack - 32 - 8);
     context->Rip = (DWORD64)(uintptr_t)resume_guarded_call;
     return EXCEPTION_CONTINUE_EXECUTION;
 }
 
-/* abort(): hot code's own when it called abort (or assert) itself. */
+/* Is pc in one of the C library's functions through which code aborts
+ * itself (abort, assert's, raise): is that the name its module exports
+ * nearest below it? */
+static int raises_for_caller(const void *pc)
+{
+    static const char *const names[] = {"abort", "_assert", "_wassert", "raise"};
+    HMODULE module = module_of(pc);
+    char name[NAME_CAPACITY];
+    if (!module)
+        return 0;
+    nearest_export(module, pc, name, sizeof name);
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        if (strcmp(name, names[i]) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* abort(): hot code's own when it called abort (or assert) itself; one in
+ * what hot code called ends the program, as a fault there does. The C
+ * library made SIGABRT's action the default before calling this, as
+ * signal() has it: it is this again first, for the next abort(). */
 static void on_abort(int sig)
 {
+    signal(SIGABRT, on_abort);
     volatile uintptr_t here = 0;
-    struct guard_frame *frame = live_frame((uintptr_t)&here);
+    struct guard_frame *frame = thread_prepared() ? live_frame((uintptr_t)&here) : NULL;
     void *stack[MAX_FRAMES];
     USHORT count = frame ? RtlCaptureStackBackTrace(0, MAX_FRAMES, stack, NULL) : 0;
-    for (USHORT i = 0; i < count; i++) {
+    for (USHORT i = 1; i < count; i++) { /* stack[0] is in this function */
         if (in_hot_library(stack[i], frame)) {
             frame->code = 0;
-            frame->outside = NULL;
+            frame->outside = raises_for_caller(stack[i - 1]) ? NULL : stack[i - 1];
             __builtin_longjmp(frame->jump, 1);
         }
     }
@@ -270,6 +329,7 @@ static void install(void)
         return;
     pthread_mutex_lock(&install_lock);
     if (!atomic_load(&installed)) {
+        prepared_slot = TlsAlloc(); /* before the handlers that read it */
         AddVectoredExceptionHandler(1, on_exception);
         previous_abort = signal(SIGABRT, on_abort);
         if (previous_abort == SIG_ERR)
@@ -279,15 +339,19 @@ static void install(void)
     pthread_mutex_unlock(&install_lock);
 }
 
-/* Leaves this thread's handler room to run after a stack overflow. */
-static void ensure_stack_guarantee(void)
+/* Readies this thread for the handlers, at its first guarded call: makes
+ * its _Thread_local storage now (not in a handler), leaves a handler room
+ * to run after a stack overflow, and only then says so in prepared_slot. */
+static void prepare_thread(void)
 {
-    if (stack_guaranteed)
+    if (prepared_slot == TLS_OUT_OF_INDEXES || TlsGetValue(prepared_slot))
         return;
-    stack_guaranteed = 1;
-    resume_stack[0] = 0; /* this thread's copy is made now, not in the handler */
+    depth = 0; /* each still unused: no guarded call was made here */
+    frames[0].code = 0;
+    resume_stack[0] = 0;
     ULONG size = STACK_GUARANTEE;
     SetThreadStackGuarantee(&size);
+    TlsSetValue(prepared_slot, (void *)1);
 }
 
 /* Ends the program as the fault would have, without the guard: Windows
@@ -305,8 +369,9 @@ static void end_outside(const struct guard_frame *frame)
     WCHAR wide[MAX_PATH * 2];
     char object[MAX_PATH * 4] = "?";
     HMODULE module = module_of(frame->outside);
-    if (module && GetModuleFileNameW(module, wide, sizeof wide / sizeof *wide))
-        WideCharToMultiByte(CP_UTF8, 0, wide, -1, object, (int)sizeof object, NULL, NULL);
+    if (!module || !GetModuleFileNameW(module, wide, sizeof wide / sizeof *wide) ||
+        WideCharToMultiByte(CP_UTF8, 0, wide, -1, object, (int)sizeof object, NULL, NULL) <= 0)
+        snprintf(object, sizeof object, "?"); /* a failed conversion may leave part, unended */
     const char *base = strrchr(object, '\\');
     hot__say("%s at %p in '%s', called from hot code '%s': not rolled back, as only a fault in "
              "hot code's own frames can be safely; the program stops",
@@ -320,7 +385,7 @@ long hot__guarded_call(long (*fn)(void *arg), void *arg, long *result)
     if (!fn)
         return HOT_E_ARGUMENT;
     install();
-    ensure_stack_guarantee();
+    prepare_thread();
     static _Atomic uintptr_t calls;
     volatile uintptr_t marker = (uintptr_t)&marker ^ atomic_fetch_add(&calls, 1) ^ 0x9e3779b9u;
     live_frame((uintptr_t)&marker); /* those a longjmp left go */

@@ -225,22 +225,34 @@ static int private_dir_ours(void)
     return L.private_dir[0] && L.private_owner == hot__os_pid();
 }
 
-/* At exit: removes the private copies, unless they are a parent's. Where
- * the system keeps the file of a loaded library (Windows), every version is
- * closed first: the program is ending, and no hot code may run any more
- * (the README asks that threads running it end before the program does). */
+/* Removes the private copies, unless they are a parent's; those of loaded
+ * libraries stay where the system keeps their files (Windows), for the
+ * next start's sweep. */
 void hot__remove_private_dir(void)
 {
     lock_loader();
-    if (private_dir_ours()) {
-        for (size_t i = 0; i < L.version_count && !hot__os_removes_loaded_libraries(); i++) {
-            hot__os_library_close(L.versions[i].handle);
-            L.versions[i].handle = NULL;
-        }
+    if (private_dir_ours())
         hot__os_private_dir_remove();
-    }
     L.private_dir[0] = '\0';
     unlock_loader();
+}
+
+/* At exit. Where the system keeps the file of a loaded library, every
+ * version is closed first, so that its copy can go: the program is ending,
+ * and no hot code may run any more (the README asks that threads running
+ * it end before the program does). Not when the program dies of a fault
+ * (the guard's hot__remove_private_dir): a crashed library's own clean-up
+ * could hang it. */
+static void remove_private_dir_at_exit(void)
+{
+    lock_loader();
+    for (size_t i = 0;
+         private_dir_ours() && !hot__os_removes_loaded_libraries() && i < L.version_count; i++) {
+        hot__os_library_close(L.versions[i].handle);
+        L.versions[i].handle = NULL;
+    }
+    unlock_loader();
+    hot__remove_private_dir();
 }
 
 /* fork() handlers: the child gets the lock free, and no threads, so it
@@ -275,7 +287,7 @@ void hot__register(const struct hot_abi_manifest *manifest)
         L.lazy_slots = atomic_load(manifest->active);
         const char *override = getenv("VAIS_HOT_LIBRARY");
         use_library(override && *override ? override : manifest->library);
-        atexit(hot__remove_private_dir);
+        atexit(remove_private_dir_at_exit);
         hot__os_at_fork(before_fork, after_fork_in_parent, after_fork_in_child);
         hot__core_info_start(manifest->program);
     }

@@ -19,7 +19,7 @@ cmake --build "$work/build" --target counter_hot >"$work/build.log" 2>&1 || { ca
 cp "$lib" "$work/v2.so"
 
 stamp() { "$tool" stamp "$lib" "$lib.stamp" || fail "vais-hot stamp failed"; }
-waiting() { echo "vais-hot: '$lib' $1; waiting up to 120 s for a build of 'counter_hot' to land"; }
+waiting() { echo "vais-hot: '$shown_library' $1; waiting up to 120 s for a build of 'counter_hot' to land"; }
 
 # Checks that the program, started with launch_counter, is waiting: it said
 # so (the line $1), has printed nothing, and has loaded nothing.
@@ -35,7 +35,7 @@ check_waiting() {
 check_landed() {
     wait_for_mark "$1" 0 10 >/dev/null
     [[ $(count_lines "$work/err" "waiting up to") == 1 ]] || fail "the waiting line was not said once"
-    [[ $(count_lines "$work/err" "vais-hot: loaded v1 from '$lib'") == 1 ]] || fail "no single 'loaded v1' line"
+    [[ $(count_lines "$work/err" "vais-hot: loaded v1 from '$shown_library'") == 1 ]] || fail "no single 'loaded v1' line"
     stop_counter
 }
 
@@ -79,25 +79,26 @@ check_gives_up() {
     pid=""
     ((status == 1)) || fail "the program exited with status $status, not 1"
     printf '%s\n' "$@" >"$work/expected"
-    diff -u "$work/expected" "$work/err" >&2 || fail "the program did not say what was expected"
-    [[ -z $(ls -A "$work/tmp") ]] || fail "private copies left behind: $(ls -A "$work/tmp")"
+    # (A Windows program ends its lines with \r\n.)
+    diff -u "$work/expected" <(tr -d '\r' <"$work/err") >&2 || fail "the program did not say what was expected"
+    [[ -z $(ls -A "$private_parent") ]] || fail "private copies left behind: $(ls -A "$private_parent")"
 }
 cp "$work/v2.so" "$lib.tmp"
 mv "$lib.tmp" "$lib"
 launch_counter VAIS_HOT_TEST_WAIT_MS=400
-error="'$lib' does not match its stamp and has not changed for 0.1 s, so no build is landing; build 'counter_hot' again, or remove its stamp to load the library as it is"
-check_gives_up "vais-hot: '$lib' does not match its stamp; waiting up to 0.4 s for a build of 'counter_hot' to land" \
+error="'$shown_library' does not match its stamp and has not changed for 0.1 s, so no build is landing; build 'counter_hot' again, or remove its stamp to load the library as it is"
+check_gives_up "vais-hot: '$shown_library' does not match its stamp; waiting up to 0.4 s for a build of 'counter_hot' to land" \
     "vais-hot: no hot code loaded: $error" "vais-hot: cannot run 'step', the program stops: $error"
 rm "$lib" "$lib.stamp"
 launch_counter VAIS_HOT_TEST_WAIT_MS=300
-error="'$lib' is still missing after 0.3 s; build 'counter_hot'"
-check_gives_up "vais-hot: '$lib' is missing; waiting up to 0.3 s for a build of 'counter_hot' to land" \
+error="'$shown_library' is still missing after 0.3 s; build 'counter_hot'"
+check_gives_up "vais-hot: '$shown_library' is missing; waiting up to 0.3 s for a build of 'counter_hot' to land" \
     "vais-hot: no hot code loaded: $error" "vais-hot: cannot run 'step', the program stops: $error"
 
 # No stamp at all: a library built by hand is loaded as it is, at once,
 # also one named by VAIS_HOT_LIBRARY.
 cp "$work/v2.so" "$lib"
-for run in "2 $lib" "1 $work/v1.so"; do
+for run in "2 $shown_library" "1 $shown_prefix$work/v1.so"; do
     start_counter VAIS_HOT_LIBRARY="${run#* }"
     wait_for_mark "${run%% *}" 0 10 >/dev/null
     grep -qF "vais-hot: loaded v1 from '${run#* }'" "$work/err" || fail "'${run#* }' was not loaded"

@@ -128,7 +128,7 @@ build_counter() {
     mapfile -t emulator < <(sed -n 's/^emulator //p' "$description")
     exe=$(sed -n 's/^executable //p' "$description")
     library=$(sed -n 's/^library_file //p' "$description")
-    shown_library=$library
+    shown_prefix=""
     # A Windows program runs under Wine, in a prefix of the test's own
     # (tests/wine.sh): its private directories go to Wine's temporary
     # directory, and it names its library through Wine's drive Z:.
@@ -138,8 +138,9 @@ build_counter() {
         emulator=("${wine_words[@]}")
         emulator_name=wine
         private_parent=$(wine_temp "$work")
-        shown_library=Z:$library
+        shown_prefix=Z:
     fi
+    shown_library=$shown_prefix$library
     # The vais-hot command the build made for this machine: a cross build
     # makes it apart from the target's files.
     tool=$work/build/vais-hot/tool/vais-hot
@@ -151,10 +152,12 @@ build_counter() {
 emulator=()
 tool=""
 # The program's and its hot library's files, as its description names them;
-# the library as the program names it in its lines; where its private
-# directories go.
+# what comes before a path as the program names it (Z: under Wine, whose
+# drive it is on), and the library so named; where its private directories
+# go.
 exe=""
 library=""
+shown_prefix=""
 shown_library=""
 private_parent=$work/tmp
 

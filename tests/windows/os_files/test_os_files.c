@@ -11,7 +11,9 @@
 
 #include <windows.h>
 #include <aclapi.h>
+#include <winioctl.h>
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,6 +252,34 @@ static void reads(void)
     CHECK_INT(hot__os_read_file(dir, 100, &bytes, &id, err, sizeof err), HOT_OS_FILE_MISSING);
     CHECK_INT(hot__os_read_prefix("NUL", buf, sizeof buf, &id, err, sizeof err),
               HOT_OS_FILE_MISSING);
+}
+
+/* A file of more bytes than a long counts (a long is 4 bytes here), sparse
+ * where the file system can: whatever the most asked for, read_file says
+ * it is too large, not a count that overflowed. */
+static void large_files(void)
+{
+    const char *big = at("big.bin");
+    unsigned char *bytes = NULL;
+    struct hot__file_id id;
+    LARGE_INTEGER end = {.QuadPart = (LONGLONG)LONG_MAX + 2};
+    DWORD returned;
+    HANDLE file = CreateFileW(wide(big), GENERIC_WRITE, 0, NULL, CREATE_ALWAYS, 0, NULL);
+    if (file != INVALID_HANDLE_VALUE)
+        DeviceIoControl(file, FSCTL_SET_SPARSE, NULL, 0, NULL, 0, &returned, NULL);
+    int made = file != INVALID_HANDLE_VALUE && SetFilePointerEx(file, end, NULL, FILE_BEGIN) &&
+               SetEndOfFile(file);
+    if (file != INVALID_HANDLE_VALUE)
+        CloseHandle(file);
+    CHECK(made);
+    if (made) {
+        CHECK_INT(hot__os_read_file(big, SIZE_MAX, &bytes, &id, err, sizeof err),
+                  HOT_OS_FILE_TOO_LARGE);
+        CHECK(bytes == NULL);
+        CHECK_INT(id.size, (long long)LONG_MAX + 2);
+        free(bytes);
+    }
+    hot__os_remove_file(big);
 }
 
 /* Adds to path's DACL an ACE allowing Everyone rights (none: a NULL DACL),
@@ -799,6 +829,7 @@ int main(int argc, char **argv)
         {"entries", entries},
         {"make_dir", make_dirs},
         {"reads", reads},
+        {"large files", large_files},
         {"unsafe files", unsafe_files},
         {"copies", copies},
         {"maps", maps},

@@ -1,10 +1,12 @@
 /* tests/windows/os_processes/test_os_processes.c
  * The private directory (os/private_dir_windows.c) and the processes
- * (os/os_process_windows.c) of the Windows OS seam, run under Wine beside
- * child.exe and tiny.dll. Run with no argument, it checks them, starting
- * child.exe and itself, in one of the roles below, as the programs it needs;
- * each failed check prints a FAIL line, what Wine cannot do a SKIP line,
- * and the last line is "all passed" only if no check failed. Roles:
+ * (os/os_process_windows.c) of the Windows OS seam, and the crash guard
+ * (runtime/guard_windows.c) of hot code loaded from a private directory,
+ * run under Wine beside child.exe, tiny.dll, guarded.dll and aborting.dll.
+ * Run with no argument, it checks them, starting child.exe and itself, in
+ * one of the roles below, as the programs it needs; each failed check
+ * prints a FAIL line, what Wine cannot do a SKIP line, and the last line is
+ * "all passed" only if no check failed. Roles:
  *   --leave PREFIX        makes a private directory, writes "1-copy.dll" in
  *                         it, prints its path and ends as a killed program
  *                         does, leaving the directory behind
@@ -12,13 +14,20 @@
  *   --loaded PREFIX DLL   makes one, copies DLL into it as "1-tiny.dll" and
  *                         loads it, removes the directory, prints its path
  *   --break PREFIX FILE   makes one, writes its path to FILE, then gets
- *                         Ctrl-Break; exits with 42 if it still runs after */
+ *                         Ctrl-Break; exits with 42 if it still runs after
+ *   --guard PREFIX DLL CASE
+ *                         makes one, loads a copy of DLL (guarded.dll) from
+ *                         it as hot code, and prints what the guard made of
+ *                         CASE (see guard_role) */
 #include "os.h"
+#include "log.h"
+#include "runtime.h"
 
 #include <windows.h>
 #include <aclapi.h>
 #include <sddl.h>
 #include <winioctl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,6 +215,159 @@ static int make_dir(const char *prefix, char *dir)
     return 1;
 }
 
+/* The runtime's functions the guard calls, as the role --guard stands in
+ * for them: hot code is what guard_dir holds, and a rollback succeeds. */
+static char guard_dir[1024];  /* "" but in the role --guard */
+static char rolled_back[512]; /* "<function> (<what>)" of the last rollback */
+
+const char *hot__private_dir(void)
+{
+    return guard_dir;
+}
+
+long hot__rollback(const char *library, const char *function, const char *signal_name)
+{
+    (void)library;
+    snprintf(rolled_back, sizeof rolled_back, "%s (%s)", function, signal_name);
+    return HOT_E_CRASHED;
+}
+
+void hot__say(const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    printf("said: ");
+    vprintf(format, args);
+    printf("\n");
+    fflush(stdout);
+    va_end(args);
+}
+
+void hot__remove_private_dir(void) {}
+
+/* Calls hot's function name with arg guarded, and prints how it went. */
+static void print_guarded(HMODULE hot, const char *name, void *arg)
+{
+    FARPROC address = GetProcAddress(hot, name);
+    long (*function)(void *), result = -1;
+    memcpy(&function, &address, sizeof function); /* a function pointer of another type */
+    rolled_back[0] = '\0';
+    long status = address ? hot__guarded_call(function, arg, &result) : HOT_E_ARGUMENT;
+    printf("%s: status %ld, result %ld, rolled back %s\n", name, status, result,
+           rolled_back[0] ? rolled_back : "nothing");
+    fflush(stdout);
+}
+
+static long nothing(void *arg)
+{
+    (void)arg;
+    return 0;
+}
+
+/* A thread that faults once go is set, and a handler registered after the
+ * guard's that resumes it in after_fault, which sets recovered. */
+static HANDLE ready, recovered;
+
+static void after_fault(void)
+{
+    SetEvent(recovered);
+    for (;;)
+        Sleep(INFINITE);
+}
+
+static LONG CALLBACK resume_after_fault(EXCEPTION_POINTERS *pointers)
+{
+    CONTEXT *context = pointers->ContextRecord;
+    if (pointers->ExceptionRecord->ExceptionCode != EXCEPTION_ACCESS_VIOLATION)
+        return EXCEPTION_CONTINUE_SEARCH;
+    context->Rsp = ((context->Rsp - 256) & ~(DWORD64)15) - 8; /* as at a call */
+    context->Rip = (DWORD64)(ULONG_PTR)after_fault;
+    return EXCEPTION_CONTINUE_EXECUTION;
+}
+
+static DWORD WINAPI fault_when_set(void *go)
+{
+    static const volatile DWORD *volatile nowhere = (const DWORD *)16;
+    SetEvent(ready); /* started: what a thread's start allocates is allocated */
+    WaitForSingleObject(go, INFINITE);
+    return *nowhere;
+}
+
+/* A fault on a thread that made no guarded call, while this one holds the
+ * lock of every heap: is it passed on at once, the guard allocating
+ * nothing for it (as mingw-w64's _Thread_local does at its first use on a
+ * thread)? Else it waits for the locks. */
+static void print_unguarded_thread_fault(void)
+{
+    long result;
+    hot__guarded_call(nothing, NULL, &result); /* the guard is in place */
+    AddVectoredExceptionHandler(0, resume_after_fault);
+    HANDLE go = CreateEventW(NULL, TRUE, FALSE, NULL);
+    ready = CreateEventW(NULL, TRUE, FALSE, NULL);
+    recovered = CreateEventW(NULL, TRUE, FALSE, NULL);
+    HANDLE thread = CreateThread(NULL, 0, fault_when_set, go, 0, NULL), heaps[64];
+    WaitForSingleObject(ready, DEADLINE_MS);
+    DWORD count = GetProcessHeaps(64, heaps);
+    count = count < 64 ? count : 64;
+    for (DWORD i = 0; i < count; i++)
+        HeapLock(heaps[i]);
+    SetEvent(go);
+    DWORD waited = WaitForSingleObject(recovered, 2000);
+    for (DWORD i = 0; i < count; i++)
+        HeapUnlock(heaps[i]);
+    WaitForSingleObject(recovered, DEADLINE_MS);
+    printf("a fault on a thread without guarded calls: %s\n",
+           waited == WAIT_OBJECT_0 ? "passed on at once" : "held until the heaps were unlocked");
+    fflush(stdout);
+    CloseHandle(thread);
+}
+
+/* The role --guard: CASE is "fault" (in hot code), "abort" (twice, then
+ * an assert that fails),
+ * "abort-below" (in what hot code called: aborting.dll's library_aborts),
+ * "handled-below" (in what hot code called, which handles it itself),
+ * "unhandled-below" (in what hot code called, which does not) or
+ * "unguarded-thread" (see print_unguarded_thread_fault). */
+static int guard_role(const char *prefix, const char *dll, const char *which)
+{
+    char copy[1024];
+    wchar_t w_dll[1024], w_copy[1024];
+    if (!make_dir(prefix, guard_dir))
+        return 3;
+    join(copy, guard_dir, "1-guarded.dll");
+    HMODULE hot =
+        CopyFileW(wide(dll, w_dll), wide(copy, w_copy), TRUE) ? LoadLibraryW(w_copy) : NULL;
+    if (!hot) {
+        fprintf(stderr, "cannot load a copy of '%s'\n", dll);
+        hot__os_private_dir_remove();
+        return 3;
+    }
+    if (strcmp(which, "fault") == 0) {
+        print_guarded(hot, "guarded_faults", NULL);
+    } else if (strcmp(which, "abort") == 0) {
+        print_guarded(hot, "guarded_aborts", NULL);
+        print_guarded(hot, "guarded_aborts", NULL);
+        print_guarded(hot, "guarded_asserts", NULL);
+    } else if (strcmp(which, "abort-below") == 0) {
+        char path[1024];
+        wchar_t w[1024];
+        join(path, here, "aborting.dll");
+        FARPROC aborts = GetProcAddress(LoadLibraryW(wide(path, w)), "library_aborts");
+        void *arg;
+        memcpy(&arg, &aborts, sizeof arg); /* passed as the object pointer a call takes */
+        print_guarded(hot, "guarded_aborts_below", arg);
+    } else if (strcmp(which, "handled-below") == 0) {
+        print_guarded(hot, "guarded_handled_below", NULL);
+    } else if (strcmp(which, "unhandled-below") == 0) {
+        print_guarded(hot, "guarded_unhandled_below", NULL);
+    } else if (strcmp(which, "unguarded-thread") == 0) {
+        print_unguarded_thread_fault();
+    }
+    FreeLibrary(hot);
+    hot__os_private_dir_remove();
+    return 0;
+}
+
 static int role(int argc, char **argv)
 {
     char dir[1024], path[1024];
@@ -233,6 +395,8 @@ static int role(int argc, char **argv)
         publish(argv[3], dir);
         console_event(CTRL_BREAK_EVENT);
         return 42;
+    } else if (strcmp(argv[1], "--guard") == 0 && argc == 5) {
+        return guard_role(argv[2], argv[3], argv[4]);
     }
     return 2;
 }
@@ -714,6 +878,54 @@ static void stop_group(const char *child)
     }
 }
 
+/* The guard: a fault in hot code, and each abort() it calls, is rolled
+ * back; what hot code called may handle a fault itself, and if it does not,
+ * the fault (or its abort()) is said and ends the program; a thread that
+ * made no guarded call is left alone. Each case runs in a child (the role --guard), which a
+ * fault let through ends. */
+static void guard(void)
+{
+    static const struct {
+        const char *which, *expected; /* a "%ld" for HOT_E_CRASHED */
+    } cases[] = {
+        {"fault", "guarded_faults: status %ld, result -1, rolled back guarded_faults (access "
+                  "violation)\n"},
+        {"abort", "guarded_aborts: status %ld, result -1, rolled back guarded_aborts (abort)\n"
+                  "guarded_aborts: status %ld, result -1, rolled back guarded_aborts (abort)\n"
+                  "guarded_asserts: status %ld, result -1, rolled back guarded_asserts (abort)\n"},
+        {"handled-below", "guarded_handled_below: status 0, result 100, rolled back nothing\n"},
+        {"unguarded-thread", "a fault on a thread without guarded calls: passed on at once\n"},
+    };
+    char dll[1024], expected[512], *out = NULL;
+    join(dll, here, "guarded.dll");
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *argv[] = {self, "--guard", PREFIX, dll, cases[i].which, NULL};
+        snprintf(expected, sizeof expected, cases[i].expected, (long)HOT_E_CRASHED,
+                 (long)HOT_E_CRASHED, (long)HOT_E_CRASHED);
+        CHECK_INT(run_role(argv, &out), 0);
+        for (char *from = out, *to = out; from && (*to = *from) != '\0'; from++)
+            to += *from != '\r'; /* printf's line ends, in text mode */
+        CHECK_STR(out, expected);
+        free(out);
+        out = NULL;
+    }
+    const char *unhandled[] = {self, "--guard", PREFIX, dll, "unhandled-below", NULL};
+    CHECK_INT(run_role(unhandled, &out), 128 + 11); /* the access violation's code */
+    CHECK(out && strncmp(out, "said: access violation at ", 26) == 0 &&
+          strstr(out, "', called from hot code 'guarded_unhandled_below': not rolled back"));
+    if (out)
+        printf("     %s", out);
+    free(out);
+    const char *below[] = {self, "--guard", PREFIX, dll, "abort-below", NULL};
+    CHECK_INT(run_role(below, &out), 3); /* how abort() ends a program */
+    CHECK(out && strncmp(out, "said: abort at ", 15) == 0 &&
+          strstr(out, " in 'aborting.dll', called from hot code 'guarded_aborts_below': not "
+                      "rolled back"));
+    if (out)
+        printf("     %s", out);
+    free(out);
+}
+
 /* The end of a child wakes the watch; a console event is caught, wakes
  * it, and ends a wait with no limit. Last: what it catches stays caught. */
 static void caught_events(const char *child)
@@ -773,6 +985,7 @@ int main(int argc, char **argv)
     arguments(child);
     deadlines_and_signals(child);
     stop_group(child);
+    guard();
     caught_events(child);
     if (failures) {
         printf("%d of %d checks failed\n", failures, checks);
