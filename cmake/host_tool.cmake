@@ -31,10 +31,17 @@ set(vais_hot_host_args -DVAIS_HOT_TOOL_ONLY=ON -DCMAKE_BUILD_TYPE=Release -DBUIL
 if(VAIS_HOT_HOST_C_COMPILER)
     list(APPEND vais_hot_host_args "-DCMAKE_C_COMPILER=${VAIS_HOT_HOST_C_COMPILER}")
 endif()
+# One configuration, where the command's path above is: a multi-config
+# tree's host build is plain Ninja.
+set(vais_hot_host_generator "")
+if(CMAKE_GENERATOR STREQUAL "Ninja Multi-Config")
+    set(vais_hot_host_generator CMAKE_GENERATOR Ninja)
+endif()
 ExternalProject_Add(vais_hot_host_tool
     SOURCE_DIR "${PROJECT_SOURCE_DIR}"
     PREFIX "${vais_hot_host}"
     BINARY_DIR "${vais_hot_host}/build"
+    ${vais_hot_host_generator}
     CMAKE_ARGS ${vais_hot_host_args}
     INSTALL_COMMAND ""
     BUILD_ALWAYS ON

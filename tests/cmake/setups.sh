@@ -27,9 +27,10 @@
 #                    toolchain file vais-hot ships: Release is HOT OFF, a
 #                    plain PE program that runs under Wine; Debug is HOT ON:
 #                    the program, running under Wine, reloads an edit built
-#                    on Linux, and leaves no private directory at exit; a
-#                    generator other than Ninja's stops the configure of a
-#                    hot program, saying so
+#                    on Linux, and leaves no private directory at exit;
+#                    Ninja Multi-Config builds Debug hot and Release plain;
+#                    a generator other than Ninja's stops the configure of
+#                    a hot program, saying so
 #   multi_config     one Ninja Multi-Config tree: Debug and RelWithDebInfo
 #                    hot, Release a plain program; HOT given per
 #                    configuration; the Debug program reloads an edit built
@@ -266,6 +267,18 @@ windows_mingw)
         { cat "$work/wine.err"; fail "the program did not say it reloaded"; }
     leftover=$(find "$temp" -maxdepth 1 -name 'vais-hot-*')
     [[ -z $leftover ]] || { ls -lR "$temp"; fail "a private directory is left: $leftover"; }
+
+    # Ninja Multi-Config: Debug is hot, Release plain (each configuration's
+    # import library of the core in a directory of its own).
+    configure "$work/multi" -G "Ninja Multi-Config" -DCMAKE_TOOLCHAIN_FILE="$toolchain"
+    for config in Debug:1 Release:0; do
+        cmake --build "$work/multi" --config "${config%:*}" >>"$work/multi.log" 2>&1 ||
+            { cat "$work/multi.log"; fail "could not build ${config%:*} in a Ninja Multi-Config tree"; }
+        output=$(wine_run "$work" "$work/multi/${config%:*}/app.exe") ||
+            { cat "$work/wine.err"; fail "${config%:*}/app.exe under Wine exited"; }
+        [[ ${output//$'\r'/} == "version=${config#*:} value=42" ]] ||
+            fail "${config%:*}/app.exe under Wine said '$output'"
+    done
 
     # Only Ninja's generators build a hot program for Windows.
     configure_fails "$work/make" -G "Unix Makefiles" -DCMAKE_TOOLCHAIN_FILE="$toolchain" \

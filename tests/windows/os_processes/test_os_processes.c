@@ -739,7 +739,10 @@ static void capture(const char *child)
 {
     char err[512], *out = NULL;
     const char *both[] = {child, "print-both", "to stdout\n", "to stderr\n", NULL};
-    CHECK_INT(hot__os_capture(both, 0, &out, err, sizeof err), 0);
+    int captured = hot__os_capture(both, 0, &out, err, sizeof err);
+    CHECK_INT(captured, 0);
+    if (captured < 0)
+        printf("     said: %s\n", err);
     CHECK_STR(out, "to stdout\n");
     free(out);
     CHECK_INT(hot__os_capture(both, 1, &out, err, sizeof err), 0);
