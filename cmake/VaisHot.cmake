@@ -436,9 +436,15 @@ function(_vais_hot_windows fn name gen_dir on multi)
         set(imports "${gen_dir}/lib${name}_core.dll.a")
     endif()
     set(archives "$<TARGET_FILE:VaisHot::std>" "$<TARGET_FILE:VaisHot::runtime>")
+    # dlltool leaves two empty files in TMPDIR at each run: a directory of
+    # the command's own takes them, and goes.
+    set(scratch "${imports}.tmp")
     add_custom_command(OUTPUT "${imports}"
-        COMMAND "${CMAKE_DLLTOOL}" --export-all-symbols -D "$<TARGET_FILE_NAME:${name}>"
+        COMMAND "${CMAKE_COMMAND}" -E make_directory "${scratch}"
+        COMMAND "${CMAKE_COMMAND}" -E env "TMPDIR=${scratch}"
+                "${CMAKE_DLLTOOL}" --export-all-symbols -D "$<TARGET_FILE_NAME:${name}>"
                 -l "${imports}" "$<TARGET_OBJECTS:${name}>" ${archives}
+        COMMAND "${CMAKE_COMMAND}" -E rm -rf "${scratch}"
         DEPENDS "$<TARGET_OBJECTS:${name}>" ${archives}
         COMMENT "vais-hot: the import library of '${name}', for its hot library"
         COMMAND_EXPAND_LISTS VERBATIM)

@@ -80,8 +80,8 @@ else
     if command -v x86_64-w64-mingw32-gcc >/dev/null; then
         windows=$source_dir/tests/windows/image
         x86_64-w64-mingw32-gcc -g -c "$windows/core.c" -o "$work/core.o"
-        x86_64-w64-mingw32-dlltool --export-all-symbols -D core.exe -l "$work/libcore.dll.a" \
-            "$work/core.o"
+        TMPDIR=$work x86_64-w64-mingw32-dlltool --export-all-symbols -D core.exe \
+            -l "$work/libcore.dll.a" "$work/core.o" # its two empty files in TMPDIR go with $work
         x86_64-w64-mingw32-gcc -g -shared -Wl,--build-id "$windows/plain.c" -L"$work" -lcore \
             -o "$work/corpus/plain.dll"
         seeds=$((seeds + 1))

@@ -19,7 +19,8 @@ cc() { x86_64-w64-mingw32-gcc -std=c11 -Wall -Wextra -Werror -g -O1 -I"$source/i
 # The program's import library comes from its object, before it links, as a
 # hot build's must (docs/platforms.md).
 cc -c "$here/core.c" -o "$work/core.o"
-x86_64-w64-mingw32-dlltool --export-all-symbols -D core.exe -l "$work/libcore.dll.a" "$work/core.o"
+TMPDIR=$work x86_64-w64-mingw32-dlltool --export-all-symbols -D core.exe -l "$work/libcore.dll.a" \
+    "$work/core.o" # its two empty files in TMPDIR go with $work
 cc "$work/core.o" -o "$work/core.exe"
 cc -shared -Wl,--build-id "$here/plain.c" -L"$work" -lcore -o "$work/plain.dll"
 
