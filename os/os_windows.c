@@ -1180,17 +1180,30 @@ failed:
     return NULL;
 }
 
+/* The notification at *at, if it lies whole before end, and *at moved to
+ * the next one (NULL after the last); NULL when none is left. */
+static const FILE_NOTIFY_INFORMATION *next_change(const unsigned char **at,
+                                                  const unsigned char *end)
+{
+    if (!*at)
+        return NULL;
+    const FILE_NOTIFY_INFORMATION *change = (const void *)*at;
+    size_t head = offsetof(FILE_NOTIFY_INFORMATION, FileName), left = (size_t)(end - *at);
+    if (left < head || left - head < change->FileNameLength)
+        return NULL;
+    *at = change->NextEntryOffset == 0 || change->NextEntryOffset > left
+              ? NULL
+              : *at + change->NextEntryOffset;
+    return change;
+}
+
 /* What the notifications of self's read say: 1 if a watched file of d
  * (or any, when whole) was made, written or renamed to. Its removal is
  * not: its making again is. */
 static int seen_in(const struct watched_dir *d, const struct dir_reader *r, DWORD bytes)
 {
     const unsigned char *at = (const unsigned char *)r->buffer, *end = at + bytes;
-    for (;;) {
-        const FILE_NOTIFY_INFORMATION *change = (const void *)at;
-        size_t head = offsetof(FILE_NOTIFY_INFORMATION, FileName);
-        if ((size_t)(end - at) < head || (size_t)(end - at) - head < change->FileNameLength)
-            return 0;
+    for (const FILE_NOTIFY_INFORMATION *change; (change = next_change(&at, end));) {
         int made = change->Action == FILE_ACTION_ADDED || change->Action == FILE_ACTION_MODIFIED ||
                    change->Action == FILE_ACTION_RENAMED_NEW_NAME;
         int units = (int)(change->FileNameLength / sizeof(WCHAR));
@@ -1200,10 +1213,8 @@ static int seen_in(const struct watched_dir *d, const struct dir_reader *r, DWOR
         }
         if (made && d->whole)
             return 1;
-        if (change->NextEntryOffset == 0 || change->NextEntryOffset > (size_t)(end - at))
-            return 0;
-        at += change->NextEntryOffset;
     }
+    return 0;
 }
 
 /* 1 if the notifications of above's read name d's own: made, removed or
@@ -1211,18 +1222,12 @@ static int seen_in(const struct watched_dir *d, const struct dir_reader *r, DWOR
 static int renamed_in(const struct watched_dir *d, const struct dir_reader *r, DWORD bytes)
 {
     const unsigned char *at = (const unsigned char *)r->buffer, *end = at + bytes;
-    for (;;) {
-        const FILE_NOTIFY_INFORMATION *change = (const void *)at;
-        size_t head = offsetof(FILE_NOTIFY_INFORMATION, FileName);
-        if ((size_t)(end - at) < head || (size_t)(end - at) - head < change->FileNameLength)
-            return 0;
+    for (const FILE_NOTIFY_INFORMATION *change; (change = next_change(&at, end));) {
         if (change->Action != FILE_ACTION_MODIFIED &&
             same_name(change->FileName, (int)(change->FileNameLength / sizeof(WCHAR)), d->name))
             return 1;
-        if (change->NextEntryOffset == 0 || change->NextEntryOffset > (size_t)(end - at))
-            return 0;
-        at += change->NextEntryOffset;
     }
+    return 0;
 }
 
 /* Takes the packet of a read that ended (key, ok and bytes as
