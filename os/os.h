@@ -2,14 +2,14 @@
  * The seam to the operating system of the runtime and the vais-hot
  * command: files and directories, private directories, the dynamic
  * loader, code pages, signal masks, clocks, change notification and
- * processes. A port adds its own implementations beside the Linux ones
- * (os_linux.c, os_process_linux.c, private_dir_linux.c).
+ * processes. Each system has its own implementations: os_<system>.c,
+ * os_process_<system>.c and private_dir_<system>.c, for linux and windows.
  * Invariant: no other file of the runtime or of the vais-hot command
  * includes an operating system's header, but <pthread.h> (threads and
- * locks, which mingw-w64 has too), the crash guard (runtime/guard_posix.c,
- * a seam of its own) and the code of one target or processor
- * (runtime/lazy_<target>.c, patch_<processor>.c). The ELF format's
- * records are vais-hot's own (runtime/elf_format.h): no <elf.h>. */
+ * locks, which mingw-w64 has too), the crash guard (runtime/guard_posix.c
+ * and guard_windows.c, a seam of its own) and the code of one target or
+ * processor (runtime/lazy_<target>.c, patch_<processor>.c). The ELF
+ * format's records are vais-hot's own (runtime/elf_format.h): no <elf.h>. */
 #ifndef VAIS_HOT_OS_H
 #define VAIS_HOT_OS_H
 

@@ -239,8 +239,8 @@ void hot__remove_private_dir(void)
 
 /* At exit. Where the system keeps the file of a loaded library, every
  * version is closed first, so that its copy can go: the program is ending,
- * and no hot code may run any more (the README asks that threads running
- * it end before the program does). Not when the program dies of a fault
+ * and no hot code may run any more (a thread still running it then faults,
+ * as the README says). Not when the program dies of a fault
  * (the guard's hot__remove_private_dir): a crashed library's own clean-up
  * could hang it. */
 static void remove_private_dir_at_exit(void)
