@@ -175,7 +175,10 @@ void *hot__os_library_open(const char *path, char *err, size_t errlen);
 /* Of the symbols names[0..count), the index of the first one that neither
  * the program's global scope nor the libraries[0..nlibs) (by the name a
  * library's DT_NEEDED gives) define; count if all are defined; SIZE_MAX if
- * that cannot be told, as one of those libraries is not loaded yet. */
+ * that cannot be told, as one of those libraries is not loaded yet. A
+ * program among the libraries that is not the running one (a Windows DLL
+ * importing from another .exe: its build's, renamed since) defines none:
+ * loading it would map a second copy of a program, with its own state. */
 size_t hot__os_first_undefined(const char *const *names, size_t count, const char *const *libraries,
                                size_t nlibs);
 

@@ -728,6 +728,14 @@ static int names_program(const wchar_t *module_name)
     return CompareStringOrdinal(base, -1, module_name, -1, TRUE) == CSTR_EQUAL;
 }
 
+/* Does a module's name end in ".exe" (in any case)? */
+static int is_program(const wchar_t *name)
+{
+    size_t length = wcslen(name);
+    return length >= 4 &&
+           CompareStringOrdinal(name + length - 4, 4, L".exe", 4, TRUE) == CSTR_EQUAL;
+}
+
 /* A PE DLL imports each name from a module its import names: the
  * program's executable or a DLL. Every name is looked up in the program
  * and in each of the libraries, which must all be loaded already (their
@@ -746,6 +754,8 @@ size_t hot__os_first_undefined(const char *const *names, size_t count, const cha
             return SIZE_MAX;
         if (names_program(name))
             modules[k + 1] = modules[0];
+        else if (is_program(name))
+            return 0; /* another program's names: none is this one's */
         else if (!GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT, name,
                                      &modules[k + 1]))
             return SIZE_MAX;

@@ -688,6 +688,7 @@ static void undefined(void)
     const char *system[] = {"GetTickCount", "hot_test_exported"};
     const char *program[] = {"TEST.EXE"}, *lower[] = {"test.exe"};
     const char *kernel[] = {"KERNEL32.dll"}, *absent[] = {"not-loaded-here.dll"};
+    const char *renamed[] = {"kernel32.dll", "Test-Before-Rename.EXE"};
     CHECK_INT(hot__os_first_undefined(exported, 1, NULL, 0), 1);
     CHECK_INT(hot__os_first_undefined(made_up, 2, NULL, 0), 1);
     CHECK_INT(hot__os_first_undefined(exported, 1, program, 1), 1);
@@ -695,6 +696,9 @@ static void undefined(void)
     CHECK_INT(hot__os_first_undefined(system, 2, kernel, 1), 2);
     CHECK_INT(hot__os_first_undefined(system, 1, NULL, 0), 0); /* kernel32 was not named */
     CHECK_INT(hot__os_first_undefined(exported, 1, absent, 1), SIZE_MAX);
+    /* A DLL built for this program under another name: none of its names
+     * is this program's, and its program is never loaded as a library. */
+    CHECK_INT(hot__os_first_undefined(system, 2, renamed, 2), 0);
 }
 
 static void pages(void)
