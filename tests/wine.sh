@@ -12,6 +12,18 @@
 # its first start on a fresh machine, racing another, has failed to load
 # its own kernel32.dll.
 
+# wine_tools_missing: says which of mingw-w64's gcc, wine and wineserver a
+# Windows test needs and this machine lacks, and what to install; returns 1
+# then, 0 when all are there.
+wine_tools_missing() {
+    local tool
+    for tool in x86_64-w64-mingw32-gcc wine wineserver; do
+        command -v "$tool" >/dev/null && continue
+        echo "no $tool: install gcc-mingw-w64-x86-64 and wine (as .ci/run does)"
+        return 1
+    done
+}
+
 # wine_words DIR: sets the array wine_words to the command that runs Wine
 # for DIR ("${wine_words[@]}" PROGRAM ARGS...). A prefix copied from the one
 # VAIS_HOT_WINE_PREFIX names is made first, unless DIR has one (its files

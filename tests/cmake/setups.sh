@@ -216,9 +216,7 @@ TOOLCHAIN
         { cat "$work/wrong.log"; fail "a missing host tool: no message"; }
     ;;
 windows_mingw)
-    for tool in x86_64-w64-mingw32-gcc wine wineserver; do
-        command -v $tool >/dev/null || fail "no $tool: install mingw-w64 and wine (as .ci/run does)"
-    done
+    missing=$(wine_tools_missing) || fail "$missing"
     toolchain=$vais_hot_dir/cmake/toolchains/x86_64-w64-mingw32.cmake
     # A PE file for x86-64: "PE\0\0" where the MZ header points, then
     # machine 0x8664.

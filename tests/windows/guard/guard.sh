@@ -30,9 +30,7 @@ fail() {
     cat "$work/wine.err" >&2 || true
     exit 1
 }
-for tool in x86_64-w64-mingw32-gcc wine wineserver; do
-    command -v $tool >/dev/null || fail "no $tool: install mingw-w64 and wine (as .ci/run does)"
-done
+missing=$(wine_tools_missing) || fail "$missing"
 
 cp -r "$(dirname "$0")" "$work/src"
 cmake -S "$work/src" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Debug \

@@ -17,10 +17,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
-for command in x86_64-w64-mingw32-gcc wine wineserver; do
-    command -v $command >/dev/null ||
-        fail "no $command: install gcc-mingw-w64-x86-64 and wine (as .ci/run does)"
-done
+missing=$(wine_tools_missing) || fail "$missing"
 here=$source/tests/windows/os_files
 cc() { x86_64-w64-mingw32-gcc -std=c11 -Wall -Wextra -Wpedantic -Werror -O2 "$@"; }
 

@@ -15,10 +15,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
-for command in x86_64-w64-mingw32-gcc wine wineserver; do
-    command -v $command >/dev/null ||
-        fail "no $command: install gcc-mingw-w64-x86-64 and wine (as .ci/run does)"
-done
+missing=$(wine_tools_missing) || fail "$missing"
 here=$source/tests/windows/os_processes
 
 # Linked statically, so that Wine needs no DLL of mingw-w64's.
