@@ -5,6 +5,8 @@
  * Invariant: every function reports failure through its return value and
  * err text; none prints, exits or leaves a handle open on any path. */
 #include "os.h"
+
+#include "copy_buffer.h"
 #include "windows_text.h"
 
 #include <windows.h>
@@ -610,18 +612,10 @@ int hot__os_copy_file(const char *src, const char *dst, unsigned char **bytes, s
     id_from_info(&info, before);
     /* One more byte than the file had: a read that fills it, the file grew. */
     size_t want = (size_t)before->size + 1;
-    if (want > *capacity) { /* what the buffer held is not needed: no realloc's copy */
-        free(*bytes);
-        *bytes = NULL;
-        *capacity = 0;
-        unsigned char *grown = malloc(want);
-        if (!grown) {
-            snprintf(err, errlen, "cannot copy '%s': out of memory", src);
-            status = HOT_OS_FILE_NO_MEMORY;
-            goto done;
-        }
-        *bytes = grown;
-        *capacity = want;
+    if (hot__copy_buffer_hold(bytes, capacity, want) != 0) {
+        snprintf(err, errlen, "cannot copy '%s': out of memory", src);
+        status = HOT_OS_FILE_NO_MEMORY;
+        goto done;
     }
     status = HOT_OS_FILE_MISSING; /* unless it is read whole */
     int failed;
