@@ -626,7 +626,7 @@ struct reader {
     enum hot__dwarf_copies copies;
     struct first *firsts; /* HOT_DWARF_FIRST_COPY: open addressing; index 0 is empty */
     size_t first_count, firsts_capacity; /* capacity: 0 or a power of two */
-    size_t alias_capacity;
+    size_t alias_capacity, unit_capacity;
     struct frame *stack;
     size_t stack_capacity;
     const char **files; /* the current unit's file names, as full paths */
@@ -655,11 +655,13 @@ static int out_of_memory(struct reader *r)
 }
 
 /* Reads the attributes of a unit's own entry a into u: where its strings,
- * addresses and line program are; and the directory it was compiled in. */
+ * addresses and line program are; and its source and the directory it was
+ * compiled in. */
 static int read_unit_entry(struct cursor *c, struct unit *u, const struct abbrev_table *abbrevs,
-                           const struct abbrev *a, const struct sections *s, const char **comp_dir)
+                           const struct abbrev *a, const struct sections *s, const char **name,
+                           const char **comp_dir)
 {
-    *comp_dir = NULL;
+    *name = *comp_dir = NULL;
     for (size_t i = 0; i < a->count; i++) {
         const struct attribute_spec *spec = &abbrevs->specs[a->first + i];
         struct value v;
@@ -667,6 +669,8 @@ static int read_unit_entry(struct cursor *c, struct unit *u, const struct abbrev
             return -1;
         if (v.kind == VALUE_STRING && spec->name == DW_AT_comp_dir)
             *comp_dir = v.string;
+        else if (v.kind == VALUE_STRING && spec->name == DW_AT_name)
+            *name = v.string;
         if (v.kind != VALUE_CONSTANT)
             continue;
         if (spec->name == DW_AT_str_offsets_base)
@@ -921,6 +925,20 @@ static int read_file_names(struct reader *r, struct unit *u, const char *comp_di
     return 0;
 }
 
+/* Starts the output's next unit, of source name (NULL: none) in comp_dir:
+ * its entries are those kept from now on. -1 when memory ran out. */
+static int add_unit(struct reader *r, const char *name, const char *comp_dir)
+{
+    struct hot__dwarf *out = r->out;
+    if (hot__grow(&out->units, &r->unit_capacity, out->unit_count + 1, sizeof *out->units))
+        return -1;
+    const char *path = name ? join_path(r, comp_dir, name) : NULL;
+    if (name && !path)
+        return -1;
+    out->units[out->unit_count++] = (struct hot__dwarf_unit){(uint32_t)out->count, path};
+    return 0;
+}
+
 /* HOT_DWARF_FIRST_COPY keeps one copy of two kinds of top-level entries:
  * a named one (a struct, union, enum or typedef) by tag, name and declaring
  * file; and a derived one (a pointer or a qualifier) by tag, size and the
@@ -1045,10 +1063,10 @@ static int read_entries(struct reader *r, struct cursor *c, struct unit *u,
                             : HOT_DWARF_NONE;
             r->out->count++;
         }
-        const char *comp_dir = NULL;
-        if (top && read_unit_entry(c, u, abbrevs, a, r->s, &comp_dir) != 0)
+        const char *name = NULL, *comp_dir = NULL;
+        if (top && read_unit_entry(c, u, abbrevs, a, r->s, &name, &comp_dir) != 0)
             return corrupt(r, offset, "an unknown attribute form");
-        if (top && read_file_names(r, u, comp_dir) != 0)
+        if (top && (read_file_names(r, u, comp_dir) != 0 || add_unit(r, name, comp_dir) != 0))
             return out_of_memory(r);
         uint64_t sibling = 0; /* where the next entry of this list begins, if it says */
         for (size_t i = 0; !top && i < a->count; i++) {
@@ -1202,9 +1220,46 @@ void hot__dwarf_free(struct hot__dwarf *dwarf)
     }
     free(dwarf->dies);
     free(dwarf->aliases);
+    free(dwarf->units);
     dwarf->dies = NULL;
     dwarf->aliases = NULL;
-    dwarf->count = dwarf->alias_count = 0;
+    dwarf->units = NULL;
+    dwarf->count = dwarf->alias_count = dwarf->unit_count = 0;
+}
+
+/* Is path inside directory dir[0..length) (which ends before a '/')? */
+static int inside(const char *path, const char *dir, size_t length)
+{
+    return path && strncmp(path, dir, length) == 0 && path[length] == '/';
+}
+
+void hot__dwarf_own(struct hot__dwarf *dwarf, const char *anchor)
+{
+    size_t owner = dwarf->unit_count; /* the unit that defines anchor */
+    for (size_t u = 0, i = 0; i < dwarf->count && owner == dwarf->unit_count; i++) {
+        const struct hot__die *d = &dwarf->dies[i];
+        while (u + 1 < dwarf->unit_count && dwarf->units[u + 1].first <= i)
+            u++;
+        if (d->tag != HOT_DW_VARIABLE || d->parent != HOT_DWARF_NONE ||
+            (d->flags & HOT_DIE_DECLARATION))
+            continue;
+        uint32_t named = d->name || !d->origin ? (uint32_t)i : hot__dwarf_find(dwarf, d->origin);
+        if (named != HOT_DWARF_NONE && dwarf->dies[named].name &&
+            strcmp(dwarf->dies[named].name, anchor) == 0)
+            owner = u; /* its definition, named there or by the declaration it completes */
+    }
+    const char *path = owner < dwarf->unit_count ? dwarf->units[owner].path : NULL;
+    const char *slash = path ? strrchr(path, '/') : NULL;
+    if (!slash)
+        return;
+    size_t length = (size_t)(slash - path);
+    for (size_t u = 0; u < dwarf->unit_count; u++) {
+        if (!dwarf->units[u].path || inside(dwarf->units[u].path, path, length))
+            continue;
+        size_t end = u + 1 < dwarf->unit_count ? dwarf->units[u + 1].first : dwarf->count;
+        for (size_t i = dwarf->units[u].first; i < end; i++)
+            dwarf->dies[i].flags |= HOT_DIE_FOREIGN;
+    }
 }
 
 _Static_assert(offsetof(struct hot__die, offset) == 0 &&

@@ -45,7 +45,8 @@ enum {
     HOT_DIE_PLACE_UNKNOWN = 1 << 3, /* member offset is an expression, not a constant */
     HOT_DIE_EXTERNAL = 1 << 4,      /* DW_AT_external: a function or variable others can name */
     HOT_DIE_HAS_ADDRESS = 1 << 5,   /* address is known (a function's DW_AT_low_pc) */
-    HOT_DIE_PROTOTYPED = 1 << 6     /* a function (type) declared with a prototype */
+    HOT_DIE_PROTOTYPED = 1 << 6,    /* a function (type) declared with a prototype */
+    HOT_DIE_FOREIGN = 1 << 7        /* of a unit the build did not compile: hot__dwarf_own */
 };
 
 /* One debugging information entry: a type, a struct member, an array
@@ -85,9 +86,17 @@ struct hot__dwarf_alias {
     uint32_t index;
 };
 
+/* A compile unit: its kept entries are dies[first] up to the next unit's. */
+struct hot__dwarf_unit {
+    uint32_t first;
+    const char *path; /* its source, DW_AT_name under DW_AT_comp_dir; NULL if it has none */
+};
+
 struct hot__dwarf {
     struct hot__die *dies;
     size_t count;
+    struct hot__dwarf_unit *units; /* in .debug_info order */
+    size_t unit_count;
     struct hot__dwarf_text *text;     /* the file paths the line programs only had in pieces */
     struct hot__dwarf_alias *aliases; /* sorted by offset */
     size_t alias_count;
@@ -112,6 +121,15 @@ int hot__dwarf_read(const unsigned char *image, size_t size, enum hot__dwarf_cop
                     struct hot__dwarf *out, char *err, size_t errlen);
 
 void hot__dwarf_free(struct hot__dwarf *dwarf);
+
+/* Marks HOT_DIE_FOREIGN every entry of a unit whose source lies outside
+ * the directory of the unit that defines the external variable anchor.
+ * For a hot library, anchor is its table: the build generates it and every
+ * hot source's unit under one directory, so what lies elsewhere is code the
+ * library only links, as the start files and static C library a DLL takes
+ * from its toolchain, whose units may see a header's types otherwise.
+ * Marks nothing when no unit with a directory defines anchor. */
+void hot__dwarf_own(struct hot__dwarf *dwarf, const char *anchor);
 
 /* The index of the kept entry at offset (or of the one a left-out copy
  * there copies), or HOT_DWARF_NONE. */

@@ -338,8 +338,9 @@ int hot__functions_read(const struct hot__dwarf *dw, const unsigned char *image,
         return -1;
     for (uint32_t i = 0; i < dw->count && !t.failed; i++) {
         const struct hot__die *d = &dw->dies[i];
-        if (d->tag != HOT_DW_SUBPROGRAM || d->parent != HOT_DWARF_NONE)
-            continue;
+        if (d->tag != HOT_DW_SUBPROGRAM || d->parent != HOT_DWARF_NONE ||
+            (d->flags & HOT_DIE_FOREIGN))
+            continue; /* a function the build compiled, at the top of its unit */
         int declared = (d->flags & HOT_DIE_DECLARATION) != 0;
         const char *name = dw->dies[through_origin(dw, i, has_name)].name;
         uint64_t entry = 0;

@@ -1,6 +1,7 @@
 /* runtime/functions.h
  * The functions a build of the hot library (or the core) defines, static
- * ones included, read from its debug information: what identifies each one
+ * ones included, read from its debug information (but for units it only
+ * links, HOT_DIE_FOREIGN): what identifies each one
  * across builds, its type, and where it begins; and the prototypes of the
  * external functions it calls. Redirection (redirect.h) sends
  * an old build's functions to their counterparts in a new build by these.

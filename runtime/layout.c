@@ -672,7 +672,7 @@ struct hot__layouts *hot__layouts_from(const struct hot__dwarf *dwarf,
             const struct hot__die *d = &dw.dies[i];
             int aggregate = d->tag == HOT_DW_STRUCTURE || d->tag == HOT_DW_UNION ||
                             d->tag == HOT_DW_ENUMERATION;
-            if (d->name && !(d->flags & HOT_DIE_DECLARATION) &&
+            if (d->name && !(d->flags & (HOT_DIE_DECLARATION | HOT_DIE_FOREIGN)) &&
                 (aggregate || d->tag == HOT_DW_TYPEDEF))
                 r.complete[r.complete_count++] =
                     (struct named){d->name, named_hash(d->name), i, d->tag};
@@ -843,8 +843,7 @@ static uint32_t resolve(const struct hot__layouts *l, uint32_t n, const char **n
     return n;
 }
 
-HOT_PRINTF_FORMAT(3, 4) static void append(char *out, size_t size, const char *format,
-                                                         ...)
+HOT_PRINTF_FORMAT(3, 4) static void append(char *out, size_t size, const char *format, ...)
 {
     size_t used = strlen(out);
     if (used + 1 >= size)

@@ -8,7 +8,9 @@
  * every type reachable from those through struct and union members,
  * pointers, arrays and typedefs; and every struct, union, enum and typedef
  * that both sides declare by the same name in the same file (a header), as
- * the hot code may reach it in any other way. The types of #[persist]
+ * the hot code may reach it in any other way. A hot library's side is what
+ * its hot sources see: the units it only links (HOT_DIE_FOREIGN) are not
+ * read. The types of #[persist]
  * variables are read too, to decide whether their values can be carried
  * into a new build.
  * Two layouts agree when their sizes agree, their members place by place

@@ -51,6 +51,7 @@ int hot__summary_from_image(const unsigned char *image, size_t size,
     int read = hot__dwarf_read(image, size, HOT_DWARF_EVERY_COPY, &dw, err, errlen);
     if (read != 0)
         return read == -2 ? -1 : 1;
+    hot__dwarf_own(&dw, HOT_ABI_TABLE_SYMBOL);
     size_t variables = table->variables ? table->variable_count : 0;
     const char **names = malloc((table->count + variables + 1) * sizeof *names);
     int failed = !names;

@@ -137,6 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     hot__image_pointers_free(pointers);
     struct hot__dwarf dw;
     if (hot__dwarf_read(data, size, HOT_DWARF_EVERY_COPY, &dw, err, sizeof err) == 0) {
+        hot__dwarf_own(&dw, HOT_ABI_TABLE_SYMBOL); /* as a hot library's is read */
         struct hot__layouts *library = hot__layouts_from(&dw, &roots, err, sizeof err);
         struct hot__summary core; /* read as the core's is, each type's first copy */
         hot__summary_of_core(data, size, &core, err, sizeof err);

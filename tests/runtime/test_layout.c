@@ -45,6 +45,7 @@ enum {
     REAL,
     SPLIT,
     LEVEL,
+    FOREIGN,
     BUILDS
 };
 
@@ -358,6 +359,17 @@ static void reloads_a_renamed_field(void)
     CHECK_INT(hot_version(), ==, 3);
 }
 
+/* Code the build links but did not compile from its hot sources (a static
+ * library's, as the C library a DLL links) may see a shared type and a core
+ * function otherwise: that is its own affair, and the build reloads. */
+static void reloads_a_build_that_links_other_code(void)
+{
+    from_body_edit();
+    CHECK(scratch_land(&s, builds[FOREIGN]));
+    CHECK_INT(hot_check(), ==, 1);
+    CHECK_INT(hot_version(), ==, 3);
+}
+
 /* Without debug information nothing can be compared: it says so once, and
  * loads. */
 static void loads_a_build_without_debug_information(void)
@@ -459,6 +471,8 @@ static const struct check_scenario scenarios[] = {
      reloads_a_renamed_field},
     {"an_edited_header_asks_for_a_restart", an_edited_header_asks_for_a_restart,
      reloads_a_body_edit},
+    {"reloads_a_build_that_links_other_code", reloads_a_build_that_links_other_code,
+     reloads_a_body_edit},
     {"checks_a_first_load_against_the_core", checks_a_first_load_against_the_core, NULL},
     {"leaves_nothing_behind", leaves_nothing_behind, NULL},
 };
@@ -470,7 +484,8 @@ int main(int argc, char **argv)
     if (argc != 1 + BUILDS) {
         fprintf(stderr,
                 "usage: test_layout OWN BODY ADDED REORDERED RETYPED ARRAY NESTED "
-                "BEHIND_POINTER CACHE LOCAL GLOBAL PROTOTYPE RENAMED NO_DEBUG REAL SPLIT LEVEL\n");
+                "BEHIND_POINTER CACHE LOCAL GLOBAL PROTOTYPE RENAMED NO_DEBUG REAL SPLIT LEVEL "
+                "FOREIGN\n");
         return 2;
     }
     builds = argv + 1;

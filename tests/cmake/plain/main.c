@@ -1,6 +1,5 @@
 #define _POSIX_C_SOURCE 200809L /* nanosleep, under -std=c99 too */
 #include <stdio.h>
-#include <stdlib.h>
 #include <time.h>
 #include <vais/hot.h>
 #ifdef _WIN32
@@ -30,20 +29,25 @@ static void wait_ms(long ms)
 }
 
 /* With an argument WANT: prints each new answer, as the running program
- * reloads, until it is WANT (exit 0) or 60 s have passed (exit 1). */
+ * reloads, until it is WANT (exit 0) or 60 s have passed (exit 1). WANT is
+ * read with sscanf, as hot.c writes with snprintf: on Windows each half
+ * then links parts of mingw's C library whose debug information sees
+ * <wchar.h> otherwise, which a layouts check must leave alone. */
 int main(int argc, char **argv)
 {
-    int value = answer(40);
+    int value = answer(40), want = 0;
     printf("version=%ld value=%d\n", hot_version(), value);
     if (argc < 2)
         return 0;
+    if (sscanf(argv[1], "%d", &want) != 1)
+        return 2;
     fflush(stdout);
-    for (int i = 0; i < 6000 && value != atoi(argv[1]); i++) {
+    for (int i = 0; i < 6000 && value != want; i++) {
         int now = answer(40);
         if (now != value)
             printf("version=%ld value=%d\n", hot_version(), now), fflush(stdout);
         value = now;
         wait_ms(10);
     }
-    return value == atoi(argv[1]) ? 0 : 1;
+    return value == want ? 0 : 1;
 }
