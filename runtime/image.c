@@ -208,6 +208,12 @@ size_t hot__image_symbol_slots(const unsigned char *image, size_t size, const ch
     return r && r->symbol_slots ? r->symbol_slots(image, size, symbol, slots, max) : 0;
 }
 
+int hot__image_reads_symbol_slots(const unsigned char *image, size_t size)
+{
+    const struct readers *r = readers_of(image, size);
+    return r && r->symbol_slots;
+}
+
 size_t hot__image_each_need(const unsigned char *image, size_t size, enum hot__image_need kind,
                             void (*visit)(void *ctx, const char *name), void *ctx)
 {

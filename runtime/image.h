@@ -137,6 +137,10 @@ size_t hot__image_build_id(const unsigned char *image, size_t size, const unsign
 size_t hot__image_symbol_slots(const unsigned char *image, size_t size, const char *symbol,
                                struct hot__image_slot *slots, size_t max);
 
+/* 1 if hot__image_symbol_slots reads such places in a checked file of this
+ * format, 0 if it finds none in any (PE). */
+int hot__image_reads_symbol_slots(const unsigned char *image, size_t size);
+
 /* Calls visit(ctx, name) for each need of kind of a checked file, read as
  * the loader reads them, names in the image; a name that does not end
  * inside its table is skipped. Returns how many were visited. */

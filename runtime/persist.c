@@ -27,6 +27,7 @@ struct places {
 struct hot__persist_places {
     struct places *variables; /* table->variables[i]'s at i */
     size_t count;
+    int unread; /* the file's format has places this runtime does not read (PE) */
 };
 
 /* Storage for one variable: bytes, aligned as it must be, inside the
@@ -66,6 +67,7 @@ struct hot__persist_places *hot__persist_find(const unsigned char *image, size_t
         return NULL;
     }
     places->count = count;
+    places->unread = !hot__image_reads_symbol_slots(image, size);
     for (size_t i = 0; i < count; i++) {
         const char *name = table->variables[i]->name;
         char renamed[512];
@@ -100,8 +102,10 @@ static int owned(const void *bytes)
     return 0;
 }
 
-/* Says, once per name, that variable name is copied into each build. */
-static void say_unshared(const char *name)
+/* Says, once per name, that variable name is copied into each build, and
+ * why: a PE build's own code reaches it directly (unread), an ELF build's
+ * only when it is hidden. */
+static void say_unshared(const char *name, int unread)
 {
     for (size_t i = 0; i < S.unshared_count; i++) {
         if (strcmp(S.unshared[i], name) == 0)
@@ -113,9 +117,11 @@ static void say_unshared(const char *name)
         S.unshared[S.unshared_count++] = copy;
     else
         free(copy);
-    hot__say("'%s' is copied into each new build, not shared (is it hidden by -fvisibility?); a "
-             "write during a reload can be lost",
-             name);
+    hot__say("'%s' is copied into each new build, not shared (%s); a write during a reload can "
+             "be lost",
+             name,
+             unread ? "a DLL's code reaches its own variables directly"
+                    : "is it hidden by -fvisibility?");
 }
 
 /* New zeroed storage for a variable of size bytes now at own, aligned as
@@ -189,7 +195,7 @@ int hot__persist_bind(const struct hot_abi_table *table, const struct hot__persi
         if (!storage[i]) { /* reached without relocations: copied */
             if (was)
                 memcpy(own[i], was, (size_t)v->size);
-            say_unshared(v->name);
+            say_unshared(v->name, places->unread);
         } else if (storage[i] != was) {
             memcpy(storage[i], was ? was : own[i], (size_t)v->size);
         }

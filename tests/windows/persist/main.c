@@ -1,0 +1,25 @@
+/* The core: calls the hot tick() every 5 ms and prints one line per call,
+ * "version=<hot_version()> calls=<calls so far> sum=<what tick returned>",
+ * until the file named by argv[1] exists (or 120 s have passed). */
+#include <stdio.h>
+#include <unistd.h>
+#include <vais/hot.h>
+#include <windows.h>
+
+long tick(int *calls);
+
+int main(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: persist STOP-FILE\n");
+        return 2;
+    }
+    for (int i = 0; i < 24000 && access(argv[1], F_OK) != 0; i++) {
+        int calls = 0;
+        long sum = tick(&calls);
+        printf("version=%ld calls=%d sum=%ld\n", hot_version(), calls, sum);
+        fflush(stdout);
+        Sleep(5);
+    }
+    return 0;
+}
