@@ -365,7 +365,7 @@ function(_vais_hot_make where name hot)
     # optimiser, if the project uses one, would not see what they define.
     set_source_files_properties("${stubs}" PROPERTIES GENERATED TRUE
         COMPILE_OPTIONS "$<$<C_COMPILER_ID:GNU,Clang,AppleClang>:-fno-lto>" COMPILE_DEFINITIONS
-        "VAIS_HOT_LIBRARY=\"${run_prefix}$<TARGET_FILE:${name}_hot>\";VAIS_HOT_SOURCES=${quoted_sources};VAIS_HOT_UNITS=${quoted_units};VAIS_HOT_REBUILD=${rebuild}")
+        "VAIS_HOT_LIBRARY=\"${run_prefix}$<TARGET_FILE:${name}_hot>\";VAIS_HOT_SOURCES=${quoted_sources};VAIS_HOT_UNITS=${quoted_units};VAIS_HOT_REBUILD=${rebuild};VAIS_HOT_PATH_PREFIX=\"${run_prefix}\"")
 endfunction()
 
 # How the halves of a hot program find each other on ELF systems, for

@@ -186,8 +186,8 @@ static int append_value(const struct render *r, const char *key, size_t length, 
     if (KEY_IS("UNIT") && values->unit)
         return append_escaped(out, values->unit);
     if (KEY_IS("TEXT") && values->text) {
-        enum gen_status written =
-            emit_text(values->text, values->text_size, values->blanks, values->blank_count, out);
+        enum gen_status written = emit_text(values->text, values->text_size, values->blanks,
+                                            values->instead, values->blank_count, out);
         return written == GEN_OK ? 0 : -1;
     }
     if (KEY_IS("NAME") && (record || item.u))
@@ -351,7 +351,7 @@ enum gen_status emit_render(const char *template_text, size_t template_size,
 }
 
 enum gen_status emit_text(const char *text, size_t size, const struct parse_span *blanks,
-                          size_t count, struct buf *out)
+                          const char *const *instead, size_t count, struct buf *out)
 {
     size_t start = 0;
     if (buf_grow(out, size + 1) != 0) /* the text, and maybe a newline */
@@ -364,6 +364,8 @@ enum gen_status emit_text(const char *text, size_t size, const struct parse_span
             if (text[k] == '\n' && buf_append(out, "\n", 1) != 0)
                 return GEN_NO_MEMORY;
         }
+        if (instead && instead[i] && buf_append_str(out, instead[i]) != 0)
+            return GEN_NO_MEMORY;
     }
     if (buf_append(out, text + start, size - start) != 0)
         return GEN_NO_MEMORY;

@@ -49,6 +49,7 @@ struct emit_values {
     size_t text_size;
     const struct parse_span *blanks; /* what emit_text cuts out of text: its markers (and, in a
                                         hot library's unit, each #[persist] 'static') */
+    const char *const *instead;      /* what emit_text puts in blanks[i]'s place; NULL: none */
     size_t blank_count;
 };
 
@@ -82,12 +83,14 @@ enum gen_status emit_render(const char *template_text, size_t template_size,
                             struct emit_problem *problem);
 
 /* Appends TEXT to *out: text[0..size) with each span of blanks[0..count)
- * (ascending, disjoint) cut down to the '\n' bytes inside it, so a marker's
- * line (joined to more by backslash-newlines or not) keeps only its newlines
- * and every line keeps its number; and a final '\n' added if the text does
- * not end with one (even when what ends it was blanked). Returns GEN_OK or
- * GEN_NO_MEMORY. */
+ * (ascending, disjoint; an empty one is a place) cut down to the '\n' bytes
+ * inside it, so a marker's line (joined to more by backslash-newlines or
+ * not) keeps only its newlines and every line keeps its number, and then
+ * replaced by instead[i] where instead is not NULL and instead[i] is not
+ * (text on one line, which must not hold a '\n'); and a final '\n' added
+ * if the text does not end with one (even when what ends it was blanked).
+ * Returns GEN_OK or GEN_NO_MEMORY. */
 enum gen_status emit_text(const char *text, size_t size, const struct parse_span *blanks,
-                          size_t count, struct buf *out);
+                          const char *const *instead, size_t count, struct buf *out);
 
 #endif

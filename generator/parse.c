@@ -205,6 +205,7 @@ struct parser {
     struct lex_token marker;   /* the marker whose function or variable is being read */
     struct lex_token name;     /* that function's or variable's name, once known */
     struct parse_span storage; /* that variable's 'static', once known; length 0: none */
+    size_t end;                /* just past the ';' ending that variable's definition */
     struct buf name_text;      /* name's spelling, NUL-terminated */
     struct decl_token *tokens; /* the declaration being read (or collected, see collect) */
     size_t count;
@@ -1345,6 +1346,8 @@ static int add_record(struct parser *p, enum parse_kind kind)
         .line = p->name.line,
         .column = p->name.column,
         .storage = kind == PARSE_VARIABLE ? p->storage : (struct parse_span){0, 0},
+        .name_length = p->name.length,
+        .end = kind == PARSE_VARIABLE ? p->end : 0,
     };
     if (!r.name || !r.type) {
         free(r.name);
@@ -1530,8 +1533,10 @@ static int skip_initializer(struct parser *p)
         }
         if (p->bracket_count > 0)
             continue;
-        if (punct_is(p, &t, ";"))
+        if (punct_is(p, &t, ";")) {
+            p->end = t.offset + t.length;
             return 0;
+        }
         if (punct_is(p, &t, ","))
             return one_variable(p, &t);
         if (t.kind == LEX_EOF || t.kind == LEX_MARKER || closes || starts_declaration(p, &t))
@@ -1555,6 +1560,8 @@ static int read_persist(struct parser *p, const struct lex_token *marker)
         return -1;
     if (!punct_is(p, &ending, "=") && !punct_is(p, &ending, ";"))
         return no_semicolon(p, &ending), resync(p, &ending);
+    if (punct_is(p, &ending, ";"))
+        p->end = ending.offset + ending.length;
     return add_record(p, PARSE_VARIABLE);
 }
 

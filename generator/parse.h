@@ -53,6 +53,8 @@ struct parse_record {
     size_t column;
     struct parse_span storage; /* a variable's 'static' keyword; length 0 if it has none
                                   (and always for a function) */
+    size_t name_length;        /* of its name in the text, a backslash-newline inside counted */
+    size_t end;                /* a variable's: just past the ';' ending its definition */
 };
 
 /* A function that a hot source defines with external linkage but without a

@@ -656,32 +656,38 @@ static int out_of_memory(struct reader *r)
 
 /* Reads the attributes of a unit's own entry a into u: where its strings,
  * addresses and line program are; and its source and the directory it was
- * compiled in. */
+ * compiled in. Twice: a string it names by index (DWARF 5's strx, as clang
+ * writes its name) is found through DW_AT_str_offsets_base, which may come
+ * after it. */
 static int read_unit_entry(struct cursor *c, struct unit *u, const struct abbrev_table *abbrevs,
                            const struct abbrev *a, const struct sections *s, const char **name,
                            const char **comp_dir)
 {
+    const struct cursor start = *c;
     *name = *comp_dir = NULL;
-    for (size_t i = 0; i < a->count; i++) {
-        const struct attribute_spec *spec = &abbrevs->specs[a->first + i];
-        struct value v;
-        if (read_value(c, spec->form, spec->implicit, u, s, &v, 0) != 0)
-            return -1;
-        if (v.kind == VALUE_STRING && spec->name == DW_AT_comp_dir)
-            *comp_dir = v.string;
-        else if (v.kind == VALUE_STRING && spec->name == DW_AT_name)
-            *name = v.string;
-        if (v.kind != VALUE_CONSTANT)
-            continue;
-        if (spec->name == DW_AT_str_offsets_base)
-            u->str_offsets_base = v.number;
-        else if (spec->name == DW_AT_addr_base)
-            u->addr_base = v.number;
-        else if (spec->name == DW_AT_stmt_list) {
-            u->stmt_list = v.number;
-            u->has_stmt_list = 1;
-        } else if (spec->name == DW_AT_language)
-            u->assembler = v.number == DW_LANG_Mips_Assembler;
+    for (int pass = 0; pass < 2; pass++) {
+        *c = start;
+        for (size_t i = 0; i < a->count; i++) {
+            const struct attribute_spec *spec = &abbrevs->specs[a->first + i];
+            struct value v;
+            if (read_value(c, spec->form, spec->implicit, u, s, &v, 0) != 0)
+                return -1;
+            if (pass == 1 && v.kind == VALUE_STRING && spec->name == DW_AT_comp_dir)
+                *comp_dir = v.string;
+            else if (pass == 1 && v.kind == VALUE_STRING && spec->name == DW_AT_name)
+                *name = v.string;
+            if (pass == 1 || v.kind != VALUE_CONSTANT)
+                continue;
+            if (spec->name == DW_AT_str_offsets_base)
+                u->str_offsets_base = v.number;
+            else if (spec->name == DW_AT_addr_base)
+                u->addr_base = v.number;
+            else if (spec->name == DW_AT_stmt_list) {
+                u->stmt_list = v.number;
+                u->has_stmt_list = 1;
+            } else if (spec->name == DW_AT_language)
+                u->assembler = v.number == DW_LANG_Mips_Assembler;
+        }
     }
     return 0;
 }

@@ -62,9 +62,10 @@ size_t hot__elf_build_id(const unsigned char *image, size_t size, const unsigned
  * fills with the address of the dynamic symbol called symbol: GOT entries
  * and absolute pointers to it. Writes the first max of them to slots and
  * returns how many there are; places outside the file's writable segments
- * (a corrupt file) are not counted. */
+ * (a corrupt file) are not counted. The relocations name the symbol, so
+ * its extent is not needed. */
 size_t hot__elf_symbol_slots(const unsigned char *image, size_t size, const char *symbol,
-                             struct hot__image_slot *slots, size_t max);
+                             unsigned long long extent, struct hot__image_slot *slots, size_t max);
 
 /* The bytes of the checked file image[0..size) that the loader maps at
  * [address, address + length) (addresses as linked), all from one segment's

@@ -1051,8 +1051,9 @@ static void add_slot(void *ctx, const Elf64_Rela *r, const Elf64_Sym *sym)
 }
 
 size_t hot__elf_symbol_slots(const unsigned char *image, size_t size, const char *symbol,
-                             struct hot__image_slot *slots, size_t max)
+                             unsigned long long extent, struct hot__image_slot *slots, size_t max)
 {
+    (void)extent;
     struct view v;
     struct dynamic d;
     unsigned long long symbols;

@@ -26,8 +26,8 @@ struct readers {
                              struct hot__image_extent *, size_t);
     size_t (*functions)(const unsigned char *, size_t, struct hot__image_function *, size_t);
     size_t (*build_id)(const unsigned char *, size_t, const unsigned char **);
-    size_t (*symbol_slots)(const unsigned char *, size_t, const char *, struct hot__image_slot *,
-                           size_t); /* NULL: none are read (image.h says why) */
+    size_t (*symbol_slots)(const unsigned char *, size_t, const char *, unsigned long long,
+                           struct hot__image_slot *, size_t);
     size_t (*each_need)(const unsigned char *, size_t, enum hot__image_need,
                         void (*)(void *, const char *), void *);
     int (*section)(const unsigned char *, size_t, const char *, const unsigned char **, size_t *);
@@ -54,6 +54,7 @@ static const struct readers pe_readers = {
     .mapped_extents = hot__pe_mapped_extents,
     .functions = hot__pe_functions,
     .build_id = hot__pe_build_id,
+    .symbol_slots = hot__pe_symbol_slots,
     .each_need = hot__pe_each_need,
     .section = hot__pe_section,
 };
@@ -202,16 +203,10 @@ size_t hot__image_build_id(const unsigned char *image, size_t size, const unsign
 }
 
 size_t hot__image_symbol_slots(const unsigned char *image, size_t size, const char *symbol,
-                               struct hot__image_slot *slots, size_t max)
+                               unsigned long long extent, struct hot__image_slot *slots, size_t max)
 {
     const struct readers *r = readers_of(image, size);
-    return r && r->symbol_slots ? r->symbol_slots(image, size, symbol, slots, max) : 0;
-}
-
-int hot__image_reads_symbol_slots(const unsigned char *image, size_t size)
-{
-    const struct readers *r = readers_of(image, size);
-    return r && r->symbol_slots;
+    return r ? r->symbol_slots(image, size, symbol, extent, slots, max) : 0;
 }
 
 size_t hot__image_each_need(const unsigned char *image, size_t size, enum hot__image_need kind,

@@ -130,16 +130,15 @@ size_t hot__image_functions(const unsigned char *image, size_t size,
 size_t hot__image_build_id(const unsigned char *image, size_t size, const unsigned char **id);
 
 /* Finds, in a checked file, the places the loader fills with the address
- * of the symbol called symbol: ELF's GOT entries and absolute pointers to
- * it. Writes the first max to slots and returns how many there are. A PE
- * file reaches another module's data through its import address table
- * and mingw's pseudo-relocations, which are not read yet: none found. */
+ * of the symbol called symbol (or an address inside it: its extent is the
+ * object's size): ELF's GOT entries and absolute pointers to it, by the
+ * relocations that name it; in a PE file, which exports the symbol, the
+ * base-relocated pointers into it (mingw's .refptr slots among them). Only
+ * places at 8-byte-aligned addresses count. Writes the first max to slots
+ * and returns how many there are. */
 size_t hot__image_symbol_slots(const unsigned char *image, size_t size, const char *symbol,
-                               struct hot__image_slot *slots, size_t max);
-
-/* 1 if hot__image_symbol_slots reads such places in a checked file of this
- * format, 0 if it finds none in any (PE). */
-int hot__image_reads_symbol_slots(const unsigned char *image, size_t size);
+                               unsigned long long extent, struct hot__image_slot *slots,
+                               size_t max);
 
 /* Calls visit(ctx, name) for each need of kind of a checked file, read as
  * the loader reads them, names in the image; a name that does not end

@@ -87,7 +87,8 @@ static struct {
     /* The program, from its stubs (before main) and its own file. */
     const struct hot_abi_manifest *manifest; /* from the stubs, before main */
     const hot_abi_code *lazy_slots;          /* *manifest->active at registration */
-    const char **sorted_sources; /* the manifest's hot sources in strcmp order, once used */
+    const char **sorted_sources; /* the manifest's hot sources as the build names them, in
+                                    strcmp order, once used */
     size_t source_count;
     const struct hot__core_info *core; /* the core's types and functions; NULL until used */
 
@@ -424,8 +425,8 @@ static int by_path(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Sorts the manifest's hot sources into L.sorted_sources, once. 0, or -1
- * when memory ran out. */
+/* Sorts the manifest's hot sources, as the build names them, into
+ * L.sorted_sources, once. 0, or -1 when memory ran out. */
 static int sort_sources_locked(void)
 {
     assert(locker.held);
@@ -435,7 +436,13 @@ static int sort_sources_locked(void)
     const char **sorted = malloc((count ? count : 1) * sizeof *sorted);
     if (!sorted)
         return -1;
-    memcpy(sorted, L.manifest->sources, count * sizeof *sorted);
+    /* As the build names them, which is how debug information does. */
+    const char *prefix = L.manifest->path_prefix ? L.manifest->path_prefix : "";
+    size_t length = strlen(prefix);
+    for (size_t i = 0; i < count; i++) {
+        const char *path = L.manifest->sources[i];
+        sorted[i] = strncmp(path, prefix, length) == 0 ? path + length : path;
+    }
     qsort(sorted, count, sizeof *sorted, by_path);
     L.sorted_sources = sorted;
     L.source_count = count;

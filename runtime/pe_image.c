@@ -39,6 +39,8 @@ enum {
     MAX_TLS_CALLBACKS = 1024, /* more, in a file of ours, is damage */
 };
 
+#define SCN_WRITE 0x80000000u /* IMAGE_SCN_MEM_WRITE: past an enum's range */
+
 /* Data directories, by index. */
 enum {
     DIR_EXPORT,
@@ -672,19 +674,14 @@ static int by_value(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-struct hot__pe_pointers *hot__pe_pointers_new(const unsigned char *image, size_t size)
+/* Calls visit(ctx, rva) for the place of each DIR64 base relocation of a
+ * checked file read into pe, in their order, until it returns nonzero,
+ * which it returns; 0 when all were visited. */
+static int each_pointer(const struct pe *pe, int (*visit)(void *ctx, unsigned rva), void *ctx)
 {
-    struct hot__pe_pointers *p = calloc(1, sizeof *p);
-    struct pe pe;
     unsigned long long rva, length;
-    if (!p)
-        return NULL;
-    p->image = image;
-    p->size = size;
-    if (!read_headers(image, size, &pe, NULL, 0))
-        return p;
-    directory(&pe, DIR_BASERELOC, &rva, &length);
-    const unsigned char *blocks = length ? bytes_at(&pe, rva, length) : NULL;
+    directory(pe, DIR_BASERELOC, &rva, &length);
+    const unsigned char *blocks = length ? bytes_at(pe, rva, length) : NULL;
     for (unsigned long long at = 0; blocks && length - at >= 8;) {
         unsigned long long page = le(blocks + at, 4), block = le(blocks + at + 4, 4);
         if (block < 8 || block > length - at)
@@ -693,17 +690,78 @@ struct hot__pe_pointers *hot__pe_pointers_new(const unsigned char *image, size_t
             unsigned entry = (unsigned)le(blocks + at + e, 2);
             if (entry >> 12 != REL_DIR64 || page + (entry & 0xfff) > UINT_MAX)
                 continue;
-            if (hot__grow(&p->places, &p->capacity, p->count + 1, sizeof *p->places) != 0) {
-                hot__pe_pointers_free(p);
-                return NULL;
-            }
-            p->places[p->count++] = (unsigned)(page + (entry & 0xfff));
+            int stop = visit(ctx, (unsigned)(page + (entry & 0xfff)));
+            if (stop)
+                return stop;
         }
         at += block;
+    }
+    return 0;
+}
+
+static int add_place(void *ctx, unsigned rva)
+{
+    struct hot__pe_pointers *p = ctx;
+    if (hot__grow(&p->places, &p->capacity, p->count + 1, sizeof *p->places) != 0)
+        return -1;
+    p->places[p->count++] = rva;
+    return 0;
+}
+
+struct hot__pe_pointers *hot__pe_pointers_new(const unsigned char *image, size_t size)
+{
+    struct hot__pe_pointers *p = calloc(1, sizeof *p);
+    struct pe pe;
+    if (!p)
+        return NULL;
+    p->image = image;
+    p->size = size;
+    if (!read_headers(image, size, &pe, NULL, 0))
+        return p;
+    if (each_pointer(&pe, add_place, p) != 0) {
+        hot__pe_pointers_free(p);
+        return NULL;
     }
     if (p->count)
         qsort(p->places, p->count, sizeof *p->places, by_value);
     return p;
+}
+
+/* What hot__pe_symbol_slots gathers: the places holding an address in
+ * [address, address + extent). */
+struct slot_search {
+    const struct pe *pe;
+    unsigned long long address, extent;
+    struct hot__image_slot *slots;
+    size_t max, found;
+};
+
+static int add_slot(void *ctx, unsigned rva)
+{
+    struct slot_search *s = ctx;
+    struct section section;
+    if ((rva & 7) || !file_section(s->pe, rva, 8, &section))
+        return 0; /* a place not stored to atomically, or a corrupt file's */
+    unsigned long long value = le(s->pe->image + section.raw_at + (rva - section.rva), 8);
+    if (value < s->address || value - s->address >= s->extent)
+        return 0;
+    if (s->found < s->max)
+        s->slots[s->found] = (struct hot__image_slot){
+            s->pe->base + rva, (long long)(value - s->address), !(section.flags & SCN_WRITE)};
+    s->found++;
+    return 0;
+}
+
+size_t hot__pe_symbol_slots(const unsigned char *image, size_t size, const char *symbol,
+                            unsigned long long extent, struct hot__image_slot *slots, size_t max)
+{
+    struct pe pe;
+    unsigned long long address = hot__pe_symbol_address(image, size, symbol);
+    if (!address || !read_headers(image, size, &pe, NULL, 0))
+        return 0;
+    struct slot_search search = {&pe, address, extent ? extent : 1, slots, max, 0};
+    each_pointer(&pe, add_slot, &search);
+    return search.found;
 }
 
 void hot__pe_pointers_free(struct hot__pe_pointers *pointers)

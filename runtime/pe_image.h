@@ -66,6 +66,8 @@ const unsigned char *hot__pe_at(const unsigned char *image, size_t size, unsigne
 const char *hot__pe_string_at(const unsigned char *image, size_t size, unsigned long long address);
 int hot__pe_in_code(const unsigned char *image, size_t size, unsigned long long address,
                     unsigned long long before, unsigned long long after);
+size_t hot__pe_symbol_slots(const unsigned char *image, size_t size, const char *symbol,
+                            unsigned long long extent, struct hot__image_slot *slots, size_t max);
 unsigned long long hot__pe_symbol_address(const unsigned char *image, size_t size,
                                           const char *name);
 size_t hot__pe_mapped_extents(const unsigned char *image, size_t size, unsigned long long page,

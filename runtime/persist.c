@@ -27,7 +27,7 @@ struct places {
 struct hot__persist_places {
     struct places *variables; /* table->variables[i]'s at i */
     size_t count;
-    int unread; /* the file's format has places this runtime does not read (PE) */
+    int pe; /* of a PE file, whose symbols the places are found by are its exports */
 };
 
 /* Storage for one variable: bytes, aligned as it must be, inside the
@@ -43,17 +43,18 @@ static struct {
     size_t unshared_count, unshared_capacity;
 } S;
 
-/* Finds the places of symbol into p. 0, or -1 when memory ran out. */
+/* Finds the places of symbol, an object of extent bytes, into p. 0, or -1
+ * when memory ran out. */
 static int find_symbol(const unsigned char *image, size_t size, const char *symbol,
-                       struct places *p)
+                       unsigned long long extent, struct places *p)
 {
-    size_t count = hot__image_symbol_slots(image, size, symbol, NULL, 0);
+    size_t count = hot__image_symbol_slots(image, size, symbol, extent, NULL, 0);
     if (!count)
         return 0;
     p->slots = malloc(count * sizeof *p->slots);
     if (!p->slots)
         return -1;
-    p->count = hot__image_symbol_slots(image, size, symbol, p->slots, count);
+    p->count = hot__image_symbol_slots(image, size, symbol, extent, p->slots, count);
     return 0;
 }
 
@@ -67,14 +68,22 @@ struct hot__persist_places *hot__persist_find(const unsigned char *image, size_t
         return NULL;
     }
     places->count = count;
-    places->unread = !hot__image_reads_symbol_slots(image, size);
+    const char *format = hot__image_format(image, size);
+    places->pe = format && strcmp(format, "PE") == 0;
     for (size_t i = 0; i < count; i++) {
         const char *name = table->variables[i]->name;
-        char renamed[512];
+        char renamed[512], own[512];
         snprintf(renamed, sizeof renamed, HOT_ABI_PERSIST_PREFIX "%s", name);
+        snprintf(own, sizeof own, HOT_ABI_OWN_PREFIX "%s", name);
         struct places *p = &places->variables[i];
-        if (find_symbol(image, size, renamed, p) != 0 ||
-            (!p->count && find_symbol(image, size, name, p) != 0)) {
+        uint64_t extent = table->variables[i]->size;
+        /* A PE build's pointers into a variable are found by address, its
+         * table entry among them; its code reaches the variable through
+         * them only where its unit aliased it (HOT_ABI_OWN_PREFIX). */
+        if (places->pe && !hot__image_symbol_address(image, size, own))
+            continue;
+        if (find_symbol(image, size, renamed, extent, p) != 0 ||
+            (!p->count && find_symbol(image, size, name, extent, p) != 0)) {
             hot__persist_places_free(places);
             return NULL;
         }
@@ -103,9 +112,9 @@ static int owned(const void *bytes)
 }
 
 /* Says, once per name, that variable name is copied into each build, and
- * why: a PE build's own code reaches it directly (unread), an ELF build's
- * only when it is hidden. */
-static void say_unshared(const char *name, int unread)
+ * why: it has no places, as a PE build's when its unit did not alias it and
+ * an ELF build's when it is hidden. */
+static void say_unshared(const char *name, int pe)
 {
     for (size_t i = 0; i < S.unshared_count; i++) {
         if (strcmp(S.unshared[i], name) == 0)
@@ -120,8 +129,8 @@ static void say_unshared(const char *name, int unread)
     hot__say("'%s' is copied into each new build, not shared (%s); a write during a reload can "
              "be lost",
              name,
-             unread ? "a DLL's code reaches its own variables directly"
-                    : "is it hidden by -fvisibility?");
+             pe ? "the DLL reaches it directly: was its unit generated for another target?"
+                : "is it hidden by -fvisibility?");
 }
 
 /* New zeroed storage for a variable of size bytes now at own, aligned as
@@ -195,7 +204,7 @@ int hot__persist_bind(const struct hot_abi_table *table, const struct hot__persi
         if (!storage[i]) { /* reached without relocations: copied */
             if (was)
                 memcpy(own[i], was, (size_t)v->size);
-            say_unshared(v->name, places->unread);
+            say_unshared(v->name, places->pe);
         } else if (storage[i] != was) {
             memcpy(storage[i], was ? was : own[i], (size_t)v->size);
         }

@@ -492,36 +492,87 @@ static enum gen_status index_unmarked(struct program *p)
     return GEN_OK;
 }
 
-/* What the hot library's unit of s blanks: its markers, and the 'static'
- * of each #[persist] variable (which the unit makes external, renamed), in
- * the order of the text; *spans NULL if that is just the markers, else
- * owned by the caller. Returns GEN_OK or GEN_NO_MEMORY. */
-static enum gen_status hot_blanks(const struct parse_source *s, struct parse_span **spans,
-                                  size_t *count)
+/* Does a hot library built for target reach its own variables directly,
+ * with no slot the runtime could point at a #[persist] variable's storage?
+ * A PE DLL does: its code reaches its own data RIP-relative. */
+static int reaches_own_data_directly(const char *target)
 {
-    size_t statics = 0;
-    for (size_t i = 0; i < s->record_count; i++)
-        statics += s->records[i].storage.length > 0;
-    *spans = NULL;
-    *count = s->marker_count;
-    if (!statics)
-        return GEN_OK;
-    *spans = malloc((s->marker_count + statics) * sizeof **spans);
-    if (!*spans)
-        return GEN_NO_MEMORY;
-    size_t m = 0, n = 0;
-    for (size_t i = 0; i < s->record_count; i++) {
-        const struct parse_span *storage = &s->records[i].storage;
-        if (!storage->length)
+    size_t length = strlen(target);
+    return length >= 5 && strcmp(target + length - 5, "-coff") == 0;
+}
+
+/* A cut of a unit's text and what goes in its place (NULL: nothing). */
+struct cut {
+    struct parse_span span;
+    char *instead;
+};
+
+static int by_offset(const void *a, const void *b)
+{
+    const struct cut *x = a, *y = b;
+    if (x->span.offset != y->span.offset)
+        return x->span.offset < y->span.offset ? -1 : 1;
+    return (x->span.length > y->span.length) - (x->span.length < y->span.length);
+}
+
+/* What the hot library's unit of s cuts, in the order of the text: its
+ * markers; the 'static' of each #[persist] variable (which the unit makes
+ * external, renamed); and, where the library reaches its own variables
+ * directly, each such variable's name in its definition, which becomes
+ * HOT_ABI_OWN_PREFIX NAME, followed after the definition by a declaration
+ * of the name and the name's symbol aliased to it in assembler: the unit's
+ * code then sees the variable as another module's and reaches it through a
+ * pointer (mingw's .refptr.NAME) that the runtime sets. Fills *spans and
+ * *instead (each owned by the caller, instead[i] too; instead NULL when
+ * nothing is put in) and *count. Returns GEN_OK or GEN_NO_MEMORY. */
+static enum gen_status hot_cuts(const struct parse_source *s, int direct, struct parse_span **spans,
+                                char ***instead, size_t *count)
+{
+    struct cut *cuts = malloc((s->marker_count + 3 * s->record_count + 1) * sizeof *cuts);
+    size_t n = 0;
+    int failed = !cuts;
+    for (size_t i = 0; !failed && i < s->marker_count; i++)
+        cuts[n++] = (struct cut){s->markers[i], NULL};
+    for (size_t i = 0; !failed && i < s->record_count; i++) {
+        const struct parse_record *r = &s->records[i];
+        if (r->kind != PARSE_VARIABLE)
             continue;
-        while (m < s->marker_count && s->markers[m].offset < storage->offset)
-            (*spans)[n++] = s->markers[m++];
-        (*spans)[n++] = *storage;
+        if (r->storage.length > 0)
+            cuts[n++] = (struct cut){r->storage, NULL};
+        if (!direct)
+            continue;
+        const char *symbol_prefix = r->storage.length > 0 ? HOT_ABI_PERSIST_PREFIX : "";
+        char *own = buf_format(HOT_ABI_OWN_PREFIX "%s", r->name);
+        char *alias = buf_format(" extern __typeof__(%s) %s; __asm__(\".globl %s%s\\n\\t.set %s%s, "
+                                 "%s\");",
+                                 own ? own : "", r->name, symbol_prefix, r->name, symbol_prefix,
+                                 r->name, own ? own : "");
+        cuts[n++] = (struct cut){{r->offset, r->name_length}, own};
+        cuts[n++] = (struct cut){{r->end, 0}, alias};
+        failed = !own || !alias;
     }
-    while (m < s->marker_count)
-        (*spans)[n++] = s->markers[m++];
-    *count = n;
-    return GEN_OK;
+    *spans = failed ? NULL : malloc((n ? n : 1) * sizeof **spans);
+    *instead = failed || !direct ? NULL : malloc((n ? n : 1) * sizeof **instead);
+    failed = failed || !*spans || (direct && !*instead);
+    if (!failed) {
+        qsort(cuts, n, sizeof *cuts, by_offset);
+        for (size_t i = 0; i < n; i++) {
+            (*spans)[i] = cuts[i].span;
+            if (*instead)
+                (*instead)[i] = cuts[i].instead;
+        }
+        *count = n;
+        free(cuts);
+        return GEN_OK;
+    }
+    for (size_t i = 0; cuts && i < n; i++)
+        free(cuts[i].instead);
+    free(cuts);
+    free(*spans);
+    free(*instead);
+    *spans = NULL;
+    *instead = NULL;
+    return GEN_NO_MEMORY;
 }
 
 /* Renders unit u into o: the unit template (or the plain one) filled with
@@ -531,8 +582,10 @@ static enum gen_status render_unit(const struct program *p, size_t u, struct out
     const struct gen_options *opt = p->options;
     const struct parse_source *s = &p->sources[u];
     struct parse_span *spans = NULL;
+    char **instead = NULL;
     size_t span_count = s->marker_count;
-    if (opt->stubs && hot_blanks(s, &spans, &span_count) != GEN_OK)
+    if (opt->stubs && hot_cuts(s, reaches_own_data_directly(opt->target), &spans, &instead,
+                               &span_count) != GEN_OK)
         return GEN_NO_MEMORY;
     struct emit_values values = {
         .program = opt->program,
@@ -541,6 +594,7 @@ static enum gen_status render_unit(const struct program *p, size_t u, struct out
         .text = p->texts[u],
         .text_size = p->sizes[u],
         .blanks = spans ? spans : s->markers,
+        .instead = (const char *const *)instead,
         .blank_count = span_count,
     };
     for (int kind = 0; kind < PARSE_KINDS; kind++) {
@@ -550,6 +604,9 @@ static enum gen_status render_unit(const struct program *p, size_t u, struct out
                                x->unit_start[u + 1] - x->unit_start[u], p->linked.of[kind].count};
     }
     enum gen_status status = render(opt->stubs ? "unit.c.in" : "unit_plain.c.in", &values, o);
+    for (size_t i = 0; instead && i < span_count; i++)
+        free(instead[i]);
+    free(instead);
     free(spans);
     return status;
 }

@@ -15,6 +15,11 @@
  * HOT_ABI_PERSIST_PREFIX "NAME" of the hot library, so that the runtime can
  * point every build's relocations of it at one storage. */
 #define HOT_ABI_PERSIST_PREFIX "vais_hot__persist_"
+/* Where a hot library reaches its own variables directly (a PE DLL), a
+ * #[persist] variable's unit defines it as HOT_ABI_OWN_PREFIX "NAME" and
+ * aliases the name's symbol to that: its code then reaches the variable
+ * through a pointer, as another module's, which the runtime can set. */
+#define HOT_ABI_OWN_PREFIX "vais_hot__own_"
 
 /* _Atomic where the language has it. Code compiled as C99 (the stubs, in a
  * core built with -std=c99) sees a plain pointer of the same representation
@@ -90,6 +95,9 @@ struct hot_abi_manifest {
     const char *const *sources;                 /* the hot sources; NULL-terminated */
     const char *const *rebuild;                 /* argv that builds the library; NULL-terminated */
     const char *const *units;                   /* sources[i]'s generated unit at i; likewise */
+    const char *path_prefix; /* what those paths have before the build's own names of the files
+                                (Wine's drive "Z:" for a Windows program built on Linux), as
+                                debug information has them; NULL or "" for nothing */
 };
 
 /* The stamp file the build writes beside the hot library ("<library>.stamp")

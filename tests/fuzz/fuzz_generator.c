@@ -152,7 +152,7 @@ static void check_report(const struct input *in, const struct parse_report *r, s
 static void check_text(const struct input *in, const struct parse_source *s)
 {
     struct buf out = {0};
-    REQUIRE(emit_text(in->text, in->size, s->markers, s->marker_count, &out) == GEN_OK);
+    REQUIRE(emit_text(in->text, in->size, s->markers, NULL, s->marker_count, &out) == GEN_OK);
     size_t at = 0, start = 0;
     for (size_t i = 0; i <= s->marker_count; i++) {
         size_t end = i < s->marker_count ? s->markers[i].offset : in->size;
@@ -193,7 +193,7 @@ static void check_render(const struct input *in, const struct parse_source *s,
         values.of[kind] = (struct emit_list){records[kind], list->count, list->count};
     }
     struct buf text = {0};
-    REQUIRE(emit_text(in->text, in->size, s->markers, s->marker_count, &text) == GEN_OK);
+    REQUIRE(emit_text(in->text, in->size, s->markers, NULL, s->marker_count, &text) == GEN_OK);
     values.source = "fuzz.c";
     values.unit = "units/fuzz.c";
     values.text = text.data;

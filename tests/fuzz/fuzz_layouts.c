@@ -104,8 +104,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const struct hot__layout_roots roots = {functions, 4, variables, 2};
     char err[256], why[512];
     struct hot__image_slot slots[8];
-    hot__image_symbol_slots(data, size, "counter", slots, 8);
-    hot__image_symbol_slots(data, size, "vais_hot__persist_counter", slots, 8);
+    hot__image_symbol_slots(data, size, "counter", 4, slots, 8);
+    hot__image_symbol_slots(data, size, "vais_hot__persist_counter", 4, slots, 8);
     size_t sum = 0;
     const char *missing = elf_incomplete(data, size);
     sum += (size_t)elf_linked_dynamically(data, size);

@@ -11,7 +11,9 @@
  * table.c for a HOT ON case, unmarked.txt too if it asks for the list of
  * unmarked functions, and <input>.unit.c for each input), or
  * expected.status and expected.stderr (an error: checked with and without
- * --stubs/--table, and nothing may be written). An `args` file replaces the
+ * --stubs/--table, and nothing may be written). A `target` file names the
+ * target to generate for (--target), x86_64-elf when there is none. An
+ * `args` file replaces the
  * command line (words split on blanks); then expected.stdout is checked too.
  * With VAIS_HOT_UPDATE_GOLDEN=1 in the environment, a case's expected files
  * are rewritten from what vais-hot does now: review the diff before committing. */
@@ -56,6 +58,7 @@ struct identity {
 };
 
 static int failures;
+static char *case_target; /* the case's `target`, or NULL */
 
 #if defined(__GNUC__)
 __attribute__((format(printf, 1, 2)))
@@ -367,6 +370,10 @@ static size_t gen_args(char **args, const char *exe, const struct names *inputs,
     args[n++] = "gen";
     args[n++] = "--program";
     args[n++] = "demo";
+    if (case_target) {
+        args[n++] = "--target";
+        args[n++] = case_target;
+    }
     if (wanted >= HOT_ON) {
         args[n++] = "--stubs";
         args[n++] = "out/stubs.c";
@@ -558,7 +565,10 @@ static int run_case(const char *exe, const char *case_dir, const char *scratch)
     make_dirs(scratch);
     char *work = join(scratch, "work"), *args = join(case_dir, "args");
     char *status = join(case_dir, "expected.status"), *stubs = join(case_dir, "stubs.c");
-    char *unmarked = join(case_dir, "unmarked.txt");
+    char *unmarked = join(case_dir, "unmarked.txt"), *target = join(case_dir, "target");
+    case_target = exists(target) ? slurp(target, NULL) : NULL;
+    if (case_target)
+        case_target[strcspn(case_target, " \t\n")] = '\0';
     make_dir(work);
     list_dir(case_dir, 1, &inputs);
     for (size_t i = 0; i < inputs.count; i++) {
@@ -582,6 +592,9 @@ static int run_case(const char *exe, const char *case_dir, const char *scratch)
     free(status);
     free(stubs);
     free(unmarked);
+    free(target);
+    free(case_target);
+    case_target = NULL;
     if (failures == 0)
         remove_tree(scratch);
     return failures ? 1 : 0;

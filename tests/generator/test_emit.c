@@ -173,7 +173,7 @@ static const char *blank(const char *text, const struct parse_span *spans, size_
 {
     static char result[256];
     struct buf out = {0};
-    if (emit_text(text, strlen(text), spans, count, &out) != GEN_OK)
+    if (emit_text(text, strlen(text), spans, NULL, count, &out) != GEN_OK)
         return "(failed)";
     snprintf(result, sizeof result, "%s", out.data);
     buf_free(&out);

@@ -302,7 +302,7 @@ static const char *unit_text(const char *text, size_t size)
     struct buf out = {0};
     if (parse_source(text, size, 0, &source, &report) != GEN_OK)
         snprintf(result, sizeof result, "%s", report.count ? report.items[0].message : "failed");
-    else if (emit_text(text, size, source.markers, source.marker_count, &out) != GEN_OK)
+    else if (emit_text(text, size, source.markers, NULL, source.marker_count, &out) != GEN_OK)
         snprintf(result, sizeof result, "emit_text failed");
     else
         snprintf(result, sizeof result, "%s", out.data);
@@ -1006,7 +1006,7 @@ static int parse_is_sound(const char *text, size_t size)
         end = source.markers[i].offset + source.markers[i].length;
     }
     if (sound && status == GEN_OK)
-        sound = emit_text(text, size, source.markers, source.marker_count, &blanked) == GEN_OK &&
+        sound = emit_text(text, size, source.markers, NULL, source.marker_count, &blanked) == GEN_OK &&
                 blanked.size > 0 && blanked.data[blanked.size - 1] == '\n';
     buf_free(&blanked);
     parse_source_free(&source);

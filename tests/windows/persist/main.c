@@ -1,12 +1,14 @@
 /* The core: calls the hot tick() every 5 ms and prints one line per call,
- * "version=<hot_version()> calls=<calls so far> sum=<what tick returned>",
- * until the file named by argv[1] exists (or 120 s have passed). */
+ * "version=<hot_version()> calls=<calls so far> sum=<what tick returned>
+ * at=<where the count is kept>", until the file named by argv[1] exists (or
+ * 120 s have passed). */
 #include <stdio.h>
 #include <unistd.h>
 #include <vais/hot.h>
 #include <windows.h>
 
 long tick(int *calls);
+const void *calls_at(void);
 
 int main(int argc, char **argv)
 {
@@ -17,7 +19,7 @@ int main(int argc, char **argv)
     for (int i = 0; i < 24000 && access(argv[1], F_OK) != 0; i++) {
         int calls = 0;
         long sum = tick(&calls);
-        printf("version=%ld calls=%d sum=%ld\n", hot_version(), calls, sum);
+        printf("version=%ld calls=%d sum=%ld at=%p\n", hot_version(), calls, sum, calls_at());
         fflush(stdout);
         Sleep(5);
     }

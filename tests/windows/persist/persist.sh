@@ -5,10 +5,12 @@
 # calls in a static int and sums them in a struct. An edit of the sum's
 # step, built on Linux while the program runs, reloads, and the new build
 # goes on from the values the old one left: the next call counts one more
-# and adds the new step to the sum. A DLL's code reaches its own variables
-# directly, so each build has its own copy, filled from the last one's, and
-# the program says so, once per variable. It ends leaving no private
-# directory.
+# and adds the new step to the sum. Both builds keep the count in one
+# place, the runtime's storage (nothing is copied, and no line says a
+# write can be lost). A third build adds a field to the struct, which is
+# declared in the hot source and so its own to change: it starts from its
+# initial value, saying so, while the count goes on. The program ends
+# leaving no private directory.
 set -euo pipefail
 vais_hot_dir=$(cd "$1" && pwd)
 work=$(mktemp -d "$2/persist.XXXXXX")
@@ -53,12 +55,16 @@ wait_for() {
 wine_words "$work" || fail "no Wine prefix to copy"
 "${wine_words[@]}" "$work/build/persist.exe" "$work/stop" >"$work/out" 2>"$work/wine.err" &
 pid=$!
-wait_for "$work/out" "^version=1 calls=20 sum=20"
+wait_for "$work/out" "^version=1 calls=20 sum=20 "
 
 sed -i 's|^    tally.sum += .*/\* step \*/$|    tally.sum += 1000; /* step */|' "$work/src/state.c"
 cmake --build "$work/build" --target persist_hot >"$work/build.log" 2>&1 ||
     { cat "$work/build.log"; fail "the edit did not build"; }
 wait_for "$work/out" "^version=2 "
+sed -i 's|^    char name\[8\];$|    char name[8];\n    long extra;|' "$work/src/state.c"
+cmake --build "$work/build" --target persist_hot >"$work/build.log" 2>&1 ||
+    { cat "$work/build.log"; fail "the third build failed"; }
+wait_for "$work/out" "^version=3 "
 touch "$work/stop"
 status=0
 wait "$pid" || status=$?
@@ -69,14 +75,22 @@ pid=""
 tr -d '\r' <"$work/out" >"$work/lines"
 last=$(grep "^version=1 " "$work/lines" | tail -n 1)
 first=$(grep -m 1 "^version=2 " "$work/lines")
-read -r calls sum < <(sed -E 's/.* calls=([0-9]+) sum=(-?[0-9]+)$/\1 \2/' <<<"$last")
-[[ $first == "version=2 calls=$((calls + 1)) sum=$((sum + 1000))" ]] ||
-    fail "after '$last' the new build said '$first', not calls=$((calls + 1)) sum=$((sum + 1000))"
-[[ $last == "version=1 calls=$calls sum=$calls" ]] || fail "v1 said '$last'"
-for name in calls tally; do
-    said="vais-hot: '$name' is copied into each new build, not shared (a DLL's code reaches its own variables directly); a write during a reload can be lost"
-    [[ $(tr -d '\r' <"$work/wine.err" | grep -cxF "$said") == 1 ]] || fail "not said once: $said"
-done
+read -r calls sum at < <(sed -E 's/.* calls=([0-9]+) sum=(-?[0-9]+) at=(.*)$/\1 \2 \3/' <<<"$last")
+[[ $first == "version=2 calls=$((calls + 1)) sum=$((sum + 1000)) at=$at" ]] ||
+    fail "after '$last' the new build said '$first', not calls=$((calls + 1)) sum=$((sum + 1000)) at=$at"
+[[ $last == "version=1 calls=$calls sum=$calls at=$at" ]] || fail "v1 said '$last'"
+# v3's tally starts afresh: 0, then the step of 1000; the count goes on.
+last=$(grep "^version=2 " "$work/lines" | tail -n 1)
+first=$(grep -m 1 "^version=3 " "$work/lines")
+calls=$(sed -E 's/.* calls=([0-9]+) .*/\1/' <<<"$last")
+[[ $first == "version=3 calls=$((calls + 1)) sum=1000 at=$at" ]] ||
+    fail "after '$last' the third build said '$first', not calls=$((calls + 1)) sum=1000 at=$at"
+said="vais-hot: 'tally' changed type struct tally (12 bytes) -> struct tally (16 bytes); it starts from its initial value"
+[[ $(tr -d '\r' <"$work/wine.err" | grep -cxF "$said") == 1 ]] || fail "not said once: $said"
+places=$(sed -E 's/.* at=//' "$work/lines" | sort -u)
+[[ $places == "$at" ]] || fail "the count was kept in more than one place: $places"
+! grep -q "is copied into each new build" "$work/wine.err" || fail "a variable was copied, not shared"
+grep -q "vais-hot: reloaded v2" "$work/wine.err" || fail "the program did not say it reloaded"
 leftover=$(find "$(wine_temp "$work")" -maxdepth 1 -name 'vais-hot-*')
 [[ -z $leftover ]] || fail "a private directory is left: $leftover"
 echo "persist under Wine: $first after $last, all checks passed"

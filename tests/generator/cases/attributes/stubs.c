@@ -13,6 +13,11 @@
 #error "vais-hot: compile this file with VAIS_HOT_LIBRARY, VAIS_HOT_SOURCES, VAIS_HOT_UNITS and VAIS_HOT_REBUILD defined"
 #endif
 
+/* What the program's paths have before the build's names of the files. */
+#ifndef VAIS_HOT_PATH_PREFIX
+#define VAIS_HOT_PATH_PREFIX ""
+#endif
+
 static const char *const vais_hot__sources[] = {VAIS_HOT_SOURCES, 0};
 static const char *const vais_hot__units[] = {VAIS_HOT_UNITS, 0};
 static const char *const vais_hot__rebuild[] = {VAIS_HOT_REBUILD, 0};
@@ -64,7 +69,7 @@ static const struct hot_abi_signature vais_hot__signatures[11] = {
 static const struct hot_abi_manifest vais_hot__manifest = {
     HOT_ABI_MAGIC,      HOT_ABI_FORMAT,    11,          "demo",
     VAIS_HOT_LIBRARY,   vais_hot__signatures, &vais_hot__active, vais_hot__sources,
-    vais_hot__rebuild,  vais_hot__units,
+    vais_hot__rebuild,  vais_hot__units,   VAIS_HOT_PATH_PREFIX,
 };
 
 __attribute__((constructor)) static void vais_hot__register(void)
