@@ -435,7 +435,23 @@ function(_vais_hot_windows fn name gen_dir on multi)
     else()
         set(imports "${gen_dir}/lib${name}_core.dll.a")
     endif()
-    set(archives "$<TARGET_FILE:VaisHot::std>" "$<TARGET_FILE:VaisHot::runtime>")
+    # Made once the static libraries the core links are known (the command:
+    # _vais_hot_import_library, from _vais_hot_share).
+    set_target_properties(${name} PROPERTIES VAIS_HOT_IMPORTS "${imports}")
+    # The command's owner; the hot library's link takes its file, and must
+    # not wait for this target, which waits for the core's objects, which
+    # wait for the hot library's generated files.
+    add_custom_target(${name}_vais_hot_imports DEPENDS "${imports}")
+    target_link_libraries(${name}_hot PRIVATE "${imports}")
+    target_link_options(${name} PRIVATE "$<${on}:LINKER:--export-all-symbols>")
+endfunction()
+
+# The import library imports of a Windows core name, which exports every
+# symbol (_vais_hot_windows): dlltool makes it from the core's objects,
+# vais-hot's libraries and the static libraries the core links whole
+# (ARGN), before the core links.
+function(_vais_hot_import_library name imports)
+    set(archives "$<TARGET_FILE:VaisHot::std>" "$<TARGET_FILE:VaisHot::runtime>" ${ARGN})
     # dlltool leaves two empty files in TMPDIR at each run: a directory of
     # the command's own takes them, and goes.
     set(scratch "${imports}.tmp")
@@ -448,12 +464,6 @@ function(_vais_hot_windows fn name gen_dir on multi)
         DEPENDS "$<TARGET_OBJECTS:${name}>" ${archives}
         COMMENT "vais-hot: the import library of '${name}', for its hot library"
         COMMAND_EXPAND_LISTS VERBATIM)
-    # The command's owner; the hot library's link takes its file, and must
-    # not wait for this target, which waits for the core's objects, which
-    # wait for the hot library's generated files.
-    add_custom_target(${name}_vais_hot_imports DEPENDS "${imports}")
-    target_link_libraries(${name}_hot PRIVATE "${imports}")
-    target_link_options(${name} PRIVATE "$<${on}:LINKER:--export-all-symbols>")
 endfunction()
 
 # At the end of the directory that made <name> hot (cmake_language(DEFER)),
@@ -462,7 +472,8 @@ endfunction()
 # options, features and C standard), and of the libraries it links. Those
 # are linked into <name> only, and each static library among them whole as
 # well (once, before the objects), so that every function in it is there
-# and exported for hot code to call, also one that only a later edit calls.
+# and exported for hot code to call, also one that only a later edit calls
+# (and, for a Windows core, is in the import library its hot DLL links).
 # <name>_hot links no library (hot code uses the core's, and the core links
 # every shared one it is given, used or not): of each target it takes the
 # include directories, definitions, options and features, transitively,
@@ -501,8 +512,9 @@ function(_vais_hot_share name)
     endforeach()
     get_target_property(libraries ${name} LINK_LIBRARIES)
     if(NOT libraries)
-        return()
+        set(libraries "")
     endif()
+    set(whole "") # the static libraries linked whole, as generator expressions
     foreach(entry IN LISTS libraries)
         if(entry MATCHES "^::@" OR entry MATCHES "^VaisHot::")
             continue()
@@ -524,6 +536,7 @@ function(_vais_hot_share name)
             target_link_libraries(${hot} PRIVATE "${entry}")
         elseif(item MATCHES "\\.a$")
             target_link_options(${name} PRIVATE "$<${when}:LINKER:--whole-archive,${item},--no-whole-archive>")
+            list(APPEND whole "$<${when}:${item}>")
         elseif(item MATCHES "^[A-Za-z0-9_.+][A-Za-z0-9_.:+-]*$")
             set(exists "$<TARGET_EXISTS:${item}>")
             set(type "$<${exists}:$<TARGET_PROPERTY:${item},TYPE>>")
@@ -535,6 +548,14 @@ function(_vais_hot_share name)
             endif()
             target_link_options(${name} PRIVATE
                 "$<$<AND:${when},${static}>:LINKER:--whole-archive,${file},--no-whole-archive>")
+            list(APPEND whole "$<$<AND:${when},${static}>:${file}>")
+            if(WIN32)
+                # A DLL's functions reach a hot DLL only through its import
+                # library, which the hot DLL links too: the library's state
+                # stays one, the DLL's.
+                set(shared "$<STREQUAL:${type},SHARED_LIBRARY>")
+                target_link_libraries(${hot} PRIVATE "$<$<AND:${when},${shared}>:${item}>")
+            endif()
             # What compiling needs; include directories of a SYSTEM target
             # (an imported one, by default) as system ones, as linking does.
             set(take "$<AND:${when},${exists}>")
@@ -551,6 +572,10 @@ function(_vais_hot_share name)
                 "$<${take}:$<TARGET_PROPERTY:${item},INTERFACE_COMPILE_FEATURES>>")
         endif()
     endforeach()
+    get_target_property(imports ${name} VAIS_HOT_IMPORTS)
+    if(imports)
+        _vais_hot_import_library(${name} "${imports}" ${whole})
+    endif()
 endfunction()
 
 # Sets out to the path of the vais-hot tool as configure time can tell it (a

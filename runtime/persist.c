@@ -27,7 +27,7 @@ struct places {
 struct hot__persist_places {
     struct places *variables; /* table->variables[i]'s at i */
     size_t count;
-    int pe; /* of a PE file, whose symbols the places are found by are its exports */
+    int pe; /* of a PE file: its unit must alias a variable for its code to see the storage */
 };
 
 /* Storage for one variable: bytes, aligned as it must be, inside the

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# tests/windows/persist/persist.sh VAIS-HOT-DIR SCRATCH-PARENT
-# #[persist] on Windows, under Wine: the persist project (beside this
-# file) is built for Windows x64 with mingw-w64, and its program counts
-# calls in a static int and sums them in a struct. An edit of the sum's
+# tests/windows/state/state.sh VAIS-HOT-DIR SCRATCH-PARENT
+# State across reloads on Windows, under Wine: the state project (beside
+# this file) is built for Windows x64 with mingw-w64, and its program
+# counts calls in a #[persist] static int and sums them in a persisted
+# struct; hot code also enters each call in a static library the core
+# links (the ledger, whose count the core shows), and calls a DLL the core
+# links. The ledger has one copy, the core's: its count is always 1000,
+# which the core entered, plus the calls. An edit of the sum's
 # step, built on Linux while the program runs, reloads, and the new build
 # goes on from the values the old one left: the next call counts one more
 # and adds the new step to the sum. Both builds keep the count in one
@@ -13,7 +17,7 @@
 # leaving no private directory.
 set -euo pipefail
 vais_hot_dir=$(cd "$1" && pwd)
-work=$(mktemp -d "$2/persist.XXXXXX")
+work=$(mktemp -d "$2/state.XXXXXX")
 source "$vais_hot_dir/tests/wine.sh"
 pid=""
 cleanup() {
@@ -53,16 +57,16 @@ wait_for() {
 }
 
 wine_words "$work" || fail "no Wine prefix to copy"
-"${wine_words[@]}" "$work/build/persist.exe" "$work/stop" >"$work/out" 2>"$work/wine.err" &
+"${wine_words[@]}" "$work/build/state.exe" "$work/stop" >"$work/out" 2>"$work/wine.err" &
 pid=$!
 wait_for "$work/out" "^version=1 calls=20 sum=20 "
 
 sed -i 's|^    tally.sum += .*/\* step \*/$|    tally.sum += 1000; /* step */|' "$work/src/state.c"
-cmake --build "$work/build" --target persist_hot >"$work/build.log" 2>&1 ||
+cmake --build "$work/build" --target state_hot >"$work/build.log" 2>&1 ||
     { cat "$work/build.log"; fail "the edit did not build"; }
 wait_for "$work/out" "^version=2 "
 sed -i 's|^    char name\[8\];$|    char name[8];\n    long extra;|' "$work/src/state.c"
-cmake --build "$work/build" --target persist_hot >"$work/build.log" 2>&1 ||
+cmake --build "$work/build" --target state_hot >"$work/build.log" 2>&1 ||
     { cat "$work/build.log"; fail "the third build failed"; }
 wait_for "$work/out" "^version=3 "
 touch "$work/stop"
@@ -75,16 +79,20 @@ pid=""
 tr -d '\r' <"$work/out" >"$work/lines"
 last=$(grep "^version=1 " "$work/lines" | tail -n 1)
 first=$(grep -m 1 "^version=2 " "$work/lines")
-read -r calls sum at < <(sed -E 's/.* calls=([0-9]+) sum=(-?[0-9]+) at=(.*)$/\1 \2 \3/' <<<"$last")
-[[ $first == "version=2 calls=$((calls + 1)) sum=$((sum + 1000)) at=$at" ]] ||
-    fail "after '$last' the new build said '$first', not calls=$((calls + 1)) sum=$((sum + 1000)) at=$at"
-[[ $last == "version=1 calls=$calls sum=$calls at=$at" ]] || fail "v1 said '$last'"
+read -r calls sum at < <(sed -E 's/.* calls=([0-9]+) sum=(-?[0-9]+) ledger=.* at=(.*)$/\1 \2 \3/' <<<"$last")
+next="calls=$((calls + 1)) sum=$((sum + 1000)) ledger=$((1000 + calls + 1)) at=$at"
+[[ $first == "version=2 $next" ]] || fail "after '$last' the new build said '$first', not $next"
+[[ $last == "version=1 calls=$calls sum=$calls ledger=$((1000 + calls)) at=$at" ]] ||
+    fail "v1 said '$last'"
+# Every call entered in the core's ledger, in every build.
+awk '{ split($2, c, "="); split($4, l, "="); if (l[2] != 1000 + c[2]) { print; exit 1 } }' \
+    "$work/lines" >"$work/wrong" || fail "hot code's ledger is not the core's: $(cat "$work/wrong")"
 # v3's tally starts afresh: 0, then the step of 1000; the count goes on.
 last=$(grep "^version=2 " "$work/lines" | tail -n 1)
 first=$(grep -m 1 "^version=3 " "$work/lines")
 calls=$(sed -E 's/.* calls=([0-9]+) .*/\1/' <<<"$last")
-[[ $first == "version=3 calls=$((calls + 1)) sum=1000 at=$at" ]] ||
-    fail "after '$last' the third build said '$first', not calls=$((calls + 1)) sum=1000 at=$at"
+next="calls=$((calls + 1)) sum=1000 ledger=$((1000 + calls + 1)) at=$at"
+[[ $first == "version=3 $next" ]] || fail "after '$last' the third build said '$first', not $next"
 said="vais-hot: 'tally' changed type struct tally (12 bytes) -> struct tally (16 bytes); it starts from its initial value"
 [[ $(tr -d '\r' <"$work/wine.err" | grep -cxF "$said") == 1 ]] || fail "not said once: $said"
 places=$(sed -E 's/.* at=//' "$work/lines" | sort -u)
@@ -93,4 +101,4 @@ places=$(sed -E 's/.* at=//' "$work/lines" | sort -u)
 grep -q "vais-hot: reloaded v2" "$work/wine.err" || fail "the program did not say it reloaded"
 leftover=$(find "$(wine_temp "$work")" -maxdepth 1 -name 'vais-hot-*')
 [[ -z $leftover ]] || fail "a private directory is left: $leftover"
-echo "persist under Wine: $first after $last, all checks passed"
+echo "state under Wine: $first after $last, all checks passed"

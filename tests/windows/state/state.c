@@ -1,6 +1,7 @@
 /* The hot half: its state lives in #[persist] variables, a static int and
- * a struct with an initializer, which every build shares. The test
- * rewrites the marked line. */
+ * a struct with an initializer, which every build shares, and in the
+ * core's ledger. The test rewrites the marked line. */
+#include "ledger.h"
 
 #[persist]
 static int calls;
@@ -17,6 +18,9 @@ struct tally tally = {0, "tally"};
 long tick(int *count)
 {
     *count = ++calls;
+    ledger_add(1);
+    if (scale_by(1) != 10)
+        return -2;
     tally.sum += 1; /* step */
     return tally.name[0] == 't' ? tally.sum : -1;
 }
