@@ -53,6 +53,19 @@ wine_environment() {
         WINEPREFIX="$1/wine" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d")
 }
 
+# wine_export DIR: gives this shell DIR's prefix, home and TMPDIR, as
+# wine_environment gives a command, so that what it starts (a `vais-hot
+# watch --exec` that runs a Windows program under plain `wine`) uses them.
+wine_export() {
+    wine_environment "$1"
+    unset DISPLAY WAYLAND_DISPLAY
+    local assignment
+    for assignment in "${wine_environment[@]}"; do
+        [[ $assignment == *=* ]] && export "${assignment?}"
+    done
+    return 0
+}
+
 # wine_env DIR COMMAND [ARGS...]: COMMAND (wine, wineserver...) with DIR's
 # prefix, home and TMPDIR.
 wine_env() {

@@ -3,11 +3,13 @@
 # `vais-hot watch --exec`: it runs the counter; a body edit reloads it in
 # place; a changed signature rebuilds the core and restarts the program,
 # saying why, and so does a changed layout of the struct the core shares;
-# SIGTERM ends the watch (143) and the program it started.
+# SIGTERM ends the watch (143) and the program it started. A Windows
+# program runs under the watch's plain `wine`, in the test's prefix.
 source "$(dirname "$0")/lib.sh"
 
 build_counter
 export TMPDIR="$work/tmp"
+((under_wine == 0)) || wine_export "$work"
 start_watch "$work/out" "$work/err" --exec "$work/build" counter -- "$work/stop"
 pid=$watch_pid # wait_for_mark fails as soon as this ends
 wait_for_text "$work/err" "vais-hot: started 'counter' (pid " 60
@@ -32,7 +34,8 @@ wait_for_mark 9 0 60 >/dev/null
 second=$(sed -n "s/^vais-hot: started 'counter' (pid \([0-9]*\))$/\1/p" "$work/err" | tail -n 1)
 [[ -n $second && $second != "$first" ]] || fail "no new program was started"
 ! kill -0 "$first" 2>/dev/null || fail "the first program still runs"
-grep -q " count=1 mark=9 stored=9$" "$work/out" || fail "the restarted program did not start from a fresh state"
+grep -qE " count=1 mark=9 stored=9"$'\r'"?$" "$work/out" ||
+    fail "the restarted program did not start from a fresh state"
 
 # A field added to the struct the core shares: the running program refuses
 # the new layout, so the core is rebuilt and the program restarted.
