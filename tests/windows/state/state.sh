@@ -15,35 +15,7 @@
 # declared in the hot source and so its own to change: it starts from its
 # initial value, saying so, while the count goes on. The program ends
 # leaving no private directory.
-set -euo pipefail
-vais_hot_dir=$(cd "$1" && pwd)
-work=$(mktemp -d "$2/state.XXXXXX")
-source "$vais_hot_dir/tests/wine.sh"
-pid=""
-cleanup() {
-    if [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; then
-        kill -KILL "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
-    fi
-    wine_stop "$work"
-    rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-    echo "FAIL: $*" >&2
-    echo "--- program stdout (last 5 lines)" >&2
-    tail -n 5 "$work/out" >&2 || true
-    echo "--- program stderr and Wine's" >&2
-    cat "$work/wine.err" >&2 || true
-    exit 1
-}
-missing=$(wine_tools_missing) || fail "$missing"
-
-cp -r "$(dirname "$0")" "$work/src"
-cmake -S "$work/src" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
-    -DCMAKE_TOOLCHAIN_FILE="$vais_hot_dir/cmake/toolchains/x86_64-w64-mingw32.cmake" \
-    -DVAIS_HOT_DIR="$vais_hot_dir" >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "configure"; }
-cmake --build "$work/build" >>"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "build"; }
+source "$(dirname "$0")/../project.sh" "$1" "$2" state
 
 # Waits, at most 60 s, until file $1 has a line matching the regular
 # expression $2, while the program runs.
