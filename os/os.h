@@ -172,6 +172,15 @@ const char *hot__os_library_format(void);
  * Returns a handle, or NULL with the loader's text in err. */
 void *hot__os_library_open(const char *path, char *err, size_t errlen);
 
+/* Loads each of libraries[0..count) (names a build's file gives) that is
+ * not loaded yet and lies in the program's own folder, from there: Windows
+ * looks for a DLL's imports from its own folder, which for a copy is the
+ * private directory, and leaves the program's out, where a DLL the program
+ * links but only hot code calls lies. Names with a directory in them are
+ * passed over. Does nothing where a library's needs are looked for as the
+ * program's are (ELF). */
+void hot__os_load_program_libraries(const char *const *libraries, size_t count);
+
 /* Of the symbols names[0..count), the index of the first one that neither
  * the program's global scope nor the libraries[0..nlibs) (by the name a
  * library's DT_NEEDED gives) define; count if all are defined; SIZE_MAX if

@@ -514,6 +514,12 @@ void *hot__os_library_open(const char *path, char *err, size_t errlen)
     return handle;
 }
 
+void hot__os_load_program_libraries(const char *const *libraries, size_t count)
+{
+    (void)libraries;
+    (void)count;
+}
+
 size_t hot__os_first_undefined(const char *const *names, size_t count, const char *const *libraries,
                                size_t nlibs)
 {

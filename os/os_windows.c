@@ -730,6 +730,29 @@ static int is_program(const wchar_t *name)
            CompareStringOrdinal(name + length - 4, 4, L".exe", 4, TRUE) == CSTR_EQUAL;
 }
 
+void hot__os_load_program_libraries(const char *const *libraries, size_t count)
+{
+    wchar_t path[PATH_UNITS];
+    DWORD n = GetModuleFileNameW(NULL, path, PATH_UNITS);
+    while (n > 0 && n < PATH_UNITS && path[n - 1] != L'\\' && path[n - 1] != L'/')
+        n--; /* path[0..n): the program's folder, with its separator */
+    for (size_t k = 0; n > 0 && k < count; k++) {
+        wchar_t name[PATH_UNITS];
+        HMODULE loaded;
+        if (strpbrk(libraries[k], "/\\:") || widen(libraries[k], name) != 0 ||
+            names_program(name) || is_program(name) ||
+            GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_UNCHANGED_REFCOUNT, name, &loaded))
+            continue;
+        size_t length = wcslen(name);
+        if (n + length >= PATH_UNITS)
+            continue;
+        memcpy(path + n, name, (length + 1) * sizeof *name);
+        DWORD attributes = GetFileAttributesW(path);
+        if (attributes != INVALID_FILE_ATTRIBUTES && !(attributes & FILE_ATTRIBUTE_DIRECTORY))
+            LoadLibraryExW(path, NULL, LOAD_WITH_ALTERED_SEARCH_PATH); /* stays, as if linked */
+    }
+}
+
 /* A PE DLL imports each name from a module its import names: the
  * program's executable or a DLL. Every name is looked up in the program
  * and in each of the libraries, which must all be loaded already (their

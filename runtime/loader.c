@@ -787,8 +787,10 @@ static void add_name(void *ctx, const char *name)
 
 /* Refuses the checked image[0..size) if it uses a symbol that this program
  * does not define, before any of its code is mapped: a build linked after
- * the core was, which calls what only a relinked core has. Where the
- * libraries it names are not all loaded, the dynamic loader decides. */
+ * the core was, which calls what only a relinked core has. The libraries it
+ * names that lie in the program's folder are loaded first, where the
+ * system would not look there for them (hot__os_load_program_libraries);
+ * where they are not all loaded then, the dynamic loader decides. */
 static enum hot_status check_needs(const unsigned char *image, size_t size)
 {
     struct names symbols = {0}, libraries = {0};
@@ -797,7 +799,9 @@ static enum hot_status check_needs(const unsigned char *image, size_t size)
     enum hot_status status = HOT_OK;
     if (symbols.failed || libraries.failed)
         status = fail(HOT_E_NO_MEMORY, "out of memory");
-    else if (symbols.count > 0) {
+    else
+        hot__os_load_program_libraries(libraries.items, libraries.count);
+    if (status == HOT_OK && symbols.count > 0) {
         size_t first =
             hot__os_first_undefined(symbols.items, symbols.count, libraries.items, libraries.count);
         if (first < symbols.count)

@@ -19,7 +19,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: state STOP-FILE\n");
         return 2;
     }
-    ledger_add(scale_by(100));
+    ledger_add(1000);
     for (int i = 0; i < 24000 && access(argv[1], F_OK) != 0; i++) {
         int calls = 0;
         long sum = tick(&calls);
