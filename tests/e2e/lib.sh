@@ -9,12 +9,16 @@ set -euo pipefail
 cc=$1
 vais_hot_dir=$2
 work=$(mktemp -d "$3/e2e.XXXXXX")
-# How the project is configured, and the C compiler for what a script builds
-# by hand: the toolchain's, which it names.
+# How the project is configured, the C compiler for what a script builds
+# by hand and the emulator its programs run under: the toolchain's, which
+# it names.
+target_emulator=""
 if [[ $cc == *.cmake ]]; then
     compiler_option=-DCMAKE_TOOLCHAIN_FILE="$cc"
     printf 'include("%s")\nmessage("${CMAKE_C_COMPILER}")\n' "$cc" >"$work/compiler.cmake"
     target_cc=$(cmake -P "$work/compiler.cmake" 2>&1)
+    printf 'include("%s")\nmessage("${CMAKE_CROSSCOMPILING_EMULATOR}")\n' "$cc" >"$work/emulator.cmake"
+    target_emulator=$(cmake -P "$work/emulator.cmake" 2>&1)
 else
     compiler_option=-DCMAKE_C_COMPILER="$cc"
     target_cc=$cc
@@ -47,6 +51,14 @@ fail() {
 }
 
 now_ns() { date +%s%N; }
+
+# Ends the script as skipped (CTest's SKIP_RETURN_CODE 77), saying why,
+# when its programs would run under Wine, which cannot do what it tests.
+skip_under_wine() {
+    [[ ${target_emulator%%;*} == wine ]] || return 0
+    echo "SKIP: under Wine, $*"
+    exit 77
+}
 
 # Prints a figure the script measured, labelled as emulated where the
 # program ran under an emulator (no speed is claimed from that).
