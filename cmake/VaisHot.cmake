@@ -448,8 +448,8 @@ endfunction()
 
 # The import library imports of a Windows core name, which exports every
 # symbol (_vais_hot_windows): dlltool makes it from the core's objects,
-# vais-hot's libraries and the static libraries the core links whole
-# (ARGN), before the core links.
+# vais-hot's libraries, and the static libraries the core links whole and
+# the object libraries it links (ARGN), before the core links.
 function(_vais_hot_import_library name imports)
     set(archives "$<TARGET_FILE:VaisHot::std>" "$<TARGET_FILE:VaisHot::runtime>" ${ARGN})
     # dlltool leaves two empty files in TMPDIR at each run: a directory of
@@ -514,7 +514,7 @@ function(_vais_hot_share name)
     if(NOT libraries)
         set(libraries "")
     endif()
-    set(whole "") # the static libraries linked whole, as generator expressions
+    set(whole "") # the static libraries linked whole and object libraries, as generator expressions
     foreach(entry IN LISTS libraries)
         if(entry MATCHES "^::@" OR entry MATCHES "^VaisHot::")
             continue()
@@ -549,6 +549,9 @@ function(_vais_hot_share name)
             target_link_options(${name} PRIVATE
                 "$<$<AND:${when},${static}>:LINKER:--whole-archive,${file},--no-whole-archive>")
             list(APPEND whole "$<$<AND:${when},${static}>:${file}>")
+            # An object library's objects are the core's own.
+            set(objects "$<STREQUAL:${type},OBJECT_LIBRARY>")
+            list(APPEND whole "$<$<AND:${when},${objects}>:$<TARGET_OBJECTS:${item}>>")
             if(WIN32)
                 # A DLL's functions reach a hot DLL only through its import
                 # library, which the hot DLL links too: the library's state

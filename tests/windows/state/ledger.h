@@ -1,9 +1,11 @@
-/* The ledger (ledger.c, a static library) and the scale (scale.c, a DLL). */
+/* The ledger (ledger.c, a static library), the scale (scale.c, a DLL) and
+ * the clock (clock.c, an object library). */
 #ifndef STATE_LEDGER_H
 #define STATE_LEDGER_H
 
 void ledger_add(long n);
 long ledger_entries(void);
 long scale_by(long x);
+long clock_ticks(long calls);
 
 #endif

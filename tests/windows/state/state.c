@@ -19,7 +19,7 @@ long tick(int *count)
 {
     *count = ++calls;
     ledger_add(1);
-    if (scale_by(1) != 10)
+    if (scale_by(1) != 10 || clock_ticks(calls) != calls)
         return -2;
     tally.sum += 1; /* step */
     return tally.name[0] == 't' ? tally.sum : -1;
