@@ -482,7 +482,8 @@ endfunction()
 # libraries the items bring with them (a STATIC target's own links, an
 # INTERFACE target's) are linked as CMake links them, and the core's needs
 # file (vais-hot needs) makes the link take from them each function hot
-# code calls.
+# code calls; a Windows core, which has none, links those whole too, as
+# far as the targets defined by the end of the directory tell.
 #
 # LINK_LIBRARIES records target_link_libraries' debug and optimized items
 # as $<$<CONFIG:...>:item> and $<$<NOT:$<CONFIG:...>>:item>, a target as
@@ -515,6 +516,7 @@ function(_vais_hot_share name)
         set(libraries "")
     endif()
     set(whole "") # the static libraries linked whole and object libraries, as generator expressions
+    set(direct "") # the targets among the items
     foreach(entry IN LISTS libraries)
         if(entry MATCHES "^::@" OR entry MATCHES "^VaisHot::")
             continue()
@@ -538,6 +540,7 @@ function(_vais_hot_share name)
             target_link_options(${name} PRIVATE "$<${when}:LINKER:--whole-archive,${item},--no-whole-archive>")
             list(APPEND whole "$<${when}:${item}>")
         elseif(item MATCHES "^[A-Za-z0-9_.+][A-Za-z0-9_.:+-]*$")
+            list(APPEND direct "${item}")
             set(exists "$<TARGET_EXISTS:${item}>")
             set(type "$<${exists}:$<TARGET_PROPERTY:${item},TYPE>>")
             set(file "$<TARGET_FILE:${item}>")
@@ -577,8 +580,76 @@ function(_vais_hot_share name)
     endforeach()
     get_target_property(imports ${name} VAIS_HOT_IMPORTS)
     if(imports)
+        # A DLL cannot leave what hot code calls to the core's link (ELF's
+        # needs file): the static libraries the items bring with them are
+        # linked whole too, and are in the import library.
+        _vais_hot_brought("${direct}" brought)
+        foreach(archive IN LISTS brought)
+            target_link_options(${name} PRIVATE "LINKER:--whole-archive,${archive},--no-whole-archive")
+            list(APPEND whole "${archive}")
+        endforeach()
         _vais_hot_import_library(${name} "${imports}" ${whole})
     endif()
+endfunction()
+
+# Sets out to the static libraries that the targets in items bring with
+# them, as far as the targets defined by now tell (their
+# INTERFACE_LINK_LIBRARIES, a static library's own links among them as
+# $<LINK_ONLY:...>; items spelt as other generator expressions are not
+# looked into): each once, as $<TARGET_FILE:...> or a path, and none of
+# the items themselves.
+function(_vais_hot_brought items out)
+    set(seen "")
+    foreach(item IN LISTS items)
+        set(key "${item}")
+        if(TARGET "${item}")
+            get_target_property(real "${item}" ALIASED_TARGET)
+            if(real)
+                set(key "${real}")
+            endif()
+        endif()
+        list(APPEND seen "${key}")
+    endforeach()
+    set(found "")
+    set(stack ${items})
+    while(stack)
+        list(POP_BACK stack current)
+        if(NOT TARGET "${current}")
+            continue()
+        endif()
+        get_target_property(links "${current}" INTERFACE_LINK_LIBRARIES)
+        foreach(link IN LISTS links)
+            if(link MATCHES "^\\$<LINK_ONLY:([^$<>]*)>$")
+                set(link "${CMAKE_MATCH_1}")
+            endif()
+            if(link MATCHES "^::@" OR link MATCHES "\\$<" OR link STREQUAL "")
+                continue()
+            endif()
+            set(key "${link}")
+            if(TARGET "${link}")
+                get_target_property(real "${link}" ALIASED_TARGET)
+                if(real)
+                    set(key "${real}")
+                endif()
+            endif()
+            if(key IN_LIST seen)
+                continue()
+            endif()
+            list(APPEND seen "${key}")
+            if(TARGET "${link}")
+                get_target_property(type "${link}" TYPE)
+                if(type STREQUAL "STATIC_LIBRARY")
+                    list(APPEND found "$<TARGET_FILE:${key}>")
+                endif()
+                if(type MATCHES "^(STATIC|INTERFACE)_LIBRARY$")
+                    list(APPEND stack "${key}")
+                endif()
+            elseif(link MATCHES "\\.a$")
+                list(APPEND found "${link}")
+            endif()
+        endforeach()
+    endwhile()
+    set(${out} ${found} PARENT_SCOPE)
 endfunction()
 
 # Sets out to the path of the vais-hot tool as configure time can tell it (a

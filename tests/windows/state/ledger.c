@@ -7,6 +7,7 @@ static long entries;
 void ledger_add(long n)
 {
     entries += n;
+    audit_note();
 }
 
 long ledger_entries(void)

@@ -19,8 +19,8 @@ long tick(int *count)
 {
     *count = ++calls;
     ledger_add(1);
-    if (scale_by(1) != 10 || clock_ticks(calls) != calls)
-        return -2;
+    if (scale_by(1) != 10 || clock_ticks(calls) != calls || audit_notes() != 1 + calls)
+        return -2; /* the core's ledger noted the core's entry and each call */
     tally.sum += 1; /* step */
     return tally.name[0] == 't' ? tally.sum : -1;
 }

@@ -6,7 +6,8 @@
 # struct; hot code also enters each call in a static library the core
 # links (the ledger, whose count the core shows), and calls a DLL the core
 # links but does not call, which lies in the program's folder (not the
-# private copy's), and an object library the core links. The ledger has one copy, the core's: its count is always 1000,
+# private copy's), an object library the core links, and a static library
+# the ledger links (its audit, which hot code reads: the core's copy). The ledger has one copy, the core's: its count is always 1000,
 # which the core entered, plus the calls. An edit of the sum's
 # step, built on Linux while the program runs, reloads, and the new build
 # goes on from the values the old one left: the next call counts one more
