@@ -206,6 +206,7 @@ struct parser {
     struct lex_token name;     /* that function's or variable's name, once known */
     struct parse_span storage; /* that variable's 'static', once known; length 0: none */
     size_t end;                /* just past the ';' ending that variable's definition */
+    size_t uses_first;         /* out->uses[uses_first..]: its name in its own initializer */
     struct buf name_text;      /* name's spelling, NUL-terminated */
     struct decl_token *tokens; /* the declaration being read (or collected, see collect) */
     size_t count;
@@ -1348,6 +1349,8 @@ static int add_record(struct parser *p, enum parse_kind kind)
         .storage = kind == PARSE_VARIABLE ? p->storage : (struct parse_span){0, 0},
         .name_length = p->name.length,
         .end = kind == PARSE_VARIABLE ? p->end : 0,
+        .uses_first = p->uses_first,
+        .use_count = kind == PARSE_VARIABLE ? out->use_count - p->uses_first : 0,
     };
     if (!r.name || !r.type) {
         free(r.name);
@@ -1365,6 +1368,7 @@ static void begin_marker(struct parser *p, const struct lex_token *marker)
 {
     p->failed = 0;
     p->marker = *marker;
+    p->uses_first = p->out->use_count;
     p->name_text.size = 0;
     p->signature.size = 0;
     p->last = SIG_START;
@@ -1505,6 +1509,7 @@ static int starts_declaration(const struct parser *p, const struct lex_token *t)
 static int skip_initializer(struct parser *p)
 {
     p->bracket_count = 0;
+    int member = 0; /* the token before was '.' or '->': a name after it is a member's */
     for (;;) {
         struct lex_token t;
         lex_next(&p->lex, &t);
@@ -1515,6 +1520,13 @@ static int skip_initializer(struct parser *p)
             return lex_failure(p, &t);
         if (t.kind == LEX_DIRECTIVE)
             continue;
+        int uses = t.kind == LEX_IDENT && !member && text_is(p, &t, p->name_text.data);
+        member = punct_is(p, &t, ".") || punct_is(p, &t, "->");
+        if (uses && (hot__grow(&p->out->uses, &p->out->use_capacity, p->out->use_count + 1,
+                               sizeof *p->out->uses) != 0))
+            return out_of_memory(p);
+        if (uses)
+            p->out->uses[p->out->use_count++] = (struct parse_span){t.offset, t.length};
         if (p->bracket_count > 0 && (t.kind == LEX_EOF || t.kind == LEX_MARKER))
             return unclosed_at(p, &p->brackets[p->bracket_count - 1], &t);
         if (p->bracket_count > 0 && closes) {
@@ -1896,6 +1908,7 @@ void parse_source_free(struct parse_source *source)
     free(source->records);
     free(source->externals);
     free(source->markers);
+    free(source->uses);
     memset(source, 0, sizeof *source);
 }
 

@@ -55,6 +55,9 @@ struct parse_record {
                                   (and always for a function) */
     size_t name_length;        /* of its name in the text, a backslash-newline inside counted */
     size_t end;                /* a variable's: just past the ';' ending its definition */
+    size_t uses_first;         /* a variable's: where its own initializer names it (not after
+                                  '.' or '->'), source->uses[uses_first..+use_count) */
+    size_t use_count;
 };
 
 /* A function that a hot source defines with external linkage but without a
@@ -77,6 +80,10 @@ struct parse_source {
     struct parse_external *externals; /* the unmarked functions it defines, in order */
     size_t external_count;
     size_t external_capacity;
+    struct parse_span
+        *uses; /* the variables' names in their own initializers (records say whose) */
+    size_t use_count;
+    size_t use_capacity;
 };
 
 /* One error in a hot source, for "path:line:col: error: message". */

@@ -518,17 +518,19 @@ static int by_offset(const void *a, const void *b)
 /* What the hot library's unit of s cuts, in the order of the text: its
  * markers; the 'static' of each #[persist] variable (which the unit makes
  * external, renamed); and, where the library reaches its own variables
- * directly, each such variable's name in its definition, which becomes
- * HOT_ABI_OWN_PREFIX NAME, followed after the definition by a declaration
- * of the name and the name's symbol aliased to it in assembler: the unit's
- * code then sees the variable as another module's and reaches it through a
- * pointer (mingw's .refptr.NAME) that the runtime sets. Fills *spans and
+ * directly, each such variable's name in its definition (and in its
+ * initializer), which becomes HOT_ABI_OWN_PREFIX NAME, followed after the
+ * definition by a declaration of the name and the name's symbol aliased
+ * to it in assembler: the unit's code then sees the variable as another
+ * module's and reaches it through a pointer (mingw's .refptr.NAME) that
+ * the runtime sets. Fills *spans and
  * *instead (each owned by the caller, instead[i] too; instead NULL when
  * nothing is put in) and *count. Returns GEN_OK or GEN_NO_MEMORY. */
 static enum gen_status hot_cuts(const struct parse_source *s, int direct, struct parse_span **spans,
                                 char ***instead, size_t *count)
 {
-    struct cut *cuts = malloc((s->marker_count + 3 * s->record_count + 1) * sizeof *cuts);
+    struct cut *cuts =
+        malloc((s->marker_count + 3 * s->record_count + s->use_count + 1) * sizeof *cuts);
     size_t n = 0;
     int failed = !cuts;
     for (size_t i = 0; !failed && i < s->marker_count; i++)
@@ -550,6 +552,14 @@ static enum gen_status hot_cuts(const struct parse_source *s, int direct, struct
         cuts[n++] = (struct cut){{r->offset, r->name_length}, own};
         cuts[n++] = (struct cut){{r->end, 0}, alias};
         failed = !own || !alias;
+        /* Its name in its own initializer, which comes before the name is
+         * declared again: the object defined there (a pointer to it is one
+         * of its places). */
+        for (size_t k = 0; !failed && k < r->use_count; k++) {
+            char *same = buf_format("%s", own);
+            cuts[n++] = (struct cut){s->uses[r->uses_first + k], same};
+            failed = !same;
+        }
     }
     *spans = failed ? NULL : malloc((n ? n : 1) * sizeof **spans);
     *instead = failed || !direct ? NULL : malloc((n ? n : 1) * sizeof **instead);

@@ -14,6 +14,10 @@ struct tally {
 #[persist]
 struct tally tally = {0, "tally"};
 
+/* Names itself: in the storage every build shares, it points there. */
+#[persist]
+static void *self = &self;
+
 #[hot]
 long tick(int *count)
 {
@@ -21,6 +25,8 @@ long tick(int *count)
     ledger_add(1);
     if (scale_by(1) != 10 || clock_ticks(calls) != calls || audit_notes() != 1 + calls)
         return -2; /* the core's ledger noted the core's entry and each call */
+    if (self != (void *)&self)
+        return -4;
     tally.sum += 1; /* step */
     return tally.name[0] == 't' ? tally.sum : -1;
 }

@@ -13,7 +13,8 @@
 # goes on from the values the old one left: the next call counts one more
 # and adds the new step to the sum. Both builds keep the count in one
 # place, the runtime's storage (nothing is copied, and no line says a
-# write can be lost). A third build adds a field to the struct, which is
+# write can be lost), and a pointer persisted with its own address as its
+# initial value points there. A third build adds a field to the struct, which is
 # declared in the hot source and so its own to change: it starts from its
 # initial value, saying so, while the count goes on. The program ends
 # leaving no private directory.

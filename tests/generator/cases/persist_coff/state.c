@@ -44,3 +44,12 @@ int step(int x)
     return counter + (int)total + stats.frames + (int)history[0] + greeting[0] + names[0][0] +
            (callback ? callback(x) : 0) + bytes[0] + frames;
 }
+
+struct node {
+    struct node *ring;
+};
+
+/* Named in its own initializer: the unit's object there, but not the
+ * member after '.'. */
+#[persist]
+static struct node ring = {.ring = &ring};
