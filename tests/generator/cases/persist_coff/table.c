@@ -5,31 +5,19 @@
 #include <vais/hot_abi.h>
 
 extern const struct hot_abi_function vais_hot__entry_step;
-extern const struct hot_abi_variable vais_hot__variable_bytes;
-extern const struct hot_abi_variable vais_hot__variable_callback;
 extern const struct hot_abi_variable vais_hot__variable_counter;
 extern const struct hot_abi_variable vais_hot__variable_frames;
-extern const struct hot_abi_variable vais_hot__variable_greeting;
-extern const struct hot_abi_variable vais_hot__variable_history;
-extern const struct hot_abi_variable vais_hot__variable_names;
 extern const struct hot_abi_variable vais_hot__variable_ring;
-extern const struct hot_abi_variable vais_hot__variable_stats;
 extern const struct hot_abi_variable vais_hot__variable_total;
 
 static const struct hot_abi_function *const vais_hot__functions[1] = {
     &vais_hot__entry_step,
 };
 
-static const struct hot_abi_variable *const vais_hot__variables[10] = {
-    &vais_hot__variable_bytes,
-    &vais_hot__variable_callback,
+static const struct hot_abi_variable *const vais_hot__variables[4] = {
     &vais_hot__variable_counter,
     &vais_hot__variable_frames,
-    &vais_hot__variable_greeting,
-    &vais_hot__variable_history,
-    &vais_hot__variable_names,
     &vais_hot__variable_ring,
-    &vais_hot__variable_stats,
     &vais_hot__variable_total,
 };
 
@@ -37,5 +25,5 @@ extern const struct hot_abi_table vais_hot__table;
 HOT_ABI_EXPORTED
 const struct hot_abi_table vais_hot__table = {
     HOT_ABI_MAGIC, HOT_ABI_FORMAT, 1, "demo", vais_hot__functions,
-    10, vais_hot__variables,
+    4, vais_hot__variables,
 };
