@@ -709,17 +709,25 @@ void *hot__os_library_open(const char *path, char *err, size_t errlen)
     return module;
 }
 
+/* Puts the program's file into path; returns how long its folder is there
+ * (up to and with its last separator), or 0 if that cannot be told. */
+static DWORD program_folder(wchar_t path[PATH_UNITS])
+{
+    DWORD n = GetModuleFileNameW(NULL, path, PATH_UNITS);
+    if (n >= PATH_UNITS)
+        return 0;
+    while (n > 0 && path[n - 1] != L'\\' && path[n - 1] != L'/')
+        n--;
+    return n;
+}
+
 /* 1 if module_name names the program's own file, whatever its case. */
 static int names_program(const wchar_t *module_name)
 {
     wchar_t self[PATH_UNITS];
-    DWORD n = GetModuleFileNameW(NULL, self, PATH_UNITS);
-    if (n == 0 || n >= PATH_UNITS)
-        return 0;
-    const wchar_t *base = self + n;
-    while (base > self && base[-1] != L'\\' && base[-1] != L'/')
-        base--;
-    return CompareStringOrdinal(base, -1, module_name, -1, TRUE) == CSTR_EQUAL;
+    DWORD folder = program_folder(self);
+    return folder > 0 &&
+           CompareStringOrdinal(self + folder, -1, module_name, -1, TRUE) == CSTR_EQUAL;
 }
 
 /* Does a module's name end in ".exe" (in any case)? */
@@ -733,9 +741,7 @@ static int is_program(const wchar_t *name)
 void hot__os_load_program_libraries(const char *const *libraries, size_t count)
 {
     wchar_t path[PATH_UNITS];
-    DWORD n = GetModuleFileNameW(NULL, path, PATH_UNITS);
-    while (n > 0 && n < PATH_UNITS && path[n - 1] != L'\\' && path[n - 1] != L'/')
-        n--; /* path[0..n): the program's folder, with its separator */
+    DWORD n = program_folder(path); /* each name goes at path + n */
     for (size_t k = 0; n > 0 && k < count; k++) {
         wchar_t name[PATH_UNITS];
         HMODULE loaded;
