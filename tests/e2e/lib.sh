@@ -15,10 +15,9 @@ work=$(mktemp -d "$3/e2e.XXXXXX")
 target_emulator=""
 if [[ $cc == *.cmake ]]; then
     compiler_option=-DCMAKE_TOOLCHAIN_FILE="$cc"
-    printf 'include("%s")\nmessage("${CMAKE_C_COMPILER}")\n' "$cc" >"$work/compiler.cmake"
-    target_cc=$(cmake -P "$work/compiler.cmake" 2>&1)
-    printf 'include("%s")\nmessage("${CMAKE_CROSSCOMPILING_EMULATOR}")\n' "$cc" >"$work/emulator.cmake"
-    target_emulator=$(cmake -P "$work/emulator.cmake" 2>&1)
+    printf 'include("%s")\nmessage("${CMAKE_C_COMPILER}\\n${CMAKE_CROSSCOMPILING_EMULATOR}")\n' \
+        "$cc" >"$work/toolchain.cmake"
+    { read -r target_cc && read -r target_emulator; } < <(cmake -P "$work/toolchain.cmake" 2>&1) || true
 else
     compiler_option=-DCMAKE_C_COMPILER="$cc"
     target_cc=$cc

@@ -38,8 +38,8 @@ functions=(registry_add registry_count registry_total_length names_length names_
     meter_get dial_get gauge_get knob_get)
 # A DLL's import of f is its thunk, also a symbol f, beside __imp_f: not a
 # copy.
-defined_hot=$(nm --defined-only "$library" | awk '{ print $3 }' |
-    awk '/^__imp_/ { imported[substr($0, 7)] = 1; next } { defined[$0] = 1 }
+defined_hot=$(nm --defined-only "$library" |
+    awk '$3 ~ /^__imp_/ { imported[substr($3, 7)] = 1; next } { defined[$3] = 1 }
         END { for (f in defined) if (!(f in imported)) print f }')
 exported_core=$(exported "$exe")
 for f in "${functions[@]}"; do
