@@ -780,6 +780,15 @@ function(_vais_hot_another_build target program)
     _vais_hot_gen("${program}" "${gen_dir}" ON "${hot_sources}" "${unit_args}" outputs)
     add_library(${target} SHARED "${gen_dir}/table.c" ${units})
     _vais_hot_library(${target})
+    # A Windows build links the program's import library, as its own does
+    # (a program that is not a target has none: a build for another one).
+    set(imports "")
+    if(TARGET ${program})
+        get_target_property(imports ${program} VAIS_HOT_IMPORTS)
+    endif()
+    if(imports)
+        target_link_libraries(${target} PRIVATE "${imports}")
+    endif()
     _vais_hot_stamp(${target})
 endfunction()
 

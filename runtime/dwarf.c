@@ -1239,7 +1239,7 @@ static int inside(const char *path, const char *dir, size_t length)
     return path && strncmp(path, dir, length) == 0 && path[length] == '/';
 }
 
-void hot__dwarf_own(struct hot__dwarf *dwarf, const char *anchor)
+int hot__dwarf_own(struct hot__dwarf *dwarf, const char *anchor)
 {
     size_t owner = dwarf->unit_count; /* the unit that defines anchor */
     for (size_t u = 0, i = 0; i < dwarf->count && owner == dwarf->unit_count; i++) {
@@ -1254,10 +1254,12 @@ void hot__dwarf_own(struct hot__dwarf *dwarf, const char *anchor)
             strcmp(dwarf->dies[named].name, anchor) == 0)
             owner = u; /* its definition, named there or by the declaration it completes */
     }
-    const char *path = owner < dwarf->unit_count ? dwarf->units[owner].path : NULL;
+    if (owner == dwarf->unit_count)
+        return 0;
+    const char *path = dwarf->units[owner].path;
     const char *slash = path ? strrchr(path, '/') : NULL;
     if (!slash)
-        return;
+        return 1;
     size_t length = (size_t)(slash - path);
     for (size_t u = 0; u < dwarf->unit_count; u++) {
         if (!dwarf->units[u].path || inside(dwarf->units[u].path, path, length))
@@ -1266,6 +1268,7 @@ void hot__dwarf_own(struct hot__dwarf *dwarf, const char *anchor)
         for (size_t i = dwarf->units[u].first; i < end; i++)
             dwarf->dies[i].flags |= HOT_DIE_FOREIGN;
     }
+    return 1;
 }
 
 _Static_assert(offsetof(struct hot__die, offset) == 0 &&

@@ -128,8 +128,10 @@ void hot__dwarf_free(struct hot__dwarf *dwarf);
  * hot source's unit under one directory, so what lies elsewhere is code the
  * library only links, as the start files and static C library a DLL takes
  * from its toolchain, whose units may see a header's types otherwise.
- * Marks nothing when no unit with a directory defines anchor. */
-void hot__dwarf_own(struct hot__dwarf *dwarf, const char *anchor);
+ * Returns 1, having marked nothing when the unit that defines anchor has
+ * no directory; 0 when no unit defines it: the build's own units have no
+ * debug information, though what it links may (mingw-w64's C library). */
+int hot__dwarf_own(struct hot__dwarf *dwarf, const char *anchor);
 
 /* The index of the kept entry at offset (or of the one a left-out copy
  * there copies), or HOT_DWARF_NONE. */

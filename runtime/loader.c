@@ -26,6 +26,7 @@
 #include "table_file.h"
 
 #include <assert.h>
+#include <ctype.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -302,13 +303,57 @@ struct stamp {
     unsigned long long summary_size, summary_hash; /* its summary's; size 0: none */
 };
 
-/* 1 with what stamp text says if it is a stamp; else 0. */
+/* A number of a stamp's text at *at, after "<key> " unless key is NULL,
+ * and what ends it, which must be a space (line 0) or the end of a line
+ * ("\n", or "\r\n" as a Windows tool may write it): the number in *value
+ * (a negative one, when is_signed, as its two's complement), *at past what
+ * ends it. 0 if the text is not that. */
+static int stamp_number(const char **at, const char *key, int base, int is_signed, int line,
+                        unsigned long long *value)
+{
+    const char *digits = *at;
+    if (key) {
+        size_t length = strlen(key);
+        if (strncmp(digits, key, length) != 0 || digits[length] != ' ')
+            return 0;
+        digits += length + 1;
+    }
+    const char *first = is_signed && *digits == '-' ? digits + 1 : digits;
+    if (!isxdigit((unsigned char)*first))
+        return 0;
+    char *end;
+    *value =
+        is_signed ? (unsigned long long)strtoll(digits, &end, base) : strtoull(digits, &end, base);
+    if (line && end[0] == '\r' && end[1] == '\n')
+        end++;
+    if (*end != (line ? '\n' : ' '))
+        return 0;
+    *at = end + 1;
+    return 1;
+}
+
+/* 1 with what stamp text says if it is a stamp (HOT_ABI_STAMP_FORMAT);
+ * else 0. Read field by field, not by sscanf, which allocates in some C
+ * libraries (mingw-w64's) and crashes there when memory runs out. */
 static int parse_stamp(const char *text, struct stamp *stamp)
 {
-    unsigned long long build;
-    struct hot__file_id *id = &stamp->id;
-    return sscanf(text, HOT_ABI_STAMP_FORMAT, &id->size, &id->mtime_ns, &id->inode, &id->device,
-                  &build, &stamp->content, &stamp->summary_size, &stamp->summary_hash) == 8;
+    static const char header[] = "vais-hot stamp 3";
+    if (strncmp(text, header, sizeof header - 1) != 0)
+        return 0;
+    const char *at = text + sizeof header - 1;
+    at += at[0] == '\r' && at[1] == '\n';
+    unsigned long long size = 0, mtime_ns = 0, build;
+    int ok = *at++ == '\n' && stamp_number(&at, "size", 10, 1, 1, &size) &&
+             stamp_number(&at, "mtime_ns", 10, 1, 1, &mtime_ns) &&
+             stamp_number(&at, "inode", 10, 0, 1, &stamp->id.inode) &&
+             stamp_number(&at, "device", 10, 0, 1, &stamp->id.device) &&
+             stamp_number(&at, "build", 10, 0, 1, &build) &&
+             stamp_number(&at, "content", 16, 0, 1, &stamp->content) &&
+             stamp_number(&at, "summary", 10, 0, 0, &stamp->summary_size) &&
+             stamp_number(&at, NULL, 16, 0, 1, &stamp->summary_hash);
+    stamp->id.size = (long long)size;
+    stamp->id.mtime_ns = (long long)mtime_ns;
+    return ok;
 }
 
 /* Reads the stamp; returns 1 with its text and what it says, 0 if there is
@@ -903,13 +948,18 @@ static long check_file_locked(const struct stamp *stamp, const unsigned char *im
                     "was built (damaged on disk, or by a tool); build '%s_hot' again",
                     L.library, L.manifest->program);
     struct hot__image_pointers *pointers = NULL; /* what its relocations make */
-    /* Another system's library, whatever its processor, is that first. */
+    /* Another system's library, whatever its processor, is that first; a
+     * file of no library format lacks what this system's would have. */
     const char *format = hot__image_format(image, size), *loads = hot__os_library_format();
     if (format && strcmp(format, loads) != 0)
         return fail(HOT_E_BAD_FILE,
                     "'%s' is a %s library, and this system loads %s ones; build '%s_hot' again "
                     "for this system",
                     L.library, format, loads, L.manifest->program);
+    if (!format && file_size > 0)
+        return fail(HOT_E_BAD_FILE,
+                    "'%s' is not a shared library (no %s header); build '%s_hot' again", L.library,
+                    loads, L.manifest->program);
     int bad =
         hot__image_check(image, size, file_size, hot__elf_host_machine(), err, sizeof err) != 0;
     if (!bad && !(pointers = hot__image_pointers_new(image, size)))

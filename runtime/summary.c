@@ -51,7 +51,11 @@ int hot__summary_from_image(const unsigned char *image, size_t size,
     int read = hot__dwarf_read(image, size, HOT_DWARF_EVERY_COPY, &dw, err, errlen);
     if (read != 0)
         return read == -2 ? -1 : 1;
-    hot__dwarf_own(&dw, HOT_ABI_TABLE_SYMBOL);
+    if (!hot__dwarf_own(&dw, HOT_ABI_TABLE_SYMBOL)) {
+        hot__dwarf_free(&dw);
+        snprintf(err, errlen, "has no debug information");
+        return 1;
+    }
     size_t variables = table->variables ? table->variable_count : 0;
     const char **names = malloc((table->count + variables + 1) * sizeof *names);
     int failed = !names;

@@ -7,20 +7,11 @@
 #ifndef VAIS_HOT_TEST_LAND_H
 #define VAIS_HOT_TEST_LAND_H
 
-#include <spawn.h>
+#include "system.h"
+
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <vais/hot_abi.h>
-
-static inline long long land_now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 /* Copies from to a new file to; 0 on success. */
 static inline int land_copy(const char *from, const char *to)
@@ -43,7 +34,7 @@ static inline int land_library(const char *build, const char *library)
 {
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.landing", library);
-    return land_copy(build, tmp) == 0 && rename(tmp, library) == 0 ? 0 : -1;
+    return land_copy(build, tmp) == 0 && system_replace(tmp, library) == 0 ? 0 : -1;
 }
 
 /* The stamp's hash of the file at path (0 if it cannot be read). */
@@ -72,43 +63,25 @@ static inline unsigned long long land_content_hash(const char *path)
 static inline long long land_stamp_vouching(const char *library, int summarized)
 {
     char stamp[4200], tmp[4300], summary[4200];
-    struct stat st, summary_st;
-    if (stat(library, &st) != 0)
+    struct system_file_id id, summary_id;
+    if (system_file_id(library, &id) != 0)
         return -1;
     snprintf(stamp, sizeof stamp, "%s%s", library, HOT_ABI_STAMP_SUFFIX);
     snprintf(summary, sizeof summary, "%s%s", library, HOT_ABI_SUMMARY_SUFFIX);
     snprintf(tmp, sizeof tmp, "%s.tmp", stamp);
-    if (summarized && stat(summary, &summary_st) != 0)
+    if (summarized && system_file_id(summary, &summary_id) != 0)
         return -1;
-    FILE *f = fopen(tmp, "w");
+    FILE *f = fopen(tmp, "wb"); /* "\n" ends a line, as the tool writes it */
     if (!f)
         return -1;
-    struct timespec now;
-    clock_gettime(CLOCK_REALTIME, &now);
-    fprintf(f, HOT_ABI_STAMP_FORMAT, (long long)st.st_size,
-            (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec,
-            (unsigned long long)st.st_ino, (unsigned long long)st.st_dev,
-            (unsigned long long)now.tv_sec * 1000000000ULL + (unsigned long long)now.tv_nsec,
-            land_content_hash(library), summarized ? (unsigned long long)summary_st.st_size : 0ULL,
+    fprintf(f, HOT_ABI_STAMP_FORMAT, id.size, id.mtime_ns, id.inode, id.device,
+            (unsigned long long)system_wall_ns(), land_content_hash(library),
+            summarized ? (unsigned long long)summary_id.size : 0ULL,
             summarized ? land_content_hash(summary) : 0ULL);
     if (fclose(f) != 0)
         return -1;
-    long long landing = land_now_ns();
-    return rename(tmp, stamp) == 0 ? landing : -1;
-}
-
-extern char **environ;
-
-/* Runs argv[0] (a path, or a name looked up in PATH) with argv and waits
- * for it: its exit status, or -1 if it could not run or did not exit. */
-static inline int land_run(char *const argv[])
-{
-    pid_t pid;
-    int status = -1;
-    if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ) != 0 ||
-        waitpid(pid, &status, 0) != pid)
-        return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    long long landing = system_now_ns();
+    return system_replace(tmp, stamp) == 0 ? landing : -1;
 }
 
 /* Runs the vais-hot command tool's stamp step on library, as a build does
@@ -119,7 +92,7 @@ static inline int land_run_stamp(const char *tool, const char *library)
     char stamp[4200];
     snprintf(stamp, sizeof stamp, "%s%s", library, HOT_ABI_STAMP_SUFFIX);
     char *argv[] = {(char *)tool, "stamp", (char *)library, stamp, NULL};
-    return land_run(argv);
+    return system_run(argv);
 }
 
 /* land_stamp_vouching for no summary. */

@@ -54,7 +54,7 @@ static inline int target_run(char *const argv[])
 {
     char *words[TARGET_WORDS];
     target_argv(argv, words);
-    return land_run(words);
+    return system_run(words);
 }
 
 #endif

@@ -38,10 +38,10 @@ static volatile int sink;
         best = 1e9;                                                                                \
         for (int round = 0; round < ROUNDS; round++) {                                             \
             int sum = 0;                                                                           \
-            long long start = land_now_ns();                                                       \
+            long long start = system_now_ns();                                                       \
             for (long i = 0; i < CALLS; i++)                                                       \
                 sum = call(sum, (int)i);                                                           \
-            double ns = (double)(land_now_ns() - start) / (double)CALLS;                           \
+            double ns = (double)(system_now_ns() - start) / (double)CALLS;                           \
             sink = sum;                                                                            \
             best = ns < best ? ns : best;                                                          \
         }                                                                                          \
@@ -88,13 +88,13 @@ int main(int argc, char **argv)
             return 1;
         }
         long long deadline = landed + 5000000000LL;
-        while (bench_version() != want && land_now_ns() < deadline) {
+        while (bench_version() != want && system_now_ns() < deadline) {
         }
         if (bench_version() != want) {
             fprintf(stderr, "bench_calls: build %d not running 5 s after it landed\n", want);
             return 1;
         }
-        delays[i] = land_now_ns() - landed;
+        delays[i] = system_now_ns() - landed;
     }
     qsort(delays, LANDINGS, sizeof delays[0], compare);
     printf("\n%-44s %10s %10s %10s\n", "auto mode: stamp -> first new call", "median", "p90",

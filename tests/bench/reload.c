@@ -48,7 +48,7 @@ static long long bare_load(const char *library, int count, int run)
     char copy[4200], name[32];
     const char *dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
     snprintf(copy, sizeof copy, "%s/bare%d.so", dir, run);
-    long long start = land_now_ns();
+    long long start = system_now_ns();
     void *handle = land_copy(library, copy) == 0 ? dlopen(copy, RTLD_NOW | RTLD_LOCAL) : NULL;
     for (int i = 0; handle && i < count; i++) {
         snprintf(name, sizeof name, "bench_f%d", i);
@@ -57,7 +57,7 @@ static long long bare_load(const char *library, int count, int run)
             handle = NULL;
         }
     }
-    long long took = land_now_ns() - start;
+    long long took = system_now_ns() - start;
     remove(copy);
     if (!handle)
         return -1;
@@ -73,9 +73,9 @@ static int reload(const char *build, const char *library, int count, const char 
             fprintf(stderr, "bench_reload: cannot land '%s'\n", library);
             return 1;
         }
-        long long start = land_now_ns();
+        long long start = system_now_ns();
         long status = hot_check();
-        took[i] = land_now_ns() - start;
+        took[i] = system_now_ns() - start;
         if (status != 1 || bench_f0(1) != 1) {
             fprintf(stderr, "bench_reload: reload %d: status %ld: %s\n", i, status,
                     hot_last_error());
@@ -87,9 +87,9 @@ static int reload(const char *build, const char *library, int count, const char 
             return 1;
         }
     }
-    long long start = land_now_ns();
+    long long start = system_now_ns();
     hot_cleanup();
-    long long cleanup = land_now_ns() - start;
+    long long cleanup = system_now_ns() - start;
     long long ours = median(took, RELOADS), theirs = median(bare, RELOADS);
     printf("%-28s %8.3fms %8.3fms %8.3fms %8.3fms %7.2f %8.2fms\n", label, (double)ours / 1e6,
            (double)took[RELOADS * 9 / 10] / 1e6, (double)took[RELOADS - 1] / 1e6,
@@ -101,19 +101,19 @@ static int idle(const char *library, const char *label)
 {
     char stamp[4200];
     snprintf(stamp, sizeof stamp, "%s%s", library, HOT_ABI_STAMP_SUFFIX);
-    long long start = land_now_ns();
+    long long start = system_now_ns();
     for (int i = 0; i < IDLE_CHECKS; i++)
         if (hot_check() != 0) {
             fprintf(stderr, "bench_reload: hot_check with nothing new: %s\n", hot_last_error());
             return 1;
         }
-    double ours = (double)(land_now_ns() - start) / IDLE_CHECKS;
+    double ours = (double)(system_now_ns() - start) / IDLE_CHECKS;
     struct stat st;
-    start = land_now_ns();
+    start = system_now_ns();
     for (int i = 0; i < IDLE_CHECKS; i++)
         if (stat(stamp, &st) != 0)
             return 1;
-    double theirs = (double)(land_now_ns() - start) / IDLE_CHECKS;
+    double theirs = (double)(system_now_ns() - start) / IDLE_CHECKS;
     printf("%-30s %9.3fus %9.3fus %7.2f  (goal: <= 1.0)\n", label, ours / 1e3, theirs / 1e3,
            ours / theirs);
     return 0;
@@ -135,12 +135,12 @@ int main(int argc, char **argv)
         struct timespec work = {atoi(startup) / 1000, atoi(startup) % 1000 * 1000000L};
         nanosleep(&work, NULL);
     }
-    long long start = land_now_ns();
-    if (land_with_summary(build, library) < 0 || (start = land_now_ns(), hot_init(library)) != 0) {
+    long long start = system_now_ns();
+    if (land_with_summary(build, library) < 0 || (start = system_now_ns(), hot_init(library)) != 0) {
         fprintf(stderr, "bench_reload: cannot load '%s': %s\n", library, hot_last_error());
         return 1;
     }
-    long long first = land_now_ns() - start;
+    long long first = system_now_ns() - start;
     int status = 0;
     if (strcmp(mode, "first") == 0)
         printf("%-48s %8.2fms\n", label, (double)first / 1e6);

@@ -7,24 +7,23 @@
 #define VAIS_HOT_TEST_SCRATCH_H
 
 #include <stdlib.h>
-#include <unistd.h>
 #include <vais/hot.h>
 
 struct scratch {
-    char dir[96];
-    char library[128];
-    char stamp[144];
+    char dir[300];
+    char library[320];
+    char stamp[340];
     FILE *log; /* every vais-hot: line */
 };
 
-/* Makes /tmp/vais-hot-<name>-XXXXXX and sends the event lines to s->log. */
+/* Makes the scratch directory vais-hot-<name>-XXXXXX (system_scratch_dir)
+ * and sends the event lines to s->log. */
 static void scratch_open(struct scratch *s, const char *name)
 {
-    snprintf(s->dir, sizeof s->dir, "/tmp/vais-hot-%s-XXXXXX", name);
-    CHECK(mkdtemp(s->dir) != NULL);
-    snprintf(s->library, sizeof s->library, "%s/lib.so", s->dir);
+    CHECK(system_scratch_dir(s->dir, sizeof s->dir, name));
+    snprintf(s->library, sizeof s->library, "%s/lib" SYSTEM_LIBRARY_SUFFIX, s->dir);
     snprintf(s->stamp, sizeof s->stamp, "%s%s", s->library, HOT_ABI_STAMP_SUFFIX);
-    setenv("TMPDIR", s->dir, 1);
+    system_private_copies_in(s->dir);
     s->log = tmpfile();
     CHECK(s->log != NULL);
     hot_log_to(s->log);

@@ -8,6 +8,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "../check.h"
 
+#include "../system.h"
 #include "lazy/wide.h"
 
 #include <stdlib.h>
@@ -23,7 +24,7 @@ double many(long a, long b, long c, long d, long e, long f, long g, double x0, d
             double x3, double x4, double x5, double x6, double x7, double x8);
 struct big make_big(long seed);
 
-static char scratch[] = "/tmp/vais-hot-lazy-XXXXXX";
+static char scratch[300];
 
 /* The program's very first call. */
 static void keeps_the_widest_vector_whole(void)
@@ -66,8 +67,8 @@ static const struct check_scenario scenarios[] = {
 
 int main(void)
 {
-    CHECK(mkdtemp(scratch) != NULL);
-    setenv("TMPDIR", scratch, 1);
+    CHECK(system_scratch_dir(scratch, sizeof scratch, "lazy"));
+    system_private_copies_in(scratch);
     hot_log_to(NULL);
     return CHECK_SCENARIOS("lazy", scenarios);
 }

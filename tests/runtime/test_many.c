@@ -16,7 +16,7 @@
 #include <vais/hot.h>
 
 static const char *builds[2];
-static char scratch[] = "/tmp/vais-hot-many-XXXXXX", library[64];
+static char scratch[300], library[320];
 
 /* How many of the functions return factor times their index. */
 static long answering(long factor)
@@ -54,7 +54,7 @@ static void every_slot_reloads(void)
 static void leaves_nothing_behind(void)
 {
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
-    char stamp[96];
+    char stamp[340];
     snprintf(stamp, sizeof stamp, "%s%s", library, HOT_ABI_STAMP_SUFFIX);
     CHECK_INT(remove(library), ==, 0);
     CHECK_INT(remove(stamp), ==, 0);
@@ -76,9 +76,9 @@ int main(int argc, char **argv)
     }
     builds[0] = argv[1];
     builds[1] = argv[2];
-    CHECK(mkdtemp(scratch) != NULL);
-    snprintf(library, sizeof library, "%s/lib.so", scratch);
-    setenv("TMPDIR", scratch, 1); /* private copies too: all goes at the end */
+    CHECK(system_scratch_dir(scratch, sizeof scratch, "many"));
+    snprintf(library, sizeof library, "%s/lib" SYSTEM_LIBRARY_SUFFIX, scratch);
+    system_private_copies_in(scratch); /* private copies too: all goes at the end */
     hot_log_to(NULL);
     return CHECK_SCENARIOS("many", scenarios);
 }

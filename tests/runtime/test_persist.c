@@ -41,9 +41,10 @@ static void restarts_a_retyped_variable_saying_so(void)
     CHECK_INT(bump(1), ==, 101); /* counter is an int now: it started again */
     CHECK_STR(label(), "kept");
 
-    CHECK_INT(scratch_count(&s, "vais-hot: 'counter' changed type long (8 bytes) -> int (4 bytes); "
-                                "it starts from its initial value\n"),
-              ==, 1);
+    CHECK_INT(
+        scratch_count(&s, "vais-hot: 'counter' changed type long long (8 bytes) -> int (4 bytes); "
+                          "it starts from its initial value\n"),
+        ==, 1);
 }
 
 static void leaves_nothing_behind(void)

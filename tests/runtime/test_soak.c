@@ -27,8 +27,8 @@ const char *name(void);
 enum { RELOADS = 1000 };
 
 static const char *builds[2];
-static char scratch[] = "/tmp/vais-hot-soak-XXXXXX", library[96];
-static char private_parent[128];
+static char scratch[300], library[320];
+static char private_parent[320];
 static long fds_at_start; /* with v1 loaded and the notice of its stamp open */
 static long hooks_run, hooks_out_of_order;
 
@@ -212,7 +212,7 @@ static void leaves_no_descriptor_or_file_behind(void)
 {
     CHECK_INT(entries("/proc/self/fd", 0), ==, fds_at_start - 3);
     remove(library);
-    char stamp[128];
+    char stamp[340];
     snprintf(stamp, sizeof stamp, "%s.stamp", library);
     remove(stamp);
     CHECK_INT(rmdir(private_parent), ==, 0);
@@ -235,11 +235,11 @@ int main(int argc, char **argv)
     }
     builds[0] = argv[1];
     builds[1] = argv[2];
-    CHECK(mkdtemp(scratch) != NULL);
-    snprintf(library, sizeof library, "%s/lib.so", scratch);
+    CHECK(system_scratch_dir(scratch, sizeof scratch, "soak"));
+    snprintf(library, sizeof library, "%s/lib" SYSTEM_LIBRARY_SUFFIX, scratch);
     snprintf(private_parent, sizeof private_parent, "%s/tmp", scratch);
-    mkdir(private_parent, 0700);
-    setenv("TMPDIR", private_parent, 1);
+    system_make_dir(private_parent);
+    system_private_copies_in(private_parent);
     hot_log_to(NULL);
     hot_before_reload(before);
     return CHECK_SCENARIOS("soak", scenarios);

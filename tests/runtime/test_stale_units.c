@@ -5,17 +5,15 @@
  * untouched sources stay, and a source is judged against the last build only;
  * every unit goes when a header they include was saved while a build ran.
  * One set of units goes through a series of saves and builds: each scenario
- * but the last starts from what the one before it left.
- *   runtime_stale_units SCRATCH-PARENT */
+ * but the last starts from what the one before it left. */
 #define _XOPEN_SOURCE 700
 
 #include "../check.h"
+#include "../system.h"
 #include "stale_units.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static char dir[4096];
@@ -73,10 +71,10 @@ static void keeps_the_units_the_last_build_made(void)
 static void drops_the_unit_of_a_source_replaced_by_rename(void)
 {
     write_text(path(temp, sizeof temp, "b.c.new"), "int b(void) { return 2; }\n");
-    struct stat old;
-    CHECK(stat(b, &old) == 0);
-    CHECK(utimensat(AT_FDCWD, temp, (struct timespec[]){old.st_atim, old.st_mtim}, 0) == 0);
-    CHECK(rename(temp, b) == 0);
+    struct system_file_id old;
+    CHECK(system_file_id(b, &old) == 0);
+    CHECK(system_set_mtime_ns(temp, old.mtime_ns) == 0);
+    CHECK(system_replace(temp, b) == 0);
     hot__units_build_begins(&stale);
     CHECK(exists(unit_a));
     CHECK(!exists(unit_b));
@@ -183,15 +181,10 @@ static const struct check_scenario scenarios[] = {
     {"closes_and_leaves_nothing_behind", closes_and_leaves_nothing_behind, NULL},
 };
 
-int main(int argc, char **argv)
+int main(void)
 {
-    if (argc != 2) {
-        fputs("usage: runtime_stale_units SCRATCH-PARENT\n", stderr);
-        return 2;
-    }
-    snprintf(dir, sizeof dir, "%s/stale_units.XXXXXX", argv[1]);
-    if (!mkdtemp(dir)) {
-        perror(dir);
+    if (!system_scratch_dir(dir, sizeof dir, "stale-units")) {
+        perror("a scratch directory");
         return 1;
     }
     sources[0] = path(a, sizeof a, "a.c");

@@ -40,7 +40,7 @@ static void *caller(void *arg)
     return NULL;
 }
 
-static char scratch[] = "/tmp/vais-hot-threads-XXXXXX", library[64], tmp[64];
+static char scratch[300], library[320], tmp[320];
 static char **builds; /* argv: [1] v1, [2] v2 */
 
 static pthread_t threads[THREADS];
@@ -72,8 +72,8 @@ static void calls_stay_whole_while_builds_land(void)
         CHECK(land_library(builds[1 + (i + 1) % 2], library) == 0 && land_stamp(library) > 0);
         loaded += hot_check() == 1;
         /* let every thread run some calls under this version */
-        long long until = land_now_ns() + 200000;
-        while (land_now_ns() < until) {
+        long long until = system_now_ns() + 200000;
+        while (system_now_ns() < until) {
         }
     }
     stop_callers(NULL);
@@ -95,7 +95,7 @@ static void leaves_nothing_behind(void)
 {
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
     remove(library);
-    char stamp[80];
+    char stamp[340];
     snprintf(stamp, sizeof stamp, "%s.stamp", library);
     remove(stamp);
     CHECK_INT(rmdir(tmp), ==, 0);
@@ -114,11 +114,11 @@ int main(int argc, char **argv)
         return 2;
     }
     builds = argv;
-    CHECK(mkdtemp(scratch) != NULL);
-    snprintf(library, sizeof library, "%s/lib.so", scratch);
+    CHECK(system_scratch_dir(scratch, sizeof scratch, "threads"));
+    snprintf(library, sizeof library, "%s/lib" SYSTEM_LIBRARY_SUFFIX, scratch);
     snprintf(tmp, sizeof tmp, "%s/tmp", scratch);
-    mkdir(tmp, 0700);
-    setenv("TMPDIR", tmp, 1);
+    system_make_dir(tmp);
+    system_private_copies_in(tmp);
     hot_log_to(NULL);
     return CHECK_SCENARIOS("threads", scenarios);
 }

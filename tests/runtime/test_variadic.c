@@ -33,7 +33,7 @@ static double via_list(int pairs, ...)
     return total;
 }
 
-static char scratch[] = "/tmp/vais-hot-variadic-XXXXXX", library[96];
+static char scratch[300], library[320];
 static char **builds; /* argv: [1] v1, [2] v2 */
 
 /* Each first call after a cleanup loads the library through the lazy entry. */
@@ -70,7 +70,7 @@ static void leaves_nothing_behind(void)
 {
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
     remove(library);
-    char stamp[112];
+    char stamp[340];
     snprintf(stamp, sizeof stamp, "%s%s", library, HOT_ABI_STAMP_SUFFIX);
     remove(stamp);
     CHECK_INT(rmdir(scratch), ==, 0);
@@ -89,9 +89,9 @@ int main(int argc, char **argv)
         return 2;
     }
     builds = argv;
-    CHECK(mkdtemp(scratch) != NULL);
-    snprintf(library, sizeof library, "%s/lib.so", scratch);
-    setenv("TMPDIR", scratch, 1);
+    CHECK(system_scratch_dir(scratch, sizeof scratch, "variadic"));
+    snprintf(library, sizeof library, "%s/lib" SYSTEM_LIBRARY_SUFFIX, scratch);
+    system_private_copies_in(scratch);
     hot_log_to(NULL);
     return CHECK_SCENARIOS("variadic", scenarios);
 }

@@ -12,7 +12,7 @@
 struct cache {
     int hits;
 #ifdef LAYOUT_CACHE
-    long misses;
+    long long misses;
 #endif
 };
 

@@ -2,7 +2,7 @@
 #include <string.h>
 
 // #[persist]
-static long counter;
+static long long counter;
 
 #[persist]
 char label_text[16] = "v2 initial";
