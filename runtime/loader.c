@@ -953,9 +953,9 @@ static long check_file_locked(const struct stamp *stamp, const unsigned char *im
     const char *format = hot__image_format(image, size), *loads = hot__os_library_format();
     if (format && strcmp(format, loads) != 0)
         return fail(HOT_E_BAD_FILE,
-                    "'%s' is a %s library, and this system loads %s ones; build '%s_hot' again "
-                    "for this system",
-                    L.library, format, loads, L.manifest->program);
+                    "'%s' is %s %s library, and this system loads %s ones; build '%s_hot' "
+                    "again for this system",
+                    L.library, format[0] == 'E' ? "an" : "a", format, loads, L.manifest->program);
     if (!format && file_size > 0)
         return fail(HOT_E_BAD_FILE,
                     "'%s' is not a shared library (no %s header); build '%s_hot' again", L.library,

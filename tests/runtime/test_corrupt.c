@@ -1,36 +1,32 @@
 /* tests/runtime/test_corrupt.c
  * Damaged builds of the right size: copies of a good build (v2) with a
  * range zeroed or bytes flipped, each landed and checked in a child
- * process. Damaged before the stamp (a tool that wrote a bad file, then
- * stamped it), a check should end with the build loaded or refused, not
- * with the program ended (killed in dlopen, or in reading the file before
- * it, or made to exit by the dynamic loader); see the bound in
- * damage_before_the_stamp_seldom_ends_the_program. Damaged after it, in
- * place with the file's identity kept (a disk, a tool that rewrote a byte),
- * every one is refused: its bytes are not the ones the stamp vouches for.
- * The damage is drawn from a fixed seed, so a run repeats (the trials after
- * the stamp go on from where those before it left the seed); what was
- * damaged is printed for each crash. Code is left whole, and the hot code
- * is not called: no check can tell damaged code from other code (and
- * dlopen runs some: the library's initialisers).
- * argv: the v2 build, how many trials, and (to explore) another seed; with
- * VAIS_HOT_TEST_KEEP set to a directory, each build that ended the program
- * is kept there as crash-<trial>.so. */
+ * process (forked, with v2 running; on Windows, this program started again
+ * with --check, whose first load it is). Damaged before the stamp (a tool that wrote a bad file,
+ * then stamped it), a check should end with the build loaded or refused, not with the program ended
+ * (killed in dlopen, or in reading the file before it, or made to exit by the dynamic loader); see
+ * the bound in damage_before_the_stamp_seldom_ends_the_program. Damaged after it, in place with the
+ * file's identity kept (a disk, a tool that rewrote a byte), every one is refused: its bytes are
+ * not the ones the stamp vouches for. The damage is drawn from a fixed seed, so a run repeats (the
+ * trials after the stamp go on from where those before it left the seed); what was damaged is
+ * printed for each crash. Code is left whole, and the hot code is not called: no check can tell
+ * damaged code from other code (and dlopen runs some: the library's initialisers). argv: the v2
+ * build, how many trials, and (to explore) another seed; with VAIS_HOT_TEST_KEEP set to a
+ * directory, each build that ended the program is kept there as crash-<trial>.so. */
 #define _POSIX_C_SOURCE 200809L
 #include "check.h"
 #include "land.h"
 
-#include <elf.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
+#include <vais/hot.h>
+#ifndef _WIN32
+#include <elf.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <vais/hot.h>
+#endif
 
 static unsigned long long seed = 0x5eed5eed2026ull;
 
@@ -61,12 +57,40 @@ static unsigned char *read_all(const char *path, size_t *size)
     return bytes;
 }
 
-/* The file bytes of the library's executable segments. */
+/* The file bytes of the library's executable segments (sections of a PE
+ * file). */
 static struct {
     size_t start, end;
 } code[8];
 static size_t code_count;
 
+#ifdef _WIN32
+/* The little-endian number in bytes[at..at+n). */
+static unsigned long long get(const unsigned char *bytes, size_t at, int n)
+{
+    unsigned long long value = 0;
+    for (int i = n - 1; i >= 0; i--)
+        value = value << 8 | bytes[at + i];
+    return value;
+}
+
+static void find_code(const unsigned char *image, size_t size)
+{
+    size_t coff = (size_t)get(image, 0x3c, 4) + 4;
+    if (coff + 20 > size)
+        return;
+    size_t sections = coff + 20 + (size_t)get(image, coff + 16, 2);
+    unsigned count = (unsigned)get(image, coff + 2, 2);
+    for (unsigned i = 0; i < count && code_count < 8 && sections + (i + 1) * 40 <= size; i++) {
+        const size_t header = sections + i * 40;
+        if (get(image, header + 36, 4) & 0x20000000) { /* IMAGE_SCN_MEM_EXECUTE */
+            code[code_count].start = (size_t)get(image, header + 20, 4);
+            code[code_count].end = code[code_count].start + (size_t)get(image, header + 16, 4);
+            code_count++;
+        }
+    }
+}
+#else
 static void find_code(const unsigned char *image, size_t size)
 {
     Elf64_Ehdr eh;
@@ -82,6 +106,7 @@ static void find_code(const unsigned char *image, size_t size)
         }
     }
 }
+#endif
 
 /* Does [at, at + length) touch code? */
 static int touches_code(size_t at, size_t length)
@@ -93,6 +118,7 @@ static int touches_code(size_t at, size_t length)
     return 0;
 }
 
+#ifndef _WIN32
 /* The header of bytes' first section of type type, or NULL. */
 static const unsigned char *section_of_type(const unsigned char *bytes, size_t size, unsigned type,
                                             Elf64_Shdr *sh)
@@ -173,6 +199,23 @@ static int version_need_made_to_go_on(unsigned char *bytes, size_t size)
     return 0;
 }
 
+/* A relocation moved into the dynamic section, which the loader reads as
+ * it relocates. */
+static int relocation_made_to_write_dynamic(unsigned char *bytes, size_t size)
+{
+    Elf64_Shdr rela, dynamic;
+    if (!section_of_type(bytes, size, SHT_RELA, &rela) || rela.sh_size < sizeof(Elf64_Rela) ||
+        !section_of_type(bytes, size, SHT_DYNAMIC, &dynamic))
+        return -1;
+    Elf64_Rela r;
+    unsigned char *last = bytes + rela.sh_offset + rela.sh_size - sizeof r;
+    memcpy(&r, last, sizeof r);
+    r.r_offset = dynamic.sh_addr + 8; /* the value of the first entry */
+    memcpy(last, &r, sizeof r);
+    return 0;
+}
+#endif
+
 /* The little-endian number value in bytes[at..at+n). */
 static void put(unsigned char *bytes, size_t at, int n, unsigned long long value)
 {
@@ -180,6 +223,20 @@ static void put(unsigned char *bytes, size_t at, int n, unsigned long long value
         bytes[at + i] = (unsigned char)(value >> 8 * i);
 }
 
+#ifdef _WIN32
+/* The build replaced by a Linux x86-64 shared library's ELF header (the
+ * rest zeroes): a build for another system. */
+static int made_an_elf_library(unsigned char *bytes, size_t size)
+{
+    if (size < 64)
+        return -1;
+    memset(bytes, 0, size);
+    memcpy(bytes, "\177ELF\2\1\1", 7); /* 64-bit, little-endian, version 1 */
+    put(bytes, 16, 2, 3);              /* ET_DYN */
+    put(bytes, 18, 2, 62);             /* EM_X86_64 */
+    return 0;
+}
+#else
 /* The build replaced by a Windows x64 DLL of the same size, whole as far
  * as its headers go (the PE-format specification's fields): a build for
  * another system, which vais-hot's readers read but this loader cannot
@@ -205,22 +262,7 @@ static int made_a_windows_dll(unsigned char *bytes, size_t size)
     put(bytes, optional + 108, 4, 16);            /* data directories */
     return 0;
 }
-
-/* A relocation moved into the dynamic section, which the loader reads as
- * it relocates. */
-static int relocation_made_to_write_dynamic(unsigned char *bytes, size_t size)
-{
-    Elf64_Shdr rela, dynamic;
-    if (!section_of_type(bytes, size, SHT_RELA, &rela) || rela.sh_size < sizeof(Elf64_Rela) ||
-        !section_of_type(bytes, size, SHT_DYNAMIC, &dynamic))
-        return -1;
-    Elf64_Rela r;
-    unsigned char *last = bytes + rela.sh_offset + rela.sh_size - sizeof r;
-    memcpy(&r, last, sizeof r);
-    r.r_offset = dynamic.sh_addr + 8; /* the value of the first entry */
-    memcpy(last, &r, sizeof r);
-    return 0;
-}
+#endif
 
 static int write_all(const char *path, const unsigned char *bytes, size_t size)
 {
@@ -233,9 +275,47 @@ static const char *good_path;     /* the v2 build */
 static unsigned char *good, *bad; /* its bytes, and a damaged copy */
 static size_t size;
 static int trials, after_trials;
-static char scratch[] = "/tmp/vais-hot-corrupt-XXXXXX", library[96], staged[112], tmp[64];
+static char scratch[300], library[320], staged[320], tmp[320];
+#ifdef _WIN32
+static const char *self; /* this program, which a child runs again */
+#endif
 
-/* What the child's hot_check of one damaged build came to. */
+/* The exit status of a child's check, whose call returned status (loaded
+ * when the build at library loaded): 0 if it loaded, or, given refusal,
+ * if it was refused with refusal in the text; else 1. */
+static int check_status(long status, long loaded, const char *refusal)
+{
+    if (refusal)
+        return status == HOT_E_BAD_FILE && strstr(hot_last_error(), refusal) ? 0 : 1;
+    return status == loaded ? 0 : 1;
+}
+
+/* Has a child check the build landed at library (check_status): its exit
+ * status, or -1 with the signal that ended it in *killed_by. A forked
+ * child reloads, with v2 running; on Windows, where a crash is an exit
+ * status, this program started again with --check loads it first. */
+static int child_check(const char *refusal, int *killed_by)
+{
+    fflush(NULL);
+    *killed_by = 0;
+#ifdef _WIN32
+    char *argv[] = {(char *)self, "--check", library, (char *)refusal, NULL};
+    return system_run(argv);
+#else
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(check_status(hot_check(), 1, refusal));
+    int status = -1;
+    waitpid(pid, &status, 0);
+    if (WIFSIGNALED(status)) {
+        *killed_by = WTERMSIG(status);
+        return -1;
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+#endif
+}
+
+/* What the child's check of one damaged build came to. */
 enum trial_end { LOADED, REFUSED, KILLED };
 
 /* Damages a copy of the good build (trial t's draw from the seed) and lands
@@ -269,29 +349,23 @@ static enum trial_end trial(int t, int after, int *changed)
     }
     *changed = memcmp(bad, good, size) != 0;
     if (after) {
-        struct stat landed;
+        struct system_file_id landed;
         CHECK(land_library(good_path, library) == 0 && land_stamp(library) > 0);
-        CHECK_INT(stat(library, &landed), ==, 0);
+        CHECK_INT(system_file_id(library, &landed), ==, 0);
         FILE *in_place = fopen(library, "r+b");
         CHECK(in_place && fwrite(bad, 1, size, in_place) == size);
         if (in_place)
             fclose(in_place);
-        const struct timespec times[2] = {landed.st_atim, landed.st_mtim};
-        CHECK_INT(utimensat(AT_FDCWD, library, times, 0), ==, 0);
+        CHECK_INT(system_set_mtime_ns(library, landed.mtime_ns), ==, 0);
     } else {
         CHECK_INT(write_all(staged, bad, size), ==, 0);
         CHECK(land_library(staged, library) == 0 && land_stamp(library) > 0);
     }
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0)
-        _exit(hot_check() == 1 ? 0 : 1);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    if (WIFSIGNALED(status) || WEXITSTATUS(status) > 1) {
-        fprintf(stderr, "trial %d: %s %zu bytes at %zu: %s %d\n", t, how, length, at,
-                WIFSIGNALED(status) ? "killed by signal" : "ended with status",
-                WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+    int killed_by, status = child_check(NULL, &killed_by);
+    if (status < 0 || status > 1) {
+        fprintf(stderr, "trial %d: %s %zu bytes at %zu: %s %#x\n", t, how, length, at,
+                killed_by ? "killed by signal" : "ended with status",
+                (unsigned)(killed_by ? killed_by : status));
         const char *keep = getenv("VAIS_HOT_TEST_KEEP");
         char kept[4200];
         snprintf(kept, sizeof kept, "%s/crash-%d.so", keep ? keep : "", t);
@@ -299,7 +373,7 @@ static enum trial_end trial(int t, int after, int *changed)
             fprintf(stderr, "cannot keep '%s'\n", kept);
         return KILLED; /* also by the dynamic loader's own exit, 127 */
     }
-    return WEXITSTATUS(status) == 0 ? LOADED : REFUSED;
+    return status == 0 ? LOADED : REFUSED;
 }
 
 static void damage_before_the_stamp_seldom_ends_the_program(void)
@@ -348,12 +422,7 @@ static void refused_with(int (*make)(unsigned char *bytes, size_t size), const c
         check_skip("this build has nothing to damage that way");
     CHECK_INT(write_all(staged, bad, size), ==, 0);
     CHECK(land_library(staged, library) == 0 && land_stamp(library) > 0);
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0)
-        _exit(hot_check() == HOT_E_BAD_FILE && strstr(hot_last_error(), refusal) ? 0 : 1);
-    int status = -1;
-    waitpid(pid, &status, 0);
+    int killed_by, status = child_check(refusal, &killed_by);
     if (status != 0)
         fprintf(stderr, "not refused with '%s'\n", refusal);
     CHECK_INT(status, ==, 0);
@@ -361,6 +430,7 @@ static void refused_with(int (*make)(unsigned char *bytes, size_t size), const c
 
 /* Damage the loader acted on, found by the random trials, each made on
  * purpose. */
+#ifndef _WIN32
 static void refuses_a_table_made_a_resolver(void)
 {
     refused_with(table_made_resolver, "(a resolver that is no function)");
@@ -385,6 +455,12 @@ static void refuses_a_build_for_windows(void)
 {
     refused_with(made_a_windows_dll, "is a PE library, and this system loads ELF ones");
 }
+#else
+static void refuses_a_build_for_linux(void)
+{
+    refused_with(made_an_elf_library, "is an ELF library, and this system loads PE ones");
+}
+#endif
 
 /* The children's private directories, left as they ended, go with the sweep
  * of the next private directory made. */
@@ -396,7 +472,7 @@ static void next_load_sweeps_what_the_children_left(void)
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
     remove(staged);
     remove(library);
-    char stamp[128];
+    char stamp[340];
     snprintf(stamp, sizeof stamp, "%s.stamp", library);
     remove(stamp);
     CHECK_INT(rmdir(tmp), ==, 0);
@@ -407,17 +483,25 @@ static const struct check_scenario scenarios[] = {
     {"damage_before_the_stamp_seldom_ends_the_program",
      damage_before_the_stamp_seldom_ends_the_program, NULL},
     {"damage_after_the_stamp_is_refused", damage_after_the_stamp_is_refused, NULL},
+#ifndef _WIN32
     {"refuses_a_table_made_a_resolver", refuses_a_table_made_a_resolver, NULL},
     {"refuses_an_import_made_hidden", refuses_an_import_made_hidden, NULL},
     {"refuses_a_relocation_into_the_dynamic_section", refuses_a_relocation_into_the_dynamic_section,
      NULL},
     {"refuses_a_version_need_past_the_file", refuses_a_version_need_past_the_file, NULL},
     {"refuses_a_build_for_windows", refuses_a_build_for_windows, NULL},
+#else
+    {"refuses_a_build_for_linux", refuses_a_build_for_linux, NULL},
+#endif
     {"next_load_sweeps_what_the_children_left", next_load_sweeps_what_the_children_left, NULL},
 };
 
 int main(int argc, char **argv)
 {
+    if (argc >= 3 && strcmp(argv[1], "--check") == 0) { /* a Windows child: child_check */
+        hot_log_to(NULL);
+        return check_status(hot_init(argv[2]), HOT_OK, argc > 3 ? argv[3] : NULL);
+    }
     if (argc != 3 && argc != 4) {
         fprintf(stderr, "usage: test_corrupt V2 TRIALS [SEED]\n");
         return 2;
@@ -435,15 +519,23 @@ int main(int argc, char **argv)
     if (!bad)
         return check_exit();
     find_code(good, size);
-    CHECK(mkdtemp(scratch) != NULL);
-    snprintf(library, sizeof library, "%s/lib.so", scratch);
-    snprintf(staged, sizeof staged, "%s/staged.so", scratch);
+#ifdef _WIN32
+    static char self_path[MAX_PATH + 1];
+    DWORD self_length = GetModuleFileNameA(NULL, self_path, sizeof self_path);
+    CHECK(self_length > 0 && self_length < sizeof self_path);
+    self = self_path;
+#endif
+    CHECK(system_scratch_dir(scratch, sizeof scratch, "corrupt"));
+    snprintf(library, sizeof library, "%s/lib" SYSTEM_LIBRARY_SUFFIX, scratch);
+    snprintf(staged, sizeof staged, "%s/staged" SYSTEM_LIBRARY_SUFFIX, scratch);
     snprintf(tmp, sizeof tmp, "%s/tmp", scratch);
-    mkdir(tmp, 0700);
-    setenv("TMPDIR", tmp, 1);
+    system_make_dir(tmp);
+    system_private_copies_in(tmp);
     hot_log_to(NULL);
+#ifndef _WIN32
     struct rlimit none = {0, 0};
     setrlimit(RLIMIT_CORE, &none);
+#endif
     CHECK(land_library(good_path, library) == 0 && land_stamp(library) > 0);
     CHECK_INT(hot_init(library), ==, HOT_OK);
     int status = CHECK_SCENARIOS("corrupt", scenarios);
