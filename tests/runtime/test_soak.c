@@ -18,8 +18,13 @@
 
 #include <dirent.h>
 #include <stdlib.h>
-#include <unistd.h>
+#include <sys/stat.h>
 #include <vais/hot.h>
+#ifdef _WIN32
+#include <psapi.h>
+#else
+#include <unistd.h>
+#endif
 
 int add(int a, int b);
 const char *name(void);
@@ -29,7 +34,17 @@ enum { RELOADS = 1000 };
 static const char *builds[2];
 static char scratch[300], library[320];
 static char private_parent[320];
-static long fds_at_start; /* with v1 loaded and the notice of its stamp open */
+static long fds_at_start; /* with v1 loaded and the notice of its stamp open; -1: no count */
+
+/* Are descriptors counted here? If not, says so once, and their checks
+ * are left out. */
+static int descriptors_counted(void)
+{
+    static int said;
+    if (fds_at_start < 0 && !said++)
+        printf("descriptors not checked: this system gives no count of them\n");
+    return fds_at_start >= 0;
+}
 static long hooks_run, hooks_out_of_order;
 
 static void before(long version)
@@ -60,6 +75,40 @@ static long entries(const char *path, int depth)
     return count;
 }
 
+#ifdef _WIN32
+/* Open handles, as descriptors are counted on Linux; -1 if this system
+ * gives no count (Wine's is always 0). */
+static long open_descriptors(void)
+{
+    DWORD count = 0;
+    return GetProcessHandleCount(GetCurrentProcess(), &count) && count > 0 ? (long)count : -1;
+}
+
+static long resident_kib(void)
+{
+    PROCESS_MEMORY_COUNTERS counters;
+    return K32GetProcessMemoryInfo(GetCurrentProcess(), &counters, sizeof counters)
+               ? (long)(counters.WorkingSetSize / 1024)
+               : 0;
+}
+
+/* The size of every region of this program's address space in use. */
+static long mapped_kib(void)
+{
+    unsigned long long bytes = 0;
+    MEMORY_BASIC_INFORMATION region;
+    for (const char *at = NULL; VirtualQuery(at, &region, sizeof region) == sizeof region;
+         at = (const char *)region.BaseAddress + region.RegionSize) {
+        if (region.State != MEM_FREE)
+            bytes += region.RegionSize;
+    }
+    return (long)(bytes / 1024);
+}
+
+/* FreeLibrary gives a DLL's memory back; Windows refuses to delete the
+ * file of a DLL mapped, so every version mapped keeps its copy on disk. */
+enum { UNLOADS_MEMORY = 1, COPIES_OF_MAPPED_VERSIONS_STAY = 1 };
+#else
 /* The mode bits of the one private directory under private_parent, or -1. */
 static long private_dir_mode(void)
 {
@@ -105,12 +154,18 @@ static long mapped_kib(void)
     return kib;
 }
 
+static long open_descriptors(void)
+{
+    return entries("/proc/self/fd", 0);
+}
+
 /* Does dlclose give a library's memory back? Not musl's, which never
  * unmaps one: hot_keep frees only the copies on disk there. */
 #if defined(__GLIBC__)
-enum { UNLOADS_MEMORY = 1 };
+enum { UNLOADS_MEMORY = 1, COPIES_OF_MAPPED_VERSIONS_STAY = 0 };
 #else
-enum { UNLOADS_MEMORY = 0 };
+enum { UNLOADS_MEMORY = 0, COPIES_OF_MAPPED_VERSIONS_STAY = 0 };
+#endif
 #endif
 
 /* The memory this test bounds (see the top). */
@@ -138,11 +193,11 @@ static void soak(long out[5])
         long copies = entries(private_parent, 1);
         most_copies = copies > most_copies ? copies : most_copies;
         if (i == 100) {
-            out[0] = entries("/proc/self/fd", 0);
+            out[0] = open_descriptors();
             out[1] = memory_kib();
         }
     }
-    out[2] = entries("/proc/self/fd", 0);
+    out[2] = open_descriptors();
     out[3] = memory_kib();
     out[4] = most_copies;
 }
@@ -153,16 +208,22 @@ static void soaks_keeping_every_version(void)
     CHECK(land_library(builds[0], library) == 0 && land_stamp(library) > 0);
     CHECK_INT(hot_init(library), ==, HOT_OK);
     CHECK_INT(hot_check(), ==, 0); /* its notice of the stamp is open from here on */
-    fds_at_start = entries("/proc/self/fd", 0);
+    fds_at_start = open_descriptors();
+#ifndef _WIN32                               /* a DACL on Windows, which windows_os_files checks */
     CHECK_INT(private_dir_mode(), ==, 0700); /* only the user can enter it */
+#endif
     soak(all);
     printf("keep all: %ld fds, %s %ld -> %ld KiB from reload 100 to %d\n", all[2], memory_measured,
            all[1], all[3], RELOADS);
     CHECK_INT(hooks_run, ==, RELOADS);
     CHECK_INT(hooks_out_of_order, ==, 0);
-    CHECK_INT(all[2], ==, all[0]); /* no descriptor per reload */
-    CHECK_INT(all[2], ==, fds_at_start);
-    CHECK_INT(all[4], ==, 8); /* every version mapped; the copies of the 8 newest on disk */
+    if (descriptors_counted()) {
+        CHECK_INT(all[2], ==, all[0]); /* no descriptor per reload */
+        CHECK_INT(all[2], ==, fds_at_start);
+    }
+    /* Every version mapped; the copies of the 8 newest on disk (of all, where
+     * a mapped one's stays). */
+    CHECK_INT(all[4], ==, COPIES_OF_MAPPED_VERSIONS_STAY ? RELOADS + 1 : 8);
     /* 900 more versions resident: < 64 MiB (a sanitizer's shadow memory
      * grows as well; all of each version's address space is mapped) */
     if (!CHECK_SANITIZED && !TARGET_EMULATED)
@@ -180,7 +241,8 @@ static void soaks_keeping_three_versions(void)
     soak(three);
     printf("keep 3:   %ld fds, %s %ld -> %ld KiB from reload 100 to %d\n", three[2],
            memory_measured, three[1], three[3], RELOADS);
-    CHECK_INT(three[2], ==, three[0]);
+    if (descriptors_counted())
+        CHECK_INT(three[2], ==, three[0]);
     CHECK_INT(three[4], <=, 3); /* only what is kept is on disk */
     if (!CHECK_SANITIZED && UNLOADS_MEMORY)
         CHECK_INT(three[3] - three[1], <, 4 * 1024); /* 900 more reloads: < 4 MiB */
@@ -210,7 +272,8 @@ static void hot_check_is_no_safe_point(void)
  * descriptors it held; and every file goes. */
 static void leaves_no_descriptor_or_file_behind(void)
 {
-    CHECK_INT(entries("/proc/self/fd", 0), ==, fds_at_start - 3);
+    if (descriptors_counted())
+        CHECK_INT(open_descriptors(), ==, fds_at_start - 3);
     remove(library);
     char stamp[340];
     snprintf(stamp, sizeof stamp, "%s.stamp", library);
