@@ -8,7 +8,10 @@
  * code called (the core; free finding the heap corrupt) ends the program
  * as it would without us, saying why; what a dead process left is swept at
  * the next load. Each scenario in this process starts from the good build
- * running as v1 (from_v1), or names the one whose state it takes on.
+ * running as v1 (from_v1), or names the one whose state it takes on. A
+ * scenario that ends the program does so in a child: forked, with v1
+ * running; on Windows, this program started again with --child, which
+ * loads v1 first. Windows names its exceptions where POSIX names signals.
  * argv: the good (own) and the faulty builds. */
 #define _POSIX_C_SOURCE 200809L
 #include "../check.h"
@@ -18,34 +21,74 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <vais/hot.h>
+#ifndef _WIN32
+#include <sys/resource.h>
+#include <sys/wait.h>
+#endif
 
 long risky(int how);
 
-static char library[96];
+static char library[320];
 static const char *good, *faulty;
-static char scratch[] = "/tmp/vais-hot-guard-XXXXXX", tmp[64];
-static FILE *events; /* every vais-hot: line, the children's too */
+static char scratch[300], tmp[320];
+static FILE *events; /* every vais-hot: line, a forked child's too */
 
+/* How a fault and abort() end a program, as in_child reports it, and the
+ * names the guard gives faults. */
+#ifdef _WIN32
+enum { ENDED_BY_FAULT = (int)0xc0000005, ENDED_BY_ABORT = 3 };
+#define FAULT_NAME "access violation"
+#define TRAP_NAME "illegal instruction" /* ud2 */
+#define ILLEGAL_NAME "illegal instruction"
+#define DIVISION_NAME "integer division by zero"
+#define ABORT_NAME "abort"
+#define STACK_OVERFLOW_NAME "stack overflow"
+#else
+enum { ENDED_BY_FAULT = SIGSEGV, ENDED_BY_ABORT = SIGABRT };
+#define FAULT_NAME "SIGSEGV"
+/* What __builtin_trap() raises: an undefined instruction on x86-64 (ud2),
+ * a breakpoint on AArch64 and RISC-V. */
+#if defined(__x86_64__)
+#define TRAP_NAME "SIGILL"
+#else
+#define TRAP_NAME "SIGTRAP"
+#endif
+#define ILLEGAL_NAME "SIGILL"
+#define DIVISION_NAME "SIGFPE"
+#define ABORT_NAME "SIGABRT"
+#define STACK_OVERFLOW_NAME "SIGSEGV"
+#endif
+
+/* Where a Windows child's event lines go (a forked child's go to events). */
+static char children_events[340];
+
+#ifdef _WIN32
+static jmp_buf escape;
+#define escape_point() setjmp(escape)
+#define escape_now() longjmp(escape, 1)
+#else
 static sigjmp_buf escape;
+#define escape_point() sigsetjmp(escape, 1)
+#define escape_now() siglongjmp(escape, 1)
+#endif
 
 /* Faults in the core, also under a sanitizer, whose handler then reports. */
 void guard_core_fault(void);
 __attribute__((no_sanitize("address", "undefined"))) void guard_core_fault(void)
 {
-    volatile long zero = 0;
+    volatile intptr_t zero = 0;
     *(volatile long *)zero = 1;
 }
 
 void guard_core_escape(void);
 void guard_core_escape(void)
 {
-    siglongjmp(escape, 1);
+    escape_now();
 }
 
 static int land_build(const char *build)
@@ -83,20 +126,38 @@ static void *other_thread(void *status_out)
     return NULL;
 }
 
-/* Runs body in a child process without core dumps; returns its wait status. */
-static int in_child(void (*body)(void))
+/* The children's bodies, by the name a Windows child is given. */
+struct child_body {
+    const char *name;
+    void (*body)(void);
+};
+static const struct child_body child_bodies[];
+
+/* Runs child_bodies[i] in a child process (without core dumps) with v1
+ * running; returns how it ended: the signal that ended it, or minus its
+ * exit status (on Windows, its exit status: an exception's code). */
+static int in_child(size_t i)
 {
     fflush(NULL);
+#ifdef _WIN32
+    char self[MAX_PATH + 1];
+    DWORD length = GetModuleFileNameA(NULL, self, sizeof self);
+    CHECK(length > 0 && length < sizeof self);
+    char *argv[] = {self,    "--child", (char *)child_bodies[i].name, (char *)good, (char *)faulty,
+                    scratch, NULL};
+    return system_run(argv);
+#else
     pid_t pid = fork();
     if (pid == 0) {
         struct rlimit none = {0, 0};
         setrlimit(RLIMIT_CORE, &none);
-        body();
+        child_bodies[i].body();
         _exit(0);
     }
     int status = 0;
     waitpid(pid, &status, 0);
-    return status;
+    return WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status);
+#endif
 }
 
 static void first_version_faults(void)
@@ -135,10 +196,19 @@ static void heap_corrupted(void)
 /* A guarded call left by a longjmp guards nothing afterwards. */
 static void escaped_then_fault(void)
 {
-    if (sigsetjmp(escape, 1) == 0)
+    if (escape_point() == 0)
         guarded_call_child(8);
     risky(0);
 }
+
+enum { FIRST_VERSION_FAULTS, UNGUARDED_FAULT, CORE_FAULT, HEAP_CORRUPTED, ESCAPED_THEN_FAULT };
+static const struct child_body child_bodies[] = {
+    [FIRST_VERSION_FAULTS] = {"first_version_faults", first_version_faults},
+    [UNGUARDED_FAULT] = {"unguarded_fault", unguarded_fault},
+    [CORE_FAULT] = {"core_fault", core_fault},
+    [HEAP_CORRUPTED] = {"heap_corrupted", heap_corrupted},
+    [ESCAPED_THEN_FAULT] = {"escaped_then_fault", escaped_then_fault},
+};
 
 /* The state the scenarios start from: the good build running as v1, which
  * each rollback returns to. After a scenario that stopped with another
@@ -152,26 +222,18 @@ static void from_v1(void)
     CHECK_INT(hot_init(library), ==, HOT_OK);
 }
 
-/* What __builtin_trap() raises: an undefined instruction on x86-64 (ud2),
- * a breakpoint on AArch64 and RISC-V. */
-#if defined(__x86_64__)
-#define TRAP_SIGNAL "SIGILL"
-#else
-#define TRAP_SIGNAL "SIGTRAP"
-#endif
-
 /* The faults a guarded call rolls back from, by how risky() makes them. */
 enum { SEGFAULT, TRAP, ILLEGAL, DIVISION, ABORT, BUS_ERROR, STACK_OVERFLOW };
 static const struct {
     int how;
     const char *signal, *function;
-} faults[] = {[SEGFAULT] = {0, "SIGSEGV", "risky"},
-              [TRAP] = {1, TRAP_SIGNAL, "risky"},
-              [ILLEGAL] = {9, "SIGILL", "risky"},
-              [DIVISION] = {2, "SIGFPE", "risky"},
-              [ABORT] = {3, "SIGABRT", "risky"},
+} faults[] = {[SEGFAULT] = {0, FAULT_NAME, "risky"},
+              [TRAP] = {1, TRAP_NAME, "risky"},
+              [ILLEGAL] = {9, ILLEGAL_NAME, "risky"},
+              [DIVISION] = {2, DIVISION_NAME, "risky"},
+              [ABORT] = {3, ABORT_NAME, "risky"},
               [BUS_ERROR] = {4, "SIGBUS", "risky"},
-              [STACK_OVERFLOW] = {7, "SIGSEGV", "risky_deeper"}};
+              [STACK_OVERFLOW] = {7, STACK_OVERFLOW_NAME, "risky_deeper"}};
 static int rolled_back_faults; /* how many of them rolled back */
 
 /* A guarded call that faults as faults[i] says rolls back to v1, and the
@@ -225,11 +287,16 @@ static void rolls_back_an_abort(void)
 
 static void rolls_back_a_bus_error(void)
 {
+#ifdef _WIN32
+    check_skip("a bus error (Windows has no SIGBUS)");
+#endif
     rolls_back(BUS_ERROR);
 }
 
 static void rolls_back_a_stack_overflow(void)
 {
+    if (system_under_wine())
+        check_skip("a stack overflow (Wine hangs on one)");
     if (CHECK_SANITIZED)
         check_skip("a sanitizer takes over a stack overflow (its own alternate stack)");
     rolls_back(STACK_OVERFLOW);
@@ -239,13 +306,16 @@ static void rolls_back_a_stack_overflow(void)
  * a while (others could write it) and then fixed. */
 static void keeps_a_crashed_build_out_once_its_stamp_is_fixed(void)
 {
+#ifdef _WIN32
+    check_skip("a stamp others may write (POSIX modes; a DACL on Windows: windows_os_files)");
+#endif
     char stamp_path[600], copy[620];
     snprintf(stamp_path, sizeof stamp_path, "%s%s", library, HOT_ABI_STAMP_SUFFIX);
     snprintf(copy, sizeof copy, "%s.copy", stamp_path);
     for (int mode = 0666; mode; mode = mode == 0666 ? 0644 : 0) { /* the same text, replaced */
         CHECK_INT(land_copy(stamp_path, copy), ==, 0);
         CHECK_INT(chmod(copy, (mode_t)mode), ==, 0);
-        CHECK_INT(rename(copy, stamp_path), ==, 0);
+        CHECK_INT(system_replace(copy, stamp_path), ==, 0);
         CHECK_INT(hot_check(), ==, mode == 0666 ? HOT_E_UNSAFE : 0);
     }
     CHECK_INT(hot_version(), ==, 1);
@@ -326,8 +396,16 @@ static void keeps_the_version_to_roll_back_to(void)
 /* No earlier version: say so, then die of the signal, once. */
 static void dies_of_a_fault_in_the_first_version(void)
 {
-    int status = in_child(first_version_faults);
-    CHECK_INT(WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status), ==, SIGSEGV);
+    CHECK_INT(in_child(FIRST_VERSION_FAULTS), ==, ENDED_BY_FAULT);
+}
+
+/* A sanitizer's handler reports a fault and exits: not by the signal. */
+static void check_ended_by_fault(int end)
+{
+    if (CHECK_SANITIZED && end <= 0)
+        CHECK_INT(end, !=, 0);
+    else
+        CHECK_INT(end, ==, ENDED_BY_FAULT);
 }
 
 /* Outside a guarded call: the fault is not ours to catch. It goes to the
@@ -335,75 +413,82 @@ static void dies_of_a_fault_in_the_first_version(void)
  * exits. */
 static void leaves_a_fault_outside_a_guarded_call_alone(void)
 {
-    int status = in_child(unguarded_fault);
-    if (CHECK_SANITIZED && WIFEXITED(status))
-        CHECK_INT(WEXITSTATUS(status), !=, 0);
-    else
-        CHECK_INT(WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status), ==, SIGSEGV);
+    check_ended_by_fault(in_child(UNGUARDED_FAULT));
 }
 
 /* In what hot code called: said, not rolled back, and the end. */
 static void stops_at_a_fault_in_the_core(void)
 {
-    int status = in_child(core_fault);
-    if (CHECK_SANITIZED && WIFEXITED(status))
-        CHECK_INT(WEXITSTATUS(status), !=, 0);
-    else
-        CHECK_INT(WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status), ==, SIGSEGV);
+    check_ended_by_fault(in_child(CORE_FAULT));
 }
 
 /* How free ends a program whose heap it finds corrupt: glibc's aborts, and
- * musl's runs an instruction that faults (a_crash). */
-#if defined(__GLIBC__)
-#define FREE_SIGNAL SIGABRT
-#define FREE_SIGNAL_NAME "SIGABRT"
+ * musl's runs an instruction that faults (a_crash). Under Wine, msvcrt's
+ * lets a double free go; Windows' own heap ends such a process by
+ * fail-fast, which no exception handler sees. */
+#if defined(_WIN32)
+enum { FREE_FAULTS = 0 };
+#elif defined(__GLIBC__)
+enum { FREE_FAULTS = 1, FREE_END = SIGABRT };
+#define FREE_NAME "SIGABRT"
 #else
-#define FREE_SIGNAL SIGSEGV
-#define FREE_SIGNAL_NAME "SIGSEGV"
+enum { FREE_FAULTS = 1, FREE_END = SIGSEGV };
+#define FREE_NAME "SIGSEGV"
 #endif
 
 static void stops_at_a_fault_in_free(void)
 {
     if (CHECK_SANITIZED)
         check_skip("a sanitizer's free reports a double free itself");
-    int status = in_child(heap_corrupted);
-    CHECK_INT(WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status), ==, FREE_SIGNAL);
+#ifdef _WIN32
+    check_skip("a fault in free (Wine's msvcrt lets a double free go; Windows' heap fails "
+               "fast, past any handler)");
+#else
+    CHECK_INT(in_child(HEAP_CORRUPTED), ==, FREE_END);
+#endif
 }
 
 static void guards_nothing_after_a_longjmp_left_the_call(void)
 {
-    int status = in_child(escaped_then_fault);
-    if (CHECK_SANITIZED && WIFEXITED(status))
-        CHECK_INT(WEXITSTATUS(status), !=, 0);
-    else
-        CHECK_INT(WIFSIGNALED(status) ? WTERMSIG(status) : -WEXITSTATUS(status), ==, SIGSEGV);
+    check_ended_by_fault(in_child(ESCAPED_THEN_FAULT));
 }
 
-/* The event lines of every crash above, each said once. */
+/* The event lines of every crash above, each said once: this process's,
+ * and a Windows child's. */
 static void says_each_crash_once(void)
 {
     fflush(events);
     rewind(events);
+    FILE *children = fopen(children_events, "r");
     char line[400];
     int no_earlier = 0, rolled_back = 0, in_core = 0, in_free = 0, crashed = 0;
-    while (fgets(line, sizeof line, events)) {
-        no_earlier += strstr(line, "v1 crashed in 'risky' (SIGSEGV); no earlier version to roll "
-                                   "back to") != NULL;
+    while (fgets(line, sizeof line, events) || (children && fgets(line, sizeof line, children))) {
+        no_earlier += strstr(line, "v1 crashed in 'risky' (" FAULT_NAME "); no earlier version "
+                                   "to roll back to") != NULL;
         rolled_back += strstr(line, "; rolled back to v1, fix it and build again") != NULL;
         crashed += strstr(line, " crashed in ") != NULL;
+#ifdef _WIN32 /* the module, by the address */
+        in_core += strstr(line, "vais-hot: " FAULT_NAME " at ") &&
+                   strstr(line, " in 'runtime_guard.exe', called from hot code 'risky': not "
+                                "rolled back, as only a fault in hot code's own frames can be "
+                                "safely; the program stops") != NULL;
+#else
         in_core += strstr(line, "vais-hot: SIGSEGV in 'guard_core_fault' (runtime_guard), called "
                                 "from hot code 'risky': not rolled back, as only a fault in hot "
                                 "code's own frames can be safely; the program stops") != NULL;
-        in_free += strstr(line, "vais-hot: " FREE_SIGNAL_NAME " in '") &&
+        in_free += strstr(line, "vais-hot: " FREE_NAME " in '") &&
                    strstr(line, "free' (") && /* the C library's file */
                    strstr(line, "), called from hot code 'risky': not rolled back") != NULL;
+#endif
     }
+    if (children)
+        fclose(children);
     fseek(events, 0, SEEK_END);
     CHECK_INT(no_earlier, ==, 1);
     CHECK_INT(rolled_back, ==, rolled_back_faults + 2);
     CHECK_INT(crashed, ==, rolled_back_faults + 4); /* no more: the escaped frame caught nothing */
     CHECK_INT(in_core, ==, 1);
-    CHECK_INT(in_free, ==, CHECK_SANITIZED ? 0 : 1);
+    CHECK_INT(in_free, ==, CHECK_SANITIZED ? 0 : FREE_FAULTS);
 }
 
 /* The unguarded child left its private copies; the next load sweeps what
@@ -415,9 +500,10 @@ static void next_load_sweeps_what_dead_children_left(void)
     CHECK_INT(hot_init(library), ==, HOT_OK);
     CHECK_INT(hot_cleanup(), ==, HOT_OK);
     remove(library);
-    char stamp[128];
+    char stamp[340];
     snprintf(stamp, sizeof stamp, "%s.stamp", library);
     remove(stamp);
+    remove(children_events);
     CHECK_INT(rmdir(tmp), ==, 0);
     CHECK_INT(rmdir(scratch), ==, 0);
 }
@@ -447,21 +533,44 @@ static const struct check_scenario scenarios[] = {
     {"next_load_sweeps_what_dead_children_left", next_load_sweeps_what_dead_children_left, NULL},
 };
 
+/* The paths in scratch. */
+static void name_paths(void)
+{
+    snprintf(library, sizeof library, "%s/lib" SYSTEM_LIBRARY_SUFFIX, scratch);
+    snprintf(tmp, sizeof tmp, "%s/tmp", scratch);
+    snprintf(children_events, sizeof children_events, "%s/children.log", scratch);
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 6 && strcmp(argv[1], "--child") == 0) { /* in_child's, on Windows */
+        good = argv[3];
+        faulty = argv[4];
+        snprintf(scratch, sizeof scratch, "%s", argv[5]);
+        name_paths();
+        events = fopen(children_events, "a");
+        hot_log_to(events);
+        for (size_t i = 0; i < sizeof child_bodies / sizeof *child_bodies; i++) {
+            if (strcmp(argv[2], child_bodies[i].name) == 0 && land_build(good) &&
+                hot_init(library) == HOT_OK)
+                child_bodies[i].body();
+        }
+        return 0;
+    }
     if (argc != 3) {
         fprintf(stderr, "usage: test_guard GOOD FAULTY\n");
         return 2;
     }
     good = argv[1];
     faulty = argv[2];
-    CHECK(mkdtemp(scratch) != NULL);
-    snprintf(library, sizeof library, "%s/lib.so", scratch);
-    snprintf(tmp, sizeof tmp, "%s/tmp", scratch);
-    mkdir(tmp, 0700);
-    setenv("TMPDIR", tmp, 1);
+    /* Made first: Windows' tmpfile lies in the directory private copies
+     * go to, which must hold nothing else. */
     events = tmpfile();
     hot_log_to(events);
+    CHECK(system_scratch_dir(scratch, sizeof scratch, "guard"));
+    name_paths();
+    system_make_dir(tmp);
+    system_private_copies_in(tmp);
 
     CHECK(land_build(good));
     CHECK_INT(hot_init(library), ==, HOT_OK);

@@ -1,5 +1,6 @@
 /* The guard test's bad build: risky() faults in the way asked. */
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 void guard_core_fault(void);  /* the core's: faults there */
@@ -22,7 +23,7 @@ long risky(int how)
     volatile long dividend = 12345; /* 1 / x compiles to a compare, not a divide */
     switch (how) {
     case 0:
-        return *(volatile long *)(long)zero; /* SIGSEGV */
+        return *(volatile long *)(intptr_t)zero; /* SIGSEGV */
     case 1:
         __builtin_trap(); /* SIGILL on x86-64, SIGTRAP on AArch64 and RISC-V */
     case 2:
@@ -30,12 +31,14 @@ long risky(int how)
     case 3:
         abort(); /* SIGABRT */
     case 4:
+#ifdef SIGBUS
         raise(SIGBUS);
+#endif
         return 4;
     case 5:
         guard_core_fault(); /* SIGSEGV, in the core */
         return 5;
-    case 6: { /* SIGABRT, from inside free, which found the heap corrupt */
+    case 6: { /* SIGABRT (glibc's), from inside free, which found the heap corrupt */
         void *volatile block = malloc(32);
         free(block);
         free(block);
