@@ -39,9 +39,9 @@ fail() {
     exit 1
 }
 
-# The driver: reload.c, which includes ../land.h.
+# The driver: reload.c, which includes ../land.h (and it ../system.h).
 cp "$here/reload.c" "$src/reload.c"
-cp "$here/../land.h" "$work/land.h"
+cp "$here/../land.h" "$here/../system.h" "$work/"
 
 # 200 structs, each pointing at the one before it.
 awk 'BEGIN {
