@@ -1,9 +1,10 @@
 /* tests/system.h
  * What the C tests need of the system that Linux and Windows (mingw-w64)
- * spell differently: clocks, a new scratch directory, where the runtime's
- * private copies go, a file's identity as a stamp gives it, replacing a
- * file, running a program and waiting for it. The tests' own seam: the
- * rest of a test that runs on both is plain C. Header-only. */
+ * spell differently: clocks and pauses, a new scratch directory, where the
+ * runtime's private copies go, a file's identity as a stamp gives it and
+ * its time, replacing a file, making a directory, running a program and
+ * waiting for it, and whether Wine runs it. The tests' own seam: the rest
+ * of a test that runs on both is plain C. Header-only. */
 #ifndef VAIS_HOT_TEST_SYSTEM_H
 #define VAIS_HOT_TEST_SYSTEM_H
 
@@ -47,7 +48,8 @@ static inline void system_private_copies_in(const char *dir);
 static inline int system_replace(const char *from, const char *to);
 
 /* Runs argv[0] (a path, or a name looked up in PATH) with argv and waits
- * for it: its exit status, or -1 if it could not run or did not exit. */
+ * for it: its exit status (on Windows, an exception's code if one ended
+ * it), or -1 if it could not run or did not exit. */
 static inline int system_run(char *const argv[]);
 
 /* Makes directory path, for this user only; 0, or -1. */
