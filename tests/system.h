@@ -130,9 +130,19 @@ static inline void system_private_copies_in(const char *dir)
     _putenv_s("TMP", dir);
 }
 
+/* Windows (and Wine) will not replace a file another has open, as the
+ * runtime has the library and its stamp while it reads them, which in auto
+ * mode may be as a test lands the next: tried again for at most 5 s. */
 static inline int system_replace(const char *from, const char *to)
 {
-    return MoveFileExA(from, to, MOVEFILE_REPLACE_EXISTING) ? 0 : -1;
+    for (int waited_ms = 0;; waited_ms += 5) {
+        if (MoveFileExA(from, to, MOVEFILE_REPLACE_EXISTING))
+            return 0;
+        DWORD why = GetLastError();
+        if ((why != ERROR_ACCESS_DENIED && why != ERROR_SHARING_VIOLATION) || waited_ms >= 5000)
+            return -1;
+        Sleep(5);
+    }
 }
 
 static inline int system_make_dir(const char *path)
