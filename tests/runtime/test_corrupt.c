@@ -2,17 +2,22 @@
  * Damaged builds of the right size: copies of a good build (v2) with a
  * range zeroed or bytes flipped, each landed and checked in a child
  * process (forked, with v2 running; on Windows, this program started again
- * with --check, whose first load it is). Damaged before the stamp (a tool that wrote a bad file,
- * then stamped it), a check should end with the build loaded or refused, not with the program ended
- * (killed in dlopen, or in reading the file before it, or made to exit by the dynamic loader); see
- * the bound in damage_before_the_stamp_seldom_ends_the_program. Damaged after it, in place with the
- * file's identity kept (a disk, a tool that rewrote a byte), every one is refused: its bytes are
- * not the ones the stamp vouches for. The damage is drawn from a fixed seed, so a run repeats (the
- * trials after the stamp go on from where those before it left the seed); what was damaged is
- * printed for each crash. Code is left whole, and the hot code is not called: no check can tell
- * damaged code from other code (and dlopen runs some: the library's initialisers). argv: the v2
- * build, how many trials, and (to explore) another seed; with VAIS_HOT_TEST_KEEP set to a
- * directory, each build that ended the program is kept there as crash-<trial>.so. */
+ * with --check, whose first load it is). Damaged before the stamp (a tool
+ * that wrote a bad file, then stamped it), a check should end with the
+ * build loaded or refused, not with the program ended (killed in dlopen,
+ * or in reading the file before it, or made to exit by the dynamic
+ * loader); see the bound in
+ * damage_before_the_stamp_seldom_ends_the_program. Damaged after it, in
+ * place with the file's identity kept (a disk, a tool that rewrote a byte),
+ * every one is refused: its bytes are not the ones the stamp vouches for.
+ * The damage is drawn from a fixed seed, so a run repeats (the trials after
+ * the stamp go on from where those before it left the seed); what was
+ * damaged is printed for each crash. Code is left whole, and the hot code
+ * is not called: no check can tell damaged code from other code (and
+ * dlopen runs some: the library's initialisers).
+ * argv: the v2 build, how many trials, and (to explore) another seed; with
+ * VAIS_HOT_TEST_KEEP set to a directory, each build that ended the program
+ * is kept there as crash-<trial>.so. */
 #define _POSIX_C_SOURCE 200809L
 #include "check.h"
 #include "land.h"

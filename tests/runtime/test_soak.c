@@ -209,8 +209,10 @@ static void soaks_keeping_every_version(void)
     CHECK_INT(hot_init(library), ==, HOT_OK);
     CHECK_INT(hot_check(), ==, 0); /* its notice of the stamp is open from here on */
     fds_at_start = open_descriptors();
-#ifndef _WIN32                               /* a DACL on Windows, which windows_os_files checks */
-    CHECK_INT(private_dir_mode(), ==, 0700); /* only the user can enter it */
+    /* Only the user can enter it: mode 0700 (a DACL on Windows, which
+     * windows_os_files checks). */
+#ifndef _WIN32
+    CHECK_INT(private_dir_mode(), ==, 0700);
 #endif
     soak(all);
     printf("keep all: %ld fds, %s %ld -> %ld KiB from reload 100 to %d\n", all[2], memory_measured,
