@@ -67,6 +67,12 @@ static inline int system_under_wine(void);
 static inline int system_set_mtime_ns(const char *path, long long mtime_ns);
 
 #ifdef _WIN32
+/* This program's own file, which a Windows test starts again where a
+ * Linux one forks; NULL if its path does not fit. */
+static inline const char *system_this_program(void);
+#endif
+
+#ifdef _WIN32
 #include <direct.h>
 #include <io.h>
 #include <process.h>
@@ -173,6 +179,13 @@ static inline int system_set_mtime_ns(const char *path, long long mtime_ns)
     int ok = SetFileTime(file, NULL, NULL, &time);
     CloseHandle(file);
     return ok ? 0 : -1;
+}
+
+static inline const char *system_this_program(void)
+{
+    static char path[MAX_PATH + 1];
+    DWORD length = GetModuleFileNameA(NULL, path, sizeof path);
+    return length > 0 && length < sizeof path ? path : NULL;
 }
 
 static inline int system_run(char *const argv[])

@@ -281,9 +281,6 @@ static unsigned char *good, *bad; /* its bytes, and a damaged copy */
 static size_t size;
 static int trials, after_trials;
 static char scratch[300], library[320], staged[320], tmp[320];
-#ifdef _WIN32
-static const char *self; /* this program, which a child runs again */
-#endif
 
 /* The exit status of a child's check, whose call returned status (loaded
  * when the build at library loaded): 0 if it loaded, or, given refusal,
@@ -304,7 +301,7 @@ static int child_check(const char *refusal, int *killed_by)
     fflush(NULL);
     *killed_by = 0;
 #ifdef _WIN32
-    char *argv[] = {(char *)self, "--check", library, (char *)refusal, NULL};
+    char *argv[] = {(char *)system_this_program(), "--check", library, (char *)refusal, NULL};
     return system_run(argv);
 #else
     pid_t pid = fork();
@@ -525,10 +522,7 @@ int main(int argc, char **argv)
         return check_exit();
     find_code(good, size);
 #ifdef _WIN32
-    static char self_path[MAX_PATH + 1];
-    DWORD self_length = GetModuleFileNameA(NULL, self_path, sizeof self_path);
-    CHECK(self_length > 0 && self_length < sizeof self_path);
-    self = self_path;
+    CHECK(system_this_program() != NULL);
 #endif
     CHECK(system_scratch_dir(scratch, sizeof scratch, "corrupt"));
     snprintf(library, sizeof library, "%s/lib" SYSTEM_LIBRARY_SUFFIX, scratch);

@@ -140,11 +140,11 @@ static int in_child(size_t i)
 {
     fflush(NULL);
 #ifdef _WIN32
-    char self[MAX_PATH + 1];
-    DWORD length = GetModuleFileNameA(NULL, self, sizeof self);
-    CHECK(length > 0 && length < sizeof self);
-    char *argv[] = {self,    "--child", (char *)child_bodies[i].name, (char *)good, (char *)faulty,
-                    scratch, NULL};
+    const char *self = system_this_program();
+    CHECK(self != NULL);
+    char *argv[] = {(char *)self, "--child",      (char *)child_bodies[i].name,
+                    (char *)good, (char *)faulty, scratch,
+                    NULL};
     return system_run(argv);
 #else
     pid_t pid = fork();
