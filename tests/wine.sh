@@ -28,9 +28,12 @@ wine_tools_missing() {
 # for DIR ("${wine_words[@]}" PROGRAM ARGS...). A prefix copied from the one
 # VAIS_HOT_WINE_PREFIX names is made first, unless DIR has one (its files
 # hard-linked, but for those Wine rewrites in place; the server's directory
-# name is left behind). Returns 1 if there is none to copy.
+# name is left behind), and its session started with no terminal or pipe
+# of the caller's (see wine_session). Returns 1 if there is no prefix to
+# copy or its session did not start.
 wine_words() {
     local dir=$1
+    wine_environment "$dir"
     if [[ ! -d $dir/wine ]]; then
         [[ -n ${VAIS_HOT_WINE_PREFIX:-} && -f $VAIS_HOT_WINE_PREFIX/system.reg ]] || {
             echo "no Wine prefix made: VAIS_HOT_WINE_PREFIX is '${VAIS_HOT_WINE_PREFIX:-}'" \
@@ -40,9 +43,28 @@ wine_words() {
         cp -al "$VAIS_HOT_WINE_PREFIX" "$dir/wine"
         rm -f "$dir/wine/wineserver" "$dir/wine"/*.reg
         cp "$VAIS_HOT_WINE_PREFIX"/*.reg "$dir/wine/"
+        wine_session || return 1
     fi
-    wine_environment "$dir"
     wine_words=("${wine_environment[@]}" wine)
+}
+
+# wine_session: starts the server of wine_environment's prefix, and the
+# session's own programs (services.exe and those it starts), before any
+# test's program can:
+# - A program that starts a session hands those programs its output and
+#   error, and they keep them open until the session ends, which is after
+#   every program of the prefix has ended. ctest waits for a test's output
+#   to end, so a test that started the session timed out while another ran
+#   on. Started here, they have /dev/null.
+# - Two programs started together with no server each made a server
+#   directory of their own (Debian's Wine names it in the prefix's
+#   `wineserver` file), and one failed to find the other's.
+# The session ends WINE_SESSION_LINGER seconds after the last program has
+# ended (so it lasts from one test's program to the next), or at wine_stop.
+WINE_SESSION_LINGER=60
+wine_session() {
+    "${wine_environment[@]}" wineserver -p"$WINE_SESSION_LINGER" &&
+        "${wine_environment[@]}" wine cmd /c exit 0 </dev/null >/dev/null 2>&1
 }
 
 # wine_environment DIR: sets the array wine_environment to the `env`
