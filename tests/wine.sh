@@ -43,14 +43,14 @@ wine_words() {
         cp -al "$VAIS_HOT_WINE_PREFIX" "$dir/wine"
         rm -f "$dir/wine/wineserver" "$dir/wine"/*.reg
         cp "$VAIS_HOT_WINE_PREFIX"/*.reg "$dir/wine/"
-        wine_session || return 1
+        wine_session "$dir" || return 1
     fi
     wine_words=("${wine_environment[@]}" wine)
 }
 
-# wine_session: starts the server of wine_environment's prefix, and the
-# session's own programs (services.exe and those it starts), before any
-# test's program can:
+# wine_session DIR: starts the server of DIR's prefix, and the session's
+# own programs (services.exe and those it starts), before any test's
+# program can:
 # - A program that starts a session hands those programs its output and
 #   error, and they keep them open until the session ends, which is after
 #   every program of the prefix has ended. ctest waits for a test's output
@@ -63,8 +63,12 @@ wine_words() {
 # ended (so it lasts from one test's program to the next), or at wine_stop.
 WINE_SESSION_LINGER=60
 wine_session() {
+    wine_environment "$1"
     "${wine_environment[@]}" wineserver -p"$WINE_SESSION_LINGER" &&
-        "${wine_environment[@]}" wine cmd /c exit 0 </dev/null >/dev/null 2>&1
+        "${wine_environment[@]}" wine cmd /c exit 0 </dev/null >/dev/null 2>&1 || {
+        echo "Wine's session did not start in the prefix copied to '$1/wine'" >&2
+        return 1
+    }
 }
 
 # wine_environment DIR: sets the array wine_environment to the `env`
