@@ -33,7 +33,6 @@ wine_tools_missing() {
 # copy or its session did not start.
 wine_words() {
     local dir=$1
-    wine_environment "$dir"
     if [[ ! -d $dir/wine ]]; then
         [[ -n ${VAIS_HOT_WINE_PREFIX:-} && -f $VAIS_HOT_WINE_PREFIX/system.reg ]] || {
             echo "no Wine prefix made: VAIS_HOT_WINE_PREFIX is '${VAIS_HOT_WINE_PREFIX:-}'" \
@@ -45,6 +44,7 @@ wine_words() {
         cp "$VAIS_HOT_WINE_PREFIX"/*.reg "$dir/wine/"
         wine_session "$dir" || return 1
     fi
+    wine_environment "$dir"
     wine_words=("${wine_environment[@]}" wine)
 }
 
