@@ -11,6 +11,8 @@ source "$(dirname "$0")/wine.sh"
 cleanup() {
     exec 6>&- 7>&-
     wine_stop "$work"
+    kill $(jobs -p) 2>/dev/null || true
+    wait
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -28,26 +30,29 @@ wait_for() {
         sleep 0.1
     done
 }
-# Whether the Wine program whose command line carries the word runs, or not.
-running() { pgrep -f "$1" >/dev/null; }
+# Whether the process runs, or not (a Wine program's is start.exe, which
+# waits for the program: its command line is not the program's).
+running() { kill -0 "$1" 2>/dev/null; }
 ended() { ! running "$1"; }
-tag=${work##*/} # letters, digits and a dot: its own word in a command line
 
 mkfifo "$work/first.in" "$work/other.in"
-# The first program, its output a pipe whose end is noted in first.ended.
-{ "${wine_words[@]}" cmd /c "set /p line=& echo first-$tag" <"$work/first.in" 2>&1 |
-    { cat >"$work/first.out"; touch "$work/first.ended"; }; } &
+# The first program's output goes to a pipe whose end is noted in
+# first.ended; each program says "started" once it runs.
+"${wine_words[@]}" cmd /c "echo started& set /p line=& echo first" <"$work/first.in" \
+    > >(cat >"$work/first.log"; touch "$work/first.ended") 2>&1 &
+first=$!
 exec 7>"$work/first.in"
-wait_for "the first program did not start" 30 running "first-$tag"
+wait_for "the first program did not start" 30 grep -qs started "$work/first.log"
 # Another program, which runs until this script lets it end.
-"${wine_words[@]}" cmd /c "set /p line=& echo other-$tag" <"$work/other.in" >/dev/null 2>&1 7>&- &
+"${wine_words[@]}" cmd /c "echo started& set /p line=" <"$work/other.in" >"$work/other.log" 2>&1 7>&- &
+other=$!
 exec 6>"$work/other.in"
-wait_for "the other program did not start" 30 running "other-$tag"
+wait_for "the other program did not start" 30 grep -qs started "$work/other.log"
 
 exec 7>&- # the first program reads the end of its input, and ends
-wait_for "the first program did not end" 30 ended "first-$tag"
+wait_for "the first program did not end" 30 ended "$first"
 wait_for "the first program's output did not end while another program of its prefix ran" \
     10 test -e "$work/first.ended"
-grep -q "first-" "$work/first.out" || fail "the first program printed nothing: $(cat "$work/first.out")"
-running "other-$tag" || fail "the other program ended before the check (it must run on)"
+grep -q first "$work/first.log" || fail "the first program did not finish: $(cat "$work/first.log")"
+running "$other" || fail "the other program ended before the check (it must run on)"
 echo "ok: a program's output ended with it while another program of its prefix ran"
