@@ -20,6 +20,6 @@ SAY_FORMAT(1, 2) void say_error(const char *format, ...);
 
 /* "vais-hot: error: <line>", then the command's usage line, for the
  * commands' own usage errors (each returns its own status). */
-void say_usage(const char *usage, const char *format, va_list args);
+SAY_FORMAT(2, 0) void say_usage(const char *usage, const char *format, va_list args);
 
 #endif
