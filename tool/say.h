@@ -1,6 +1,7 @@
 /* tool/say.h
  * How the vais-hot command speaks: each line to stderr, "vais-hot: " first,
- * flushed at once (a build tool interleaves its own output with ours). */
+ * written whole in one write (a build tool and the running program write
+ * their own lines to the same terminal). */
 #ifndef VAIS_HOT_TOOL_SAY_H
 #define VAIS_HOT_TOOL_SAY_H
 
