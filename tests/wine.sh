@@ -55,20 +55,28 @@ wine_words() {
 #   error, and they keep them open until the session ends, which is after
 #   every program of the prefix has ended. ctest waits for a test's output
 #   to end, so a test that started the session timed out while another ran
-#   on. Started here, they have /dev/null.
+#   on. Started here, they have /dev/null and DIR/session.err.
 # - Two programs started together with no server each made a server
 #   directory of their own (Debian's Wine names it in the prefix's
 #   `wineserver` file), and one failed to find the other's.
 # The session ends WINE_SESSION_LINGER seconds after the last program has
 # ended (so it lasts from one test's program to the next), or at wine_stop.
+# A start that fails is made once more from a stopped server (one failed
+# in CI, its cause unseen), saying why on stderr.
 WINE_SESSION_LINGER=60
 wine_session() {
     wine_environment "$1"
-    "${wine_environment[@]}" wineserver -p"$WINE_SESSION_LINGER" &&
-        "${wine_environment[@]}" wine cmd /c exit 0 </dev/null >/dev/null 2>&1 || {
-        echo "Wine's session did not start in the prefix copied to '$1/wine'" >&2
-        return 1
-    }
+    local attempt
+    for attempt in 1 2; do
+        "${wine_environment[@]}" wineserver -p"$WINE_SESSION_LINGER" 2>>"$1/session.err" &&
+            "${wine_environment[@]}" wine cmd /c exit 0 </dev/null >/dev/null 2>>"$1/session.err" &&
+            return 0
+        echo "Wine's session did not start in the prefix copied to '$1/wine' (try $attempt of 2):" \
+            "$(tail -n 5 "$1/session.err")" >&2
+        "${wine_environment[@]}" wineserver -k 2>/dev/null || true
+        "${wine_environment[@]}" wineserver -w 2>/dev/null || true
+    done
+    return 1
 }
 
 # wine_environment DIR: sets the array wine_environment to the `env`
