@@ -11,22 +11,22 @@
 
 SAY_FORMAT(2, 0) static void line(const char *prefix, const char *format, va_list args)
 {
-    char small[1024];
-    size_t at = strlen(prefix);
+    char small[1024], *text = small;
+    size_t at = strlen(prefix), room = sizeof small - at - 1; /* keeps one byte for '\n' */
     va_list again;
     va_copy(again, args);
-    int n = vsnprintf(NULL, 0, format, args);
-    size_t size = at + (n > 0 ? (size_t)n : 0) + 2; /* the newline, the '\0' */
-    char *text = size > sizeof small ? malloc(size) : small;
-    if (!text) { /* no memory for the whole line: what fits */
-        text = small;
-        size = sizeof small;
+    memcpy(small, prefix, at);
+    int n = vsnprintf(small + at, room, format, args);
+    if (n >= 0 && (size_t)n >= room && (text = malloc(at + (size_t)n + 2))) {
+        memcpy(text, prefix, at); /* longer than small: formatted again, whole */
+        room = (size_t)n + 1;
+        vsnprintf(text + at, room, format, again);
+    } else if (!text) {
+        text = small; /* no memory for the whole line: what fits */
     }
-    memcpy(text, prefix, at);
-    n = vsnprintf(text + at, size - at - 1, format, again);
     va_end(again);
     if (n > 0)
-        at += (size_t)n < size - at - 2 ? (size_t)n : size - at - 2;
+        at += (size_t)n < room ? (size_t)n : room - 1;
     text[at++] = '\n';
     fwrite(text, 1, at, stderr);
     fflush(stderr);
