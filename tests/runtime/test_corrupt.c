@@ -523,6 +523,8 @@ int main(int argc, char **argv)
     find_code(good, size);
 #ifdef _WIN32
     CHECK(system_this_program() != NULL);
+    if (!system_this_program())
+        return check_exit(); /* no child can start */
 #endif
     CHECK(system_scratch_dir(scratch, sizeof scratch, "corrupt"));
     snprintf(library, sizeof library, "%s/lib" SYSTEM_LIBRARY_SUFFIX, scratch);
