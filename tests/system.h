@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* What a hot library's file is called ("lib" SYSTEM_LIBRARY_SUFFIX). */
 #ifdef _WIN32
@@ -49,8 +50,12 @@ static inline int system_replace(const char *from, const char *to);
 
 /* Runs argv[0] (a path, or a name looked up in PATH) with argv and waits
  * for it: its exit status (on Windows, an exception's code if one ended
- * it), or -1 if it could not run or did not exit. */
+ * it), or -1 if it could not run or did not exit, saying why on stderr. */
 static inline int system_run(char *const argv[]);
+
+/* system_run, waiting at most ms milliseconds: a program still running
+ * then is killed, and it is -1 with *hung set. */
+static inline int system_run_within(char *const argv[], int ms, int *hung);
 
 /* Makes directory path, for this user only; 0, or -1. */
 static inline int system_make_dir(const char *path);
@@ -75,7 +80,6 @@ static inline const char *system_this_program(void);
 #ifdef _WIN32
 #include <direct.h>
 #include <io.h>
-#include <process.h>
 #include <windows.h>
 
 /* 100 ns intervals from 1601 to 1970, the epochs of FILETIME and Unix. */
@@ -188,14 +192,105 @@ static inline const char *system_this_program(void)
     return length > 0 && length < sizeof path ? path : NULL;
 }
 
+/* Puts c at line[*at] if room (bytes) leaves space for it and a NUL after:
+ * 0, or -1. */
+static inline int system_put(char *line, size_t room, size_t *at, char c)
+{
+    if (*at + 1 >= room)
+        return -1;
+    line[(*at)++] = c;
+    line[*at] = '\0';
+    return 0;
+}
+
+/* Appends argument to the command line line[0..*at) of room bytes, quoted
+ * so that the C runtime's parser gives it back unchanged (as _spawnvp does
+ * not: an argument with a space became two): inside quotes, backslashes
+ * are literal but before a quote, where each is doubled and the quote
+ * escaped. The program's name (first) is parsed apart, up to the next
+ * quote, so it is only quoted. 0, or -1 if it does not fit. */
+static inline int system_append_argument(char *line, size_t room, size_t *at, const char *argument,
+                                         int first)
+{
+    int failed = !first && system_put(line, room, at, ' ');
+    failed |= system_put(line, room, at, '"');
+    for (const char *p = argument;; p++) {
+        size_t backslashes = 0;
+        while (!first && *p == '\\') {
+            backslashes++;
+            p++;
+        }
+        size_t copies = *p == '\0'  ? 2 * backslashes
+                        : *p == '"' ? 2 * backslashes + 1
+                                    : backslashes;
+        for (size_t i = 0; i < copies; i++)
+            failed |= system_put(line, room, at, '\\');
+        if (*p == '\0')
+            break;
+        failed |= system_put(line, room, at, *p);
+    }
+    failed |= system_put(line, room, at, '"');
+    return failed ? -1 : 0;
+}
+
 static inline int system_run(char *const argv[])
 {
-    intptr_t status = _spawnvp(_P_WAIT, argv[0], (const char *const *)argv);
-    return status < 0 ? -1 : (int)status;
+    int hung;
+    return system_run_within(argv, -1, &hung);
+}
+
+static inline int system_run_within(char *const argv[], int ms, int *hung)
+{
+    *hung = 0;
+    char line[32768]; /* the most CreateProcess takes */
+    size_t used = 0;
+    for (size_t i = 0; argv[i]; i++) {
+        if (system_append_argument(line, sizeof line, &used, argv[i], i == 0) != 0 ||
+            (i == 0 && strchr(argv[0], '"'))) {
+            fprintf(stderr, "system_run: cannot make a command line of %s\n", argv[0]);
+            return -1;
+        }
+    }
+    STARTUPINFOA start = {.cb = sizeof start, .dwFlags = STARTF_USESTDHANDLES};
+    start.hStdInput = GetStdHandle(STD_INPUT_HANDLE);
+    start.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
+    start.hStdError = GetStdHandle(STD_ERROR_HANDLE);
+    /* Wine fails a start now and then with ERROR_INTERNAL_ERROR when
+     * programs start side by side (1 in 3,600 of runtime_corrupt's, two
+     * runs at once); the next start works. */
+    PROCESS_INFORMATION child;
+    for (int tries = 1;; tries++) {
+        if (CreateProcessA(NULL, line, NULL, NULL, TRUE, 0, NULL, NULL, &start, &child))
+            break;
+        DWORD why = GetLastError();
+        fprintf(stderr, "system_run: cannot start %s: error %lu%s\n", argv[0], why,
+                why == ERROR_INTERNAL_ERROR && tries < 3 ? "; trying again" : "");
+        if (why != ERROR_INTERNAL_ERROR || tries == 3)
+            return -1;
+    }
+    DWORD status = 1,
+          waited_for = WaitForSingleObject(child.hProcess, ms < 0 ? INFINITE : (DWORD)ms);
+    if (waited_for == WAIT_TIMEOUT) {
+        *hung = 1;
+        TerminateProcess(child.hProcess, 1);
+        waited_for = WaitForSingleObject(child.hProcess, INFINITE);
+    }
+    int waited =
+        !*hung && waited_for == WAIT_OBJECT_0 && GetExitCodeProcess(child.hProcess, &status);
+    CloseHandle(child.hThread);
+    CloseHandle(child.hProcess);
+    if (*hung)
+        return -1;
+    if (!waited) {
+        fprintf(stderr, "system_run: cannot wait for %s: error %lu\n", argv[0], GetLastError());
+        return -1;
+    }
+    return (int)status;
 }
 
 #else
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -274,12 +369,30 @@ static inline int system_set_mtime_ns(const char *path, long long mtime_ns)
 
 static inline int system_run(char *const argv[])
 {
+    int hung;
+    return system_run_within(argv, -1, &hung);
+}
+
+static inline int system_run_within(char *const argv[], int ms, int *hung)
+{
     pid_t pid;
-    int status = -1;
-    if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ) != 0 ||
-        waitpid(pid, &status, 0) != pid)
+    int status = -1, spawned = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
+    *hung = 0;
+    if (spawned != 0) {
+        fprintf(stderr, "system_run: cannot start %s: %s\n", argv[0], strerror(spawned));
         return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    }
+    pid_t ended = 0;
+    for (long long deadline = system_now_ns() + ms * 1000000LL;
+         ms >= 0 && (ended = waitpid(pid, &status, WNOHANG)) == 0 && system_now_ns() < deadline;)
+        system_pause_ms(1);
+    if (ms >= 0 && ended == 0) {
+        *hung = 1;
+        kill(pid, SIGKILL);
+    }
+    if (ended == 0 && waitpid(pid, &status, 0) != pid)
+        return -1;
+    return !*hung && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 #endif
