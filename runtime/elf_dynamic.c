@@ -500,10 +500,28 @@ static int known(const struct hot__elf_machine *m, unsigned long type)
     return 0;
 }
 
+/* The end of the library's address space as linked: its last loadable
+ * segment's (read_segments keeps them in address order). */
+static unsigned long long image_end(const struct view *v)
+{
+    const Elf64_Phdr *last = &v->loads[v->load_count - 1];
+    return last->p_vaddr + last->p_memsz;
+}
+
+/* A relative relocation's addend, the address it makes a pointer to: in
+ * the library or just past its end. A linker makes them only to the
+ * library's own bytes, and code that follows one elsewhere (start-up code
+ * reads its lists through such pointers) would read or write what is not
+ * the library's. */
+static int relative_wrong(struct view *v, unsigned long long addend)
+{
+    return addend > image_end(v) ? wrong(v, "a relocated pointer outside the library") : 0;
+}
+
 /* Each relocation of a table: a kind this machine has, a symbol of the
  * table, and a place in a writable segment (or one made read-only after
  * relocation); the first relative ones of them, which the loader takes as
- * such, relative. */
+ * such, relative, with an addend in the library. */
 static int check_relocations(struct view *v, unsigned long long table, unsigned long long size,
                              unsigned long long symbols, unsigned long long relative)
 {
@@ -530,6 +548,8 @@ static int check_relocations(struct view *v, unsigned long long table, unsigned 
             return wrong(v, "a relocation of a symbol not in the table");
         if (!writable(v, r.r_offset))
             return wrong(v, "a relocation outside the writable segments");
+        if (type == m->relative && relative_wrong(v, (unsigned long long)r.r_addend) != 0)
+            return -1;
     }
     return 0;
 }
@@ -562,10 +582,18 @@ static int each_relr_place(struct view *v, const struct dynamic *d,
     return 0;
 }
 
+/* A packed relative relocation's place: writable, holding its addend
+ * (zeros where the file gives no bytes). */
 static int relr_place_wrong(struct view *v, unsigned long long place, void *ctx)
 {
     (void)ctx;
-    return writable(v, place) ? 0 : wrong(v, "a relocation outside the writable segments");
+    if (!writable(v, place))
+        return wrong(v, "a relocation outside the writable segments");
+    const unsigned char *bytes = at(v, place, 8);
+    uint64_t addend = 0;
+    if (bytes)
+        memcpy(&addend, bytes, sizeof addend);
+    return relative_wrong(v, addend);
 }
 
 static int check_relr(struct view *v, const struct dynamic *d)

@@ -336,13 +336,18 @@ int hot__pe_check(const unsigned char *image, size_t image_size, long long file_
         return -1;
     }
     /* Sections in order of address, none overlapping another or the
-     * headers, all inside the image; the file reaches each one's bytes. */
+     * headers, all inside the image, their file bytes where the
+     * specification puts them, at multiples of the file alignment (a
+     * loader rounds an offset that is not: Wine maps the 512-byte sectors
+     * around it, so a section of zeros, given a misplaced offset, started
+     * with other bytes); the file reaches each one's bytes. */
     unsigned long long end = pe.headers_size, next = pe.headers_size;
     for (unsigned i = 0; i < pe.section_count; i++) {
         struct section s = section_at(&pe, i);
         unsigned long long span = s.virtual_size > s.raw_size ? s.virtual_size : s.raw_size;
         if (s.rva % pe.section_align != 0 || s.rva < next || !within(s.rva, span, pe.image_size) ||
-            s.raw_at > ULLONG_MAX - s.raw_size) {
+            s.raw_at > ULLONG_MAX - s.raw_size || s.raw_at % pe.file_align != 0 ||
+            s.raw_size % pe.file_align != 0) {
             snprintf(err, errlen, "has a corrupt section table (section %u)", i + 1);
             return -1;
         }
@@ -509,7 +514,10 @@ static int check_imports(struct view *v, unsigned long long rva)
 
 /* The checks of the base relocations: blocks that tile the directory,
  * each entry padding or a DIR64 whose 8 bytes are in a section's file
- * bytes. */
+ * bytes and hold an address in the image (or just past its end): a linker
+ * relocates only pointers to the library's own bytes, and code that
+ * follows one elsewhere (the C library's start-up code reads its lists
+ * through such pointers) would read or write what is not the library's. */
 static int check_relocations(struct view *v, unsigned long long rva, unsigned long long size)
 {
     const unsigned char *blocks = bytes_at(&v->pe, rva, size);
@@ -531,8 +539,11 @@ static int check_relocations(struct view *v, unsigned long long rva, unsigned lo
                          "has a base relocation of a kind this runtime does not know (%u)", kind);
                 return -1;
             }
-            if (!bytes_at(&v->pe, page + (entry & 0xfff), 8))
+            const unsigned char *place = bytes_at(&v->pe, page + (entry & 0xfff), 8);
+            if (!place)
                 return wrong(v, "a base relocation's place");
+            if (rva_of(&v->pe, le(place, 8)) > v->pe.image_size)
+                return wrong(v, "a relocated pointer outside the library");
             if (v->read_count && read_by_loader(v, page + (entry & 0xfff)))
                 return wrong(v, "a base relocation of what the loader reads");
         }
