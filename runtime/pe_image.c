@@ -514,11 +514,14 @@ static int check_imports(struct view *v, unsigned long long rva)
 
 /* The checks of the base relocations: blocks that tile the directory,
  * each entry padding or a DIR64 whose 8 bytes are in a section's file
- * bytes and hold an address in the image (or just past its end): a linker
- * relocates only pointers to the library's own bytes, and code that
- * follows one elsewhere (the C library's start-up code reads its lists
- * through such pointers) would read or write what is not the library's. */
-static int check_relocations(struct view *v, unsigned long long rva, unsigned long long size)
+ * bytes. Once what the loader reads is known (final), also: none of those
+ * bytes is what the loader reads, and each holds an address in the image
+ * (or just past its end): a linker relocates only pointers to the
+ * library's own bytes, and code that follows one elsewhere (the C
+ * library's start-up code reads its lists through such pointers) would
+ * read or write what is not the library's. */
+static int check_relocations(struct view *v, unsigned long long rva, unsigned long long size,
+                             int final)
 {
     const unsigned char *blocks = bytes_at(&v->pe, rva, size);
     if (!blocks)
@@ -542,10 +545,12 @@ static int check_relocations(struct view *v, unsigned long long rva, unsigned lo
             const unsigned char *place = bytes_at(&v->pe, page + (entry & 0xfff), 8);
             if (!place)
                 return wrong(v, "a base relocation's place");
-            if (rva_of(&v->pe, le(place, 8)) > v->pe.image_size)
-                return wrong(v, "a relocated pointer outside the library");
+            if (!final)
+                continue;
             if (v->read_count && read_by_loader(v, page + (entry & 0xfff)))
                 return wrong(v, "a base relocation of what the loader reads");
+            if (rva_of(&v->pe, le(place, 8)) > v->pe.image_size)
+                return wrong(v, "a relocated pointer outside the library");
         }
         at += length;
     }
@@ -601,6 +606,8 @@ static int check_exceptions(struct view *v, unsigned long long rva, unsigned lon
     return 0;
 }
 
+static int check_references(struct view *v);
+
 int hot__pe_check_loader(const unsigned char *image, size_t size,
                          const struct hot__pe_pointers *pointers, char *err, size_t errlen)
 {
@@ -631,9 +638,9 @@ int hot__pe_check_loader(const unsigned char *image, size_t size,
         return wrong(&v, "an entry point outside the code");
     /* The relocations first, whole, as the pointers the checks follow
      * come from them; then what the loader reads; then no relocation may
-     * change that. */
+     * change that, and each must lead into the library. */
     directory(&v.pe, DIR_BASERELOC, &rva, &length);
-    if (length && check_relocations(&v, rva, length) != 0)
+    if (length && check_relocations(&v, rva, length, 0) != 0)
         return -1;
     directory(&v.pe, DIR_EXPORT, &rva, &length);
     int status = length ? check_exports(&v, rva, length) : 0;
@@ -646,12 +653,8 @@ int hot__pe_check_loader(const unsigned char *image, size_t size,
     directory(&v.pe, DIR_EXCEPTION, &rva, &length);
     if (status == 0 && length)
         status = check_exceptions(&v, rva, length);
-    if (status == 0 && v.no_memory) {
-        snprintf(err, errlen, "could not be checked: out of memory");
-        status = -2;
-    }
     directory(&v.pe, DIR_BASERELOC, &rva, &length);
-    if (status == 0 && length && v.read_count) {
+    if (status == 0 && length && !v.no_memory) { /* all that the loader reads is known */
         if (v.read_count)
             qsort(v.read, v.read_count, sizeof *v.read, by_start);
         size_t merged = 0;
@@ -665,9 +668,16 @@ int hot__pe_check_loader(const unsigned char *image, size_t size,
             }
         }
         v.read_count = merged;
-        status = check_relocations(&v, rva, length);
+        status = check_relocations(&v, rva, length, 1);
     }
     free(v.read);
+    /* Then the pointers that the symbols name, each a relocated one. */
+    if (status == 0 && !v.no_memory)
+        status = check_references(&v);
+    if (status == 0 && v.no_memory) {
+        snprintf(err, errlen, "could not be checked: out of memory");
+        status = -2;
+    }
     return status;
 }
 
@@ -914,42 +924,170 @@ static const char *long_name(const unsigned char *table, unsigned long long leng
     return memchr(name, '\0', length - offset) ? name : NULL;
 }
 
+/* One COFF symbol, as each_symbol gives it. */
+struct coff_symbol {
+    const char *name; /* NUL-padded to 8 bytes, or 8 bytes long */
+    size_t length;
+    unsigned section;         /* 1-based; 0: undefined; above the count: absolute or debug */
+    unsigned long long value; /* in its section, when it has one */
+    unsigned type, storage;
+};
+
+/* Calls visit(ctx, symbol) for each symbol of pe's COFF symbol table
+ * (auxiliary records skipped; a long name that does not end in the
+ * string table, skipped too) until it returns nonzero, which it returns;
+ * 0 when all were visited or there is no table. */
+static int each_symbol(const struct pe *pe, int (*visit)(void *ctx, const struct coff_symbol *s),
+                       void *ctx)
+{
+    const unsigned char *table;
+    if (!pe->symbols || !within(pe->symbols, pe->symbol_count * COFF_SYMBOL, pe->size))
+        return 0;
+    unsigned long long strings = string_table(pe, &table);
+    for (unsigned long long i = 0; i < pe->symbol_count; i++) {
+        const unsigned char *sym = pe->image + pe->symbols + i * COFF_SYMBOL;
+        struct coff_symbol s = {.section = (unsigned)le(sym + 12, 2),
+                                .value = le(sym + 8, 4),
+                                .type = (unsigned)le(sym + 14, 2),
+                                .storage = sym[16]};
+        i += sym[17]; /* its auxiliary records */
+        if (le(sym, 4) == 0) {
+            if (!(s.name = long_name(table, strings, le(sym + 4, 4))))
+                continue;
+            s.length = strlen(s.name);
+        } else {
+            s.name = (const char *)sym;
+            const char *nul = memchr(s.name, '\0', 8);
+            s.length = nul ? (size_t)(nul - s.name) : 8;
+        }
+        int stop = visit(ctx, &s);
+        if (stop)
+            return stop;
+    }
+    return 0;
+}
+
+/* The RVA of symbol s, defined in a section of pe: 1 with it in *rva. */
+static int symbol_rva(const struct pe *pe, const struct coff_symbol *s, unsigned long long *rva)
+{
+    if (s->section == 0 || s->section > pe->section_count)
+        return 0;
+    *rva = section_at(pe, s->section - 1).rva + s->value;
+    return 1;
+}
+
+/* A reference pointer: a slot ".refptr.<target>" that gcc makes for code
+ * to reach target (the C library's start-up code reaches its lists,
+ * locks and initialisers so) and the linker fills with target's address. */
+struct reference {
+    const char *target;
+    size_t length;
+    unsigned long long slot, rva; /* RVAs: the slot's; target's, once found */
+    int found;
+};
+
+struct references {
+    const struct pe *pe;
+    struct reference *items;
+    size_t count, capacity;
+};
+
+static const char REFERENCE_PREFIX[] = ".refptr.";
+#define REFERENCE_PREFIX_LENGTH (sizeof REFERENCE_PREFIX - 1)
+
+static int by_target(const void *a, const void *b)
+{
+    const struct reference *x = a, *y = b;
+    int order = memcmp(x->target, y->target, x->length < y->length ? x->length : y->length);
+    return order ? order : (x->length > y->length) - (x->length < y->length);
+}
+
+static int add_reference(void *ctx, const struct coff_symbol *s)
+{
+    struct references *r = ctx;
+    unsigned long long rva;
+    if (s->length <= REFERENCE_PREFIX_LENGTH ||
+        memcmp(s->name, REFERENCE_PREFIX, REFERENCE_PREFIX_LENGTH) != 0 ||
+        s->storage != STORAGE_EXTERNAL || !symbol_rva(r->pe, s, &rva))
+        return 0;
+    if (hot__grow(&r->items, &r->capacity, r->count + 1, sizeof *r->items) != 0)
+        return 1; /* out of memory */
+    r->items[r->count++] = (struct reference){s->name + REFERENCE_PREFIX_LENGTH,
+                                              s->length - REFERENCE_PREFIX_LENGTH, rva, 0, 0};
+    return 0;
+}
+
+/* Notes where an external symbol that a reference pointer names is. */
+static int find_target(void *ctx, const struct coff_symbol *s)
+{
+    struct references *r = ctx;
+    struct reference key = {.target = s->name, .length = s->length};
+    unsigned long long rva;
+    if (s->storage != STORAGE_EXTERNAL || !symbol_rva(r->pe, s, &rva))
+        return 0;
+    struct reference *found = bsearch(&key, r->items, r->count, sizeof *r->items, by_target);
+    if (found) {
+        found->rva = rva;
+        found->found = 1;
+    }
+    return 0;
+}
+
+/* The checks of the reference pointers the COFF symbols name: each holds
+ * its target's address, where the file defines the target (one from
+ * elsewhere is filled at run time). A file without symbols has none to
+ * check. */
+static int check_references(struct view *v)
+{
+    struct references r = {.pe = &v->pe};
+    int status = each_symbol(&v->pe, add_reference, &r);
+    if (status == 0 && r.count) {
+        qsort(r.items, r.count, sizeof *r.items, by_target);
+        each_symbol(&v->pe, find_target, &r);
+    }
+    for (size_t i = 0; status == 0 && i < r.count; i++) {
+        const unsigned char *slot = bytes_at(&v->pe, r.items[i].slot, 8);
+        if (r.items[i].found && (!slot || le(slot, 8) != v->pe.base + r.items[i].rva))
+            status = wrong(v, "a reference pointer that does not hold its symbol's address");
+    }
+    free(r.items);
+    if (status == 1) { /* out of memory: said once the checks end */
+        v->no_memory = 1;
+        status = 0;
+    }
+    return status;
+}
+
+/* What hot__pe_functions gathers. */
+struct function_search {
+    const struct pe *pe;
+    struct hot__image_function *functions;
+    size_t max, found;
+};
+
+static int add_function(void *ctx, const struct coff_symbol *s)
+{
+    struct function_search *f = ctx;
+    unsigned long long rva;
+    if (s->type != FUNCTION_TYPE || !symbol_rva(f->pe, s, &rva) ||
+        (s->storage != STORAGE_EXTERNAL && s->storage != STORAGE_STATIC))
+        return 0;
+    if (f->found < f->max)
+        f->functions[f->found] =
+            (struct hot__image_function){f->pe->base + rva, s->name, s->length};
+    f->found++;
+    return 0;
+}
+
 size_t hot__pe_functions(const unsigned char *image, size_t size,
                          struct hot__image_function *functions, size_t max)
 {
     struct pe pe;
-    const unsigned char *table;
-    size_t found = 0;
-    if (!read_headers(image, size, &pe, NULL, 0) || !pe.symbols ||
-        !within(pe.symbols, pe.symbol_count * COFF_SYMBOL, size))
+    if (!read_headers(image, size, &pe, NULL, 0))
         return 0;
-    unsigned long long strings = string_table(&pe, &table);
-    for (unsigned long long i = 0; i < pe.symbol_count; i++) {
-        const unsigned char *sym = image + pe.symbols + i * COFF_SYMBOL;
-        unsigned section = (unsigned)le(sym + 12, 2), aux = sym[17];
-        unsigned storage = sym[16];
-        i += aux;
-        if (le(sym + 14, 2) != FUNCTION_TYPE || section == 0 || section > pe.section_count ||
-            (storage != STORAGE_EXTERNAL && storage != STORAGE_STATIC))
-            continue;
-        const char *name;
-        size_t length;
-        if (le(sym, 4) == 0) {
-            if (!(name = long_name(table, strings, le(sym + 4, 4))))
-                continue;
-            length = strlen(name);
-        } else {
-            name = (const char *)sym; /* NUL-padded to 8 bytes, or 8 bytes long */
-            const char *nul = memchr(name, '\0', 8);
-            length = nul ? (size_t)(nul - name) : 8;
-        }
-        struct section s = section_at(&pe, section - 1);
-        if (found < max)
-            functions[found] =
-                (struct hot__image_function){pe.base + s.rva + le(sym + 8, 4), name, length};
-        found++;
-    }
-    return found;
+    struct function_search f = {&pe, functions, max, 0};
+    each_symbol(&pe, add_function, &f);
+    return f.found;
 }
 
 size_t hot__pe_build_id(const unsigned char *image, size_t size, const unsigned char **id)

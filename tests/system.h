@@ -256,7 +256,7 @@ static inline int system_run_within(char *const argv[], int ms, int *hung)
     start.hStdOutput = GetStdHandle(STD_OUTPUT_HANDLE);
     start.hStdError = GetStdHandle(STD_ERROR_HANDLE);
     /* Wine fails a start now and then with ERROR_INTERNAL_ERROR when
-     * programs start side by side (1 in 3,600 of runtime_corrupt's, two
+     * programs start side by side (4 in 4,500 of runtime_corrupt's, two
      * runs at once); the next start works. */
     PROCESS_INFORMATION child;
     for (int tries = 1;; tries++) {

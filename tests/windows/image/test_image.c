@@ -240,6 +240,48 @@ static void relocation_of_unknown_kind(struct file *f)
     put_le(entry, 2, 3u << 12 | (le(entry, 2) & 0xfff)); /* HIGHLOW: 32-bit, not for x64 */
 }
 
+/* The pointer the first base relocation fixes up made to lead 4 GB past
+ * the image. */
+static void relocated_pointer_outside(struct file *f)
+{
+    unsigned char *block = relocations(f);
+    unsigned long long place = le(block, 4) + (le(block + 8, 2) & 0xfff);
+    unsigned char *pointer = f->bytes + offset_of(f, place);
+    put_le(pointer, 8, le(pointer, 8) + (1ull << 32));
+}
+
+/* The first section's file bytes moved off the file alignment. */
+static void section_off_the_alignment(struct file *f)
+{
+    size_t coff = (size_t)le(f->bytes + 0x3c, 4) + 4;
+    unsigned char *first = f->bytes + coff + 20 + le(f->bytes + coff + 16, 2);
+    put_le(first + 20, 4, le(first + 20, 4) + 0x100);
+}
+
+/* The first reference pointer (".refptr.<symbol>", a COFF symbol) made to
+ * hold an address 8 bytes past its symbol's. */
+static void reference_pointer_moved(struct file *f)
+{
+    size_t coff = (size_t)le(f->bytes + 0x3c, 4) + 4;
+    size_t symbols = (size_t)le(f->bytes + coff + 8, 4),
+           count = (size_t)le(f->bytes + coff + 12, 4);
+    size_t strings = symbols + count * 18;
+    size_t sections = coff + 20 + (size_t)le(f->bytes + coff + 16, 2);
+    for (size_t i = 0; symbols && i < count; i += 1 + f->bytes[symbols + i * 18 + 17]) {
+        const unsigned char *symbol = f->bytes + symbols + i * 18;
+        const char *name = (const char *)f->bytes + strings + le(symbol + 4, 4);
+        unsigned section = (unsigned)le(symbol + 12, 2);
+        if (le(symbol, 4) != 0 || strncmp(name, ".refptr.", 8) != 0 || section == 0 ||
+            symbol[16] != 2) /* a long name, external */
+            continue;
+        const unsigned char *header = f->bytes + sections + (section - 1) * 40;
+        unsigned char *slot = f->bytes + le(header + 20, 4) + le(symbol + 8, 4);
+        put_le(slot, 8, le(slot, 8) + 8);
+        return;
+    }
+    CHECK(!"a reference pointer in the file");
+}
+
 static void relocation_block_too_short(struct file *f)
 {
     put_le(relocations(f) + 4, 4, 6);
@@ -288,7 +330,9 @@ static void section_past_the_end(struct file *f)
 {
     size_t coff = (size_t)le(f->bytes + 0x3c, 4) + 4;
     unsigned char *first = f->bytes + coff + 20 + le(f->bytes + coff + 16, 2);
-    put_le(first + 20, 4, f->size); /* its raw data begins where the file ends */
+    unsigned long long alignment = le(f->bytes + optional_at(f) + 36, 4);
+    /* its raw data begins where the file ends, at the file alignment */
+    put_le(first + 20, 4, (f->size + alignment - 1) / alignment * alignment);
 }
 
 static void sections_overlap(struct file *f)
@@ -409,6 +453,10 @@ static void damaged(const struct file *plain, const struct file *core)
     refused(plain, not_64_bit, "is not a 64-bit PE file");
     refused(plain, tls_index_not_relocated, "a TLS directory pointer that is not relocated");
     refused(plain, relocation_into_imports, "a base relocation of what the loader reads");
+    refused(plain, relocated_pointer_outside, "a relocated pointer outside the library");
+    refused(plain, section_off_the_alignment, "has a corrupt section table (section 1)");
+    refused(plain, reference_pointer_moved,
+            "a reference pointer that does not hold its symbol's address");
     refused(plain, unwind_entry_backwards, "a function's unwind entry");
     refused(plain, export_address_outside, "an export's address");
     refused(plain, export_names_swapped, "export names out of order");
