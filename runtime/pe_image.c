@@ -587,8 +587,9 @@ static int check_tls(struct view *v, unsigned long long rva)
     return field[3] ? wrong(v, "the TLS callbacks") : 0;
 }
 
-/* The checks of the exception directory: each function's range in code,
- * its unwind information in the file. */
+/* The checks of the exception directory: each function's range in code
+ * (empty ones too: gcc writes some, and the loader's search never finds
+ * them), its unwind information in the file. */
 static int check_exceptions(struct view *v, unsigned long long rva, unsigned long long size)
 {
     if (size % 12 != 0)
@@ -598,7 +599,7 @@ static int check_exceptions(struct view *v, unsigned long long rva, unsigned lon
         if (!f)
             return wrong(v, "the exception directory");
         unsigned long long begin = le(f, 4), end = le(f + 4, 4), unwind = le(f + 8, 4);
-        if (begin >= end ||
+        if (begin > end ||
             !hot__pe_in_code(v->pe.image, v->pe.size, v->pe.base + begin, 0, end - begin) ||
             !bytes_at(&v->pe, unwind & ~1ull, 4))
             return wrong(v, "a function's unwind entry");
