@@ -17,16 +17,19 @@ SAY_FORMAT(2, 0) static void line(const char *prefix, const char *format, va_lis
     va_copy(again, args);
     memcpy(small, prefix, at);
     int n = vsnprintf(small + at, room, format, args);
-    if (n >= 0 && (size_t)n >= room && (text = malloc(at + (size_t)n + 2))) {
-        memcpy(text, prefix, at); /* longer than small: formatted again, whole */
-        room = (size_t)n + 1;
-        vsnprintf(text + at, room, format, again);
-    } else if (!text) {
-        text = small; /* no memory for the whole line: what fits */
+    size_t length = n > 0 ? (size_t)n : 0;
+    if (length >= room) { /* longer than small: formatted again, whole */
+        char *whole = malloc(at + length + 2);
+        if (whole) {
+            memcpy(whole, prefix, at);
+            vsnprintf(whole + at, length + 1, format, again);
+            text = whole;
+        } else {
+            length = room - 1; /* no memory for the whole line: what fits */
+        }
     }
     va_end(again);
-    if (n > 0)
-        at += (size_t)n < room ? (size_t)n : room - 1;
+    at += length;
     text[at++] = '\n';
     fwrite(text, 1, at, stderr);
     fflush(stderr);
