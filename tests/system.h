@@ -367,6 +367,24 @@ static inline int system_set_mtime_ns(const char *path, long long mtime_ns)
     return utimensat(AT_FDCWD, path, times, 0);
 }
 
+/* Waits for child pid to end, at most ms milliseconds if ms >= 0, and
+ * kills it (setting *hung) if it has not: 0 with its wait status in
+ * *status, or -1 if it could not be waited for. POSIX only: a forked
+ * child's wait. */
+static inline int system_wait_within(pid_t pid, int ms, int *status, int *hung)
+{
+    pid_t ended = 0;
+    *hung = 0;
+    for (long long deadline = system_now_ns() + ms * 1000000LL;
+         ms >= 0 && (ended = waitpid(pid, status, WNOHANG)) == 0 && system_now_ns() < deadline;)
+        system_pause_ms(1);
+    if (ms >= 0 && ended == 0) {
+        *hung = 1;
+        kill(pid, SIGKILL);
+    }
+    return ended == pid || waitpid(pid, status, 0) == pid ? 0 : -1;
+}
+
 static inline int system_run(char *const argv[])
 {
     int hung;
@@ -382,15 +400,7 @@ static inline int system_run_within(char *const argv[], int ms, int *hung)
         fprintf(stderr, "system_run: cannot start %s: %s\n", argv[0], strerror(spawned));
         return -1;
     }
-    pid_t ended = 0;
-    for (long long deadline = system_now_ns() + ms * 1000000LL;
-         ms >= 0 && (ended = waitpid(pid, &status, WNOHANG)) == 0 && system_now_ns() < deadline;)
-        system_pause_ms(1);
-    if (ms >= 0 && ended == 0) {
-        *hung = 1;
-        kill(pid, SIGKILL);
-    }
-    if (ended == 0 && waitpid(pid, &status, 0) != pid)
+    if (system_wait_within(pid, ms, &status, hung) != 0)
         return -1;
     return !*hung && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

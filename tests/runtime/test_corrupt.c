@@ -21,6 +21,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "check.h"
 #include "land.h"
+#include "pe_file.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,27 +71,17 @@ static struct {
 static size_t code_count;
 
 #ifdef _WIN32
-/* The little-endian number in bytes[at..at+n). */
-static unsigned long long get(const unsigned char *bytes, size_t at, int n)
-{
-    unsigned long long value = 0;
-    for (int i = n - 1; i >= 0; i--)
-        value = value << 8 | bytes[at + i];
-    return value;
-}
-
 static void find_code(const unsigned char *image, size_t size)
 {
-    size_t coff = (size_t)get(image, 0x3c, 4) + 4;
-    if (coff + 20 > size)
+    if (pe_coff(image) + 20 > size)
         return;
-    size_t sections = coff + 20 + (size_t)get(image, coff + 16, 2);
-    unsigned count = (unsigned)get(image, coff + 2, 2);
+    unsigned count;
+    size_t sections = pe_sections(image, &count);
     for (unsigned i = 0; i < count && code_count < 8 && sections + (i + 1) * 40 <= size; i++) {
-        const size_t header = sections + i * 40;
-        if (get(image, header + 36, 4) & 0x20000000) { /* IMAGE_SCN_MEM_EXECUTE */
-            code[code_count].start = (size_t)get(image, header + 20, 4);
-            code[code_count].end = code[code_count].start + (size_t)get(image, header + 16, 4);
+        const unsigned char *header = image + sections + i * 40;
+        if (pe_get(header + 36, 4) & 0x20000000) { /* IMAGE_SCN_MEM_EXECUTE */
+            code[code_count].start = (size_t)pe_get(header + 20, 4);
+            code[code_count].end = code[code_count].start + (size_t)pe_get(header + 16, 4);
             code_count++;
         }
     }
@@ -250,13 +241,6 @@ static int relative_made_to_leave_the_library(unsigned char *bytes, size_t size)
 }
 #endif
 
-/* The little-endian number value in bytes[at..at+n). */
-static void put(unsigned char *bytes, size_t at, int n, unsigned long long value)
-{
-    for (int i = 0; i < n; i++)
-        bytes[at + i] = (unsigned char)(value >> 8 * i);
-}
-
 #ifdef _WIN32
 /* The build replaced by a Linux x86-64 shared library's ELF header (the
  * rest zeroes): a build for another system. */
@@ -266,22 +250,8 @@ static int made_an_elf_library(unsigned char *bytes, size_t size)
         return -1;
     memset(bytes, 0, size);
     memcpy(bytes, "\177ELF\2\1\1", 7); /* 64-bit, little-endian, version 1 */
-    put(bytes, 16, 2, 3);              /* ET_DYN */
-    put(bytes, 18, 2, 62);             /* EM_X86_64 */
-    return 0;
-}
-
-/* The file offset of the bytes at rva, from the section table, or 0. */
-static size_t file_offset_of(const unsigned char *bytes, size_t size, size_t rva)
-{
-    size_t coff = (size_t)get(bytes, 0x3c, 4) + 4;
-    size_t sections = coff + 20 + (size_t)get(bytes, coff + 16, 2);
-    unsigned count = (unsigned)get(bytes, coff + 2, 2);
-    for (unsigned i = 0; i < count && sections + (i + 1) * 40 <= size; i++) {
-        size_t header = sections + i * 40, start = (size_t)get(bytes, header + 12, 4);
-        if (rva >= start && rva - start < (size_t)get(bytes, header + 16, 4))
-            return (size_t)get(bytes, header + 20, 4) + (rva - start);
-    }
+    pe_put(bytes + 16, 2, 3);          /* ET_DYN */
+    pe_put(bytes + 18, 2, 62);         /* EM_X86_64 */
     return 0;
 }
 
@@ -291,14 +261,13 @@ static size_t file_offset_of(const unsigned char *bytes, size_t size, size_t rva
  * waited for it for ever. */
 static int zeros_given_a_misplaced_offset(unsigned char *bytes, size_t size)
 {
-    size_t coff = (size_t)get(bytes, 0x3c, 4) + 4;
-    size_t sections = coff + 20 + (size_t)get(bytes, coff + 16, 2);
-    unsigned count = (unsigned)get(bytes, coff + 2, 2);
-    size_t file_alignment = (size_t)get(bytes, coff + 20 + 36, 4);
+    unsigned count;
+    size_t sections = pe_sections(bytes, &count);
+    unsigned long long file_alignment = pe_get(bytes + pe_optional(bytes) + 36, 4);
     for (unsigned i = 0; i < count && sections + (i + 1) * 40 <= size; i++) {
-        size_t header = sections + i * 40;
-        if (get(bytes, header + 16, 4) == 0) { /* SizeOfRawData */
-            put(bytes, header + 20, 4, file_alignment / 2);
+        unsigned char *header = bytes + sections + i * 40;
+        if (pe_get(header + 16, 4) == 0) { /* SizeOfRawData */
+            pe_put(header + 20, 4, file_alignment / 2);
             return 0;
         }
     }
@@ -311,29 +280,11 @@ static int zeros_given_a_misplaced_offset(unsigned char *bytes, size_t size)
  * aborted. 1: the build has no such symbol (no COFF symbols). */
 static int reference_pointer_moved(unsigned char *bytes, size_t size)
 {
-    static const char name[] = ".refptr.__RUNTIME_PSEUDO_RELOC_LIST_END__";
-    size_t coff = (size_t)get(bytes, 0x3c, 4) + 4;
-    size_t symbols = (size_t)get(bytes, coff + 8, 4), count = (size_t)get(bytes, coff + 12, 4);
-    size_t strings = symbols + count * 18;
-    size_t sections = coff + 20 + (size_t)get(bytes, coff + 16, 2);
-    if (!symbols || strings + 4 > size)
+    size_t slot = pe_reference_slot(bytes, size, "__RUNTIME_PSEUDO_RELOC_LIST_END__");
+    if (!slot)
         return 1;
-    for (size_t i = 0; i < count; i += 1 + bytes[symbols + i * 18 + 17]) {
-        const unsigned char *symbol = bytes + symbols + i * 18;
-        size_t at = strings + (size_t)get(symbol, 4, 4), section = (size_t)get(symbol, 12, 2);
-        if (get(symbol, 0, 4) != 0 || at + sizeof name > size ||
-            memcmp(bytes + at, name, sizeof name))
-            continue; /* a long name is in the string table */
-        size_t header = sections + (section ? section - 1 : 0) * 40;
-        if (section == 0 || header + 40 > size)
-            return -1;
-        size_t slot = (size_t)get(bytes, header + 20, 4) + (size_t)get(symbol, 8, 4);
-        if (slot + 8 > size)
-            return -1;
-        put(bytes, slot, 8, get(bytes, slot, 8) + 12);
-        return 0;
-    }
-    return 1;
+    pe_put(bytes + slot, 8, pe_get(bytes + slot, 8) + 12);
+    return 0;
 }
 
 /* The pointer the first base relocation names made to point 4 GB past
@@ -342,27 +293,17 @@ static int reference_pointer_moved(unsigned char *bytes, size_t size)
  * last is a TLS callback's, which its own check refuses. */
 static int pointer_made_to_leave_the_library(unsigned char *bytes, size_t size)
 {
-    size_t optional = (size_t)get(bytes, 0x3c, 4) + 24;
-    size_t relocations_rva = (size_t)get(bytes, optional + 112 + 5 * 8, 4);
-    size_t relocations_size = (size_t)get(bytes, optional + 112 + 5 * 8 + 4, 4);
-    size_t at = file_offset_of(bytes, size, relocations_rva);
-    if (!at || !relocations_size || at + relocations_size > size)
+    size_t directory = pe_optional(bytes) + 112 + 5 * 8; /* the base relocations' */
+    size_t block = pe_file_offset(bytes, size, pe_get(bytes + directory, 4));
+    if (!block || pe_get(bytes + directory + 4, 4) < 10 || block + 10 > size)
         return -1;
-    size_t place = 0;
-    for (size_t block = at; block + 8 <= at + relocations_size;) {
-        size_t page = (size_t)get(bytes, block, 4), length = (size_t)get(bytes, block + 4, 4);
-        if (length < 8)
-            return -1;
-        for (size_t e = block + 8; e + 2 <= block + length; e += 2) {
-            unsigned entry = (unsigned)get(bytes, e, 2);
-            if (entry >> 12 == 10 && !place) /* IMAGE_REL_BASED_DIR64 */
-                place = file_offset_of(bytes, size, page + (entry & 0xfff));
-        }
-        block += length;
-    }
+    unsigned entry = (unsigned)pe_get(bytes + block + 8, 2);
+    if (entry >> 12 != 10) /* IMAGE_REL_BASED_DIR64 */
+        return -1;
+    size_t place = pe_file_offset(bytes, size, pe_get(bytes + block, 4) + (entry & 0xfff));
     if (!place || place + 8 > size)
-        return 1;
-    put(bytes, place, 8, get(bytes, place, 8) + (1ull << 32));
+        return -1;
+    pe_put(bytes + place, 8, pe_get(bytes + place, 8) + (1ull << 32));
     return 0;
 }
 #else
@@ -376,19 +317,19 @@ static int made_a_windows_dll(unsigned char *bytes, size_t size)
         return -1;
     memset(bytes, 0, size);
     bytes[0] = 'M', bytes[1] = 'Z';
-    put(bytes, 0x3c, 4, 0x40); /* e_lfanew */
+    pe_put(bytes + 0x3c, 4, 0x40); /* e_lfanew */
     memcpy(bytes + 0x40, "PE\0\0", 4);
-    put(bytes, 0x44, 2, 0x8664); /* x86-64 */
-    put(bytes, 0x54, 2, 240);    /* the optional header's size */
-    put(bytes, 0x56, 2, 0x2022); /* an executable DLL */
+    pe_put(bytes + 0x44, 2, 0x8664); /* x86-64 */
+    pe_put(bytes + 0x54, 2, 240);    /* the optional header's size */
+    pe_put(bytes + 0x56, 2, 0x2022); /* an executable DLL */
     size_t optional = 0x58;
-    put(bytes, optional, 2, 0x20b);               /* PE32+ */
-    put(bytes, optional + 24, 8, 0x180000000ull); /* the image base */
-    put(bytes, optional + 32, 4, 0x1000);         /* section alignment */
-    put(bytes, optional + 36, 4, 0x200);          /* file alignment */
-    put(bytes, optional + 56, 4, 0x1000);         /* the image's size */
-    put(bytes, optional + 60, 4, 0x200);          /* the headers' size */
-    put(bytes, optional + 108, 4, 16);            /* data directories */
+    pe_put(bytes + optional, 2, 0x20b);               /* PE32+ */
+    pe_put(bytes + optional + 24, 8, 0x180000000ull); /* the image base */
+    pe_put(bytes + optional + 32, 4, 0x1000);         /* section alignment */
+    pe_put(bytes + optional + 36, 4, 0x200);          /* file alignment */
+    pe_put(bytes + optional + 56, 4, 0x1000);         /* the image's size */
+    pe_put(bytes + optional + 60, 4, 0x200);          /* the headers' size */
+    pe_put(bytes + optional + 108, 4, 16);            /* data directories */
     return 0;
 }
 #endif
@@ -435,21 +376,15 @@ static int child_check(const char *refusal, int *killed_by, int *hung)
     char *argv[] = {(char *)system_this_program(), "--check", library, (char *)refusal, NULL};
     return system_run_within(argv, CHECK_DEADLINE_MS, hung);
 #else
-    *hung = 0;
     pid_t pid = fork();
     if (pid == 0)
         _exit(check_status(hot_check(), 1, refusal));
     int status = -1;
-    pid_t ended;
-    long long deadline = system_now_ns() + CHECK_DEADLINE_MS * 1000000LL;
-    while ((ended = waitpid(pid, &status, WNOHANG)) == 0 && system_now_ns() < deadline)
-        system_pause_ms(1);
-    if (ended == 0) {
-        *hung = 1;
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
+    *hung = 0;
+    if (pid < 0)
         return -1;
-    }
+    if (system_wait_within(pid, CHECK_DEADLINE_MS, &status, hung) != 0 || *hung)
+        return -1;
     if (WIFSIGNALED(status)) {
         *killed_by = WTERMSIG(status);
         return -1;

@@ -10,6 +10,7 @@
  * body edit, a changed shared type told apart.
  * argv: plain.dll core.exe app_hot.dll app_hot_body.dll app_hot_type.dll */
 #include "../../check.h"
+#include "../../pe_file.h"
 
 #include "elf_format.h"
 #include "image.h"
@@ -42,24 +43,10 @@ static struct file slurp(const char *path)
     return f;
 }
 
-static unsigned long long le(const unsigned char *p, int n)
-{
-    unsigned long long v = 0;
-    for (int i = n - 1; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
-}
-
-static void put_le(unsigned char *p, int n, unsigned long long v)
-{
-    for (int i = 0; i < n; i++)
-        p[i] = (unsigned char)(v >> 8 * i);
-}
-
 /* Offsets in the file's headers, as the PE-format specification places them. */
 static size_t optional_at(const struct file *f)
 {
-    return (size_t)le(f->bytes + 0x3c, 4) + 4 + 20;
+    return pe_optional(f->bytes);
 }
 
 static size_t directory_at(const struct file *f, unsigned i)
@@ -69,21 +56,20 @@ static size_t directory_at(const struct file *f, unsigned i)
 
 static unsigned long long image_base(const struct file *f)
 {
-    return le(f->bytes + optional_at(f) + 24, 8);
+    return pe_get(f->bytes + optional_at(f) + 24, 8);
+}
+
+/* The first section's header. */
+static unsigned char *first_section(struct file *f)
+{
+    unsigned count;
+    return f->bytes + pe_sections(f->bytes, &count);
 }
 
 /* The file offset of RVA rva, through the section table; 0 if none has it. */
 static size_t offset_of(const struct file *f, unsigned long long rva)
 {
-    size_t coff = (size_t)le(f->bytes + 0x3c, 4) + 4;
-    size_t table = coff + 20 + (size_t)le(f->bytes + coff + 16, 2);
-    for (unsigned i = 0; i < le(f->bytes + coff + 2, 2); i++) {
-        const unsigned char *s = f->bytes + table + 40 * i;
-        unsigned long long va = le(s + 12, 4), raw = le(s + 16, 4), at = le(s + 20, 4);
-        if (rva >= va && rva < va + raw)
-            return (size_t)(at + rva - va);
-    }
-    return 0;
+    return pe_file_offset(f->bytes, f->size, rva);
 }
 
 struct names {
@@ -128,7 +114,7 @@ static void plain_dll(const struct file *f)
     if (fields) {
         double y;
         memcpy(&y, fields + 8, sizeof y);
-        CHECK_INT(le(fields, 4), ==, 1);
+        CHECK_INT(pe_get(fields, 4), ==, 1);
         CHECK(y == 2.0);
         CHECK_STR((const char *)fields + 16, "abc");
     }
@@ -142,15 +128,15 @@ static void plain_dll(const struct file *f)
     CHECK_INT(hot__image_pointer_at(pointers, hot__image_symbol_address(b, n, "where"), &value), ==,
               0);
     const unsigned char *counter = hot__image_at(b, n, value, 4);
-    CHECK(counter != NULL && le(counter, 4) == 3);
+    CHECK(counter != NULL && pe_get(counter, 4) == 3);
     unsigned long long picked = 0;
     CHECK_INT(hot__image_pointer_at(pointers, hot__image_symbol_address(b, n, "pick"), &picked), ==,
               0);
     CHECK(hot__image_in_code(b, n, picked, 0, 1));
     /* The import's slot holds what the loader writes: not told. */
     CHECK_INT(
-        hot__image_pointer_at(pointers, image_base(f) + le(b + directory_at(f, 12), 4), &value), ==,
-        -1);
+        hot__image_pointer_at(pointers, image_base(f) + pe_get(b + directory_at(f, 12), 4), &value),
+        ==, -1);
     hot__image_pointers_free(pointers);
 
     /* COFF symbols: the static function the pointer leads to, by name,
@@ -249,13 +235,13 @@ static void refused(const struct file *f, void (*change)(struct file *), const c
 /* The first base relocation block's bytes. */
 static unsigned char *relocations(struct file *f)
 {
-    return f->bytes + offset_of(f, le(f->bytes + directory_at(f, 5), 4));
+    return f->bytes + offset_of(f, pe_get(f->bytes + directory_at(f, 5), 4));
 }
 
 static void relocation_of_unknown_kind(struct file *f)
 {
     unsigned char *entry = relocations(f) + 8;
-    put_le(entry, 2, 3u << 12 | (le(entry, 2) & 0xfff)); /* HIGHLOW: 32-bit, not for x64 */
+    pe_put(entry, 2, 3u << 12 | (pe_get(entry, 2) & 0xfff)); /* HIGHLOW: 32-bit, not for x64 */
 }
 
 /* The pointer the first base relocation fixes up made to lead 4 GB past
@@ -263,79 +249,64 @@ static void relocation_of_unknown_kind(struct file *f)
 static void relocated_pointer_outside(struct file *f)
 {
     unsigned char *block = relocations(f);
-    unsigned long long place = le(block, 4) + (le(block + 8, 2) & 0xfff);
+    unsigned long long place = pe_get(block, 4) + (pe_get(block + 8, 2) & 0xfff);
     unsigned char *pointer = f->bytes + offset_of(f, place);
-    put_le(pointer, 8, le(pointer, 8) + (1ull << 32));
+    pe_put(pointer, 8, pe_get(pointer, 8) + (1ull << 32));
 }
 
 /* The first section's file bytes moved off the file alignment. */
 static void section_off_the_alignment(struct file *f)
 {
-    size_t coff = (size_t)le(f->bytes + 0x3c, 4) + 4;
-    unsigned char *first = f->bytes + coff + 20 + le(f->bytes + coff + 16, 2);
-    put_le(first + 20, 4, le(first + 20, 4) + 0x100);
+    unsigned char *first = first_section(f);
+    pe_put(first + 20, 4, pe_get(first + 20, 4) + 0x100);
 }
 
 /* The first reference pointer (".refptr.<symbol>", a COFF symbol) made to
  * hold an address 8 bytes past its symbol's. */
 static void reference_pointer_moved(struct file *f)
 {
-    size_t coff = (size_t)le(f->bytes + 0x3c, 4) + 4;
-    size_t symbols = (size_t)le(f->bytes + coff + 8, 4),
-           count = (size_t)le(f->bytes + coff + 12, 4);
-    size_t strings = symbols + count * 18;
-    size_t sections = coff + 20 + (size_t)le(f->bytes + coff + 16, 2);
-    for (size_t i = 0; symbols && i < count; i += 1 + f->bytes[symbols + i * 18 + 17]) {
-        const unsigned char *symbol = f->bytes + symbols + i * 18;
-        const char *name = (const char *)f->bytes + strings + le(symbol + 4, 4);
-        unsigned section = (unsigned)le(symbol + 12, 2);
-        if (le(symbol, 4) != 0 || strncmp(name, ".refptr.", 8) != 0 || section == 0 ||
-            symbol[16] != 2) /* a long name, external */
-            continue;
-        const unsigned char *header = f->bytes + sections + (section - 1) * 40;
-        unsigned char *slot = f->bytes + le(header + 20, 4) + le(symbol + 8, 4);
-        put_le(slot, 8, le(slot, 8) + 8);
-        return;
-    }
-    CHECK(!"a reference pointer in the file");
+    size_t slot = pe_reference_slot(f->bytes, f->size, NULL);
+    CHECK(slot != 0); /* a reference pointer in the file */
+    if (slot)
+        pe_put(f->bytes + slot, 8, pe_get(f->bytes + slot, 8) + 8);
 }
 
 static void relocation_block_too_short(struct file *f)
 {
-    put_le(relocations(f) + 4, 4, 6);
+    pe_put(relocations(f) + 4, 4, 6);
 }
 
 static void relocation_outside(struct file *f)
 {
-    put_le(relocations(f), 4, 0x7fff0000); /* its page */
+    pe_put(relocations(f), 4, 0x7fff0000); /* its page */
 }
 
 static void import_name_outside(struct file *f)
 {
-    unsigned char *d = f->bytes + offset_of(f, le(f->bytes + directory_at(f, 1), 4));
-    put_le(d + 12, 4, 0x7fffffff);
+    unsigned char *d = f->bytes + offset_of(f, pe_get(f->bytes + directory_at(f, 1), 4));
+    pe_put(d + 12, 4, 0x7fffffff);
 }
 
 static void export_name_outside(struct file *f)
 {
-    unsigned char *d = f->bytes + offset_of(f, le(f->bytes + directory_at(f, 0), 4));
-    unsigned char *names = f->bytes + offset_of(f, le(d + 32, 4));
-    put_le(names, 4, 0x7fffffff);
+    unsigned char *d = f->bytes + offset_of(f, pe_get(f->bytes + directory_at(f, 0), 4));
+    unsigned char *names = f->bytes + offset_of(f, pe_get(d + 32, 4));
+    pe_put(names, 4, 0x7fffffff);
 }
 
 static void entry_point_in_data(struct file *f)
 {
     /* Where the exported struct is: data, not code. */
-    put_le(f->bytes + optional_at(f) + 16, 4,
+    pe_put(f->bytes + optional_at(f) + 16, 4,
            hot__image_symbol_address(f->bytes, f->size, "the_point") - image_base(f));
 }
 
 static void tls_callback_in_data(struct file *f)
 {
-    unsigned char *tls = f->bytes + offset_of(f, le(f->bytes + directory_at(f, 9), 4));
-    unsigned char *callbacks = f->bytes + offset_of(f, le(tls + 24, 8) - image_base(f));
-    CHECK(le(callbacks, 8) != 0); /* mingw's runtime registers one */
-    put_le(callbacks, 8, hot__image_symbol_address(f->bytes, f->size, "the_point"));
+    unsigned char *tls = f->bytes + offset_of(f, pe_get(f->bytes + directory_at(f, 9), 4));
+    unsigned char *callbacks = f->bytes + offset_of(f, pe_get(tls + 24, 8) - image_base(f));
+    CHECK(pe_get(callbacks, 8) != 0); /* mingw's runtime registers one */
+    pe_put(callbacks, 8, hot__image_symbol_address(f->bytes, f->size, "the_point"));
 }
 
 static void delay_imports(struct file *f)
@@ -346,44 +317,43 @@ static void delay_imports(struct file *f)
 
 static void section_past_the_end(struct file *f)
 {
-    size_t coff = (size_t)le(f->bytes + 0x3c, 4) + 4;
-    unsigned char *first = f->bytes + coff + 20 + le(f->bytes + coff + 16, 2);
-    unsigned long long alignment = le(f->bytes + optional_at(f) + 36, 4);
+    unsigned char *first = first_section(f);
+    unsigned long long alignment = pe_get(f->bytes + optional_at(f) + 36, 4);
     /* its raw data begins where the file ends, at the file alignment */
-    put_le(first + 20, 4, (f->size + alignment - 1) / alignment * alignment);
+    pe_put(first + 20, 4, (f->size + alignment - 1) / alignment * alignment);
 }
 
 static void sections_overlap(struct file *f)
 {
-    size_t coff = (size_t)le(f->bytes + 0x3c, 4) + 4;
-    unsigned char *second = f->bytes + coff + 20 + le(f->bytes + coff + 16, 2) + 40;
-    put_le(second + 12, 4, le(second - 40 + 12, 4)); /* at the first one's address */
+    unsigned char *second = first_section(f) + PE_SECTION_HEADER;
+    pe_put(second + 12, 4,
+           pe_get(second - PE_SECTION_HEADER + 12, 4)); /* at the first one's address */
 }
 
 static void too_many_directories(struct file *f)
 {
-    put_le(f->bytes + optional_at(f) + 108, 4, 17);
+    pe_put(f->bytes + optional_at(f) + 108, 4, 17);
 }
 
 static void not_64_bit(struct file *f)
 {
-    put_le(f->bytes + optional_at(f), 2, 0x10b); /* PE32 */
+    pe_put(f->bytes + optional_at(f), 2, 0x10b); /* PE32 */
 }
 
 /* The TLS directory's pointer to its index left unrelocated: its entry
  * in the base relocations made padding. */
 static void tls_index_not_relocated(struct file *f)
 {
-    unsigned long long tls = le(f->bytes + directory_at(f, 9), 4) + 16;
-    unsigned long long rva = le(f->bytes + directory_at(f, 5), 4);
-    unsigned long long size = le(f->bytes + directory_at(f, 5) + 4, 4);
+    unsigned long long tls = pe_get(f->bytes + directory_at(f, 9), 4) + 16;
+    unsigned long long rva = pe_get(f->bytes + directory_at(f, 5), 4);
+    unsigned long long size = pe_get(f->bytes + directory_at(f, 5) + 4, 4);
     unsigned char *blocks = f->bytes + offset_of(f, rva);
     for (unsigned long long at = 0; at + 8 <= size;) {
-        unsigned long long page = le(blocks + at, 4), length = le(blocks + at + 4, 4);
+        unsigned long long page = pe_get(blocks + at, 4), length = pe_get(blocks + at + 4, 4);
         for (unsigned long long e = 8; e < length; e += 2)
-            if (le(blocks + at + e, 2) >> 12 == 10 &&
-                page + (le(blocks + at + e, 2) & 0xfff) == tls)
-                put_le(blocks + at + e, 2, 0);
+            if (pe_get(blocks + at + e, 2) >> 12 == 10 &&
+                page + (pe_get(blocks + at + e, 2) & 0xfff) == tls)
+                pe_put(blocks + at + e, 2, 0);
         at += length ? length : size;
     }
 }
@@ -392,24 +362,24 @@ static void tls_index_not_relocated(struct file *f)
  * descriptor, and nothing else. */
 static void relocation_into_imports(struct file *f)
 {
-    unsigned long long import = le(f->bytes + directory_at(f, 1), 4);
+    unsigned long long import = pe_get(f->bytes + directory_at(f, 1), 4);
     unsigned char *block = relocations(f);
-    put_le(block, 4, import & ~0xfffull);
-    put_le(block + 8, 2, 10u << 12 | (import & 0xfff));
-    for (unsigned long long e = 10; e < le(block + 4, 4); e += 2)
-        put_le(block + e, 2, 0);
+    pe_put(block, 4, import & ~0xfffull);
+    pe_put(block + 8, 2, 10u << 12 | (import & 0xfff));
+    for (unsigned long long e = 10; e < pe_get(block + 4, 4); e += 2)
+        pe_put(block + e, 2, 0);
 }
 
 /* The first function's unwind entry. */
 static unsigned char *first_unwind_entry(struct file *f)
 {
-    return f->bytes + offset_of(f, le(f->bytes + directory_at(f, 3), 4));
+    return f->bytes + offset_of(f, pe_get(f->bytes + directory_at(f, 3), 4));
 }
 
 static void unwind_entry_backwards(struct file *f)
 {
     unsigned char *pdata = first_unwind_entry(f);
-    put_le(pdata + 4, 4, le(pdata, 4) - 1); /* it ends before it begins */
+    pe_put(pdata + 4, 4, pe_get(pdata, 4) - 1); /* it ends before it begins */
 }
 
 /* What gcc writes for some functions (Debian's Wine's jscript.dll has two
@@ -418,42 +388,42 @@ static void unwind_entry_backwards(struct file *f)
 static void unwind_entry_empty(struct file *f)
 {
     unsigned char *pdata = first_unwind_entry(f);
-    put_le(pdata + 4, 4, le(pdata, 4));
+    pe_put(pdata + 4, 4, pe_get(pdata, 4));
 }
 
 static unsigned char *export_directory(struct file *f)
 {
-    return f->bytes + offset_of(f, le(f->bytes + directory_at(f, 0), 4));
+    return f->bytes + offset_of(f, pe_get(f->bytes + directory_at(f, 0), 4));
 }
 
 static void export_address_outside(struct file *f)
 {
-    put_le(f->bytes + offset_of(f, le(export_directory(f) + 28, 4)), 4, 0x7fffffff);
+    pe_put(f->bytes + offset_of(f, pe_get(export_directory(f) + 28, 4)), 4, 0x7fffffff);
 }
 
 static void export_names_swapped(struct file *f)
 {
-    unsigned char *names = f->bytes + offset_of(f, le(export_directory(f) + 32, 4));
-    unsigned long long first = le(names, 4);
-    put_le(names, 4, le(names + 4, 4));
-    put_le(names + 4, 4, first);
+    unsigned char *names = f->bytes + offset_of(f, pe_get(export_directory(f) + 32, 4));
+    unsigned long long first = pe_get(names, 4);
+    pe_put(names, 4, pe_get(names + 4, 4));
+    pe_put(names + 4, 4, first);
 }
 
 static void import_lookup_outside(struct file *f)
 {
-    unsigned char *d = f->bytes + offset_of(f, le(f->bytes + directory_at(f, 1), 4));
-    put_le(d, 4, 0x7fff0000);
+    unsigned char *d = f->bytes + offset_of(f, pe_get(f->bytes + directory_at(f, 1), 4));
+    pe_put(d, 4, 0x7fff0000);
 }
 
 static void tls_end_before_start(struct file *f)
 {
-    unsigned char *tls = f->bytes + offset_of(f, le(f->bytes + directory_at(f, 9), 4));
-    put_le(tls + 8, 8, le(tls, 8) - 8);
+    unsigned char *tls = f->bytes + offset_of(f, pe_get(f->bytes + directory_at(f, 9), 4));
+    pe_put(tls + 8, 8, pe_get(tls, 8) - 8);
 }
 
 static void built_for_arm64(struct file *f)
 {
-    put_le(f->bytes + le(f->bytes + 0x3c, 4) + 4, 2, 0xaa64);
+    pe_put(f->bytes + pe_coff(f->bytes), 2, 0xaa64);
 }
 
 static void damaged(const struct file *plain, const struct file *core)
@@ -503,7 +473,7 @@ static void damaged(const struct file *plain, const struct file *core)
  * the file holds, at once. */
 static void debug_directory_huge(struct file *f)
 {
-    put_le(f->bytes + directory_at(f, 6) + 4, 4, 0xfffffff0u);
+    pe_put(f->bytes + directory_at(f, 6) + 4, 4, 0xfffffff0u);
 }
 
 /* What a build still being written lacks, and what a whole one does not. */
