@@ -74,11 +74,13 @@ struct version {
     size_t mapped_count;                          /* 0: unknown, the copy is kept whole */
 };
 
-/* What hot_check does not try again until it changes: a build refused, or
- * rolled back from after a crash, named by the text of its stamp; or a
- * stamp others may write, named by the text of its refusal (said once). */
+/* What hot_check does not do again until it changes: try a build refused,
+ * or rolled back from after a crash, named by the text of its stamp
+ * (SKIP_BUILD); or say a refusal of the machine's (fail_machines), named by
+ * its text (SKIP_SAID), whose build is tried again at each look until the
+ * machine is put right. */
 struct skip {
-    enum { SKIP_NOTHING, SKIP_BUILD, SKIP_STAMP } kind;
+    enum { SKIP_NOTHING, SKIP_BUILD, SKIP_SAID } kind;
     char text[STAMP_CAPACITY];
 };
 
@@ -133,6 +135,7 @@ static struct {
     void (*on_reload)(long version);     /* after a reload, outside the lock */
     void (*before_reload)(long version); /* before a reload, under the lock */
     char error[1024];                    /* text of the last failure */
+    int error_is_machines;               /* it was made by fail_machines */
     int library_layouts_missing;         /* said once that a build had no debug information */
 } L = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
@@ -144,6 +147,21 @@ HOT_PRINTF_FORMAT(2, 3) static long fail(long status, const char *format, ...)
     va_start(args, format);
     vsnprintf(L.error, sizeof L.error, format, args);
     va_end(args);
+    L.error_is_machines = 0;
+    return status;
+}
+
+/* fail() for a refusal that is the machine's, not the build's: who may
+ * write its files or the directories above them, a disk or the descriptors
+ * run out, no private directory. Put right, the same build passes, so it
+ * is tried again at each look, and the refusal is said once (SKIP_SAID). */
+HOT_PRINTF_FORMAT(2, 3) static long fail_machines(long status, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    vsnprintf(L.error, sizeof L.error, format, args);
+    va_end(args);
+    L.error_is_machines = 1;
     return status;
 }
 
@@ -374,8 +392,9 @@ static int read_stamp(char *text, size_t size, struct stamp *stamp)
         if (read < 0)
             L.read_file = (struct hot__file_id){0};
         if (read == HOT_OS_FILE_UNSAFE) {
-            fail(HOT_E_UNSAFE,
-                 "%s; refused, as whoever can write it could run code in this program", why);
+            fail_machines(HOT_E_UNSAFE,
+                          "%s; refused, as whoever can write it could run code in this program",
+                          why);
             return -1;
         }
         if (read < 0)
@@ -513,10 +532,11 @@ static long read_summary_locked(const struct stamp *stamp, const unsigned char *
         unsigned char *bytes;
         long read = hot__os_read_file(L.summary, want, &bytes, &id, err, sizeof err);
         if (read == HOT_OS_FILE_UNSAFE)
-            return fail(HOT_E_UNSAFE,
-                        "%s; refused, as whoever can write it could run code in this program", err);
+            return fail_machines(
+                HOT_E_UNSAFE, "%s; refused, as whoever can write it could run code in this program",
+                err);
         if (read == HOT_OS_FILE_STOPPED) /* out of descriptors, say: a build would not help */
-            return fail(HOT_E_IO, "%s", err);
+            return fail_machines(HOT_E_IO, "%s", err);
         if (read == HOT_OS_FILE_NO_MEMORY)
             return fail(HOT_E_NO_MEMORY, "%s", err);
         const char *differs =
@@ -1002,7 +1022,7 @@ static long admit_locked(const struct stamp *stamp, struct admitted *a)
         char note[768];
         if (hot__os_private_dir("vais-hot-", L.library, COPIES_ON_DISK, L.private_dir,
                                 sizeof L.private_dir, note, sizeof note, err, sizeof err))
-            return fail(HOT_E_IO, "%s", err);
+            return fail_machines(HOT_E_IO, "%s", err);
         if (note[0])
             hot__say("%s", note);
         L.private_owner = hot__os_pid();
@@ -1017,10 +1037,11 @@ static long admit_locked(const struct stamp *stamp, struct admitted *a)
                                    &after, err, sizeof err);
     long status = 1;
     if (copied == HOT_OS_FILE_UNSAFE)
-        status = fail(HOT_E_UNSAFE,
-                      "%s; refused, as whoever can write it could run code in this program", err);
+        status = fail_machines(
+            HOT_E_UNSAFE, "%s; refused, as whoever can write it could run code in this program",
+            err);
     else if (copied == HOT_OS_FILE_STOPPED) /* a full disk, say: a build would not help */
-        status = fail(HOT_E_IO, "%s", err);
+        status = fail_machines(HOT_E_IO, "%s", err);
     else if (copied == HOT_OS_FILE_NO_MEMORY)
         status = fail(HOT_E_NO_MEMORY, "%s", err);
     else if (copied != 0)
@@ -1090,6 +1111,48 @@ static long publish_admitted_locked(struct admitted *a, const char *stamp_text)
     return 1;
 }
 
+/* Is what text names (kind's) skipped now? (Of a longer text, the part
+ * that L.skip holds tells.) */
+static int skipping(int kind, const char *text)
+{
+    assert(locker.held);
+    return (int)L.skip.kind == kind && strncmp(L.skip.text, text, sizeof L.skip.text - 1) == 0;
+}
+
+/* Skips what text names from now on (SKIP_NOTHING: nothing). */
+static void skip(int kind, const char *text)
+{
+    assert(locker.held);
+    L.skip.kind = kind;
+    snprintf(L.skip.text, sizeof L.skip.text, "%.*s", (int)sizeof L.skip.text - 1, text);
+}
+
+/* Does the refusal just made, with status, stand until a new build lands?
+ * Not memory running out, which may pass, nor a refusal of the machine's:
+ * the same build is tried again. */
+static int refusal_stands(long status)
+{
+    return status < 0 && status != HOT_E_NO_MEMORY && !L.error_is_machines;
+}
+
+/* Says why a build was refused, and what keeps running; a refusal of the
+ * machine's only if it is not the one said last. Returns 1 if it said it. */
+static int report_refusal(void)
+{
+    assert(locker.held);
+    if (L.error_is_machines) {
+        if (skipping(SKIP_SAID, L.error))
+            return 0;
+        skip(SKIP_SAID, L.error);
+    }
+    long version = atomic_load(&L.version);
+    if (version > 0)
+        hot__say("kept v%ld: %s", version, L.error);
+    else
+        hot__say("no hot code loaded: %s", L.error);
+    return 1;
+}
+
 /* Copies, checks, opens and publishes the library as it is now: a build
  * admitted, then published. When stamp_text is given, the library must be
  * the very file it vouches for. Returns 1 published, 0 not ready (a build
@@ -1104,6 +1167,8 @@ static long load_locked(const char *stamp_text, const struct stamp *stamp)
         status = publish_admitted_locked(&a, stamp_text);
     if (status != 1)
         return status;
+    if (L.skip.kind == SKIP_SAID) /* the machine was put right: say it again if it recurs */
+        skip(SKIP_NOTHING, "");
     long version = atomic_load(&L.version);
     double ms = (double)(hot__os_now_ns() - start) / 1e6;
     unsigned count = L.manifest->count;
@@ -1114,16 +1179,6 @@ static long load_locked(const char *stamp_text, const struct stamp *stamp)
     else
         hot__say("reloaded v%ld (%u hot function%s) in %.2f ms", version, count, plural, ms);
     return 1;
-}
-
-/* Says why a build was refused, and what keeps running. */
-static void report_refusal(void)
-{
-    long version = atomic_load(&L.version);
-    if (version > 0)
-        hot__say("kept v%ld: %s", version, L.error);
-    else
-        hot__say("no hot code loaded: %s", L.error);
 }
 
 /* How long the first load waits: FIRST_LOAD_WAIT_MS, or as many
@@ -1146,7 +1201,8 @@ static long long first_load_wait_ms(void)
  * thread's load ends the wait). A library its stamp does not vouch for
  * that stays unchanged for LANDING_MS (a quarter of the wait if that is
  * shorter) is no build landing: a build stamps what it wrote at once, so
- * the wait ends there. Returns 1 or a negative status, reported. */
+ * the wait ends there. Returns 1, or a negative status with L.error set,
+ * which the caller says (report_refusal). */
 static long first_load_locked(void)
 {
     assert(locker.held);
@@ -1162,16 +1218,12 @@ static long first_load_locked(void)
         struct stamp stamp;
         struct hot__file_id now;
         int stamped = read_stamp(text, sizeof text, &stamp);
-        if (stamped < 0) {
-            report_refusal();
+        if (stamped < 0)
             return HOT_E_UNSAFE;
-        }
         int missing = hot__os_file_id(L.library, &now, err, sizeof err) != 0;
         int unvouched = !missing && stamped && !hot__os_stamp_names(&stamp.id, &now);
         if (!missing && !unvouched) {
             long status = load_locked(stamped ? text : NULL, stamped ? &stamp : NULL);
-            if (status < 0)
-                report_refusal();
             if (status != 0)
                 return status;
         }
@@ -1179,24 +1231,18 @@ static long first_load_locked(void)
         if (missing || !hot__file_id_equal(&now, &seen))
             unchanged_since = now_ns;
         seen = missing ? (struct hot__file_id){0} : now;
-        if (unvouched && now_ns - unchanged_since >= settle_ms * 1000000) {
-            fail(HOT_E_IO,
-                 "'%s' does not match its stamp and has not changed for %g s, so no build is "
-                 "landing; build '%s_hot' again, or remove its stamp to load the library as it is",
-                 L.library, (double)settle_ms / 1000, program);
-            report_refusal();
-            return HOT_E_IO;
-        }
-        if (now_ns > deadline) {
-            if (missing)
-                fail(HOT_E_IO, "'%s' is still missing after %g s; build '%s_hot'", L.library,
-                     (double)wait_ms / 1000, program);
-            else
-                fail(HOT_E_IO, "'%s' kept changing for %g s; build '%s_hot' again", L.library,
-                     (double)wait_ms / 1000, program);
-            report_refusal();
-            return HOT_E_IO;
-        }
+        if (unvouched && now_ns - unchanged_since >= settle_ms * 1000000)
+            return fail(HOT_E_IO,
+                        "'%s' does not match its stamp and has not changed for %g s, so no build "
+                        "is landing; build '%s_hot' again, or remove its stamp to load the "
+                        "library as it is",
+                        L.library, (double)settle_ms / 1000, program);
+        if (now_ns > deadline && missing)
+            return fail(HOT_E_IO, "'%s' is still missing after %g s; build '%s_hot'", L.library,
+                        (double)wait_ms / 1000, program);
+        if (now_ns > deadline)
+            return fail(HOT_E_IO, "'%s' kept changing for %g s; build '%s_hot' again", L.library,
+                        (double)wait_ms / 1000, program);
         if ((missing || unvouched) && !said) {
             hot__say("'%s' %s; waiting up to %g s for a build of '%s_hot' to land", L.library,
                      missing ? "is missing" : "does not match its stamp", (double)wait_ms / 1000,
@@ -1216,7 +1262,8 @@ static long first_load_locked(void)
 /* Loads the library as it is now, waiting out a build that is still writing
  * it, for at most NOT_READY_WAIT_NS; the first load is first_load_locked's.
  * Takes the stamp as current only if the library is the file it vouches
- * for. Returns 1 or a negative status. */
+ * for. Returns 1, or a negative status with L.error set, which the caller
+ * says (report_refusal). */
 static long load_now_locked(void)
 {
     assert(locker.held);
@@ -1229,24 +1276,16 @@ static long load_now_locked(void)
         struct hot__file_id now;
         char err[512];
         int stamped = read_stamp(text, sizeof text, &stamp);
-        if (stamped < 0) {
-            report_refusal();
+        if (stamped < 0)
             return HOT_E_UNSAFE;
-        }
         stamped = stamped && hot__os_file_id(L.library, &now, err, sizeof err) == 0 &&
                   hot__os_stamp_names(&stamp.id, &now);
         long status = load_locked(stamped ? text : NULL, stamped ? &stamp : NULL);
-        if (status != 0) {
-            if (status < 0)
-                report_refusal();
+        if (status != 0)
             return status;
-        }
-        if (hot__os_now_ns() > deadline) {
-            fail(HOT_E_IO, "'%s' kept changing while being read; build '%s_hot' again", L.library,
-                 L.manifest->program);
-            report_refusal();
-            return HOT_E_IO;
-        }
+        if (hot__os_now_ns() > deadline)
+            return fail(HOT_E_IO, "'%s' kept changing while being read; build '%s_hot' again",
+                        L.library, L.manifest->program);
         hot__os_sleep_ms(10);
     }
 }
@@ -1263,26 +1302,23 @@ static int crashed_locked(const char *text)
     return 0;
 }
 
-/* Does a refusal with status stand until a new build lands? Not memory
- * running out, which may pass: the build is tried again. */
-static int lasting(long status)
-{
-    return status < 0 && status != HOT_E_NO_MEMORY;
-}
-
-/* Is what text names (kind's) skipped now? */
-static int skipping(int kind, const char *text)
+/* What a look of hot_check that tried the build its stamp's text names
+ * returns, having said a refusal and noted what follows in L.skip and
+ * L.settled: status; 0 for a refusal of the machine's said before. */
+static long tried_locked(long status, const char *text)
 {
     assert(locker.held);
-    return (int)L.skip.kind == kind && strcmp(L.skip.text, text) == 0;
-}
-
-/* Skips what text names from now on (SKIP_NOTHING: nothing). */
-static void skip(int kind, const char *text)
-{
-    assert(locker.held);
-    L.skip.kind = kind;
-    snprintf(L.skip.text, sizeof L.skip.text, "%s", text);
+    if (status > 0)
+        skip(SKIP_NOTHING, "");
+    else if (refusal_stands(status))
+        skip(SKIP_BUILD, text);
+    int said = status < 0 && report_refusal();
+    /* Settled: loaded, refused for good, or refused by the machine, whose
+     * build the next look (on a notice, or RECHECK_NS on) tries again.
+     * Unsettled: the library changed while it was copied (0), or memory
+     * ran out; the next hot_check looks again. */
+    L.settled = status > 0 || refusal_stands(status) || (status < 0 && L.error_is_machines);
+    return status < 0 && !said ? 0 : status;
 }
 
 /* hot_check's work: reload if the stamp names a build not yet seen. Sets
@@ -1295,25 +1331,17 @@ static long check_locked(void)
     char text[STAMP_CAPACITY];
     struct stamp stamp;
     int stamped = read_stamp(text, sizeof text, &stamp);
-    if (stamped < 0) { /* said once, until it is fixed */
-        char why[STAMP_CAPACITY];
-        snprintf(why, sizeof why, "%.*s", (int)sizeof why - 1, L.error);
-        int said = skipping(SKIP_STAMP, why);
-        skip(SKIP_STAMP, why);
+    if (stamped < 0) { /* the machine's: said once, until it is put right */
+        int said = report_refusal();
         L.settled = 1;
-        if (said)
-            return 0;
-        report_refusal();
-        return HOT_E_UNSAFE;
+        return said ? HOT_E_UNSAFE : 0;
     }
     if (!stamped)
         text[0] = '\0';
-    if (atomic_load(&L.version) == 0) { /* nothing to keep: a refusal stands until a new stamp */
+    if (atomic_load(&L.version) == 0) { /* nothing runs yet */
         if (skipping(SKIP_BUILD, text))
             return 0;
-        long status = load_now_locked();
-        skip(lasting(status) ? SKIP_BUILD : SKIP_NOTHING, lasting(status) ? text : "");
-        return status;
+        return tried_locked(load_now_locked(), text);
     }
     L.settled = 1;
     if (!stamped)
@@ -1327,15 +1355,7 @@ static long check_locked(void)
     if (hot__os_file_id(L.library, &now, err, sizeof err) != 0 ||
         !hot__os_stamp_names(&stamp.id, &now))
         return 0; /* a build is still writing the library, or the stamp is stale */
-    long status = load_locked(text, &stamp);
-    if (lasting(status))
-        skip(SKIP_BUILD, text);
-    if (status < 0)
-        report_refusal();
-    /* Unsettled: the library changed while it was copied (0), or memory
-     * ran out; the next hot_check looks again. */
-    L.settled = status > 0 || lasting(status);
-    return status;
+    return tried_locked(load_locked(text, &stamp), text);
 }
 
 /* 1 if hot_check has nothing to look at (see L.settled); opens the notice
@@ -1462,8 +1482,11 @@ long hot__auto(void)
         L.mode = MODE_AUTO;
         status = start_watcher_locked(); /* first, so that no build lands unseen */
     }
-    if (status == HOT_OK && atomic_load(&L.version) == 0)
+    if (status == HOT_OK && atomic_load(&L.version) == 0) {
         status = load_now_locked();
+        if (status < 0)
+            report_refusal();
+    }
     unlock_loader();
     return status < 0 ? status : HOT_OK;
 }
@@ -1481,6 +1504,8 @@ long hot__init(const char *path)
         } else if (atomic_load(&L.version) == 0) {
             status = load_now_locked();
         }
+        if (status < 0)
+            report_refusal();
     }
     struct callback c = callback_for_locked(status);
     unlock_loader();
@@ -1504,8 +1529,11 @@ long hot__reload(void)
 {
     lock_loader();
     long status = require_program_locked();
-    if (status == HOT_OK)
+    if (status == HOT_OK) {
         status = load_now_locked();
+        if (status < 0)
+            report_refusal();
+    }
     struct callback c = callback_for_locked(status);
     unlock_loader();
     run_callback(c);
@@ -1648,6 +1676,7 @@ hot_abi_code hot__lazy_resolve(unsigned index)
                 hot__say("%s; new builds will not be loaded", L.error);
         }
         if (load_now_locked() < 0) {
+            report_refusal();
             hot__say("cannot run '%s', the program stops: %s", L.manifest->signatures[index].name,
                      L.error);
             unlock_loader();

@@ -515,12 +515,32 @@ static void retired_copies_keep_only_what_is_mapped(void)
     CHECK_INT(atol(line), <, 256);
 }
 
+/* Removes the build the scenario below landed in the scratch directory. */
+static void remove_filled_build(void *unused)
+{
+    (void)unused;
+    static const char *const files[] = {"", HOT_ABI_STAMP_SUFFIX, HOT_ABI_SUMMARY_SUFFIX};
+    char path[160];
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/filled_hot.so%s", scratch, files[i]);
+        remove(path);
+    }
+    unsetenv("VAIS_HOT_LIBRARY");
+}
+
 /* A TMPDIR that fills up after the first load: a reload then says why it
  * stopped (the disk, not the build), the program keeps its code, and once
- * there is room again the same library loads. */
+ * there is room again the same library loads: by hot_reload, and by
+ * hot_check for a build that landed while it was full, with no build
+ * after. (The helper loads a build of its library landed in the scratch
+ * directory, where it lands that build's next stamp.) */
 static void says_why_a_reload_into_a_filled_tmpdir_stopped(void)
 {
-    char line[512], second[128];
+    char line[512], second[128], library[128], expected[128];
+    snprintf(library, sizeof library, "%s/filled_hot.so", scratch);
+    check_defer(remove_filled_build, NULL);
+    CHECK(land_with_summary(VAIS_HOT_TEST_LIBRARY, library) >= 0);
+    setenv("VAIS_HOT_LIBRARY", library, 1);
     /* Room for two copies, instrumented too. */
     CHECK_INT(
         run_mounted("fills", 0, "mode=0700,size=16m", 0, line, sizeof line, second, sizeof second),
@@ -531,7 +551,8 @@ static void says_why_a_reload_into_a_filled_tmpdir_stopped(void)
     CHECK(strstr(line, "No space left on device") != NULL);
     CHECK(strstr(line, mount_dir) != NULL); /* the copy went to the TMPDIR that filled */
     CHECK(strstr(line, "build '") == NULL); /* no build would help */
-    CHECK_STR(second, "1 2");
+    snprintf(expected, sizeof expected, "%ld 1 2 1 3", (long)HOT_E_IO);
+    CHECK_STR(second, expected);
 }
 
 /* Helper modes, run in a process of their own. */
@@ -572,9 +593,16 @@ static int helper(const char *mode)
             fclose(fill);
         long full = hot_reload();
         printf("%ld %d %s\n", full, add(2, 3), hot_last_error());
+        long landed = land_stamp_vouching(getenv("VAIS_HOT_LIBRARY"), 1);
+        long refused = landed >= 0 ? hot_check() : 0;
         remove(filler);
+        long checked = 0;
+        for (long long deadline = system_now_ns() + 5000000000LL;
+             checked == 0 && system_now_ns() < deadline; system_pause_ms(1))
+            checked = hot_check();
+        long checked_to = hot_version();
         long room = hot_reload();
-        printf("%ld %ld\n", room, hot_version());
+        printf("%ld %ld %ld %ld %ld\n", refused, checked, checked_to, room, hot_version());
         return 0;
     }
     if (strcmp(mode, "said") == 0) { /* the event line it writes, on stdout */
