@@ -139,15 +139,21 @@ static struct {
     int library_layouts_missing;         /* said once that a build had no debug information */
 } L = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
+/* fail's and fail_machines' work: L.error from format, and whose it is. */
+HOT_PRINTF_FORMAT(2, 0) static void set_error(int machines, const char *format, va_list args)
+{
+    vsnprintf(L.error, sizeof L.error, format, args);
+    L.error_is_machines = machines;
+}
+
 /* Sets L.error and returns status, for `return fail(...)`; the caller holds
  * the lock (hot__fail is the one for callers that do not). */
 HOT_PRINTF_FORMAT(2, 3) static long fail(long status, const char *format, ...)
 {
     va_list args;
     va_start(args, format);
-    vsnprintf(L.error, sizeof L.error, format, args);
+    set_error(0, format, args);
     va_end(args);
-    L.error_is_machines = 0;
     return status;
 }
 
@@ -159,9 +165,8 @@ HOT_PRINTF_FORMAT(2, 3) static long fail_machines(long status, const char *forma
 {
     va_list args;
     va_start(args, format);
-    vsnprintf(L.error, sizeof L.error, format, args);
+    set_error(1, format, args);
     va_end(args);
-    L.error_is_machines = 1;
     return status;
 }
 
