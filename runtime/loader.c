@@ -40,6 +40,8 @@
 #define LANDING_MS 30000               /* a build stamps its library sooner after writing it */
 #define WATCH_TIMEOUT_MS 1000          /* the watcher re-checks this often anyway */
 #define RECHECK_NS 250000000LL         /* hot_check looks at the stamp this often anyway */
+#define RETRY_FIRST_NS RECHECK_NS      /* a build the machine refused is tried again after */
+#define RETRY_LAST_NS 2000000000LL     /* ... and then at most this far apart */
 #define COPIES_ON_DISK 8               /* newest versions whose private copies stay on disk */
 #define MAPPED_EXTENTS 8             /* ranges of a copy the loader maps, at most, to keep alone */
 #define KEEP_IMAGE_BYTES (16u << 20) /* a copy's bytes kept in memory for the next load */
@@ -74,14 +76,18 @@ struct version {
     size_t mapped_count;                          /* 0: unknown, the copy is kept whole */
 };
 
-/* What hot_check does not do again until it changes: try a build refused,
- * or rolled back from after a crash, named by the text of its stamp
- * (SKIP_BUILD); or say a refusal of the machine's (fail_machines), named by
- * its text (SKIP_SAID), whose build is tried again at each look until the
- * machine is put right. */
+/* What hot_check does not do again while it stands, for the build the
+ * text of whose stamp is stamp: try it, refused, or rolled back from after
+ * a crash (SKIP_BUILD); or say its refusal of the machine's (fail_machines),
+ * error (SKIP_SAID): that build is tried again, at looks RETRY_FIRST_NS
+ * apart at first and twice as far apart after each try (up to
+ * RETRY_LAST_NS), until the machine is put right. */
 struct skip {
     enum { SKIP_NOTHING, SKIP_BUILD, SKIP_SAID } kind;
-    char text[STAMP_CAPACITY];
+    char stamp[STAMP_CAPACITY];
+    char error[1024];        /* SKIP_SAID: the refusal said */
+    long long retry_ns;      /* SKIP_SAID: no try before */
+    long long retry_wait_ns; /* SKIP_SAID: since the last try */
 };
 
 static struct {
@@ -105,7 +111,7 @@ static struct {
     /* Where builds are copied to be checked and loaded. */
     char private_dir[PATH_CAPACITY]; /* "" until the first load */
     long private_owner;              /* the process that made private_dir */
-    unsigned long attempts;          /* names private copies uniquely */
+    unsigned long copies_opened;     /* names private copies: each name is opened once */
     unsigned char *image;            /* the bytes of the last private copy, checked */
     size_t image_capacity;           /* kept between loads up to KEEP_IMAGE_BYTES */
 
@@ -241,7 +247,7 @@ static void use_library(const char *path)
     snprintf(L.stamp, sizeof L.stamp, "%s%s", path, HOT_ABI_STAMP_SUFFIX);
     snprintf(L.summary, sizeof L.summary, "%s%s", path, HOT_ABI_SUMMARY_SUFFIX);
     L.read_file = (struct hot__file_id){0};
-    L.skip = (struct skip){SKIP_NOTHING, ""};
+    L.skip = (struct skip){.kind = SKIP_NOTHING};
 }
 
 /* 1 if private_dir was made by this process, not inherited through fork. */
@@ -1032,7 +1038,9 @@ static long admit_locked(const struct stamp *stamp, struct admitted *a)
             hot__say("%s", note);
         L.private_owner = hot__os_pid();
     }
-    int length = snprintf(a->copy, sizeof a->copy, "%s/%lu-%s", L.private_dir, ++L.attempts,
+    /* A copy refused before it is opened gives its name to the next one
+     * (a refusal tried again says the same), which the loader never saw. */
+    int length = snprintf(a->copy, sizeof a->copy, "%s/%lu-%s", L.private_dir, L.copies_opened + 1,
                           base_name(L.library));
     if (length < 0 || (size_t)length >= sizeof a->copy) {
         a->copy[0] = '\0';
@@ -1075,6 +1083,7 @@ static long publish_admitted_locked(struct admitted *a, const char *stamp_text)
     const hot_abi_code *slots = NULL;
     struct hot__code *code = NULL;
     long status = HOT_OK;
+    L.copies_opened++; /* its name is the loader's now, whatever comes of it */
     void *handle = hot__os_library_open(a->copy, err, sizeof err);
     if (!handle) {
         status = fail(HOT_E_LOAD, "cannot load '%s': %s", L.library, err);
@@ -1116,20 +1125,28 @@ static long publish_admitted_locked(struct admitted *a, const char *stamp_text)
     return 1;
 }
 
-/* Is what text names (kind's) skipped now? (Of a longer text, the part
- * that L.skip holds tells.) */
-static int skipping(int kind, const char *text)
+/* Is the build whose stamp's text is stamp skipped now (SKIP_BUILD)? */
+static int skipping(const char *stamp)
 {
     assert(locker.held);
-    return (int)L.skip.kind == kind && strncmp(L.skip.text, text, sizeof L.skip.text - 1) == 0;
+    return L.skip.kind == SKIP_BUILD && strcmp(L.skip.stamp, stamp) == 0;
 }
 
-/* Skips what text names from now on (SKIP_NOTHING: nothing). */
-static void skip(int kind, const char *text)
+/* Skips the build whose stamp's text is stamp from now on. */
+static void skip(const char *stamp)
 {
     assert(locker.held);
-    L.skip.kind = kind;
-    snprintf(L.skip.text, sizeof L.skip.text, "%.*s", (int)sizeof L.skip.text - 1, text);
+    L.skip = (struct skip){.kind = SKIP_BUILD};
+    snprintf(L.skip.stamp, sizeof L.skip.stamp, "%s", stamp);
+}
+
+/* Is the build whose stamp's text is stamp waiting to be tried again after
+ * a refusal of the machine's (SKIP_SAID)? */
+static int waiting_to_retry(const char *stamp)
+{
+    assert(locker.held);
+    return L.skip.kind == SKIP_SAID && strcmp(L.skip.stamp, stamp) == 0 &&
+           hot__os_now_ns() < L.skip.retry_ns;
 }
 
 /* Does the refusal just made, with status, stand until a new build lands?
@@ -1140,22 +1157,14 @@ static int refusal_stands(long status)
     return status < 0 && status != HOT_E_NO_MEMORY && !L.error_is_machines;
 }
 
-/* Says why a build was refused, and what keeps running; a refusal of the
- * machine's only if it is not the one said last. Returns 1 if it said it. */
-static int report_refusal(void)
+/* Says why a build was refused, and what keeps running. */
+static void report_refusal(void)
 {
-    assert(locker.held);
-    if (L.error_is_machines) {
-        if (skipping(SKIP_SAID, L.error))
-            return 0;
-        skip(SKIP_SAID, L.error);
-    }
     long version = atomic_load(&L.version);
     if (version > 0)
         hot__say("kept v%ld: %s", version, L.error);
     else
         hot__say("no hot code loaded: %s", L.error);
-    return 1;
 }
 
 /* Copies, checks, opens and publishes the library as it is now: a build
@@ -1173,7 +1182,7 @@ static long load_locked(const char *stamp_text, const struct stamp *stamp)
     if (status != 1)
         return status;
     if (L.skip.kind == SKIP_SAID) /* the machine was put right: say it again if it recurs */
-        skip(SKIP_NOTHING, "");
+        L.skip = (struct skip){.kind = SKIP_NOTHING};
     long version = atomic_load(&L.version);
     double ms = (double)(hot__os_now_ns() - start) / 1e6;
     unsigned count = L.manifest->count;
@@ -1307,19 +1316,45 @@ static int crashed_locked(const char *text)
     return 0;
 }
 
+/* Notes that the machine refused the build whose stamp's text is stamp
+ * (L.error says why), and when to try it again; says so unless it said
+ * the same of that build before. Returns 1 if it said it. */
+static int machine_refused_locked(const char *stamp)
+{
+    assert(locker.held);
+    int said = L.skip.kind == SKIP_SAID && strcmp(L.skip.stamp, stamp) == 0 &&
+               strcmp(L.skip.error, L.error) == 0;
+    long long wait = said ? 2 * L.skip.retry_wait_ns : RETRY_FIRST_NS;
+    if (!said) {
+        L.skip = (struct skip){.kind = SKIP_SAID};
+        snprintf(L.skip.stamp, sizeof L.skip.stamp, "%s", stamp);
+        snprintf(L.skip.error, sizeof L.skip.error, "%s", L.error);
+        report_refusal();
+    }
+    L.skip.retry_wait_ns = wait < RETRY_LAST_NS ? wait : RETRY_LAST_NS;
+    L.skip.retry_ns = hot__os_now_ns() + L.skip.retry_wait_ns;
+    return !said;
+}
+
 /* What a look of hot_check that tried the build its stamp's text names
  * returns, having said a refusal and noted what follows in L.skip and
  * L.settled: status; 0 for a refusal of the machine's said before. */
 static long tried_locked(long status, const char *text)
 {
     assert(locker.held);
+    int said = 0;
     if (status > 0)
-        skip(SKIP_NOTHING, "");
+        L.skip = (struct skip){.kind = SKIP_NOTHING};
     else if (refusal_stands(status))
-        skip(SKIP_BUILD, text);
-    int said = status < 0 && report_refusal();
+        skip(text);
+    if (status < 0 && L.error_is_machines)
+        said = machine_refused_locked(text);
+    else if (status < 0) {
+        report_refusal();
+        said = 1;
+    }
     /* Settled: loaded, refused for good, or refused by the machine, whose
-     * build the next look (on a notice, or RECHECK_NS on) tries again.
+     * build a look tries again once it is time (waiting_to_retry).
      * Unsettled: the library changed while it was copied (0), or memory
      * ran out; the next hot_check looks again. */
     L.settled = status > 0 || refusal_stands(status) || (status < 0 && L.error_is_machines);
@@ -1337,21 +1372,21 @@ static long check_locked(void)
     struct stamp stamp;
     int stamped = read_stamp(text, sizeof text, &stamp);
     if (stamped < 0) { /* the machine's: said once, until it is put right */
-        int said = report_refusal();
         L.settled = 1;
-        return said ? HOT_E_UNSAFE : 0;
+        return machine_refused_locked("") ? HOT_E_UNSAFE : 0;
     }
     if (!stamped)
         text[0] = '\0';
     if (atomic_load(&L.version) == 0) { /* nothing runs yet */
-        if (skipping(SKIP_BUILD, text))
+        L.settled = 1;
+        if (skipping(text) || waiting_to_retry(text))
             return 0;
         return tried_locked(load_now_locked(), text);
     }
     L.settled = 1;
     if (!stamped)
         return 0;
-    if (strcmp(text, published_locked()->stamp) == 0 || skipping(SKIP_BUILD, text) ||
+    if (strcmp(text, published_locked()->stamp) == 0 || skipping(text) || waiting_to_retry(text) ||
         crashed_locked(text))
         return 0;
     L.settled = 0;
@@ -1613,7 +1648,7 @@ long hot__rollback(const char *library, const char *function, const char *signal
                  crashed->number, function, signal_name);
         goto done;
     }
-    skip(SKIP_BUILD, crashed->stamp);
+    skip(crashed->stamp);
     publish_locked(good, NULL);
     fail(HOT_E_CRASHED, "v%ld crashed in '%s' (%s); rolled back to v%ld, fix it and build again",
          crashed->number, function, signal_name, atomic_load(&L.version));
@@ -1652,7 +1687,7 @@ long hot__cleanup(void)
     if (private_dir_ours())
         hot__os_private_dir_remove();
     L.private_dir[0] = '\0';
-    L.skip = (struct skip){SKIP_NOTHING, ""};
+    L.skip = (struct skip){.kind = SKIP_NOTHING};
     close_notice();
     atomic_store(&L.version, 0);
     L.numbered = 0;
