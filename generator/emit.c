@@ -166,6 +166,16 @@ static int append_list_word(struct buf *out, const char *value)
     return 0;
 }
 
+/* How many lines end in what out holds. */
+static size_t newlines(const struct buf *out)
+{
+    size_t count = 0;
+    for (const char *at = out->data;
+         at && (at = memchr(at, '\n', out->size - (size_t)(at - out->data))); at++)
+        count++;
+    return count;
+}
+
 /* Appends the value of the placeholder KEY (length bytes at key) for the
  * item of a block (none outside a block). Returns 0, 1 if KEY has no value
  * here, or -1 when out of memory. */
@@ -185,6 +195,8 @@ static int append_value(const struct render *r, const char *key, size_t length, 
         return append_escaped(out, values->source);
     if (KEY_IS("UNIT") && values->unit)
         return append_escaped(out, values->unit);
+    if (KEY_IS("NEXT_LINE")) /* the number of the line after this one, in what is written */
+        return buf_append_size(out, newlines(out) + 2);
     if (KEY_IS("TEXT") && values->text) {
         enum gen_status written = emit_text(values->text, values->text_size, values->blanks,
                                             values->instead, values->blank_count, out);

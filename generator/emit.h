@@ -62,8 +62,10 @@ struct emit_problem {
 /* Appends to *out the template (template_size bytes, no terminator needed)
  * with its placeholders filled from *values. Template language:
  * - "@KEY@" (KEY of [A-Z0-9_]) is replaced by its value; any other '@' is
- *   literal. Everywhere: PROGRAM, COUNT, VARIABLE_COUNT, and SOURCE, UNIT,
- *   TEXT where given.
+ *   literal. Everywhere: PROGRAM, COUNT, VARIABLE_COUNT, NEXT_LINE (the
+ *   number of the line after the one it is in, as written: for a #line
+ *   that goes back to the file written), and SOURCE, UNIT, TEXT where
+ *   given.
  * - A line that is exactly "@@each function" starts a block, ended by a line
  *   that is exactly "@@end", emitted once per function with NAME, SIGNATURE
  *   and INDEX; "@@each variable" likewise once per variable with NAME,

@@ -299,7 +299,13 @@ static void expect_result(const char *what, const struct run *r, const char *con
         }
         size = unit ? (size_t)(whole + size - unit) : 0;
         int head_length = snprintf(head, sizeof head, "#line 1 \"%s\"\n", sources[i]);
-        int tail_length = snprintf(tail, sizeof tail, "#line 1 \"out/%s\"\n", sources[i]);
+        /* The tail names the line after its own, counted from the file's top. */
+        size_t before = unit ? (size_t)(unit - whole) : 0, lines = 0;
+        size_t tail_at = before + (size_t)head_length + expected[i].size;
+        for (size_t at = 0; at < tail_at && at < before + size; at++)
+            lines += whole[at] == '\n';
+        int tail_length =
+            snprintf(tail, sizeof tail, "#line %zu \"out/%s\"\n", lines + 2, sources[i]);
         size_t need = (size_t)head_length + expected[i].size + (size_t)tail_length;
         if (!unit)
             failf("%s: no unit '%s'", what, unit_name);

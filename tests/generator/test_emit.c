@@ -163,8 +163,8 @@ static void unit_values(void)
     unit.unit = "out/\tunit.c";
     unit.text = "int x;\n";
     unit.text_size = 7;
-    CHECK_STR(render("#line 1 \"@SOURCE@\"\n@TEXT@#line 1 \"@UNIT@\"\n", &unit),
-              "#line 1 \"dir with space/we\\\"ird\\\\name?\\?/x.c\"\nint x;\n#line 1 "
+    CHECK_STR(render("#line 1 \"@SOURCE@\"\n@TEXT@#line @NEXT_LINE@ \"@UNIT@\"\n", &unit),
+              "#line 1 \"dir with space/we\\\"ird\\\\name?\\?/x.c\"\nint x;\n#line 4 "
               "\"out/\\011unit.c\"\n");
 }
 
@@ -194,6 +194,22 @@ static void text(void)
     CHECK_STR(blank("#[h\\\not]\\\r\n\nx", joined, 1), "\n\n\nx\n");
 }
 
+/* 1 if text has a line "#line N \"unit\"" and N is the number of the
+ * line after it, as a compiler counts them. */
+static int goes_back_to_the_right_line(const char *text, const char *unit)
+{
+    long line = 1;
+    for (const char *at = text; *at; at = strchr(at, '\n') + 1, line++) {
+        long named;
+        char name[64];
+        if (sscanf(at, "#line %ld \"%63[^\"]\"", &named, name) == 2 && strcmp(name, unit) == 0)
+            return named == line + 1;
+        if (!strchr(at, '\n'))
+            break;
+    }
+    return 0;
+}
+
 /* Renders every embedded template with *values (and, for units, a text). */
 static void embedded_templates_with(const struct emit_values *values)
 {
@@ -216,6 +232,8 @@ static void embedded_templates_with(const struct emit_values *values)
         CHECK_INT(status, ==, GEN_OK);
         CHECK_INT(t->bytes[t->size], ==, 0);
         CHECK(out.data && strstr(out.data, "@PROGRAM@") == NULL && strstr(out.data, "@@") == NULL);
+        if (is_unit && out.data && strstr(out.data, "gen/game.c")) /* unit_plain has none */
+            CHECK(goes_back_to_the_right_line(out.data, "gen/game.c"));
         units += is_unit;
         stubs += strncmp(t->name, "stubs_", 6) == 0;
         tables += strcmp(t->name, "table.c.in") == 0;
