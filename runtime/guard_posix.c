@@ -57,6 +57,7 @@ struct guard_frame {
     void *outside;                   /* where it happened, if not in hot code's own frames */
     char library[NAME_CAPACITY * 4]; /* the hot library it happened in */
     char function[NAME_CAPACITY];    /* the nearest exported function there */
+    const void *at;                  /* the address in it */
 };
 
 static _Thread_local struct guard_frame frames[MAX_DEPTH];
@@ -98,6 +99,7 @@ static int in_hot_library(const void *pc, struct guard_frame *frame)
         strncmp(info.dli_fname, dir, dir_len) != 0 || info.dli_fname[dir_len] != '/')
         return 0;
     snprintf(frame->library, sizeof frame->library, "%s", info.dli_fname);
+    frame->at = pc;
     snprintf(frame->function, sizeof frame->function, "%s",
              info.dli_sname ? info.dli_sname : "a static function");
     return 1;
@@ -425,7 +427,8 @@ long hot__guarded_call(long (*fn)(void *arg), void *arg, long *result)
     depth = (int)(frame - frames); /* it and any inner ones are over */
     if (frame->outside)
         end_outside(frame);
-    long status = hot__rollback(frame->library, frame->function, signal_name(frame->signal));
+    long status =
+        hot__rollback(frame->library, frame->at, frame->function, signal_name(frame->signal));
     if (status != HOT_E_CRASHED) { /* nothing to roll back to: die of it */
         hot__remove_private_dir();
         signal(frame->signal, SIG_DFL);

@@ -53,6 +53,7 @@ struct guard_frame {
     const void *outside;             /* where it happened, if not in hot code's own frames */
     char library[NAME_CAPACITY * 4]; /* the hot library it happened in */
     char function[NAME_CAPACITY];    /* the nearest exported function there */
+    const void *at;                  /* the address in it */
 };
 
 static _Thread_local struct guard_frame frames[MAX_DEPTH];
@@ -174,6 +175,7 @@ static int in_hot_library(const void *pc, struct guard_frame *frame)
      * name), which Windows spells with '\\'. */
     snprintf(frame->library, sizeof frame->library, "%s/%s", dir, path + strlen(dir) + 1);
     nearest_export(module, pc, frame->function, sizeof frame->function);
+    frame->at = pc;
     return 1;
 }
 
@@ -411,7 +413,8 @@ long hot__guarded_call(long (*fn)(void *arg), void *arg, long *result)
         _resetstkoflw(); /* the stack's guard page again, for the next overflow */
     if (frame->outside)
         end_outside(frame);
-    long status = hot__rollback(frame->library, frame->function, exception_name(frame->code));
+    long status =
+        hot__rollback(frame->library, frame->at, frame->function, exception_name(frame->code));
     if (status != HOT_E_CRASHED) /* nothing to roll back to: end as it would have */
         end_by(frame);
     return HOT_E_CRASHED;

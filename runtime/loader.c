@@ -1619,39 +1619,46 @@ const char *hot__private_dir(void)
     return L.private_dir;
 }
 
-long hot__rollback(const char *library, const char *function, const char *signal_name)
+long hot__rollback(const char *library, const void *pc, const char *function,
+                   const char *signal_name)
 {
     lock_loader();
     size_t i = 0, good;
     while (i < L.version_count && strcmp(L.versions[i].path, library) != 0)
         i++;
     long status = HOT_E_CRASHED;
+    char where[600]; /* "'name'", or "static 'name' of file" */
+    const struct hot__function *f =
+        i < L.version_count ? hot__code_function_at(L.versions[i].code, pc) : NULL;
+    if (f && f->file)
+        snprintf(where, sizeof where, "static '%s' of %s", f->name, f->file);
+    else
+        snprintf(where, sizeof where, "'%s'", f ? f->name : function);
     if (i == L.version_count) {
-        status =
-            fail(HOT_E_NO_ROLLBACK, "hot code crashed in '%s' (%s) in a version no longer kept",
-                 function, signal_name);
+        status = fail(HOT_E_NO_ROLLBACK, "hot code crashed in %s (%s) in a version no longer kept",
+                      where, signal_name);
         goto done;
     }
     struct version *crashed = &L.versions[i];
     if (i != L.published) {
         crashed->crashed = 1;
         fail(HOT_E_CRASHED,
-             "v%ld crashed in '%s' (%s); v%ld is the current version and keeps running",
-             crashed->number, function, signal_name, atomic_load(&L.version));
+             "v%ld crashed in %s (%s); v%ld is the current version and keeps running",
+             crashed->number, where, signal_name, atomic_load(&L.version));
         goto done;
     }
     good = rollback_target_locked();
     crashed->crashed = 1;
     if (good == L.version_count) {
         status =
-            fail(HOT_E_NO_ROLLBACK, "v%ld crashed in '%s' (%s); no earlier version to roll back to",
-                 crashed->number, function, signal_name);
+            fail(HOT_E_NO_ROLLBACK, "v%ld crashed in %s (%s); no earlier version to roll back to",
+                 crashed->number, where, signal_name);
         goto done;
     }
     skip(crashed->stamp);
     publish_locked(good, NULL);
-    fail(HOT_E_CRASHED, "v%ld crashed in '%s' (%s); rolled back to v%ld, fix it and build again",
-         crashed->number, function, signal_name, atomic_load(&L.version));
+    fail(HOT_E_CRASHED, "v%ld crashed in %s (%s); rolled back to v%ld, fix it and build again",
+         crashed->number, where, signal_name, atomic_load(&L.version));
 done:
     hot__say("%s", L.error);
     unlock_loader();

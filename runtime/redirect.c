@@ -397,6 +397,21 @@ void hot__code_free(struct hot__code *code)
     free(code);
 }
 
+const struct hot__function *hot__code_function_at(const struct hot__code *code, const void *pc)
+{
+    assert(hot__loader_locked());
+    const struct hot__function *found = NULL;
+    const unsigned char *nearest = NULL;
+    for (size_t i = 0; code && code->entries && i < code->functions.count; i++) {
+        const unsigned char *at = code->entries[i].at;
+        if (at && (uintptr_t)at <= (uintptr_t)pc && (!nearest || at > nearest)) {
+            nearest = at;
+            found = &code->functions.list[i];
+        }
+    }
+    return found;
+}
+
 void hot__redirect_reset(void)
 {
     assert(hot__loader_locked());

@@ -32,6 +32,10 @@ void hot__code_publish(struct hot__code *next, long next_number, const struct ho
 /* Forgets code before its version is unmapped. */
 void hot__code_free(struct hot__code *code);
 
+/* The function of code whose entry, as mapped, is the nearest at or below
+ * pc: the one pc is in, when pc is in code's library; NULL if none is. */
+const struct hot__function *hot__code_function_at(const struct hot__code *code, const void *pc);
+
 /* Forgets every identity and trampoline; no version may be mapped. */
 void hot__redirect_reset(void);
 

@@ -80,11 +80,15 @@ int hot__loop_guarded(void);
 int hot__guard_in_use(void);
 
 /* For the guard, after it caught a fault in the hot library copy at path
- * library, in function: republishes the version before it. Returns
+ * library, at pc, in function as the system names it (the nearest exported
+ * one, or "a static function"): republishes the version before it. Returns
  * HOT_E_CRASHED when the program can carry on (rolled back, or the crash was
  * in a version no longer current), HOT_E_NO_ROLLBACK when nothing earlier is
- * kept. Says which in one event line. */
-long hot__rollback(const char *library, const char *function, const char *signal_name);
+ * kept. Says which in one event line, naming the function pc is in as its
+ * build's debug information does where it can (a static one with its
+ * file). */
+long hot__rollback(const char *library, const void *pc, const char *function,
+                   const char *signal_name);
 
 /* Removes the private copies before the process ends (at exit, or before
  * it dies of a signal); the mapped versions keep running. */

@@ -223,17 +223,18 @@ static void from_v1(void)
 }
 
 /* The faults a guarded call rolls back from, by how risky() makes them. */
-enum { SEGFAULT, TRAP, ILLEGAL, DIVISION, ABORT, BUS_ERROR, STACK_OVERFLOW };
+enum { SEGFAULT, TRAP, ILLEGAL, DIVISION, ABORT, BUS_ERROR, STACK_OVERFLOW, IN_A_STATIC };
 static const struct {
     int how;
-    const char *signal, *function;
-} faults[] = {[SEGFAULT] = {0, FAULT_NAME, "risky"},
-              [TRAP] = {1, TRAP_NAME, "risky"},
-              [ILLEGAL] = {9, ILLEGAL_NAME, "risky"},
-              [DIVISION] = {2, DIVISION_NAME, "risky"},
-              [ABORT] = {3, ABORT_NAME, "risky"},
-              [BUS_ERROR] = {4, "SIGBUS", "risky"},
-              [STACK_OVERFLOW] = {7, STACK_OVERFLOW_NAME, "risky_deeper"}};
+    const char *signal, *function; /* as the rollback's line names it */
+} faults[] = {[SEGFAULT] = {0, FAULT_NAME, "'risky'"},
+              [TRAP] = {1, TRAP_NAME, "'risky'"},
+              [ILLEGAL] = {9, ILLEGAL_NAME, "'risky'"},
+              [DIVISION] = {2, DIVISION_NAME, "'risky'"},
+              [ABORT] = {3, ABORT_NAME, "'risky'"},
+              [BUS_ERROR] = {4, "SIGBUS", "'risky'"},
+              [STACK_OVERFLOW] = {7, STACK_OVERFLOW_NAME, "'risky_deeper'"},
+              [IN_A_STATIC] = {10, FAULT_NAME, "static 'risky_static' of faulty.c"}};
 static int rolled_back_faults; /* how many of them rolled back */
 
 /* A guarded call that faults as faults[i] says rolls back to v1, and the
@@ -248,8 +249,8 @@ static void rolls_back(size_t i)
     CHECK_INT(hot_call_guarded(call_risky, &how, &result), ==, HOT_E_CRASHED);
     char expected[200];
     snprintf(expected, sizeof expected,
-             "v%ld crashed in '%s' (%s); rolled back to v1, fix it and build again",
-             crashed_version, faults[i].function, faults[i].signal);
+             "v%ld crashed in %s (%s); rolled back to v1, fix it and build again", crashed_version,
+             faults[i].function, faults[i].signal);
     CHECK_STR(hot_last_error(), expected);
     CHECK_INT(hot_version(), ==, 1); /* every faulty version is skipped */
     CHECK_INT(hot_check(), ==, 0);   /* and the crashed build is not loaded again */
@@ -260,6 +261,13 @@ static void rolls_back(size_t i)
 static void rolls_back_a_segfault(void)
 {
     rolls_back(SEGFAULT);
+}
+
+/* A static function, which the system cannot name, is named by the
+ * build's debug information, with its file. */
+static void rolls_back_a_fault_in_a_static_function(void)
+{
+    rolls_back(IN_A_STATIC);
 }
 
 static void rolls_back_a_trap(void)
@@ -512,6 +520,7 @@ static const struct check_scenario scenarios[] = {
     {"rolls_back_a_segfault", rolls_back_a_segfault, NULL},
     {"keeps_a_crashed_build_out_once_its_stamp_is_fixed",
      keeps_a_crashed_build_out_once_its_stamp_is_fixed, rolls_back_a_segfault},
+    {"rolls_back_a_fault_in_a_static_function", rolls_back_a_fault_in_a_static_function, NULL},
     {"rolls_back_a_trap", rolls_back_a_trap, NULL},
     {"rolls_back_an_illegal_instruction", rolls_back_an_illegal_instruction, NULL},
     {"rolls_back_a_division_by_zero", rolls_back_a_division_by_zero, NULL},

@@ -16,6 +16,12 @@ long risky_deeper(long n)
     return n == never ? 0 : risky_deeper(n + 1) + pad[0];
 }
 
+/* Faults in a function only the build's debug information names. */
+static __attribute__((noinline)) long risky_static(const volatile int *zero)
+{
+    return *(volatile long *)(intptr_t)*zero; /* SIGSEGV */
+}
+
 // #[hot]
 long risky(int how)
 {
@@ -58,6 +64,8 @@ long risky(int how)
         __asm__ volatile("unimp");
 #endif
         return 9;
+    case 10:
+        return risky_static(&zero);
     default:
         return 2;
     }

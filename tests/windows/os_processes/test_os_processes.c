@@ -225,9 +225,10 @@ const char *hot__private_dir(void)
     return guard_dir;
 }
 
-long hot__rollback(const char *library, const char *function, const char *signal_name)
+long hot__rollback(const char *library, const void *pc, const char *function,
+                   const char *signal_name)
 {
-    (void)library;
+    (void)library, (void)pc;
     snprintf(rolled_back, sizeof rolled_back, "%s (%s)", function, signal_name);
     return HOT_E_CRASHED;
 }
