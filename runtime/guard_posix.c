@@ -321,11 +321,40 @@ static void pass_on(int sig, siginfo_t *info, void *context)
     }
 }
 
+/* Will the default action handle sig, ending the program (a fault
+ * recurs, ignored or not)? No for a handler the program or a sanitizer
+ * installed before ours. */
+static int ends_the_program(int sig)
+{
+    for (size_t i = 0; i < SIGNAL_COUNT; i++) {
+        if (guarded_signals[i] == sig)
+            return !(previous[i].sa_flags & SA_SIGINFO) &&
+                   (previous[i].sa_handler == SIG_DFL || previous[i].sa_handler == SIG_IGN);
+    }
+    return 0;
+}
+
+/* A fault at pc, on a thread in no guarded call, that will end the
+ * program: if pc is in hot code, says so (the guard is on, yet it rolls
+ * nothing back there) and removes the private copies, as end_outside. */
+static void say_unguarded(int sig, const siginfo_t *info, const void *pc)
+{
+    struct guard_frame where;
+    if (info->si_code <= 0 || !ends_the_program(sig) || !in_hot_library(pc, &where))
+        return;
+    hot__say("%s in hot code '%s' outside a guarded call: not rolled back, as the guard "
+             "covers only hot_loop's calls and hot_call_guarded's; the program stops",
+             signal_name(sig), where.function);
+    hot__remove_private_dir();
+}
+
 static void on_fault(int sig, siginfo_t *info, void *context)
 {
     struct interrupted at = interrupted_at(context);
     struct guard_frame *frame = live_frame(at.sp);
     if (!frame || !find_hot_frame(frame, info, at)) {
+        if (!frame)
+            say_unguarded(sig, info, (const void *)at.pc);
         pass_on(sig, info, context);
         return;
     }
