@@ -165,8 +165,9 @@ HOT_PRINTF_FORMAT(2, 3) static long fail(long status, const char *format, ...)
 
 /* fail() for a refusal that is the machine's, not the build's: who may
  * write its files or the directories above them, a disk or the descriptors
- * run out, no private directory. Put right, the same build passes, so it
- * is tried again at each look, and the refusal is said once (SKIP_SAID). */
+ * run out, no private directory. Put right, the same build passes, so
+ * hot_check tries it again (SKIP_SAID says when) and says the refusal once
+ * for it. */
 HOT_PRINTF_FORMAT(2, 3) static long fail_machines(long status, const char *format, ...)
 {
     va_list args;
