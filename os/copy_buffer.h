@@ -1,14 +1,17 @@
 /* os/copy_buffer.h
- * The caller's buffer of hot__os_copy_file (os.h), made to hold want bytes
- * the same way on every system: a buffer large enough is kept; a smaller
- * one is freed first (what it held is not needed: no realloc's copy), and
- * a new one of want bytes takes its place. Returns 0, or -1 when memory
- * ran out, with no buffer left (*bytes NULL, *capacity 0). */
+ * What hot__os_copy_file (os.h) does the same way on every system. */
 #ifndef VAIS_HOT_COPY_BUFFER_H
 #define VAIS_HOT_COPY_BUFFER_H
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+/* The caller's buffer, made to hold want bytes: a buffer large enough is
+ * kept; a smaller one is freed first (what it held is not needed: no
+ * realloc's copy), and a new one of want bytes takes its place. Returns 0,
+ * or -1 when memory ran out, with no buffer left (*bytes NULL, *capacity
+ * 0). */
 static inline int hot__copy_buffer_hold(unsigned char **bytes, size_t *capacity, size_t want)
 {
     if (want <= *capacity)
@@ -17,6 +20,14 @@ static inline int hot__copy_buffer_hold(unsigned char **bytes, size_t *capacity,
     *bytes = malloc(want);
     *capacity = *bytes ? want : 0;
     return *bytes ? 0 : -1;
+}
+
+/* Where a copy to dst is made, for a message that must read the same at
+ * each try: dst's directory ('/' ends it), as dir[0..size). */
+static inline void hot__copy_where(const char *dst, char *dir, size_t size)
+{
+    const char *slash = strrchr(dst, '/');
+    snprintf(dir, size, "%.*s", slash ? (int)(slash - dst) : (int)strlen(dst), dst);
 }
 
 #endif

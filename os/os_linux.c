@@ -388,6 +388,8 @@ int hot__os_copy_file(const char *src, const char *dst, unsigned char **bytes, s
 {
     int out = -1, in;
     struct stat st;
+    char where[1024]; /* dst's directory, for messages */
+    hot__copy_where(dst, where, sizeof where);
     *size = 0;
     int status = open_trusted(src, &in, &st, err, errlen);
     if (status == 0 && dirs_writable_by_others(src, err, errlen)) {
@@ -418,14 +420,14 @@ int hot__os_copy_file(const char *src, const char *dst, unsigned char **bytes, s
     id_from_stat(&st, after);
     out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
     if (out < 0 || write_all(out, (const char *)*bytes, *size) != 0) {
-        set_err(err, errlen, out < 0 ? "cannot create" : "cannot write", dst);
+        set_err(err, errlen, out < 0 ? "cannot create a copy in" : "cannot write a copy in", where);
         status = HOT_OS_FILE_STOPPED;
         goto done;
     }
     status = 0;
 done:
     if (out >= 0 && close(out) != 0 && status == 0) {
-        set_err(err, errlen, "cannot write", dst);
+        set_err(err, errlen, "cannot write a copy in", where);
         status = HOT_OS_FILE_STOPPED;
     }
     close(in);

@@ -601,6 +601,8 @@ int hot__os_copy_file(const char *src, const char *dst, unsigned char **bytes, s
     wchar_t wide_dst[PATH_UNITS];
     HANDLE in, out = INVALID_HANDLE_VALUE;
     BY_HANDLE_FILE_INFORMATION info;
+    char where[1024]; /* dst's directory, for messages */
+    hot__copy_where(dst, where, sizeof where);
     *size = 0;
     int status = open_trusted(src, &in, &info, err, errlen);
     if (status == 0 && check_directory(src, err, errlen) != 0) {
@@ -633,14 +635,16 @@ int hot__os_copy_file(const char *src, const char *dst, unsigned char **bytes, s
         out =
             CreateFileW(wide_dst, GENERIC_WRITE, 0, NULL, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
     if (out == INVALID_HANDLE_VALUE || write_all(out, *bytes, *size) != 0) {
-        set_err(err, errlen, out == INVALID_HANDLE_VALUE ? "cannot create" : "cannot write", dst);
+        set_err(err, errlen,
+                out == INVALID_HANDLE_VALUE ? "cannot create a copy in" : "cannot write a copy in",
+                where);
         status = HOT_OS_FILE_STOPPED;
         goto done;
     }
     status = 0;
 done:
     if (out != INVALID_HANDLE_VALUE && !CloseHandle(out) && status == 0) {
-        set_err(err, errlen, "cannot write", dst);
+        set_err(err, errlen, "cannot write a copy in", where);
         status = HOT_OS_FILE_STOPPED;
     }
     CloseHandle(in);

@@ -111,7 +111,7 @@ static struct {
     /* Where builds are copied to be checked and loaded. */
     char private_dir[PATH_CAPACITY]; /* "" until the first load */
     long private_owner;              /* the process that made private_dir */
-    unsigned long copies_opened;     /* names private copies: each name is opened once */
+    unsigned long attempts;          /* names private copies uniquely */
     unsigned char *image;            /* the bytes of the last private copy, checked */
     size_t image_capacity;           /* kept between loads up to KEEP_IMAGE_BYTES */
 
@@ -1039,9 +1039,7 @@ static long admit_locked(const struct stamp *stamp, struct admitted *a)
             hot__say("%s", note);
         L.private_owner = hot__os_pid();
     }
-    /* A copy refused before it is opened gives its name to the next one
-     * (a refusal tried again says the same), which the loader never saw. */
-    int length = snprintf(a->copy, sizeof a->copy, "%s/%lu-%s", L.private_dir, L.copies_opened + 1,
+    int length = snprintf(a->copy, sizeof a->copy, "%s/%lu-%s", L.private_dir, ++L.attempts,
                           base_name(L.library));
     if (length < 0 || (size_t)length >= sizeof a->copy) {
         a->copy[0] = '\0';
@@ -1084,7 +1082,6 @@ static long publish_admitted_locked(struct admitted *a, const char *stamp_text)
     const hot_abi_code *slots = NULL;
     struct hot__code *code = NULL;
     long status = HOT_OK;
-    L.copies_opened++; /* its name is the loader's now, whatever comes of it */
     void *handle = hot__os_library_open(a->copy, err, sizeof err);
     if (!handle) {
         status = fail(HOT_E_LOAD, "cannot load '%s': %s", L.library, err);
