@@ -170,9 +170,8 @@ static int append_list_word(struct buf *out, const char *value)
 static size_t newlines(const struct buf *out)
 {
     size_t count = 0;
-    for (const char *at = out->data;
-         at && (at = memchr(at, '\n', out->size - (size_t)(at - out->data))); at++)
-        count++;
+    for (size_t i = 0; i < out->size; i++)
+        count += out->data[i] == '\n';
     return count;
 }
 
