@@ -1179,8 +1179,9 @@ static long load_locked(const char *stamp_text, const struct stamp *stamp)
         status = publish_admitted_locked(&a, stamp_text);
     if (status != 1)
         return status;
-    if (L.skip.kind == SKIP_SAID) /* the machine was put right: say it again if it recurs */
-        L.skip = (struct skip){.kind = SKIP_NOTHING};
+    /* Nothing skipped stands: a refusal of the machine's is said again if
+     * it recurs, and a crashed build stays out by its version's mark. */
+    L.skip = (struct skip){.kind = SKIP_NOTHING};
     long version = atomic_load(&L.version);
     double ms = (double)(hot__os_now_ns() - start) / 1e6;
     unsigned count = L.manifest->count;
@@ -1341,9 +1342,7 @@ static long tried_locked(long status, const char *text)
 {
     assert(locker.held);
     int said = 0;
-    if (status > 0)
-        L.skip = (struct skip){.kind = SKIP_NOTHING};
-    else if (refusal_stands(status))
+    if (refusal_stands(status))
         skip(text);
     if (status < 0 && L.error_is_machines)
         said = machine_refused_locked(text);

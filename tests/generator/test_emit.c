@@ -198,14 +198,13 @@ static void text(void)
  * line after it, as a compiler counts them. */
 static int goes_back_to_the_right_line(const char *text, const char *unit)
 {
-    long line = 1;
-    for (const char *at = text; *at; at = strchr(at, '\n') + 1, line++) {
-        long named;
-        char name[64];
+    long line = 1, named;
+    char name[64];
+    for (const char *at = text; at; line++) {
         if (sscanf(at, "#line %ld \"%63[^\"]\"", &named, name) == 2 && strcmp(name, unit) == 0)
             return named == line + 1;
-        if (!strchr(at, '\n'))
-            break;
+        const char *end = strchr(at, '\n');
+        at = end ? end + 1 : NULL;
     }
     return 0;
 }
