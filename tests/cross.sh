@@ -16,7 +16,7 @@ trap '((under_wine == 0)) || wine_stop "$work"; rm -rf "$work"' EXIT
 printf 'include("%s")\nmessage("${CMAKE_CROSSCOMPILING_EMULATOR}")\n' "$toolchain" >"$work/emulator.cmake"
 emulator=$(cmake -P "$work/emulator.cmake" 2>&1)
 if [[ ${emulator%%;*} == wine ]]; then
-    wine_tools_missing && wine_words "$work" || exit 1
+    wine_tools_missing || exit 1
     wine_export "$work"
     under_wine=1
 fi
@@ -24,4 +24,6 @@ cmake -S "$source" -B "$work/build" -G Ninja -DCMAKE_TOOLCHAIN_FILE="$toolchain"
     -DCMAKE_BUILD_TYPE=Debug -DVAIS_HOT_WERROR=ON >"$work/configure.log" 2>&1 ||
     { cat "$work/configure.log"; exit 1; }
 cmake --build "$work/build" >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
+# Wine's session starts now, not before the build, which may outlast it.
+((under_wine == 0)) || wine_words "$work" || exit 1
 ctest --test-dir "$work/build" -L "generator|runtime" --output-on-failure -j2

@@ -29,8 +29,11 @@ wine_tools_missing() {
 # VAIS_HOT_WINE_PREFIX names is made first, unless DIR has one (its files
 # hard-linked, but for those Wine rewrites in place; the server's directory
 # name is left behind), and its session started with no terminal or pipe
-# of the caller's (see wine_session). Returns 1 if there is no prefix to
-# copy or its session did not start.
+# of the caller's (see wine_session), unless it runs. A script calls this
+# right before the programs it runs: a session ends WINE_SESSION_LINGER
+# seconds after its last program, and a program that finds none starts one
+# holding its output. Returns 1 if there is no prefix to copy or its
+# session did not start.
 wine_words() {
     local dir=$1
     if [[ ! -d $dir/wine ]]; then
@@ -42,10 +45,16 @@ wine_words() {
         cp -al "$VAIS_HOT_WINE_PREFIX" "$dir/wine"
         rm -f "$dir/wine/wineserver" "$dir/wine"/*.reg
         cp "$VAIS_HOT_WINE_PREFIX"/*.reg "$dir/wine/"
-        wine_session "$dir" || return 1
     fi
+    wine_session_runs "$dir" || wine_session "$dir" || return 1
     wine_environment "$dir"
     wine_words=("${wine_environment[@]}" wine)
+}
+
+# wine_session_runs DIR: whether the server of DIR's prefix runs (its
+# socket, in its directory under DIR's TMPDIR, is there while it does).
+wine_session_runs() {
+    compgen -G "$1/wine-tmp/wine-*/server-*/socket" >/dev/null
 }
 
 # wine_session DIR: starts the server of DIR's prefix, and the session's
