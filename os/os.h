@@ -68,6 +68,10 @@ long long hot__os_wall_ns(void);
  * file (as it was when this process started); 0 if later or unknown. */
 int hot__os_older_than_program(const char *path);
 
+/* 1 if the program's file was replaced or changed since this process
+ * started (a build relinked it while it ran), 0 if not or unknown. */
+int hot__os_program_rebuilt(void);
+
 /* What reading or copying a file that must be trusted comes to when it
  * does not succeed, with why in err. */
 enum hot__os_file_failure {

@@ -97,20 +97,48 @@ long long hot__os_wall_ns(void)
     return (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
 }
 
-int hot__os_older_than_program(const char *path)
+/* The running program's file as this process started: its path, and what
+ * it was (open() of /proc/self/exe gives the program's file even under an
+ * emulator, qemu-user, whose stat() would see the emulator's). */
+static struct {
+    int known;
+    char path[4096];
+    struct stat as_started;
+} program;
+
+__attribute__((constructor)) static void know_program_at_start(void)
 {
-    /* The program's file as open() sees it, which an emulator (qemu-user)
-     * gives as the emulated program's, where stat() would see the emulator. */
-    struct stat file, program;
-    int fd = open(hot__os_program_path(), O_RDONLY | O_CLOEXEC);
-    int known = fd >= 0 && fstat(fd, &program) == 0;
+    int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+    program.known = fd >= 0 && fstat(fd, &program.as_started) == 0 &&
+                    hot__os_program_file(program.path, sizeof program.path) == 0;
     if (fd >= 0)
         close(fd);
-    if (!known || stat(path, &file) != 0)
+}
+
+static int same_time(const struct timespec *a, const struct timespec *b)
+{
+    return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+int hot__os_older_than_program(const char *path)
+{
+    struct stat file;
+    if (!program.known || stat(path, &file) != 0)
         return 0;
-    return file.st_mtim.tv_sec < program.st_mtim.tv_sec ||
-           (file.st_mtim.tv_sec == program.st_mtim.tv_sec &&
-            file.st_mtim.tv_nsec <= program.st_mtim.tv_nsec);
+    const struct timespec *built = &program.as_started.st_mtim;
+    return file.st_mtim.tv_sec < built->tv_sec ||
+           (file.st_mtim.tv_sec == built->tv_sec && file.st_mtim.tv_nsec <= built->tv_nsec);
+}
+
+int hot__os_program_rebuilt(void)
+{
+    /* A linker replaces the file (a running one cannot be written): the
+     * path then names another, and /proc/self/exe says " (deleted)". */
+    struct stat now;
+    const struct stat *then = &program.as_started;
+    return program.known && stat(program.path, &now) == 0 &&
+           (now.st_dev != then->st_dev || now.st_ino != then->st_ino ||
+            !same_time(&now.st_mtim, &then->st_mtim));
 }
 
 /* 1 if gid is the user's own group: their primary one, named as the user

@@ -230,6 +230,19 @@ int hot__os_older_than_program(const char *path)
     return known && program.written_known && ticks(info.ftLastWriteTime) <= ticks(program.written);
 }
 
+int hot__os_program_rebuilt(void)
+{
+    wchar_t wide[PATH_UNITS];
+    BY_HANDLE_FILE_INFORMATION info;
+    know_program();
+    HANDLE file = program.path[0] && widen(program.path, wide) == 0 ? open_to_look(wide, 1)
+                                                                    : INVALID_HANDLE_VALUE;
+    int known = file != INVALID_HANDLE_VALUE && GetFileInformationByHandle(file, &info);
+    if (file != INVALID_HANDLE_VALUE)
+        CloseHandle(file);
+    return known && program.written_known && ticks(info.ftLastWriteTime) != ticks(program.written);
+}
+
 /* Who may be trusted with a file of ours, as root is on Linux: the user,
  * the system's own accounts (SYSTEM, TrustedInstaller), the
  * Administrators group, and OWNER RIGHTS (the owner, whom the owner check

@@ -416,6 +416,19 @@ static int read_stamp(char *text, size_t size, struct stamp *stamp)
     return parse_stamp(text, stamp);
 }
 
+/* What the user does to run a build this core cannot take, in out: rebuild
+ * the program and restart it, or, once a build has relinked it while it
+ * ran, restart it. use: what the restart is for. */
+static const char *restart_advice(char *out, size_t size, const char *use)
+{
+    const char *program = L.manifest->program;
+    if (hot__os_program_rebuilt())
+        snprintf(out, size, "'%s' was rebuilt since it started: restart it to %s", program, use);
+    else
+        snprintf(out, size, "rebuild '%s' and restart to %s", program, use);
+    return out;
+}
+
 /* Checks the library's table against the manifest: if every hot function
  * the core calls is there with the same signature, returns HOT_OK with the
  * index in table->functions of manifest function i in entry_of[i] (of
@@ -433,6 +446,7 @@ static long validate(const struct hot_abi_table *table, uint32_t *entry_of)
         return fail(HOT_E_PROGRAM, "'%s' is the hot library of '%s', not of '%s'", L.library,
                     table->program ? table->program : "?", m->program);
 
+    char advice[320];
     uint32_t j = 0; /* both lists are sorted by name: one merge pass */
     for (uint32_t i = 0; i < m->count; i++) {
         const struct hot_abi_signature *want = &m->signatures[i];
@@ -440,15 +454,13 @@ static long validate(const struct hot_abi_table *table, uint32_t *entry_of)
         while (j < table->count && (order = strcmp(table->functions[j]->name, want->name)) < 0)
             j++;
         if (order != 0 || !table->functions[j]->code)
-            return fail(HOT_E_MISSING,
-                        "hot function '%s' is missing from the new build; rebuild '%s' and "
-                        "restart to use it",
-                        want->name, m->program);
+            return fail(HOT_E_MISSING, "hot function '%s' is missing from the new build; %s",
+                        want->name, restart_advice(advice, sizeof advice, "use it"));
         const struct hot_abi_function *have = table->functions[j];
         if (strcmp(have->signature, want->signature) != 0)
-            return fail(HOT_E_SIGNATURE,
-                        "'%s' changed signature %s -> %s; rebuild '%s' and restart to use it",
-                        want->name, want->signature, have->signature, m->program);
+            return fail(HOT_E_SIGNATURE, "'%s' changed signature %s -> %s; %s", want->name,
+                        want->signature, have->signature,
+                        restart_advice(advice, sizeof advice, "use it"));
         entry_of[i] = j;
     }
     return HOT_OK;
@@ -488,10 +500,11 @@ static long check_prototypes_locked(const struct hot__functions *next)
         if (!def || !def->prototyped || !call->prototyped || strcmp(def->type, call->type) == 0 ||
             strchr(def->type, '?') || strchr(call->type, '?'))
             continue; /* not the core's, the same, declared without a prototype, or unknown */
+        char advice[320];
         return fail(HOT_E_PROTOTYPE,
-                    "'%s' is declared %s in the new build, but '%s' defines it %s; rebuild "
-                    "'%s' and restart to use the new code",
-                    call->name, call->type, L.manifest->program, def->type, L.manifest->program);
+                    "'%s' is declared %s in the new build, but '%s' defines it %s; %s", call->name,
+                    call->type, L.manifest->program, def->type,
+                    restart_advice(advice, sizeof advice, "use the new code"));
     }
     return HOT_OK;
 }
@@ -629,9 +642,10 @@ static long check_layouts_locked(const struct hot__layouts *next)
                     "alone, or on single files, reaches one half only; give both the same and "
                     "build again",
                     why, base_name(file), program, program);
-    if (version > 0)
+    char advice[320];
+    if (version > 0 && !hot__os_program_rebuilt())
         return fail(HOT_E_LAYOUT, "%s; restart to use the new code", why);
-    return fail(HOT_E_LAYOUT, "%s; rebuild '%s' and restart", why, program);
+    return fail(HOT_E_LAYOUT, "%s; %s", why, restart_advice(advice, sizeof advice, "use it"));
 }
 
 /* Adds a validated build to the versions kept mapped, numbered next. It owns
@@ -881,11 +895,11 @@ static enum hot_status check_needs(const unsigned char *image, size_t size)
     if (status == HOT_OK && symbols.count > 0) {
         size_t first =
             hot__os_first_undefined(symbols.items, symbols.count, libraries.items, libraries.count);
-        if (first < symbols.count)
+        char advice[320];
+        if (first < symbols.count) /* a core built with this edit links it in */
             status = fail(HOT_E_CORE_SYMBOL,
-                          "'%s' uses '%s', which this program does not define; if '%s' was "
-                          "rebuilt since it started, restart it",
-                          L.library, symbols.items[first], L.manifest->program);
+                          "'%s' uses '%s', which this program does not define; %s", L.library,
+                          symbols.items[first], restart_advice(advice, sizeof advice, "use it"));
     }
     free(symbols.items);
     free(libraries.items);

@@ -8,9 +8,10 @@
 # the core made in each, and still does after an edit and a rebuild, which
 # relinks no core. An edit that first calls a function of a library the
 # core links only for another's sake relinks the core, and the running
-# program refuses that build until it restarts. A Windows core has every
-# library's functions from the start (its hot DLL cannot link without
-# them): that edit reloads, and the core is not relinked.
+# program refuses that build until it restarts, saying so once the core
+# is rebuilt. A Windows core has every library's functions from the start
+# (its hot DLL cannot link without them): that edit reloads, and the core
+# is not relinked.
 source "$(dirname "$0")/lib.sh"
 program=app
 src=$(dirname "$0")/statics
@@ -77,6 +78,11 @@ else
     check_line "$(wait_for_mark 2 "$(now_ns)" 10)"
     cmake --build "$work/build" >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "rebuild failed"; }
     [[ $(stat -c %y "$exe") != "$core_time" ]] || fail "a new need did not relink the core"
+    # The core that runs is an old build now: the next refusal says to
+    # restart it, not to rebuild it.
+    sed -i 's|names_consonants("x")|names_consonants("xy")|' "$work/src/report.c"
+    cmake --build "$work/build" --target app_hot >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "rebuild failed"; }
+    wait_for_stderr "does not define; 'app' was rebuilt since it started: restart it to use it" 10
 fi
 exported_core=$(exported "$exe")
 grep -qx names_consonants <<<"$exported_core" || fail "the core does not export 'names_consonants'"

@@ -439,7 +439,8 @@ static void checks_a_first_load_against_the_core(void)
     edited_header();
     CHECK(scratch_land(&s, builds[ADDED]));
     CHECK_INT(hot_init(s.library), ==, HOT_E_LAYOUT);
-    snprintf(line, sizeof line, "%s; rebuild 'runtime_layout' and restart", refusals[ADDED]);
+    snprintf(line, sizeof line, "%s; rebuild 'runtime_layout' and restart to use it",
+             refusals[ADDED]);
     CHECK_STR(hot_last_error(), line);
     CHECK_INT(hot_version(), ==, 0);
     restore_header(NULL);

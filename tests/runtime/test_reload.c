@@ -327,6 +327,48 @@ static void refuses_a_changed_signature(void)
     CHECK_INT(refused_code_ran, ==, 0);
 }
 
+static int refused_around_a_rebuild; /* by the scenario below */
+
+#ifndef _WIN32
+static char program_path[4096], program_aside[4200];
+
+static void put_the_program_back(void *unused)
+{
+    (void)unused;
+    rename(program_aside, program_path);
+}
+#endif
+
+/* Once a build has relinked the program while it runs (here, its file is
+ * replaced by a copy), a build it cannot take says to restart it, not to
+ * rebuild it. */
+static void says_restart_once_the_program_was_rebuilt(void)
+{
+#ifdef _WIN32
+    check_skip("a program relinked while it runs (windows_os_files on Windows)");
+#else
+    ssize_t length = readlink("/proc/self/exe", program_path, sizeof program_path - 1);
+    CHECK(length > 0 && (size_t)length < sizeof program_path - 1);
+    program_path[length] = '\0';
+    snprintf(program_aside, sizeof program_aside, "%s.running", program_path);
+    from_v2();
+    land(sig);
+    CHECK_INT(hot_check(), ==, HOT_E_SIGNATURE); /* not rebuilt yet */
+    refused_around_a_rebuild++;
+    CHECK(strstr(hot_last_error(), "rebuild 'runtime_reload' and restart to use it") != NULL);
+    CHECK_INT(rename(program_path, program_aside), ==, 0);
+    check_defer(put_the_program_back, NULL);
+    CHECK_INT(land_copy(program_aside, program_path), ==, 0);
+    land(missing);
+    CHECK_INT(hot_check(), ==, HOT_E_MISSING);
+    refused_around_a_rebuild++;
+    CHECK_STR(hot_last_error(), "hot function 'name' is missing from the new build; "
+                                "'runtime_reload' was rebuilt since it started: restart it to "
+                                "use it");
+    CHECK_STR(name(), "v2");
+#endif
+}
+
 static void refuses_a_missing_function(void)
 {
     from_v2();
@@ -548,8 +590,8 @@ static void refuses_a_build_needing_what_the_core_lacks(void)
     land(needs_core);
     CHECK_INT(hot_check(), ==, HOT_E_CORE_SYMBOL);
     snprintf(expected, sizeof expected,
-             "'%s' uses 'not_in_core', which this program does not define; if 'runtime_reload' "
-             "was rebuilt since it started, restart it",
+             "'%s' uses 'not_in_core', which this program does not define; rebuild "
+             "'runtime_reload' and restart to use it",
              library);
     CHECK_STR(hot_last_error(), expected);
     refused_core_lacks = 1;
@@ -795,7 +837,8 @@ static void logs_one_line_per_event(void)
     fseek(events, 0, SEEK_END);
     CHECK_INT(loaded, ==, 1);
     CHECK_INT(reloaded, ==, 4);
-    CHECK_INT(kept, ==, 14 + refused_core_lacks + unsafe + refused_packed);
+    CHECK_INT(kept, ==,
+              14 + refused_core_lacks + unsafe + refused_packed + refused_around_a_rebuild);
     CHECK_INT(other_lines, ==, 0);
 }
 
@@ -1016,6 +1059,8 @@ static const struct check_scenario scenarios[] = {
     {"refuses_packed_relocations_the_loader_leaves", refuses_packed_relocations_the_loader_leaves,
      manual_mode_waits_for_hot_check},
     {"refuses_a_missing_function", refuses_a_missing_function, manual_mode_waits_for_hot_check},
+    {"says_restart_once_the_program_was_rebuilt", says_restart_once_the_program_was_rebuilt,
+     manual_mode_waits_for_hot_check},
     {"refuses_another_programs_library", refuses_another_programs_library,
      manual_mode_waits_for_hot_check},
     {"refuses_a_library_not_built_hot", refuses_a_library_not_built_hot,

@@ -512,6 +512,19 @@ static void times(void)
     CHECK_INT(hot__os_older_than_program(at("new.txt")), 0);
     CHECK_INT(hot__os_older_than_program(at("none")), 0);
 
+    /* The program's file renamed away and a newer one put in its place, as
+     * a build may while it runs: rebuilt; the old one put back: not. */
+    char program[1024], aside[1100];
+    CHECK(hot__os_program_file(program, sizeof program) == 0);
+    snprintf(aside, sizeof aside, "%s.running", program);
+    CHECK_INT(hot__os_program_rebuilt(), 0);
+    CHECK(MoveFileW(wide(program), wide(aside)));
+    put_text(program, "a newer build");
+    set_written(program, hot__os_wall_ns() / 1000000000LL + 3600);
+    CHECK_INT(hot__os_program_rebuilt(), 1);
+    CHECK(MoveFileExW(wide(aside), wide(program), MOVEFILE_REPLACE_EXISTING));
+    CHECK_INT(hot__os_program_rebuilt(), 0);
+
     long long start = hot__os_now_ns();
     hot__os_sleep_ms(50);
     long long slept = hot__os_now_ns() - start;
