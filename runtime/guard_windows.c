@@ -63,6 +63,7 @@ static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic int installed;
 static _Atomic int loop_guarded;
 static void (*previous_abort)(int);
+static LPTOP_LEVEL_EXCEPTION_FILTER previous_filter;
 /* A slot of the system's own thread-local storage, which TlsGetValue reads
  * without allocating: not NULL on a thread whose _Thread_local storage is
  * made (prepare_thread). TLS_OUT_OF_INDEXES when the system had no slot
@@ -285,6 +286,27 @@ static LONG CALLBACK on_exception(EXCEPTION_POINTERS *pointers)
     return EXCEPTION_CONTINUE_EXECUTION;
 }
 
+/* The filter of exceptions no handler took, which end the program unless
+ * the filter before ours (the C library's, which runs a signal handler the
+ * program set) goes on with it. For a fault in hot code, which no guarded
+ * call covered, says so, as on Linux, and removes the private copies. Not
+ * for a stack overflow, whose thread has no room left to look. */
+static LONG WINAPI on_unhandled(EXCEPTION_POINTERS *pointers)
+{
+    LONG action = previous_filter ? previous_filter(pointers) : EXCEPTION_CONTINUE_SEARCH;
+    const EXCEPTION_RECORD *record = pointers->ExceptionRecord;
+    struct guard_frame where;
+    if (action == EXCEPTION_CONTINUE_SEARCH && guarded_exception(record->ExceptionCode) &&
+        record->ExceptionCode != EXCEPTION_STACK_OVERFLOW &&
+        in_hot_library(record->ExceptionAddress, &where)) {
+        hot__say("%s in hot code '%s' outside a guarded call: not rolled back, as the guard "
+                 "covers only hot_loop's calls and hot_call_guarded's; the program stops",
+                 exception_name(record->ExceptionCode), where.function);
+        hot__remove_private_dir();
+    }
+    return action;
+}
+
 /* Is pc in one of the C library's functions through which code aborts
  * itself (abort, assert's, raise): is that the name its module exports
  * nearest below it? */
@@ -333,6 +355,7 @@ static void install(void)
     if (!atomic_load(&installed)) {
         prepared_slot = TlsAlloc(); /* before the handlers that read it */
         AddVectoredExceptionHandler(1, on_exception);
+        previous_filter = SetUnhandledExceptionFilter(on_unhandled);
         previous_abort = signal(SIGABRT, on_abort);
         if (previous_abort == SIG_ERR)
             previous_abort = SIG_DFL;
