@@ -518,7 +518,10 @@ function(_vais_hot_share name)
     set(whole "") # the static libraries linked whole and object libraries, as generator expressions
     set(direct "") # the targets among the items
     foreach(entry IN LISTS libraries)
-        if(entry MATCHES "^::@" OR entry MATCHES "^VaisHot::")
+        # vais-hot's own: the core's runtime, which hot code calls there
+        # (the API, <vais/hot.h>), as given or behind the expression that
+        # picks it by configuration.
+        if(entry MATCHES "^::@" OR entry MATCHES "(^|[:,])VaisHot::")
             continue()
         endif()
         # The configurations the item is linked in.

@@ -36,7 +36,7 @@ exported() {
     fi
 }
 functions=(registry_add registry_count registry_total_length names_length names_vowels tally_count
-    meter_get dial_get gauge_get knob_get)
+    meter_get dial_get gauge_get knob_get hot_version)
 # A DLL's import of f is its thunk, also a symbol f, beside __imp_f: not a
 # copy.
 defined_hot=$(nm --defined-only "$library" |
@@ -48,34 +48,39 @@ for f in "${functions[@]}"; do
     grep -qx "$f" <<<"$exported_core" || fail "the core does not export '$f'"
 done
 
-# Checks that the line $1 shows the core's state and the same in hot code.
+# Checks that the line $1 shows the core's state and the same in hot code,
+# where the runtime says at least version $2 runs.
 check_line() {
     local core=${1#* core=} hot=${1#* hot=}
     core=${core%% *}
     hot=${hot%$'\r'}
+    local version=${hot##*,version:}
+    hot=${hot%,version:*}
     [[ $core == registry:3,tally:5,meter:4,dial:7,gauge:11,knob:13,greet:2 ]] || fail "the core made other state: $core"
     [[ $hot == "$want" ]] || fail "hot code sees '$hot', not '$want'"
+    [[ $version =~ ^[0-9]+$ ]] && ((version >= $2)) ||
+        fail "hot code's hot_version() says $version, not $2 or later: not the core's runtime"
 }
 
 start_counter
-check_line "$(wait_for_mark 1 0 10)"
+check_line "$(wait_for_mark 1 0 10)" 1
 
 core_time=$(stat -c %y "$exe")
 sed -i "s|^    return [^/]*/\* mark \*/|    return 2; /* mark */|" "$work/src/report.c"
 cmake --build "$work/build" >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "rebuild failed"; }
-check_line "$(wait_for_mark 2 "$(now_ns)" 10)"
+check_line "$(wait_for_mark 2 "$(now_ns)" 10)" 2
 [[ $(stat -c %y "$exe") == "$core_time" ]] || fail "a body edit relinked the core"
 
 # names_consonants: in names' archive, and called by nothing until now.
 sed -i "s|^    return [^/]*/\* mark \*/|    return 3 + 0 * names_consonants(\"x\"); /* mark */|" "$work/src/report.c"
 cmake --build "$work/build" --target app_hot >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "rebuild failed"; }
 if ((under_wine)); then
-    check_line "$(wait_for_mark 3 "$(now_ns)" 30)"
+    check_line "$(wait_for_mark 3 "$(now_ns)" 30)" 3
     cmake --build "$work/build" >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "rebuild failed"; }
     [[ $(stat -c %y "$exe") == "$core_time" ]] || fail "a call into a library the core has relinked it"
 else
     wait_for_stderr "uses 'names_consonants', which this program does not define" 10
-    check_line "$(wait_for_mark 2 "$(now_ns)" 10)"
+    check_line "$(wait_for_mark 2 "$(now_ns)" 10)" 2
     cmake --build "$work/build" >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "rebuild failed"; }
     [[ $(stat -c %y "$exe") != "$core_time" ]] || fail "a new need did not relink the core"
     # The core that runs is an old build now: the next refusal says to
