@@ -616,7 +616,6 @@ static long check_layouts_locked(const struct hot__layouts *next)
         return HOT_OK; /* no debug information: said, and nothing to compare */
     char why[640];
     const char *file, *program = L.manifest->program;
-    long version = atomic_load(&L.version);
     const struct version *published = published_locked();
     const struct hot__layouts *running = published ? published->layouts : NULL;
     /* The running build's layouts agreed with the core's when it was
@@ -642,9 +641,10 @@ static long check_layouts_locked(const struct hot__layouts *next)
                     "alone, or on single files, reaches one half only; give both the same and "
                     "build again",
                     why, base_name(file), program, program);
-    char advice[320];
-    if (version > 0 && !hot__os_program_rebuilt())
+    /* A type the core has none of: a new start takes this build as it is. */
+    if (side == HOT_LAYOUTS_RUNNING)
         return fail(HOT_E_LAYOUT, "%s; restart to use the new code", why);
+    char advice[320];
     return fail(HOT_E_LAYOUT, "%s; %s", why, restart_advice(advice, sizeof advice, "use it"));
 }
 

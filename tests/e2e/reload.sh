@@ -70,7 +70,7 @@ cmake --build "$work/build" --target counter_hot >"$work/build.log" 2>&1 || { ca
 # the size does not change.)
 counter_change="16 -> 24 bytes, field 'extra' added" report_change="8 -> 16 bytes, field 'extra' added"
 ((under_wine == 0)) || counter_change="field 'extra' added" report_change="4 -> 8 bytes, field 'extra' added"
-wait_for_stderr "vais-hot: kept v3: struct 'counter' changed layout ($counter_change); restart to use the new code" 2
+wait_for_stderr "vais-hot: kept v3: struct 'counter' changed layout ($counter_change); rebuild 'counter' and restart to use it" 2
 wait_for_mark 3 "$(now_ns)" 2 >/dev/null
 
 # (h) so is a struct both halves share that hot code only uses as a local
@@ -78,7 +78,7 @@ wait_for_mark 3 "$(now_ns)" 2 >/dev/null
 sed -i '/^    long extra;$/d' "$work/src/counter.h"
 sed -i 's|^    long value;$|    long value;\n    long extra;|' "$work/src/counter.h"
 cmake --build "$work/build" --target counter_hot >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "the report-change build failed"; }
-wait_for_stderr "vais-hot: kept v3: struct 'report' changed layout ($report_change); restart to use the new code" 2
+wait_for_stderr "vais-hot: kept v3: struct 'report' changed layout ($report_change); rebuild 'counter' and restart to use it" 2
 wait_for_mark 3 "$(now_ns)" 2 >/dev/null
 
 stop_counter

@@ -417,14 +417,15 @@ static void edited_header(void)
 }
 
 /* A header changed since the core was built is an edit: the core must be
- * rebuilt too. */
+ * rebuilt too, and a restart alone would not do. */
 static void an_edited_header_asks_for_a_restart(void)
 {
     char line[700];
     edited_header();
     CHECK(scratch_land(&s, builds[ADDED]));
     CHECK_INT(hot_check(), ==, HOT_E_LAYOUT);
-    snprintf(line, sizeof line, "%s; restart to use the new code", refusals[ADDED]);
+    snprintf(line, sizeof line, "%s; rebuild 'runtime_layout' and restart to use it",
+             refusals[ADDED]);
     CHECK_STR(hot_last_error(), line);
 }
 
