@@ -1302,7 +1302,17 @@ static int skip_body(struct parser *p, const struct lex_token *open)
         lex_next(&p->lex, &t);
         if (t.kind == LEX_ERROR)
             return lex_failure(p, &t);
-        if (t.kind == LEX_EOF || t.kind == LEX_MARKER)
+        if (t.kind == LEX_MARKER) /* a marker of a function's static, or a '}' missing */
+            return fail(p, &t,
+                        "'%s' inside the function body opened at %zu:%zu: markers go before "
+                        "definitions at file scope%s; if the body ended before it, a '}' is "
+                        "missing",
+                        lex_marker_text(t.marker), open->line, open->column,
+                        t.marker == LEX_MARKER_PERSIST
+                            ? " (a function's static variable cannot be #[persist]: declare it "
+                              "at file scope)"
+                            : "");
+        if (t.kind == LEX_EOF)
             return fail(p, &t, "expected '}' to close '{' at %zu:%zu, found %s", open->line,
                         open->column, describe(p, &t, text, sizeof text));
         if (punct_is(p, &t, "{"))

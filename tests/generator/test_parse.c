@@ -511,8 +511,9 @@ static void every_error(void)
 {
     CHECK_STR(PARSE("#[hot]\nstatic int a(void) {\n#[hot]\n}\n#[hot]\nint ok(void) {}\n"
                     "#[hot]\n#[hot]\nstatic int b(void) {}\n#[hot]\nint main(int x, int y z) {}"),
-              "2:1: hot function 'a' must have external linkage; remove 'static' | 3:1: expected "
-              "'}' to close '{' at 2:20, found another '#[hot]' | 8:1: expected a function "
+              "2:1: hot function 'a' must have external linkage; remove 'static' | 3:1: '#[hot]' "
+              "inside the function body opened at 2:20: markers go before definitions at file "
+              "scope; if the body ended before it, a '}' is missing | 8:1: expected a function "
               "definition after '#[hot]' at 7:1, found another '#[hot]' | 9:1: hot function 'b' "
               "must have external linkage; remove 'static' | 11:5: 'main' cannot be hot: the "
               "program starts in its static core");
@@ -564,7 +565,13 @@ static void malformed(void)
     CHECK_STR(PARSE("#[hot]\nint f(void) {\n  if (x) {\n}\n"),
               "4:2: expected '}' to close '{' at 2:13, found end of file");
     CHECK_STR(PARSE("#[hot]\nint f(void) {\n#[hot]\nint g(void) {}\n"),
-              "3:1: expected '}' to close '{' at 2:13, found another '#[hot]'");
+              "3:1: '#[hot]' inside the function body opened at 2:13: markers go before "
+              "definitions at file scope; if the body ended before it, a '}' is missing");
+    CHECK_STR(
+        PARSE("#[hot]\nint f(void) {\n    // #[persist]\n    static int n;\n    return n;\n}\n"),
+        "3:5: '#[persist]' inside the function body opened at 2:13: markers go before "
+        "definitions at file scope (a function's static variable cannot be #[persist]: "
+        "declare it at file scope); if the body ended before it, a '}' is missing");
     CHECK_STR(PARSE("int x; /* never closed\n#[hot]\nint f(void) {}\n"),
               "3:15: expected '*/' to close '/*' at 1:8, found end of file");
     CHECK_STR(PARSE("#[hot]\nint f(void) { return \"abc"),
@@ -1006,8 +1013,9 @@ static int parse_is_sound(const char *text, size_t size)
         end = source.markers[i].offset + source.markers[i].length;
     }
     if (sound && status == GEN_OK)
-        sound = emit_text(text, size, source.markers, NULL, source.marker_count, &blanked) == GEN_OK &&
-                blanked.size > 0 && blanked.data[blanked.size - 1] == '\n';
+        sound =
+            emit_text(text, size, source.markers, NULL, source.marker_count, &blanked) == GEN_OK &&
+            blanked.size > 0 && blanked.data[blanked.size - 1] == '\n';
     buf_free(&blanked);
     parse_source_free(&source);
     parse_report_free(&report);
