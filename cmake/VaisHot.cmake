@@ -369,6 +369,18 @@ function(_vais_hot_make where name hot)
 endfunction()
 
 # How the halves of a hot program find each other on ELF systems, for
+# Sets out to the needs file of the program generating into gen_dir (ELF):
+# what `vais-hot needs` writes for the core's link, one per configuration
+# under a multi-config generator ($<CONFIG> in it).
+function(_vais_hot_needs_file gen_dir out)
+    get_property(multi GLOBAL PROPERTY GENERATOR_IS_MULTI_CONFIG)
+    if(multi)
+        set(${out} "${gen_dir}/needs-$<CONFIG>.rsp" PARENT_SCOPE)
+    else()
+        set(${out} "${gen_dir}/needs.rsp" PARENT_SCOPE)
+    endif()
+endfunction()
+
 # _vais_hot_make: the hot library is linked with undefined symbols, which
 # the core resolves at load. After each link of the library, `vais-hot
 # check` fails the build by name if it needs a symbol the core hides, and
@@ -376,11 +388,7 @@ endfunction()
 # options, before the stamp lands (and check runs again after the core
 # links, which a first build does last).
 function(_vais_hot_elf_links name description gen_dir on multi)
-    if(multi) # each configuration's library needs its own
-        set(needs "${gen_dir}/needs-$<CONFIG>.rsp")
-    else()
-        set(needs "${gen_dir}/needs.rsp")
-    endif()
+    _vais_hot_needs_file("${gen_dir}" needs)
     add_custom_command(TARGET ${name}_hot POST_BUILD
         COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" check "${description}"
         COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" needs "$<TARGET_FILE:${name}_hot>" "${needs}"
@@ -857,6 +865,10 @@ function(_vais_hot_describe name hot gen_dir hot_sources units build_command out
     if(hot)
         list(APPEND lines "stubs ${gen_dir}/stubs.c" "library_file $<TARGET_FILE:${name}_hot>"
             "core_object $<JOIN:$<TARGET_OBJECTS:${name}>,\ncore_object >")
+        if(NOT WIN32)
+            _vais_hot_needs_file("${gen_dir}" needs)
+            list(APPEND lines "needs ${needs}")
+        endif()
     endif()
     foreach(src IN LISTS hot_sources)
         list(APPEND lines "source ${src}")

@@ -61,6 +61,7 @@ static int take_field(struct description *d, const char *key, const char *value)
         {"library_file", offsetof(struct description, library_file)},
         {"executable", offsetof(struct description, executable)},
         {"stubs", offsetof(struct description, stubs)},
+        {"needs", offsetof(struct description, needs)},
         {"generator", offsetof(struct description, generator)},
         {"make", offsetof(struct description, make)},
         {"build_dir", offsetof(struct description, build_dir)},

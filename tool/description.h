@@ -17,6 +17,7 @@ struct description {
     const char *library_file; /* its file (HOT ON), or NULL */
     const char *executable;   /* the core's file */
     const char *stubs;        /* the generated stubs: they change with the signatures */
+    const char *needs;        /* the core's needs file (ELF, HOT ON), or NULL */
     const char *generator;    /* CMAKE_GENERATOR */
     const char *make;         /* CMAKE_MAKE_PROGRAM */
     const char *build_dir;    /* CMAKE_BINARY_DIR */

@@ -65,14 +65,15 @@ struct watcher {
     struct description d;
     int debounce_ms;
     int exec;
-    const char **program_argv; /* owned, NULL-ended: the emulator, the executable, the
-                                  arguments after "--" */
-    struct paths watched;      /* what watch observes */
-    struct hot__watch *watch;  /* NULL only before the first open */
-    struct hot__file_id stubs_id;
-    int core_stale;          /* the core must be built before the program can restart */
-    long program;            /* the --exec child's pid, 0 when none runs */
-    struct hot__units stale; /* which units the saves since the last build made stale */
+    const char **program_argv;    /* owned, NULL-ended: the emulator, the executable, the
+                                     arguments after "--" */
+    struct paths watched;         /* what watch observes */
+    struct hot__watch *watch;     /* NULL only before the first open */
+    struct hot__file_id stubs_id; /* of d.stubs, when the core was last built */
+    struct hot__file_id needs_id; /* of d.needs, when the core was last built */
+    int core_stale;               /* the core must be built before the program can restart */
+    long program;                 /* the --exec child's pid, 0 when none runs */
+    struct hot__units stale;      /* which units the saves since the last build made stale */
 };
 
 /* Says a usage error and watch's usage line (say_usage); returns 2. */
@@ -330,21 +331,42 @@ static int build(struct watcher *w, const char *target)
     return status;
 }
 
-/* Did the generated stubs change since the core was last built? */
-static int stubs_changed(struct watcher *w)
+/* Did the file at path (a generated input of the core's, or NULL for
+ * none), which was *then when the core was last built, change since? */
+static int changed_since(const char *path, const struct hot__file_id *then)
 {
     struct hot__file_id id = {0};
     char err[512];
-    if (!w->d.stubs || hot__os_file_id(w->d.stubs, &id, err, sizeof err) != 0)
+    if (!path || hot__os_file_id(path, &id, err, sizeof err) != 0)
         return 0;
-    return !hot__file_id_equal(&id, &w->stubs_id);
+    return !hot__file_id_equal(&id, then);
 }
 
-static void remember_stubs(struct watcher *w)
+static void remember(const char *path, struct hot__file_id *id)
 {
     char err[512];
-    if (w->d.stubs && hot__os_file_id(w->d.stubs, &w->stubs_id, err, sizeof err) != 0)
-        w->stubs_id = (struct hot__file_id){0};
+    if (path && hot__os_file_id(path, id, err, sizeof err) != 0)
+        *id = (struct hot__file_id){0};
+}
+
+/* The generated stubs, which change with the hot functions' signatures. */
+static int stubs_changed(struct watcher *w)
+{
+    return changed_since(w->d.stubs, &w->stubs_id);
+}
+
+/* The core's needs file (ELF), which changes when hot code first calls a
+ * function of a library the core links that the core's link left out. */
+static int needs_changed(struct watcher *w)
+{
+    return changed_since(w->d.needs, &w->needs_id);
+}
+
+/* Notes the core's generated inputs as the core was just built from. */
+static void remember_core_inputs(struct watcher *w)
+{
+    remember(w->d.stubs, &w->stubs_id);
+    remember(w->d.needs, &w->needs_id);
 }
 
 static void start_program(struct watcher *w)
@@ -412,7 +434,7 @@ static void rebuild_core(struct watcher *w, const char *why, int only_if_relinke
     w->core_stale = 0;
     if (stubs_changed(w)) /* also when a save during the round changed them */
         why = "the hot functions' signatures changed";
-    remember_stubs(w);
+    remember_core_inputs(w);
     struct hot__file_id after = executable_id(w);
     if (only_if_relinked && hot__file_id_equal(&before, &after)) {
         if (w->exec && !w->program && !hot__os_caught_signal())
@@ -448,6 +470,8 @@ static void rebuild(struct watcher *w, int *pending)
         rebuild_core(w, "the hot functions' signatures changed", 0);
     } else if (w->core_stale)
         rebuild_core(w, "its last build failed", 0);
+    else if (needs_changed(w))
+        rebuild_core(w, "hot code now calls functions of its libraries it had not linked in", 1);
     else if (!hot__os_caught_signal() && core_may_be_out_of_date(w))
         rebuild_core(w, "a file it compiles changed", 1);
     else if (w->exec && !w->program && !hot__os_caught_signal())
@@ -538,7 +562,7 @@ int watch_main(int argc, char **argv)
     hot__os_catch_signals(NULL);
     if (build(&w, w.d.program) != 0)
         w.core_stale = 1;
-    remember_stubs(&w);
+    remember_core_inputs(&w);
     if (!hot__os_caught_signal())
         refresh_watch(&w, &pending);
     if (!w.watch && !hot__os_caught_signal()) {

@@ -9,7 +9,8 @@
 # relinks no core. An edit that first calls a function of a library the
 # core links only for another's sake relinks the core, and the running
 # program refuses that build until it restarts, saying so once the core
-# is rebuilt. A Windows core has every library's functions from the start
+# is rebuilt; vais-hot watch rebuilds the core at the next such edit, and
+# says why. A Windows core has every library's functions from the start
 # (its hot DLL cannot link without them): that edit reloads, and the core
 # is not relinked.
 source "$(dirname "$0")/lib.sh"
@@ -88,6 +89,11 @@ else
     sed -i 's|names_consonants("x")|names_consonants("xy")|' "$work/src/report.c"
     cmake --build "$work/build" --target app_hot >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "rebuild failed"; }
     wait_for_stderr "does not define; 'app' was rebuilt since it started: restart it to use it" 10
+    # vais-hot watch, at the next such edit, builds the core too, saying why.
+    start_watch "$work/watch.out" "$work/watch.err" "$work/build" app
+    sed -i 's|names_consonants("xy")|names_consonants("xy") + 0 * names_initial("x")|' "$work/src/report.c"
+    wait_for_text "$work/watch.err" "vais-hot: rebuilt 'app' because hot code now calls functions of its libraries it had not linked in; restart it to use the new code" 60
+    stop_watch INT
 fi
 exported_core=$(exported "$exe")
 grep -qx names_consonants <<<"$exported_core" || fail "the core does not export 'names_consonants'"

@@ -4,5 +4,6 @@
 int names_length(const char *name);
 int names_vowels(const char *name);
 int names_consonants(const char *name);
+int names_initial(const char *name);
 
 #endif
