@@ -452,6 +452,9 @@ function(_vais_hot_windows fn name gen_dir on multi)
     add_custom_target(${name}_vais_hot_imports DEPENDS "${imports}")
     target_link_libraries(${name}_hot PRIVATE "${imports}")
     target_link_options(${name} PRIVATE "$<${on}:LINKER:--export-all-symbols>")
+    # The import library lists every function of vais-hot's own libraries,
+    # which hot code calls in the core (the API): the core has them all.
+    target_link_options(${name} PRIVATE "$<${on}:LINKER:--whole-archive,$<TARGET_FILE:VaisHot::std>,$<TARGET_FILE:VaisHot::runtime>,--no-whole-archive>")
 endfunction()
 
 # The import library imports of a Windows core name, which exports every
