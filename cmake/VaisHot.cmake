@@ -368,7 +368,6 @@ function(_vais_hot_make where name hot)
         "VAIS_HOT_LIBRARY=\"${run_prefix}$<TARGET_FILE:${name}_hot>\";VAIS_HOT_SOURCES=${quoted_sources};VAIS_HOT_UNITS=${quoted_units};VAIS_HOT_REBUILD=${rebuild};VAIS_HOT_PATH_PREFIX=\"${run_prefix}\"")
 endfunction()
 
-# How the halves of a hot program find each other on ELF systems, for
 # Sets out to the needs file of the program generating into gen_dir (ELF):
 # what `vais-hot needs` writes for the core's link, one per configuration
 # under a multi-config generator ($<CONFIG> in it).
@@ -381,6 +380,7 @@ function(_vais_hot_needs_file gen_dir out)
     endif()
 endfunction()
 
+# How the halves of a hot program find each other on ELF systems, for
 # _vais_hot_make: the hot library is linked with undefined symbols, which
 # the core resolves at load. After each link of the library, `vais-hot
 # check` fails the build by name if it needs a symbol the core hides, and
