@@ -3,8 +3,8 @@
 # The plain consumer project (tests/cmake/plain) in the setups real projects
 # have, one CASE per run:
 #   build_type_case  build types in any case: 'release' is HOT OFF (one
-#                    plain program), 'relwithdebinfo' HOT ON; configure says
-#                    which, and why, per program
+#                    plain program, and no runtime built), 'relwithdebinfo'
+#                    HOT ON; configure says which, and why, per program
 #   lto              link-time optimisation for the whole project (gcc: the
 #                    IPO property, and -flto in the flags): it builds, and a
 #                    running program reloads an edit
@@ -121,6 +121,8 @@ build_type_case)
     [[ ! -e $work/release/libapp_hot.so ]] || fail "'release' built a hot library"
     ! grep -q vais_hot__ < <(nm "$work/release/app") || fail "'release' has vais-hot stubs"
     [[ $("$work/release/app") == "version=0 value=42" ]] || fail "'release' run"
+    [[ -z $(find "$work/release/vais-hot" -name 'libvais_hot_runtime.a' -o -name 'libvais_hot_std.a') ]] ||
+        fail "'release' built vais-hot's runtime, which a HOT OFF program does not use"
     configure "$work/relwithdebinfo" -DCMAKE_BUILD_TYPE=relwithdebinfo
     grep -qF "vais-hot: app: HOT ON, #[hot] functions reload (build type 'relwithdebinfo')" \
         "$work/relwithdebinfo.log" || { cat "$work/relwithdebinfo.log"; fail "configure did not say HOT ON"; }
