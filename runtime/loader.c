@@ -213,6 +213,18 @@ int hot__loader_locked(void)
     return locker.held;
 }
 
+/* Takes the lock and returns 1, or returns 0 on a thread that holds it
+ * already: an API call that only reads or sets a value, made inside a load
+ * (a hot library's constructor) or a publish (hot_before_reload's
+ * callback), works there, as the lock it holds is its own. */
+static int lock_unless_held(void)
+{
+    if (locker.held)
+        return 0;
+    lock_loader();
+    return 1;
+}
+
 long hot__fail(long status, const char *format, ...)
 {
     char text[sizeof L.error];
@@ -1598,23 +1610,26 @@ long hot__version(void)
 
 void hot__on_reload(void (*cb)(long version))
 {
-    lock_loader();
+    int locked = lock_unless_held();
     L.on_reload = cb;
-    unlock_loader();
+    if (locked)
+        unlock_loader();
 }
 
 void hot__before_reload(void (*cb)(long version))
 {
-    lock_loader();
+    int locked = lock_unless_held();
     L.before_reload = cb;
-    unlock_loader();
+    if (locked)
+        unlock_loader();
 }
 
 void hot__keep(long versions)
 {
-    lock_loader();
+    int locked = lock_unless_held();
     L.keep = versions > 0 ? (size_t)versions : 0;
-    unlock_loader();
+    if (locked)
+        unlock_loader();
 }
 
 long hot__safe_point(void)
@@ -1718,9 +1733,10 @@ long hot__cleanup(void)
 const char *hot__last_error(void)
 {
     static _Thread_local char copy[sizeof L.error];
-    lock_loader();
+    int locked = lock_unless_held();
     memcpy(copy, L.error, sizeof copy);
-    unlock_loader();
+    if (locked)
+        unlock_loader();
     return copy;
 }
 

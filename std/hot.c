@@ -5,19 +5,28 @@
 
 #include "runtime.h"
 
+/* Is this thread inside a load or a publish of the runtime's: in a hot
+ * library's constructor, or in hot_before_reload's callback? A call that
+ * loads, unloads or waits for the loader would wait there for itself, and
+ * returns HOT_E_REENTERED instead; those that read or set a value work. */
+static int inside_the_loader(void)
+{
+    return hot__loader_locked();
+}
+
 long hot_init(const char *path)
 {
-    return hot__init(path);
+    return inside_the_loader() ? HOT_E_REENTERED : hot__init(path);
 }
 
 long hot_check(void)
 {
-    return hot__check();
+    return inside_the_loader() ? HOT_E_REENTERED : hot__check();
 }
 
 long hot_reload(void)
 {
-    return hot__reload();
+    return inside_the_loader() ? HOT_E_REENTERED : hot__reload();
 }
 
 long hot_version(void)
@@ -47,11 +56,13 @@ long hot_keep(long versions)
 
 long hot_safe_point(void)
 {
-    return hot__safe_point();
+    return inside_the_loader() ? HOT_E_REENTERED : hot__safe_point();
 }
 
 long hot_cleanup(void)
 {
+    if (inside_the_loader())
+        return HOT_E_REENTERED;
     /* The builder first (rebuild.c): it starts the loader's auto mode,
      * which the loader's cleanup then ends. */
     hot__stop_builder();
@@ -60,7 +71,7 @@ long hot_cleanup(void)
 
 long hot_start(const char *source_path)
 {
-    return hot__start(source_path);
+    return inside_the_loader() ? HOT_E_REENTERED : hot__start(source_path);
 }
 
 /* hot_loop's guarded call of update, which arrives in a struct: ISO C
@@ -78,6 +89,8 @@ long hot_loop(long (*update)(void))
 {
     if (!update)
         return HOT_E_ARGUMENT;
+    if (inside_the_loader())
+        return HOT_E_REENTERED;
     struct loop_step step = {update};
     for (;;) {
         hot__check();

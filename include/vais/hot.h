@@ -34,8 +34,10 @@ long hot_on_reload(void (*cb)(long version));
 
 /* cb(version) runs before each reload, with the version about to be
  * replaced, once the new build passed every check: the moment to hand state
- * over. It must not call hot_init, hot_check, hot_reload, hot_cleanup or
- * hot_start. */
+ * over. It runs inside the reload, as a hot library's constructors do:
+ * there hot_init, hot_check, hot_reload, hot_safe_point, hot_cleanup,
+ * hot_start and hot_loop return HOT_E_REENTERED (they would wait for the
+ * reload under way), and the other calls work. */
 long hot_before_reload(void (*cb)(long version));
 
 /* Old versions stay mapped (default, versions = 0), or only the last

@@ -24,8 +24,9 @@
     X(HOT_E_NO_ROLLBACK, -14, "hot code crashed and no earlier version is kept")                   \
     X(HOT_E_LAYOUT, -15, "a type hot code shares with the program changed layout")                 \
     X(HOT_E_PROTOTYPE, -16, "hot code calls a core function by another prototype")                 \
-    X(HOT_E_CORE_SYMBOL, -17, "hot code uses a symbol the program does not define")           \
-    X(HOT_E_NO_MEMORY, -18, "out of memory")
+    X(HOT_E_CORE_SYMBOL, -17, "hot code uses a symbol the program does not define")                \
+    X(HOT_E_NO_MEMORY, -18, "out of memory")                                                       \
+    X(HOT_E_REENTERED, -19, "called inside a load, which it would wait for")
 
 enum hot_status {
 #define HOT_STATUS_ENUM(name, number, text) name = number,

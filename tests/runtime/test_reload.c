@@ -998,6 +998,46 @@ static void loads_a_refused_build_once_the_machine_is_put_right(void)
 #endif
 }
 
+/* What hot_before_reload's callback below got from the API, inside the
+ * reload. */
+static long keep_inside, check_inside, safe_point_inside;
+static char error_inside[96];
+
+static void calls_the_api_inside(long version)
+{
+    (void)version;
+    keep_inside = hot_keep(0);
+    snprintf(error_inside, sizeof error_inside, "%s", hot_last_error());
+    check_inside = hot_check();
+    safe_point_inside = hot_safe_point();
+}
+
+static void forget_the_callback(void *unused)
+{
+    (void)unused;
+    hot_before_reload(NULL);
+}
+
+/* hot_before_reload's callback runs inside the reload, as a hot library's
+ * constructors do: what reads or sets a value works there, and what would
+ * wait for the reload under way is refused (it waited for itself forever). */
+static void the_api_inside_a_reload_waits_for_nothing(void)
+{
+    from_v2();
+    land(sig);
+    CHECK_INT(hot_check(), ==, HOT_E_SIGNATURE); /* an error to read inside */
+    check_defer(forget_the_callback, NULL);
+    CHECK_INT(hot_before_reload(calls_the_api_inside), ==, HOT_OK);
+    land(v1);
+    CHECK_INT(hot_check(), ==, 1);
+    CHECK_INT(keep_inside, ==, HOT_OK);
+    CHECK(strstr(error_inside, "changed signature") != NULL);
+    CHECK_INT(check_inside, ==, HOT_E_REENTERED);
+    CHECK_INT(safe_point_inside, ==, HOT_E_REENTERED);
+    CHECK_STR(hot_status_text(HOT_E_REENTERED), "called inside a load, which it would wait for");
+    CHECK_INT(add(2, 3), ==, 5);
+}
+
 /* Cleanup unloads everything and removes every private copy. */
 static void cleanup_unloads_everything(void)
 {
@@ -1104,6 +1144,7 @@ static const struct check_scenario scenarios[] = {
     {"says_descriptors_ran_out", says_descriptors_ran_out, NULL},
     {"loads_a_refused_build_once_the_machine_is_put_right",
      loads_a_refused_build_once_the_machine_is_put_right, NULL},
+    {"the_api_inside_a_reload_waits_for_nothing", the_api_inside_a_reload_waits_for_nothing, NULL},
     {"cleanup_unloads_everything", cleanup_unloads_everything, NULL},
     {"auto_mode_reloads_by_itself", auto_mode_reloads_by_itself, cleanup_unloads_everything},
     {"auto_mode_reads_packed_relocations", auto_mode_reads_packed_relocations,
