@@ -415,6 +415,10 @@ function(_vais_hot_elf_links name description gen_dir on multi)
     endif()
     target_link_options(${name} PRIVATE "$<${on}:@${needs}>")
     set_property(TARGET ${name} APPEND PROPERTY LINK_DEPENDS "${needs}")
+    # Every function of the API, which hot code calls in the core: also
+    # when it first calls one in an edit the running program loads, which
+    # no needs file of the program's link named.
+    target_link_options(${name} PRIVATE "$<${on}:LINKER:--whole-archive,$<TARGET_FILE:VaisHot::std>,--no-whole-archive>")
 endfunction()
 
 # How the halves of a hot program find each other on Windows (mingw-w64),

@@ -37,6 +37,10 @@
 #                    by `cmake --build --config Debug` and one built by
 #                    `vais-hot watch --config Debug`; hot_start rebuilds the
 #                    program's own configuration
+#   api_first_in_an_edit  a core that calls none of <vais/hot.h> (the api
+#                    project), and hot code that first calls it in an edit
+#                    built while the program runs: it reloads, and
+#                    hot_version() is the core's
 #   existing_target  vais_target_hot_sources on an add_executable target
 #                    (tests/cmake/existing): what the target has reaches the
 #                    hot code, it reloads, installs, and is plain in Release
@@ -57,7 +61,7 @@ cleanup() {
 trap cleanup EXIT
 projects=$(cd "$(dirname "$0")" && pwd)
 mkdir "$work/projects"
-cp -r "$projects/plain" "$projects/existing" "$work/projects/"
+cp -r "$projects/plain" "$projects/existing" "$projects/api" "$work/projects/"
 src=$work/projects/plain
 [[ $case_name == existing_target ]] && src=$work/projects/existing
 
@@ -114,6 +118,25 @@ reloads() {
 }
 
 case $case_name in
+api_first_in_an_edit)
+    src=$work/projects/api
+    build "$work/api" -DCMAKE_BUILD_TYPE=Debug
+    "$work/api/app" >"$work/out" 2>"$work/err" &
+    pid=$!
+    deadline=$((SECONDS + 60))
+    until grep -qx "tick=1" "$work/out"; do
+        ((SECONDS < deadline)) && kill -0 "$pid" 2>/dev/null || { cat "$work/err"; fail "no first tick"; }
+        sleep 0.05
+    done
+    sed -i 's|return 1; /\* mark \*/|return 100 + hot_version(); /* mark */|' "$src/hot.c"
+    cmake --build "$work/api" --target app_hot >>"$work/api.log" 2>&1 ||
+        { cat "$work/api.log"; fail "the edit did not build"; }
+    status=0
+    wait "$pid" || status=$?
+    pid=""
+    ((status == 0)) && grep -qx "tick=102" "$work/out" ||
+        { cat "$work/err"; fail "the edit that first calls hot_version() did not reload (exit $status)"; }
+    ;;
 build_type_case)
     build "$work/release" -DCMAKE_BUILD_TYPE=release
     grep -qF "vais-hot: app: HOT OFF, one plain program with direct calls (build type 'release', which ships)" \
