@@ -420,11 +420,18 @@ static struct hot__file_id executable_id(const struct watcher *w)
     return id;
 }
 
-/* Builds the core, then restarts the program with --exec, or says to, and
- * why (the signatures, if they changed, whatever the caller thought); with
- * only_if_relinked, only if the build made a new executable (a build of
- * nothing new, or of a step that always runs, leaves it as it was). */
-static void rebuild_core(struct watcher *w, const char *why, int only_if_relinked)
+/* What watch says after rebuilding the core for a reason that makes the
+ * running program refuse the new build, and for one that may not. */
+#define RESTART_TO_USE_IT "restart it to use the new code"
+#define RESTART_IF_REFUSED "restart it if the running program refused the new build"
+
+/* Builds the core, then restarts the program with --exec, or says to
+ * (advice), and why (the signatures, if they changed, whatever the caller
+ * thought); with only_if_relinked, only if the build made a new executable
+ * (a build of nothing new, or of a step that always runs, leaves it as it
+ * was). */
+static void rebuild_core(struct watcher *w, const char *why, const char *advice,
+                         int only_if_relinked)
 {
     struct hot__file_id before = executable_id(w);
     if (build(w, w->d.program) != 0) {
@@ -432,15 +439,17 @@ static void rebuild_core(struct watcher *w, const char *why, int only_if_relinke
         return;
     }
     w->core_stale = 0;
-    if (stubs_changed(w)) /* also when a save during the round changed them */
+    if (stubs_changed(w)) { /* also when a save during the round changed them */
         why = "the hot functions' signatures changed";
+        advice = RESTART_TO_USE_IT;
+    }
     remember_core_inputs(w);
     struct hot__file_id after = executable_id(w);
     if (only_if_relinked && hot__file_id_equal(&before, &after)) {
         if (w->exec && !w->program && !hot__os_caught_signal())
             start_program(w);
     } else if (!w->exec)
-        say("rebuilt '%s' because %s; restart it to use the new code", w->d.program, why);
+        say("rebuilt '%s' because %s; %s", w->d.program, why, advice);
     else if (w->program) {
         say("restarting '%s' because %s", w->d.program, why);
         hot__os_stop(w->program, 0, STOP_GRACE_MS);
@@ -467,13 +476,16 @@ static void rebuild(struct watcher *w, int *pending)
     }
     if (stubs_changed(w)) {
         say("the hot functions' signatures changed; building '%s'", w->d.program);
-        rebuild_core(w, "the hot functions' signatures changed", 0);
+        rebuild_core(w, "the hot functions' signatures changed", RESTART_TO_USE_IT, 0);
     } else if (w->core_stale)
-        rebuild_core(w, "its last build failed", 0);
+        rebuild_core(w, "its last build failed", RESTART_TO_USE_IT, 0);
     else if (needs_changed(w))
-        rebuild_core(w, "hot code now calls functions of its libraries it had not linked in", 1);
+        /* A static library's function the running core lacks, which it
+         * refuses; or one a shared library gives it anyway (printf). */
+        rebuild_core(w, "hot code now calls functions the core had not linked in",
+                     RESTART_IF_REFUSED, 1);
     else if (!hot__os_caught_signal() && core_may_be_out_of_date(w))
-        rebuild_core(w, "a file it compiles changed", 1);
+        rebuild_core(w, "a file it compiles changed", RESTART_TO_USE_IT, 1);
     else if (w->exec && !w->program && !hot__os_caught_signal())
         start_program(w);
     if (!hot__os_caught_signal())

@@ -92,7 +92,7 @@ else
     # vais-hot watch, at the next such edit, builds the core too, saying why.
     start_watch "$work/watch.out" "$work/watch.err" "$work/build" app
     sed -i 's|names_consonants("xy")|names_consonants("xy") + 0 * names_initial("x")|' "$work/src/report.c"
-    wait_for_text "$work/watch.err" "vais-hot: rebuilt 'app' because hot code now calls functions of its libraries it had not linked in; restart it to use the new code" 60
+    wait_for_text "$work/watch.err" "vais-hot: rebuilt 'app' because hot code now calls functions the core had not linked in; restart it if the running program refused the new build" 60
     stop_watch INT
 fi
 exported_core=$(exported "$exe")
