@@ -96,6 +96,10 @@ reloads() {
     shift $(($# < 2 ? $# : 2))
     local build_args=("$@")
     (($#)) || build_args=(--target app_hot)
+    # Emptied now, not when the background shell gets to its redirection:
+    # an earlier run's "42" must not pass for this one's.
+    : >"$work/out"
+    : >"$work/err"
     "${runner[@]}" "$program" 43 >"$work/out" 2>"$work/err" &
     pid=$!
     local deadline=$((SECONDS + 60))
