@@ -308,6 +308,9 @@ function(_vais_hot_make where name hot)
     set_target_properties(${name} PROPERTIES ENABLE_EXPORTS ON VAIS_HOT ON)
     set_property(TARGET ${name} APPEND PROPERTY LINK_LIBRARIES
         "$<IF:${on},VaisHot::std,VaisHot::std_off>")
+    # All of the API, which hot code calls in the core: also a function of
+    # it that hot code first calls in an edit the running program loads.
+    target_link_options(${name} PRIVATE "$<${on}:LINKER:--whole-archive,$<TARGET_FILE:VaisHot::std>,--no-whole-archive>")
     # What the core is compiled with and links reaches the hot library once
     # the directory is done with the core: calls after this one count too.
     # (A deferred call reads its arguments when it runs: name goes in now.)
@@ -415,10 +418,6 @@ function(_vais_hot_elf_links name description gen_dir on multi)
     endif()
     target_link_options(${name} PRIVATE "$<${on}:@${needs}>")
     set_property(TARGET ${name} APPEND PROPERTY LINK_DEPENDS "${needs}")
-    # Every function of the API, which hot code calls in the core: also
-    # when it first calls one in an edit the running program loads, which
-    # no needs file of the program's link named.
-    target_link_options(${name} PRIVATE "$<${on}:LINKER:--whole-archive,$<TARGET_FILE:VaisHot::std>,--no-whole-archive>")
 endfunction()
 
 # How the halves of a hot program find each other on Windows (mingw-w64),
@@ -456,9 +455,9 @@ function(_vais_hot_windows fn name gen_dir on multi)
     add_custom_target(${name}_vais_hot_imports DEPENDS "${imports}")
     target_link_libraries(${name}_hot PRIVATE "${imports}")
     target_link_options(${name} PRIVATE "$<${on}:LINKER:--export-all-symbols>")
-    # The import library lists every function of vais-hot's own libraries,
-    # which hot code calls in the core (the API): the core has them all.
-    target_link_options(${name} PRIVATE "$<${on}:LINKER:--whole-archive,$<TARGET_FILE:VaisHot::std>,$<TARGET_FILE:VaisHot::runtime>,--no-whole-archive>")
+    # The import library lists every function of the runtime too (the API
+    # is whole in every core): the core has them all.
+    target_link_options(${name} PRIVATE "$<${on}:LINKER:--whole-archive,$<TARGET_FILE:VaisHot::runtime>,--no-whole-archive>")
 endfunction()
 
 # The import library imports of a Windows core name, which exports every

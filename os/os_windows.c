@@ -218,29 +218,31 @@ __attribute__((constructor)) static void know_program_at_start(void)
     know_program();
 }
 
-int hot__os_older_than_program(const char *path)
+/* The last write time of the file at path now, in 100 ns ticks; -1 if it
+ * cannot be told. */
+static long long written_now(const char *path)
 {
     wchar_t wide[PATH_UNITS];
     BY_HANDLE_FILE_INFORMATION info;
-    know_program();
-    HANDLE file = widen(path, wide) == 0 ? open_to_look(wide, 1) : INVALID_HANDLE_VALUE;
+    HANDLE file = path[0] && widen(path, wide) == 0 ? open_to_look(wide, 1) : INVALID_HANDLE_VALUE;
     int known = file != INVALID_HANDLE_VALUE && GetFileInformationByHandle(file, &info);
     if (file != INVALID_HANDLE_VALUE)
         CloseHandle(file);
-    return known && program.written_known && ticks(info.ftLastWriteTime) <= ticks(program.written);
+    return known ? ticks(info.ftLastWriteTime) : -1;
+}
+
+int hot__os_older_than_program(const char *path)
+{
+    know_program();
+    long long written = written_now(path);
+    return written >= 0 && program.written_known && written <= ticks(program.written);
 }
 
 int hot__os_program_rebuilt(void)
 {
-    wchar_t wide[PATH_UNITS];
-    BY_HANDLE_FILE_INFORMATION info;
     know_program();
-    HANDLE file = program.path[0] && widen(program.path, wide) == 0 ? open_to_look(wide, 1)
-                                                                    : INVALID_HANDLE_VALUE;
-    int known = file != INVALID_HANDLE_VALUE && GetFileInformationByHandle(file, &info);
-    if (file != INVALID_HANDLE_VALUE)
-        CloseHandle(file);
-    return known && program.written_known && ticks(info.ftLastWriteTime) != ticks(program.written);
+    long long written = written_now(program.path);
+    return written >= 0 && program.written_known && written != ticks(program.written);
 }
 
 /* Who may be trusted with a file of ours, as root is on Linux: the user,

@@ -356,7 +356,7 @@ static int stubs_changed(struct watcher *w)
 }
 
 /* The core's needs file (ELF), which changes when hot code first calls a
- * function of a library the core links that the core's link left out. */
+ * function the core's link had not linked in. */
 static int needs_changed(struct watcher *w)
 {
     return changed_since(w->d.needs, &w->needs_id);
