@@ -7,9 +7,10 @@
  * library that passed every check; a published version stays mapped until
  * hot__cleanup, or until a safe point the program declares (hot_safe_point)
  * when it asked to keep only the last N; only the newest COPIES_ON_DISK
- * private copies stay on disk; one lock serializes loading (a first load waiting
- * for a build to land releases it between looks) and is held while hot
- * code runs only in the before-reload hook. */
+ * private copies stay on disk, and one more from a publish until the work
+ * it leaves is done (tidy_locked); one lock serializes loading (a first
+ * load waiting for a build to land releases it between looks) and is held
+ * while hot code runs only in the before-reload hook. */
 #define _POSIX_C_SOURCE 200809L /* strdup */
 #include "runtime.h"
 
@@ -122,7 +123,8 @@ static struct {
     long numbered;        /* the number the last load was given */
     _Atomic long version; /* the published version's number, 0 if none */
     size_t keep;          /* versions kept at a safe point; 0: all */
-    struct skip skip;     /* what hot_check does not try again */
+    int untidy; /* a publish left older copies on disk than COPIES_ON_DISK allows (tidy_locked) */
+    struct skip skip; /* what hot_check does not try again */
 
     /* How new builds are noticed: auto mode's watcher, or hot_check's
      * looks. With nothing new, hot_check looks at the stamp only when the
@@ -797,6 +799,19 @@ static void bound_copies_locked(void)
         remove_copy(&L.versions[i]);
 }
 
+/* The work a publish leaves for later, so that the new code runs without
+ * waiting for it: removing older private copies (bound_copies_locked). Done
+ * by the next look that finds nothing new (hot_check, or the watcher once
+ * the program's callback ran), at a safe point, by the next load before it
+ * copies, and by hot_cleanup. */
+static void tidy_locked(void)
+{
+    assert(locker.held);
+    if (L.untidy)
+        bound_copies_locked();
+    L.untidy = 0;
+}
+
 static void unload(struct version *v)
 {
     hot__code_free(v->code);
@@ -1145,7 +1160,7 @@ static long publish_admitted_locked(struct admitted *a, const char *stamp_text)
     if (L.before_reload && was)
         L.before_reload(was->number);
     publish_locked(L.version_count - 1, was);
-    bound_copies_locked(); /* cleaning up, once the new code runs */
+    L.untidy = L.version_count > COPIES_ON_DISK;
     return 1;
 }
 
@@ -1199,6 +1214,7 @@ static long load_locked(const char *stamp_text, const struct stamp *stamp)
 {
     assert(locker.held);
     long long start = hot__os_now_ns();
+    tidy_locked(); /* a program that only reloads keeps its disk bounded too */
     struct admitted a;
     long status = admit_locked(stamp, &a);
     if (status == 1)
@@ -1477,6 +1493,7 @@ static void *watcher_main(void *arg)
         run_callback(c);
         lock_loader();
         int orphaned = w->orphaned;
+        tidy_locked();
         unlock_loader();
         if (orphaned) { /* our own callback stopped us: nobody will join */
             pthread_detach(w->thread);
@@ -1582,6 +1599,8 @@ long hot__check(void)
     long status = require_program_locked();
     if (status == HOT_OK && !nothing_new_locked())
         status = check_locked();
+    if (status == 0)
+        tidy_locked();
     struct callback c = callback_for_locked(status);
     unlock_loader();
     run_callback(c);
@@ -1636,6 +1655,7 @@ long hot__safe_point(void)
 {
     lock_loader();
     long retired = retire_locked();
+    tidy_locked();
     unlock_loader();
     return retired;
 }
@@ -1707,6 +1727,7 @@ long hot__cleanup(void)
         atomic_store_explicit(L.manifest->active, L.lazy_slots, memory_order_release);
     while (L.version_count > 0)
         unload(&L.versions[--L.version_count]);
+    L.untidy = 0;
     hot__redirect_reset();
     hot__persist_reset();
     free(L.versions);

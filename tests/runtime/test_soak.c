@@ -226,6 +226,15 @@ static void soaks_keeping_every_version(void)
     /* Every version mapped; the copies of the 8 newest on disk (of all, where
      * a mapped one's stays). */
     CHECK_INT(all[4], ==, COPIES_OF_MAPPED_VERSIONS_STAY ? RELOADS + 1 : 8);
+    /* A reload leaves removing the ninth copy to the next hot_check that
+     * finds nothing new, not to the program's next reload. */
+    if (!COPIES_OF_MAPPED_VERSIONS_STAY) {
+        CHECK(land_library(builds[0], library) == 0 && land_stamp(library) > 0);
+        CHECK_INT(hot_check(), ==, 1);
+        CHECK_INT(entries(private_parent, 1), ==, 9);
+        CHECK_INT(hot_check(), ==, 0);
+        CHECK_INT(entries(private_parent, 1), ==, 8);
+    }
     /* 900 more versions resident: < 64 MiB (a sanitizer's shadow memory
      * grows as well; all of each version's address space is mapped) */
     if (!CHECK_SANITIZED && !TARGET_EMULATED)
