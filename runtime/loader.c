@@ -1222,8 +1222,11 @@ static long load_locked(const char *stamp_text, const struct stamp *stamp)
     if (status != 1)
         return status;
     /* Nothing skipped stands: a refusal of the machine's is said again if
-     * it recurs, and a crashed build stays out by its version's mark. */
+     * it recurs, and a crashed build stays out by its version's mark. Nor
+     * does any error: the newest build runs. */
     L.skip = (struct skip){.kind = SKIP_NOTHING};
+    L.error[0] = '\0';
+    L.error_is_machines = 0;
     long version = atomic_load(&L.version);
     double ms = (double)(hot__os_now_ns() - start) / 1e6;
     unsigned count = L.manifest->count;

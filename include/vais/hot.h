@@ -82,8 +82,10 @@ long hot_start(const char *source_path);
  * each call; returns that value. Guarded after hot_guard(1). */
 long hot_loop(long (*update)(void));
 
-/* The text of the last error, e.g. "'step' changed signature int(int) ->
- * long(long); rebuild 'game' and restart to use it". "" if none. */
+/* The text of the error that stands: why the newest build is not the one
+ * running, e.g. "'step' changed signature int(int) -> long(long); rebuild
+ * 'game' and restart to use it", or why the last call failed. "" if none,
+ * as once a build loads. */
 const char *hot_last_error(void);
 
 /* Event lines ("vais-hot: reloaded v2 ...") go to stream; NULL silences. */

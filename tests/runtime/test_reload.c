@@ -1039,6 +1039,18 @@ static void the_api_inside_a_reload_waits_for_nothing(void)
 }
 
 /* Cleanup unloads everything and removes every private copy. */
+/* Once a build loads, the refusal before it no longer stands. */
+static void a_load_ends_the_error_that_stood(void)
+{
+    from_v2();
+    land(sig);
+    CHECK_INT(hot_check(), ==, HOT_E_SIGNATURE);
+    CHECK(strstr(hot_last_error(), "changed signature") != NULL);
+    land(v1);
+    CHECK_INT(hot_check(), ==, 1);
+    CHECK_STR(hot_last_error(), "");
+}
+
 static void cleanup_unloads_everything(void)
 {
     land(v2);
@@ -1145,6 +1157,7 @@ static const struct check_scenario scenarios[] = {
     {"loads_a_refused_build_once_the_machine_is_put_right",
      loads_a_refused_build_once_the_machine_is_put_right, NULL},
     {"the_api_inside_a_reload_waits_for_nothing", the_api_inside_a_reload_waits_for_nothing, NULL},
+    {"a_load_ends_the_error_that_stood", a_load_ends_the_error_that_stood, NULL},
     {"cleanup_unloads_everything", cleanup_unloads_everything, NULL},
     {"auto_mode_reloads_by_itself", auto_mode_reloads_by_itself, cleanup_unloads_everything},
     {"auto_mode_reads_packed_relocations", auto_mode_reads_packed_relocations,
