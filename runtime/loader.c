@@ -1766,6 +1766,16 @@ const char *hot__last_error(void)
 
 hot_abi_code hot__lazy_resolve(unsigned index)
 {
+    /* Only the first load holds the lock while nothing is published: a call
+     * on its thread comes from a constructor of the library it loads (the
+     * program's handlers are blocked), and would wait for itself. */
+    if (locker.held) {
+        hot__say("cannot run '%s': it was called while its library loads (by a constructor), "
+                 "before any of its code may run; the program stops",
+                 L.manifest->signatures[index].name);
+        unlock_loader();
+        exit(EXIT_FAILURE); /* atexit removes the copies */
+    }
     lock_loader();
     if (atomic_load(&L.version) == 0) {
         if (L.mode == MODE_IDLE) {
