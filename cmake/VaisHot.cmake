@@ -388,13 +388,16 @@ endfunction()
 # the core resolves at load. After each link of the library, `vais-hot
 # check` fails the build by name if it needs a symbol the core hides, and
 # `vais-hot needs` writes what it needs from elsewhere as the core's link
-# options, before the stamp lands (and check runs again after the core
+# options (but what a shared library it links gives, looked for also in the
+# compiler's implicit link directories, as the dynamic loader will find
+# that there), before the stamp lands (and check runs again after the core
 # links, which a first build does last).
 function(_vais_hot_elf_links name description gen_dir on multi)
     _vais_hot_needs_file("${gen_dir}" needs)
     add_custom_command(TARGET ${name}_hot POST_BUILD
         COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" check "${description}"
         COMMAND "$<TARGET_FILE:VaisHot::vais-hot>" needs "$<TARGET_FILE:${name}_hot>" "${needs}"
+                ${CMAKE_C_IMPLICIT_LINK_DIRECTORIES}
         BYPRODUCTS "${needs}"
         VERBATIM)
     # Hot code calls back into the core (its functions and globals) by name,

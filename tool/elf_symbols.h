@@ -16,6 +16,9 @@ struct elf_symbol {
     int weak;         /* binding STB_WEAK */
     int hidden;       /* visibility STV_HIDDEN or STV_INTERNAL (an object file keeps it; a
                          link makes the symbol local) */
+    const char *from; /* undefined in .dynsym with a version required of a shared library
+                         (printf@GLIBC_2.2.5): that library's file name, inside the file's
+                         bytes; else NULL */
 };
 
 /* Which symbol table to read. */
@@ -31,6 +34,25 @@ enum elf_table {
 int elf_each_symbol(const unsigned char *bytes, size_t size, enum elf_table table,
                     void (*visit)(void *ctx, const struct elf_symbol *symbol), void *ctx, char *err,
                     size_t errlen);
+
+/* Which strings of the dynamic section to read (their DT_ tags). */
+enum elf_dynamic_string {
+    ELF_NEEDED = 1,   /* a shared library it needs, by the name the loader looks for */
+    ELF_RPATH = 15,   /* where to look for them: directories apart by ':' */
+    ELF_RUNPATH = 29, /* likewise, the newer tag */
+};
+
+/* Calls visit(ctx, text) for each string of kind in the dynamic section of
+ * bytes[0..size) (none if it has none), in its order; text is
+ * NUL-terminated inside the file's bytes. Returns 0, or -1 with what is
+ * wrong in err, phrased as elf_each_symbol's. */
+int elf_each_dynamic_string(const unsigned char *bytes, size_t size, enum elf_dynamic_string kind,
+                            void (*visit)(void *ctx, const char *text), void *ctx, char *err,
+                            size_t errlen);
+
+/* The processor (e_machine) of the ELF64 little-endian file bytes[0..size),
+ * or -1 if it is no such file. */
+int elf_machine(const unsigned char *bytes, size_t size);
 
 /* NULL if bytes[0..size) holds every part its ELF64 little-endian header
  * places: the program headers, the section headers and each section with

@@ -22,6 +22,7 @@
 #include "elf_symbols.h"
 #include "pe_image.h"
 #include "exports.h"
+#include "grow.h"
 #include "link.h"
 #include "emit.h"
 #include "parse.h"
@@ -31,13 +32,14 @@
 #include "watch.h"
 #include "os.h"
 #include "say.h"
+#include "shared_libraries.h"
 
 static const char gen_usage[] =
     "usage: vais-hot gen --program NAME [--stubs OUT.c --table OUT.c "
     "[--unmarked OUT.txt]] [--target TARGET] --unit SRC OUT [--unit SRC "
     "OUT]...";
 static const char stamp_usage[] = "usage: vais-hot stamp LIBRARY STAMPFILE";
-static const char needs_usage[] = "usage: vais-hot needs LIBRARY OPTIONSFILE";
+static const char needs_usage[] = "usage: vais-hot needs LIBRARY OPTIONSFILE [DIR]...";
 
 static const char gen_help[] =
     "usage: vais-hot gen --program NAME [--stubs OUT.c --table OUT.c [--unmarked OUT.txt]]\n"
@@ -80,12 +82,18 @@ static const char summarize_help[] =
     "           alone.\n";
 
 static const char needs_help[] =
-    "usage: vais-hot needs LIBRARY OPTIONSFILE\n"
+    "usage: vais-hot needs LIBRARY OPTIONSFILE [DIR]...\n"
     "\n"
     "needs  Writes to OPTIONSFILE, when its content changes, one compiler driver\n"
     "       option '-u SYMBOL' for each symbol LIBRARY needs from elsewhere; the\n"
     "       core links with @OPTIONSFILE, so the static libraries it links give it\n"
-    "       every function hot code calls, also one the core itself never calls.\n";
+    "       every function hot code calls, also one the core itself never calls.\n"
+    "       A symbol a shared library LIBRARY names gives is left out: one it\n"
+    "       requires a version of from that library (printf@GLIBC_2.2.5), or one\n"
+    "       that library defines, found in LIBRARY's run paths, then in each DIR\n"
+    "       (the build passes the compiler's implicit link directories). The\n"
+    "       dynamic loader finds it there, so hot code's first call of it\n"
+    "       relinks no core.\n";
 
 /* A hot source and the file that replaces it in the build. */
 struct unit_arg {
@@ -1020,24 +1028,64 @@ static enum gen_status run_summarize(int argc, char **argv)
     return status;
 }
 
-/* The text of `vais-hot needs`: a driver option per symbol, in table order. */
-struct needs_text {
-    struct buf text;
+/* What `vais-hot needs` asks of the core's link: symbols, in table order. */
+struct needs_list {
+    const char **names; /* in the library's mapped bytes */
+    size_t count, capacity;
     int failed; /* out of memory */
 };
 
 /* Adds a symbol the library needs, unless it is weak (it may stay missing,
- * and asking for it could pull in what the program never wanted) or its
- * name could not be one word of a response file. */
+ * and asking for it could pull in what the program never wanted), a version
+ * of it is required of a shared library (the dynamic loader finds it there,
+ * whatever the core links, so asking the core's link for it would only
+ * relink the core), or its name could not be one word of a response file. */
 static void add_needed(void *ctx, const struct elf_symbol *symbol)
 {
-    struct needs_text *needs = ctx;
-    if (symbol->defined || symbol->weak || needs->failed ||
+    struct needs_list *needs = ctx;
+    if (symbol->defined || symbol->weak || symbol->from || needs->failed ||
         strpbrk(symbol->name, " \t\r\n\"'\\") != NULL)
         return;
-    needs->failed = buf_append_str(&needs->text, "-u ") != 0 ||
-                    buf_append_str(&needs->text, symbol->name) != 0 ||
-                    buf_append_str(&needs->text, "\n") != 0;
+    if (hot__grow(&needs->names, &needs->capacity, needs->count + 1, sizeof *needs->names) == 0)
+        needs->names[needs->count++] = symbol->name;
+    else
+        needs->failed = 1;
+}
+
+static int by_string(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The options file's text for needs, in text: each symbol of needs but
+ * those the shared libraries library[0..size) (at path) names define, found
+ * in its run paths, then in dirs[0..dir_count). 0, or -1 when memory ran
+ * out. */
+static int needs_text(const char *path, const unsigned char *library, size_t size,
+                      const char *const *dirs, size_t dir_count, const struct needs_list *needs,
+                      struct buf *text)
+{
+    size_t count = needs->count;
+    const char **sorted = malloc((count ? count : 1) * sizeof *sorted);
+    unsigned char *given = calloc(count ? count : 1, 1);
+    int status = sorted && given ? 0 : -1;
+    if (status == 0) {
+        memcpy(sorted, needs->names, count * sizeof *sorted);
+        qsort(sorted, count, sizeof *sorted, by_string);
+        status =
+            shared_libraries_define(path, library, size, dirs, dir_count, sorted, count, given);
+    }
+    for (size_t i = 0; status == 0 && i < count; i++) {
+        const char **at = bsearch(&needs->names[i], sorted, count, sizeof *sorted, by_string);
+        if (given[at - sorted])
+            continue;
+        if (buf_append_str(text, "-u ") != 0 || buf_append_str(text, needs->names[i]) != 0 ||
+            buf_append_str(text, "\n") != 0)
+            status = -1;
+    }
+    free(sorted);
+    free(given);
+    return status;
 }
 
 /* `vais-hot needs LIBRARY OPTIONSFILE`. The core's link reads the file and
@@ -1045,8 +1093,8 @@ static void add_needed(void *ctx, const struct elf_symbol *symbol)
  * edit that calls nothing new relinks no core. */
 static enum gen_status run_needs(int argc, char **argv)
 {
-    if (argc != 4)
-        return usage_error(needs_usage, "'needs' takes two arguments, LIBRARY and OPTIONSFILE");
+    if (argc < 4)
+        return usage_error(needs_usage, "'needs' takes LIBRARY and OPTIONSFILE, then directories");
     const char *library = argv[2], *options = argv[3];
     char err[512], problem[128];
     size_t size = 0;
@@ -1055,17 +1103,20 @@ static enum gen_status run_needs(int argc, char **argv)
         say_error("%s", err);
         return GEN_IO;
     }
-    struct needs_text needs = {{0}, 0};
+    struct needs_list needs = {0};
+    struct buf text = {0};
     enum gen_status status = GEN_OK;
     if (elf_each_symbol(bytes, size, ELF_DYNAMIC, add_needed, &needs, problem, sizeof problem) !=
         0) {
         say_error("'%s' %s", library, problem);
         status = GEN_IO;
-    } else if (needs.failed)
+    } else if (needs.failed || needs_text(library, bytes, size, (const char *const *)argv + 4,
+                                          (size_t)(argc - 4), &needs, &text) != 0)
         status = GEN_NO_MEMORY;
-    else if (!file_holds(options, &needs.text))
-        status = replace_file(options, &needs.text);
-    buf_free(&needs.text);
+    else if (!file_holds(options, &text))
+        status = replace_file(options, &text);
+    free(needs.names);
+    buf_free(&text);
     hot__os_unmap_file(bytes, size);
     return status;
 }

@@ -481,7 +481,8 @@ static void rebuild(struct watcher *w, int *pending)
         rebuild_core(w, "its last build failed", RESTART_TO_USE_IT, 0);
     else if (needs_changed(w))
         /* A static library's function the running core lacks, which it
-         * refuses; or one a shared library gives it anyway (printf). */
+         * refuses; or one of a shared library that `vais-hot needs` did
+         * not find, which it loads. */
         rebuild_core(w, "hot code now calls functions the core had not linked in",
                      RESTART_IF_REFUSED, 1);
     else if (!hot__os_caught_signal() && core_may_be_out_of_date(w))

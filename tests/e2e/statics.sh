@@ -6,11 +6,11 @@
 # the hot library defines none of their functions, the core exports every
 # one, also those only hot code calls; the running hot code sees the state
 # the core made in each, and still does after an edit and a rebuild, which
-# relinks no core. An edit that first calls a function of a library the
-# core links only for another's sake relinks the core, and the running
-# program refuses that build until it restarts, saying so once the core
-# is rebuilt; vais-hot watch rebuilds the core at the next such edit, and
-# says why. A Windows core has every library's functions from the start
+# relinks no core, nor does one that first calls the C library's. An edit
+# that first calls a function of a library the core links only for
+# another's sake relinks the core, and the running program refuses that
+# build until it restarts, saying so once the core is rebuilt; vais-hot
+# watch rebuilds the core at the next such edit, and says why. A Windows core has every library's functions from the start
 # (its hot DLL cannot link without them): that edit reloads, and the core
 # is not relinked.
 source "$(dirname "$0")/lib.sh"
@@ -72,6 +72,13 @@ cmake --build "$work/build" >"$work/build.log" 2>&1 || { cat "$work/build.log"; 
 check_line "$(wait_for_mark 2 "$(now_ns)" 10)" 2
 [[ $(stat -c %y "$exe") == "$core_time" ]] || fail "a body edit relinked the core"
 
+# remove(): the C library's, which the core never calls. A shared library
+# gives it, so hot code's first call of it loads, and relinks no core.
+sed -i "s|^    return [^/]*/\* mark \*/|    return 4 + 0 * remove(\"\"); /* mark */|" "$work/src/report.c"
+cmake --build "$work/build" >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "rebuild failed"; }
+check_line "$(wait_for_mark 4 "$(now_ns)" 30)" 3
+[[ $(stat -c %y "$exe") == "$core_time" ]] || fail "hot code's first call of a C library function relinked the core"
+
 # names_consonants: in names' archive, and called by nothing until now.
 sed -i "s|^    return [^/]*/\* mark \*/|    return 3 + 0 * names_consonants(\"x\"); /* mark */|" "$work/src/report.c"
 cmake --build "$work/build" --target app_hot >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "rebuild failed"; }
@@ -81,7 +88,7 @@ if ((under_wine)); then
     [[ $(stat -c %y "$exe") == "$core_time" ]] || fail "a call into a library the core has relinked it"
 else
     wait_for_stderr "uses 'names_consonants', which this program does not define" 10
-    check_line "$(wait_for_mark 2 "$(now_ns)" 10)" 2
+    check_line "$(wait_for_mark 4 "$(now_ns)" 10)" 3
     cmake --build "$work/build" >"$work/build.log" 2>&1 || { cat "$work/build.log"; fail "rebuild failed"; }
     [[ $(stat -c %y "$exe") != "$core_time" ]] || fail "a new need did not relink the core"
     # The core that runs is an old build now: the next refusal says to

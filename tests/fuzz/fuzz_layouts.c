@@ -36,6 +36,8 @@ static void touch_name(void *ctx, const char *name)
 static void touch_symbol(void *ctx, const struct elf_symbol *symbol)
 {
     touch_name(ctx, symbol->name);
+    if (symbol->from)
+        touch_name(ctx, symbol->from);
 }
 
 /* Decodes bytes as a summary and, if they are one, compares its layouts

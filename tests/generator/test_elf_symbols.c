@@ -96,6 +96,25 @@ static void object_file(const unsigned char *object, size_t size)
     CHECK_INT(dynamic, ==, 0);
 }
 
+/* Counts the names of the C library's file ("libc.so.6", musl's "libc.so"). */
+static void count_libc(void *ctx, const char *name)
+{
+    *(size_t *)ctx += strncmp(name, "libc.so", 7) == 0;
+}
+
+static void count_string(void *ctx, const char *text)
+{
+    *(size_t *)ctx += strlen(text);
+}
+
+/* Reads every byte of a symbol's strings. */
+static void read_strings(void *ctx, const struct elf_symbol *symbol)
+{
+    count_string(ctx, symbol->name);
+    if (symbol->from)
+        count_string(ctx, symbol->from);
+}
+
 static void executable(const unsigned char *exe, size_t size)
 {
     /* Linked, a hidden symbol is local, like a static one. */
@@ -106,7 +125,17 @@ static void executable(const unsigned char *exe, size_t size)
     /* What it needs from libc is undefined in its dynamic table. */
     struct seen fopen_seen = look_up(exe, size, ELF_DYNAMIC, "fopen");
     CHECK(fopen_seen.count == 1 && !fopen_seen.symbol.defined);
+#ifdef __GLIBC__
+    /* glibc versions its symbols: the version fopen requires is libc's. */
+    CHECK(fopen_seen.symbol.from && strcmp(fopen_seen.symbol.from, "libc.so.6") == 0);
+#endif
     CHECK_INT(look_up(exe, size, ELF_DYNAMIC, "elf_test_hidden").count, ==, 0);
+    /* The C library is a shared library it names. */
+    size_t libc = 0;
+    char err[128];
+    CHECK_INT(elf_each_dynamic_string(exe, size, ELF_NEEDED, count_libc, &libc, err, sizeof err),
+              ==, 0);
+    CHECK_INT(libc, ==, 1);
 }
 
 static void not_elf(void)
@@ -152,6 +181,29 @@ static void hostile(const unsigned char *object, size_t size)
     free(copy);
 }
 
+/* The dynamic parts of a linked file (versions, the dynamic section's
+ * strings), with bytes flipped: read only where they lie. */
+static void hostile_dynamic(const unsigned char *exe, size_t size)
+{
+    unsigned char *copy = malloc(size);
+    char err[128];
+    size_t count = 0;
+    uint64_t state = 0x2545f4914f6cdd1dull;
+    if (!copy)
+        abort();
+    for (int round = 0; round < 4000; round++) {
+        memcpy(copy, exe, size);
+        for (int flips = 0; flips < 8; flips++) {
+            state = state * 6364136223846793005ull + 1442695040888963407ull;
+            copy[(state >> 33) % size] ^= (unsigned char)(1u << ((state >> 20) & 7));
+        }
+        elf_each_symbol(copy, size, ELF_DYNAMIC, read_strings, &count, err, sizeof err);
+        elf_each_dynamic_string(copy, size, round & 1 ? ELF_NEEDED : ELF_RUNPATH, count_string,
+                                &count, err, sizeof err);
+    }
+    free(copy);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -165,6 +217,7 @@ int main(int argc, char **argv)
         object_file(object, object_size);
         executable(exe, exe_size);
         hostile(object, object_size);
+        hostile_dynamic(exe, exe_size);
     }
     not_elf();
     free(object);
