@@ -7,8 +7,9 @@
  * program's own start-up hides it from the first load).
  * Invariants: the reading thread touches nothing but R.read (its result)
  * and R.done, never the loader's lock, and blocks every signal a program
- * handles (hot__os_block_signals); whoever
- * calls hot__core_info joins it first, so the result is whole when read.
+ * handles (hot__os_block_signals); it is detached, so a program that never
+ * loads leaves no thread to join, and whoever calls hot__core_info waits
+ * for R.done first, so the result is whole when read.
  * A forked child has no such thread: it keeps a result only if the thread
  * was done before the fork, and otherwise reads on its own. */
 #define _POSIX_C_SOURCE 200809L
@@ -31,12 +32,13 @@
 
 static struct {
     struct hot__core_info read;
-    pthread_t thread;
-    int started;       /* the thread runs, or ran and is not joined yet */
-    int have;          /* read is whole */
-    atomic_int done;   /* the thread finished read */
-    const char *label; /* the program's name, for messages */
-} R;
+    int started;             /* the thread runs, or ran and was not waited for yet */
+    int have;                /* read is whole */
+    atomic_int done;         /* the thread finished read; set under lock */
+    pthread_mutex_t lock;    /* for waiting on done */
+    pthread_cond_t finished; /* signalled when done is set */
+    const char *label;       /* the program's name, for messages */
+} R = {.lock = PTHREAD_MUTEX_INITIALIZER, .finished = PTHREAD_COND_INITIALIZER};
 
 /* The summary `vais-hot summarize` wrote beside the program's file for the
  * build whose build ID is id[0..length), into *info. Returns 0; or -1 when
@@ -100,7 +102,10 @@ static void *reader_main(void *arg)
 {
     (void)arg;
     read_now(&R.read, R.label);
+    pthread_mutex_lock(&R.lock);
     atomic_store(&R.done, 1);
+    pthread_cond_broadcast(&R.finished);
+    pthread_mutex_unlock(&R.lock);
     return NULL;
 }
 
@@ -110,16 +115,25 @@ void hot__core_info_start(const char *program)
         return;
     R.label = program;
     struct hot__os_signal_mask old;
+    pthread_t thread;
+    pthread_attr_t attributes;
+    if (pthread_attr_init(&attributes) != 0)
+        return;
+    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
     hot__os_block_signals(&old); /* the thread starts with the program's signals blocked */
-    R.started = pthread_create(&R.thread, NULL, reader_main, NULL) == 0;
+    R.started = pthread_create(&thread, &attributes, reader_main, NULL) == 0;
     hot__os_restore_signals(&old);
+    pthread_attr_destroy(&attributes);
 }
 
 const struct hot__core_info *hot__core_info(const char *program)
 {
     assert(hot__loader_locked());
     if (R.started) {
-        pthread_join(R.thread, NULL);
+        pthread_mutex_lock(&R.lock);
+        while (!atomic_load(&R.done))
+            pthread_cond_wait(&R.finished, &R.lock);
+        pthread_mutex_unlock(&R.lock);
         R.started = 0;
         R.have = 1;
     }
@@ -136,4 +150,7 @@ void hot__core_info_after_fork(void)
         memset(&R.read, 0, sizeof R.read);
     R.have = R.have || (R.started && atomic_load(&R.done));
     R.started = 0;
+    /* The thread may have held the lock at the fork: the child's is new. */
+    pthread_mutex_init(&R.lock, NULL);
+    pthread_cond_init(&R.finished, NULL);
 }
