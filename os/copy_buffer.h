@@ -1,5 +1,6 @@
 /* os/copy_buffer.h
- * What hot__os_copy_file (os.h) does the same way on every system. */
+ * What hot__os_read_library and hot__os_write_copy (os.h) do the same way
+ * on every system. */
 #ifndef VAIS_HOT_COPY_BUFFER_H
 #define VAIS_HOT_COPY_BUFFER_H
 

@@ -113,18 +113,23 @@ const char *hot__os_program_path(void);
  * since it started has " (deleted)" after its path.) */
 int hot__os_program_file(char *path, size_t size);
 
-/* Copies src to a new file dst (mode 0700) through memory: reads the file
- * it opened once and checked as hot__os_read_prefix does whole into
- * *bytes (grown as needed to *capacity, which the caller keeps or frees),
- * then writes those *size bytes to dst, so they are what dst holds. Reports
- * the identity of src before the copy began in *before and once it ended
- * in *after; they differ when src was rewritten meanwhile. Returns 0, or
- * an hot__os_file_failure (HOT_OS_FILE_UNSAFE also for a directory above
- * src that is not the user's or root's, or writable by others and not
- * sticky; HOT_OS_FILE_STOPPED also when dst cannot be written). */
-int hot__os_copy_file(const char *src, const char *dst, unsigned char **bytes, size_t *capacity,
-                      size_t *size, struct hot__file_id *before, struct hot__file_id *after,
-                      char *err, size_t errlen);
+/* Reads src, the file it opened once and checked as hot__os_read_prefix
+ * does, whole into *bytes (grown as needed to *capacity, which the caller
+ * keeps or frees), *size of them. Reports the identity of src before the
+ * read began in *before and once it ended in *after; they differ when src
+ * was rewritten meanwhile. Returns 0, or an hot__os_file_failure
+ * (HOT_OS_FILE_UNSAFE also for a directory above src that is not the
+ * user's or root's, or writable by others and not sticky). */
+int hot__os_read_library(const char *src, unsigned char **bytes, size_t *capacity, size_t *size,
+                         struct hot__file_id *before, struct hot__file_id *after, char *err,
+                         size_t errlen);
+
+/* Writes bytes[0..size) to dst, a new file only the user may use (mode
+ * 0700; the user's alone on Windows), made for them: a private copy.
+ * Returns 0, or HOT_OS_FILE_STOPPED with why in err (dst's directory
+ * named) and no file left. Touches nothing else: any thread may call it. */
+int hot__os_write_copy(const char *dst, const unsigned char *bytes, size_t size, char *err,
+                       size_t errlen);
 
 /* Creates this process's private directory, one only the user can enter,
  * named "<prefix><pid>-XXXXXX", for the copies of library, of which at

@@ -410,14 +410,12 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
-int hot__os_copy_file(const char *src, const char *dst, unsigned char **bytes, size_t *capacity,
-                      size_t *size, struct hot__file_id *before, struct hot__file_id *after,
-                      char *err, size_t errlen)
+int hot__os_read_library(const char *src, unsigned char **bytes, size_t *capacity, size_t *size,
+                         struct hot__file_id *before, struct hot__file_id *after, char *err,
+                         size_t errlen)
 {
-    int out = -1, in;
+    int in;
     struct stat st;
-    char where[1024]; /* dst's directory, for messages */
-    hot__copy_where(dst, where, sizeof where);
     *size = 0;
     int status = open_trusted(src, &in, &st, err, errlen);
     if (status == 0 && dirs_writable_by_others(src, err, errlen)) {
@@ -429,36 +427,37 @@ int hot__os_copy_file(const char *src, const char *dst, unsigned char **bytes, s
     id_from_stat(&st, before);
     /* One more byte than the file had: a read that fills it, the file grew. */
     size_t want = (size_t)st.st_size + 1;
+    int failed = 0;
     if (hot__copy_buffer_hold(bytes, capacity, want) != 0) {
         snprintf(err, errlen, "cannot copy '%s': out of memory", src);
         status = HOT_OS_FILE_NO_MEMORY;
-        goto done;
-    }
-    status = HOT_OS_FILE_MISSING; /* unless it is read whole */
-    int failed;
-    *size = read_up_to(in, *bytes, want, &failed);
-    if (failed) {
+    } else if ((*size = read_up_to(in, *bytes, want, &failed)), failed) {
         set_err(err, errlen, "cannot read", src);
-        goto done;
-    }
-    if (fstat(in, &st) != 0) {
+        status = HOT_OS_FILE_MISSING;
+    } else if (fstat(in, &st) != 0) {
         set_err(err, errlen, "cannot stat", src);
-        goto done;
-    }
-    id_from_stat(&st, after);
-    out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
-    if (out < 0 || write_all(out, (const char *)*bytes, *size) != 0) {
+        status = HOT_OS_FILE_MISSING;
+    } else
+        id_from_stat(&st, after);
+    close(in);
+    return status;
+}
+
+int hot__os_write_copy(const char *dst, const unsigned char *bytes, size_t size, char *err,
+                       size_t errlen)
+{
+    char where[1024]; /* dst's directory, for messages */
+    hot__copy_where(dst, where, sizeof where);
+    int out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
+    int status = 0;
+    if (out < 0 || write_all(out, (const char *)bytes, size) != 0) {
         set_err(err, errlen, out < 0 ? "cannot create a copy in" : "cannot write a copy in", where);
         status = HOT_OS_FILE_STOPPED;
-        goto done;
     }
-    status = 0;
-done:
     if (out >= 0 && close(out) != 0 && status == 0) {
         set_err(err, errlen, "cannot write a copy in", where);
         status = HOT_OS_FILE_STOPPED;
     }
-    close(in);
     if (status != 0 && out >= 0)
         unlink(dst);
     return status;

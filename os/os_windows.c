@@ -609,15 +609,12 @@ static int write_all(HANDLE file, const unsigned char *p, size_t n)
     return 0;
 }
 
-int hot__os_copy_file(const char *src, const char *dst, unsigned char **bytes, size_t *capacity,
-                      size_t *size, struct hot__file_id *before, struct hot__file_id *after,
-                      char *err, size_t errlen)
+int hot__os_read_library(const char *src, unsigned char **bytes, size_t *capacity, size_t *size,
+                         struct hot__file_id *before, struct hot__file_id *after, char *err,
+                         size_t errlen)
 {
-    wchar_t wide_dst[PATH_UNITS];
-    HANDLE in, out = INVALID_HANDLE_VALUE;
+    HANDLE in;
     BY_HANDLE_FILE_INFORMATION info;
-    char where[1024]; /* dst's directory, for messages */
-    hot__copy_where(dst, where, sizeof where);
     *size = 0;
     int status = open_trusted(src, &in, &info, err, errlen);
     if (status == 0 && check_directory(src, err, errlen) != 0) {
@@ -629,40 +626,43 @@ int hot__os_copy_file(const char *src, const char *dst, unsigned char **bytes, s
     id_from_info(&info, before);
     /* One more byte than the file had: a read that fills it, the file grew. */
     size_t want = (size_t)before->size + 1;
+    int failed = 0;
     if (hot__copy_buffer_hold(bytes, capacity, want) != 0) {
         snprintf(err, errlen, "cannot copy '%s': out of memory", src);
         status = HOT_OS_FILE_NO_MEMORY;
-        goto done;
-    }
-    status = HOT_OS_FILE_MISSING; /* unless it is read whole */
-    int failed;
-    *size = read_up_to(in, *bytes, want, &failed);
-    if (failed) {
+    } else if ((*size = read_up_to(in, *bytes, want, &failed)), failed) {
         set_err(err, errlen, "cannot read", src);
-        goto done;
-    }
-    if (!GetFileInformationByHandle(in, &info)) {
+        status = HOT_OS_FILE_MISSING;
+    } else if (!GetFileInformationByHandle(in, &info)) {
         set_err(err, errlen, "cannot look at", src);
-        goto done;
-    }
-    id_from_info(&info, after);
+        status = HOT_OS_FILE_MISSING;
+    } else
+        id_from_info(&info, after);
+    CloseHandle(in);
+    return status;
+}
+
+int hot__os_write_copy(const char *dst, const unsigned char *bytes, size_t size, char *err,
+                       size_t errlen)
+{
+    wchar_t wide_dst[PATH_UNITS];
+    HANDLE out = INVALID_HANDLE_VALUE;
+    char where[1024]; /* dst's directory, for messages */
+    hot__copy_where(dst, where, sizeof where);
     if (widen(dst, wide_dst) == 0)
         out =
             CreateFileW(wide_dst, GENERIC_WRITE, 0, NULL, CREATE_NEW, FILE_ATTRIBUTE_NORMAL, NULL);
-    if (out == INVALID_HANDLE_VALUE || write_all(out, *bytes, *size) != 0) {
+    int status = 0;
+    if (out == INVALID_HANDLE_VALUE || write_all(out, bytes, size) != 0) {
         set_err(err, errlen,
                 out == INVALID_HANDLE_VALUE ? "cannot create a copy in" : "cannot write a copy in",
                 where);
         status = HOT_OS_FILE_STOPPED;
-        goto done;
     }
-    status = 0;
-done:
     if (out != INVALID_HANDLE_VALUE && !CloseHandle(out) && status == 0) {
         set_err(err, errlen, "cannot write a copy in", where);
         status = HOT_OS_FILE_STOPPED;
     }
-    CloseHandle(in);
     if (status != 0 && out != INVALID_HANDLE_VALUE)
         DeleteFileW(wide_dst); /* ours: CREATE_NEW made it */
     return status;

@@ -46,6 +46,7 @@
 #define COPIES_ON_DISK 8               /* newest versions whose private copies stay on disk */
 #define MAPPED_EXTENTS 8             /* ranges of a copy the loader maps, at most, to keep alone */
 #define KEEP_IMAGE_BYTES (16u << 20) /* a copy's bytes kept in memory for the next load */
+#define WRITE_BESIDE_BYTES (256u << 10) /* a copy this large is written beside the checks */
 
 /* Auto mode's background thread and what it watches. Owned by L.watcher
  * until stopped; a watcher stopped from its own thread (a program callback
@@ -1004,22 +1005,18 @@ static void note_mapped(const unsigned char *image, size_t size, struct admitted
         a->mapped[i] = (struct hot__os_extent){extents[i].offset, extents[i].length};
 }
 
-/* Checks the file image[0..size) of a private copy of the library (whose
- * size was file_size when copied) into *a: the ELF file and what the
- * dynamic loader trusts, its table and signatures, the symbols it needs
- * from the core, its layouts and prototypes. Returns HOT_OK or a refusal. */
+/* Checks the library's bytes image[0..size) (its size was file_size when
+ * read) into *a: the ELF file and what the dynamic loader trusts, its
+ * table and signatures, its layouts and prototypes; not whether they are
+ * the bytes the stamp vouches for, nor what they need of the core
+ * (write_and_check_locked does those). Reads nothing but the bytes and the
+ * summary, so that it may run while they are written. Returns HOT_OK or a
+ * refusal. */
 static long check_file_locked(const struct stamp *stamp, const unsigned char *image, size_t size,
                               long long file_size, struct admitted *a)
 {
     assert(locker.held);
     char err[768];
-    /* The bytes must be the ones the stamp vouches for: damage since the
-     * build (on disk, by a tool) leaves the file's identity as it was. */
-    if (stamp && hot_abi_content_hash(image, size) != stamp->content)
-        return fail(HOT_E_BAD_FILE,
-                    "'%s' is not the file its stamp vouches for: its bytes changed since it "
-                    "was built (damaged on disk, or by a tool); build '%s_hot' again",
-                    L.library, L.manifest->program);
     struct hot__image_pointers *pointers = NULL; /* what its relocations make */
     /* Another system's library, whatever its processor, is that first; a
      * file of no library format lacks what this system's would have. */
@@ -1049,13 +1046,87 @@ static long check_file_locked(const struct stamp *stamp, const unsigned char *im
                    L.library, L.manifest->program)
             : read_table_locked(image, size, pointers, a);
     if (status == HOT_OK)
-        status = check_needs(image, size);
-    if (status == HOT_OK)
         status = check_build_locked(stamp, image, size, &a->table.table, &a->summary, &a->places);
-    if (status == HOT_OK)
-        note_mapped(image, size, a);
     hot__image_pointers_free(pointers);
     return status;
+}
+
+/* Writing a private copy of the bytes read. It only reads the bytes, as
+ * the checks do, and touches nothing of the loader's: a large copy is
+ * written on a thread of its own while the checks run. */
+struct copy_job {
+    const char *path;
+    const unsigned char *bytes;
+    size_t size;
+    int status; /* hot__os_write_copy's */
+    char err[768];
+    pthread_t thread;
+    int on_thread; /* thread runs it and is to be joined */
+};
+
+static void run_copy_job(struct copy_job *job)
+{
+    job->status = hot__os_write_copy(job->path, job->bytes, job->size, job->err, sizeof job->err);
+}
+
+static void *copy_job_main(void *arg)
+{
+    run_copy_job(arg);
+    return NULL;
+}
+
+/* Starts the job: on a thread for a copy of WRITE_BESIDE_BYTES or more,
+ * whose writing takes longer than a thread takes to start; at once for a
+ * smaller one, or when no thread can start. */
+static void start_copy_job(struct copy_job *job)
+{
+    job->on_thread = 0;
+    if (job->size >= WRITE_BESIDE_BYTES) {
+        struct hot__os_signal_mask mask;
+        hot__os_block_signals(&mask); /* no handler of the program's runs on it */
+        job->on_thread = pthread_create(&job->thread, NULL, copy_job_main, job) == 0;
+        hot__os_restore_signals(&mask);
+    }
+    if (!job->on_thread)
+        run_copy_job(job);
+}
+
+static void finish_copy_job(struct copy_job *job)
+{
+    if (job->on_thread)
+        pthread_join(job->thread, NULL);
+    job->on_thread = 0;
+}
+
+/* Writes the private copy a->copy of the library's bytes L.image[0..size)
+ * (file_size when read) and checks those bytes into *a, the copy written
+ * beside the checks (start_copy_job). Damage refuses a build before
+ * anything else does; what it needs of the core is checked last, as that
+ * may load libraries it names. Returns 1, or a negative status with L.error
+ * set. */
+static long write_and_check_locked(const struct stamp *stamp, size_t size, long long file_size,
+                                   struct admitted *a)
+{
+    assert(locker.held);
+    struct copy_job job = {.path = a->copy, .bytes = L.image, .size = size};
+    start_copy_job(&job);
+    long checked = check_file_locked(stamp, L.image, size, file_size, a);
+    int damaged = stamp && hot_abi_content_hash(L.image, size) != stamp->content;
+    finish_copy_job(&job);
+    if (job.status != 0) /* a full disk, say: a build would not help */
+        return fail_machines(HOT_E_IO, "%s", job.err);
+    /* The bytes must be the ones the stamp vouches for: damage since the
+     * build (on disk, by a tool) leaves the file's identity as it was. */
+    if (damaged)
+        return fail(HOT_E_BAD_FILE,
+                    "'%s' is not the file its stamp vouches for: its bytes changed since it "
+                    "was built (damaged on disk, or by a tool); build '%s_hot' again",
+                    L.library, L.manifest->program);
+    long status = checked == HOT_OK ? check_needs(L.image, size) : checked;
+    if (status != HOT_OK)
+        return status;
+    note_mapped(L.image, size, a);
+    return 1;
 }
 
 /* Makes a private copy of the library as it is now and checks it into *a,
@@ -1069,7 +1140,6 @@ static long admit_locked(const struct stamp *stamp, struct admitted *a)
     char err[768];
     struct hot__file_id before, after;
     size_t size = 0;
-    long checked;
     memset(a, 0, sizeof *a);
     if (!private_dir_ours()) {
         char note[768];
@@ -1086,27 +1156,27 @@ static long admit_locked(const struct stamp *stamp, struct admitted *a)
         a->copy[0] = '\0';
         return fail(HOT_E_IO, "the private copy of '%s' would have too long a path", L.library);
     }
-    int copied = hot__os_copy_file(L.library, a->copy, &L.image, &L.image_capacity, &size, &before,
-                                   &after, err, sizeof err);
-    long status = 1;
-    if (copied == HOT_OS_FILE_UNSAFE)
+    int read = hot__os_read_library(L.library, &L.image, &L.image_capacity, &size, &before, &after,
+                                    err, sizeof err);
+    long status;
+    if (read == HOT_OS_FILE_UNSAFE)
         status = fail_machines(
             HOT_E_UNSAFE, "%s; refused, as whoever can write it could run code in this program",
             err);
-    else if (copied == HOT_OS_FILE_STOPPED) /* a full disk, say: a build would not help */
+    else if (read == HOT_OS_FILE_STOPPED) /* out of descriptors, say: a build would not help */
         status = fail_machines(HOT_E_IO, "%s", err);
-    else if (copied == HOT_OS_FILE_NO_MEMORY)
+    else if (read == HOT_OS_FILE_NO_MEMORY)
         status = fail(HOT_E_NO_MEMORY, "%s", err);
-    else if (copied != 0)
+    else if (read != 0)
         status = fail(HOT_E_IO, "%s; build '%s_hot'", err, L.manifest->program);
     else if (!hot__file_id_equal(&before, &after) ||
              (stamp && !hot__os_stamp_names(&stamp->id, &before)))
         status = 0;
-    else if ((checked = check_file_locked(stamp, L.image, size, after.size, a)) != HOT_OK)
-        status = checked;
+    else
+        status = write_and_check_locked(stamp, size, after.size, a);
     forget_image();
     if (status != 1)
-        admitted_drop(a); /* the copy too: hot__os_copy_file left none when it failed */
+        admitted_drop(a); /* the copy too, if it was written */
     return status;
 }
 

@@ -34,7 +34,8 @@ int refused_code_ran;
 const char *name(void);
 
 static const char *tool;
-static const char *v1, *v2, *sig, *missing, *other, *plain, *format99, *needs_core, *v2_packed;
+static const char *v1, *v2, *sig, *missing, *other, *plain, *format99, *needs_core, *v2_packed,
+    *large;
 static char library[512];
 static char scratch[256];
 static char private_copies[300];      /* TMPDIR: checked empty after each cleanup */
@@ -1039,6 +1040,30 @@ static void the_api_inside_a_reload_waits_for_nothing(void)
 }
 
 /* Cleanup unloads everything and removes every private copy. */
+/* A build large enough that its private copy is written while it is
+ * checked loads; damaged after its stamp, it is refused for the damage,
+ * and the running build stays. */
+static void checks_a_large_build_while_its_copy_is_written(void)
+{
+    char expected[1200];
+    struct system_file_id id;
+    from_v2();
+    land(large);
+    CHECK_INT(hot_check(), ==, 1);
+    CHECK_INT(add(2, 3), ==, 501);
+    CHECK_STR(name(), "large");
+    land(large);
+    CHECK(system_file_id(library, &id) == 0 && id.size > 512 * 1024);
+    CHECK(flip_byte(library, (long)(id.size / 2)) == 0);
+    CHECK_INT(hot_check(), ==, HOT_E_BAD_FILE);
+    snprintf(expected, sizeof expected,
+             "'%s' is not the file its stamp vouches for: its bytes changed since it was built "
+             "(damaged on disk, or by a tool); build 'runtime_reload_hot' again",
+             library);
+    CHECK_STR(hot_last_error(), expected);
+    CHECK_STR(name(), "large");
+}
+
 /* Once a build loads, the refusal before it no longer stands. */
 static void a_load_ends_the_error_that_stood(void)
 {
@@ -1157,6 +1182,8 @@ static const struct check_scenario scenarios[] = {
     {"loads_a_refused_build_once_the_machine_is_put_right",
      loads_a_refused_build_once_the_machine_is_put_right, NULL},
     {"the_api_inside_a_reload_waits_for_nothing", the_api_inside_a_reload_waits_for_nothing, NULL},
+    {"checks_a_large_build_while_its_copy_is_written",
+     checks_a_large_build_while_its_copy_is_written, NULL},
     {"a_load_ends_the_error_that_stood", a_load_ends_the_error_that_stood, NULL},
     {"cleanup_unloads_everything", cleanup_unloads_everything, NULL},
     {"auto_mode_reloads_by_itself", auto_mode_reloads_by_itself, cleanup_unloads_everything},
@@ -1167,15 +1194,15 @@ static const struct check_scenario scenarios[] = {
 
 int main(int argc, char **argv)
 {
-    if (argc != 11) {
+    if (argc != 12) {
         fprintf(stderr, "usage: test_reload TOOL V1 V2 SIG MISSING OTHER PLAIN FORMAT99 NEEDS-CORE "
-                        "V2-PACKED\n");
+                        "V2-PACKED LARGE\n");
         return 2;
     }
     tool = argv[1];
     v1 = argv[2], v2 = argv[3], sig = argv[4], missing = argv[5];
     other = argv[6], plain = argv[7], format99 = argv[8], needs_core = argv[9];
-    v2_packed = argv[10];
+    v2_packed = argv[10], large = argv[11];
 
     /* Made first: Windows' tmpfile lies in the directory private copies
      * go to, which must hold nothing else. */

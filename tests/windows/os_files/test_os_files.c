@@ -340,6 +340,14 @@ static int shows_everyone(const char *path, DWORD rights, int directory)
     return shown;
 }
 
+/* What a load does with src: reads it, then writes its private copy dst. */
+static int copy_library(const char *src, const char *dst, unsigned char **bytes, size_t *capacity,
+                        size_t *size, struct hot__file_id *before, struct hot__file_id *after)
+{
+    int status = hot__os_read_library(src, bytes, capacity, size, before, after, err, sizeof err);
+    return status != 0 ? status : hot__os_write_copy(dst, *bytes, *size, err, sizeof err);
+}
+
 static void unsafe_files(void)
 {
     char buf[64];
@@ -358,9 +366,9 @@ static void unsafe_files(void)
         CHECK(strstr(err, "S-1-1-0") && strstr(err, "can be written by"));
         printf("     refused: %s\n", err);
         CHECK_INT(hot__os_read_file(open, 100, &bytes, &id, err, sizeof err), HOT_OS_FILE_UNSAFE);
-        CHECK_INT(hot__os_copy_file(open, at("open-copy.txt"), &bytes, &capacity, &size, &before,
-                                    &after, err, sizeof err),
-                  HOT_OS_FILE_UNSAFE);
+        CHECK_INT(
+            copy_library(open, at("open-copy.txt"), &bytes, &capacity, &size, &before, &after),
+            HOT_OS_FILE_UNSAFE);
         CHECK_INT(hot__os_kind(at("open-copy.txt"), 0), HOT_OS_NOTHING);
     }
 
@@ -386,8 +394,8 @@ static void unsafe_files(void)
     } else {
         CHECK_INT(hot__os_read_prefix(at("shared/lib.bin"), buf, sizeof buf, &id, err, sizeof err),
                   4);
-        CHECK_INT(hot__os_copy_file(at("shared/lib.bin"), at("shared-copy.bin"), &bytes, &capacity,
-                                    &size, &before, &after, err, sizeof err),
+        CHECK_INT(copy_library(at("shared/lib.bin"), at("shared-copy.bin"), &bytes, &capacity,
+                               &size, &before, &after),
                   HOT_OS_FILE_UNSAFE);
         CHECK(strstr(err, "S-1-1-0") && strstr(err, "can be rearranged by"));
         printf("     refused: %s\n", err);
@@ -423,8 +431,7 @@ static void copies(void)
     unsigned char *bytes = NULL, *read = NULL;
     size_t capacity = 0, size = 0;
     struct hot__file_id before, after, id;
-    CHECK_INT(
-        hot__os_copy_file(src, dst, &bytes, &capacity, &size, &before, &after, err, sizeof err), 0);
+    CHECK_INT(copy_library(src, dst, &bytes, &capacity, &size, &before, &after), 0);
     CHECK_INT(size, COPIED);
     CHECK(capacity > COPIED);
     CHECK(bytes && memcmp(bytes, pattern, COPIED) == 0);
@@ -435,21 +442,17 @@ static void copies(void)
     free(read);
 
     /* dst is new: one there stays as it was. */
-    CHECK_INT(
-        hot__os_copy_file(src, dst, &bytes, &capacity, &size, &before, &after, err, sizeof err),
-        HOT_OS_FILE_STOPPED);
+    CHECK_INT(copy_library(src, dst, &bytes, &capacity, &size, &before, &after),
+              HOT_OS_FILE_STOPPED);
     CHECK(strstr(err, "cannot create") != NULL);
     CHECK(hot__os_file_id(dst, &id, err, sizeof err) == 0);
     CHECK_INT(id.size, COPIED);
-    CHECK_INT(hot__os_copy_file(src, at("none/copy.bin"), &bytes, &capacity, &size, &before, &after,
-                                err, sizeof err),
+    CHECK_INT(copy_library(src, at("none/copy.bin"), &bytes, &capacity, &size, &before, &after),
               HOT_OS_FILE_STOPPED);
 
-    CHECK_INT(hot__os_copy_file(at("none"), at("copy2.bin"), &bytes, &capacity, &size, &before,
-                                &after, err, sizeof err),
+    CHECK_INT(copy_library(at("none"), at("copy2.bin"), &bytes, &capacity, &size, &before, &after),
               HOT_OS_FILE_MISSING);
-    CHECK_INT(hot__os_copy_file(dir, at("copy2.bin"), &bytes, &capacity, &size, &before, &after,
-                                err, sizeof err),
+    CHECK_INT(copy_library(dir, at("copy2.bin"), &bytes, &capacity, &size, &before, &after),
               HOT_OS_FILE_MISSING);
     CHECK_INT(hot__os_kind(at("copy2.bin"), 0), HOT_OS_NOTHING);
 
@@ -457,8 +460,7 @@ static void copies(void)
     HANDLE writer = CreateFileW(wide(src), GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_DELETE, NULL,
                                 OPEN_EXISTING, 0, NULL);
     CHECK(writer != INVALID_HANDLE_VALUE);
-    CHECK_INT(hot__os_copy_file(src, at("copy3.bin"), &bytes, &capacity, &size, &before, &after,
-                                err, sizeof err),
+    CHECK_INT(copy_library(src, at("copy3.bin"), &bytes, &capacity, &size, &before, &after),
               HOT_OS_FILE_MISSING);
     CHECK(strstr(err, "being written") != NULL);
     CHECK_INT(hot__os_kind(at("copy3.bin"), 0), HOT_OS_NOTHING);
@@ -611,12 +613,8 @@ static void libraries(void)
     size_t capacity = 0, size = 0;
     struct hot__file_id before, after;
     const char *first = at("lib1.dll"), *second = at("lib2.dll");
-    CHECK_INT(hot__os_copy_file(library, second, &bytes, &capacity, &size, &before, &after, err,
-                                sizeof err),
-              0);
-    CHECK_INT(hot__os_copy_file(library, first, &bytes, &capacity, &size, &before, &after, err,
-                                sizeof err),
-              0);
+    CHECK_INT(copy_library(library, second, &bytes, &capacity, &size, &before, &after), 0);
+    CHECK_INT(copy_library(library, first, &bytes, &capacity, &size, &before, &after), 0);
     CHECK_INT(strcmp(hot__os_library_format(), "PE"), 0);
     CHECK_INT(hot__os_loader_applies_packed_relocations(), 1);
 
