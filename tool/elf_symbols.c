@@ -49,6 +49,37 @@ static int within(uint64_t offset, uint64_t length, size_t size)
     return offset <= size && length <= size - offset;
 }
 
+/* 1 if bytes[0..size) starts with an ELF64 little-endian header. */
+static int elf64_le(const unsigned char *bytes, size_t size)
+{
+    return size >= EHDR_SIZE &&
+           memcmp(bytes,
+                  "\x7f"
+                  "ELF",
+                  4) == 0 &&
+           bytes[4] == 2 && bytes[5] == 1;
+}
+
+/* The section header table of the ELF64 little-endian file bytes[0..size):
+ * its offset in *shoff and count in *shnum. Returns 0, or -1 with what is
+ * wrong in err. */
+static int section_headers(const unsigned char *bytes, size_t size, uint64_t *shoff,
+                           uint64_t *shnum, char *err, size_t errlen)
+{
+    if (!elf64_le(bytes, size)) {
+        snprintf(err, errlen, "is not an ELF64 little-endian file");
+        return -1;
+    }
+    uint64_t entry_size = le(bytes + 58, 2);
+    *shoff = le(bytes + 40, 8);
+    *shnum = le(bytes + 60, 2);
+    if (*shnum > 0 && (entry_size != SHDR_SIZE || !within(*shoff, *shnum * SHDR_SIZE, size))) {
+        snprintf(err, errlen, "has a corrupt section header table");
+        return -1;
+    }
+    return 0;
+}
+
 /* The first section of type in the header table at shoff (shnum of them),
  * if its contents lie in the file; NULL if there is none such. */
 static const unsigned char *section_of_type(const unsigned char *bytes, size_t size, uint64_t shoff,
@@ -101,20 +132,9 @@ int elf_each_symbol(const unsigned char *bytes, size_t size, enum elf_table tabl
                     void (*visit)(void *ctx, const struct elf_symbol *symbol), void *ctx, char *err,
                     size_t errlen)
 {
-    if (size < EHDR_SIZE ||
-        memcmp(bytes,
-               "\x7f"
-               "ELF",
-               4) != 0 ||
-        bytes[4] != 2 || bytes[5] != 1) {
-        snprintf(err, errlen, "is not an ELF64 little-endian file");
+    uint64_t shoff, shnum;
+    if (section_headers(bytes, size, &shoff, &shnum, err, errlen) != 0)
         return -1;
-    }
-    uint64_t shoff = le(bytes + 40, 8), shentsize = le(bytes + 58, 2), shnum = le(bytes + 60, 2);
-    if (shnum > 0 && (shentsize != SHDR_SIZE || !within(shoff, shnum * SHDR_SIZE, size))) {
-        snprintf(err, errlen, "has a corrupt section header table");
-        return -1;
-    }
     unsigned wanted = table == ELF_DYNAMIC ? SHT_DYNSYM : SHT_SYMTAB;
     /* .dynsym's versions: entry i's index at 2i of versym, which verneed
      * maps to a library. */
@@ -167,17 +187,6 @@ int elf_each_symbol(const unsigned char *bytes, size_t size, enum elf_table tabl
     return 0;
 }
 
-/* 1 if bytes[0..size) starts with an ELF64 little-endian header. */
-static int elf64_le(const unsigned char *bytes, size_t size)
-{
-    return size >= EHDR_SIZE &&
-           memcmp(bytes,
-                  "\x7f"
-                  "ELF",
-                  4) == 0 &&
-           bytes[4] == 2 && bytes[5] == 1;
-}
-
 int elf_machine(const unsigned char *bytes, size_t size)
 {
     return elf64_le(bytes, size) ? (int)le(bytes + 18, 2) : -1;
@@ -187,15 +196,9 @@ int elf_each_dynamic_string(const unsigned char *bytes, size_t size, enum elf_dy
                             void (*visit)(void *ctx, const char *text), void *ctx, char *err,
                             size_t errlen)
 {
-    if (!elf64_le(bytes, size)) {
-        snprintf(err, errlen, "is not an ELF64 little-endian file");
+    uint64_t shoff, shnum;
+    if (section_headers(bytes, size, &shoff, &shnum, err, errlen) != 0)
         return -1;
-    }
-    uint64_t shoff = le(bytes + 40, 8), shentsize = le(bytes + 58, 2), shnum = le(bytes + 60, 2);
-    if (shnum > 0 && (shentsize != SHDR_SIZE || !within(shoff, shnum * SHDR_SIZE, size))) {
-        snprintf(err, errlen, "has a corrupt section header table");
-        return -1;
-    }
     const unsigned char *dynamic = section_of_type(bytes, size, shoff, shnum, SHT_DYNAMIC);
     if (!dynamic)
         return 0;
@@ -250,12 +253,7 @@ const char *elf_incomplete(const unsigned char *bytes, size_t size)
 
 int elf_linked_dynamically(const unsigned char *bytes, size_t size)
 {
-    if (size < EHDR_SIZE ||
-        memcmp(bytes,
-               "\x7f"
-               "ELF",
-               4) != 0 ||
-        bytes[4] != 2 || bytes[5] != 1)
+    if (!elf64_le(bytes, size))
         return -1;
     uint64_t phoff = le(bytes + 32, 8), phnum = le(bytes + 56, 2);
     if (!within(phoff, phnum * PHDR_SIZE, size))
