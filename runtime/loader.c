@@ -275,12 +275,18 @@ static int private_dir_ours(void)
 /* Removes the private copies, unless they are a parent's; those of loaded
  * libraries stay where the system keeps their files (Windows), for the
  * next start's sweep. */
-void hot__remove_private_dir(void)
+static void remove_private_dir_locked(void)
 {
-    lock_loader();
+    assert(locker.held);
     if (private_dir_ours())
         hot__os_private_dir_remove();
     L.private_dir[0] = '\0';
+}
+
+void hot__remove_private_dir(void)
+{
+    lock_loader();
+    remove_private_dir_locked();
     unlock_loader();
 }
 
@@ -1811,9 +1817,7 @@ long hot__cleanup(void)
     L.image_capacity = 0;
     free(L.sorted_sources);
     L.sorted_sources = NULL;
-    if (private_dir_ours())
-        hot__os_private_dir_remove();
-    L.private_dir[0] = '\0';
+    remove_private_dir_locked();
     L.skip = (struct skip){.kind = SKIP_NOTHING};
     close_notice();
     atomic_store(&L.version, 0);
@@ -1836,15 +1840,20 @@ const char *hot__last_error(void)
 
 hot_abi_code hot__lazy_resolve(unsigned index)
 {
-    /* Only the first load holds the lock while nothing is published: a call
-     * on its thread comes from a constructor of the library it loads (the
-     * program's handlers are blocked), and would wait for itself. */
+    /* The lock is held while nothing is published only by the first load
+     * and by hot_cleanup: a call on their thread comes from a constructor of
+     * the library loaded or a destructor of one unloaded (the program's
+     * handlers are blocked), and would wait for itself. */
     if (locker.held) {
-        hot__say("cannot run '%s': it was called while its library loads (by a constructor), "
-                 "before any of its code may run; the program stops",
+        hot__say("cannot run '%s': it was called while its library is loaded or unloaded (by a "
+                 "constructor or destructor), when none of its code may run; the program stops",
                  L.manifest->signatures[index].name);
-        unlock_loader();
-        exit(EXIT_FAILURE); /* atexit removes the copies */
+        /* Not exit(): the library's destructors would run at exit, and
+         * call hot code again. As after a fault, what the program wrote
+         * goes out and the copies go, and nothing else runs. */
+        fflush(NULL);
+        remove_private_dir_locked();
+        _Exit(EXIT_FAILURE);
     }
     lock_loader();
     if (atomic_load(&L.version) == 0) {

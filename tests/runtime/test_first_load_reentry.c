@@ -1,9 +1,12 @@
 /* tests/runtime/test_first_load_reentry.c
- * A hot function called while the first load runs the library's
- * constructor (calc/constructor_calls.c calls the core, which calls it):
- * there is no code to run yet, so the program says so and stops. It waited
- * for the loader's lock, which its own thread held, forever.
- * argv: nothing, or "child" and a log file (the program the test runs). */
+ * A hot function called while the runtime holds its lock with no code
+ * published: by the library's constructor during the first load, or by
+ * its destructor during hot_cleanup (calc/constructor_calls.c calls the
+ * core, which calls it). There is no code to run, so the program says so
+ * and stops. It waited for the loader's lock, which its own thread held,
+ * forever.
+ * argv: nothing, or "load" or "cleanup" and a log file (the program the
+ * test runs). */
 #define _POSIX_C_SOURCE 200809L
 #include "check.h"
 #include "system.h"
@@ -17,19 +20,22 @@
 
 int add(int a, int b);
 
+static int calling; /* core_adds calls hot code */
+
 int core_adds(void)
 {
-    return add(1, 2);
+    return calling ? add(1, 2) : 0;
 }
 
 static const char *self;
 
-static void a_call_from_the_constructor_says_so_and_stops(void)
+/* Runs this program with mode; checks that it stopped, saying so once. */
+static void runs_and_stops(const char *mode)
 {
     char scratch[512], log[600], line[1024] = "";
     CHECK(system_scratch_dir(scratch, sizeof scratch, "first_load_reentry"));
     snprintf(log, sizeof log, "%s/log", scratch);
-    char *argv[] = {(char *)self, "child", log, NULL};
+    char *argv[] = {(char *)self, (char *)mode, log, NULL};
     int hung = 0;
     int status = system_run_within(argv, 20000, &hung);
     CHECK_INT(hung, ==, 0);
@@ -37,9 +43,9 @@ static void a_call_from_the_constructor_says_so_and_stops(void)
     FILE *f = fopen(log, "r");
     int said = 0;
     while (f && fgets(line, sizeof line, f))
-        said += strstr(line, "vais-hot: cannot run 'add': it was called while its library "
-                             "loads (by a constructor), before any of its code may run; the "
-                             "program stops") == line;
+        said += strstr(line, "vais-hot: cannot run 'add': it was called while its library is "
+                             "loaded or unloaded (by a constructor or destructor), when none of "
+                             "its code may run; the program stops") == line;
     if (f)
         fclose(f);
     CHECK_INT(said, ==, 1);
@@ -47,20 +53,36 @@ static void a_call_from_the_constructor_says_so_and_stops(void)
     CHECK_INT(rmdir(scratch), ==, 0);
 }
 
+static void a_call_from_the_constructor_says_so_and_stops(void)
+{
+    runs_and_stops("load");
+}
+
+static void a_call_from_the_destructor_says_so_and_stops(void)
+{
+    runs_and_stops("cleanup");
+}
+
 static const struct check_scenario scenarios[] = {
     {"a_call_from_the_constructor_says_so_and_stops", a_call_from_the_constructor_says_so_and_stops,
+     NULL},
+    {"a_call_from_the_destructor_says_so_and_stops", a_call_from_the_destructor_says_so_and_stops,
      NULL},
 };
 
 int main(int argc, char **argv)
 {
-    if (argc == 3 && strcmp(argv[1], "child") == 0) {
+    if (argc == 3 && (strcmp(argv[1], "load") == 0 || strcmp(argv[1], "cleanup") == 0)) {
         FILE *log = fopen(argv[2], "w");
         if (!log)
             return 2;
         setvbuf(log, NULL, _IONBF, 0);
         hot_log_to(log);
+        int cleanup = strcmp(argv[1], "cleanup") == 0;
+        calling = !cleanup;
         printf("add: %d\n", add(2, 3)); /* the first call loads */
+        calling = 1;
+        hot_cleanup(); /* unloads */
         return 0;
     }
     self = argv[0];
