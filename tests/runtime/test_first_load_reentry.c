@@ -10,6 +10,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "check.h"
 #include "system.h"
+#include "target.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +36,10 @@ static void runs_and_stops(const char *mode)
     char scratch[512], log[600], line[1024] = "";
     CHECK(system_scratch_dir(scratch, sizeof scratch, "first_load_reentry"));
     snprintf(log, sizeof log, "%s/log", scratch);
-    char *argv[] = {(char *)self, (char *)mode, log, NULL};
+    char *argv[] = {(char *)self, (char *)mode, log, NULL}, *words[TARGET_WORDS];
+    target_argv(argv, words); /* under the emulator, in a cross build */
     int hung = 0;
-    int status = system_run_within(argv, 20000, &hung);
+    int status = system_run_within(words, 20000, &hung);
     CHECK_INT(hung, ==, 0);
     CHECK_INT(status, ==, EXIT_FAILURE);
     FILE *f = fopen(log, "r");
