@@ -1057,22 +1057,33 @@ static long check_file_locked(const struct stamp *stamp, const unsigned char *im
     return status;
 }
 
-/* Writing a private copy of the bytes read. It only reads the bytes, as
- * the checks do, and touches nothing of the loader's: a large copy is
- * written on a thread of its own while the checks run. */
+/* Writing a private copy of the bytes read, and hashing them for the
+ * stamp's check. It only reads the bytes, as the checks do, and touches
+ * nothing of the loader's: a large copy is written on a thread of its own
+ * while the checks run, and whichever thread is free first hashes. */
 struct copy_job {
     const char *path;
     const unsigned char *bytes;
     size_t size;
     int status; /* hot__os_write_copy's */
     char err[768];
+    atomic_flag hash_taken;  /* a thread took the hash */
+    unsigned long long hash; /* of bytes, once taken and the job finished */
     pthread_t thread;
     int on_thread; /* thread runs it and is to be joined */
 };
 
+/* Hashes the bytes unless the other thread took that already. */
+static void take_hash(struct copy_job *job)
+{
+    if (!atomic_flag_test_and_set(&job->hash_taken))
+        job->hash = hot_abi_content_hash(job->bytes, job->size);
+}
+
 static void run_copy_job(struct copy_job *job)
 {
     job->status = hot__os_write_copy(job->path, job->bytes, job->size, job->err, sizeof job->err);
+    take_hash(job);
 }
 
 static void *copy_job_main(void *arg)
@@ -1114,11 +1125,13 @@ static long write_and_check_locked(const struct stamp *stamp, size_t size, long 
                                    struct admitted *a)
 {
     assert(locker.held);
-    struct copy_job job = {.path = a->copy, .bytes = L.image, .size = size};
+    struct copy_job job = {
+        .path = a->copy, .bytes = L.image, .size = size, .hash_taken = ATOMIC_FLAG_INIT};
     start_copy_job(&job);
     long checked = check_file_locked(stamp, L.image, size, file_size, a);
-    int damaged = stamp && hot_abi_content_hash(L.image, size) != stamp->content;
+    take_hash(&job);
     finish_copy_job(&job);
+    int damaged = stamp && job.hash != stamp->content;
     if (job.status != 0) /* a full disk, say: a build would not help */
         return fail_machines(HOT_E_IO, "%s", job.err);
     /* The bytes must be the ones the stamp vouches for: damage since the
