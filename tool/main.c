@@ -1088,9 +1088,10 @@ static int needs_text(const char *path, const unsigned char *library, size_t siz
     return status;
 }
 
-/* `vais-hot needs LIBRARY OPTIONSFILE`. The core's link reads the file and
- * depends on it, so it is replaced only when its content changes: a body
- * edit that calls nothing new relinks no core. */
+/* `vais-hot needs LIBRARY OPTIONSFILE [DIR]...`. The core's link reads the
+ * file and depends on it, so it is replaced only when its content changes:
+ * a body edit that calls nothing new, or only what a shared library gives,
+ * relinks no core. */
 static enum gen_status run_needs(int argc, char **argv)
 {
     if (argc < 4)
