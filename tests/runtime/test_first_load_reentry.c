@@ -37,9 +37,14 @@ static void runs_and_stops(const char *mode)
     CHECK(system_scratch_dir(scratch, sizeof scratch, "first_load_reentry"));
     snprintf(log, sizeof log, "%s/log", scratch);
     char *argv[] = {(char *)self, (char *)mode, log, NULL}, *words[TARGET_WORDS];
+#ifdef _WIN32
+    char **run = argv; /* under Wine already, as this program is */
+#else
+    char **run = words;
     target_argv(argv, words); /* under the emulator, in a cross build */
+#endif
     int hung = 0;
-    int status = system_run_within(words, 20000, &hung);
+    int status = system_run_within(run, 20000, &hung);
     CHECK_INT(hung, ==, 0);
     CHECK_INT(status, ==, EXIT_FAILURE);
     FILE *f = fopen(log, "r");
@@ -62,6 +67,9 @@ static void a_call_from_the_constructor_says_so_and_stops(void)
 
 static void a_call_from_the_destructor_says_so_and_stops(void)
 {
+#if defined(__linux__) && !defined(__GLIBC__)
+    check_skip("musl's dlclose runs no destructor: hot_cleanup unloads nothing");
+#endif
     runs_and_stops("cleanup");
 }
 
@@ -84,7 +92,8 @@ int main(int argc, char **argv)
         calling = !cleanup;
         printf("add: %d\n", add(2, 3)); /* the first call loads */
         calling = 1;
-        hot_cleanup(); /* unloads */
+        hot_cleanup(); /* unloads, where dlclose runs destructors */
+        calling = 0;   /* where it does not, they run at exit, and must not load again */
         return 0;
     }
     self = argv[0];
