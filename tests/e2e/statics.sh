@@ -10,9 +10,9 @@
 # that first calls a function of a library the core links only for
 # another's sake relinks the core, and the running program refuses that
 # build until it restarts, saying so once the core is rebuilt; vais-hot
-# watch rebuilds the core at the next such edit, and says why. A Windows core has every library's functions from the start
-# (its hot DLL cannot link without them): that edit reloads, and the core
-# is not relinked.
+# watch rebuilds the core at the next such edit, and says why. A Windows
+# core has every library's functions from the start (its hot DLL cannot
+# link without them): that edit reloads, and the core is not relinked.
 source "$(dirname "$0")/lib.sh"
 program=app
 src=$(dirname "$0")/statics
