@@ -97,8 +97,9 @@ long hot__os_read_prefix(const char *path, void *buf, size_t size, struct hot__f
 long hot__os_read_file(const char *path, size_t max, unsigned char **bytes, struct hot__file_id *id,
                        char *err, size_t errlen);
 
-/* Maps path read-only. Returns its bytes, with their count in *size, or
- * NULL with errno's text in err. Nothing may truncate the file meanwhile:
+/* Maps path read-only, if it is a regular file (opened without waiting: a
+ * FIFO is refused at once). Returns its bytes, with their count in *size,
+ * or NULL with errno's text in err. Nothing may truncate the file meanwhile:
  * use it on files no one else writes (a private copy, the running program). */
 const unsigned char *hot__os_map_file(const char *path, size_t *size, char *err, size_t errlen);
 

@@ -368,12 +368,13 @@ const unsigned char *hot__os_map_file(const char *path, size_t *size, char *err,
 {
     struct stat st;
     void *bytes = MAP_FAILED;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* Never waiting on a path: a FIFO opens at once, and is no file. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd >= 0 && fstat(fd, &st) == 0) {
-        if (st.st_size > 0)
+        if (S_ISREG(st.st_mode) && st.st_size > 0)
             bytes = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
         else
-            errno = EINVAL; /* nothing to map */
+            errno = S_ISREG(st.st_mode) ? EINVAL : ENODEV; /* nothing to map */
     }
     if (bytes == MAP_FAILED)
         set_err(err, errlen, "cannot map", path);
