@@ -124,8 +124,7 @@ static struct {
     long numbered;        /* the number the last load was given */
     _Atomic long version; /* the published version's number, 0 if none */
     size_t keep;          /* versions kept at a safe point; 0: all */
-    int untidy; /* a publish left older copies on disk than COPIES_ON_DISK allows (tidy_locked) */
-    struct skip skip; /* what hot_check does not try again */
+    struct skip skip;     /* what hot_check does not try again */
 
     /* How new builds are noticed: auto mode's watcher, or hot_check's
      * looks. With nothing new, hot_check looks at the stamp only when the
@@ -814,9 +813,12 @@ static void bound_copies_locked(void)
 static void tidy_locked(void)
 {
     assert(locker.held);
-    if (L.untidy)
+    /* Once tidy, every version older than the newest COPIES_ON_DISK has its
+     * copy removed; a publish pushes one more past them, whose copy is then
+     * the one to look at. */
+    size_t count = L.version_count;
+    if (count > COPIES_ON_DISK && !L.versions[count - 1 - COPIES_ON_DISK].copy_removed)
         bound_copies_locked();
-    L.untidy = 0;
 }
 
 static void unload(struct version *v)
@@ -1115,25 +1117,35 @@ static void finish_copy_job(struct copy_job *job)
     job->on_thread = 0;
 }
 
-/* Writes the private copy a->copy of the library's bytes L.image[0..size)
- * (file_size when read) and checks those bytes into *a, the copy written
- * beside the checks (start_copy_job). Damage refuses a build before
- * anything else does; what it needs of the core is checked last, as that
- * may load libraries it names. Returns 1, or a negative status with L.error
- * set. */
+/* Writes the library's bytes L.image[0..size) (file_size when read) to a
+ * new private copy, a->copy while it exists, and checks those bytes into
+ * *a, the copy written beside the checks (start_copy_job). Damage refuses
+ * a build before anything else does; what it needs of the core is checked
+ * last, as that may load libraries it names. Returns 1, or a negative
+ * status with L.error set. */
 static long write_and_check_locked(const struct stamp *stamp, size_t size, long long file_size,
                                    struct admitted *a)
 {
     assert(locker.held);
+    int length = snprintf(a->copy, sizeof a->copy, "%s/%lu-%s", L.private_dir, ++L.attempts,
+                          base_name(L.library));
+    if (length < 0 || (size_t)length >= sizeof a->copy) {
+        a->copy[0] = '\0';
+        return fail(HOT_E_IO, "the private copy of '%s' would have too long a path", L.library);
+    }
     struct copy_job job = {
         .path = a->copy, .bytes = L.image, .size = size, .hash_taken = ATOMIC_FLAG_INIT};
+    if (!stamp) /* nothing vouches for the bytes: no hash to compare */
+        atomic_flag_test_and_set(&job.hash_taken);
     start_copy_job(&job);
     long checked = check_file_locked(stamp, L.image, size, file_size, a);
     take_hash(&job);
     finish_copy_job(&job);
     int damaged = stamp && job.hash != stamp->content;
-    if (job.status != 0) /* a full disk, say: a build would not help */
+    if (job.status != 0) { /* a full disk, say: a build would not help */
+        a->copy[0] = '\0'; /* hot__os_write_copy left none */
         return fail_machines(HOT_E_IO, "%s", job.err);
+    }
     /* The bytes must be the ones the stamp vouches for: damage since the
      * build (on disk, by a tool) leaves the file's identity as it was. */
     if (damaged)
@@ -1169,12 +1181,6 @@ static long admit_locked(const struct stamp *stamp, struct admitted *a)
             hot__say("%s", note);
         L.private_owner = hot__os_pid();
     }
-    int length = snprintf(a->copy, sizeof a->copy, "%s/%lu-%s", L.private_dir, ++L.attempts,
-                          base_name(L.library));
-    if (length < 0 || (size_t)length >= sizeof a->copy) {
-        a->copy[0] = '\0';
-        return fail(HOT_E_IO, "the private copy of '%s' would have too long a path", L.library);
-    }
     int read = hot__os_read_library(L.library, &L.image, &L.image_capacity, &size, &before, &after,
                                     err, sizeof err);
     long status;
@@ -1195,7 +1201,7 @@ static long admit_locked(const struct stamp *stamp, struct admitted *a)
         status = write_and_check_locked(stamp, size, after.size, a);
     forget_image();
     if (status != 1)
-        admitted_drop(a); /* the copy too, if it was written */
+        admitted_drop(a); /* the copy too, if one was written */
     return status;
 }
 
@@ -1249,7 +1255,6 @@ static long publish_admitted_locked(struct admitted *a, const char *stamp_text)
     if (L.before_reload && was)
         L.before_reload(was->number);
     publish_locked(L.version_count - 1, was);
-    L.untidy = L.version_count > COPIES_ON_DISK;
     return 1;
 }
 
@@ -1819,7 +1824,6 @@ long hot__cleanup(void)
         atomic_store_explicit(L.manifest->active, L.lazy_slots, memory_order_release);
     while (L.version_count > 0)
         unload(&L.versions[--L.version_count]);
-    L.untidy = 0;
     hot__redirect_reset();
     hot__persist_reset();
     free(L.versions);
