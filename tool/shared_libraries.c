@@ -143,9 +143,10 @@ int shared_libraries_define(const char *path, const unsigned char *bytes, size_t
                : buf_append_str(&origin, ".")) != 0)
         status = -1;
     const struct marking m = {names, count, given};
+    int machine = elf_machine(bytes, size);
     for (size_t i = 0; status == 0 && i < needed.count; i++)
-        status = find_and_mark(needed.items[i], &run_paths, origin.data, dirs, dir_count,
-                               elf_machine(bytes, size), &m);
+        status =
+            find_and_mark(needed.items[i], &run_paths, origin.data, dirs, dir_count, machine, &m);
     free(needed.items);
     free(run_paths.items);
     buf_free(&origin);
